@@ -1,0 +1,107 @@
+"""Shared fixtures: a small organisation tree with one user per role.
+
+Tree: 湖南省工商联 → 岳阳市工商联 → 岳阳县工商联 (county A) and 华容县工商联 (county B, the sibling).
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+PASSWORD = "Qinqing@2026!"
+
+
+@pytest.fixture(autouse=True)
+def _media_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 is the production hasher (asserted in accounts/tests/test_password_policy.py); at test
+    # time it would spend ~1 s per fixture user on a 2-core machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db):
+    from qinqing.orgs.actions import create_organization
+    from qinqing.registry.models import Enterprise
+
+    province = create_organization(kind="fic", name="湖南省工商联", region_code="430000", parent=None)
+    city = create_organization(kind="fic", name="岳阳市工商联", region_code="430600", parent=province)
+    county_a = create_organization(kind="fic", name="岳阳县工商联", region_code="430621", parent=city)
+    county_b = create_organization(kind="fic", name="华容县工商联", region_code="430623", parent=city)
+    chamber_a = create_organization(kind="chamber", name="岳阳县餐饮行业商会", region_code="430621", parent=county_a)
+    chamber_b = create_organization(kind="chamber", name="华容县建材商会", region_code="430623", parent=county_b)
+    dept_a = create_organization(kind="department", name="岳阳县市场监督管理局", region_code="430621", parent=county_a)
+    dept_b = create_organization(
+        kind="department", name="华容县人力资源和社会保障局", region_code="430623", parent=county_b
+    )
+    bank = create_organization(kind="bank", name="岳阳农商银行", region_code="430600", parent=city)
+    lawfirm = create_organization(kind="lawfirm", name="湖南岳阳律师事务所", region_code="430600", parent=city)
+    ent_a = Enterprise.objects.create(
+        credit_code="91430621MA4L0000X0",
+        name="岳阳县洞庭食品有限公司",
+        fic=county_a,
+        org_path=county_a.path,
+        region_code="430621",
+    )
+    ent_b = Enterprise.objects.create(
+        credit_code="91430623MA4L0001X0",
+        name="华容县芥菜加工有限公司",
+        fic=county_b,
+        org_path=county_b.path,
+        region_code="430623",
+    )
+    return SimpleNamespace(
+        province=province,
+        city=city,
+        county_a=county_a,
+        county_b=county_b,
+        chamber_a=chamber_a,
+        chamber_b=chamber_b,
+        dept_a=dept_a,
+        dept_b=dept_b,
+        bank=bank,
+        lawfirm=lawfirm,
+        ent_a=ent_a,
+        ent_b=ent_b,
+    )
+
+
+@pytest.fixture
+def users(tree):
+    from qinqing.accounts.actions import create_user
+
+    def make(username, role, org, **extra):
+        return create_user(
+            username=username, name=username, role=role, org=org, password=PASSWORD, must_change_password=False, **extra
+        )
+
+    return SimpleNamespace(
+        city_staff=make("city_staff", "fic_staff", tree.city),
+        county_staff=make("county_staff", "fic_staff", tree.county_a),
+        county_b_staff=make("county_b_staff", "fic_staff", tree.county_b),
+        leader=make("leader", "fic_leader", tree.city),
+        secretary=make("secretary", "chamber_secretary", tree.chamber_a),
+        enterprise=make("ent_user", "enterprise", tree.county_a, enterprise=tree.ent_a),
+        enterprise_b=make("ent_user_b", "enterprise", tree.county_b, enterprise=tree.ent_b),
+        liaison=make("liaison", "dept_liaison", tree.dept_a),
+        liaison_b=make("liaison_b", "dept_liaison", tree.dept_b),
+        banker=make("banker", "bank_officer", tree.bank),
+        lawyer=make("lawyer", "lawyer", tree.lawfirm),
+        sys_admin=make("sys_admin", "sys_admin", tree.city),
+        sec_admin=make("sec_admin", "sec_admin", tree.city),
+        audit_admin=make("audit_admin", "audit_admin", tree.city),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that user and returns the client."""
+
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do

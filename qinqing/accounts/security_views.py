@@ -1,0 +1,39 @@
+"""The 安全管理员's page: usernames locked out now, recent failed sign-ins, and unlocking."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qinqing.core.permissions import requires
+
+from . import actions, lockouts
+
+
+@requires("accounts.view_security")
+def security_overview(request):
+    failures = Paginator(lockouts.recent_failures(request.user), 50).get_page(request.GET.get("page"))
+    context = {
+        "lockouts": lockouts.current_lockouts(request.user),
+        "page": failures,
+        "failure_limit": lockouts.failure_limit(),
+        "can_unlock": request.user.has_perm("accounts.unlock_user"),
+    }
+    template = "accounts/partials/_failures.html" if request.htmx else "accounts/security.html"
+    return render(request, template, context)
+
+
+@requires("accounts.unlock_user")
+@require_POST
+def unlock(request):
+    username = request.POST.get("username", "").strip()
+    if not username or not lockouts.username_in_scope(request.user, username):
+        raise Http404
+    count = actions.unlock_user(username, actor=request.user)
+    if count:
+        messages.success(request, _("已解锁账号“%s”") % username)
+    else:
+        messages.warning(request, _("账号“%s”当前没有被锁定") % username)
+    return redirect("accounts:security")

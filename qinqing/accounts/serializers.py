@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+from .models import User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "name",
+            "title",
+            "role",
+            "role_display",
+            "org",
+            "org_name",
+            "enterprise",
+            "enterprise_name",
+            "is_active",
+            "must_change_password",
+            "password_changed_at",
+            "last_login",
+        ]
+        read_only_fields = fields
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label="账号", max_length=150)
+    password = serializers.CharField(
+        label="密码", max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(label="令牌")
+    username = serializers.CharField()
+    name = serializers.CharField()

@@ -1,0 +1,48 @@
+"""Password rules of the 等保 profile beyond Django's own: character classes and no reuse."""
+
+import string
+
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+
+
+def character_classes(password: str) -> int:
+    classes = [
+        any(c in string.ascii_lowercase for c in password),
+        any(c in string.ascii_uppercase for c in password),
+        any(c in string.digits for c in password),
+        any(not c.isalnum() for c in password),
+    ]
+    return sum(classes)
+
+
+class CharacterClassValidator:
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password, user=None):
+        if character_classes(password) < self.min_classes:
+            raise ValidationError(
+                f"密码须包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类",
+                code="password_too_simple",
+            )
+
+    def get_help_text(self):
+        return f"密码须包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类。"
+
+
+class PasswordHistoryValidator:
+    def __init__(self, history: int = 5):
+        self.history = history
+
+    def validate(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        earlier = list(user.password_history.values_list("password", flat=True)[: max(self.history - 1, 0)])
+        if user.password:
+            earlier.append(user.password)
+        if any(check_password(password, encoded) for encoded in earlier):
+            raise ValidationError(f"新密码不能与最近{self.history}次使用过的密码相同", code="password_reused")
+
+    def get_help_text(self):
+        return f"不能与最近{self.history}次使用过的密码相同。"

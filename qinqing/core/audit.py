@@ -1,0 +1,165 @@
+"""The audit log: one record() used by every action, and verification of the hash chain.
+
+Each row's hash is SHA-256 over its canonical content and the previous row's hash, so changing,
+deleting or reordering a row breaks the chain at that row; verify_chain() finds the first break.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import context
+from .models import AuditChainHead, AuditEntry
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "created_at",
+    "actor_id",
+    "actor_name",
+    "org_path",
+    "ip",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "success",
+    "message",
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def compute_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    payload = {name: _jsonable(fields.get(name)) for name in HASHED_FIELDS}
+    created = fields.get("created_at")
+    if isinstance(created, datetime):
+        # Normalise to UTC microseconds so the value read back from any database hashes the same.
+        payload["created_at"] = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """A JSON-ready dict of a model instance's concrete fields, for before/after values."""
+    names = list(fields) if fields is not None else [f.attname for f in obj._meta.concrete_fields]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values changed."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    actor=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    success: bool = True,
+    message: str = "",
+    ip: str | None = None,
+    request_id: str | None = None,
+) -> AuditEntry:
+    """Append one audit row. Call inside the action's transaction so the row commits with the change."""
+    ctx = context.current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk or ""
+        object_repr = object_repr or str(obj)[:255]
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    fields = {
+        "created_at": timezone.now(),
+        "actor_id": actor_obj.pk if actor_obj else (ctx.user_id if ctx else None),
+        "actor_name": (actor_obj.get_username() if actor_obj else "") or (ctx.username if ctx else "") or "system",
+        "org_path": (getattr(getattr(actor_obj, "org", None), "path", "") if actor_obj else "")
+        or (ctx.org_path if ctx else ""),
+        "ip": ip or (ctx.ip if ctx else None),
+        "request_id": request_id or (ctx.request_id if ctx else "") or context.new_request_id(),
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "object_repr": object_repr[:255],
+        "before": _jsonable(before) if before is not None else None,
+        "after": _jsonable(after) if after is not None else None,
+        "success": success,
+        "message": message,
+    }
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS, last_id=0)
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        entry = AuditEntry(prev_hash=head.last_hash, **fields)
+        entry.hash = compute_hash(head.last_hash, fields)
+        entry.save(force_insert=True)
+        head.last_hash = entry.hash
+        head.last_id = entry.pk
+        head.save(update_fields=["last_hash", "last_id"])
+    return entry
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Walk the log in id order; report the first row whose link or content does not verify."""
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    values = ("id", "prev_hash", "hash", *(f for f in HASHED_FIELDS))
+    while True:
+        rows = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id").values(*values)[:batch_size])
+        if not rows:
+            break
+        for row in rows:
+            if row["prev_hash"] != prev:
+                return ChainReport(checked, row["id"], "前一条摘要不符（记录被删除、插入或重排）")
+            if compute_hash(prev, row) != row["hash"]:
+                return ChainReport(checked, row["id"], "内容摘要不符（记录被篡改）")
+            prev = row["hash"]
+            checked += 1
+            last_id = row["id"]
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and head.last_hash != prev:
+        return ChainReport(checked, head.last_id, "链头与最后一条记录不符（末尾记录被删除）")
+    return ChainReport(checked)

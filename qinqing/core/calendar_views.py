@@ -1,0 +1,113 @@
+"""节假日设置: the 系统管理员's page for holiday overrides, completed years, and a working-day check."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from . import calendar_actions
+from .calendar_source import get_calendar
+from .models import CalendarDay, CalendarYear
+from .permissions import requires
+from .workdays import CalendarNotCovered
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    is_workday = forms.TypedChoiceField(
+        label="安排", choices=[("0", "休息（节假日）"), ("1", "上班（调休工作日）")], coerce=lambda v: v == "1"
+    )
+    name = forms.CharField(label="名称", max_length=50, required=False, help_text="例如：春节、国庆节调休上班")
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    complete = forms.BooleanField(label="已完整录入该年全部节假日和调休", required=False)
+    note = forms.CharField(label="依据", max_length=200, required=False)
+
+
+class CheckForm(forms.Form):
+    start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    n = forms.IntegerField(label="工作日数", min_value=-366, max_value=366)
+
+
+def _year_of(request) -> int:
+    try:
+        return int(request.GET.get("year") or dt.date.today().year)
+    except ValueError:
+        return dt.date.today().year
+
+
+@requires("core.manage_calendar")
+def calendar_settings(request):
+    year = _year_of(request)
+    day_form, year_form = DayForm(prefix="day"), YearForm(prefix="year", initial={"year": year})
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "add":
+                day_form = DayForm(request.POST, prefix="day")
+                if day_form.is_valid():
+                    day = calendar_actions.set_calendar_day(actor=request.user, **day_form.cleaned_data)
+                    messages.success(request, f"已保存 {day.date:%Y-%m-%d} 的安排")
+                    return redirect(f"{reverse('core:calendar')}?year={day.date.year}")
+            elif op == "remove":
+                try:
+                    day = CalendarDay.objects.get(pk=int(request.POST.get("pk", "")))
+                except (CalendarDay.DoesNotExist, ValueError):
+                    raise Http404 from None
+                calendar_actions.remove_calendar_day(day, actor=request.user)
+                messages.success(request, f"已删除 {day.date:%Y-%m-%d} 的调整")
+                return redirect(f"{reverse('core:calendar')}?year={day.date.year}")
+            elif op == "year":
+                year_form = YearForm(request.POST, prefix="year")
+                if year_form.is_valid():
+                    row = calendar_actions.mark_year_complete(actor=request.user, **year_form.cleaned_data)
+                    messages.success(request, f"已更新{row.year}年的录入状态")
+                    return redirect(f"{reverse('core:calendar')}?year={row.year}")
+        except ValidationError as exc:
+            form = day_form if op == "add" else year_form
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+
+    check_form = CheckForm(request.GET if "start" in request.GET else None)
+    result, error = None, ""
+    calendar = get_calendar()
+    if check_form.is_bound and check_form.is_valid():
+        start, n = check_form.cleaned_data["start"], check_form.cleaned_data["n"]
+        try:
+            result = {"start": start, "n": n, "date": calendar.add_workdays(start, n)}
+        except CalendarNotCovered as exc:
+            error = str(exc)
+    context = {
+        "year": year,
+        "days": CalendarDay.objects.filter(date__year=year).order_by("date"),
+        "years": CalendarYear.objects.order_by("-year"),
+        "covered": calendar.covers(year),
+        "package_years": _package_range(calendar),
+        "package_days": _package_days(calendar, year),
+        "day_form": day_form,
+        "year_form": year_form,
+        "check_form": check_form,
+        "result": result,
+        "error": error,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "core/calendar_check.html", context)
+    return render(request, "core/calendar.html", context)
+
+
+def _package_range(calendar) -> str:
+    years = sorted({d.year for d in calendar.holidays})
+    return f"{years[0]}—{years[-1]}" if years else ""
+
+
+def _package_days(calendar, year: int) -> list[dict]:
+    """The built-in arrangement of ``year``: every day off of a holiday, and the make-up workdays."""
+    days = [{"date": d, "is_workday": False, "name": n} for d, n in calendar.holidays.items() if d.year == year]
+    days += [{"date": d, "is_workday": True, "name": n} for d, n in calendar.makeup_workdays.items() if d.year == year]
+    return sorted(days, key=lambda row: row["date"])

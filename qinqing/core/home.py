@@ -1,0 +1,168 @@
+"""Home-page figures.
+
+The core adds the scope overview of the user's role (the organisation tree below them, accounts for the
+administrators, the audit log for the audit administrator); each domain adds its own cards through
+``<app>/navigation.py``'s ``home_cards(user) -> [{"label", "value", "url"}]``.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .roles import FIC_ROLES, Role
+
+
+def home_cards(user) -> list[dict]:
+    """Cards contributed by the domains (every app's navigation.home_cards), in INSTALLED_APPS order."""
+    cards: list[dict] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinqing."):
+            continue
+        try:
+            module = import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.navigation":
+                raise
+            continue
+        provider = getattr(module, "home_cards", None)
+        if provider:
+            cards.extend(provider(user))
+    return cards
+
+
+def _nav_url(user, permission: str) -> str:
+    """The first navigation entry guarded by ``permission`` (a card links where the user may go)."""
+    from .navigation import items_for_permission
+
+    return items_for_permission(user, permission)
+
+
+def _today_start():
+    now = timezone.localtime()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _tree_cards(user) -> list[dict]:
+    from qinqing.accounts.models import User
+    from qinqing.orgs.choices import FicLevel
+    from qinqing.registry.models import Enterprise
+
+    org = user.org
+    by_kind = dict(
+        org.__class__.objects.filter(path__startswith=org.path, is_active=True)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    org_url = _nav_url(user, "orgs.view_organization")
+    cards = []
+    if org.fic_level is None or org.fic_level < FicLevel.COUNTY:  # a county FIC has no lower FIC
+        cards.append({"label": "下级工商联", "value": max(by_kind.get("fic", 0) - 1, 0), "url": org_url})
+    return [
+        *cards,
+        {"label": "商会", "value": by_kind.get("chamber", 0), "url": org_url},
+        {
+            "label": "企业",
+            "value": Enterprise.objects.filter(org_path__startswith=org.path).count(),
+            "url": _nav_url(user, "registry.view_enterprise"),
+        },
+        {"label": "承办单位", "value": by_kind.get("department", 0), "url": org_url},
+        {"label": "金融机构", "value": by_kind.get("bank", 0), "url": org_url},
+        {
+            "label": "用户",
+            "value": User.objects.filter(org__path__startswith=org.path, is_active=True).count(),
+            "url": _nav_url(user, "accounts.view_user"),
+        },
+    ]
+
+
+def _sys_admin_cards(user) -> list[dict]:
+    from qinqing.accounts.models import User
+
+    counts = User.objects.filter(org__path__startswith=user.org.path).aggregate(
+        active=Count("id", filter=Q(is_active=True)),
+        disabled=Count("id", filter=Q(is_active=False)),
+        must_change=Count("id", filter=Q(is_active=True, must_change_password=True)),
+    )
+    url = _nav_url(user, "accounts.view_user")
+    orgs = user.org.__class__.objects.filter(path__startswith=user.org.path).count()
+    return [
+        {"label": "启用账号", "value": counts["active"], "url": url},
+        {"label": "已停用账号", "value": counts["disabled"], "url": url},
+        {"label": "待改初始密码", "value": counts["must_change"], "url": url},
+        {"label": "组织", "value": orgs, "url": _nav_url(user, "orgs.view_organization")},
+    ]
+
+
+def _sec_admin_cards(user) -> list[dict]:
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    from qinqing.accounts.models import User
+
+    in_scope = User.objects.filter(org__path__startswith=user.org.path).values("username")
+    locked = AccessAttempt.objects.filter(
+        username__in=in_scope, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).count()
+    failed_today = AccessFailureLog.objects.filter(attempt_time__gte=_today_start()).count()
+    url = _nav_url(user, "accounts.view_security")
+    return [
+        {"label": "被锁定账号", "value": locked, "url": url},
+        {"label": "今日登录失败", "value": failed_today, "url": url},
+        {
+            "label": "启用账号",
+            "value": User.objects.filter(org__path__startswith=user.org.path, is_active=True).count(),
+            "url": _nav_url(user, "accounts.view_user"),
+        },
+    ]
+
+
+def _audit_admin_cards(user) -> list[dict]:
+    from django.urls import reverse
+
+    from .models import AuditEntry
+
+    counts = AuditEntry.objects.filter(created_at__gte=_today_start()).aggregate(
+        total=Count("id"), failed=Count("id", filter=Q(success=False))
+    )
+    url = reverse("core:audit_log")
+    today = timezone.localdate().isoformat()
+    return [
+        {"label": "今日审计记录", "value": counts["total"], "url": f"{url}?from={today}"},
+        {"label": "今日失败或越权操作", "value": counts["failed"], "url": f"{url}?from={today}&failed=1"},
+        {"label": "审计记录总数", "value": AuditEntry.objects.count(), "url": url},
+    ]
+
+
+def scope_cards(user) -> list[dict]:
+    """The core's figures for the user's role and place in the tree (real counts, scoped)."""
+    if user.org_id is None:
+        return []
+    if user.role in FIC_ROLES:
+        return _tree_cards(user)
+    if user.role == Role.SYS_ADMIN:
+        return _sys_admin_cards(user)
+    if user.role == Role.SEC_ADMIN:
+        return _sec_admin_cards(user)
+    if user.role == Role.AUDIT_ADMIN:
+        return _audit_admin_cards(user)
+    return []
+
+
+def profile(user) -> list[tuple[str, str]]:
+    """Who the user is acting for (shown under the page title: the enterprise's or organisation's name)."""
+    rows = [("姓名", user.name), ("角色", user.get_role_display())]
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        enterprise = user.enterprise
+        rows += [
+            ("统一社会信用代码", enterprise.credit_code),
+            ("所属工商联", user.org.name),
+        ]
+    else:
+        rows.append(("所属组织", user.org.name))
+        parent = user.org.parent
+        if parent is not None and user.org.kind != "fic":
+            rows.append(("上级工商联", parent.name))
+    return rows

@@ -1,0 +1,29 @@
+"""manage.py workdays DATE N: the date N working days after DATE (exit status 1 when the year is not covered)."""
+
+import datetime as dt
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qinqing.core.calendar_source import get_calendar
+from qinqing.core.workdays import CalendarNotCovered
+
+
+class Command(BaseCommand):
+    help = "推算 DATE 之后第 N 个工作日（按法定节假日及调休安排；N 为 0 时取当日或其后第一个工作日）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("date", help="起始日期，如 2026-09-30")
+        parser.add_argument("n", type=int, help="工作日数，可为负数（向前推算）")
+
+    def handle(self, *args, date, n, **options):
+        try:
+            start = dt.date.fromisoformat(date)
+        except ValueError:
+            raise CommandError(f"日期“{date}”格式不正确，应为 YYYY-MM-DD")
+        try:
+            result = get_calendar().add_workdays(start, n)
+        except CalendarNotCovered as exc:
+            self.stderr.write(str(exc))
+            sys.exit(1)
+        self.stdout.write(result.isoformat())

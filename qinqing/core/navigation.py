@@ -1,0 +1,75 @@
+"""Navigation by role. Each domain lists its own entries in ``<app>/navigation.py`` as ``ITEMS``."""
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from .permissions import AUTHENTICATED, user_has
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+    group: str = ""
+    order: int = 100
+    mobile: bool = False  # shown first on a phone (enterprise-facing pages)
+
+
+ITEMS = [NavItem("首页", "core:home", AUTHENTICATED, order=0, mobile=True)]
+
+
+def _all_items() -> list[NavItem]:
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinqing."):
+            continue
+        try:
+            module = import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.navigation":
+                raise
+            continue
+        items.extend(getattr(module, "ITEMS", []))
+    return sorted(items, key=lambda item: item.order)
+
+
+def items_for(user) -> list[dict]:
+    result = []
+    for item in _all_items():
+        if not user_has(user, item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        result.append({"label": item.label, "url": url, "group": item.group, "mobile": item.mobile})
+    return result
+
+
+def items_for_permission(user, permission: str) -> str:
+    """URL of the first navigation entry guarded by ``permission`` that ``user`` may open, else ""."""
+    if not user_has(user, permission):
+        return ""
+    for item in _all_items():
+        if item.permission != permission:
+            continue
+        try:
+            return reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    path = request.path
+    items = items_for(user)
+    for item in items:
+        item["active"] = item["url"] == path if item["url"] == "/" else path.startswith(item["url"])
+    return {"nav_items": items}

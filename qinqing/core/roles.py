@@ -1,0 +1,66 @@
+"""The roles of PRODUCT.md, and which permissions each holds.
+
+Each domain declares its own grants in its permissions module as ``GRANTS = {Role.X: {"app.perm", …}}``;
+load_grants() merges them at start-up, so the role table is complete and each domain owns its part.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FIC_STAFF = "fic_staff", _("工商联工作人员")
+    FIC_LEADER = "fic_leader", _("工商联领导")
+    CHAMBER_SECRETARY = "chamber_secretary", _("商会秘书处")
+    ENTERPRISE = "enterprise", _("企业用户")
+    DEPT_LIAISON = "dept_liaison", _("承办单位联络员")
+    BANK_OFFICER = "bank_officer", _("金融机构")
+    LAWYER = "lawyer", _("联点律师")
+    SYS_ADMIN = "sys_admin", _("系统管理员")
+    SEC_ADMIN = "sec_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+FIC_ROLES = frozenset({Role.FIC_STAFF, Role.FIC_LEADER})
+ADMIN_ROLES = frozenset({Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN})
+ALL_ROLES = frozenset(Role)
+
+# The kind of organisation each role's user belongs to (checked when a user is created).
+ROLE_ORG_KIND = {
+    Role.FIC_STAFF: "fic",
+    Role.FIC_LEADER: "fic",
+    Role.CHAMBER_SECRETARY: "chamber",
+    Role.ENTERPRISE: "fic",  # plus user.enterprise
+    Role.DEPT_LIAISON: "department",
+    Role.BANK_OFFICER: "bank",
+    Role.LAWYER: "lawfirm",
+    Role.SYS_ADMIN: "fic",
+    Role.SEC_ADMIN: "fic",
+    Role.AUDIT_ADMIN: "fic",
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {role.value: frozenset() for role in Role}
+
+
+def load_grants() -> None:
+    merged: dict[str, set[str]] = {role.value: set() for role in Role}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinqing."):
+            continue
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.permissions":
+                raise
+            continue
+        for role, perms in getattr(module, "GRANTS", {}).items():
+            merged[str(role)].update(perms)
+    for role, perms in merged.items():
+        ROLE_PERMISSIONS[role] = frozenset(perms)
+
+
+def permissions_for(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())

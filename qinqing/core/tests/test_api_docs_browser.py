@@ -1,0 +1,49 @@
+"""Swagger UI in headless Chromium under the platform's CSP: it renders the API, loading nothing from elsewhere."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_given_a_signed_in_user_when_opening_the_api_docs_then_swagger_ui_renders_from_local_assets(live_server, users):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} missing")
+        pytest.skip(f"{CHROMIUM} missing")
+    from playwright.sync_api import sync_playwright
+
+    client = Client()
+    client.force_login(users.county_staff)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    host = urlsplit(live_server.url).hostname
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
+        page = context.new_page()
+        page.on("request", lambda r: urlsplit(r.url).hostname not in (host, None) and problems.append(r.url))
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+        page.goto(f"{live_server.url}/api/v1/docs/")
+        page.wait_for_selector(".opblock", timeout=20000)
+        text = page.inner_text("body")
+        browser.close()
+    assert "/api/v1/me/" in text
+    assert problems == []
