@@ -1,0 +1,125 @@
+"""Registry API: the same permissions, filters and actions as the pages."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qinqing.core.api import Pagination, RolePermission
+
+from . import actions, permissions, statistics
+from .filters import ChamberFilter, EnterpriseFilter, MemberFilter
+from .serializers import (
+    ChamberSerializer,
+    EnterpriseSerializer,
+    EnterpriseUpdateSerializer,
+    ImportJobSerializer,
+    ImportRequestSerializer,
+    MemberSerializer,
+    YearFiguresSerializer,
+)
+
+
+class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [RolePermission]
+    required_permission = "registry.view_enterprise"
+    serializer_class = EnterpriseSerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EnterpriseFilter
+
+    def get_queryset(self):
+        return permissions.visible_enterprises(self.request.user).order_by("name", "id")
+
+    @extend_schema(request=EnterpriseUpdateSerializer, responses=EnterpriseSerializer)
+    def partial_update(self, request, pk=None):
+        enterprise = permissions.get_enterprise(request.user, pk)
+        if not permissions.can_edit_enterprise(request.user, enterprise):
+            raise PermissionDenied("您不能修改该企业")
+        data = EnterpriseUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.update_enterprise(enterprise, actor=request.user, **data.validated_data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc) or "您不能修改这些字段") from None
+        return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
+
+
+class YearFiguresList(generics.ListAPIView):
+    permission_classes = [RolePermission]
+    required_permission = "registry.view_enterprise"
+    serializer_class = YearFiguresSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        qs = permissions.visible_year_figures(self.request.user).order_by("enterprise_id", "-year")
+        enterprise = self.request.query_params.get("enterprise")
+        return qs.filter(enterprise_id=enterprise) if enterprise and enterprise.isdigit() else qs
+
+
+class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [RolePermission]
+    required_permission = "registry.view_member"
+    serializer_class = MemberSerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MemberFilter
+
+    def get_queryset(self):
+        return permissions.visible_members(self.request.user).select_related("enterprise", "group").order_by("id")
+
+
+class ChamberViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [RolePermission]
+    required_permission = "registry.view_chamber"
+    serializer_class = ChamberSerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ChamberFilter
+
+    def get_queryset(self):
+        return permissions.visible_chambers(self.request.user).select_related("organization").order_by("org_path")
+
+
+class StatisticsView(APIView):
+    permission_classes = [RolePermission]
+    required_permission = "registry.view_statistics"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        year = request.query_params.get("year", "")
+        year = int(year) if year.isdigit() else timezone.localdate().year
+        user = request.user
+        return Response(
+            statistics.overview(permissions.visible_members(user), permissions.visible_chambers(user), year)
+        )
+
+
+class ImportJobCreate(APIView):
+    permission_classes = [RolePermission]
+    required_permission = "registry.import_registry"
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=ImportRequestSerializer, responses={202: ImportJobSerializer})
+    def post(self, request):
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        job = actions.start_import(
+            actor=request.user, kind=v["kind"], upload=v["file"], dry_run=v["dry_run"], strict=v["strict"]
+        )
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportJobDetail(generics.RetrieveAPIView):
+    permission_classes = [RolePermission]
+    required_permission = "registry.import_registry"
+    serializer_class = ImportJobSerializer
+
+    def get_object(self):
+        return permissions.get_import_job(self.request.user, self.kwargs["pk"])

@@ -1,0 +1,332 @@
+"""Demo registry data: enterprises with valid credit codes and three years of figures, members, and
+chambers of every type distributed like the 岳阳 report (行业 ~48%, 乡镇街道 ~30%, 异地 ~13%, 市场 ~3%,
+其他 ~7%), with terms, party organisations and ratings. Bulk writes only."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from qinqing.core.demo_tree import allocate, credit_code
+from qinqing.orgs.models import Organization
+
+from .choices import ChamberType, MemberKind, MemberRole, RatingScheme
+from .importing.enterprises import compute_size
+from .models import Chamber, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
+
+TYPE_WEIGHTS = [
+    (ChamberType.INDUSTRY, 0.48),
+    (ChamberType.TOWNSHIP, 0.30),
+    (ChamberType.NONLOCAL, 0.13),
+    (ChamberType.MARKET, 0.03),
+    (ChamberType.OTHER, 0.07),
+]
+CHAMBER_NAMES = {
+    ChamberType.INDUSTRY: [
+        "餐饮",
+        "建材",
+        "物流",
+        "电子商务",
+        "茶叶",
+        "水产",
+        "家居",
+        "汽车销售",
+        "建筑",
+        "医药",
+        "服装",
+        "粮油",
+    ],
+    ChamberType.TOWNSHIP: ["城关镇", "荣家湾镇", "新墙镇", "筻口镇", "月田镇", "杨林街道", "南湖街道", "黄沙街道"],
+    ChamberType.NONLOCAL: ["温州", "福建", "浙江", "江西", "广东", "湖北", "邵阳", "衡阳"],
+    ChamberType.MARKET: ["东茅岭市场", "岳阳农产品批发市场", "步行街"],
+    ChamberType.OTHER: ["青年企业家", "女企业家", "新生代企业家"],
+}
+INDUSTRIES = ["1391", "1761", "3911", "3989", "4710", "5121", "5211", "5432", "6210", "6511", "7010", "0111", "7291"]
+WORDS = ["洞庭", "湘北", "巴陵", "君山", "南湖", "岳州", "华容", "汨罗", "临湘", "平江", "云溪", "金鹗", "楼台", "湘阴"]
+TRADES = ["食品", "科技", "建材", "物流", "商贸", "电子", "纺织", "医药", "农业", "机械", "建设", "文化"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "军", "敏", "强", "磊", "洋", "勇", "静", "杰", "涛", "明", "超", "华", "平"]
+
+
+def _person(rng) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+
+
+def _mobile(rng) -> str:
+    return f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
+
+
+def _fics(ctx) -> list:
+    return [node for node in [ctx.city, *ctx.counties] if node is not None] or [ctx.root]
+
+
+def seed(ctx) -> None:
+    rng = ctx.rng
+    today = timezone.localdate()
+    fics = _fics(ctx)
+    chambers = _seed_chambers(ctx, rng, fics, today)
+    enterprises = _seed_enterprises(ctx, rng, fics, today)
+    members = _seed_members(ctx, rng, fics, chambers, enterprises, today)
+    ctx.log(f"会员与商会：企业 {len(enterprises)} 家，会员 {members} 个，商会 {len(chambers)} 个")
+
+
+def _seed_chambers(ctx, rng, fics, today) -> list[Chamber]:
+    total = ctx.sizes["chambers"]
+    counts = allocate(total, [w for _t, w in TYPE_WEIGHTS])
+    types = [t for (t, _w), n in zip(TYPE_WEIGHTS, counts, strict=True) for _ in range(n)]
+    rng.shuffle(types)
+    existing = list(Organization.objects.filter(kind="chamber", path__startswith=ctx.root.path, chamber__isnull=True))
+    serial = (Organization.objects.filter(kind="chamber").order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    new_orgs = []
+    used: set[str] = set()
+    for i, ctype in enumerate(types[len(existing) :]):
+        fic = fics[0] if i % 3 == 0 else fics[i % len(fics)]
+        base = rng.choice(CHAMBER_NAMES[ctype])
+        place = fic.name.removesuffix("工商联")
+        name = {
+            ChamberType.INDUSTRY: f"{place}{base}行业商会",
+            ChamberType.TOWNSHIP: f"{place}{base}商会",
+            ChamberType.NONLOCAL: f"{place}{base}商会",
+            ChamberType.MARKET: f"{place}{base}商会",
+            ChamberType.OTHER: f"{place}{base}商会",
+        }[ctype]
+        while name in used:
+            name = name.removesuffix("商会") + "联合商会" if "联合" not in name else f"{name}（{i}）"
+        used.add(name)
+        code = f"C{fic.region_code}{serial:06d}"
+        serial += 1
+        new_orgs.append(
+            Organization(
+                kind="chamber", name=name, code=code, region_code=fic.region_code, parent=fic, path=f"{fic.path}{code}/"
+            )
+        )
+    Organization.objects.bulk_create(new_orgs, batch_size=500)
+    orgs = existing + list(Organization.objects.filter(code__in=[o.code for o in new_orgs]))
+    lawfirms = list(ctx.lawfirms)
+    chambers = []
+    for org, ctype in zip(orgs, types, strict=False):
+        party = rng.random() < 0.62
+        chambers.append(
+            Chamber(
+                organization=org,
+                org_path=org.path,
+                chamber_type=ctype,
+                registered_on=today - datetime.timedelta(days=rng.randint(400, 7000)),
+                party_org_established=party,
+                party_members=rng.randint(3, 40) if party else rng.randint(0, 2),
+                has_mediation_committee=rng.random() < 0.35,
+                law_firm=rng.choice(lawfirms) if lawfirms and rng.random() < 0.5 else None,
+            )
+        )
+    Chamber.objects.bulk_create(chambers, batch_size=500)
+    chambers = list(Chamber.objects.filter(organization__in=orgs).select_related("organization"))
+    terms, ratings = [], []
+    for index, chamber in enumerate(chambers):
+        # ~10% within the 90-day 换届 window, a few overdue
+        if index % 10 == 0:
+            ends = today + datetime.timedelta(days=rng.randint(-20, 85))
+        else:
+            ends = today + datetime.timedelta(days=rng.randint(100, 1700))
+        starts = (
+            ends.replace(year=ends.year - 5)
+            if not (ends.month == 2 and ends.day == 29)
+            else ends - datetime.timedelta(days=1826)
+        )
+        previous_start = (
+            starts.replace(year=starts.year - 5) if not (starts.month == 2 and starts.day == 29) else starts
+        )
+        terms.append(
+            ChamberTerm(chamber=chamber, number=1, starts_on=previous_start, ends_on=starts, president=_person(rng))
+        )
+        terms.append(
+            ChamberTerm(
+                chamber=chamber,
+                number=2,
+                starts_on=starts,
+                ends_on=ends,
+                president=_person(rng),
+                secretary_general=_person(rng),
+            )
+        )
+        chamber.term_ends_on = ends
+        for scheme, share in (
+            (RatingScheme.FIVE_GOOD, 0.25),
+            (RatingScheme.FOUR_GOOD_CITY, 0.15),
+            (RatingScheme.FOUR_GOOD_PROVINCE, 0.06),
+            (RatingScheme.FOUR_GOOD_NATIONAL, 0.02),
+        ):
+            if rng.random() < share:
+                ratings.append(ChamberRating(chamber=chamber, scheme=scheme, year=today.year - rng.randint(1, 3)))
+    ChamberTerm.objects.bulk_create(terms, batch_size=1000)
+    ChamberRating.objects.bulk_create(ratings, batch_size=1000)
+    Chamber.objects.bulk_update(chambers, ["term_ends_on"], batch_size=500)
+    return chambers
+
+
+def _seed_enterprises(ctx, rng, fics, today) -> list[int]:
+    total = ctx.sizes["enterprises"]
+    existing = Enterprise.objects.filter(org_path__startswith=ctx.root.path).count()
+    rows = []
+    names: set[str] = set()
+    for n in range(max(0, total - existing)):
+        fic = fics[n % len(fics)]
+        region = fic.region_code
+        name = f"{fic.name.removesuffix('工商联')[:3]}{rng.choice(WORDS)}{rng.choice(TRADES)}"
+        name = f"{name}有限公司" if name not in names else f"{name}{n}有限公司"
+        names.add(name)
+        industry = rng.choice(INDUSTRIES)
+        employees = int(rng.lognormvariate(3.2, 1.1)) + 1
+        revenue = Decimal(int(rng.lognormvariate(7.0, 1.5))).quantize(Decimal("0.01"))
+        assets = (revenue * Decimal(str(round(rng.uniform(0.6, 2.5), 2)))).quantize(Decimal("0.01"))
+        quals = []
+        if rng.random() < 0.08:
+            quals.append("high_tech")
+        if rng.random() < 0.05:
+            quals.append("srdi")
+        if "srdi" in quals and rng.random() < 0.2:
+            quals.append("little_giant")
+        if rng.random() < 0.005:
+            quals.append("listed")
+        rows.append(
+            Enterprise(
+                credit_code=credit_code(region, f"MA4{n:06d}"),
+                name=name,
+                fic=fic,
+                org_path=fic.path,
+                region_code=region,
+                industry_code=industry,
+                legal_representative=_person(rng),
+                founded_on=today - datetime.timedelta(days=rng.randint(200, 9000)),
+                employees=employees,
+                revenue_wan=revenue,
+                total_assets_wan=assets,
+                size_class=compute_size(industry, employees, revenue, assets),
+                qualifications=",".join(quals),
+                contact_name=_person(rng),
+                contact_mobile=_mobile(rng),
+            )
+        )
+    Enterprise.objects.bulk_create(rows, batch_size=2000)
+    ids = list(
+        Enterprise.objects.filter(org_path__startswith=ctx.root.path).values_list(
+            "id", "revenue_wan", "employees", "total_assets_wan"
+        )
+    )
+    figures = []
+    for pk, revenue, employees, assets in ids:
+        revenue = revenue or Decimal(500)
+        for back in (3, 2, 1):
+            factor = Decimal(str(round(1 - 0.08 * (back - 1) + rng.uniform(-0.05, 0.05), 3)))
+            year_revenue = (revenue * factor).quantize(Decimal("0.01"))
+            figures.append(
+                EnterpriseYearFigures(
+                    enterprise_id=pk,
+                    year=today.year - back,
+                    revenue_wan=year_revenue,
+                    tax_wan=(year_revenue * Decimal(str(round(rng.uniform(0.01, 0.06), 3)))).quantize(Decimal("0.01")),
+                    rd_spend_wan=(year_revenue * Decimal(str(round(rng.uniform(0, 0.05), 3)))).quantize(
+                        Decimal("0.01")
+                    ),
+                    employees=employees,
+                    total_assets_wan=assets,
+                )
+            )
+    EnterpriseYearFigures.objects.bulk_create(figures, batch_size=3000, ignore_conflicts=True)
+    return [pk for pk, *_ in ids]
+
+
+def _seed_members(ctx, rng, fics, chambers, enterprise_ids, today) -> int:
+    total = ctx.sizes["members"]
+    by_path = dict(Enterprise.objects.filter(id__in=enterprise_ids).values_list("id", "org_path"))
+    fic_by_path = {f.path: f for f in fics}
+    members = []
+    roles = (
+        [MemberRole.MEMBER] * 90
+        + [MemberRole.DIRECTOR] * 4
+        + [MemberRole.EXECUTIVE] * 3
+        + [MemberRole.STANDING] * 2
+        + [MemberRole.VICE_CHAIR]
+    )
+
+    def dates():
+        joined = today - datetime.timedelta(days=rng.randint(30, 6000))
+        left = joined + datetime.timedelta(days=rng.randint(100, 3000)) if rng.random() < 0.06 else None
+        return joined, left if left is None or left < today else None
+
+    # group members: every chamber joins its FIC as a 团体会员
+    for chamber in chambers:
+        parent = fic_by_path.get(chamber.org_path.rsplit("/", 2)[0] + "/") or fics[0]
+        joined, _left = dates()
+        members.append(
+            Member(
+                organization=parent,
+                org_path=parent.path,
+                kind=MemberKind.GROUP,
+                group=chamber.organization,
+                joined_on=joined,
+            )
+        )
+    individuals = int(total * 0.07)
+    enterprise_slots = max(0, total - len(members) - individuals)
+    pool = list(enterprise_ids)
+    rng.shuffle(pool)
+    seen: set[tuple[int, int]] = set()
+    chamber_orgs = [c.organization for c in chambers]
+    for i in range(enterprise_slots):
+        pk = pool[i % len(pool)] if pool else None
+        if pk is None:
+            break
+        if i < len(pool):
+            org = fic_by_path.get(by_path[pk]) or fics[0]
+        else:
+            org = rng.choice(chamber_orgs) if chamber_orgs else fics[0]
+        if (org.pk, pk) in seen:
+            continue
+        seen.add((org.pk, pk))
+        joined, left = dates()
+        members.append(
+            Member(
+                organization=org,
+                org_path=org.path,
+                kind=MemberKind.ENTERPRISE,
+                enterprise_id=pk,
+                role=rng.choice(roles),
+                joined_on=joined,
+                left_on=left,
+            )
+        )
+    for _ in range(individuals):
+        org = rng.choice(fics)
+        joined, left = dates()
+        members.append(
+            Member(
+                organization=org,
+                org_path=org.path,
+                kind=MemberKind.INDIVIDUAL,
+                person_name=_person(rng),
+                mobile=_mobile(rng),
+                joined_on=joined,
+                left_on=left,
+            )
+        )
+    # the demo secretary's chamber and the demo enterprise user's enterprise are members of each other
+    secretary_chamber = ctx.chamber
+    demo_user = ctx.users.get("enterprise")
+    if (
+        secretary_chamber is not None
+        and demo_user is not None
+        and demo_user.enterprise_id
+        and (secretary_chamber.pk, demo_user.enterprise_id) not in seen
+    ):
+        members.append(
+            Member(
+                organization=secretary_chamber,
+                org_path=secretary_chamber.path,
+                kind=MemberKind.ENTERPRISE,
+                enterprise_id=demo_user.enterprise_id,
+                role=MemberRole.VICE_PRESIDENT,
+                joined_on=today - datetime.timedelta(days=900),
+            )
+        )
+    Member.objects.bulk_create(members, batch_size=2000, ignore_conflicts=True)
+    return len(members)

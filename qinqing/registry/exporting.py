@@ -1,0 +1,145 @@
+"""Exports of any filtered list, in the import's own columns so the file re-imports unchanged.
+
+Personal numbers are masked unless the user holds registry.view_pii; re-importing a masked number
+keeps the stored one (see importing.enterprises).
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+
+import xlsxwriter
+
+from .choices import MemberKind, MemberRole, Qualification
+from .importing.columns import ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
+from .masking import show_id, show_mobile
+from .models import EnterpriseYearFigures
+
+CHUNK = 2000
+QUALIFICATION_LABELS = dict(Qualification.choices)
+NUMERIC = {"employees", "revenue_wan", "total_assets_wan", "tax_wan", "rd_spend_wan", "year"}
+
+
+def _qualifications(codes: str) -> str:
+    return "、".join(str(QUALIFICATION_LABELS.get(c, c)) for c in codes.split(",") if c)
+
+
+def enterprise_rows(queryset, user) -> Iterator[list]:
+    fields = [
+        "id",
+        "credit_code",
+        "name",
+        "legal_representative",
+        "legal_rep_id_number",
+        "region_code",
+        "industry_code",
+        "founded_on",
+        "employees",
+        "revenue_wan",
+        "total_assets_wan",
+        "qualifications",
+        "address",
+        "contact_name",
+        "contact_mobile",
+        "size_class",
+    ]
+    last_id = 0
+    base = queryset.order_by("id")
+    while True:
+        chunk = list(base.filter(id__gt=last_id).values(*fields)[:CHUNK])
+        if not chunk:
+            break
+        last_id = chunk[-1]["id"]
+        latest: dict[int, dict] = {}
+        for fig in (
+            EnterpriseYearFigures.objects.filter(enterprise_id__in=[r["id"] for r in chunk])
+            .order_by("year")
+            .values("enterprise_id", "year", "tax_wan", "rd_spend_wan")
+        ):
+            latest[fig["enterprise_id"]] = fig
+        for r in chunk:
+            fig = latest.get(r["id"], {})
+            values = {
+                **r,
+                "legal_rep_id_number": show_id(r["legal_rep_id_number"], user),
+                "contact_mobile": show_mobile(r["contact_mobile"], user),
+                "founded_on": r["founded_on"].isoformat() if r["founded_on"] else "",
+                "qualifications": _qualifications(r["qualifications"]),
+                "year": fig.get("year"),
+                "tax_wan": fig.get("tax_wan"),
+                "rd_spend_wan": fig.get("rd_spend_wan"),
+            }
+            yield [values.get(c.key) for c in ENTERPRISE_COLUMNS]
+
+
+def member_rows(queryset, user) -> Iterator[list]:
+    kinds = dict(MemberKind.choices)
+    roles = dict(MemberRole.choices)
+    for m in queryset.select_related("organization", "enterprise", "group").order_by("id").iterator(chunk_size=CHUNK):
+        values = {
+            "credit_code": m.enterprise.credit_code if m.enterprise_id else "",
+            "name": m.display_name,
+            "kind": str(kinds[m.kind]),
+            "organization": m.organization.code,
+            "group_code": m.group.code if m.group_id else "",
+            "person_name": m.person_name,
+            "id_number": show_id(m.id_number, user),
+            "mobile": show_mobile(m.mobile, user),
+            "role": str(roles.get(m.role, m.role)),
+            "joined_on": m.joined_on.isoformat(),
+            "left_on": m.left_on.isoformat() if m.left_on else "",
+            "status": m.get_status_display(),
+        }
+        yield [values.get(c.key) for c in MEMBER_COLUMNS]
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return str(value)
+
+
+def write_csv(columns: list[Column], rows, out) -> None:
+    """UTF-8 with BOM so Excel opens the Chinese headers correctly."""
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([c.label for c in columns])
+    for row in rows:
+        writer.writerow([_plain(v) for v in row])
+
+
+def write_xlsx(columns: list[Column], rows, target, *, example: bool = False) -> None:
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": isinstance(target, io.BytesIO)})
+    sheet = workbook.add_worksheet("数据")
+    head = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    text = workbook.add_format({"num_format": "@"})
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, column.label, head)
+        sheet.set_column(col, col, max(12, len(column.label) * 2 + 2), text if column.key not in NUMERIC else None)
+    r = 0
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if columns[col].key in NUMERIC:
+                sheet.write_number(r, col, float(value))
+            else:
+                sheet.write_string(r, col, str(value))
+    if example:
+        note = workbook.add_worksheet("填写说明")
+        note.write_string(
+            0, 0, "第一行为列名，请勿修改；示例行可删除。必填列：" + "、".join(c.label for c in columns if c.required)
+        )
+        note.write_string(1, 0, "资质可填多项，用“、”分隔：" + "、".join(str(v) for v in QUALIFICATION_LABELS.values()))
+        note.write_string(2, 0, "“企业规模”为系统按统计上大中小微型企业划分办法(2017)计算的列，导入时忽略。")
+    workbook.close()
+
+
+def template_rows(columns: list[Column]) -> list[list]:
+    return [[c.example if not c.computed else "" for c in columns]]
+
+
+EXPORTS = {"enterprises": (ENTERPRISE_COLUMNS, enterprise_rows), "members": (MEMBER_COLUMNS, member_rows)}

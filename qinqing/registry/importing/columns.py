@@ -1,0 +1,120 @@
+"""Column definitions shared by import, template and export, and header mapping with synonyms."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # the header written by the template and the export
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+    computed: bool = False  # exported for reading, ignored on import
+    example: str = ""
+    pii: str = ""  # "id" or "mobile": masked in exports unless the user may see personal data
+
+
+@dataclass
+class HeaderMap:
+    index: dict[str, int] = field(default_factory=dict)  # column key → position in the file
+    unknown: list[str] = field(default_factory=list)  # headers we do not recognise (reported)
+    ignored: list[str] = field(default_factory=list)  # computed columns present in the file
+    missing: list[str] = field(default_factory=list)  # labels of required columns not found
+    duplicates: list[str] = field(default_factory=list)
+
+
+_PUNCT_RE = re.compile(r"[\s（）()【】\[\]*：:_\-]")
+
+
+def header_key(text: str) -> str:
+    """Compare headers ignoring width, case, spaces, brackets and unit notes such as （万元）."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = s.replace("万元", "").replace("单位", "").replace("人数", "人员")
+    return _PUNCT_RE.sub("", s)
+
+
+def map_headers(headers: list[str], columns: list[Column]) -> HeaderMap:
+    lookup: dict[str, Column] = {}
+    for col in columns:
+        for name in (col.label, col.key, *col.synonyms):
+            lookup.setdefault(header_key(name), col)
+    result = HeaderMap()
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        col = lookup.get(header_key(header))
+        if col is None:
+            result.unknown.append(header)
+        elif col.computed:
+            result.ignored.append(header)
+        elif col.key in result.index:
+            result.duplicates.append(header)
+        else:
+            result.index[col.key] = position
+    result.missing = [c.label for c in columns if c.required and c.key not in result.index]
+    return result
+
+
+ENTERPRISE_COLUMNS = [
+    Column(
+        "credit_code",
+        "统一社会信用代码",
+        ("信用代码", "社会信用代码", "统一代码", "USCC", "统一社会信用代码证号", "企业统一社会信用代码"),
+        required=True,
+        example="91430600MA4L000004",
+    ),
+    Column(
+        "name",
+        "企业名称",
+        ("名称", "单位名称", "企业（机构）名称", "市场主体名称", "企业名"),
+        True,
+        example="岳阳示例科技有限公司",
+    ),
+    Column("legal_representative", "法定代表人", ("法人", "法人代表", "法定代表人姓名", "负责人"), example="张三"),
+    Column(
+        "legal_rep_id_number",
+        "法定代表人身份证号",
+        ("法人身份证号", "法定代表人证件号码", "身份证号码", "身份证号"),
+        example="430602199001011234",
+        pii="id",
+    ),
+    Column("region_code", "行政区划代码", ("区划代码", "所在地区代码", "行政区划"), example="430602"),
+    Column(
+        "industry_code", "行业代码", ("国民经济行业代码", "行业分类代码", "所属行业代码", "GB/T4754"), example="3911"
+    ),
+    Column("founded_on", "成立日期", ("成立时间", "注册日期", "设立日期"), example="2015-06-18"),
+    Column("employees", "从业人员", ("从业人数", "员工人数", "职工人数", "从业人员数"), example="120"),
+    Column("revenue_wan", "营业收入（万元）", ("营业收入", "营收", "主营业务收入"), example="5800"),
+    Column("total_assets_wan", "资产总额（万元）", ("资产总额", "总资产"), example="9200"),
+    Column("qualifications", "资质", ("企业资质", "资质认定", "荣誉资质"), example="高新技术企业、专精特新"),
+    Column("address", "地址", ("住所", "注册地址", "经营地址", "企业地址"), example="岳阳市岳阳楼区示例路1号"),
+    Column("contact_name", "联系人", ("联系人姓名",), example="李四"),
+    Column(
+        "contact_mobile",
+        "联系人手机",
+        ("联系电话", "手机", "手机号码", "联系人电话"),
+        example="13800138000",
+        pii="mobile",
+    ),
+    Column("year", "年度", ("数据年度", "统计年度", "年份"), example="2025"),
+    Column("tax_wan", "纳税额（万元）", ("纳税额", "纳税", "税收", "纳税总额"), example="260"),
+    Column("rd_spend_wan", "研发投入（万元）", ("研发投入", "研发费用", "R&D投入"), example="310"),
+    Column("size_class", "企业规模", ("规模", "企业规模（计算）"), computed=True),
+]
+
+MEMBER_COLUMNS = [
+    Column("credit_code", "统一社会信用代码", ENTERPRISE_COLUMNS[0].synonyms, example="91430600MA4L000004"),
+    Column("name", "会员名称", ("企业名称", "名称", "单位名称"), example="岳阳示例科技有限公司"),
+    Column("kind", "会员类别", ("类别", "会员类型"), example="企业会员"),
+    Column("organization", "入会组织编码", ("组织编码", "商会编码"), example=""),
+    Column("group_code", "团体会员组织编码", ("团体编码",), example=""),
+    Column("person_name", "姓名", ("个人会员姓名", "代表人"), example=""),
+    Column("id_number", "身份证号", ("身份证号码",), example="", pii="id"),
+    Column("mobile", "手机号码", ("手机", "联系电话"), example="", pii="mobile"),
+    Column("role", "职务", ("会内职务", "担任职务"), example="会员"),
+    Column("joined_on", "入会日期", ("入会时间",), required=True, example="2020-03-01"),
+    Column("left_on", "退会日期", ("退会时间",), example=""),
+    Column("status", "会员状态", (), computed=True),
+]

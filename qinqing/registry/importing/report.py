@@ -1,0 +1,65 @@
+"""What an import found and did; serialisable into Job.result for the preview page."""
+
+from dataclasses import asdict, dataclass, field
+
+MAX_LISTED_ERRORS = 2000  # the page and the job result list this many; the errors file has all
+
+
+@dataclass
+class RowIssue:
+    row: int  # the spreadsheet row number (header is row 1)
+    column: str
+    value: str
+    reason: str
+
+    def as_list(self) -> list:
+        return [self.row, self.column, self.value, self.reason]
+
+
+@dataclass
+class ImportReport:
+    kind: str = "enterprises"
+    total_rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowIssue] = field(default_factory=list)
+    notes: list[RowIssue] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    fatal: str = ""  # the whole file cannot be imported (unreadable, required column missing)
+    encoding: str = ""
+    dry_run: bool = True
+    committed: bool = False
+    refused: bool = False
+
+    @property
+    def bad_rows(self) -> int:
+        return len({issue.row for issue in self.errors})
+
+    @property
+    def good_rows(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def as_dict(self, limit: int = MAX_LISTED_ERRORS) -> dict:
+        data = asdict(self)
+        data["errors"] = [e.as_list() for e in self.errors[:limit]]
+        data["notes"] = [n.as_list() for n in self.notes[:limit]]
+        data["error_count"] = len(self.errors)
+        data["note_count"] = len(self.notes)
+        data["bad_rows"] = self.bad_rows
+        return data
+
+    def summary(self) -> str:
+        if self.fatal:
+            return f"无法导入：{self.fatal}"
+        verb = "预检" if self.dry_run else ("已导入" if self.committed else "未导入")
+        text = (
+            f"{verb}：共{self.total_rows}行，新增{self.new}，更新{self.updated}，未变{self.unchanged}，"
+            f"错误行{self.bad_rows}"
+        )
+        if self.unknown_columns:
+            text += f"；未识别的列：{'、'.join(self.unknown_columns)}"
+        if self.refused:
+            text += "；存在错误行，已拒绝整个文件"
+        return text

@@ -1,0 +1,92 @@
+"""Members (会员) of an FIC or a chamber: enterprises, groups (a chamber joining) and individuals."""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.models import TimeStampedModel
+
+from ..choices import MemberKind, MemberRole, MemberStatus
+
+
+def member_status(joined_on: datetime.date | None, left_on: datetime.date | None, today: datetime.date) -> str:
+    """Status follows from the dates alone, so it is never stale."""
+    if left_on is not None and left_on <= today:
+        return MemberStatus.LEFT
+    if joined_on is not None and joined_on > today:
+        return MemberStatus.PENDING
+    return MemberStatus.ACTIVE
+
+
+class Member(TimeStampedModel):
+    """One membership of an enterprise, a group or a person in an organisation (FIC or chamber).
+
+    A group member is a chamber or association (``group``) joining as a member; its own members are
+    counted through it (``represented_members``), not copied.
+    """
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("入会组织"), on_delete=models.PROTECT, related_name="members"
+    )
+    org_path = models.CharField(_("组织路径"), max_length=255, db_index=True)
+    kind = models.CharField(_("会员类别"), max_length=16, choices=MemberKind.choices, db_index=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    group = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("团体会员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+    )
+    person_name = models.CharField(_("姓名/代表人"), max_length=50, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    role = models.CharField(_("职务"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    joined_on = models.DateField(_("入会日期"))
+    left_on = models.DateField(_("退会日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization", "-joined_on", "id"]
+        verbose_name = _("会员")
+        verbose_name_plural = _("会员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "enterprise"],
+                condition=models.Q(enterprise__isnull=False),
+                name="registry_member_enterprise_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "group"],
+                condition=models.Q(group__isnull=False),
+                name="registry_member_group_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["org_path", "kind"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == MemberKind.ENTERPRISE and self.enterprise_id:
+            return self.enterprise.name
+        if self.kind == MemberKind.GROUP and self.group_id:
+            return self.group.name
+        return self.person_name
+
+    @property
+    def status(self) -> str:
+        return member_status(self.joined_on, self.left_on, timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return str(MemberStatus(self.status).label)

@@ -1,0 +1,144 @@
+"""Which registry rows a user may see and change.
+
+- FIC staff and leaders: their node's subtree (``org_path``).
+- Enterprise users: their own enterprise only; they may correct its contact data and yearly figures.
+- Chamber secretaries: their own chamber, its members, and the enterprises that are its members.
+- ``registry.view_pii`` (unmasked ID and mobile numbers) is held by FIC leaders only; every reveal is
+  audited. Staff work with masked numbers, which is enough to recognise a record.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from qinqing.core.models import Job
+from qinqing.core.permissions import subtree_q
+from qinqing.core.roles import Role
+
+from .models import Chamber, Enterprise, EnterpriseYearFigures, Member
+
+FIC_READ = {
+    "registry.view_enterprise",
+    "registry.view_member",
+    "registry.view_chamber",
+    "registry.view_statistics",
+}
+GRANTS = {
+    Role.FIC_STAFF: FIC_READ
+    | {
+        "registry.change_enterprise",
+        "registry.change_member",
+        "registry.change_chamber",
+        "registry.import_registry",
+        "registry.export_registry",
+    },
+    Role.FIC_LEADER: FIC_READ | {"registry.export_registry", "registry.view_pii"},
+    Role.ENTERPRISE: {"registry.view_enterprise", "registry.correct_own_enterprise"},
+    Role.CHAMBER_SECRETARY: {
+        "registry.view_enterprise",
+        "registry.view_member",
+        "registry.view_chamber",
+        "registry.keep_chamber_members",
+        "registry.keep_own_chamber",
+    },
+}
+
+
+def _chamber_user(user) -> bool:
+    return user.role == Role.CHAMBER_SECRETARY
+
+
+def visible_enterprises(user) -> QuerySet[Enterprise]:
+    if not user.has_perm("registry.view_enterprise"):
+        return Enterprise.objects.none()
+    if user.role == Role.ENTERPRISE:
+        return Enterprise.objects.filter(pk=user.enterprise_id)
+    if _chamber_user(user):
+        return Enterprise.objects.filter(memberships__organization_id=user.org_id).distinct()
+    return Enterprise.objects.filter(subtree_q(user, "org_path"))
+
+
+def get_enterprise(user, pk) -> Enterprise:
+    try:
+        return visible_enterprises(user).get(pk=pk)
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_edit_enterprise(user, enterprise: Enterprise) -> bool:
+    if user.has_perm("registry.change_enterprise"):
+        return enterprise.org_path.startswith(user.org.path)
+    return user.has_perm("registry.correct_own_enterprise") and user.enterprise_id == enterprise.pk
+
+
+def visible_year_figures(user) -> QuerySet[EnterpriseYearFigures]:
+    return EnterpriseYearFigures.objects.filter(enterprise__in=visible_enterprises(user))
+
+
+def visible_members(user) -> QuerySet[Member]:
+    if not user.has_perm("registry.view_member"):
+        return Member.objects.none()
+    if _chamber_user(user):
+        return Member.objects.filter(organization_id=user.org_id)
+    return Member.objects.filter(subtree_q(user, "org_path"))
+
+
+def get_member(user, pk) -> Member:
+    try:
+        return visible_members(user).get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_keep_members(user, organization) -> bool:
+    if user.has_perm("registry.change_member"):
+        return organization.path.startswith(user.org.path)
+    return user.has_perm("registry.keep_chamber_members") and user.org_id == organization.pk
+
+
+def member_organizations(user):
+    """Organisations a user may add members to."""
+    from qinqing.orgs.models import Organization
+
+    if user.has_perm("registry.change_member"):
+        return Organization.objects.filter(subtree_q(user, "path"), kind__in=["fic", "chamber"])
+    if user.has_perm("registry.keep_chamber_members"):
+        return Organization.objects.filter(pk=user.org_id)
+    return Organization.objects.none()
+
+
+def visible_chambers(user) -> QuerySet[Chamber]:
+    if not user.has_perm("registry.view_chamber"):
+        return Chamber.objects.none()
+    if _chamber_user(user):
+        return Chamber.objects.filter(organization_id=user.org_id)
+    return Chamber.objects.filter(subtree_q(user, "org_path"))
+
+
+def get_chamber(user, pk) -> Chamber:
+    try:
+        return visible_chambers(user).select_related("organization", "law_firm").get(pk=pk)
+    except (Chamber.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_change_chamber(user, chamber: Chamber) -> bool:
+    if user.has_perm("registry.change_chamber"):
+        return chamber.org_path.startswith(user.org.path)
+    return user.has_perm("registry.keep_own_chamber") and user.org_id == chamber.organization_id
+
+
+def can_see_pii(user) -> bool:
+    return user.has_perm("registry.view_pii")
+
+
+def visible_import_jobs(user) -> QuerySet[Job]:
+    if not user.has_perm("registry.import_registry"):
+        return Job.objects.none()
+    return Job.objects.filter(kind__startswith="registry.import", created_by=user)
+
+
+def get_import_job(user, pk) -> Job:
+    try:
+        return visible_import_jobs(user).get(pk=pk)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,374 @@
+"""Registry pages: thin views over permissions (reads), forms (input) and actions (writes)."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
+
+from qinqing.core.models import AuditEntry
+from qinqing.core.permissions import requires
+
+from . import actions, permissions, statistics
+from .exporting import EXPORTS, template_rows, write_csv, write_xlsx
+from .filters import ChamberFilter, EnterpriseFilter, MemberFilter
+from .forms import (
+    AddEnterpriseMemberForm,
+    ChamberForm,
+    CreateEnterpriseForm,
+    EnterpriseForm,
+    ImportForm,
+    MemberForm,
+    SelfServiceForm,
+    TermForm,
+    YearFiguresForm,
+)
+from .masking import show_id, show_mobile
+from .models import Enterprise
+from .tasks import errors_path
+
+PAGE_SIZE = 30
+
+
+def _done(request, url: str):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _export(request, kind: str, queryset, stem: str):
+    if not request.user.has_perm("registry.export_registry"):
+        raise PermissionDenied
+    columns, rows = EXPORTS[kind]
+    fmt = request.GET.get("export")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        out = io.StringIO()
+        write_csv(columns, rows(queryset, request.user), out)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{stem}-{stamp}.csv"
+        return response
+    buffer = io.BytesIO()
+    write_xlsx(columns, rows(queryset, request.user), buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{stem}-{stamp}.xlsx")
+
+
+def _history(obj):
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[:50]
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+
+@requires("registry.view_statistics")
+def overview(request):
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    members = permissions.visible_members(request.user)
+    chambers = permissions.visible_chambers(request.user)
+    stats = statistics.overview(members, chambers, year)
+    due = statistics.term_due(chambers, timezone.localdate()).count()
+    return render(request, "registry/overview.html", {"stats": stats, "year": year, "term_due_count": due})
+
+
+# --- enterprises --------------------------------------------------------------------------------
+
+
+@requires("registry.view_enterprise")
+def enterprise_list(request):
+    qs = permissions.visible_enterprises(request.user).select_related("fic")
+    filterset = EnterpriseFilter(request.GET, queryset=qs)
+    if request.GET.get("export"):
+        return _export(request, "enterprises", filterset.qs, "企业名录")
+    page = _page(request, filterset.qs)
+    template = "registry/partials/_enterprise_rows.html" if request.htmx else "registry/enterprise_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@requires("registry.view_enterprise")
+def enterprise_detail(request, pk: int):
+    enterprise = permissions.get_enterprise(request.user, pk)
+    user = request.user
+    memberships = permissions.visible_members(user).filter(enterprise=enterprise).select_related("organization")
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "e": enterprise,
+            "id_number": show_id(enterprise.legal_rep_id_number, user),
+            "contact_mobile": show_mobile(enterprise.contact_mobile, user),
+            "figures": enterprise.year_figures.all(),
+            "memberships": memberships,
+            "history": _history(enterprise),
+            "can_edit": permissions.can_edit_enterprise(user, enterprise),
+            "can_see_pii": permissions.can_see_pii(user),
+            "figures_form": YearFiguresForm(),
+        },
+    )
+
+
+@requires("registry.change_enterprise")
+def enterprise_create(request):
+    form = CreateEnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        enterprise = actions.create_enterprise(
+            actor=request.user, fic=request.user.org, credit_code=data.pop("credit_code"), name=data.pop("name"), **data
+        )
+        messages.success(request, "已登记企业")
+        return _done(request, f"/registry/enterprises/{enterprise.pk}/")
+    return render(request, "registry/form.html", {"form": form, "title": "登记企业"})
+
+
+@requires("registry.view_enterprise")
+def enterprise_edit(request, pk: int):
+    enterprise = permissions.get_enterprise(request.user, pk)
+    if not permissions.can_edit_enterprise(request.user, enterprise):
+        raise Http404
+    form_class = EnterpriseForm if request.user.has_perm("registry.change_enterprise") else SelfServiceForm
+    form = form_class(request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk))
+    if request.method == "POST" and form.is_valid():
+        actions.update_enterprise(enterprise, actor=request.user, **form.changes())
+        messages.success(request, "已保存")
+        return _done(request, f"/registry/enterprises/{enterprise.pk}/")
+    return render(request, "registry/form.html", {"form": form, "title": f"修改：{enterprise.name}"})
+
+
+@requires("registry.view_enterprise")
+def enterprise_figures(request, pk: int):
+    enterprise = permissions.get_enterprise(request.user, pk)
+    if request.method != "POST" or not permissions.can_edit_enterprise(request.user, enterprise):
+        raise Http404
+    form = YearFiguresForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        actions.record_year_figures(enterprise, data.pop("year"), actor=request.user, **data)
+        messages.success(request, "已保存年度数据")
+        return _done(request, f"/registry/enterprises/{enterprise.pk}/")
+    return render(request, "registry/form.html", {"form": form, "title": f"年度数据：{enterprise.name}"})
+
+
+@requires("registry.view_pii")
+def reveal(request, pk: int, field: str):
+    """POST: show one full number (audited). Answers a small HTML fragment for HTMX."""
+    if request.method != "POST" or field not in ("legal_rep_id_number", "contact_mobile"):
+        raise Http404
+    enterprise = permissions.get_enterprise(request.user, pk)
+    return HttpResponse(actions.reveal_pii(enterprise, field, actor=request.user))
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+@requires("registry.view_member")
+def member_list(request):
+    qs = permissions.visible_members(request.user).select_related("organization", "enterprise", "group")
+    filterset = MemberFilter(request.GET, queryset=qs)
+    if request.GET.get("export"):
+        return _export(request, "members", filterset.qs, "会员名册")
+    page = _page(request, filterset.qs)
+    template = "registry/partials/_member_rows.html" if request.htmx else "registry/member_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@requires("registry.view_member")
+def member_detail(request, pk: int):
+    member = permissions.get_member(request.user, pk)
+    can_edit = permissions.can_keep_members(request.user, member.organization)
+    form = MemberForm(
+        request.POST or None,
+        initial={"role": member.role, "joined_on": member.joined_on, "left_on": member.left_on},
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            actions.update_member(member, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已保存")
+            return _done(request, f"/registry/members/{member.pk}/")
+    return render(
+        request,
+        "registry/member_detail.html",
+        {
+            "m": member,
+            "form": form if can_edit else None,
+            "id_number": show_id(member.id_number, request.user),
+            "mobile": show_mobile(member.mobile, request.user),
+            "history": _history(member),
+        },
+    )
+
+
+@requires("registry.view_member")
+def member_add(request):
+    orgs = permissions.member_organizations(request.user)
+    if not orgs.exists():
+        raise Http404
+    form = AddEnterpriseMemberForm(request.POST or None, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        org = data["organization"]
+        enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
+        fic_path = org.path if org.kind == "fic" else org.fic().path
+        if enterprise is None or not enterprise.org_path.startswith(fic_path):
+            form.add_error("credit_code", "未找到该企业（须已登记在本工商联）")
+        else:
+            try:
+                member = actions.add_member(
+                    actor=request.user,
+                    organization=org,
+                    kind="enterprise",
+                    enterprise=enterprise,
+                    joined_on=data["joined_on"],
+                    left_on=data["left_on"],
+                    role=data["role"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "已添加会员")
+                return _done(request, f"/registry/members/{member.pk}/")
+    return render(request, "registry/form.html", {"form": form, "title": "添加企业会员"})
+
+
+# --- chambers -----------------------------------------------------------------------------------
+
+
+@requires("registry.view_chamber")
+def chamber_list(request):
+    qs = permissions.visible_chambers(request.user).select_related("organization")
+    filterset = ChamberFilter(request.GET, queryset=qs)
+    page = _page(request, filterset.qs)
+    template = "registry/partials/_chamber_rows.html" if request.htmx else "registry/chamber_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@requires("registry.view_chamber")
+def chamber_detail(request, pk: int):
+    chamber = permissions.get_chamber(request.user, pk)
+    members = permissions.visible_members(request.user).filter(organization_id=chamber.organization_id)
+    return render(
+        request,
+        "registry/chamber_detail.html",
+        {
+            "c": chamber,
+            "terms": chamber.terms.all(),
+            "ratings": chamber.ratings.all(),
+            "branches": chamber.branches.all(),
+            "member_count": members.count(),
+            "members": members.select_related("enterprise", "group")[:20],
+            "can_edit": permissions.can_change_chamber(request.user, chamber),
+            "history": _history(chamber),
+        },
+    )
+
+
+@requires("registry.view_chamber")
+def chamber_edit(request, pk: int):
+    chamber = permissions.get_chamber(request.user, pk)
+    if not permissions.can_change_chamber(request.user, chamber):
+        raise Http404
+    fields = list(ChamberForm.base_fields)
+    form = ChamberForm(request.POST or None, initial={f: getattr(chamber, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        actions.update_chamber(chamber, actor=request.user, **form.cleaned_data)
+        messages.success(request, "已保存")
+        return _done(request, f"/registry/chambers/{chamber.pk}/")
+    return render(request, "registry/form.html", {"form": form, "title": f"修改：{chamber}"})
+
+
+@requires("registry.view_chamber")
+def chamber_term(request, pk: int):
+    chamber = permissions.get_chamber(request.user, pk)
+    if not permissions.can_change_chamber(request.user, chamber):
+        raise Http404
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.start_term(chamber, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "已登记换届")
+            return _done(request, f"/registry/chambers/{chamber.pk}/")
+    return render(request, "registry/form.html", {"form": form, "title": f"登记换届：{chamber}"})
+
+
+@requires("registry.view_chamber")
+def term_due(request):
+    chambers = statistics.term_due(
+        permissions.visible_chambers(request.user).select_related("organization"), timezone.localdate()
+    )
+    return render(request, "registry/term_due.html", {"chambers": chambers, "today": timezone.localdate()})
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@requires("registry.import_registry")
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = actions.start_import(actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
+        return _done(request, f"/registry/import/{job.pk}/")
+    jobs = permissions.visible_import_jobs(request.user)[:10]
+    return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
+
+
+@requires("registry.import_registry")
+def import_job(request, pk: int):
+    job = permissions.get_import_job(request.user, pk)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if (
+            not job.finished
+            or job.kind != "registry.import_preview"
+            or job.result.get("refused")
+            or job.result.get("fatal")
+        ):
+            raise Http404
+        if decision == "refuse":
+            actions.refuse_import(job, actor=request.user)
+            messages.info(request, "已拒绝整个文件")
+            return _done(request, f"/registry/import/{job.pk}/")
+        if decision == "commit":
+            commit = actions.start_import(
+                actor=request.user,
+                kind=job.params["kind"],
+                stored_name=job.params["stored_name"],
+                filename=job.params["filename"],
+                dry_run=False,
+            )
+            return _done(request, f"/registry/import/{commit.pk}/")
+        raise Http404
+    template = "registry/partials/_import_result.html" if request.htmx else "registry/import_job.html"
+    return render(request, template, {"job": job, "r": job.result})
+
+
+@requires("registry.import_registry")
+def import_errors(request, pk: int):
+    job = permissions.get_import_job(request.user, pk)
+    path = errors_path(job.pk)
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误-{job.pk}.csv")
+
+
+@requires("registry.import_registry")
+def import_template(request, kind: str):
+    if kind not in EXPORTS:
+        raise Http404
+    columns, _rows = EXPORTS[kind]
+    buffer = io.BytesIO()
+    write_xlsx(columns, template_rows(columns), buffer, example=True)
+    buffer.seek(0)
+    name = "企业名录导入模板.xlsx" if kind == "enterprises" else "会员名册导入模板.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name)
