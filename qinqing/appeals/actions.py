@@ -1,0 +1,669 @@
+"""The only code that writes appeals. Every verb: atomic, row-locked, state re-checked after the lock,
+audited with before/after, one AppealEvent history row, notifications queued for after the commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from uuid import uuid4
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from qinqing.core import audit
+from qinqing.notifications.actions import notify
+
+from . import sla
+from . import workflow as wf
+from .models import (
+    Appeal,
+    AppealAttachment,
+    AppealDomain,
+    AppealEvent,
+    AppealType,
+    Channel,
+    DeadlineRule,
+    ExtensionRequest,
+)
+
+AppealError = wf.TransitionError  # every refusal carries a Chinese message for the user
+
+AUDIT_FIELDS = [
+    "status",
+    "lead_department_id",
+    "accept_due",
+    "contact_due",
+    "reply_due",
+    "is_paused",
+    "paused_on",
+    "escalation",
+    "extension_days",
+    "rehandle_count",
+    "urge_count",
+    "satisfaction",
+    "solved",
+    "merged_into_id",
+    "reject_reason",
+]
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def calendar() -> sla.Calendar:
+    return sla.default_calendar()
+
+
+# ---------------------------------------------------------------- recipients
+
+
+def _users(**filters):
+    return list(get_user_model().objects.filter(is_active=True, **filters))
+
+
+def staff_of(appeal: Appeal):
+    return _users(role="fic_staff", org_id=appeal.fic_id)
+
+
+def enterprise_users(appeal: Appeal):
+    users = _users(role="enterprise", enterprise_id=appeal.enterprise_id)
+    if appeal.reported_by_id and appeal.reported_by.role == "chamber_secretary":
+        users.append(appeal.reported_by)
+    return users
+
+
+def department_users(appeal: Appeal, *, co: bool = True):
+    ids = [appeal.lead_department_id] if appeal.lead_department_id else []
+    if co:
+        ids += list(appeal.co_departments.values_list("pk", flat=True))
+    return _users(role="dept_liaison", org_id__in=ids) if ids else []
+
+
+def leaders_of(appeal: Appeal):
+    return [
+        u
+        for u in get_user_model().objects.filter(is_active=True, role="fic_leader").select_related("org")
+        if appeal.org_path.startswith(u.org.path)
+    ]
+
+
+# ---------------------------------------------------------------- plumbing
+
+
+def _rule_for(appeal_type: AppealType, domain: AppealDomain) -> sla.Rule:
+    rules = [
+        (
+            r.appeal_type.code if r.appeal_type_id else None,
+            r.domain.code if r.domain_id else None,
+            sla.Rule(r.accept_days, r.contact_days, r.reply_days, r.warn_days, r.supervise_after),
+        )
+        for r in DeadlineRule.objects.select_related("appeal_type", "domain")
+    ]
+    return sla.pick_rule(rules, appeal_type.code, domain.code)
+
+
+def _check_scope(appeal: Appeal, actor, name: str) -> None:
+    """The actor's own right over this appeal (the queryset scope already hid other counties)."""
+    role = actor.role
+    org_path = getattr(actor.org, "path", "") or "//"
+    if role in (wf.STAFF, wf.LEADER):
+        if not appeal.org_path.startswith(org_path):
+            raise AppealError("该诉求不在您的管辖范围内")
+    elif role == wf.LIAISON:
+        if appeal.lead_department_id != actor.org_id:
+            raise AppealError("只有主办单位可以办理该诉求")
+    elif role == wf.ENTERPRISE:
+        if appeal.enterprise_id != actor.enterprise_id:
+            raise AppealError("只能评价本企业的诉求")
+    else:
+        raise AppealError("您的角色不能办理诉求")
+
+
+def _event(appeal: Appeal, actor, name: str, label: str, before_status: str, comment: str = "", **data) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        action=name,
+        label=label,
+        from_status=before_status,
+        to_status=appeal.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "name", "") or "系统",
+        actor_org=getattr(getattr(actor, "org", None), "name", "") if actor else "",
+        comment=comment,
+        public=data.pop("public", True),
+        data=audit._jsonable(data),
+    )
+
+
+def _notify(appeal: Appeal, event: AppealEvent, recipients: Iterable, title: str, kind: str = "") -> None:
+    users = list(recipients)
+    url = reverse("appeals:detail", args=[appeal.pk])
+    body = f"{appeal.number} {appeal.title}" + (f"：{event.comment}" if event.comment else "")
+    key = f"appeal:{appeal.pk}:{event.pk}"
+    transaction.on_commit(
+        lambda: notify(users, kind=kind or f"appeals.{event.action}", title=title, body=body, url=url, key=key)
+    )
+
+
+def _apply(
+    appeal: Appeal,
+    actor,
+    name: str,
+    mutate: Callable[[Appeal], None] | None = None,
+    *,
+    comment: str = "",
+    skip_scope: bool = False,
+    **data,
+) -> tuple[Appeal, AppealEvent]:
+    """Lock the row, re-check the transition against the state read under the lock, mutate, audit, log."""
+    locked = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("fic", "enterprise", "lead_department")
+        .get(pk=appeal.pk)
+    )
+    transition = wf.check(name, locked.status, actor.role, paused=locked.is_paused)
+    if not skip_scope:
+        _check_scope(locked, actor, name)
+    before = audit.snapshot(locked, AUDIT_FIELDS)
+    before_status = locked.status
+    if transition.target:
+        locked.status = transition.target
+    if mutate:
+        mutate(locked)
+    locked.save()
+    after = audit.snapshot(locked, AUDIT_FIELDS)
+    old, new = audit.diff(before, after)
+    audit.record(f"appeals.{name}", obj=locked, actor=actor, before=old, after=new, message=comment[:500])
+    event = _event(locked, actor, name, transition.label, before_status, comment, **data)
+    return locked, event
+
+
+def _require(text: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise AppealError(f"请填写{field}")
+    return text
+
+
+# ---------------------------------------------------------------- verbs
+
+
+@transaction.atomic
+def register_appeal(
+    *,
+    actor,
+    enterprise,
+    appeal_type: AppealType,
+    domain: AppealDomain,
+    title: str,
+    description: str,
+    channel: str = Channel.ONLINE,
+    contact_name: str = "",
+    contact_phone: str = "",
+    chamber=None,
+    meeting=None,
+    files: Iterable = (),
+    registered_on: date | None = None,
+) -> Appeal:
+    """登记: by the enterprise online, FIC staff (hotline, visit, meeting…), or a chamber secretary."""
+    role = actor.role
+    if role == wf.ENTERPRISE:
+        if enterprise.pk != actor.enterprise_id:
+            raise AppealError("只能为本企业提交诉求")
+        channel = Channel.ONLINE
+    elif role == wf.STAFF:
+        if not enterprise.org_path.startswith(actor.org.path):
+            raise AppealError("企业不在您的管辖范围内")
+    elif role == wf.SECRETARY:
+        from .permissions import chamber_member_ids
+
+        if not chamber_member_ids(actor.org_id).filter(enterprise_id=enterprise.pk).exists():
+            raise AppealError("只能为本商会的会员企业报送诉求")
+        channel = Channel.CHAMBER
+        chamber = actor.org
+    else:
+        raise AppealError("您的角色不能登记诉求")
+    title = _require(title, "诉求标题")
+    description = _require(description, "诉求内容")
+    if channel not in Channel.values:
+        raise AppealError("来源渠道无效")
+    files = list(files)
+    for f in files:
+        if f.size > MAX_ATTACHMENT_BYTES:
+            raise AppealError(f"附件“{f.name}”超过20MB")
+    rule = _rule_for(appeal_type, domain)
+    day = registered_on or today()
+    appeal = Appeal.objects.create(
+        number=uuid4().hex[:20],
+        enterprise=enterprise,
+        fic=enterprise.fic,
+        org_path=enterprise.org_path,
+        region_code=enterprise.region_code,
+        channel=channel,
+        appeal_type=appeal_type,
+        domain=domain,
+        title=title[:200],
+        description=description,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        reported_by=actor,
+        chamber=chamber,
+        meeting=meeting,
+        registered_on=day,
+        accept_days=rule.accept_days,
+        contact_days=rule.contact_days,
+        reply_days=rule.reply_days,
+        warn_days=rule.warn_days,
+        supervise_after=rule.supervise_after,
+        accept_due=sla.add_workdays(calendar(), day, rule.accept_days),
+    )
+    appeal.number = f"SQ{day:%Y}{appeal.pk:08d}"
+    appeal.save(update_fields=["number"])
+    for f in files:
+        AppealAttachment.objects.create(appeal=appeal, file=f, name=f.name[:200], uploaded_by=actor)
+    audit.record("appeals.register", obj=appeal, actor=actor, after=audit.snapshot(appeal, ["number", *AUDIT_FIELDS]))
+    event = AppealEvent.objects.create(
+        appeal=appeal,
+        action="register",
+        label="登记",
+        to_status=appeal.status,
+        actor=actor,
+        actor_name=actor.name,
+        actor_org=actor.org.name if actor.org_id else "",
+        comment=f"来源：{appeal.get_channel_display()}",
+    )
+    _notify(appeal, event, staff_of(appeal), f"新诉求待受理：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def accept_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
+    def mutate(a: Appeal) -> None:
+        a.accepted_at = timezone.now()
+        a.deadline_state = sla.OK
+
+    appeal, event = _apply(appeal, actor, "accept", mutate, comment=comment)
+    _notify(appeal, event, enterprise_users(appeal), f"您的诉求已受理：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
+    reason = _require(reason, "不予受理理由")
+
+    def mutate(a: Appeal) -> None:
+        a.reject_reason = reason[:500]
+        a.closed_at = timezone.now()
+        a.deadline_state = sla.OK
+
+    appeal, event = _apply(appeal, actor, "reject", mutate, comment=reason)
+    _notify(appeal, event, enterprise_users(appeal), f"您的诉求不予受理：{appeal.number}")
+    return appeal
+
+
+def _start_handling_clock(a: Appeal) -> None:
+    cal, day = calendar(), today()
+    a.assigned_at = timezone.now()
+    a.contacted_at = None
+    a.replied_at = None
+    a.contacted_on_time = None
+    a.replied_on_time = None
+    a.contact_due = sla.add_workdays(cal, day, a.contact_days)
+    a.reply_due = sla.add_workdays(cal, day, a.reply_days)
+    a.deadline_state = sla.deadline_state(cal, a.contact_due, day, a.warn_days)
+    a.escalation = 0
+
+
+@transaction.atomic
+def assign_appeal(appeal: Appeal, *, actor, lead_department, co_departments=(), comment: str = "") -> Appeal:
+    """交办: one lead department (主办) and optional co-handlers (协办), all within the actor's tree."""
+    co_departments = [d for d in co_departments if d.pk != getattr(lead_department, "pk", None)]
+    for dept in [lead_department, *co_departments]:
+        if dept is None or dept.kind != "department":
+            raise AppealError("请选择承办单位（政府部门）")
+        if not dept.path.startswith(actor.org.path):
+            raise AppealError(f"承办单位“{dept.name}”不在您的管辖范围内")
+
+    def mutate(a: Appeal) -> None:
+        a.lead_department = lead_department
+        _start_handling_clock(a)
+
+    appeal, event = _apply(
+        appeal,
+        actor,
+        "assign",
+        mutate,
+        comment=comment,
+        lead=lead_department.name,
+        co=[d.name for d in co_departments],
+    )
+    appeal.co_departments.set(co_departments)
+    _notify(appeal, event, department_users(appeal), f"新交办诉求：{appeal.number}，答复期限 {appeal.reply_due}")
+    return appeal
+
+
+@transaction.atomic
+def contact_enterprise(appeal: Appeal, *, actor, comment: str) -> Appeal:
+    comment = _require(comment, "联系情况")
+
+    def mutate(a: Appeal) -> None:
+        a.contacted_at = timezone.now()
+        a.contacted_on_time = today() <= a.contact_due if a.contact_due else True
+        a.deadline_state = sla.deadline_state(calendar(), a.reply_due, today(), a.warn_days)
+
+    appeal, event = _apply(appeal, actor, "contact", mutate, comment=comment)
+    _notify(appeal, event, enterprise_users(appeal), f"承办单位已与您联系：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def reply_appeal(appeal: Appeal, *, actor, reply: str) -> Appeal:
+    reply = _require(reply, "答复内容")
+
+    def mutate(a: Appeal) -> None:
+        a.reply = reply
+        a.replied_at = timezone.now()
+        a.replied_on_time = today() <= a.reply_due if a.reply_due else True
+        a.deadline_state = sla.OK
+        a.escalation = 0
+
+    appeal, event = _apply(appeal, actor, "reply", mutate, comment=reply)
+    _notify(appeal, event, [*enterprise_users(appeal), *staff_of(appeal)], f"诉求已答复，待回访：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def return_appeal(appeal: Appeal, *, actor, reason: str, suggested_department=None) -> Appeal:
+    """退回: the lead department says it is not theirs; back to 已受理 for the FIC to reassign."""
+    reason = _require(reason, "退回理由")
+
+    def mutate(a: Appeal) -> None:
+        a.lead_department = None
+        a.contact_due = a.reply_due = None
+        a.deadline_state = sla.OK
+        a.escalation = 0
+
+    suggestion = suggested_department.name if suggested_department else ""
+    appeal, event = _apply(
+        appeal,
+        actor,
+        "return",
+        mutate,
+        comment=reason + (f"（建议承办单位：{suggestion}）" if suggestion else ""),
+        suggested_department=getattr(suggested_department, "pk", None),
+        public=False,
+    )
+    appeal.co_departments.clear()
+    _notify(appeal, event, staff_of(appeal), f"诉求被退回，请重新交办：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def record_callback(appeal: Appeal, *, actor, satisfaction: int, solved: bool, comment: str = "") -> Appeal:
+    """回访: 非常满意/满意/基本满意 close it; 不满意/非常不满意 send it back to the same departments (重办)."""
+    satisfaction = int(satisfaction)
+    outcome = wf.callback_outcome(satisfaction)
+    label = wf.SATISFACTION_LABELS[satisfaction]
+
+    def close(a: Appeal) -> None:
+        a.satisfaction = satisfaction
+        a.solved = bool(solved)
+        a.rating_comment = comment[:500]
+        a.closed_at = timezone.now()
+        a.deadline_state = sla.OK
+
+    def rehandle(a: Appeal) -> None:
+        a.rehandle_count += 1
+        _start_handling_clock(a)
+
+    appeal, event = _apply(
+        appeal,
+        actor,
+        outcome,
+        close if outcome == "close" else rehandle,
+        comment=f"{label}；{'已' if solved else '未'}实际解决" + (f"；{comment}" if comment else ""),
+        satisfaction=satisfaction,
+        solved=bool(solved),
+    )
+    if outcome == "close":
+        _notify(appeal, event, [*department_users(appeal), *enterprise_users(appeal)], f"诉求已办结：{appeal.number}")
+    else:
+        _notify(appeal, event, department_users(appeal), f"企业不满意，诉求重办：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> ExtensionRequest:
+    reason = _require(reason, "延期理由")
+    days = int(days)
+    if not 1 <= days <= 30:
+        raise AppealError("延期天数须在1到30个工作日之间")
+    holder: dict = {}
+
+    def mutate(a: Appeal) -> None:
+        if a.reply_due and today() > a.reply_due:
+            raise AppealError(f"已超过答复期限（{a.reply_due}），不能再申请延期")
+        if a.extensions.filter(status=ExtensionRequest.PENDING).exists():
+            raise AppealError("已有待审批的延期申请")
+        holder["ext"] = ExtensionRequest.objects.create(appeal=a, days=days, reason=reason[:500], requested_by=actor)
+
+    appeal, event = _apply(appeal, actor, "request_extension", mutate, comment=f"申请延期{days}个工作日：{reason}")
+    _notify(appeal, event, staff_of(appeal), f"延期申请待审批：{appeal.number}")
+    return holder["ext"]
+
+
+@transaction.atomic
+def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note: str = "") -> ExtensionRequest:
+    ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if ext.status != ExtensionRequest.PENDING:
+        raise AppealError("该延期申请已审批")
+    if not approve:
+        note = _require(note, "不同意的理由")
+
+    def mutate(a: Appeal) -> None:
+        ext.old_due = a.reply_due
+        if approve:
+            a.reply_due = sla.add_workdays(calendar(), a.reply_due or today(), ext.days)
+            a.extension_days += ext.days
+            a.deadline_state = sla.deadline_state(calendar(), a.reply_due, today(), a.warn_days)
+            a.escalation = 0
+        ext.new_due = a.reply_due
+
+    verdict = "同意" if approve else "不同意"
+    appeal, event = _apply(
+        ext.appeal,
+        actor,
+        "decide_extension",
+        mutate,
+        comment=f"{verdict}延期{ext.days}个工作日。延期理由：{ext.reason}" + (f"；审批意见：{note}" if note else ""),
+    )
+    ext.status = ExtensionRequest.APPROVED if approve else ExtensionRequest.REFUSED
+    ext.decided_by = actor
+    ext.decision_note = note[:500]
+    ext.save()
+    _notify(
+        appeal,
+        event,
+        [*department_users(appeal, co=False), *enterprise_users(appeal)],
+        f"延期申请{verdict}：{appeal.number}",
+    )
+    return ext
+
+
+@transaction.atomic
+def pause_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
+    """等待企业补充材料: the clock stops until resume_appeal."""
+    reason = _require(reason, "需要企业补充的材料")
+
+    def mutate(a: Appeal) -> None:
+        a.is_paused = True
+        a.paused_on = today()
+
+    appeal, event = _apply(appeal, actor, "pause", mutate, comment=reason)
+    _notify(appeal, event, enterprise_users(appeal), f"请补充材料：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def resume_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
+    def mutate(a: Appeal) -> None:
+        cal, day = calendar(), today()
+        paused_on = a.paused_on or day
+        if a.status == wf.REGISTERED and a.accept_due:
+            a.accept_due = sla.resume_deadline(cal, a.accept_due, paused_on, day)
+        if a.status in wf.HANDLING_STATES:
+            if a.contacted_at is None and a.contact_due:
+                a.contact_due = sla.resume_deadline(cal, a.contact_due, paused_on, day)
+            if a.reply_due:
+                a.reply_due = sla.resume_deadline(cal, a.reply_due, paused_on, day)
+        a.is_paused = False
+        a.paused_on = None
+
+    appeal, event = _apply(appeal, actor, "resume", mutate, comment=comment or "企业已补充材料，恢复计时")
+    _notify(appeal, event, [*department_users(appeal, co=False), *staff_of(appeal)], f"恢复办理：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def urge_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
+    """催办: a reminder to the handling department."""
+
+    def mutate(a: Appeal) -> None:
+        a.urge_count += 1
+        a.escalation = max(a.escalation, 1)
+
+    appeal, event = _apply(appeal, actor, "urge", mutate, comment=comment or "请抓紧办理", public=False)
+    recipients = department_users(appeal) if appeal.lead_department_id else staff_of(appeal)
+    _notify(appeal, event, recipients, f"催办：{appeal.number}", kind="appeals.urge")
+    return appeal
+
+
+@transaction.atomic
+def supervise_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
+    """督办: escalate to the FIC leadership and the department."""
+
+    def mutate(a: Appeal) -> None:
+        a.escalation = 2
+
+    appeal, event = _apply(appeal, actor, "supervise", mutate, comment=comment or "超期未办结，提请督办", public=False)
+    _notify(appeal, event, [*leaders_of(appeal), *department_users(appeal)], f"督办：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "") -> Appeal:
+    """合并: the duplicate ends as 已合并 pointing at the master; both keep their full histories."""
+    if duplicate.pk == master.pk:
+        raise AppealError("不能把诉求合并到它自己")
+    if master.status in (wf.MERGED, wf.REJECTED):
+        raise AppealError(f"主诉求 {master.number} 已{master.status_label}，不能作为合并对象")
+    if not master.org_path.startswith(actor.org.path):
+        raise AppealError("主诉求不在您的管辖范围内")
+
+    def mutate(a: Appeal) -> None:
+        a.merged_into = master
+        a.closed_at = timezone.now()
+        a.deadline_state = sla.OK
+
+    duplicate, event = _apply(duplicate, actor, "merge", mutate, comment=comment or f"与 {master.number} 重复，已合并")
+    duplicate.related.add(master)
+    _event(
+        master,
+        actor,
+        "merged_in",
+        "并入重复诉求",
+        master.status,
+        f"{duplicate.number} 已并入本诉求",
+        duplicate=duplicate.pk,
+    )
+    audit.record("appeals.merged_in", obj=master, actor=actor, after={"duplicate": duplicate.pk})
+    _notify(duplicate, event, enterprise_users(duplicate), f"您的诉求已与 {master.number} 合并办理")
+    return duplicate
+
+
+@transaction.atomic
+def link_appeals(appeal: Appeal, other: Appeal, *, actor) -> None:
+    """关联: mark two appeals as related without changing either's state."""
+    if appeal.pk == other.pk:
+        raise AppealError("不能关联诉求自身")
+    for a in (appeal, other):
+        if not a.org_path.startswith(actor.org.path):
+            raise AppealError(f"诉求 {a.number} 不在您的管辖范围内")
+    appeal.related.add(other)
+    audit.record("appeals.link", obj=appeal, actor=actor, after={"related": other.pk})
+    _event(appeal, actor, "link", "关联诉求", appeal.status, f"关联 {other.number}", public=False)
+
+
+@transaction.atomic
+def solve_on_spot(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
+    """现场解决 at a meeting: closed at once, counted as solved."""
+
+    def mutate(a: Appeal) -> None:
+        a.solved_on_spot = True
+        a.solved = True
+        a.accepted_at = a.accepted_at or timezone.now()
+        a.closed_at = timezone.now()
+        a.reply = comment or a.reply or "会上现场解决"
+        a.deadline_state = sla.OK
+
+    appeal, _ = _apply(appeal, actor, "solve_on_spot", mutate, comment=comment or "会上现场解决")
+    return appeal
+
+
+# ---------------------------------------------------------------- periodic
+
+
+def mark_deadlines(day: date | None = None) -> dict[str, int]:
+    """Recompute warning/overdue and escalation for open, running appeals; notify on each new level."""
+    cal, day = calendar(), day or today()
+    counts = {"warning": 0, "overdue": 0, "urged": 0, "supervised": 0}
+    open_qs = Appeal.objects.filter(
+        Q(status__in=[wf.REGISTERED, wf.ASSIGNED, wf.CONTACTED]), is_paused=False
+    ).select_related("lead_department", "fic")
+    for appeal in open_qs.iterator(chunk_size=500):
+        due = appeal.current_due
+        state = sla.deadline_state(cal, due, day, appeal.warn_days)
+        level = sla.escalation_level(cal, due, day, appeal.supervise_after)
+        if state == appeal.deadline_state and level <= appeal.escalation:
+            continue
+        with transaction.atomic():
+            locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+            if locked.status != appeal.status or locked.is_paused:
+                continue
+            before = audit.snapshot(locked, ["deadline_state", "escalation", "ever_overdue"])
+            new_level = max(level, locked.escalation)
+            raised = new_level > locked.escalation
+            locked.deadline_state = state
+            locked.escalation = new_level
+            locked.ever_overdue = locked.ever_overdue or state == sla.OVERDUE
+            locked.save(update_fields=["deadline_state", "escalation", "ever_overdue", "updated_at"])
+            audit.record(
+                "appeals.deadline",
+                obj=locked,
+                actor=None,
+                before=before,
+                after=audit.snapshot(locked, ["deadline_state", "escalation", "ever_overdue"]),
+            )
+            counts[state] = counts.get(state, 0) + (1 if state != sla.OK else 0)
+            if raised:
+                label = "督办" if new_level == 2 else "催办"
+                counts["supervised" if new_level == 2 else "urged"] += 1
+                event = _event(
+                    locked, None, "auto_escalate", f"超期自动{label}", locked.status, f"期限 {due}", public=False
+                )
+                recipients = department_users(locked) or staff_of(locked)
+                if new_level == 2:
+                    recipients = [*recipients, *leaders_of(locked)]
+                _notify(
+                    locked, event, recipients, f"超期{label}：{locked.number}（期限 {due}）", kind="appeals.escalate"
+                )
+            elif state == sla.WARNING:
+                event = _event(locked, None, "warning", "临期预警", locked.status, f"期限 {due}", public=False)
+                recipients = department_users(locked) or staff_of(locked)
+                _notify(locked, event, recipients, f"临期预警：{locked.number}（期限 {due}）", kind="appeals.warning")
+    return counts

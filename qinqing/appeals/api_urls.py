@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("appeals", api.AppealViewSet, basename="appeals-appeal")
+
+urlpatterns = [
+    path("appeals/figures/", api.FiguresView.as_view(), name="appeals-figures"),
+    path("appeals/<int:pk>/steps/<slug:op>/", api.AppealStepView.as_view(), name="appeals-step"),
+    *router.urls,
+]

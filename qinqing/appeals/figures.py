@@ -1,0 +1,130 @@
+"""The figures FICs report: 受理量, 交办率, 首次联系及时率, 按时答复率, 办结率, 满意率, 解决率.
+
+One aggregate query per dimension (conditional counts grouped by one column); rates are computed from
+the counts by the pure ``rates()``. Region roll-up groups by the user's direct child node using the
+appeal's org_path, so a city sees each county's figures including everything below it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from . import workflow as wf
+
+COUNTS = {
+    "received": Q(),
+    "accepted": Q(accepted_at__isnull=False),
+    "assigned": Q(assigned_at__isnull=False),
+    "contacted": Q(contacted_at__isnull=False),
+    "contacted_on_time": Q(contacted_on_time=True),
+    "replied": Q(replied_at__isnull=False),
+    "replied_on_time": Q(replied_on_time=True),
+    "closed": Q(status=wf.CLOSED),
+    "rated": Q(satisfaction__isnull=False),
+    "satisfied": Q(satisfaction__in=list(wf.SATISFIED_LEVELS)),
+    "solved_known": Q(solved__isnull=False),
+    "solved": Q(solved=True),
+    "overdue": Q(ever_overdue=True),
+    "rehandled": Q(rehandle_count__gt=0),
+    "extended": Q(extension_days__gt=0),
+    "merged": Q(status=wf.MERGED),
+}
+
+RATES = [
+    ("assign_rate", "交办率", "assigned", "accepted"),
+    ("contact_rate", "首次联系及时率", "contacted_on_time", "contacted"),
+    ("reply_rate", "按时答复率", "replied_on_time", "replied"),
+    ("close_rate", "办结率", "closed", "accepted"),
+    ("satisfaction_rate", "满意率", "satisfied", "rated"),
+    ("solve_rate", "解决率", "solved", "solved_known"),
+]
+
+DIMENSIONS = {
+    "department": ("lead_department_id", "lead_department__name", "承办单位"),
+    "type": ("appeal_type_id", "appeal_type__name", "诉求类型"),
+    "domain": ("domain_id", "domain__name", "诉求领域"),
+    "channel": ("channel", None, "来源渠道"),
+    "region": ("fic_id", "fic__path", "地区"),
+    "month": ("month", None, "月份"),
+}
+
+
+def rates(counts: dict) -> dict:
+    """Percentages (one decimal) from counts; None where the denominator is zero."""
+    out = dict(counts)
+    for key, _label, num, den in RATES:
+        d = counts.get(den) or 0
+        out[key] = round(100.0 * (counts.get(num) or 0) / d, 1) if d else None
+    return out
+
+
+def _aggregates() -> dict:
+    return {name: Count("id", filter=cond) if cond else Count("id") for name, cond in COUNTS.items()}
+
+
+def totals(qs: QuerySet) -> dict:
+    return rates(qs.aggregate(**_aggregates()))
+
+
+def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[dict]:
+    key, label_field, _title = DIMENSIONS[dimension]
+    if dimension == "month":
+        qs = qs.annotate(month=TruncMonth("registered_on"))
+    values = [key] + ([label_field] if label_field else [])
+    rows = list(qs.order_by().values(*values).annotate(**_aggregates()))
+    if dimension == "region":
+        rows = _roll_up(rows, base_path)
+    for row in rows:
+        if dimension == "month":
+            row["label"] = row["month"].strftime("%Y-%m") if row["month"] else "—"
+        elif dimension == "channel":
+            from .models import Channel
+
+            row["label"] = dict(Channel.choices).get(row["channel"], row["channel"])
+        elif dimension != "region":
+            row["label"] = row.get(label_field) or "（未交办）"
+    result = [rates(r) | {"label": r["label"]} for r in rows]
+    if dimension == "month":
+        result.sort(key=lambda r: r["label"])
+    else:
+        result.sort(key=lambda r: -r["received"])
+    return result
+
+
+def _roll_up(rows: list[dict], base_path: str) -> list[dict]:
+    """Sum rows per direct child node of base_path (the node's own appeals stay under 本级)."""
+    from qinqing.orgs.models import Organization
+
+    depth = base_path.count("/")
+    buckets: dict[str, dict] = {}
+    for row in rows:
+        path = row["fic__path"] or ""
+        parts = path.split("/")
+        child = "/".join(parts[:depth]) + "/" if len(parts) > depth and path != base_path else base_path
+        bucket = buckets.setdefault(child, {k: 0 for k in COUNTS} | {"path": child})
+        for k in COUNTS:
+            bucket[k] += row[k]
+    names = dict(Organization.objects.filter(path__in=list(buckets)).values_list("path", "name"))
+    for path, bucket in buckets.items():
+        bucket["label"] = ("本级：" if path == base_path else "") + names.get(path, path)
+    return list(buckets.values())
+
+
+def totals_from(rows: list[dict]) -> dict:
+    """Totals are the sums of any one dimension's groups: no second scan of the table."""
+    return rates({k: sum(r[k] for r in rows) for k in COUNTS})
+
+
+def league(qs: QuerySet) -> list[dict]:
+    return league_from(by_dimension(qs, "department"))
+
+
+def league_from(department_rows: list[dict]) -> list[dict]:
+    """Department league table: a composite score of contact, reply, satisfaction and solve rates."""
+    rows = [dict(r) for r in department_rows if r["received"] and r["label"] != "（未交办）"]
+    for r in rows:
+        parts = [r[k] for k in ("contact_rate", "reply_rate", "satisfaction_rate", "solve_rate") if r[k] is not None]
+        r["score"] = round(sum(parts) / len(parts), 1) if parts else 0.0
+    rows.sort(key=lambda r: (-r["score"], -r["received"]))
+    return rows

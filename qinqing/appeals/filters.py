@@ -1,0 +1,37 @@
+"""One filter definition for the appeal list: page, API and export share it."""
+
+from django.db.models import Q, QuerySet
+
+from . import workflow as wf
+
+FIELDS = ("q", "status", "deadline", "type", "domain", "channel", "department", "from", "to", "mine")
+
+
+def filter_appeals(qs: QuerySet, params) -> tuple[QuerySet, dict]:
+    p = {k: (params.get(k) or "").strip() for k in FIELDS}
+    if p["q"]:
+        q = p["q"]
+        qs = qs.filter(Q(number=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
+    if p["status"] == "open":
+        qs = qs.filter(status__in=wf.OPEN_STATES)
+    elif p["status"] in wf.STATE_LABELS:
+        qs = qs.filter(status=p["status"])
+    if p["deadline"] in ("warning", "overdue"):
+        qs = qs.filter(deadline_state=p["deadline"], status__in=wf.OPEN_STATES)
+    elif p["deadline"] == "paused":
+        qs = qs.filter(is_paused=True)
+    elif p["deadline"] == "escalated":
+        qs = qs.filter(escalation__gt=0, status__in=wf.OPEN_STATES)
+    if p["type"]:
+        qs = qs.filter(appeal_type__code=p["type"])
+    if p["domain"]:
+        qs = qs.filter(domain__code=p["domain"])
+    if p["channel"]:
+        qs = qs.filter(channel=p["channel"])
+    if p["department"].isdigit():
+        qs = qs.filter(lead_department_id=int(p["department"]))
+    if p["from"]:
+        qs = qs.filter(registered_on__gte=p["from"])
+    if p["to"]:
+        qs = qs.filter(registered_on__lte=p["to"])
+    return qs.order_by("-registered_on", "-id"), p

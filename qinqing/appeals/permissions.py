@@ -1,0 +1,87 @@
+"""Who may see which appeals. Missing and forbidden look the same (404).
+
+- FIC staff and leaders: their node's subtree (by the appeal's org_path);
+- department liaisons: appeals where their department is lead or co-handler;
+- enterprise users: their own enterprise's;
+- chamber secretaries: those they reported, or of their chamber's current member enterprises.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from qinqing.core.permissions import subtree_q
+from qinqing.core.roles import Role
+
+from .models import Appeal, ExtensionRequest
+
+VIEW = "appeals.view_appeal"
+SUBMIT = "appeals.submit_appeal"
+MANAGE = "appeals.manage_appeal"  # FIC staff: register, accept, assign, callback, close…
+HANDLE = "appeals.handle_appeal"  # department liaison: contact, reply, extension, return
+FIGURES = "appeals.view_figures"
+CLASSIFY = "appeals.manage_classification"
+SUPERVISE = "appeals.supervise_appeal"
+
+GRANTS = {
+    Role.FIC_STAFF: {VIEW, MANAGE, FIGURES, SUPERVISE},
+    Role.FIC_LEADER: {VIEW, FIGURES, SUPERVISE},
+    Role.DEPT_LIAISON: {VIEW, HANDLE},
+    Role.ENTERPRISE: {VIEW, SUBMIT},
+    Role.CHAMBER_SECRETARY: {VIEW, SUBMIT},
+    Role.SYS_ADMIN: {CLASSIFY},
+}
+
+
+def visible_appeals(user) -> QuerySet[Appeal]:
+    if not user.is_authenticated or not user.has_perm(VIEW):
+        return Appeal.objects.none()
+    qs = Appeal.objects.all()
+    role = user.role
+    if role in (Role.FIC_STAFF, Role.FIC_LEADER):
+        return qs.filter(subtree_q(user, "org_path"))
+    if role == Role.DEPT_LIAISON:
+        if not user.org_id:
+            return qs.none()
+        co_ids = Appeal.co_departments.through.objects.filter(organization_id=user.org_id).values("appeal_id")
+        return qs.filter(Q(lead_department_id=user.org_id) | Q(pk__in=co_ids))
+    if role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=user.enterprise_id) if user.enterprise_id else qs.none()
+    if role == Role.CHAMBER_SECRETARY:
+        return qs.filter(
+            Q(reported_by=user) | Q(chamber_id=user.org_id) | Q(enterprise_id__in=chamber_member_ids(user.org_id))
+        )
+    return qs.none()
+
+
+def chamber_member_ids(chamber_id):
+    """Enterprises that are current members of the chamber (subquery)."""
+    from qinqing.registry.models import Member
+
+    return Member.objects.filter(organization_id=chamber_id, enterprise__isnull=False, left_on__isnull=True).values(
+        "enterprise_id"
+    )
+
+
+def get_appeal(user, pk) -> Appeal:
+    try:
+        return (
+            visible_appeals(user)
+            .select_related("enterprise", "fic", "lead_department", "appeal_type", "domain")
+            .get(pk=pk)
+        )
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_appeal_by_number(user, number: str) -> Appeal:
+    try:
+        return visible_appeals(user).get(number=number.strip())
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_extension(user, pk) -> ExtensionRequest:
+    try:
+        return ExtensionRequest.objects.select_related("appeal").get(pk=pk, appeal__in=visible_appeals(user))
+    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

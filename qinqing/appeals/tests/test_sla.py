@@ -1,0 +1,80 @@
+from datetime import date
+
+from qinqing.appeals import sla
+
+CAL = sla.PackageCalendar()
+
+
+def test_given_eve_of_national_day_when_adding_one_workday_then_after_the_holiday():
+    assert sla.add_workdays(CAL, date(2026, 9, 30), 1) == date(2026, 10, 8)
+    assert sla.add_workdays(CAL, date(2026, 9, 29), 3) == date(2026, 10, 9)
+
+
+def test_given_makeup_saturday_then_it_counts_as_workday():
+    # 2026-10-10 (Saturday) is a 调休 workday; 2026-10-11 (Sunday) is not.
+    assert sla.add_workdays(CAL, date(2026, 10, 9), 1) == date(2026, 10, 10)
+    assert sla.add_workdays(CAL, date(2026, 10, 10), 1) == date(2026, 10, 12)
+
+
+def test_given_spring_festival_when_three_workdays_then_skips_the_week():
+    # 2026-02-14 (Sat) is a make-up workday; 15–23 February are holidays.
+    assert sla.add_workdays(CAL, date(2026, 2, 13), 3) == date(2026, 2, 25)
+
+
+def test_workdays_between_counts_half_open_interval():
+    assert sla.workdays_between(CAL, date(2026, 9, 30), date(2026, 10, 8)) == 1
+    assert sla.workdays_between(CAL, date(2026, 10, 8), date(2026, 9, 30)) == -1
+    assert sla.workdays_between(CAL, date(2026, 3, 2), date(2026, 3, 2)) == 0
+
+
+def test_given_pause_over_holiday_when_resumed_then_remaining_days_carry_over():
+    # Assigned 2026-09-24 with 5 days; 9-25 is 中秋节: 28, 29, 30, 10-08, 10-09 → due 2026-10-09.
+    due = sla.add_workdays(CAL, date(2026, 9, 24), 5)
+    assert due == date(2026, 10, 9)
+    # Paused on 9-28 (Mon): 29, 30, 10-08, 10-09 remain = 4. Resumed 10-12 → 13, 14, 15, 16.
+    assert sla.resume_deadline(CAL, due, date(2026, 9, 28), date(2026, 10, 12)) == date(2026, 10, 16)
+
+
+def test_given_extension_then_deadline_moves_by_workdays():
+    due = date(2026, 9, 30)
+    assert sla.add_workdays(CAL, due, 2) == date(2026, 10, 9)
+
+
+def test_deadline_state_and_escalation():
+    due = date(2026, 10, 8)
+    assert sla.deadline_state(CAL, due, date(2026, 9, 28)) == sla.OK
+    assert sla.deadline_state(CAL, due, date(2026, 9, 30)) == sla.WARNING  # one working day left
+    assert sla.deadline_state(CAL, due, date(2026, 10, 9)) == sla.OVERDUE
+    assert sla.escalation_level(CAL, due, date(2026, 10, 8)) == 0
+    assert sla.escalation_level(CAL, due, date(2026, 10, 9)) == 1
+    assert sla.escalation_level(CAL, due, date(2026, 10, 10)) == 2
+
+
+def test_pick_rule_prefers_most_specific():
+    general = sla.Rule()
+    by_domain = sla.Rule(reply_days=10)
+    both = sla.Rule(reply_days=2)
+    rules = [(None, None, general), (None, "finance", by_domain), ("complaint", "finance", both)]
+    assert sla.pick_rule(rules, "consult", "finance") is by_domain
+    assert sla.pick_rule(rules, "complaint", "finance") is both
+    assert sla.pick_rule(rules, "consult", "land") is general
+    assert sla.pick_rule([], "x", "y") == sla.DEFAULT_RULE
+
+
+def test_given_uncovered_year_then_weekdays_are_used():
+    class Strict:
+        def is_workday(self, d):
+            class CalendarNotCovered(Exception):
+                pass
+
+            if d.year > 2030:
+                raise CalendarNotCovered(d.year)
+            return True
+
+    cal = sla.FallbackCalendar(Strict())
+    assert sla.add_workdays(cal, date(2031, 1, 2), 2) == date(2031, 1, 6)  # Fri, then Mon
+
+
+def test_default_calendar_matches_package_for_2026(db):
+    cal = sla.default_calendar()
+    assert sla.add_workdays(cal, date(2026, 9, 30), 1) == date(2026, 10, 8)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views, views_figures
+
+app_name = "appeals"
+urlpatterns = [
+    path("", views.appeal_list, name="list"),
+    path("new/", views.appeal_new, name="new"),
+    path("similar/", views.similar, name="similar"),
+    path("track/", views.track, name="track"),
+    path("figures/", views_figures.figures_page, name="figures"),
+    path("figures/export/", views_figures.figures_export, name="figures_export"),
+    path("classification/", views_figures.classification, name="classification"),
+    path("<int:pk>/", views.appeal_detail, name="detail"),
+    path("<int:pk>/<slug:op>/", views.appeal_step, name="step"),
+]

@@ -1,0 +1,181 @@
+"""Appeal pages: list (every role, scoped), register, detail with the timeline and the next steps,
+one POST endpoint per step (dispatching to actions), tracking by number, duplicate suggestions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+
+from qinqing.core.permissions import requires
+from qinqing.orgs.models import Organization
+from qinqing.registry.permissions import visible_enterprises
+
+from . import actions, duplicates, forms, steps
+from . import workflow as wf
+from .filters import filter_appeals
+from .models import ExtensionRequest
+from .permissions import MANAGE, SUBMIT, VIEW, get_appeal, get_appeal_by_number, visible_appeals
+
+
+class CappedPaginator(Paginator):
+    """Counts at most CAP rows (COUNT over a LIMIT subquery): a city's million appeals page in
+    milliseconds; beyond CAP the page asks the user to narrow the filter."""
+
+    CAP = 10000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list[: self.CAP + 1].count()
+        self.capped = n > self.CAP
+        return min(n, self.CAP)
+
+
+@requires(VIEW)
+def appeal_list(request):
+    qs, params = filter_appeals(visible_appeals(request.user), request.GET)
+    qs = qs.select_related("enterprise", "lead_department", "appeal_type", "domain")
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
+    template = "appeals/partials/_rows.html" if request.htmx else "appeals/list.html"
+    return render(request, template, {"page": page, "params": params, "states": wf.STATE_LABELS})
+
+
+def _may_register(user) -> bool:
+    return user.has_perm(SUBMIT) or user.has_perm(MANAGE)
+
+
+@requires(VIEW)
+def appeal_new(request):
+    user = request.user
+    if not _may_register(user):
+        raise Http404
+    form = forms.AppealForm(request.POST or None, request.FILES or None, role=user.role)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enterprise = _enterprise_for(user, data.get("credit_code", ""), form)
+        if enterprise is not None:
+            try:
+                appeal = actions.register_appeal(
+                    actor=user,
+                    enterprise=enterprise,
+                    appeal_type=data["appeal_type"],
+                    domain=data["domain"],
+                    title=data["title"],
+                    description=data["description"],
+                    channel=data.get("channel") or "online",
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    files=data["files"],
+                )
+            except actions.AppealError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"诉求已登记，编号 {appeal.number}")
+                return redirect("appeals:detail", appeal.pk)
+    return render(request, "appeals/new.html", {"form": form})
+
+
+def _enterprise_for(user, credit_code: str, form):
+    from qinqing.registry.models import Enterprise
+
+    if user.role == wf.ENTERPRISE:
+        return user.enterprise
+    code = credit_code.strip().upper()
+    qs = visible_enterprises(user) if user.role == wf.STAFF else Enterprise.objects.all()
+    enterprise = qs.filter(credit_code=code).first()
+    if enterprise is None:
+        form.add_error("credit_code", "未找到该统一社会信用代码对应的企业（或不在您的管辖范围内）")
+    return enterprise
+
+
+@requires(VIEW)
+def similar(request):
+    """HTMX partial: likely duplicates and related appeals while staff type the description."""
+    text = f"{request.GET.get('title', '')} {request.GET.get('description', '')}".strip()
+    matches = duplicates.suggest(visible_appeals(request.user), text, credit_code=request.GET.get("credit_code", ""))
+    return render(request, "appeals/partials/_similar.html", {"matches": matches})
+
+
+def _departments(user):
+    return steps.departments_for(user)
+
+
+def _step_forms(appeal, user) -> dict:
+    """The forms for the steps this user may take now (the buttons on the detail page)."""
+    role = user.role
+    result = {}
+    for t in wf.allowed(appeal.status, role, paused=appeal.is_paused):
+        if role == wf.LIAISON and appeal.lead_department_id != user.org_id:
+            continue
+        if role == wf.ENTERPRISE and t.name not in ("close", "rehandle"):
+            continue
+        result[t.name] = t
+    return result
+
+
+@requires(VIEW)
+def appeal_detail(request, pk: int):
+    appeal = get_appeal(request.user, pk)
+    user = request.user
+    events = appeal.events.select_related("actor")
+    if user.role in (wf.ENTERPRISE, wf.SECRETARY):
+        events = events.filter(public=True)
+    steps = _step_forms(appeal, user)
+    departments = _departments(user) if user.role == wf.STAFF else Organization.objects.none()
+    context = {
+        "appeal": appeal,
+        "events": events,
+        "steps": steps,
+        "callback": "close" in steps,
+        "assign_form": forms.AssignForm(departments=departments) if "assign" in steps else None,
+        "return_form": forms.ReturnForm(
+            departments=Organization.objects.filter(kind="department", path__startswith=appeal.fic.path)
+        )
+        if "return" in steps
+        else None,
+        "callback_form": forms.CallbackForm() if "close" in steps else None,
+        "extension_form": forms.ExtensionForm() if "request_extension" in steps else None,
+        "pending_extensions": appeal.extensions.filter(status=ExtensionRequest.PENDING)
+        if "decide_extension" in steps
+        else [],
+        "extensions": appeal.extensions.all(),
+        "attachments": appeal.attachments.all(),
+        "co_departments": appeal.co_departments.all(),
+        "related": appeal.related.all()[:20],
+    }
+    return render(request, "appeals/detail.html", context)
+
+
+@requires(VIEW)
+def track(request):
+    """Follow an appeal by its number (the enterprise's 诉求查询)."""
+    number = request.GET.get("number", "").strip()
+    if number:
+        appeal = get_appeal_by_number(request.user, number)
+        return redirect("appeals:detail", appeal.pk)
+    return render(request, "appeals/track.html", {})
+
+
+@require_POST
+@requires(VIEW)
+def appeal_step(request, pk: int, op: str):
+    """Apply one step; on a refusal or bad input show the Chinese message and change nothing."""
+    appeal = get_appeal(request.user, pk)
+    try:
+        form = steps.run_step(request.user, appeal, op, request.POST)
+    except actions.AppealError as exc:
+        messages.error(request, str(exc))
+    else:
+        if form is not None:
+            messages.error(request, f"输入有误：{steps.form_errors(form)}")
+        else:
+            messages.success(request, "操作成功")
+    url = reverse("appeals:detail", args=[pk])
+    if request.htmx:
+        response = redirect(url)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

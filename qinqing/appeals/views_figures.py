@@ -1,0 +1,108 @@
+"""Leadership figures (with charts and Excel export) and the classification editor."""
+
+import io
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from qinqing.core.permissions import requires
+
+from . import figures
+from .actions_classification import save_classification, save_deadline_rule
+from .filters import filter_appeals
+from .models import AppealDomain, AppealType, DeadlineRule
+from .permissions import CLASSIFY, FIGURES, visible_appeals
+
+
+def _scoped(request):
+    qs, params = filter_appeals(visible_appeals(request.user), request.GET)
+    dimension = request.GET.get("by", "department")
+    if dimension not in figures.DIMENSIONS:
+        dimension = "department"
+    return qs, params, dimension
+
+
+@requires(FIGURES)
+def figures_page(request):
+    qs, params, dimension = _scoped(request)
+    base_path = request.user.org.path
+    rows = figures.by_dimension(qs, dimension, base_path=base_path)
+    # One aggregate scan when grouping by department: totals and league come from the same rows.
+    dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department")
+    chart = {
+        "labels": [r["label"] for r in rows[:20]],
+        "received": [r["received"] for r in rows[:20]],
+        "satisfaction": [r["satisfaction_rate"] for r in rows[:20]],
+        "reply": [r["reply_rate"] for r in rows[:20]],
+    }
+    context = {
+        "total": figures.totals_from(rows),
+        "rows": rows,
+        "rates": figures.RATES,
+        "dimension": dimension,
+        "dimensions": {k: v[2] for k, v in figures.DIMENSIONS.items()},
+        "league": figures.league_from(dept_rows)[:20],
+        "chart": chart,
+        "params": params,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "appeals/figures.html", context)
+
+
+@requires(FIGURES)
+def figures_export(request):
+    import xlsxwriter
+
+    qs, _params, dimension = _scoped(request)
+    rows = figures.by_dimension(qs, dimension, base_path=request.user.org.path)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("诉求统计")
+    head = [figures.DIMENSIONS[dimension][2], "受理量", "已办结", *[label for _k, label, _n, _d in figures.RATES]]
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, head, bold)
+    for i, r in enumerate(rows, start=1):
+        sheet.write_row(i, 0, [r["label"], r["received"], r["closed"], *[r[k] for k, *_ in figures.RATES]])
+    total = figures.totals_from(rows)
+    sheet.write_row(
+        len(rows) + 1, 0, ["合计", total["received"], total["closed"], *[total[k] for k, *_ in figures.RATES]], bold
+    )
+    sheet.set_column(0, 0, 28)
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''appeal-figures.xlsx"
+    return response
+
+
+@requires(CLASSIFY)
+def classification(request):
+    from .forms import ClassificationForm, DeadlineRuleForm
+
+    is_rule = request.POST.get("kind") == "rule"
+    form = ClassificationForm(request.POST if request.method == "POST" and not is_rule else None)
+    rule_form = DeadlineRuleForm(request.POST if is_rule else None)
+    if is_rule and rule_form.is_valid():
+        save_deadline_rule(actor=request.user, **rule_form.cleaned_data)
+        messages.success(request, "时限规则已保存（只对之后登记的诉求生效）")
+        return redirect("appeals:classification")
+    if request.method == "POST" and not is_rule and form.is_valid():
+        kind = request.POST.get("kind")
+        if kind in ("type", "domain"):
+            save_classification(kind, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已保存")
+            return redirect("appeals:classification")
+        form.add_error(None, "请选择保存为类型还是领域")
+    return render(
+        request,
+        "appeals/classification.html",
+        {
+            "form": form,
+            "rule_form": rule_form,
+            "rules": DeadlineRule.objects.select_related("appeal_type", "domain"),
+            "types": AppealType.objects.all(),
+            "domains": AppealDomain.objects.all(),
+        },
+    )

@@ -1,0 +1,130 @@
+"""The appeal state machine (受理 → 交办 → 办理 → 答复 → 回访 → 办结) as plain data: no ORM.
+
+Each transition names its from-states, its to-state (None: the state does not change, e.g. 催办 or
+申请延期) and the roles allowed to make it. actions.py looks a transition up here, checks it against
+the appeal's current state after taking the row lock, then writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# States
+REGISTERED = "registered"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+ASSIGNED = "assigned"
+CONTACTED = "contacted"
+REPLIED = "replied"
+CLOSED = "closed"
+MERGED = "merged"
+
+STATE_LABELS = {
+    REGISTERED: "已登记",
+    ACCEPTED: "已受理",
+    REJECTED: "不予受理",
+    ASSIGNED: "已交办",
+    CONTACTED: "已联系",
+    REPLIED: "已答复",
+    CLOSED: "已办结",
+    MERGED: "已合并",
+}
+FINAL_STATES = frozenset({REJECTED, CLOSED, MERGED})
+OPEN_STATES = frozenset(STATE_LABELS) - FINAL_STATES
+HANDLING_STATES = frozenset({ASSIGNED, CONTACTED})
+
+# Roles (values of qinqing.core.roles.Role, repeated here so this module stays import-free)
+STAFF = "fic_staff"
+LEADER = "fic_leader"
+LIAISON = "dept_liaison"
+ENTERPRISE = "enterprise"
+SECRETARY = "chamber_secretary"
+
+# Satisfaction (回访满意度)
+SATISFACTION_LABELS = {
+    5: "非常满意",
+    4: "满意",
+    3: "基本满意",
+    2: "不满意",
+    1: "非常不满意",
+}
+SATISFIED_LEVELS = frozenset({5, 4, 3})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None  # None: state unchanged
+    roles: frozenset[str]
+
+
+def _t(name: str, label: str, sources: set[str] | frozenset[str], target: str | None, roles: set[str]) -> Transition:
+    return Transition(name, label, frozenset(sources), target, frozenset(roles))
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        _t("accept", "受理", {REGISTERED}, ACCEPTED, {STAFF}),
+        _t("reject", "不予受理", {REGISTERED}, REJECTED, {STAFF}),
+        _t("assign", "交办", {ACCEPTED}, ASSIGNED, {STAFF}),
+        _t("contact", "首次联系企业", {ASSIGNED}, CONTACTED, {LIAISON}),
+        _t("reply", "答复", {CONTACTED}, REPLIED, {LIAISON}),
+        _t("return", "退回", HANDLING_STATES, ACCEPTED, {LIAISON}),
+        _t("close", "回访办结", {REPLIED}, CLOSED, {STAFF, ENTERPRISE}),
+        _t("rehandle", "不满意重办", {REPLIED}, ASSIGNED, {STAFF, ENTERPRISE}),
+        _t("request_extension", "申请延期", HANDLING_STATES, None, {LIAISON}),
+        _t("decide_extension", "审批延期", HANDLING_STATES | {REPLIED}, None, {STAFF}),
+        _t("pause", "等待企业补充材料", {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {STAFF, LIAISON}),
+        _t("resume", "企业已补充材料", {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {STAFF, LIAISON}),
+        _t("urge", "催办", {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
+        _t("supervise", "督办", {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
+        _t("merge", "合并为重复诉求", {REGISTERED, ACCEPTED} | HANDLING_STATES, MERGED, {STAFF}),
+        _t("solve_on_spot", "现场解决", {REGISTERED, ACCEPTED}, CLOSED, {STAFF}),
+    )
+}
+
+
+class TransitionError(Exception):
+    """A transition that is not allowed; the message is shown to the user as is (Chinese)."""
+
+
+def check(name: str, state: str, role: str, *, paused: bool = False) -> Transition:
+    """Return the transition if ``role`` may apply ``name`` to an appeal in ``state``; raise otherwise."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionError(f"未知的操作：{name}")
+    if role not in transition.roles:
+        raise TransitionError(f"您的角色不能执行“{transition.label}”")
+    if state not in transition.sources:
+        raise TransitionError(
+            f"诉求当前状态为“{STATE_LABELS.get(state, state)}”，不能执行“{transition.label}”"
+            "（可能已被他人处理，请刷新）"
+        )
+    if name == "pause" and paused:
+        raise TransitionError("诉求已在等待企业补充材料")
+    if name == "resume" and not paused:
+        raise TransitionError("诉求未处于等待企业补充材料状态")
+    if paused and name not in {"resume", "urge", "supervise", "merge", "decide_extension"}:
+        raise TransitionError("诉求正在等待企业补充材料，请先恢复办理")
+    return transition
+
+
+def allowed(state: str, role: str, *, paused: bool = False) -> list[Transition]:
+    """The transitions this role may make now (drives which buttons a page shows)."""
+    result = []
+    for name in TRANSITIONS:
+        try:
+            result.append(check(name, state, role, paused=paused))
+        except TransitionError:
+            continue
+    return result
+
+
+def callback_outcome(satisfaction: int) -> str:
+    """不满意/非常不满意 sends the appeal back for re-handling; anything better closes it."""
+    if satisfaction not in SATISFACTION_LABELS:
+        raise TransitionError("请选择满意度（非常满意、满意、基本满意、不满意、非常不满意）")
+    return "close" if satisfaction in SATISFIED_LEVELS else "rehandle"

@@ -1,0 +1,168 @@
+"""Writing meetings: plan, publish the agenda, pre-visits, issues raised (each an appeal), hold, sign off."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from qinqing.appeals import actions as appeal_actions
+from qinqing.appeals.models import Channel
+from qinqing.core import audit
+
+from .models import Meeting, MeetingStatus, PreVisit
+
+MeetingError = appeal_actions.AppealError
+FIELDS = ["kind", "title", "date", "host_leader", "status", "attendees", "agenda", "signoff_note", "signed_off_at_id"]
+
+
+def _check(actor, meeting: Meeting | None = None) -> None:
+    if actor.role != "fic_staff":
+        raise MeetingError("只有工商联工作人员可以管理恳谈会")
+    if meeting is not None and not meeting.org_path.startswith(actor.org.path):
+        raise MeetingError("该会议不在您的管辖范围内")
+
+
+@transaction.atomic
+def create_meeting(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    day: date,
+    host_leader: str,
+    location: str = "",
+    agenda: str = "",
+    departments=(),
+    enterprises=(),
+) -> Meeting:
+    _check(actor)
+    if not title.strip():
+        raise MeetingError("请填写会议名称")
+    if not host_leader.strip():
+        raise MeetingError("请填写主持领导")
+    for dept in departments:
+        if dept.kind != "department" or not dept.path.startswith(actor.org.path):
+            raise MeetingError(f"参会部门“{dept.name}”不在您的管辖范围内")
+    for ent in enterprises:
+        if not ent.org_path.startswith(actor.org.path):
+            raise MeetingError(f"企业“{ent.name}”不在您的管辖范围内")
+    meeting = Meeting.objects.create(
+        fic=actor.org,
+        org_path=actor.org.path,
+        kind=kind,
+        title=title.strip(),
+        date=day,
+        host_leader=host_leader.strip(),
+        location=location,
+        agenda=agenda,
+        created_by=actor,
+    )
+    meeting.departments.set(departments)
+    meeting.enterprises.set(enterprises)
+    audit.record("meetings.create", obj=meeting, actor=actor, after=audit.snapshot(meeting, FIELDS))
+    return meeting
+
+
+@transaction.atomic
+def publish_agenda(meeting: Meeting, *, actor, agenda: str) -> Meeting:
+    _check(actor, meeting)
+    if not agenda.strip():
+        raise MeetingError("请填写议程")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    before = audit.snapshot(meeting, ["agenda", "agenda_published_at"])
+    meeting.agenda = agenda.strip()
+    meeting.agenda_published_at = timezone.now()
+    meeting.save(update_fields=["agenda", "agenda_published_at", "updated_at"])
+    audit.record(
+        "meetings.publish_agenda",
+        obj=meeting,
+        actor=actor,
+        before=before,
+        after=audit.snapshot(meeting, ["agenda", "agenda_published_at"]),
+    )
+    return meeting
+
+
+@transaction.atomic
+def add_visit(meeting: Meeting, *, actor, enterprise, visited_on: date, notes: str) -> PreVisit:
+    _check(actor, meeting)
+    if not notes.strip():
+        raise MeetingError("请填写走访记录")
+    if not enterprise.org_path.startswith(actor.org.path):
+        raise MeetingError("企业不在您的管辖范围内")
+    visit = PreVisit.objects.create(
+        meeting=meeting, enterprise=enterprise, visited_on=visited_on, notes=notes, visitor=actor
+    )
+    audit.record(
+        "meetings.add_visit", obj=meeting, actor=actor, after={"enterprise": enterprise.pk, "visited_on": visited_on}
+    )
+    return visit
+
+
+@transaction.atomic
+def record_issue(
+    meeting: Meeting,
+    *,
+    actor,
+    enterprise,
+    appeal_type,
+    domain,
+    title: str,
+    description: str = "",
+    solved_on_spot: bool = False,
+    comment: str = "",
+):
+    """Fast entry of one issue raised at the meeting: an appeal with channel=meeting, optionally 现场解决."""
+    _check(actor, meeting)
+    appeal = appeal_actions.register_appeal(
+        actor=actor,
+        enterprise=enterprise,
+        appeal_type=appeal_type,
+        domain=domain,
+        title=title,
+        description=description or title,
+        channel=Channel.MEETING,
+        meeting=meeting,
+        registered_on=meeting.date,
+    )
+    if solved_on_spot:
+        appeal = appeal_actions.solve_on_spot(appeal, actor=actor, comment=comment)
+    return appeal
+
+
+@transaction.atomic
+def hold_meeting(meeting: Meeting, *, actor, attendees: int) -> Meeting:
+    _check(actor, meeting)
+    if attendees < 0:
+        raise MeetingError("参会企业家人数不能为负数")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError("会议已召开")
+    before = audit.snapshot(meeting, FIELDS)
+    meeting.status = MeetingStatus.HELD
+    meeting.attendees = attendees
+    meeting.save(update_fields=["status", "attendees", "updated_at"])
+    audit.record("meetings.hold", obj=meeting, actor=actor, before=before, after=audit.snapshot(meeting, FIELDS))
+    return meeting
+
+
+@transaction.atomic
+def sign_off(meeting: Meeting, *, actor, at_meeting: Meeting, note: str) -> Meeting:
+    """销号: the results of ``meeting`` are reviewed and signed off at a later meeting."""
+    _check(actor, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.HELD:
+        raise MeetingError("只有已召开的会议可以销号")
+    if at_meeting.pk == meeting.pk or at_meeting.date < meeting.date:
+        raise MeetingError("请选择之后召开的会议进行销号")
+    if not note.strip():
+        raise MeetingError("请填写销号说明")
+    before = audit.snapshot(meeting, FIELDS)
+    meeting.status = MeetingStatus.SIGNED_OFF
+    meeting.signed_off_at = at_meeting
+    meeting.signoff_note = note.strip()
+    meeting.save(update_fields=["status", "signed_off_at", "signoff_note", "updated_at"])
+    audit.record("meetings.sign_off", obj=meeting, actor=actor, before=before, after=audit.snapshot(meeting, FIELDS))
+    return meeting

@@ -1,0 +1,143 @@
+"""Meeting pages: list with figures, plan a meeting, the meeting page (agenda, visits, fast issue entry,
+hold, sign-off) and the problem / responsibility list downloads."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from qinqing.appeals.steps import departments_for, form_errors
+from qinqing.core.permissions import requires
+from qinqing.registry.permissions import visible_enterprises
+
+from . import actions, exports, forms
+from .figures import meeting_figures
+from .permissions import MANAGE, VIEW, get_meeting, visible_meetings
+
+
+@requires(VIEW)
+def meeting_list(request):
+    qs = visible_meetings(request.user).select_related("fic")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "meetings/list.html", {"page": page, "figures": meeting_figures(qs)})
+
+
+def _enterprise(user, code: str):
+    enterprise = visible_enterprises(user).filter(credit_code=(code or "").strip().upper()).first()
+    if enterprise is None:
+        raise actions.MeetingError(f"未找到统一社会信用代码为 {code} 的企业（或不在您的管辖范围内）")
+    return enterprise
+
+
+@requires(MANAGE)
+def meeting_new(request):
+    form = forms.MeetingForm(request.POST or None, departments=departments_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            codes = [c for c in d["credit_codes"].split() if c.strip()]
+            meeting = actions.create_meeting(
+                actor=request.user,
+                kind=d["kind"],
+                title=d["title"],
+                day=d["day"],
+                host_leader=d["host_leader"],
+                location=d["location"],
+                departments=d["departments"],
+                enterprises=[_enterprise(request.user, c) for c in codes],
+            )
+        except actions.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/new.html", {"form": form})
+
+
+@requires(VIEW)
+def meeting_detail(request, pk: int):
+    meeting = get_meeting(request.user, pk)
+    later = visible_meetings(request.user).filter(date__gte=meeting.date).exclude(pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "issues": meeting.appeals.select_related("enterprise", "lead_department", "domain"),
+        "visits": meeting.visits.select_related("enterprise"),
+        "departments": meeting.departments.all(),
+        "enterprises": meeting.enterprises.all(),
+        "agenda_form": forms.AgendaForm(initial={"agenda": meeting.agenda}),
+        "visit_form": forms.VisitForm(),
+        "issue_form": forms.IssueForm(),
+        "hold_form": forms.HoldForm(),
+        "signoff_form": forms.SignOffForm(meetings=later),
+        "can_manage": request.user.has_perm(MANAGE),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@require_POST
+@requires(MANAGE)
+def meeting_step(request, pk: int, op: str):
+    meeting = get_meeting(request.user, pk)
+    user, post = request.user, request.POST
+    form_class = {
+        "agenda": forms.AgendaForm,
+        "visit": forms.VisitForm,
+        "issue": forms.IssueForm,
+        "hold": forms.HoldForm,
+    }.get(op)
+    if op == "signoff":
+        form = forms.SignOffForm(post, meetings=visible_meetings(user))
+    elif form_class:
+        form = form_class(post)
+    else:
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, f"输入有误：{form_errors(form)}")
+        return redirect("meetings:detail", pk)
+    d = form.cleaned_data
+    try:
+        if op == "agenda":
+            actions.publish_agenda(meeting, actor=user, agenda=d["agenda"])
+        elif op == "visit":
+            actions.add_visit(
+                meeting,
+                actor=user,
+                enterprise=_enterprise(user, d["credit_code"]),
+                visited_on=d["visited_on"],
+                notes=d["notes"],
+            )
+        elif op == "issue":
+            appeal = actions.record_issue(
+                meeting,
+                actor=user,
+                enterprise=_enterprise(user, d["credit_code"]),
+                appeal_type=d["appeal_type"],
+                domain=d["domain"],
+                title=d["title"],
+                solved_on_spot=d["solved_on_spot"],
+                comment=d["comment"],
+            )
+            messages.success(request, f"已登记问题 {appeal.number}")
+        elif op == "hold":
+            actions.hold_meeting(meeting, actor=user, attendees=d["attendees"])
+        else:
+            actions.sign_off(meeting, actor=user, at_meeting=d["at_meeting"], note=d["note"])
+    except actions.MeetingError as exc:
+        messages.error(request, str(exc))
+    return redirect("meetings:detail", pk)
+
+
+@requires(VIEW)
+def meeting_export(request, pk: int, kind: str, fmt: str):
+    meeting = get_meeting(request.user, pk)
+    if kind not in ("problems", "duties") or fmt not in ("docx", "xlsx"):
+        raise Http404
+    if fmt == "docx":
+        data = exports.to_docx(meeting, kind)
+        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        data = exports.to_xlsx(meeting, kind)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''meeting-{meeting.pk}-{kind}.{fmt}"
+    return response
