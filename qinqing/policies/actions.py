@@ -1,0 +1,240 @@
+"""The only code that writes policies, matching results and pushes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from qinqing.core import audit
+from qinqing.core.roles import Role
+
+from . import matching, rules
+from .choices import PublishState
+from .models import Policy, PolicyAttachment, PolicyPush
+from .permissions import can_edit, scope_path
+from .search import index_policy, unindex_policy
+
+AUDITED = [
+    "title",
+    "doc_number",
+    "issuer_id",
+    "issuer_name",
+    "level",
+    "published_on",
+    "effective_on",
+    "expires_on",
+    "benefit_type",
+    "application_method",
+    "contact",
+    "rule",
+    "state",
+]
+FIELDS = [f for f in AUDITED if f != "state"] + ["summary", "body"]
+
+
+def _snapshot(policy: Policy) -> dict:
+    return audit.snapshot(policy, AUDITED)
+
+
+def _clean(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k in FIELDS or k == "issuer"}
+    if not (data.get("title") or "").strip():
+        raise ValidationError({"title": "请填写政策名称"})
+    effective, expires = data.get("effective_on"), data.get("expires_on")
+    if effective and expires and expires < effective:
+        raise ValidationError({"expires_on": "截止日期不能早于生效日期"})
+    try:
+        data["rule"] = rules.normalize(data.get("rule"))
+    except rules.RuleError as exc:
+        raise ValidationError({"rule": str(exc)}) from None
+    issuer = data.pop("issuer", None)
+    if issuer is not None:
+        data["issuer_id"] = issuer.pk
+    return data
+
+
+def _owner_for(actor):
+    if actor.role == Role.DEPT_LIAISON:
+        return actor.org.fic()
+    return actor.org
+
+
+@transaction.atomic
+def create_policy(*, actor, data: dict, owner=None) -> Policy:
+    """Enter a policy (a draft) owned by the actor's FIC node or one below it."""
+    if not actor.has_perm("policies.change_policy"):
+        raise PermissionDenied("没有录入政策的权限")
+    data = dict(data)
+    if actor.role == Role.DEPT_LIAISON:
+        data["issuer"] = actor.org  # a department enters its own policies
+    data = _clean(data)
+    owner = owner or _owner_for(actor)
+    if actor.role != Role.DEPT_LIAISON and not owner.path.startswith(actor.org.path):
+        raise PermissionDenied("只能在本级及下级工商联录入政策")
+    policy = Policy(**data, owner=owner, org_path=owner.path, created_by=actor)
+    policy.save()
+    index_policy(policy)
+    audit.record("policies.create_policy", obj=policy, actor=actor, after=_snapshot(policy))
+    return policy
+
+
+@transaction.atomic
+def update_policy(policy: Policy, *, actor, data: dict) -> Policy:
+    if not can_edit(actor, policy):
+        raise PermissionDenied("没有修改该政策的权限")
+    data = dict(data)
+    if actor.role == Role.DEPT_LIAISON:
+        data["issuer"] = actor.org
+    data = _clean(data)
+    before = _snapshot(policy)
+    for name, value in data.items():
+        setattr(policy, name, value)
+    policy.save()
+    index_policy(policy)
+    audit.record("policies.update_policy", obj=policy, actor=actor, before=before, after=_snapshot(policy))
+    if policy.state == PublishState.PUBLISHED and before["rule"] != policy.rule:
+        transaction.on_commit(lambda: _rematch_later(policy.pk))
+    return policy
+
+
+@transaction.atomic
+def set_policy_state(policy: Policy, *, actor, state: str) -> Policy:
+    """Publish or withdraw a policy (a published policy is visible to every signed-in user)."""
+    if not can_edit(actor, policy):
+        raise PermissionDenied("没有发布该政策的权限")
+    if state not in PublishState.values:
+        raise ValidationError({"state": "发布状态无效"})
+    before = _snapshot(policy)
+    policy.state = state
+    if state == PublishState.PUBLISHED and policy.published_on is None:
+        policy.published_on = timezone.localdate()
+    policy.save(update_fields=["state", "published_on", "updated_at"])
+    audit.record("policies.set_policy_state", obj=policy, actor=actor, before=before, after=_snapshot(policy))
+    transaction.on_commit(lambda: _rematch_later(policy.pk))
+    return policy
+
+
+@transaction.atomic
+def add_attachment(policy: Policy, *, actor, name: str, file) -> PolicyAttachment:
+    if not can_edit(actor, policy):
+        raise PermissionDenied("没有修改该政策的权限")
+    attachment = PolicyAttachment.objects.create(policy=policy, name=(name or file.name)[:200], file=file)
+    index_policy(policy)  # attachment names are searchable
+    audit.record("policies.add_attachment", obj=policy, actor=actor, after={"attachment": attachment.name})
+    return attachment
+
+
+@transaction.atomic
+def delete_policy(policy: Policy, *, actor) -> None:
+    if not can_edit(actor, policy):
+        raise PermissionDenied("没有删除该政策的权限")
+    if policy.state == PublishState.PUBLISHED:
+        raise ValidationError("已发布的政策不能删除，请先撤回")
+    before = _snapshot(policy)
+    audit.record("policies.delete_policy", obj=policy, actor=actor, before=before)
+    pk = policy.pk
+    policy.delete()
+    unindex_policy(pk)
+
+
+def _rematch_later(policy_id: int) -> None:
+    from .tasks import rematch_policy_task
+
+    rematch_policy_task.enqueue(policy_id)
+
+
+def rematch_policy(policy_id: int) -> dict[str, list[int]]:
+    """Re-evaluate one changed policy; enterprises newly eligible are notified (once)."""
+    policy = Policy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        return {}
+    newly = matching.rematch_policy(policy)
+    for ids in newly.values():
+        push_to_enterprises(policy, ids, actor=None)
+    return newly
+
+
+def enterprise_changed(enterprise) -> list[int]:
+    """Call after an enterprise's data changed: re-match it and notify it of newly eligible policies."""
+    stored_before = set(matching.eligible_policy_ids(enterprise))
+    verdicts = matching.rematch_enterprise(enterprise)
+    new = [pid for pid, ok in verdicts.items() if ok and pid not in stored_before]
+    for policy in Policy.objects.filter(pk__in=new):
+        push_to_enterprises(policy, [enterprise.pk], actor=None)
+    return new
+
+
+@transaction.atomic
+def push_to_enterprises(policy: Policy, enterprise_ids, *, actor) -> int:
+    """Notify enterprises of a policy they are eligible for; never twice for the same pair."""
+    from qinqing.registry.models import Enterprise
+
+    ids = set(int(i) for i in enterprise_ids)
+    ids -= set(PolicyPush.objects.filter(policy=policy, enterprise_id__in=ids).values_list("enterprise_id", flat=True))
+    if not ids:
+        return 0
+    firms = list(Enterprise.objects.filter(pk__in=ids).values_list("pk", "org_path"))
+    PolicyPush.objects.bulk_create(
+        [PolicyPush(policy=policy, enterprise_id=pk, org_path=path) for pk, path in firms],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    _notify(policy, [pk for pk, _ in firms])
+    audit.record("policies.push_policy", obj=policy, actor=actor, after={"enterprises": len(firms)}, message="政策推送")
+    return len(firms)
+
+
+def _notify(policy: Policy, enterprise_ids: list[int]) -> None:
+    try:
+        from qinqing.notifications.actions import notify
+    except ImportError:  # notifications not installed: the PolicyPush rows are the inbox
+        return
+    from qinqing.accounts.models import User
+
+    recipients = User.objects.filter(enterprise_id__in=enterprise_ids, is_active=True)
+    notify(
+        recipients,
+        kind="policy",
+        title=f"您可能符合政策：{policy.title}"[:200],
+        body=policy.summary,
+        url=reverse("policies:detail", args=[policy.pk]),
+        key=f"policy-{policy.pk}",
+    )
+
+
+@transaction.atomic
+def push_policy(policy: Policy, *, actor) -> int:
+    """Staff push a policy to every eligible enterprise of their scope that has not had it yet."""
+    if not actor.has_perm("policies.push_policy"):
+        raise PermissionDenied("没有推送政策的权限")
+    from qinqing.registry.models import Enterprise
+
+    scope = scope_path(actor)
+    ids = matching.eligible_ids(policy, scope).to_list()
+    ids = list(Enterprise.objects.filter(pk__in=ids, org_path__startswith=scope).values_list("pk", flat=True))
+    return push_to_enterprises(policy, ids, actor=actor)
+
+
+def mark_push_opened(policy: Policy, enterprise) -> None:
+    """The enterprise opened the policy it was pushed: record the first time."""
+    PolicyPush.objects.filter(policy=policy, enterprise=enterprise, opened_at__isnull=True).update(
+        opened_at=timezone.now()
+    )
+
+
+def start_matching(*, actor, scope: str | None = None):
+    """Run matching for the actor's scope as a background job with progress."""
+    if not actor.has_perm("policies.run_matching"):
+        raise PermissionDenied("没有运行政策匹配的权限")
+    from qinqing.core.jobs import start_job
+
+    from .tasks import match_policies_task
+
+    scope = scope or scope_path(actor)
+    if not scope.startswith(actor.org.path):
+        raise PermissionDenied("只能匹配本级及下级范围")
+    return start_job(
+        "policies.match", "政策匹配", user=actor, params={"scope": scope}, task=match_policies_task, org_path=scope
+    )

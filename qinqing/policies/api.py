@@ -1,0 +1,172 @@
+"""Policy API: the same permissions, filters, search and actions as the pages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qinqing.core.api import Pagination
+from qinqing.core.permissions import AUTHENTICATED
+from qinqing.registry.models import Enterprise
+
+from . import actions, matching, rules
+from .attributes import enterprise_attrs
+from .filters import PolicyFilter
+from .permissions import get_editable_policy, get_matching_policy, get_policy, scope_path, visible_policies
+from .search import RankedResults
+from .segment import highlight, query_words
+from .serializers import PolicySerializer, PolicyWriteSerializer, StateSerializer
+
+
+def _call(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+class PolicyList(generics.ListCreateAPIView):
+    """Published policies (and drafts the caller may edit); ``q`` searches the full text, best first."""
+
+    required_permissions = {"get": "policies.view_policy", "post": "policies.change_policy"}
+    serializer_class = PolicySerializer
+    filterset_class = PolicyFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return visible_policies(self.request.user).order_by("-published_on", "-id")
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        q = request.query_params.get("q", "").strip()
+        words = query_words(q)
+        results = RankedResults(queryset, q) if words else queryset
+        page = self.paginate_queryset(results)
+        highlights = {p.pk: highlight(p.title + "：" + (p.summary or p.body), words, 160) for p in page}
+        serializer = PolicySerializer(page, many=True, context={"highlights": highlights})
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(request=PolicyWriteSerializer, responses=PolicySerializer)
+    def create(self, request, *args, **kwargs):
+        data = PolicyWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = _call(actions.create_policy, actor=request.user, data=data.validated_data)
+        return Response(PolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class PolicyDetail(APIView):
+    required_permissions = {"get": "policies.view_policy", "patch": "policies.change_policy"}
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request, pk):
+        return Response(PolicySerializer(get_policy(request.user, pk)).data)
+
+    @extend_schema(request=PolicyWriteSerializer, responses=PolicySerializer)
+    def patch(self, request, pk):
+        policy = get_editable_policy(request.user, pk)
+        current = {f: getattr(policy, f) for f in PolicyWriteSerializer().fields if f != "issuer"}
+        current["issuer"] = policy.issuer_id
+        data = PolicyWriteSerializer(data={**current, **request.data})
+        data.is_valid(raise_exception=True)
+        policy = _call(actions.update_policy, policy, actor=request.user, data=data.validated_data)
+        return Response(PolicySerializer(policy).data)
+
+
+class PolicyState(APIView):
+    required_permission = "policies.change_policy"
+
+    @extend_schema(request=StateSerializer, responses=PolicySerializer)
+    def post(self, request, pk):
+        policy = get_editable_policy(request.user, pk)
+        data = StateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = _call(actions.set_policy_state, policy, actor=request.user, state=data.validated_data["state"])
+        return Response(PolicySerializer(policy).data)
+
+
+class Vocabulary(APIView):
+    """The rule vocabulary: attributes, the operators each allows, group operators, qualifications."""
+
+    required_permission = AUTHENTICATED
+
+    def get(self, request):
+        return Response(
+            {
+                "attributes": [
+                    {**asdict(a), "operators": rules.OPERATORS_BY_KIND[a.kind]} for a in rules.ATTRIBUTES.values()
+                ],
+                "operators": rules.OPERATORS,
+                "groups": rules.GROUP_OPS,
+                "qualifications": rules.QUALIFICATIONS,
+                "size_classes": list(rules.SIZE_CLASSES),
+            }
+        )
+
+
+def _explanation(policy, explanation) -> dict:
+    return {
+        "policy": policy.pk,
+        "title": policy.title,
+        "verdict": explanation.verdict,
+        "verdict_label": explanation.verdict_label,
+        "conditions": [asdict(leaf) for leaf in explanation.leaves],
+        "near_miss": [leaf.text for leaf in explanation.near_miss],
+        "missing_data": explanation.missing_data,
+    }
+
+
+class MyPolicies(APIView):
+    """我的政策: every applicable policy explained for the caller's own enterprise."""
+
+    required_permission = "policies.view_my_policies"
+
+    def get(self, request):
+        if not request.user.enterprise_id:
+            raise NotFound("账号未关联企业")
+        enterprise = Enterprise.objects.get(pk=request.user.enterprise_id)
+        attrs = enterprise_attrs(enterprise)
+        result = []
+        for policy in matching.applicable_policies(enterprise.org_path):
+            if enterprise.org_path.startswith(policy.org_path):
+                result.append(_explanation(policy, rules.explain(policy.rule, attrs)))
+        return Response({"enterprise": enterprise.pk, "results": result})
+
+
+class MatchingRun(APIView):
+    required_permission = "policies.run_matching"
+
+    def post(self, request):
+        job = _call(actions.start_matching, actor=request.user)
+        return Response({"job": job.pk, "status_url": f"/jobs/{job.pk}/"}, status=status.HTTP_202_ACCEPTED)
+
+
+class Eligible(APIView):
+    """The enterprises of the caller's scope eligible for a policy (from the last matching run)."""
+
+    required_permission = "policies.view_matching"
+
+    def get(self, request, pk):
+        policy = get_matching_policy(request.user, pk)
+        scope = scope_path(request.user)
+        ids = matching.eligible_ids(policy, scope).to_list()
+        firms = Enterprise.objects.filter(pk__in=ids, org_path__startswith=scope).order_by("name", "id")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(firms.values("id", "name", "credit_code", "region_code"), request, view=self)
+        return paginator.get_paginated_response(page)
+
+
+class Push(APIView):
+    required_permission = "policies.push_policy"
+
+    def post(self, request, pk):
+        policy = get_matching_policy(request.user, pk)
+        return Response({"pushed": _call(actions.push_policy, policy, actor=request.user)})

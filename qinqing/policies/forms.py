@@ -1,0 +1,156 @@
+"""The policy form and the rule builder (conditions and all/any groups posted as flat fields, no JSON).
+
+Field names encode each node's place in the tree: ``rule-<path>-kind`` (leaf|group), ``-attr``, ``-op``,
+``-value`` (several values for check boxes), ``-delete``; a path is dot-separated ids ("3", "3.7"), so
+nested groups need no management form and rows added by HTMX only need a fresh id.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django import forms
+from django.http import QueryDict
+
+from qinqing.orgs.models import Organization
+
+from . import rules
+from .models import Policy
+
+PREFIX = "rule"
+_KIND_KEY = re.compile(rf"^{PREFIX}-([0-9a-z.]+)-kind$")
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = [
+            "title",
+            "doc_number",
+            "level",
+            "issuer",
+            "issuer_name",
+            "benefit_type",
+            "application_method",
+            "published_on",
+            "effective_on",
+            "expires_on",
+            "contact",
+            "summary",
+            "body",
+        ]
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "effective_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Organization.objects.filter(kind="department")
+        if user is not None and user.org_id:
+            departments = departments.filter(path__startswith=user.org.fic().path)
+        self.fields["issuer"].queryset = departments.order_by("name")
+        self.fields["issuer"].required = False
+
+
+class AttachmentForm(forms.Form):
+    name = forms.CharField(label="附件名称", max_length=200, required=False)
+    file = forms.FileField(label="文件")
+
+
+def new_id() -> str:
+    return secrets.token_hex(3)
+
+
+def parse_rule(data: QueryDict) -> dict:
+    """The rule tree from posted builder fields (validated later by rules.normalize)."""
+    nodes: dict[str, dict] = {"": {"op": data.get(f"{PREFIX}-op", "all"), "items": []}}
+    for key in data:
+        match = _KIND_KEY.match(key)
+        if not match:
+            continue
+        path = match.group(1)
+        name = f"{PREFIX}-{path}"
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        if data.get(f"{name}-delete") or parent not in nodes:
+            continue  # deleted, or inside a deleted group
+        if data.get(key) == "group":
+            node = {"op": data.get(f"{name}-op", "all"), "items": []}
+            nodes[path] = node
+        else:
+            values = [v for v in data.getlist(f"{name}-value") if v.strip()]
+            value = values if len(values) > 1 or data.get(f"{name}-multi") else (values[0] if values else "")
+            node = {"attr": data.get(f"{name}-attr", ""), "op": data.get(f"{name}-op", ""), "value": value}
+        nodes[parent]["items"].append(node)
+    return nodes[""]
+
+
+def default_op(attr_key: str) -> str:
+    return rules.OPERATORS_BY_KIND[rules.ATTRIBUTES[attr_key].kind][0]
+
+
+def leaf_view(path: str, leaf: dict) -> dict:
+    """What the template needs to draw one condition row."""
+    attr = rules.ATTRIBUTES.get(leaf.get("attr") or "region") or rules.ATTRIBUTES["region"]
+    ops = rules.OPERATORS_BY_KIND[attr.kind]
+    op = leaf.get("op") if leaf.get("op") in ops else ops[0]
+    value = leaf.get("value")
+    choices: list[tuple[str, str]] = []
+    if attr.kind == "set":
+        choices = [(q, q) for q in rules.QUALIFICATIONS]
+    elif attr.kind == "enum":
+        choices = list(rules.SIZE_CLASSES.items())
+    elif attr.kind == "idset":
+        choices = [
+            (str(pk), name) for pk, name in Organization.objects.filter(kind="chamber").values_list("pk", "name")
+        ]
+    selected = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value not in (None, "") else [])
+    if attr.kind == "number" and isinstance(value, list):
+        text = ",".join(rules._num(v) for v in value)
+    elif attr.kind == "number" and value not in (None, ""):
+        text = rules._num(value) if isinstance(value, (int, float)) else str(value)
+    else:
+        text = ",".join(selected)
+    return {
+        "path": path,
+        "dom": path.replace(".", "_"),
+        "name": f"{PREFIX}-{path}",
+        "kind": "leaf",
+        "attr": attr,
+        "attributes": [(a.key, a.label) for a in rules.ATTRIBUTES.values()],
+        "op": op,
+        "operators": [(o, rules.OPERATORS[o]) for o in ops],
+        "choices": choices,
+        "selected": selected,
+        "text": text,
+        "is_bool": attr.kind == "bool",
+        "bool_value": "true" if value in (True, "true", "是") else "false",
+        "placeholder": "下限,上限"
+        if op == "between"
+        else ("多个用逗号分隔，如 4306,4307" if attr.kind == "code" else ""),
+    }
+
+
+def tree_view(rule: dict | None, path: str = "") -> dict:
+    """The whole stored rule as nested view dicts for the recursive template."""
+    rule = rule or {"op": "all", "items": []}
+    if not rules.is_group(rule):
+        return leaf_view(path, rule)
+    children = []
+    for item in rule.get("items", []):
+        child_path = f"{path}.{new_id()}" if path else new_id()
+        children.append(tree_view(item, child_path))
+    return {
+        "path": path,
+        "dom": path.replace(".", "_") or "root",
+        "depth": path.count(".") + 1 if path else 0,
+        "name": f"{PREFIX}-{path}" if path else PREFIX,
+        "kind": "group",
+        "op": rule.get("op", "all"),
+        "group_ops": list(rules.GROUP_OPS.items()),
+        "children": children,
+    }

@@ -1,0 +1,183 @@
+"""Batch and incremental matching: read attributes, evaluate rules, store per-policy id sets.
+
+Results live in PolicyMatch (one compact id set per policy per scope). One enterprise's explanations are
+computed on demand from rules.explain over the same attributes, so nothing per pair is ever stored.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import idsets, rules
+from .attributes import read_frame
+from .choices import PublishState, Status
+from .models import Policy, PolicyMatch, status_q
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'/a/b/c/' → ['/', '/a/', '/a/b/', '/a/b/c/']"""
+    parts = [p for p in path.split("/") if p]
+    return ["/"] + ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def applicable_policies(scope_path: str) -> QuerySet[Policy]:
+    """Published, currently active policies that apply to some enterprise of the scope."""
+    return Policy.objects.filter(
+        Q(org_path__startswith=scope_path) | Q(org_path__in=ancestor_paths(scope_path)),
+        status_q(Status.ACTIVE, timezone.localdate()),
+        state=PublishState.PUBLISHED,
+    )
+
+
+def evaluate_policies(policies: list[Policy], frame: pl.DataFrame, scope_path: str) -> dict[int, pl.Series]:
+    """Eligible ids per policy; a policy owned below the scope only reaches its own subtree."""
+    by_path: dict[str, dict[int, dict]] = defaultdict(dict)
+    for policy in policies:
+        by_path[policy.org_path if len(policy.org_path) > len(scope_path) else scope_path][policy.pk] = policy.rule
+    results: dict[int, pl.Series] = {}
+    for path, group in by_path.items():
+        sub = frame if path == scope_path else frame.filter(pl.col("org_path").str.starts_with(path))
+        results.update(rules.evaluate_all(group, sub))
+    return results
+
+
+@dataclass
+class MatchRun:
+    scope_path: str
+    enterprises: int = 0
+    policies: int = 0
+    pairs: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    newly_eligible: dict[int, list[int]] = field(default_factory=dict)
+
+
+def run_matching(
+    scope_path: str, *, progress: Callable[[int, int, str], None] | None = None, policies: list[Policy] | None = None
+) -> MatchRun:
+    """Match every applicable policy against every enterprise of the scope and store the id sets."""
+    run = MatchRun(scope_path)
+    step = time.perf_counter()
+    if policies is None:
+        policies = list(applicable_policies(scope_path))
+    frame = read_frame(scope_path)
+    run.enterprises, run.policies = frame.height, len(policies)
+    run.seconds["read"] = time.perf_counter() - step
+    if progress:
+        progress(1, 3, "已读取企业数据")
+
+    step = time.perf_counter()
+    results = evaluate_policies(policies, frame, scope_path)
+    run.seconds["match"] = time.perf_counter() - step
+    if progress:
+        progress(2, 3, "已完成匹配")
+
+    step = time.perf_counter()
+    run.newly_eligible = store_results(scope_path, results, replace_all=policies is not None)
+    run.pairs = sum(len(ids) for ids in results.values())
+    run.seconds["store"] = time.perf_counter() - step
+    if progress:
+        progress(3, 3, "已保存结果")
+    return run
+
+
+@transaction.atomic
+def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all: bool = True) -> dict[int, list[int]]:
+    """Replace the scope's stored sets; returns, per policy, the ids that were not eligible before."""
+    previous = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results))}
+    newly: dict[int, list[int]] = {}
+    now = timezone.now()
+    fresh: list[PolicyMatch] = []
+    for policy_id, ids in results.items():
+        old = previous.get(policy_id)
+        if old is not None:
+            added = ids.filter(~ids.is_in(idsets.decode(old.ids).implode()))
+            if len(added):
+                newly[policy_id] = added.to_list()
+        fresh.append(PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=idsets.encode(ids), count=len(ids)))
+        fresh[-1].matched_at = now
+    PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results)).delete()
+    if replace_all:
+        # Policies no longer applicable (withdrawn, expired) lose their stale results in this scope.
+        PolicyMatch.objects.filter(scope_path=scope_path).exclude(policy_id__in=list(results)).delete()
+    PolicyMatch.objects.bulk_create(fresh, batch_size=100)
+    return newly
+
+
+def rematch_policy(policy: Policy) -> dict[str, list[int]]:
+    """Re-evaluate one policy in every scope where it has stored results; newly eligible ids per scope."""
+    newly: dict[str, list[int]] = {}
+    active = applicable_policies(policy.org_path).filter(pk=policy.pk).exists()
+    scopes = set(PolicyMatch.objects.filter(policy=policy).values_list("scope_path", flat=True))
+    if not active:
+        PolicyMatch.objects.filter(policy=policy).delete()
+        return newly
+    scopes.add(policy.org_path)
+    for scope in scopes:
+        frame = read_frame(scope)
+        results = evaluate_policies([policy], frame, scope)
+        added = store_results(scope, results, replace_all=False).get(policy.pk)
+        if added:
+            newly[scope] = added
+    return newly
+
+
+@transaction.atomic
+def rematch_enterprise(enterprise) -> dict[int, bool]:
+    """Re-evaluate one enterprise against every applicable policy; update stored sets; policy id → eligible."""
+    frame = read_frame(enterprise.org_path, enterprise_ids=[enterprise.pk])
+    policies = list(applicable_policies(enterprise.org_path))
+    verdicts: dict[int, bool] = {}
+    for policy in policies:
+        ids = rules.evaluate_all({policy.pk: policy.rule}, frame)[policy.pk] if frame.height else pl.Series([])
+        verdicts[policy.pk] = enterprise.pk in ids.to_list()
+    matches = PolicyMatch.objects.select_for_update().filter(
+        scope_path__in=ancestor_paths(enterprise.org_path), policy_id__in=list(verdicts)
+    )
+    for match in matches:
+        # A policy owned below the scope reaches only its own subtree.
+        eligible = verdicts[match.policy_id]
+        if idsets.contains(match.ids, enterprise.pk) == eligible:
+            continue
+        match.ids, match.count = idsets.with_id(match.ids, enterprise.pk, eligible)
+        match.matched_at = timezone.now()
+        match.save(update_fields=["ids", "count", "matched_at", "updated_at"])
+    return verdicts
+
+
+def eligible_ids(policy: Policy, scope_path: str) -> pl.Series:
+    """Stored eligible enterprise ids of a policy within a scope (from the nearest stored scope)."""
+    # The caller restricts the ids to its scope (a set stored for a wider scope holds more enterprises).
+    matches = list(PolicyMatch.objects.filter(policy=policy, scope_path__in=ancestor_paths(scope_path)))
+    if not matches:
+        return pl.Series("id", [], dtype=pl.Int64)
+    best = max(matches, key=lambda m: (m.matched_at, -len(m.scope_path)))
+    return idsets.decode(best.ids)
+
+
+def eligible_policy_ids(enterprise) -> list[int]:
+    """Policies whose stored sets contain the enterprise (≤ 500 membership probes)."""
+    found = []
+    for policy_id, blob in PolicyMatch.objects.filter(scope_path__in=ancestor_paths(enterprise.org_path)).values_list(
+        "policy_id", "ids"
+    ):
+        if idsets.contains(blob, enterprise.pk):
+            found.append(policy_id)
+    return sorted(set(found))
+
+
+def stored_counts(policy_ids: list[int], scope_path: str) -> dict[int, dict]:
+    """Eligible counts stored for exactly this scope (the matching page shows the scope's own run)."""
+    return {
+        policy_id: {"count": count, "matched_at": matched_at}
+        for policy_id, count, matched_at in PolicyMatch.objects.filter(
+            scope_path=scope_path, policy_id__in=policy_ids
+        ).values_list("policy_id", "count", "matched_at")
+    }

@@ -1,0 +1,158 @@
+"""Policies (政策), their attachments, stored matching results and pushes to enterprises."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.models import TimeStampedModel
+
+from .choices import ApplicationMethod, BenefitType, Level, PublishState, Status
+
+
+def status_of(effective_on: datetime.date | None, expires_on: datetime.date | None, today: datetime.date) -> str:
+    if effective_on is not None and effective_on > today:
+        return Status.UPCOMING
+    if expires_on is not None and expires_on < today:
+        return Status.EXPIRED
+    return Status.ACTIVE
+
+
+def status_q(status: str, today: datetime.date) -> Q:
+    """The same rule as status_of(), as a filter."""
+    upcoming = Q(effective_on__gt=today)
+    expired = Q(expires_on__lt=today)
+    if status == Status.UPCOMING:
+        return upcoming
+    if status == Status.EXPIRED:
+        return expired & ~upcoming
+    return ~upcoming & ~expired
+
+
+class Policy(TimeStampedModel):
+    """A policy in the supermarket, with its eligibility rule tree (see rules.py).
+
+    ``org_path`` is the FIC node that owns the policy: it is edited from that node's subtree and applies to
+    the enterprises in it. ``search_text`` holds the segmented title, text and issuer (space-separated
+    words), kept current by the actions; the full-text index is built over it (see search.py).
+    """
+
+    title = models.CharField(_("政策名称"), max_length=200)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    issuer = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("发布部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issued_policies",
+    )
+    issuer_name = models.CharField(_("发布机关"), max_length=100, blank=True, help_text=_("不在本系统中的发布机关"))
+    level = models.CharField(_("政策层级"), max_length=16, choices=Level.choices, db_index=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
+    expires_on = models.DateField(_("截止日期"), null=True, blank=True)
+    summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    body = models.TextField(_("政策全文"), blank=True)
+    benefit_type = models.CharField(_("扶持类型"), max_length=16, choices=BenefitType.choices, db_index=True)
+    application_method = models.CharField(
+        _("兑现方式"), max_length=16, choices=ApplicationMethod.choices, default=ApplicationMethod.APPLY
+    )
+    contact = models.CharField(_("咨询电话/联系人"), max_length=200, blank=True)
+    rule = models.JSONField(_("申报条件"), default=dict, blank=True)
+    state = models.CharField(
+        _("发布状态"), max_length=16, choices=PublishState.choices, default=PublishState.DRAFT, db_index=True
+    )
+    owner = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("所属工商联"), on_delete=models.PROTECT, related_name="policies"
+    )
+    org_path = models.CharField(_("组织路径"), max_length=255, db_index=True)
+    search_text = models.TextField(_("分词文本"), blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("政策")
+        verbose_name_plural = _("政策")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def issuer_display(self) -> str:
+        return self.issuer.name if self.issuer_id else self.issuer_name
+
+    @property
+    def status(self) -> str:
+        return status_of(self.effective_on, self.expires_on, timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.application_method == ApplicationMethod.AUTOMATIC
+
+
+class PolicyAttachment(TimeStampedModel):
+    """A file attached to a policy (application form, original document)."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to="policies/%Y/")
+
+    class Meta:
+        ordering = ["policy", "id"]
+        verbose_name = _("政策附件")
+        verbose_name_plural = _("政策附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyMatch(TimeStampedModel):
+    """The enterprises eligible for one policy within one scope, as a compact sorted id set (idsets.py).
+
+    One row per policy per scope: 16 million eligible pairs are 500 rows, not 16 million.
+    """
+
+    policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="matches")
+    scope_path = models.CharField(_("匹配范围"), max_length=255, db_index=True)
+    ids = models.BinaryField(_("符合条件的企业"))
+    count = models.PositiveIntegerField(_("符合条件企业数"), default=0)
+    matched_at = models.DateTimeField(_("匹配时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["policy", "scope_path"]
+        verbose_name = _("政策匹配结果")
+        verbose_name_plural = _("政策匹配结果")
+        constraints = [models.UniqueConstraint(fields=["policy", "scope_path"], name="policies_match_one_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.scope_path} {self.count}"
+
+
+class PolicyPush(TimeStampedModel):
+    """A policy brought to one enterprise's attention, once (unique per policy and enterprise)."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="pushes")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="policy_pushes"
+    )
+    org_path = models.CharField(_("组织路径"), max_length=255, db_index=True)
+    opened_at = models.DateTimeField(_("查看时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("政策推送")
+        verbose_name_plural = _("政策推送")
+        constraints = [models.UniqueConstraint(fields=["policy", "enterprise"], name="policies_push_once")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} → {self.enterprise_id}"

@@ -1,0 +1,103 @@
+"""Who may do what with policies, and the querysets every read goes through.
+
+- Everyone signed in searches and reads published policies (they are public documents).
+- FIC staff create and edit policies owned by their node or below; department liaisons those their own
+  department issues. Drafts are seen only by those who may edit them.
+- Matching results, exports and pushes: FIC staff (leaders read) for their subtree.
+- An enterprise user sees 我的政策 for its own enterprise only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from qinqing.core.permissions import subtree_q
+from qinqing.core.roles import Role
+
+from .choices import PublishState
+from .models import Policy
+
+GRANTS = {
+    Role.FIC_STAFF: {
+        "policies.view_policy",
+        "policies.change_policy",
+        "policies.view_matching",
+        "policies.run_matching",
+        "policies.push_policy",
+        "policies.view_figures",
+    },
+    Role.FIC_LEADER: {"policies.view_policy", "policies.view_matching", "policies.view_figures"},
+    Role.DEPT_LIAISON: {"policies.view_policy", "policies.change_policy", "policies.view_matching"},
+    Role.ENTERPRISE: {"policies.view_policy", "policies.view_my_policies"},
+    Role.CHAMBER_SECRETARY: {"policies.view_policy"},
+    Role.BANK_OFFICER: {"policies.view_policy"},
+    Role.LAWYER: {"policies.view_policy"},
+}
+
+
+def editable_q(user) -> Q:
+    if not user.is_authenticated or not user.has_perm("policies.change_policy"):
+        return Q(pk__in=[])
+    if user.role == Role.DEPT_LIAISON:
+        return Q(issuer_id=user.org_id) if user.org_id else Q(pk__in=[])
+    return subtree_q(user, "org_path")
+
+
+def visible_policies(user) -> QuerySet[Policy]:
+    if not user.is_authenticated or not user.has_perm("policies.view_policy"):
+        return Policy.objects.none()
+    return Policy.objects.filter(Q(state=PublishState.PUBLISHED) | editable_q(user)).select_related("issuer", "owner")
+
+
+def editable_policies(user) -> QuerySet[Policy]:
+    return Policy.objects.filter(editable_q(user)).select_related("issuer", "owner")
+
+
+def can_edit(user, policy: Policy) -> bool:
+    return editable_policies(user).filter(pk=policy.pk).exists()
+
+
+def matching_policies(user) -> QuerySet[Policy]:
+    """Policies whose eligible lists the user may read: staff/leaders in their subtree, liaisons their own."""
+    if not user.is_authenticated or not user.has_perm("policies.view_matching"):
+        return Policy.objects.none()
+    if user.role == Role.DEPT_LIAISON:
+        return editable_policies(user)
+    # Staff also list, for their own subtree, the enterprises eligible for policies of higher levels.
+    above = Q(org_path__in=_ancestors(user.org.path)) if user.org_id else Q(pk__in=[])
+    return Policy.objects.filter(subtree_q(user, "org_path") | above).select_related("issuer", "owner")
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def _get(queryset: QuerySet[Policy], pk) -> Policy:
+    try:
+        return queryset.get(pk=pk)
+    except (Policy.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_policy(user, pk) -> Policy:
+    return _get(visible_policies(user), pk)
+
+
+def get_editable_policy(user, pk) -> Policy:
+    return _get(editable_policies(user), pk)
+
+
+def get_matching_policy(user, pk) -> Policy:
+    return _get(matching_policies(user), pk)
+
+
+def scope_path(user) -> str:
+    """The org subtree a staff user's matching covers (a liaison: the FIC its department belongs to)."""
+    org = user.org
+    if org is None:
+        return "/nonexistent/"
+    if user.role == Role.DEPT_LIAISON:
+        return org.fic().path
+    return org.path

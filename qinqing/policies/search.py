@@ -1,0 +1,152 @@
+"""Full-text search over policies on SQLite (FTS5, bm25) and PostgreSQL (tsvector + GIN, ts_rank).
+
+Both index ``Policy.search_text`` (segmented words separated by spaces, see segment.py), so both databases
+find the same policies: SQLite's unicode61 tokenizer and PostgreSQL's 'simple' parser only split at the
+spaces and punctuation; neither has to understand Chinese. The migration creates the index; the actions
+call :func:`index_policy` whenever a policy's text changes.
+"""
+
+# ruff: noqa: S608 -- the SQL interpolates only the constant table name and Django-compiled SQL; values are parameters.
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from .models import Policy
+from .segment import query_words, segment
+
+FTS_TABLE = "policies_policy_fts"
+
+
+def policy_search_text(policy: Policy) -> str:
+    attachments = " ".join(a.name for a in policy.attachments.all()) if policy.pk else ""
+    return segment(policy.title, policy.doc_number, policy.issuer_display, policy.summary, policy.body, attachments)
+
+
+def index_policy(policy: Policy) -> None:
+    """Recompute the policy's segmented text and bring the index up to date."""
+    policy.search_text = policy_search_text(policy)
+    Policy.objects.filter(pk=policy.pk).update(search_text=policy.search_text)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [policy.pk])
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (%s, %s)",
+                [policy.pk, policy.search_text],
+            )
+    # PostgreSQL: search_vector is a generated column, current as soon as search_text is.
+
+
+def unindex_policy(policy_id: int) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [policy_id])
+
+
+def reindex_all(batch: int = 2000) -> int:
+    """Rebuild the whole index from search_text (after a bulk load)."""
+    if connection.vendor != "sqlite":
+        return Policy.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        cursor.execute(f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT id, search_text FROM policies_policy")
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
+        return cursor.fetchone()[0]
+
+
+def _fts5_query(words: list[str]) -> str:
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+class RankedResults(Sequence):
+    """The matching policies of a filtered queryset, best first; sliced lazily (works with Paginator)."""
+
+    def __init__(self, queryset: QuerySet[Policy], query: str):
+        self.queryset = queryset
+        self.words = query_words(query)
+        self._count: int | None = None
+
+    def _where(self) -> tuple[str, list] | None:
+        """The queryset's WHERE clause on policies_policy alone (None when it needs joins)."""
+        query = self.queryset.order_by().values("id").query
+        compiler = query.get_compiler(connection=connection)
+        compiler.setup_query()
+        if len(query.alias_map) > 1:
+            return None
+        if not query.where:
+            return "1=1", []
+        return compiler.compile(query.where)
+
+    def _sql(self, select: str, tail: str = "") -> tuple[str, list]:
+        inner, inner_params = self.queryset.order_by().values("id").query.sql_with_params()
+        where = self._where() if connection.vendor == "sqlite" else None
+        if where is not None and select.startswith("count"):
+            # Count: the (few) matching rowids probe the policy table by primary key.
+            sql = (
+                f"SELECT count(*) FROM policies_policy WHERE ({where[0]}) "
+                f"AND id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
+            )
+            return sql, [*where[1], _fts5_query(self.words)]
+        if where is not None:
+            # Ranked page: the full-text index drives (ORDER BY rank) and joins the policy row.
+            sql = (
+                f"SELECT {select.replace('rowid', f'{FTS_TABLE}.rowid')} FROM {FTS_TABLE} "
+                f"JOIN policies_policy ON policies_policy.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s AND ({where[0]}) {tail}"
+            )
+            return sql, [_fts5_query(self.words), *where[1]]
+        if connection.vendor == "sqlite":
+            sql = f"SELECT {select} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({inner}) {tail}"
+            return sql, [_fts5_query(self.words), *inner_params]
+        where = self._where()
+        if where is not None:
+            sql = (
+                f"SELECT {select.replace('p.', 'policies_policy.')} FROM policies_policy, "
+                f"plainto_tsquery('simple', %s) q WHERE policies_policy.search_vector @@ q AND ({where[0]}) "
+                f"{tail.replace('p.', 'policies_policy.')}"
+            )
+            return sql, [" ".join(self.words), *where[1]]
+        sql = (
+            f"SELECT {select} FROM policies_policy p, plainto_tsquery('simple', %s) q "
+            f"WHERE p.search_vector @@ q AND p.id IN ({inner}) {tail}"
+        )
+        return sql, [" ".join(self.words), *inner_params]
+
+    def count(self) -> int:
+        if self._count is None:
+            if not self.words:
+                self._count = 0
+            else:
+                sql, params = self._sql("count(*)")
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        if not self.words:
+            return []
+        if connection.vendor == "sqlite":
+            sql, params = self._sql("rowid", "ORDER BY rank LIMIT %s OFFSET %s")
+        else:
+            sql, params = self._sql("p.id", "ORDER BY ts_rank(p.search_vector, q) DESC, p.id DESC LIMIT %s OFFSET %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start = index.start or 0
+            stop = index.stop if index.stop is not None else self.count()
+            ids = self.ids(start, max(0, stop - start))
+            objects = self.queryset.model.objects.select_related("issuer", "owner").in_bulk(ids)
+            return [objects[i] for i in ids if i in objects]
+        found = self[index : index + 1]
+        if not found:
+            raise IndexError(index)
+        return found[0]

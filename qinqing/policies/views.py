@@ -1,0 +1,277 @@
+"""Policy supermarket pages: search, detail, edit with the rule builder, 我的政策, matching, figures."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from qinqing.core.models import Job
+from qinqing.core.permissions import requires
+from qinqing.registry.models import Enterprise
+
+from . import actions, exports, matching, rules
+from .attributes import enterprise_attrs
+from .choices import BenefitType, PublishState, Status
+from .filters import PolicyFilter
+from .forms import AttachmentForm, PolicyForm, leaf_view, new_id, parse_rule, tree_view
+from .models import Policy, PolicyPush, status_q
+from .permissions import (
+    can_edit,
+    editable_policies,
+    get_editable_policy,
+    get_matching_policy,
+    get_policy,
+    matching_policies,
+    scope_path,
+    visible_policies,
+)
+from .search import RankedResults
+from .segment import highlight, query_words
+
+
+def _redirect(request, url):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@requires("policies.view_policy")
+def policy_list(request):
+    filterset = PolicyFilter(request.GET, queryset=visible_policies(request.user))
+    queryset = filterset.qs
+    q = request.GET.get("q", "").strip()
+    words = query_words(q)
+    results = RankedResults(queryset, q) if words else queryset.order_by("-published_on", "-id")
+    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    rows = [
+        {"policy": p, "title": highlight(p.title, words, 200), "excerpt": highlight(p.summary or p.body, words, 140)}
+        for p in page.object_list
+    ]
+    context = {
+        "filter": filterset,
+        "q": q,
+        "page": page,
+        "rows": rows,
+        "can_create": request.user.has_perm("policies.change_policy"),
+    }
+    template = "policies/partials/_list_rows.html" if request.htmx else "policies/policy_list.html"
+    return render(request, template, context)
+
+
+@requires("policies.view_policy")
+def policy_detail(request, pk):
+    policy = get_policy(request.user, pk)
+    explanation = None
+    if request.user.enterprise_id and request.user.has_perm("policies.view_my_policies"):
+        enterprise = Enterprise.objects.get(pk=request.user.enterprise_id)
+        actions.mark_push_opened(policy, enterprise)
+        explanation = rules.explain(policy.rule, enterprise_attrs(enterprise))
+    conditions = [rules.describe_leaf(leaf) for leaf in rules.leaves(policy.rule)]
+    return render(
+        request,
+        "policies/policy_detail.html",
+        {
+            "policy": policy,
+            "explanation": explanation,
+            "conditions": conditions,
+            "rule_op": rules.GROUP_OPS.get(policy.rule.get("op", "all")),
+            "can_edit": can_edit(request.user, policy),
+            "attachments": policy.attachments.all(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+def _edit(request, policy: Policy | None):
+    rule = policy.rule if policy else None
+    form = PolicyForm(request.POST or None, instance=policy, user=request.user)
+    rule_error = ""
+    if request.method == "POST":
+        rule = parse_rule(request.POST)
+        if form.is_valid():
+            data = {**form.cleaned_data, "rule": rule}
+            try:
+                if policy is None:
+                    policy = actions.create_policy(actor=request.user, data=data)
+                else:
+                    policy = actions.update_policy(policy, actor=request.user, data=data)
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                rule_error = "；".join(errors.pop("rule", []))
+                for field, messages_ in errors.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                messages.success(request, "政策已保存")
+                return _redirect(request, policy_url(policy))
+    return render(
+        request,
+        "policies/policy_form.html",
+        {"form": form, "policy": policy, "tree": tree_view(rule), "rule_error": rule_error},
+    )
+
+
+def policy_url(policy: Policy) -> str:
+    return reverse("policies:detail", args=[policy.pk])
+
+
+@requires("policies.change_policy")
+def policy_create(request):
+    return _edit(request, None)
+
+
+@requires("policies.change_policy")
+def policy_edit(request, pk):
+    return _edit(request, get_editable_policy(request.user, pk))
+
+
+@requires("policies.change_policy")
+def rule_node(request):
+    """HTMX: a fresh condition row or group, or a row redrawn after its attribute changed."""
+    parent = request.GET.get("parent", "")
+    path = request.GET.get("path") or (f"{parent}.{new_id()}" if parent else new_id())
+    if request.GET.get("kind") == "group":
+        node = tree_view({"op": "any", "items": [{"attr": "employees", "op": "ge", "value": ""}]}, path)
+        return render(request, "policies/partials/_rule_group.html", {"node": node})
+    name = f"rule-{path}"
+    attr = request.GET.get(f"{name}-attr") or request.GET.get("attr") or "region"
+    if attr not in rules.ATTRIBUTES:
+        raise Http404
+    node = leaf_view(path, {"attr": attr, "op": request.GET.get(f"{name}-op"), "value": ""})
+    return render(request, "policies/partials/_rule_leaf.html", {"node": node})
+
+
+@require_POST
+@requires("policies.change_policy")
+def policy_state(request, pk):
+    policy = get_editable_policy(request.user, pk)
+    try:
+        actions.set_policy_state(policy, actor=request.user, state=request.POST.get("state", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "发布状态已更新")
+    return _redirect(request, policy_url(policy))
+
+
+@require_POST
+@requires("policies.change_policy")
+def policy_attach(request, pk):
+    policy = get_editable_policy(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        actions.add_attachment(
+            policy, actor=request.user, name=form.cleaned_data["name"], file=form.cleaned_data["file"]
+        )
+        messages.success(request, "附件已上传")
+    else:
+        messages.error(request, "请选择要上传的文件")
+    return _redirect(request, policy_url(policy))
+
+
+@requires("policies.view_my_policies")
+def my_policies(request):
+    """我的政策: every applicable policy explained for the user's own enterprise."""
+    if not request.user.enterprise_id:
+        raise Http404
+    enterprise = Enterprise.objects.get(pk=request.user.enterprise_id)
+    attrs = enterprise_attrs(enterprise)
+    groups: dict[str, list] = {"eligible": [], "near_miss": [], "unknown": [], "not_eligible": []}
+    pushed = set(PolicyPush.objects.filter(enterprise=enterprise).values_list("policy_id", flat=True))
+    for policy in matching.applicable_policies(enterprise.org_path).select_related("issuer"):
+        if not enterprise.org_path.startswith(policy.org_path):
+            continue  # another county's policy
+        explanation = rules.explain(policy.rule, attrs)
+        groups[explanation.verdict].append({"policy": policy, "why": explanation, "pushed": policy.pk in pushed})
+    return render(request, "policies/my_policies.html", {"enterprise": enterprise, "groups": groups, "attrs": attrs})
+
+
+@requires("policies.view_matching")
+def matching_page(request):
+    scope = scope_path(request.user)
+    policies = list(matching_policies(request.user).filter(state=PublishState.PUBLISHED).order_by("-id")[:500])
+    counts = matching.stored_counts([p.pk for p in policies], scope)
+    rows = [{"policy": p, **counts.get(p.pk, {})} for p in policies]
+    job = Job.objects.filter(kind="policies.match", org_path=scope).first()
+    return render(
+        request,
+        "policies/matching.html",
+        {"rows": rows, "job": job, "scope": scope, "can_run": request.user.has_perm("policies.run_matching")},
+    )
+
+
+@require_POST
+@requires("policies.run_matching")
+def matching_run(request):
+    try:
+        actions.start_matching(actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return _redirect(request, reverse("policies:matching"))
+
+
+@requires("policies.view_matching")
+def matching_detail(request, pk):
+    policy = get_matching_policy(request.user, pk)
+    scope = scope_path(request.user)
+    ids = matching.eligible_ids(policy, scope).to_list()
+    enterprises = (
+        Enterprise.objects.filter(pk__in=ids, org_path__startswith=scope).select_related("fic").order_by("name")
+    )
+    if request.GET.get("export") == "xlsx":
+        return exports.eligible_xlsx(policy, enterprises, actor=request.user)
+    pushed = PolicyPush.objects.filter(policy=policy, org_path__startswith=scope)
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "policies/matching_detail.html",
+        {
+            "policy": policy,
+            "page": page,
+            "pushed": pushed.count(),
+            "opened": pushed.filter(opened_at__isnull=False).count(),
+            "can_push": request.user.has_perm("policies.push_policy"),
+        },
+    )
+
+
+@require_POST
+@requires("policies.push_policy")
+def matching_push(request, pk):
+    policy = get_matching_policy(request.user, pk)
+    count = actions.push_policy(policy, actor=request.user)
+    messages.success(request, f"已向 {count} 家企业推送（已推送过的企业不再重复推送）")
+    return _redirect(request, reverse("policies:matching_detail", args=[policy.pk]))
+
+
+@requires("policies.view_figures")
+def figures(request):
+    scope = scope_path(request.user)
+    today = timezone.localdate()
+    policies = Policy.objects.filter(org_path__startswith=scope, state=PublishState.PUBLISHED)
+    by_status = [(s.label, policies.filter(status_q(s.value, today)).count()) for s in Status]
+    by_benefit = dict(policies.values_list("benefit_type").annotate(n=Count("id")).order_by())
+    benefit_rows = [(b.label, by_benefit.get(b.value, 0)) for b in BenefitType]
+    pushes = PolicyPush.objects.filter(org_path__startswith=scope)
+    stats = pushes.aggregate(
+        sent=Count("id"),
+        opened=Count("id", filter=Q(opened_at__isnull=False)),
+        reached=Count("enterprise", distinct=True),
+    )
+    chart = {"status": by_status, "benefit": benefit_rows}
+    return render(
+        request,
+        "policies/figures.html",
+        {
+            "by_status": by_status,
+            "benefit_rows": benefit_rows,
+            "stats": stats,
+            "chart": chart,
+            "editable": editable_policies(request.user).count(),
+        },
+    )
