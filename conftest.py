@@ -10,6 +10,25 @@ import pytest
 PASSWORD = "Qinqing@2026!"
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated database (serialized rollback).
+
+    Mixing transactional tests with and without serialized rollback breaks the latter: a plain
+    transactional test's flush re-creates content types under new ids, and the next serialized
+    restore then collides with them. Restoring everywhere also gives every transactional test the
+    data that migrations load (default appeal classification, policy vocabulary).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        names = getattr(item, "fixturenames", ())
+        if not transactional and not ({"live_server", "transactional_db"} & set(names)):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _media_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -40,14 +59,14 @@ def tree(db):
     bank = create_organization(kind="bank", name="岳阳农商银行", region_code="430600", parent=city)
     lawfirm = create_organization(kind="lawfirm", name="湖南岳阳律师事务所", region_code="430600", parent=city)
     ent_a = Enterprise.objects.create(
-        credit_code="91430621MA4L0000X0",
+        credit_code="91430621MA4L000030",
         name="岳阳县洞庭食品有限公司",
         fic=county_a,
         org_path=county_a.path,
         region_code="430621",
     )
     ent_b = Enterprise.objects.create(
-        credit_code="91430623MA4L0001X0",
+        credit_code="91430623MA4L00011P",
         name="华容县芥菜加工有限公司",
         fic=county_b,
         org_path=county_b.path,

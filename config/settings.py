@@ -28,7 +28,7 @@ def _local_secret_key() -> str:
     """
     import secrets
 
-    path = BASE_DIR / "var" / "secret_key"
+    path = Path(os.environ.get("QINQING_SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
     try:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -262,6 +262,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name ("status", "level") get stable, meaningful component names.
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "qinqing.core.models.Job.Status",
+        "AppealStatusEnum": "qinqing.appeals.models.STATUS_CHOICES",
+        "PolicyLevelEnum": "qinqing.policies.choices.Level",
+    },
 }
 
 # --- Background tasks ----------------------------------------------------------------------

@@ -15,9 +15,9 @@ A domain registers its objects WITHOUT editing core: it adds ``qinqing/<app>/tes
 
 ``SCOPE = {"app.Model": "lookup__to__path"}``
     How to tell that a row of the model belongs to an organisation subtree (an ORM lookup ending on a path string,
-    e.g. ``"appeal__enterprise__org_path"``), for the list-isolation test. Most models need nothing: fields named
-    org_path / path / org / fic / enterprise / created_by are detected. ``None`` declares a global model (the same
-    rows for every county, e.g. regions), which the list-isolation test then skips.
+    e.g. ``"appeal__enterprise__org_path"``), for the list-isolation test. Most models need nothing: fields
+    named org_path / path / org / fic / enterprise / created_by / recipient are detected. ``None`` declares a
+    global model (the same rows for every county, e.g. regions), which the list-isolation test then skips.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ SCOPE_CANDIDATES = [
     "chamber__path",
     "enterprise__org_path",
     "created_by__org__path",
+    "recipient__org__path",
 ]
 
 

@@ -88,3 +88,18 @@ def test_given_production_without_secret_key_then_start_up_refuses(tmp_path):
     env.pop("DJANGO_SECRET_KEY")
     result = run(["manage.py", "check"], env)
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_given_no_secret_key_in_the_embedded_mode_then_a_random_private_key_is_kept_across_starts(tmp_path):
+    env = production_env(tmp_path, QINQING_ALLOW_LOCAL_SECRET="1", QINQING_SECRET_KEY_FILE=str(tmp_path / "k"))
+    env.pop("DJANGO_SECRET_KEY")
+    probe = "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY)"
+    first = run(["-c", probe], env)
+    second = run(["-c", probe], env)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "k").read_text()
+    assert len(key) >= 50 and first.stdout.split()[-1] == key == second.stdout.split()[-1]
+    assert (tmp_path / "k").stat().st_mode & 0o777 == 0o600
+    other = production_env(tmp_path, QINQING_ALLOW_LOCAL_SECRET="1", QINQING_SECRET_KEY_FILE=str(tmp_path / "k2"))
+    other.pop("DJANGO_SECRET_KEY")
+    assert run(["-c", probe], other).stdout.split()[-1] != key  # no two installations share a key
