@@ -3,8 +3,10 @@ audited with before/after, one AppealEvent history row, notifications queued for
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
+from typing import TypeVar
 from uuid import uuid4
 
 from django.contrib.auth import get_user_model
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qinqing.core import audit
+from qinqing.core.calendar_source import get_calendar
 from qinqing.notifications.actions import notify
 
 from . import sla
@@ -30,6 +33,9 @@ from .models import (
 )
 
 AppealError = wf.TransitionError  # every refusal carries a Chinese message for the user
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+CALENDAR_LOOKAHEAD = timedelta(days=45)  # warn staff this long before a year nobody has entered begins
 
 AUDIT_FIELDS = [
     "status",
@@ -56,7 +62,23 @@ def today() -> date:
 
 
 def calendar() -> sla.Calendar:
-    return sla.default_calendar()
+    """The foundation's working-day calendar in force (State Council arrangement + admin overrides)."""
+    return get_calendar()
+
+
+def calendar_gap_message(year: int) -> str:
+    return (
+        f"{year}年的法定节假日和调休安排尚未录入，无法按工作日计算办理期限，本次操作未执行。"
+        f"请系统管理员在“节假日设置”（/calendar/）录入{year}年的安排后再试。"
+    )
+
+
+def _on_calendar(compute: Callable[[], T]) -> T:
+    """Run deadline arithmetic; an uncovered year refuses the action (the transaction writes nothing)."""
+    try:
+        return compute()
+    except sla.CalendarNotCovered as exc:
+        raise AppealError(calendar_gap_message(exc.year)) from exc
 
 
 # ---------------------------------------------------------------- recipients
@@ -174,7 +196,7 @@ def _apply(
     if transition.target:
         locked.status = transition.target
     if mutate:
-        mutate(locked)
+        _on_calendar(lambda: mutate(locked))
     locked.save()
     after = audit.snapshot(locked, AUDIT_FIELDS)
     old, new = audit.diff(before, after)
@@ -238,6 +260,7 @@ def register_appeal(
             raise AppealError(f"附件“{f.name}”超过20MB")
     rule = _rule_for(appeal_type, domain)
     day = registered_on or today()
+    accept_due = _on_calendar(lambda: sla.add_workdays(calendar(), day, rule.accept_days))
     appeal = Appeal.objects.create(
         number=uuid4().hex[:20],
         enterprise=enterprise,
@@ -260,7 +283,7 @@ def register_appeal(
         reply_days=rule.reply_days,
         warn_days=rule.warn_days,
         supervise_after=rule.supervise_after,
-        accept_due=sla.add_workdays(calendar(), day, rule.accept_days),
+        accept_due=accept_due,
     )
     appeal.number = f"SQ{day:%Y}{appeal.pk:08d}"
     appeal.save(update_fields=["number"])
@@ -619,16 +642,27 @@ def solve_on_spot(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
 
 
 def mark_deadlines(day: date | None = None) -> dict[str, int]:
-    """Recompute warning/overdue and escalation for open, running appeals; notify on each new level."""
+    """Recompute warning/overdue and escalation for open, running appeals; notify on each new level.
+
+    Appeals whose deadline arithmetic needs a year the calendar does not cover keep their state and are
+    counted under ``uncovered``; staff and system administrators get an inbox warning (see
+    ``warn_calendar_gap``), as they do 45 days before such a year begins.
+    """
     cal, day = calendar(), day or today()
-    counts = {"warning": 0, "overdue": 0, "urged": 0, "supervised": 0}
+    counts = {"warning": 0, "overdue": 0, "urged": 0, "supervised": 0, "uncovered": 0}
+    gaps: set[int] = set(sla.uncovered_years(cal, day, day + CALENDAR_LOOKAHEAD))
     open_qs = Appeal.objects.filter(
         Q(status__in=[wf.REGISTERED, wf.ASSIGNED, wf.CONTACTED]), is_paused=False
     ).select_related("lead_department", "fic")
     for appeal in open_qs.iterator(chunk_size=500):
         due = appeal.current_due
-        state = sla.deadline_state(cal, due, day, appeal.warn_days)
-        level = sla.escalation_level(cal, due, day, appeal.supervise_after)
+        try:
+            state = sla.deadline_state(cal, due, day, appeal.warn_days)
+            level = sla.escalation_level(cal, due, day, appeal.supervise_after)
+        except sla.CalendarNotCovered as exc:
+            gaps.add(exc.year)
+            counts["uncovered"] += 1
+            continue
         if state == appeal.deadline_state and level <= appeal.escalation:
             continue
         with transaction.atomic():
@@ -666,4 +700,26 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
                 event = _event(locked, None, "warning", "临期预警", locked.status, f"期限 {due}", public=False)
                 recipients = department_users(locked) or staff_of(locked)
                 _notify(locked, event, recipients, f"临期预警：{locked.number}（期限 {due}）", kind="appeals.warning")
+    if gaps:
+        warn_calendar_gap(sorted(gaps), day, stalled=counts["uncovered"])
     return counts
+
+
+def warn_calendar_gap(years: list[int], day: date, *, stalled: int = 0) -> None:
+    """Tell FIC staff and system administrators that a year's holidays must be entered at /calendar/.
+
+    Once per year ahead of time; once a day per year while appeals cannot be tracked because of it.
+    """
+    names = "、".join(f"{y}年" for y in years)
+    logger.warning("working-day calendar does not cover %s; %d open appeals not tracked", years, stalled)
+    title = f"{names}节假日安排尚未录入，诉求办理期限无法计算"
+    if stalled:
+        effect = f"目前有{stalled}件在办诉求因此无法判断临期、超期。"
+    else:
+        effect = "录入前，办理期限落在该年的诉求将无法登记、交办或延期。"
+    body = f"请系统管理员在“节假日设置”（/calendar/）录入国务院办公厅公布的放假和调休安排。{effect}"
+    recipients = _users(role__in=["fic_staff", "sys_admin"])
+    key = f"calendar-gap:{'-'.join(map(str, years))}" + (f":{day}" if stalled else "")
+    transaction.on_commit(
+        lambda: notify(recipients, kind="appeals.calendar_gap", title=title, body=body, url="/calendar/", key=key)
+    )

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from qinqing.core.calendar_source import get_calendar
 from qinqing.registry.models import Enterprise
 
 from . import sla
@@ -54,6 +56,19 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def seed(ctx) -> None:
+    """All or nothing: when a deadline would fall in a year the calendar does not cover (the last
+    appeals' deadlines run a few weeks past today), say so and write no appeals or meetings at all."""
+    try:
+        with transaction.atomic():
+            _seed(ctx)
+    except sla.CalendarNotCovered as exc:
+        ctx.log(
+            f"诉求：{exc.year}年节假日安排尚未录入，未生成演示诉求和恳谈会；"
+            "请在“节假日设置”（/calendar/）录入后重新加载演示数据"
+        )
+
+
+def _seed(ctx) -> None:
     from qinqing.meetings.models import Meeting
 
     enterprises = list(
@@ -69,7 +84,7 @@ def seed(ctx) -> None:
         ctx.log("诉求：没有承办单位，未生成演示诉求")
         return
     rng = ctx.rng
-    cal = sla.default_calendar()
+    cal = get_calendar()
     types = list(AppealType.objects.all())
     domains = {d.code: d for d in AppealDomain.objects.all()}
     today = timezone.localdate()

@@ -1,10 +1,13 @@
 """Appeal deadlines on the Chinese working-day calendar: pure functions on dates and plain rules.
 
-The calendar is anything with ``is_workday(date) -> bool`` (the foundation's WorkCalendar, or the
-package adapter below until it is present). Working-day arithmetic:
+The calendar is the foundation's :class:`qinqing.core.workdays.WorkCalendar` (statutory holidays, 调休
+make-up workdays and administrators' overrides); ``actions.calendar()`` gets the one in force. A year the
+calendar does not cover raises :class:`CalendarNotCovered`: a deadline is never guessed from plain
+weekdays. The actions turn that into a refusal telling the user to have the year entered at /calendar/;
+the periodic sweep turns it into a warning in the staff's inbox.
 
-- ``add_workdays(d, n)``: the n-th working day after d (d itself not counted);
-- ``workdays_between(a, b)``: working days in (a, b], i.e. how many remain from a until b.
+- ``add_workdays(cal, d, n)``: the n-th working day after d (d itself not counted; n = 0 gives d);
+- ``workdays_between(cal, a, b)``: working days in (a, b], i.e. how many remain from a until b.
 
 Rules are copied onto the appeal when a clock starts, so changing them later never rewrites history.
 """
@@ -12,76 +15,37 @@ Rules are copied onto the appeal when a clock starts, so changing them later nev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Protocol
+
+from qinqing.core.workdays import CalendarNotCovered
+
+__all__ = ["CalendarNotCovered"]
 
 
 class Calendar(Protocol):
-    def is_workday(self, d: date) -> bool: ...
+    """What the deadline arithmetic needs of a calendar (WorkCalendar provides it)."""
 
+    def covers(self, year: int) -> bool: ...
 
-class PackageCalendar:
-    """Adapter over the ``chinese_calendar`` package (statutory holidays and 调休 make-up workdays)."""
+    def add_workdays(self, d: date, n: int) -> date: ...
 
-    def is_workday(self, d: date) -> bool:
-        import chinese_calendar
-
-        try:
-            return chinese_calendar.is_workday(d)
-        except NotImplementedError:
-            return d.weekday() < 5  # years the package does not cover yet: plain weekdays
-
-
-class FallbackCalendar:
-    """The foundation's calendar; a year nobody has entered yet counts plain weekdays instead of failing,
-    so registering an appeal never breaks on a missing holiday arrangement (the admin page flags it)."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-
-    def is_workday(self, d: date) -> bool:
-        try:
-            return self.inner.is_workday(d)
-        except Exception as exc:  # CalendarNotCovered
-            if type(exc).__name__ != "CalendarNotCovered":
-                raise
-            return d.weekday() < 5
-
-
-def default_calendar() -> Calendar:
-    """The foundation's calendar (admin overrides included) when installed, else the package."""
-    try:
-        from qinqing.core.calendar_source import get_calendar  # type: ignore[import-not-found]
-    except ImportError:
-        return PackageCalendar()
-    return FallbackCalendar(get_calendar())
+    def workdays_between(self, a: date, b: date) -> int: ...
 
 
 def add_workdays(cal: Calendar, start: date, n: int) -> date:
-    """The n-th working day after ``start`` (n ≥ 0; n = 0 gives start itself)."""
-    d = start
-    remaining = n
-    while remaining > 0:
-        d += timedelta(days=1)
-        if cal.is_workday(d):
-            remaining -= 1
-    return d
+    """The n-th working day after ``start`` (n ≥ 0; n = 0 gives start itself, working day or not)."""
+    return start if n == 0 else cal.add_workdays(start, n)
 
 
 def workdays_between(cal: Calendar, a: date, b: date) -> int:
     """Working days in (a, b]; negative when b is before a (working days overdue)."""
-    if b == a:
-        return 0
-    sign = 1
-    if b < a:
-        a, b, sign = b, a, -1
-    count = 0
-    d = a
-    while d < b:
-        d += timedelta(days=1)
-        if cal.is_workday(d):
-            count += 1
-    return sign * count
+    return cal.workdays_between(a, b)
+
+
+def uncovered_years(cal: Calendar, first: date, last: date) -> list[int]:
+    """The years from ``first`` to ``last`` (inclusive) whose holiday arrangement nobody has entered yet."""
+    return [y for y in range(first.year, last.year + 1) if not cal.covers(y)]
 
 
 @dataclass(frozen=True)

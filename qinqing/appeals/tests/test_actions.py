@@ -170,7 +170,7 @@ def test_mark_deadlines_warns_then_urges_then_supervises(
     due = assigned.contact_due
     from qinqing.appeals import sla
 
-    cal = sla.PackageCalendar()
+    cal = actions.calendar()
     with django_capture_on_commit_callbacks(execute=True):
         actions.mark_deadlines(due)
     assigned.refresh_from_db()
@@ -210,3 +210,107 @@ def test_chamber_secretary_reports_for_member(make_appeal, users, tree, membersh
 def test_enterprise_cannot_submit_for_other(make_appeal, users, tree):
     with pytest.raises(actions.AppealError, match="本企业"):
         make_appeal(actor=users.enterprise, enterprise=tree.ent_b)
+
+
+# ---------------------------------------------------------------- years the calendar does not cover
+# The package ships the State Council arrangement up to 2026; 2027 counts only once an admin enters it.
+
+
+def _enter_2027():
+    from qinqing.core import calendar_actions
+
+    calendar_actions.set_calendar_day(date=date(2027, 1, 1), is_workday=False, name="元旦", actor=None)
+    calendar_actions.mark_year_complete(year=2027, note="国办发明电〔2026〕号", actor=None)
+
+
+def test_given_2027_not_entered_when_assigning_with_deadline_in_2027_then_refused_and_nothing_changes(
+    make_appeal, users, tree, fixed_today, django_capture_on_commit_callbacks
+):
+    # Given an accepted appeal on Monday 2026-12-28: a 5-working-day reply limit ends in 2027
+    fixed_today(date(2026, 12, 28))
+    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    audits, events = AuditEntry.objects.count(), AppealEvent.objects.count()
+    # When staff dispatch it, then the action refuses and names the year and the calendar page
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(actions.AppealError) as exc:
+        actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+    assert "2027年的法定节假日和调休安排尚未录入" in str(exc.value) and "/calendar/" in str(exc.value)
+    # And nothing changed: no state, department, deadline, history, audit or notification
+    appeal.refresh_from_db()
+    assert appeal.status == wf.ACCEPTED and appeal.lead_department is None and appeal.reply_due is None
+    assert AuditEntry.objects.count() == audits and AppealEvent.objects.count() == events
+    assert not Notification.objects.filter(recipient=users.liaison).exists()
+    # When the admin enters 2027, then the same dispatch works and the deadline skips 元旦 and the weekend
+    _enter_2027()
+    appeal = actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+    assert appeal.reply_due == date(2027, 1, 5)  # 12-29, 12-30, 12-31, 01-04, 01-05
+
+
+def test_given_2027_not_entered_when_registering_at_year_end_then_refused(make_appeal, fixed_today):
+    from qinqing.appeals.models import Appeal
+
+    fixed_today(date(2026, 12, 30))  # accept within 3 working days: 12-31, then 2027
+    with pytest.raises(actions.AppealError, match="2027年"):
+        make_appeal()
+    assert not Appeal.objects.exists()
+
+
+def test_given_2027_not_entered_when_approving_extension_into_2027_then_refused(make_appeal, users, tree, fixed_today):
+    # Given an appeal dispatched on 2026-12-14 (reply due 12-21) and a 10-working-day extension request
+    fixed_today(date(2026, 12, 14))
+    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    appeal = actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+    assert appeal.reply_due == date(2026, 12, 21)
+    ext = actions.request_extension(appeal, actor=users.liaison, days=10, reason="需要省厅批复")
+    # When staff approve it (the new deadline would fall in January 2027), then it is refused
+    with pytest.raises(actions.AppealError, match="2027年"):
+        actions.decide_extension(ext, actor=users.county_staff, approve=True)
+    # And the request stays pending and the deadline unchanged
+    ext.refresh_from_db()
+    appeal.refresh_from_db()
+    assert ext.status == ExtensionRequest.PENDING and appeal.reply_due == date(2026, 12, 21)
+    assert appeal.extension_days == 0
+
+
+def test_given_2027_not_entered_when_sweeping_in_2027_then_staff_warned_and_nothing_crashes(
+    make_appeal, users, tree, fixed_today, django_capture_on_commit_callbacks
+):
+    # Given an appeal dispatched in December 2026, still open in January 2027 with 2027 not entered
+    fixed_today(date(2026, 12, 21))
+    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    appeal = actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+    before = (appeal.deadline_state, appeal.escalation)
+    # When the sweep runs on 2027-01-05, then it does not guess: the appeal keeps its state
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = actions.mark_deadlines(date(2027, 1, 5))
+    appeal.refresh_from_db()
+    assert counts["uncovered"] == 1 and counts["overdue"] == 0
+    assert (appeal.deadline_state, appeal.escalation) == before
+    # And FIC staff and the system administrator see a warning in their inbox pointing at /calendar/
+    for user in (users.county_staff, users.city_staff, users.sys_admin):
+        note = Notification.objects.get(recipient=user, kind="appeals.calendar_gap")
+        assert "2027年" in note.title and note.url == "/calendar/" and "1件" in note.body
+    assert not Notification.objects.filter(recipient=users.enterprise, kind="appeals.calendar_gap").exists()
+    # And running again the same day sends nothing new
+    n = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(date(2027, 1, 5))
+    assert Notification.objects.count() == n
+    # When the admin enters 2027, then the sweep escalates it as usual and warns no more
+    _enter_2027()
+    gaps = Notification.objects.filter(kind="appeals.calendar_gap").count()
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = actions.mark_deadlines(date(2027, 1, 6))
+    appeal.refresh_from_db()
+    assert counts["uncovered"] == 0 and appeal.deadline_state == "overdue" and appeal.escalation == 2
+    assert Notification.objects.filter(kind="appeals.calendar_gap").count() == gaps
+
+
+def test_sweep_warns_staff_45_days_before_an_unentered_year_once(users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(date(2026, 11, 1))  # 45 days ahead is still 2026
+    assert not Notification.objects.filter(kind="appeals.calendar_gap").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(date(2026, 11, 20))
+        actions.mark_deadlines(date(2026, 11, 21))
+    notes = Notification.objects.filter(recipient=users.sys_admin, kind="appeals.calendar_gap")
+    assert notes.count() == 1 and "2027年节假日安排尚未录入" in notes.get().title

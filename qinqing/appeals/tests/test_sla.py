@@ -1,8 +1,11 @@
 from datetime import date
 
-from qinqing.appeals import sla
+import pytest
 
-CAL = sla.PackageCalendar()
+from qinqing.appeals import sla
+from qinqing.core.workdays import WorkCalendar
+
+CAL = WorkCalendar.build()  # the State Council arrangement as shipped by the package (2004–2026)
 
 
 def test_given_eve_of_national_day_when_adding_one_workday_then_after_the_holiday():
@@ -61,20 +64,37 @@ def test_pick_rule_prefers_most_specific():
     assert sla.pick_rule([], "x", "y") == sla.DEFAULT_RULE
 
 
-def test_given_uncovered_year_then_weekdays_are_used():
-    class Strict:
-        def is_workday(self, d):
-            class CalendarNotCovered(Exception):
-                pass
+def test_given_uncovered_year_when_counting_then_clear_error_not_weekdays():
+    # Given a calendar that covers 2026 but not 2027
+    cal = WorkCalendar.build()
+    assert not cal.covers(2027)
+    # When a deadline would run into 2027, then it is refused rather than guessed from weekdays
+    with pytest.raises(sla.CalendarNotCovered) as exc:
+        sla.add_workdays(cal, date(2026, 12, 29), 5)
+    assert exc.value.year == 2027
+    with pytest.raises(sla.CalendarNotCovered):
+        sla.workdays_between(cal, date(2026, 12, 30), date(2027, 1, 5))
+    # And inside a covered year nothing changes
+    assert sla.add_workdays(cal, date(2026, 12, 29), 2) == date(2026, 12, 31)
 
-            if d.year > 2030:
-                raise CalendarNotCovered(d.year)
-            return True
 
-    cal = sla.FallbackCalendar(Strict())
-    assert sla.add_workdays(cal, date(2031, 1, 2), 2) == date(2031, 1, 6)  # Fri, then Mon
+def test_given_year_entered_by_admin_then_deadline_crosses_new_year():
+    cal = WorkCalendar.build(overrides={date(2027, 1, 1): False}, complete_years=[2027])
+    assert sla.add_workdays(cal, date(2026, 12, 30), 2) == date(2027, 1, 4)  # 12-31, (元旦), 01-04
+
+
+def test_uncovered_years_lists_the_gaps_in_a_span():
+    assert sla.uncovered_years(CAL, date(2026, 11, 1), date(2026, 12, 31)) == []
+    assert sla.uncovered_years(CAL, date(2026, 11, 1), date(2028, 1, 1)) == [2027, 2028]
+
+
+def test_add_zero_workdays_keeps_the_day():
+    assert sla.add_workdays(CAL, date(2026, 10, 3), 0) == date(2026, 10, 3)
 
 
 def test_default_calendar_matches_package_for_2026(db):
-    cal = sla.default_calendar()
+    from qinqing.appeals.actions import calendar
+
+    cal = calendar()
     assert sla.add_workdays(cal, date(2026, 9, 30), 1) == date(2026, 10, 8)
+    assert sla.add_workdays(cal, date(2026, 9, 30), 3) == date(2026, 10, 10)  # 调休 Saturday
