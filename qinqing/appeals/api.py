@@ -1,5 +1,7 @@
 """Appeals API: list/retrieve/register, one endpoint per step, figures — same rules as the pages."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -12,9 +14,29 @@ from . import workflow as wf
 from .filters import filter_appeals
 from .forms import AppealForm
 from .permissions import FIGURES, VIEW, get_appeal, visible_appeals
-from .serializers import AppealDetailSerializer, AppealSerializer
+from .serializers import (
+    AppealDetailSerializer,
+    AppealRefusalSerializer,
+    AppealRegisterSerializer,
+    AppealSerializer,
+    AppealStepSerializer,
+    FiguresSerializer,
+)
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("q", str, description="编号、标题或企业名称"),
+    OpenApiParameter("status", str, enum=["open", *wf.STATE_LABELS], description="状态；open 为所有在办"),
+    OpenApiParameter("deadline", str, enum=["warning", "overdue", "paused", "escalated"], description="时限状态"),
+    OpenApiParameter("type", str, description="诉求类型编码"),
+    OpenApiParameter("domain", str, description="诉求领域编码"),
+    OpenApiParameter("channel", str, description="来源渠道"),
+    OpenApiParameter("department", int, description="主办单位 id"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="登记日期起"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="登记日期止"),
+]
 
 
+@extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [RolePermission]
     required_permission = VIEW
@@ -30,6 +52,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_object(self):
         return get_appeal(self.request.user, self.kwargs["pk"])
 
+    @extend_schema(request=AppealRegisterSerializer, responses={201: AppealSerializer})
     def create(self, request):
         """Register an appeal (enterprise online, FIC staff by credit code, chamber secretary)."""
         user = request.user
@@ -67,9 +90,15 @@ class AppealStepView(APIView):
     permission_classes = [RolePermission]
     required_permission = VIEW
 
+    @extend_schema(
+        parameters=[OpenApiParameter("op", str, OpenApiParameter.PATH, enum=steps.STEP_OPS, description="步骤")],
+        request=AppealStepSerializer,
+        responses={200: AppealDetailSerializer, 409: AppealRefusalSerializer},
+        summary="办理诉求的一个步骤",
+    )
     def post(self, request, pk: int, op: str):
         appeal = get_appeal(request.user, pk)
-        if op not in {*wf.TRANSITIONS, "callback", "link"}:
+        if op not in steps.STEP_OPS:
             raise NotFound()
         try:
             form = steps.run_step(request.user, appeal, op, request.data)
@@ -85,6 +114,14 @@ class FiguresView(APIView):
     permission_classes = [RolePermission]
     required_permission = FIGURES
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, enum=list(figures.DIMENSIONS), description="分组维度，默认 department"),
+            *FILTER_PARAMETERS,
+        ],
+        responses=FiguresSerializer,
+        summary="诉求办理统计",
+    )
     def get(self, request):
         qs, _ = filter_appeals(visible_appeals(request.user), request.query_params)
         dimension = request.query_params.get("by", "department")

@@ -7,6 +7,25 @@ from qinqing.orgs.models import Organization
 from . import actions, forms
 from .permissions import get_appeal_by_number, get_extension
 
+STEP_OPS = (
+    "accept",
+    "reject",
+    "assign",
+    "contact",
+    "reply",
+    "return",
+    "callback",
+    "request_extension",
+    "decide_extension",
+    "pause",
+    "resume",
+    "urge",
+    "supervise",
+    "merge",
+    "link",
+    "solve_on_spot",
+)
+
 
 def departments_for(user):
     path = getattr(user.org, "path", "") or "//"

@@ -1,5 +1,6 @@
 """Meetings API (read): meetings in scope, with their figures."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +24,15 @@ class MeetingSerializer(serializers.ModelSerializer):
         return [a.number for a in meeting.appeals.all()]
 
 
+class MeetingFiguresSerializer(serializers.Serializer):
+    held = serializers.IntegerField(help_text="已召开会议场数")
+    attendees = serializers.IntegerField(help_text="参会企业家人次")
+    issues = serializers.IntegerField(help_text="收集问题数")
+    solved_on_spot = serializers.IntegerField(help_text="现场解决数")
+    closed = serializers.IntegerField(help_text="已办结问题数")
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率（%），无评价时为空")
+
+
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
     required_permission = VIEW
@@ -40,5 +50,6 @@ class MeetingFiguresView(APIView):
     permission_classes = [RolePermission]
     required_permission = VIEW
 
+    @extend_schema(responses=MeetingFiguresSerializer, summary="恳谈会统计")
     def get(self, request):
         return Response(meeting_figures(visible_meetings(request.user)))

@@ -1,5 +1,6 @@
 """Inbox API: the signed-in user's messages; mark read."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,9 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "url", "read_at", "created_at"]
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("unread", str, enum=["1"], description="1：只看未读")])
+)
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [RolePermission]
     required_permission = AUTHENTICATED
@@ -29,12 +33,23 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return qs.filter(read_at__isnull=True) if self.request.query_params.get("unread") == "1" else qs
 
 
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="要标记为已读的消息 id；不传则全部标记"
+    )
+
+
+class MarkReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="本次标记为已读的消息数")
+
+
 class MarkReadView(APIView):
     """POST {"ids": [..]} marks those (own) messages read; no ids marks all."""
 
     permission_classes = [RolePermission]
     required_permission = AUTHENTICATED
 
+    @extend_schema(request=MarkReadSerializer, responses=MarkReadResultSerializer, summary="标记消息已读")
     def post(self, request):
         ids = request.data.get("ids") if hasattr(request.data, "get") else None
         ids = [int(i) for i in ids if str(i).isdigit()] if isinstance(ids, list) else None

@@ -10,6 +10,8 @@ GRANTS = {Role.SYS_ADMIN: {"notifications.manage_channel"}}
 
 
 def visible_notifications(user):
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
 
 

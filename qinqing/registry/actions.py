@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -10,8 +11,8 @@ from qinqing.core import audit
 from qinqing.orgs.models import Organization
 
 from .choices import MemberKind
-from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
-from .standards import sizeclass, uscc
+from .models import Enterprise, EnterpriseContact, EnterpriseYearFigures, Member
+from .standards import idcard, mobile, sizeclass, uscc
 
 ENTERPRISE_EDIT_FIELDS = [
     "name",
@@ -32,28 +33,27 @@ ENTERPRISE_EDIT_FIELDS = [
 SELF_SERVICE_FIELDS = ["address", "contact_name", "contact_mobile"]
 FIGURE_FIELDS = ["revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"]
 MEMBER_FIELDS = ["role", "joined_on", "left_on", "person_name", "id_number", "mobile"]
-CHAMBER_FIELDS = [
-    "chamber_type",
-    "registration_status",
-    "credit_code",
-    "registered_on",
-    "party_org_established",
-    "party_members",
-    "has_mediation_committee",
-    "law_firm_id",
-    "note",
-]
 
 
 PII_FIELDS = {"legal_rep_id_number", "contact_mobile", "id_number", "mobile"}
+# Enterprise fields policy eligibility is decided on (qinqing.policies.attributes.read_frame).
+MATCHING_FIELDS = {
+    "region_code",
+    "industry_code",
+    "size_class",
+    "founded_on",
+    "employees",
+    "revenue_wan",
+    "total_assets_wan",
+    "qualifications",
+}
+CONTACT_FIELDS = ["name", "position", "mobile", "id_number"]
 
 
 def _redact(values: dict | None) -> dict | None:
     """Audit rows keep personal numbers masked: the log is read by more people than view_pii holders."""
     if values is None:
         return None
-    from .standards import idcard, mobile
-
     out = dict(values)
     for key in PII_FIELDS & set(out):
         if out[key]:
@@ -79,6 +79,37 @@ def size_of(enterprise: Enterprise) -> str:
     return result.size or ""
 
 
+def rematch_after_commit(enterprise_id: int) -> None:
+    """Policy eligibility is decided on the enterprise's data: once the change is committed, re-match this
+    one enterprise and notify it of newly eligible policies (qinqing.policies.actions.enterprise_changed).
+
+    ``robust``: a failure there is logged and never turns the user's committed save into an error page."""
+    if not apps.is_installed("qinqing.policies"):
+        return
+
+    def rematch() -> None:
+        from qinqing.policies.actions import enterprise_changed
+
+        enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+        if enterprise is not None:
+            with transaction.atomic():  # rematch_enterprise locks the stored match rows
+                enterprise_changed(enterprise)
+
+    transaction.on_commit(rematch, robust=True)
+
+
+def _may_edit(actor, enterprise: Enterprise) -> bool:
+    """Check the actor may edit this enterprise; True when they do so as the enterprise itself (self-service)."""
+    if actor is None:
+        return False
+    if actor.enterprise_id == enterprise.pk and not actor.has_perm("registry.change_enterprise"):
+        _require(actor, "registry.correct_own_enterprise")
+        return True
+    _require(actor, "registry.change_enterprise")
+    _in_scope(actor, enterprise.org_path)
+    return False
+
+
 @transaction.atomic
 def create_enterprise(*, actor, fic: Organization, credit_code: str, name: str, **fields) -> Enterprise:
     _require(actor, "registry.change_enterprise")
@@ -91,22 +122,14 @@ def create_enterprise(*, actor, fic: Organization, credit_code: str, name: str, 
     enterprise.size_class = size_of(enterprise)
     enterprise.save()
     audit.record("registry.create_enterprise", obj=enterprise, actor=actor, after=_redact(audit.snapshot(enterprise)))
+    rematch_after_commit(enterprise.pk)
     return enterprise
 
 
 @transaction.atomic
 def update_enterprise(enterprise: Enterprise, *, actor, **changes) -> Enterprise:
     """Change an enterprise's data; the size class follows the new figures."""
-    is_self = (
-        actor is not None and actor.enterprise_id == enterprise.pk and not actor.has_perm("registry.change_enterprise")
-    )
-    if is_self:
-        _require(actor, "registry.correct_own_enterprise")
-        allowed = SELF_SERVICE_FIELDS
-    else:
-        _require(actor, "registry.change_enterprise")
-        _in_scope(actor, enterprise.org_path)
-        allowed = ENTERPRISE_EDIT_FIELDS
+    allowed = SELF_SERVICE_FIELDS if _may_edit(actor, enterprise) else ENTERPRISE_EDIT_FIELDS
     unknown = set(changes) - set(allowed)
     if unknown:
         raise PermissionDenied(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -120,6 +143,8 @@ def update_enterprise(enterprise: Enterprise, *, actor, **changes) -> Enterprise
     if new:
         enterprise.save(update_fields=[*new.keys(), "updated_at"])
         audit.record("registry.update_enterprise", obj=enterprise, actor=actor, before=_redact(old), after=_redact(new))
+        if MATCHING_FIELDS & set(new):
+            rematch_after_commit(enterprise.pk)
     return enterprise
 
 
@@ -127,13 +152,9 @@ def update_enterprise(enterprise: Enterprise, *, actor, **changes) -> Enterprise
 def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) -> EnterpriseYearFigures:
     """Enter or correct one year's figures. Other years are never touched; the latest year also
     updates the enterprise's current employees/revenue/assets and so its size class."""
-    if actor is not None and actor.enterprise_id == enterprise.pk and not actor.has_perm("registry.change_enterprise"):
-        _require(actor, "registry.correct_own_enterprise")
-    else:
-        _require(actor, "registry.change_enterprise")
-        _in_scope(actor, enterprise.org_path)
+    _may_edit(actor, enterprise)
     if not 1949 <= year <= datetime.date.today().year:
-        raise ValidationError({"year": "年度不正确"})
+        raise ValidationError({"year": f"年度：应在1949年至{datetime.date.today().year}年之间"})
     row, created = EnterpriseYearFigures.objects.select_for_update().get_or_create(enterprise=enterprise, year=year)
     before = audit.snapshot(row, FIGURE_FIELDS)
     for name in FIGURE_FIELDS:
@@ -158,7 +179,105 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
         )
         enterprise.size_class = size_of(enterprise)
         enterprise.save(update_fields=["employees", "revenue_wan", "total_assets_wan", "size_class", "updated_at"])
+    rematch_after_commit(enterprise.pk)
     return row
+
+
+@transaction.atomic
+def remove_year_figures(row: EnterpriseYearFigures, *, actor) -> None:
+    """Delete one year entered by mistake. The enterprise's current figures stay as they are: they may have
+    been entered on their own, and a deleted year must not silently rewrite them."""
+    enterprise = row.enterprise
+    _may_edit(actor, enterprise)
+    before = {"year": row.year, **audit.snapshot(row, FIGURE_FIELDS)}
+    row.delete()
+    audit.record(
+        "registry.remove_year_figures",
+        obj=enterprise,
+        actor=actor,
+        object_repr=f"{enterprise.name} {before['year']}年度",
+        before=before,
+    )
+    rematch_after_commit(enterprise.pk)
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+def _clean_contact(values: dict) -> dict:
+    """Names required, numbers validated by their standards; errors name the field."""
+    out = dict(values)
+    errors = {}
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+        if not out["name"]:
+            errors["name"] = "姓名：请填写联系人姓名"
+    if out.get("mobile"):
+        try:
+            out["mobile"] = mobile.validate_mobile(out["mobile"])
+        except mobile.InvalidMobile as exc:
+            errors["mobile"] = f"手机号码：{exc.message}"
+    if out.get("id_number"):
+        try:
+            out["id_number"] = idcard.validate(out["id_number"])
+        except idcard.InvalidIdNumber as exc:
+            errors["id_number"] = f"身份证号：{exc}"
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def add_contact(enterprise: Enterprise, *, actor, name: str, **fields) -> EnterpriseContact:
+    _may_edit(actor, enterprise)
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise PermissionDenied
+    values = _clean_contact({"name": name, **fields})
+    contact = EnterpriseContact.objects.create(enterprise=enterprise, **values)
+    audit.record(
+        "registry.add_contact",
+        obj=enterprise,
+        actor=actor,
+        after=_redact(audit.snapshot(contact, CONTACT_FIELDS)),
+        message=f"联系人：{contact.name}",
+    )
+    return contact
+
+
+@transaction.atomic
+def update_contact(contact: EnterpriseContact, *, actor, **changes) -> EnterpriseContact:
+    _may_edit(actor, contact.enterprise)
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise PermissionDenied
+    changes = _clean_contact(changes)
+    before = audit.snapshot(contact, CONTACT_FIELDS)
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    old, new = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
+    if new:
+        contact.save(update_fields=[*new.keys(), "updated_at"])
+        audit.record(
+            "registry.update_contact",
+            obj=contact.enterprise,
+            actor=actor,
+            before=_redact(old),
+            after=_redact(new),
+            message=f"联系人：{contact.name}",
+        )
+    return contact
+
+
+@transaction.atomic
+def remove_contact(contact: EnterpriseContact, *, actor) -> None:
+    enterprise = contact.enterprise
+    _may_edit(actor, enterprise)
+    before = _redact(audit.snapshot(contact, CONTACT_FIELDS))
+    contact.delete()
+    audit.record(
+        "registry.remove_contact", obj=enterprise, actor=actor, before=before, message=f"联系人：{before['name']}"
+    )
 
 
 @transaction.atomic
@@ -183,11 +302,15 @@ def recompute_size_classes(queryset, *, actor=None) -> int:
 
 
 def reveal_pii(obj, field: str, *, actor) -> str:
-    """Return one unmasked number and log who looked at it."""
+    """Return one unmasked number and log who looked at it (the audit row names the field, not the number)."""
     _require(actor, "registry.view_pii")
     value = getattr(obj, field)
     audit.record(
-        "registry.reveal_pii", obj=obj, actor=actor, message=f"查看完整{obj._meta.get_field(field).verbose_name}"
+        "registry.reveal_pii",
+        obj=obj,
+        actor=actor,
+        after={"field": field},
+        message=f"查看完整{obj._meta.get_field(field).verbose_name}：{obj}",
     )
     return value
 
@@ -243,6 +366,8 @@ def add_member(
         **fields,
     )
     audit.record("registry.add_member", obj=member, actor=actor, after=_redact(audit.snapshot(member)))
+    if member.enterprise_id:
+        rematch_after_commit(member.enterprise_id)
     return member
 
 
@@ -261,106 +386,9 @@ def update_member(member: Member, *, actor, **changes) -> Member:
     if new:
         member.save(update_fields=[*new.keys(), "updated_at"])
         audit.record("registry.update_member", obj=member, actor=actor, before=_redact(old), after=_redact(new))
+        if member.enterprise_id and {"joined_on", "left_on"} & set(new):
+            rematch_after_commit(member.enterprise_id)
     return member
-
-
-# --- chambers -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def register_chamber(organization: Organization, *, actor, chamber_type: str, **fields) -> Chamber:
-    _require(actor, "registry.change_chamber")
-    _in_scope(actor, organization.path)
-    if organization.kind != "chamber":
-        raise ValidationError({"organization": "只能为商会类组织登记商会信息"})
-    if Chamber.objects.filter(organization=organization).exists():
-        raise ValidationError({"organization": "该商会已登记"})
-    chamber = Chamber.objects.create(
-        organization=organization, org_path=organization.path, chamber_type=chamber_type, **fields
-    )
-    audit.record("registry.register_chamber", obj=chamber, actor=actor, after=_redact(audit.snapshot(chamber)))
-    return chamber
-
-
-def _can_change_chamber(actor, chamber: Chamber) -> None:
-    if actor is None:
-        return
-    if actor.has_perm("registry.change_chamber"):
-        _in_scope(actor, chamber.org_path)
-    elif actor.has_perm("registry.keep_own_chamber") and actor.org_id == chamber.organization_id:
-        return
-    else:
-        raise PermissionDenied
-
-
-@transaction.atomic
-def update_chamber(chamber: Chamber, *, actor, **changes) -> Chamber:
-    _can_change_chamber(actor, chamber)
-    unknown = set(changes) - set(CHAMBER_FIELDS)
-    if unknown:
-        raise PermissionDenied
-    before = audit.snapshot(chamber, CHAMBER_FIELDS)
-    for name, value in changes.items():
-        setattr(chamber, name, value)
-    old, new = audit.diff(before, audit.snapshot(chamber, CHAMBER_FIELDS))
-    if new:
-        chamber.save(update_fields=[*new.keys(), "updated_at"])
-        audit.record("registry.update_chamber", obj=chamber, actor=actor, before=_redact(old), after=_redact(new))
-    return chamber
-
-
-@transaction.atomic
-def start_term(
-    chamber: Chamber,
-    *,
-    actor,
-    starts_on: datetime.date,
-    ends_on: datetime.date,
-    president: str = "",
-    secretary_general: str = "",
-) -> ChamberTerm:
-    """Record a new leadership term (换届); its end date becomes the chamber's next 换届 due date."""
-    _can_change_chamber(actor, chamber)
-    if ends_on <= starts_on:
-        raise ValidationError({"ends_on": "任期届满日期必须晚于开始日期"})
-    last = chamber.terms.order_by("-number").first()
-    if last is not None and starts_on < last.starts_on:
-        raise ValidationError({"starts_on": "新一届的开始日期早于上一届"})
-    term = ChamberTerm.objects.create(
-        chamber=chamber,
-        number=(last.number + 1) if last else 1,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        president=president,
-        secretary_general=secretary_general,
-    )
-    chamber.term_ends_on = ends_on
-    chamber.save(update_fields=["term_ends_on", "updated_at"])
-    audit.record("registry.start_term", obj=chamber, actor=actor, after=_redact(audit.snapshot(term)))
-    return term
-
-
-@transaction.atomic
-def add_rating(chamber: Chamber, *, actor, scheme: str, year: int) -> ChamberRating:
-    _require(actor, "registry.change_chamber")
-    _in_scope(actor, chamber.org_path)
-    rating, created = ChamberRating.objects.get_or_create(chamber=chamber, scheme=scheme, year=year)
-    if not created:
-        raise ValidationError({"scheme": "该年度已有此评定"})
-    audit.record("registry.add_rating", obj=chamber, actor=actor, after={"scheme": scheme, "year": year})
-    return rating
-
-
-@transaction.atomic
-def add_branch(
-    chamber: Chamber, *, actor, name: str, region_code: str = "", contact_name: str = "", established_on=None
-) -> ChamberBranch:
-    _can_change_chamber(actor, chamber)
-    branch = ChamberBranch.objects.create(
-        chamber=chamber, name=name, region_code=region_code, contact_name=contact_name, established_on=established_on
-    )
-    audit.record("registry.add_branch", obj=chamber, actor=actor, after=_redact(audit.snapshot(branch)))
-    return branch
 
 
 def decimal_or_none(value) -> Decimal | None:

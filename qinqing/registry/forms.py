@@ -3,13 +3,47 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .choices import ChamberType, MemberRole, Qualification, RegistrationStatus
-from .models import Enterprise, EnterpriseYearFigures
+from .choices import ChamberType, MemberRole, Qualification, RatingScheme, RegistrationStatus
+from .masking import masked_id, masked_mobile
+from .models import ChamberBranch, ChamberTerm, Enterprise, EnterpriseContact, EnterpriseYearFigures
 from .standards import idcard, mobile
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-class EnterpriseForm(forms.ModelForm):
+
+class NamedErrors:
+    """Django's stock messages ("这个字段是必填项。") do not say which field; ours name it, so a message is
+    understandable on its own (HTMX fragments, API clients, screen readers)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = field.label or ""
+            field.error_messages["required"] = f"{label}：请填写"
+            field.error_messages["invalid"] = f"{label}：格式不正确"
+            if "invalid_choice" in field.error_messages:
+                field.error_messages["invalid_choice"] = f"{label}：请选择列表中的选项"
+            if "max_length" in field.error_messages:
+                field.error_messages["max_length"] = f"{label}：最多%(limit_value)d个字"
+            if "min_value" in field.error_messages:
+                field.error_messages["min_value"] = f"{label}：不能小于%(limit_value)s"
+            if "max_digits" in field.error_messages:
+                field.error_messages["max_digits"] = f"{label}：数值过大"
+
+    def apply(self, exc: ValidationError) -> None:
+        """Show an action's ValidationError next to the fields it names (elsewhere on the form otherwise)."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                for message in errors:
+                    self.add_error(name if name in self.fields else None, message)
+        else:
+            for message in exc.messages:
+                self.add_error(None, message)
+
+
+class EnterpriseForm(NamedErrors, forms.ModelForm):
     qualifications = forms.MultipleChoiceField(
         label="资质", choices=Qualification.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -37,6 +71,9 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["qualifications"] = self.instance.qualification_codes
+            # Numbers are shown masked in the form too; left as shown, they stay unchanged.
+            self.initial["legal_rep_id_number"] = masked_id(self.instance.legal_rep_id_number)
+            self.initial["contact_mobile"] = masked_mobile(self.instance.contact_mobile)
 
     def clean_qualifications(self):
         order = [code for code, _label in Qualification.choices]
@@ -91,19 +128,67 @@ class CreateEnterpriseForm(EnterpriseForm):
         return code
 
 
-class YearFiguresForm(forms.ModelForm):
+class YearFiguresForm(NamedErrors, forms.ModelForm):
     class Meta:
         model = EnterpriseYearFigures
         fields = ["year", "revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"]
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if not 1949 <= year <= datetime.date.today().year:
-            raise forms.ValidationError("年度不正确")
+        this_year = datetime.date.today().year
+        if not 1949 <= year <= this_year:
+            raise forms.ValidationError(f"年度：应在1949年至{this_year}年之间")
         return year
 
+    def clean(self):
+        data = super().clean()
+        for name in ("revenue_wan", "tax_wan", "rd_spend_wan", "total_assets_wan"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, f"{self.fields[name].label}：不能为负数")
+        return data
 
-class MemberForm(forms.Form):
+    def _post_clean(self):
+        # The action writes the row (get_or_create by year); the model's unique check would refuse a correction.
+        pass
+
+
+class ContactForm(NamedErrors, forms.ModelForm):
+    """A contact person; numbers shown masked stay unchanged when left as shown."""
+
+    class Meta:
+        model = EnterpriseContact
+        fields = ["name", "position", "mobile", "id_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["mobile"] = masked_mobile(self.instance.mobile)
+            self.initial["id_number"] = masked_id(self.instance.id_number)
+
+    def _keep_or_validate(self, name: str, validate) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and "*" in value and self.instance.pk:
+            return getattr(self.instance, name)  # the masked value was left as shown
+        try:
+            return validate(value) if value else ""
+        except ValueError as exc:
+            raise forms.ValidationError(f"{self.fields[name].label}：{exc}") from None
+
+    def clean_mobile(self):
+        return self._keep_or_validate("mobile", mobile.validate_mobile)
+
+    def clean_id_number(self):
+        return self._keep_or_validate("id_number", idcard.validate)
+
+    def _post_clean(self):
+        pass  # the action writes
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in self.Meta.fields if data[name] != getattr(self.instance, name)}
+
+
+class MemberForm(NamedErrors, forms.Form):
     role = forms.ChoiceField(label="职务", choices=MemberRole.choices)
     joined_on = forms.DateField(label="入会日期", widget=forms.DateInput(attrs={"type": "date"}))
     left_on = forms.DateField(label="退会日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -124,7 +209,7 @@ class AddEnterpriseMemberForm(MemberForm):
         self.fields["organization"].queryset = organizations
 
 
-class ChamberForm(forms.Form):
+class ChamberForm(NamedErrors, forms.Form):
     chamber_type = forms.ChoiceField(label="商会类型", choices=ChamberType.choices)
     registration_status = forms.ChoiceField(label="登记状态", choices=RegistrationStatus.choices)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
@@ -135,14 +220,52 @@ class ChamberForm(forms.Form):
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TermForm(forms.Form):
-    starts_on = forms.DateField(label="任期开始", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="任期届满", widget=forms.DateInput(attrs={"type": "date"}))
+class TermForm(NamedErrors, forms.Form):
+    starts_on = forms.DateField(label="任期开始", widget=DATE)
+    ends_on = forms.DateField(label="任期届满", widget=DATE)
     president = forms.CharField(label="会长", max_length=50, required=False)
     secretary_general = forms.CharField(label="秘书长", max_length=50, required=False)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            self.add_error("ends_on", "任期届满：必须晚于任期开始日期")
+        return data
 
-class ImportForm(forms.Form):
+    @classmethod
+    def initial_of(cls, term: ChamberTerm) -> dict:
+        return {name: getattr(term, name) for name in cls.base_fields}
+
+
+class RatingForm(NamedErrors, forms.Form):
+    scheme = forms.ChoiceField(label="评定", choices=RatingScheme.choices)
+    year = forms.IntegerField(label="年度", min_value=1990)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > datetime.date.today().year:
+            raise forms.ValidationError(f"年度：不能晚于{datetime.date.today().year}年")
+        return year
+
+
+class BranchForm(NamedErrors, forms.Form):
+    name = forms.CharField(label="名称", max_length=100)
+    region_code = forms.CharField(label="所在行政区划代码", max_length=6, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    established_on = forms.DateField(label="设立日期", required=False, widget=DATE)
+
+    def clean_region_code(self):
+        code = self.cleaned_data["region_code"].strip()
+        if code and not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError("所在行政区划代码：应为6位数字（GB/T 2260）")
+        return code
+
+    @classmethod
+    def initial_of(cls, branch: ChamberBranch) -> dict:
+        return {name: getattr(branch, name) for name in cls.base_fields}
+
+
+class ImportForm(NamedErrors, forms.Form):
     KINDS = [("enterprises", "企业名录"), ("members", "会员名册")]
     kind = forms.ChoiceField(label="导入内容", choices=KINDS)
     file = forms.FileField(label="文件（.xlsx、.xls 或 .csv）")

@@ -14,7 +14,16 @@ from qinqing.core.models import Job
 from qinqing.core.permissions import subtree_q
 from qinqing.core.roles import Role
 
-from .models import Chamber, Enterprise, EnterpriseYearFigures, Member
+from .models import (
+    Chamber,
+    ChamberBranch,
+    ChamberRating,
+    ChamberTerm,
+    Enterprise,
+    EnterpriseContact,
+    EnterpriseYearFigures,
+    Member,
+)
 
 FIC_READ = {
     "registry.view_enterprise",
@@ -74,6 +83,24 @@ def visible_year_figures(user) -> QuerySet[EnterpriseYearFigures]:
     return EnterpriseYearFigures.objects.filter(enterprise__in=visible_enterprises(user))
 
 
+def get_year_figures(user, pk) -> EnterpriseYearFigures:
+    try:
+        return visible_year_figures(user).select_related("enterprise").get(pk=pk)
+    except (EnterpriseYearFigures.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visible_contacts(user) -> QuerySet[EnterpriseContact]:
+    return EnterpriseContact.objects.filter(enterprise__in=visible_enterprises(user))
+
+
+def get_contact(user, pk) -> EnterpriseContact:
+    try:
+        return visible_contacts(user).select_related("enterprise").get(pk=pk)
+    except (EnterpriseContact.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def visible_members(user) -> QuerySet[Member]:
     if not user.has_perm("registry.view_member"):
         return Member.objects.none()
@@ -119,6 +146,30 @@ def get_chamber(user, pk) -> Chamber:
         return visible_chambers(user).select_related("organization", "law_firm").get(pk=pk)
     except (Chamber.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def _chamber_part(user, model, pk):
+    try:
+        return model.objects.select_related("chamber__organization").get(pk=pk, chamber__in=visible_chambers(user))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_term(user, pk) -> ChamberTerm:
+    return _chamber_part(user, ChamberTerm, pk)
+
+
+def get_rating(user, pk) -> ChamberRating:
+    return _chamber_part(user, ChamberRating, pk)
+
+
+def get_branch(user, pk) -> ChamberBranch:
+    return _chamber_part(user, ChamberBranch, pk)
+
+
+def can_rate_chamber(user, chamber: Chamber) -> bool:
+    """Ratings are awarded by the FIC: its staff record them, a chamber does not rate itself."""
+    return user.has_perm("registry.change_chamber") and chamber.org_path.startswith(user.org.path)
 
 
 def can_change_chamber(user, chamber: Chamber) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_chambers
 
 app_name = "registry"
 urlpatterns = [
@@ -10,15 +10,29 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/figures/", views.enterprise_figures, name="enterprise_figures"),
+    path("enterprises/<int:pk>/contacts/new/", views.contact_add, name="contact_add"),
     path("enterprises/<int:pk>/reveal/<str:field>/", views.reveal, name="reveal"),
+    path("figures/<int:pk>/edit/", views.figures_edit, name="figures_edit"),
+    path("figures/<int:pk>/remove/", views.figures_remove, name="figures_remove"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/remove/", views.contact_remove, name="contact_remove"),
+    path("contacts/<int:pk>/reveal/<str:field>/", views.contact_reveal, name="contact_reveal"),
     path("members/", views.member_list, name="member_list"),
     path("members/new/", views.member_add, name="member_add"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
-    path("chambers/", views.chamber_list, name="chamber_list"),
-    path("chambers/term-due/", views.term_due, name="term_due"),
-    path("chambers/<int:pk>/", views.chamber_detail, name="chamber_detail"),
-    path("chambers/<int:pk>/edit/", views.chamber_edit, name="chamber_edit"),
-    path("chambers/<int:pk>/term/", views.chamber_term, name="chamber_term"),
+    path("members/<int:pk>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
+    path("chambers/", views_chambers.chamber_list, name="chamber_list"),
+    path("chambers/term-due/", views_chambers.term_due, name="term_due"),
+    path("chambers/<int:pk>/", views_chambers.chamber_detail, name="chamber_detail"),
+    path("chambers/<int:pk>/edit/", views_chambers.chamber_edit, name="chamber_edit"),
+    path("chambers/<int:pk>/term/", views_chambers.chamber_term, name="chamber_term"),
+    path("chambers/<int:pk>/ratings/new/", views_chambers.rating_add, name="rating_add"),
+    path("chambers/<int:pk>/branches/new/", views_chambers.branch_add, name="branch_add"),
+    path("terms/<int:pk>/edit/", views_chambers.term_edit, name="term_edit"),
+    path("terms/<int:pk>/remove/", views_chambers.term_remove, name="term_remove"),
+    path("ratings/<int:pk>/remove/", views_chambers.rating_remove, name="rating_remove"),
+    path("branches/<int:pk>/edit/", views_chambers.branch_edit, name="branch_edit"),
+    path("branches/<int:pk>/remove/", views_chambers.branch_remove, name="branch_remove"),
     path("import/", views.import_start, name="import_start"),
     path("import/template/<str:kind>/", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job, name="import_job"),

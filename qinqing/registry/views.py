@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from qinqing.core.models import AuditEntry
@@ -15,19 +16,18 @@ from qinqing.core.permissions import requires
 
 from . import actions, permissions, statistics
 from .exporting import EXPORTS, template_rows, write_csv, write_xlsx
-from .filters import ChamberFilter, EnterpriseFilter, MemberFilter
+from .filters import EnterpriseFilter, MemberFilter
 from .forms import (
     AddEnterpriseMemberForm,
-    ChamberForm,
+    ContactForm,
     CreateEnterpriseForm,
     EnterpriseForm,
     ImportForm,
     MemberForm,
     SelfServiceForm,
-    TermForm,
     YearFiguresForm,
 )
-from .masking import show_id, show_mobile
+from .masking import masked_id, masked_mobile
 from .models import Enterprise
 from .tasks import errors_path
 
@@ -36,6 +36,25 @@ PAGE_SIZE = 30
 
 def _done(request, url: str):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _form(request, form, title: str, **extra):
+    """An edit screen; an HTMX request (a failed POST) gets just the form back, in place."""
+    template = "registry/partials/_form.html" if request.htmx else "registry/form.html"
+    return render(request, template, {"form": form, "title": title, **extra})
+
+
+def _save(request, form, title: str, write, done: str, url: str):
+    """Bind, validate, run one action; show its errors next to the fields they name."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, done)
+            return _done(request, url)
+    return _form(request, form, title)
 
 
 def _page(request, queryset):
@@ -96,14 +115,19 @@ def enterprise_detail(request, pk: int):
     enterprise = permissions.get_enterprise(request.user, pk)
     user = request.user
     memberships = permissions.visible_members(user).filter(enterprise=enterprise).select_related("organization")
+    contacts = [
+        {"c": c, "mobile": masked_mobile(c.mobile), "id_number": masked_id(c.id_number)}
+        for c in enterprise.contacts.all()
+    ]
     return render(
         request,
         "registry/enterprise_detail.html",
         {
             "e": enterprise,
-            "id_number": show_id(enterprise.legal_rep_id_number, user),
-            "contact_mobile": show_mobile(enterprise.contact_mobile, user),
+            "id_number": masked_id(enterprise.legal_rep_id_number),
+            "contact_mobile": masked_mobile(enterprise.contact_mobile),
             "figures": enterprise.year_figures.all(),
+            "contacts": contacts,
             "memberships": memberships,
             "history": _history(enterprise),
             "can_edit": permissions.can_edit_enterprise(user, enterprise),
@@ -123,7 +147,7 @@ def enterprise_create(request):
         )
         messages.success(request, "已登记企业")
         return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return render(request, "registry/form.html", {"form": form, "title": "登记企业"})
+    return _form(request, form, "登记企业")
 
 
 @requires("registry.view_enterprise")
@@ -137,7 +161,7 @@ def enterprise_edit(request, pk: int):
         actions.update_enterprise(enterprise, actor=request.user, **form.changes())
         messages.success(request, "已保存")
         return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return render(request, "registry/form.html", {"form": form, "title": f"修改：{enterprise.name}"})
+    return _form(request, form, f"修改：{enterprise.name}")
 
 
 @requires("registry.view_enterprise")
@@ -151,7 +175,96 @@ def enterprise_figures(request, pk: int):
         actions.record_year_figures(enterprise, data.pop("year"), actor=request.user, **data)
         messages.success(request, "已保存年度数据")
         return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return render(request, "registry/form.html", {"form": form, "title": f"年度数据：{enterprise.name}"})
+    return _form(request, form, f"年度数据：{enterprise.name}")
+
+
+def _editable_figures(request, pk: int):
+    row = permissions.get_year_figures(request.user, pk)
+    if not permissions.can_edit_enterprise(request.user, row.enterprise):
+        raise Http404
+    return row
+
+
+@requires("registry.view_enterprise")
+def figures_edit(request, pk: int):
+    """Correct one year's figures; the year itself stays (a different year is a new row)."""
+    row = _editable_figures(request, pk)
+    enterprise = row.enterprise
+    form = YearFiguresForm(request.POST or None, instance=row)
+    form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in actions.FIGURE_FIELDS}
+        actions.record_year_figures(enterprise, row.year, actor=request.user, **data)
+        messages.success(request, f"已保存{row.year}年度数据")
+        return _done(request, f"/registry/enterprises/{enterprise.pk}/")
+    return _form(request, form, f"修改{row.year}年度数据：{enterprise.name}")
+
+
+@requires("registry.view_enterprise")
+@require_POST
+def figures_remove(request, pk: int):
+    row = _editable_figures(request, pk)
+    actions.remove_year_figures(row, actor=request.user)
+    messages.success(request, f"已删除{row.year}年度数据")
+    return _done(request, f"/registry/enterprises/{row.enterprise_id}/")
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+def _editable_contact(request, pk: int):
+    contact = permissions.get_contact(request.user, pk)
+    if not permissions.can_edit_enterprise(request.user, contact.enterprise):
+        raise Http404
+    return contact
+
+
+@requires("registry.view_enterprise")
+def contact_add(request, pk: int):
+    enterprise = permissions.get_enterprise(request.user, pk)
+    if not permissions.can_edit_enterprise(request.user, enterprise):
+        raise Http404
+    return _save(
+        request,
+        ContactForm(request.POST or None),
+        f"添加联系人：{enterprise.name}",
+        lambda data: actions.add_contact(enterprise, actor=request.user, **data),
+        "已添加联系人",
+        f"/registry/enterprises/{enterprise.pk}/",
+    )
+
+
+@requires("registry.view_enterprise")
+def contact_edit(request, pk: int):
+    contact = _editable_contact(request, pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    return _save(
+        request,
+        form,
+        f"修改联系人：{contact.name}",
+        lambda _data: actions.update_contact(contact, actor=request.user, **form.changes()),
+        "已保存联系人",
+        f"/registry/enterprises/{contact.enterprise_id}/",
+    )
+
+
+@requires("registry.view_enterprise")
+@require_POST
+def contact_remove(request, pk: int):
+    contact = _editable_contact(request, pk)
+    actions.remove_contact(contact, actor=request.user)
+    messages.success(request, f"已删除联系人{contact.name}")
+    return _done(request, f"/registry/enterprises/{contact.enterprise_id}/")
+
+
+@requires("registry.view_pii")
+@require_POST
+def contact_reveal(request, pk: int, field: str):
+    """Show one contact's full number (audited), as a small fragment for HTMX."""
+    if field not in ("mobile", "id_number"):
+        raise Http404
+    contact = permissions.get_contact(request.user, pk)
+    return HttpResponse(actions.reveal_pii(contact, field, actor=request.user))
 
 
 @requires("registry.view_pii")
@@ -198,11 +311,22 @@ def member_detail(request, pk: int):
         {
             "m": member,
             "form": form if can_edit else None,
-            "id_number": show_id(member.id_number, request.user),
-            "mobile": show_mobile(member.mobile, request.user),
+            "id_number": masked_id(member.id_number),
+            "mobile": masked_mobile(member.mobile),
             "history": _history(member),
+            "can_see_pii": permissions.can_see_pii(request.user),
         },
     )
+
+
+@requires("registry.view_pii")
+@require_POST
+def member_reveal(request, pk: int, field: str):
+    """Show an individual member's full number (audited), as a small fragment for HTMX."""
+    if field not in ("mobile", "id_number"):
+        raise Http404
+    member = permissions.get_member(request.user, pk)
+    return HttpResponse(actions.reveal_pii(member, field, actor=request.user))
 
 
 @requires("registry.view_member")
@@ -235,79 +359,7 @@ def member_add(request):
             else:
                 messages.success(request, "已添加会员")
                 return _done(request, f"/registry/members/{member.pk}/")
-    return render(request, "registry/form.html", {"form": form, "title": "添加企业会员"})
-
-
-# --- chambers -----------------------------------------------------------------------------------
-
-
-@requires("registry.view_chamber")
-def chamber_list(request):
-    qs = permissions.visible_chambers(request.user).select_related("organization")
-    filterset = ChamberFilter(request.GET, queryset=qs)
-    page = _page(request, filterset.qs)
-    template = "registry/partials/_chamber_rows.html" if request.htmx else "registry/chamber_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
-
-
-@requires("registry.view_chamber")
-def chamber_detail(request, pk: int):
-    chamber = permissions.get_chamber(request.user, pk)
-    members = permissions.visible_members(request.user).filter(organization_id=chamber.organization_id)
-    return render(
-        request,
-        "registry/chamber_detail.html",
-        {
-            "c": chamber,
-            "terms": chamber.terms.all(),
-            "ratings": chamber.ratings.all(),
-            "branches": chamber.branches.all(),
-            "member_count": members.count(),
-            "members": members.select_related("enterprise", "group")[:20],
-            "can_edit": permissions.can_change_chamber(request.user, chamber),
-            "history": _history(chamber),
-        },
-    )
-
-
-@requires("registry.view_chamber")
-def chamber_edit(request, pk: int):
-    chamber = permissions.get_chamber(request.user, pk)
-    if not permissions.can_change_chamber(request.user, chamber):
-        raise Http404
-    fields = list(ChamberForm.base_fields)
-    form = ChamberForm(request.POST or None, initial={f: getattr(chamber, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        actions.update_chamber(chamber, actor=request.user, **form.cleaned_data)
-        messages.success(request, "已保存")
-        return _done(request, f"/registry/chambers/{chamber.pk}/")
-    return render(request, "registry/form.html", {"form": form, "title": f"修改：{chamber}"})
-
-
-@requires("registry.view_chamber")
-def chamber_term(request, pk: int):
-    chamber = permissions.get_chamber(request.user, pk)
-    if not permissions.can_change_chamber(request.user, chamber):
-        raise Http404
-    form = TermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.start_term(chamber, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "已登记换届")
-            return _done(request, f"/registry/chambers/{chamber.pk}/")
-    return render(request, "registry/form.html", {"form": form, "title": f"登记换届：{chamber}"})
-
-
-@requires("registry.view_chamber")
-def term_due(request):
-    chambers = statistics.term_due(
-        permissions.visible_chambers(request.user).select_related("organization"), timezone.localdate()
-    )
-    return render(request, "registry/term_due.html", {"chambers": chambers, "today": timezone.localdate()})
+    return _form(request, form, "添加企业会员")
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -54,3 +54,20 @@ def test_api_figures(make_appeal, users, login):
     assert r.status_code == 200 and r.json()["total"]["received"] == 1
     assert login(users.enterprise).get("/api/v1/appeals/figures/").status_code == 403
     assert Appeal.objects.count() == 1
+
+
+def test_schema_documents_steps_figures_and_timeline():
+    """Clients can generate code from the schema: the step, figures and timeline shapes are typed."""
+    from qinqing.core.tests.test_schema import RAW_SCHEMA
+
+    paths, schemas = RAW_SCHEMA["paths"], RAW_SCHEMA["components"]["schemas"]
+    step = paths["/api/v1/appeals/{id}/steps/{op}/"]["post"]
+    op = next(p for p in step["parameters"] if p["name"] == "op")
+    assert {"accept", "assign", "callback", "decide_extension"} <= set(op["schema"]["enum"])
+    assert step["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/AppealDetail")
+    assert step["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/AppealRefusal")
+    assert schemas["AppealDetail"]["properties"]["events"]["items"]["$ref"].endswith("/AppealEvent")
+    figures = paths["/api/v1/appeals/figures/"]["get"]
+    assert figures["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Figures")
+    assert {"received", "satisfaction_rate", "label"} <= set(schemas["FigureRow"]["properties"])
+    assert "score" in schemas["LeagueRow"]["properties"]

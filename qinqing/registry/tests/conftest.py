@@ -70,10 +70,10 @@ def csv_file(tmp_path):
 
 @pytest.fixture
 def chamber(tree, users):
-    from qinqing.registry import actions
+    from qinqing.registry import actions_chambers
 
-    chamber = actions.register_chamber(tree.chamber_a, actor=users.county_staff, chamber_type="industry")
-    actions.start_term(
+    chamber = actions_chambers.register_chamber(tree.chamber_a, actor=users.county_staff, chamber_type="industry")
+    actions_chambers.start_term(
         chamber,
         actor=users.county_staff,
         starts_on=datetime.date(2021, 6, 1),
