@@ -72,6 +72,14 @@ def _in_scope(user, path: str) -> None:
         raise PermissionDenied
 
 
+def save_changes(obj, fields: list[str], before: dict) -> tuple[dict, dict]:
+    """Save the fields that differ from ``before`` (an audit.snapshot); return their old and new values."""
+    old, new = audit.diff(before, audit.snapshot(obj, fields))
+    if new:
+        obj.save(update_fields=[*new.keys(), "updated_at"])
+    return old, new
+
+
 def size_of(enterprise: Enterprise) -> str:
     result = sizeclass.classify(
         enterprise.industry_code or "", enterprise.employees, enterprise.revenue_wan, enterprise.total_assets_wan
@@ -255,9 +263,8 @@ def update_contact(contact: EnterpriseContact, *, actor, **changes) -> Enterpris
     before = audit.snapshot(contact, CONTACT_FIELDS)
     for name, value in changes.items():
         setattr(contact, name, value)
-    old, new = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
+    old, new = save_changes(contact, CONTACT_FIELDS, before)
     if new:
-        contact.save(update_fields=[*new.keys(), "updated_at"])
         audit.record(
             "registry.update_contact",
             obj=contact.enterprise,

@@ -15,7 +15,7 @@ from qinqing.core import audit
 from qinqing.orgs import regions
 from qinqing.orgs.models import Organization
 
-from .actions import _in_scope, _redact, _require
+from .actions import _in_scope, _redact, _require, save_changes
 from .choices import ChamberType, RatingScheme, RegistrationStatus
 from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
 
@@ -87,9 +87,8 @@ def update_chamber(chamber: Chamber, *, actor, **changes) -> Chamber:
     before = audit.snapshot(chamber, CHAMBER_FIELDS)
     for name, value in changes.items():
         setattr(chamber, name, value)
-    old, new = audit.diff(before, audit.snapshot(chamber, CHAMBER_FIELDS))
+    old, new = save_changes(chamber, CHAMBER_FIELDS, before)
     if new:
-        chamber.save(update_fields=[*new.keys(), "updated_at"])
         audit.record("registry.update_chamber", obj=chamber, actor=actor, before=_redact(old), after=_redact(new))
     return chamber
 
@@ -158,9 +157,8 @@ def update_term(term: ChamberTerm, *, actor, **changes) -> ChamberTerm:
     for name, value in changes.items():
         setattr(term, name, value)
     _check_term(chamber, term.starts_on, term.ends_on, number=term.number)
-    old, new = audit.diff(before, audit.snapshot(term, TERM_FIELDS))
+    old, new = save_changes(term, TERM_FIELDS, before)
     if new:
-        term.save(update_fields=[*new.keys(), "updated_at"])
         _sync_term_end(chamber)
         audit.record(
             "registry.update_term",
@@ -276,9 +274,8 @@ def update_branch(branch: ChamberBranch, *, actor, **changes) -> ChamberBranch:
     before = audit.snapshot(branch, BRANCH_FIELDS)
     for name, value in changes.items():
         setattr(branch, name, value)
-    old, new = audit.diff(before, audit.snapshot(branch, BRANCH_FIELDS))
+    old, new = save_changes(branch, BRANCH_FIELDS, before)
     if new:
-        branch.save(update_fields=[*new.keys(), "updated_at"])
         audit.record(
             "registry.update_branch", obj=chamber, actor=actor, object_repr=f"{chamber} {branch}", before=old, after=new
         )

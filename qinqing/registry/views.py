@@ -5,10 +5,9 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from qinqing.core.models import AuditEntry
@@ -55,6 +54,12 @@ def _save(request, form, title: str, write, done: str, url: str):
             messages.success(request, done)
             return _done(request, url)
     return _form(request, form, title)
+
+
+def _post_only(request) -> HttpResponseNotAllowed | None:
+    """Removals and reveals change or disclose data: POST only. Checked after the object lookup, so another
+    node's object answers 404 whatever the method."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 def _page(request, queryset):
@@ -201,9 +206,10 @@ def figures_edit(request, pk: int):
 
 
 @requires("registry.view_enterprise")
-@require_POST
 def figures_remove(request, pk: int):
     row = _editable_figures(request, pk)
+    if refused := _post_only(request):
+        return refused
     actions.remove_year_figures(row, actor=request.user)
     messages.success(request, f"已删除{row.year}年度数据")
     return _done(request, f"/registry/enterprises/{row.enterprise_id}/")
@@ -249,21 +255,23 @@ def contact_edit(request, pk: int):
 
 
 @requires("registry.view_enterprise")
-@require_POST
 def contact_remove(request, pk: int):
     contact = _editable_contact(request, pk)
+    if refused := _post_only(request):
+        return refused
     actions.remove_contact(contact, actor=request.user)
     messages.success(request, f"已删除联系人{contact.name}")
     return _done(request, f"/registry/enterprises/{contact.enterprise_id}/")
 
 
 @requires("registry.view_pii")
-@require_POST
 def contact_reveal(request, pk: int, field: str):
     """Show one contact's full number (audited), as a small fragment for HTMX."""
     if field not in ("mobile", "id_number"):
         raise Http404
     contact = permissions.get_contact(request.user, pk)
+    if refused := _post_only(request):
+        return refused
     return HttpResponse(actions.reveal_pii(contact, field, actor=request.user))
 
 
@@ -320,12 +328,13 @@ def member_detail(request, pk: int):
 
 
 @requires("registry.view_pii")
-@require_POST
 def member_reveal(request, pk: int, field: str):
     """Show an individual member's full number (audited), as a small fragment for HTMX."""
     if field not in ("mobile", "id_number"):
         raise Http404
     member = permissions.get_member(request.user, pk)
+    if refused := _post_only(request):
+        return refused
     return HttpResponse(actions.reveal_pii(member, field, actor=request.user))
 
 

@@ -9,14 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from qinqing.core.permissions import requires
 
 from . import actions_chambers, permissions, statistics
 from .filters import ChamberFilter
 from .forms import BranchForm, ChamberForm, RatingForm, TermForm
-from .views import _done, _history, _page, _save
+from .views import _done, _history, _page, _post_only, _save
 
 
 def _url(chamber_id: int) -> str:
@@ -113,9 +112,10 @@ def term_edit(request, pk: int):
 
 
 @requires("registry.view_chamber")
-@require_POST
 def term_remove(request, pk: int):
     term = _changeable_part(request, permissions.get_term, pk)
+    if refused := _post_only(request):
+        return refused
     try:
         actions_chambers.remove_term(term, actor=request.user)
     except ValidationError as exc:
@@ -152,11 +152,12 @@ def rating_add(request, pk: int):
 
 
 @requires("registry.change_chamber")
-@require_POST
 def rating_remove(request, pk: int):
     rating = permissions.get_rating(request.user, pk)
     if not permissions.can_rate_chamber(request.user, rating.chamber):
         raise Http404
+    if refused := _post_only(request):
+        return refused
     actions_chambers.remove_rating(rating, actor=request.user)
     messages.success(request, f"已删除评定：{rating}")
     return _done(request, _url(rating.chamber_id))
@@ -192,9 +193,10 @@ def branch_edit(request, pk: int):
 
 
 @requires("registry.view_chamber")
-@require_POST
 def branch_remove(request, pk: int):
     branch = _changeable_part(request, permissions.get_branch, pk)
+    if refused := _post_only(request):
+        return refused
     actions_chambers.remove_branch(branch, actor=request.user)
     messages.success(request, f"已删除联络站：{branch}")
     return _done(request, _url(branch.chamber_id))
