@@ -11,9 +11,10 @@ from qinqing.appeals import actions as appeal_actions
 from qinqing.appeals.models import Channel
 from qinqing.core import audit
 
-from .models import Meeting, MeetingStatus, PreVisit
+from .models import Meeting, MeetingKind, MeetingStatus, PreVisit
 
 MeetingError = appeal_actions.AppealError
+EDITABLE = ["kind", "title", "date", "host_leader", "location"]
 FIELDS = ["kind", "title", "date", "host_leader", "status", "attendees", "agenda", "signoff_note", "signed_off_at_id"]
 
 
@@ -22,6 +23,28 @@ def _check(actor, meeting: Meeting | None = None) -> None:
         raise MeetingError("只有工商联工作人员可以管理恳谈会")
     if meeting is not None and not meeting.org_path.startswith(actor.org.path):
         raise MeetingError("该会议不在您的管辖范围内")
+
+
+def _validate(actor, *, title: str, host_leader: str, departments, enterprises) -> None:
+    if not title.strip():
+        raise MeetingError("请填写会议名称")
+    if not host_leader.strip():
+        raise MeetingError("请填写主持领导")
+    for dept in departments:
+        if dept.kind != "department" or not dept.path.startswith(actor.org.path):
+            raise MeetingError(f"参会部门“{dept.name}”不在您的管辖范围内")
+    for ent in enterprises:
+        if not ent.org_path.startswith(actor.org.path):
+            raise MeetingError(f"企业“{ent.name}”不在您的管辖范围内")
+
+
+def _state(meeting: Meeting) -> dict:
+    """The editable fields plus the invited departments and enterprises, for before/after audit values."""
+    return {
+        **audit.snapshot(meeting, EDITABLE),
+        "departments": sorted(meeting.departments.values_list("pk", flat=True)),
+        "enterprises": sorted(meeting.enterprises.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -38,16 +61,7 @@ def create_meeting(
     enterprises=(),
 ) -> Meeting:
     _check(actor)
-    if not title.strip():
-        raise MeetingError("请填写会议名称")
-    if not host_leader.strip():
-        raise MeetingError("请填写主持领导")
-    for dept in departments:
-        if dept.kind != "department" or not dept.path.startswith(actor.org.path):
-            raise MeetingError(f"参会部门“{dept.name}”不在您的管辖范围内")
-    for ent in enterprises:
-        if not ent.org_path.startswith(actor.org.path):
-            raise MeetingError(f"企业“{ent.name}”不在您的管辖范围内")
+    _validate(actor, title=title, host_leader=host_leader, departments=departments, enterprises=enterprises)
     meeting = Meeting.objects.create(
         fic=actor.org,
         org_path=actor.org.path,
@@ -62,6 +76,42 @@ def create_meeting(
     meeting.departments.set(departments)
     meeting.enterprises.set(enterprises)
     audit.record("meetings.create", obj=meeting, actor=actor, after=audit.snapshot(meeting, FIELDS))
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    meeting: Meeting,
+    *,
+    actor,
+    kind: str,
+    title: str,
+    day: date,
+    host_leader: str,
+    location: str = "",
+    departments=(),
+    enterprises=(),
+) -> Meeting:
+    """Edit a meeting's plan. Once held its date is fixed (the issues raised carry it as their
+    registration date); once signed off nothing changes."""
+    _check(actor, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.SIGNED_OFF:
+        raise MeetingError("会议已销号，不能再修改")
+    if meeting.status != MeetingStatus.PLANNED and day != meeting.date:
+        raise MeetingError(f"会议已召开，日期不能修改（仍为 {meeting.date}）")
+    if kind not in MeetingKind.values:
+        raise MeetingError("会议类型无效")
+    _validate(actor, title=title, host_leader=host_leader, departments=departments, enterprises=enterprises)
+    before = _state(meeting)
+    meeting.kind, meeting.title, meeting.date = kind, title.strip(), day
+    meeting.host_leader, meeting.location = host_leader.strip(), location.strip()
+    meeting.save(update_fields=[*EDITABLE, "updated_at"])
+    meeting.departments.set(departments)
+    meeting.enterprises.set(enterprises)
+    old, new = audit.diff(before, _state(meeting))
+    if new:
+        audit.record("meetings.update", obj=meeting, actor=actor, before=old, after=new)
     return meeting
 
 

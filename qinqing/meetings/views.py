@@ -51,7 +51,43 @@ def meeting_new(request):
             form.add_error(None, str(exc))
         else:
             return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/new.html", {"form": form})
+    return render(request, "meetings/new.html", {"form": form, "heading": "筹备会议"})
+
+
+@requires(MANAGE)
+def meeting_edit(request, pk: int):
+    meeting = get_meeting(request.user, pk)
+    initial = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "day": meeting.date,
+        "host_leader": meeting.host_leader,
+        "location": meeting.location,
+        "departments": list(meeting.departments.all()),
+        "credit_codes": "\n".join(meeting.enterprises.values_list("credit_code", flat=True)),
+    }
+    form = forms.MeetingForm(request.POST or None, initial=initial, departments=departments_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            codes = [c for c in d["credit_codes"].split() if c.strip()]
+            actions.update_meeting(
+                meeting,
+                actor=request.user,
+                kind=d["kind"],
+                title=d["title"],
+                day=d["day"],
+                host_leader=d["host_leader"],
+                location=d["location"],
+                departments=d["departments"],
+                enterprises=[_enterprise(request.user, c) for c in codes],
+            )
+        except actions.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "会议信息已保存")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/new.html", {"form": form, "heading": f"修改会议：{meeting.title}"})
 
 
 @requires(VIEW)

@@ -111,3 +111,120 @@ def test_meetings_api_scoped(meeting, users, login):
     assert login(users.county_b_staff).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
     assert login(users.enterprise).get("/api/v1/meetings/").status_code == 403
     assert login(users.leader).get("/api/v1/meetings/figures/").json()["held"] == 0
+
+
+# ---------------------------------------------------------------- editing a meeting
+
+
+def _edit(meeting, actor, **changes):
+    fields = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "day": meeting.date,
+        "host_leader": meeting.host_leader,
+        "location": meeting.location,
+        "departments": list(meeting.departments.all()),
+        "enterprises": list(meeting.enterprises.all()),
+    }
+    return actions.update_meeting(meeting, actor=actor, **(fields | changes))
+
+
+def test_given_planned_meeting_when_staff_edit_then_saved_and_audited_with_before_after(meeting, users, tree):
+    from qinqing.core.models import AuditEntry
+
+    # When the county staff move the meeting, rename it and swap the invited enterprise
+    edited = _edit(
+        meeting,
+        users.county_staff,
+        title="一季度政企恳谈会（改期）",
+        day=date(2026, 3, 17),
+        location="县政府三楼会议室",
+        enterprises=[],
+    )
+    # Then the plan is saved
+    edited.refresh_from_db()
+    assert edited.title == "一季度政企恳谈会（改期）" and edited.date == date(2026, 3, 17)
+    assert edited.location == "县政府三楼会议室" and not edited.enterprises.exists()
+    # And one audit row holds only what changed, before and after
+    entry = AuditEntry.objects.get(action="meetings.update")
+    assert entry.before["date"] == "2026-03-10" and entry.after["date"] == "2026-03-17"
+    assert entry.before["enterprises"] == [tree.ent_a.pk] and entry.after["enterprises"] == []
+    assert "host_leader" not in entry.after
+
+
+def test_given_held_meeting_when_changing_date_then_refused_and_nothing_changes(meeting, users):
+    from qinqing.core.models import AuditEntry
+
+    actions.hold_meeting(meeting, actor=users.county_staff, attendees=8)
+    with pytest.raises(actions.MeetingError, match="日期不能修改"):
+        _edit(meeting, users.county_staff, title="新名称", day=date(2026, 3, 11))
+    meeting.refresh_from_db()
+    assert meeting.title == "一季度政企恳谈会" and meeting.date == date(2026, 3, 10)
+    assert not AuditEntry.objects.filter(action="meetings.update").exists()
+    # The other fields may still be corrected after the meeting
+    assert _edit(meeting, users.county_staff, host_leader="常务副县长").host_leader == "常务副县长"
+
+
+def test_given_signed_off_meeting_when_editing_then_refused(meeting, users):
+    actions.hold_meeting(meeting, actor=users.county_staff, attendees=8)
+    later = actions.create_meeting(
+        actor=users.county_staff, kind="talk", title="二季度", day=date(2026, 6, 10), host_leader="县长"
+    )
+    actions.sign_off(meeting, actor=users.county_staff, at_meeting=later, note="均已办结")
+    with pytest.raises(actions.MeetingError, match="已销号"):
+        _edit(meeting, users.county_staff, location="改")
+
+
+def test_given_department_or_enterprise_out_of_scope_when_editing_then_refused(meeting, users, tree):
+    with pytest.raises(actions.MeetingError, match="不在您的管辖范围内"):
+        _edit(meeting, users.county_staff, departments=[tree.dept_b])
+    with pytest.raises(actions.MeetingError, match="不在您的管辖范围内"):
+        _edit(meeting, users.county_staff, enterprises=[tree.ent_b])
+    with pytest.raises(actions.MeetingError, match="不在您的管辖范围内"):
+        _edit(meeting, users.county_b_staff, title="越权")
+    with pytest.raises(actions.MeetingError, match="工商联工作人员"):
+        _edit(meeting, users.leader, title="领导不能改")
+    meeting.refresh_from_db()
+    assert meeting.title == "一季度政企恳谈会" and list(meeting.departments.all()) == [tree.dept_a]
+
+
+def test_edit_page_prefills_saves_and_shows_errors(meeting, users, login, tree):
+    client = login(users.county_staff)
+    url = reverse("meetings:edit", args=[meeting.pk])
+    # Given the edit page, then it is filled with the current plan
+    page = client.get(url).content.decode()
+    assert "修改会议" in page and "一季度政企恳谈会" in page and tree.ent_a.credit_code in page
+    assert (
+        reverse("meetings:edit", args=[meeting.pk])
+        in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    )
+    data = {
+        "kind": "breakfast",
+        "title": "企业家早餐会",
+        "day": "2026-03-12",
+        "host_leader": "县长",
+        "location": "",
+        "departments": [tree.dept_a.pk],
+        "credit_codes": tree.ent_a.credit_code,
+    }
+    # When a field is missing, then the field's Chinese error shows and nothing changes
+    response = client.post(url, data | {"title": ""})
+    assert response.status_code == 200 and "该字段是必填项" in response.content.decode()
+    # When an invited enterprise is unknown, then the message names it and nothing changes
+    response = client.post(url, data | {"credit_codes": "91430600MA4XXXXXX1"})
+    assert "91430600MA4XXXXXX1" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.kind == "talk" and meeting.title == "一季度政企恳谈会"
+    # When valid, then saved and back to the meeting page
+    response = client.post(url, data)
+    assert response.status_code == 302 and response.url == reverse("meetings:detail", args=[meeting.pk])
+    meeting.refresh_from_db()
+    assert meeting.kind == "breakfast" and meeting.date == date(2026, 3, 12)
+
+
+def test_edit_page_permissions(meeting, users, login):
+    url = reverse("meetings:edit", args=[meeting.pk])
+    assert login(users.leader).get(url).status_code == 403  # sees meetings, may not manage them
+    assert login(users.county_b_staff).get(url).status_code == 404  # other county: as if missing
+    assert login(users.enterprise).post(url, {"title": "x"}).status_code == 403
+    assert login(users.city_staff).get(url).status_code == 200  # the city manages its counties' meetings

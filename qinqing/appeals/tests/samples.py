@@ -1,0 +1,28 @@
+"""County-A appeals for the role × URL matrix, the isolation tests and the schema fuzzing (core isolation_registry)."""
+
+from qinqing.core.tests.isolation_registry import Sample
+
+
+def _appeal(tree, users):
+    """An appeal of county A's enterprise, dispatched to county A's department (so its liaison sees it)."""
+    from qinqing.appeals import actions
+    from qinqing.appeals.models import AppealDomain, AppealType
+
+    appeal = actions.register_appeal(
+        actor=users.enterprise,
+        enterprise=tree.ent_a,
+        appeal_type=AppealType.objects.order_by("pk").first(),
+        domain=AppealDomain.objects.order_by("pk").first(),
+        title="县A企业融资诉求",
+        description="贷款审批时间长",
+    )
+    appeal = actions.accept_appeal(appeal, actor=users.county_staff)
+    return actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+
+
+# GET routes only (the isolation test opens them); POST-only step routes are covered by the role matrix.
+SAMPLES = [
+    Sample("appeals:detail", lambda tree, users: {"pk": _appeal(tree, users).pk}),
+]
+
+COUNTY_A_OBJECTS = {"appeals.Appeal": lambda tree, users: [_appeal(tree, users)]}
