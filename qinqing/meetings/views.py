@@ -1,6 +1,8 @@
 """Meeting pages: list with figures, plan a meeting, the meeting page (agenda, visits, fast issue entry,
 hold, sign-off) and the problem / responsibility list downloads."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -30,28 +32,37 @@ def _enterprise(user, code: str):
     return enterprise
 
 
-@requires(MANAGE)
-def meeting_new(request):
-    form = forms.MeetingForm(request.POST or None, departments=departments_for(request.user))
+def _plan(user, d: dict) -> dict:
+    """The plan form's cleaned data as keyword arguments for create_meeting / update_meeting."""
+    codes = [c for c in d["credit_codes"].split() if c.strip()]
+    return {
+        "kind": d["kind"],
+        "title": d["title"],
+        "day": d["day"],
+        "host_leader": d["host_leader"],
+        "location": d["location"],
+        "departments": d["departments"],
+        "enterprises": [_enterprise(user, c) for c in codes],
+    }
+
+
+def _plan_page(request, heading: str, save, initial=None):
+    """The plan form (new or edit): on a valid POST call ``save(**plan)`` and go to the meeting page."""
+    form = forms.MeetingForm(request.POST or None, initial=initial, departments=departments_for(request.user))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            codes = [c for c in d["credit_codes"].split() if c.strip()]
-            meeting = actions.create_meeting(
-                actor=request.user,
-                kind=d["kind"],
-                title=d["title"],
-                day=d["day"],
-                host_leader=d["host_leader"],
-                location=d["location"],
-                departments=d["departments"],
-                enterprises=[_enterprise(request.user, c) for c in codes],
-            )
+            meeting = save(actor=request.user, **_plan(request.user, form.cleaned_data))
         except actions.MeetingError as exc:
             form.add_error(None, str(exc))
         else:
+            messages.success(request, "会议信息已保存")
             return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/new.html", {"form": form, "heading": "筹备会议"})
+    return render(request, "meetings/new.html", {"form": form, "heading": heading})
+
+
+@requires(MANAGE)
+def meeting_new(request):
+    return _plan_page(request, "筹备会议", actions.create_meeting)
 
 
 @requires(MANAGE)
@@ -66,28 +77,7 @@ def meeting_edit(request, pk: int):
         "departments": list(meeting.departments.all()),
         "credit_codes": "\n".join(meeting.enterprises.values_list("credit_code", flat=True)),
     }
-    form = forms.MeetingForm(request.POST or None, initial=initial, departments=departments_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            codes = [c for c in d["credit_codes"].split() if c.strip()]
-            actions.update_meeting(
-                meeting,
-                actor=request.user,
-                kind=d["kind"],
-                title=d["title"],
-                day=d["day"],
-                host_leader=d["host_leader"],
-                location=d["location"],
-                departments=d["departments"],
-                enterprises=[_enterprise(request.user, c) for c in codes],
-            )
-        except actions.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "会议信息已保存")
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/new.html", {"form": form, "heading": f"修改会议：{meeting.title}"})
+    return _plan_page(request, f"修改会议：{meeting.title}", partial(actions.update_meeting, meeting), initial=initial)
 
 
 @requires(VIEW)
