@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from .choices import MemberKind, MemberRole, Qualification
-from .importing.columns import ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
+from .choices import ChamberType, MemberKind, MemberRole, Qualification, RegistrationStatus
+from .importing.columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
 from .masking import show_id, show_mobile
 from .models import EnterpriseYearFigures
 
@@ -94,6 +94,32 @@ def member_rows(queryset, user) -> Iterator[list]:
         yield [values.get(c.key) for c in MEMBER_COLUMNS]
 
 
+def chamber_rows(queryset, user) -> Iterator[list]:
+    """Chambers in the chamber import's columns (名称 within 所属工商联 is the key, with the credit code)."""
+    types = dict(ChamberType.choices)
+    statuses = dict(RegistrationStatus.choices)
+    for c in queryset.select_related("organization", "organization__parent").order_by("id").iterator(chunk_size=CHUNK):
+        org = c.organization
+        values = {
+            "name": org.name,
+            "fic": org.parent.code if org.parent_id else "",
+            "code": org.code,
+            "credit_code": c.credit_code,
+            "chamber_type": str(types.get(c.chamber_type, c.chamber_type)),
+            "registration_status": str(statuses.get(c.registration_status, c.registration_status)),
+            "region_code": org.region_code,
+            "registered_on": c.registered_on.isoformat() if c.registered_on else "",
+            "party_org_established": "是" if c.party_org_established else "否",
+            "party_members": str(c.party_members),
+            "has_mediation_committee": "是" if c.has_mediation_committee else "否",
+            "contact_phone": org.contact_phone,
+            "address": org.address,
+            "term_ends_on": c.term_ends_on.isoformat() if c.term_ends_on else "",
+            "note": c.note,
+        }
+        yield [values.get(col.key) for col in CHAMBER_COLUMNS]
+
+
 def _plain(value) -> str:
     if value is None:
         return ""
@@ -142,4 +168,8 @@ def template_rows(columns: list[Column]) -> list[list]:
     return [[c.example if not c.computed else "" for c in columns]]
 
 
-EXPORTS = {"enterprises": (ENTERPRISE_COLUMNS, enterprise_rows), "members": (MEMBER_COLUMNS, member_rows)}
+EXPORTS = {
+    "enterprises": (ENTERPRISE_COLUMNS, enterprise_rows),
+    "members": (MEMBER_COLUMNS, member_rows),
+    "chambers": (CHAMBER_COLUMNS, chamber_rows),
+}

@@ -118,3 +118,27 @@ MEMBER_COLUMNS = [
     Column("left_on", "退会日期", ("退会时间",), example=""),
     Column("status", "会员状态", (), computed=True),
 ]
+
+CHAMBER_COLUMNS = [
+    Column(
+        "name",
+        "商会名称",
+        ("名称", "商会", "组织名称", "商会组织名称", "社会组织名称"),
+        required=True,
+        example="岳阳市示例行业商会",
+    ),
+    Column("fic", "所属工商联编码", ("所属工商联", "主管工商联编码", "上级组织编码", "工商联编码"), example="430600"),
+    Column("code", "商会编码", ("组织编码",), computed=True),
+    Column("credit_code", "统一社会信用代码", ENTERPRISE_COLUMNS[0].synonyms, example="51430600MJ0000001X"),
+    Column("chamber_type", "商会类型", ("类型", "商会类别", "类别"), example="行业商会"),
+    Column("registration_status", "登记状态", ("登记情况", "状态"), example="已登记"),
+    Column("region_code", "行政区划代码", ("区划代码", "所在地区代码", "行政区划"), example="430602"),
+    Column("registered_on", "登记日期", ("成立日期", "登记时间", "注册日期"), example="2018-05-20"),
+    Column("party_org_established", "已建立党组织", ("党组织", "是否建立党组织", "建立党组织"), example="是"),
+    Column("party_members", "党员人数", ("党员数",), example="12"),
+    Column("has_mediation_committee", "设立调解委员会", ("调解委员会", "是否设立调解委员会"), example="否"),
+    Column("contact_phone", "联系电话", ("电话", "联系方式"), example="0730-8000000"),
+    Column("address", "地址", ("住所", "办公地址", "会址"), example="岳阳市岳阳楼区示例路2号"),
+    Column("term_ends_on", "本届任期届满", ("任期届满", "换届日期"), computed=True),
+    Column("note", "备注", ("说明",), example=""),
+]

@@ -1,16 +1,16 @@
-"""Enterprise import: validate columns, diff a batch against the database, upsert it with raw SQL.
+"""Enterprise import: validate whole columns, diff a batch against the database, upsert it set-wise.
 
-The write is one multi-row upsert per batch (INSERT … ON CONFLICT (credit_code) DO UPDATE), which
-SQLite and PostgreSQL both run natively; re-running a batch therefore never duplicates a row, which is
-what makes a killed import resumable from its last checkpoint.
+Validation and the diff are polars expressions over the batch (one SELECT fetches the batch's
+existing enterprises, one their yearly figures); the write is one INSERT … ON CONFLICT (credit_code)
+DO UPDATE per batch (PostgreSQL: COPY into a temporary table first, see ``sqlwrite``). Re-running a
+batch therefore never duplicates a row, which is what makes a killed import resumable from its last
+checkpoint.
 """
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
-from django.db import connection
-from django.utils import timezone
+import polars as pl
 
 from ..choices import Qualification
 from ..models import Enterprise, EnterpriseYearFigures
@@ -20,7 +20,7 @@ try:  # GB/T 4754 data module (written alongside); until it lands only the code'
     from ..standards import industry
 except ImportError:  # pragma: no cover
     industry = None
-from . import fastcheck, parse
+from . import columnar, fastcheck, parse, sqlwrite
 from .columns import ENTERPRISE_COLUMNS, HeaderMap
 from .reader import Table
 from .report import RowIssue
@@ -84,126 +84,141 @@ def _region_ok(code: str) -> str:
     return code
 
 
+TEXT_FIELDS = [f for f in ENTERPRISE_FIELDS if f not in ("founded_on", "employees", "revenue_wan", "total_assets_wan")]
+NULLABLE_KIND = {"founded_on": "date", "employees": "nullable", "revenue_wan": "decimal", "total_assets_wan": "decimal"}
+FIGURE_KIND = {
+    "revenue_wan": "decimal",
+    "tax_wan": "decimal",
+    "rd_spend_wan": "decimal",
+    "employees": "nullable",
+    "total_assets_wan": "decimal",
+}
+
+
 @dataclass
 class Validated:
-    """Parsed columns (key → list of values, aligned with table rows) and the rows that are clean."""
+    """Canonical text columns (key → values aligned with the file's rows, plus ``row``: the index of
+    the row in the file) and the indices of the rows that are clean, in file order."""
 
-    values: dict[str, list] = field(default_factory=dict)
-    good: list[int] = field(default_factory=list)  # row indices without errors, in file order
+    frame: pl.DataFrame
+    good: pl.Series
+
+    @property
+    def values(self) -> dict[str, list]:
+        return {name: self.frame[name].to_list() for name in self.frame.columns}
 
 
 def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: list[RowIssue]) -> Validated:
-    n = len(table.rows)
-    raw: dict[str, list[str]] = {}
-    for key, position in headers.index.items():
-        raw[key] = [row[position] if position < len(row) else "" for row in table.rows]
-    out = Validated()
-    bad: set[int] = set()
+    n = len(table)
+    raw: dict[str, pl.Series] = {key: table.column(position) for key, position in headers.index.items()}
+    out: dict[str, pl.Series] = {"row": pl.Series("row", range(n), dtype=pl.Int64)}
+    problems: list[tuple[int, str, str]] = []  # (row index, column key, reason)
 
-    def take(key: str, parsed: parse.Parsed) -> None:
-        values, problems = parsed
-        out.values[key] = values
-        for i, reason in problems:
-            bad.add(i)
-            errors.append(RowIssue(i + 2, LABELS[key], raw[key][i], reason))
+    def take(key: str, parsed: tuple[pl.Series, columnar.Problems]) -> None:
+        values, found = parsed
+        out[key] = values.alias(key)
+        problems.extend((i, key, reason) for i, reason in found)
 
     # 统一社会信用代码: normalise (lower case, full width) with a note, then check the check character.
     codes = raw["credit_code"]
-    normalised: list[str] = [""] * n
-    for i, value in enumerate(codes):
-        if not value:
-            if any(row for row in table.rows[i]):
-                bad.add(i)
-                errors.append(RowIssue(i + 2, LABELS["credit_code"], "", "必填"))
-            continue
-        if fastcheck.uscc_ok(value):
-            normalised[i] = value
-            continue
+    clean = columnar.uscc_clean(codes)
+
+    def normalise_code(value: str) -> str:
         code, row_notes = uscc.normalize(value)
-        for note in row_notes:
-            notes.append(RowIssue(i + 2, LABELS["credit_code"], value, note))
+        notes.extend(RowIssue(current[0] + 2, LABELS["credit_code"], value, note) for note in row_notes)
+        return uscc.validate(code)
+
+    current = [0]
+    todo = (~clean & (codes != "")).arg_true().to_list()
+    fixed, code_problems = [], []
+    for i in todo:
+        current[0] = i
         try:
-            normalised[i] = uscc.validate(code)
+            fixed.append(normalise_code(codes[i]))
         except uscc.InvalidCreditCode as exc:
-            bad.add(i)
-            errors.append(RowIssue(i + 2, LABELS["credit_code"], value, str(exc)))
-    out.values["credit_code"] = normalised
-    first_seen: dict[str, int] = {}
-    for i, code in enumerate(normalised):
-        if not code:
-            continue
-        if code in first_seen:
-            bad.add(i)
-            errors.append(RowIssue(i + 2, LABELS["credit_code"], codes[i], f"与第{first_seen[code] + 2}行重复"))
-        else:
-            first_seen[code] = i
+            code_problems.append((i, str(exc)))
+            fixed.append("")
+    normalised = codes.clone().scatter(todo, pl.Series(fixed, dtype=pl.String)) if todo else codes
+    take("credit_code", (normalised, code_problems))
+    for i in ((codes == "") & table.nonempty).arg_true().to_list():
+        problems.append((i, "credit_code", "必填"))
+    frame = pl.DataFrame({"row": out["row"], "code": normalised})
+    dup = frame.with_columns(first=pl.col("row").min().over("code")).filter(
+        (pl.col("code") != "") & (pl.col("row") != pl.col("first"))
+    )
+    problems.extend((i, "credit_code", f"与第{first + 2}行重复") for i, first in dup.select("row", "first").iter_rows())
 
     if "name" in raw:
         names = raw["name"]
-        take("name", parse.text(names, 200))
-        for i, v in enumerate(names):
-            if not v and normalised[i]:
-                bad.add(i)
-                errors.append(RowIssue(i + 2, LABELS["name"], "", "必填"))
+        take("name", (names, [(i, "超过200个字符") for i in (names.str.len_chars() > 200).arg_true().to_list()]))
+        problems.extend((i, "name", "必填") for i in ((names == "") & (normalised != "")).arg_true().to_list())
     for key, length in (("legal_representative", 50), ("address", 200), ("contact_name", 50)):
         if key in raw:
-            take(key, parse.text(raw[key], length))
+            long = (raw[key].str.len_chars() > length).arg_true().to_list()
+            take(key, (raw[key], [(i, f"超过{length}个字符") for i in long]))
     if "legal_rep_id_number" in raw:
         column = raw["legal_rep_id_number"]
-        masked = [v if parse.is_masked(v) else "" for v in column]
-        today = datetime.date.today()
-        values, problems = parse.each(
-            [("" if m else v) for v, m in zip(column, masked, strict=True)],
-            idcard.validate,
-            (idcard.InvalidIdNumber,),
-            fast=lambda v: fastcheck.id_ok(v, today),
-        )
-        take("legal_rep_id_number", ([m or v for v, m in zip(values, masked, strict=True)], problems))
+        clean = columnar.id_clean(column, datetime.date.today()) | column.str.contains(r"\*", literal=False)
+        take("legal_rep_id_number", columnar.fallback(column, clean, idcard.validate, (idcard.InvalidIdNumber,)))
     if "contact_mobile" in raw:
         column = raw["contact_mobile"]
-        masked = [v if parse.is_masked(v) else "" for v in column]
-        values, problems = parse.each(
-            [("" if m else v) for v, m in zip(column, masked, strict=True)],
-            mobile.validate_mobile,
-            (ValueError,),
-            fast=fastcheck.mobile_ok,
-        )
-        take("contact_mobile", ([m or v for v, m in zip(values, masked, strict=True)], problems))
+        clean = column.str.contains(r"^1[3-9]\d{9}$") | column.str.contains(r"\*", literal=False)
+        take("contact_mobile", columnar.fallback(column, clean, mobile.validate_mobile, (ValueError,)))
     if "region_code" in raw:
-        take("region_code", parse.each(raw["region_code"], _region_ok, (ValueError,)))
+        take("region_code", columnar.by_unique(raw["region_code"], _region_ok, (ValueError,)))
     if "industry_code" in raw:
-        take("industry_code", parse.each(raw["industry_code"], _industry_ok, (ValueError,)))
+        take("industry_code", columnar.by_unique(raw["industry_code"], _industry_ok, (ValueError,)))
     if "founded_on" in raw:
-        take("founded_on", parse.date(raw["founded_on"]))
+        take("founded_on", columnar.date(raw["founded_on"], parse.date))
     if "employees" in raw:
-        take("employees", parse.integer(raw["employees"]))
+        take("employees", columnar.integer(raw["employees"], parse.integer))
     for key in ("revenue_wan", "total_assets_wan", "tax_wan", "rd_spend_wan"):
         if key in raw:
-            take(key, parse.decimal(raw[key]))
+            take(key, columnar.decimal(raw[key], parse.decimal))
     if "qualifications" in raw:
-        take("qualifications", parse.multi_choice(raw["qualifications"], QUALIFICATION_LABELS, "资质"))
+        take(
+            "qualifications",
+            columnar.by_unique(raw["qualifications"], _qualifications_ok, (ValueError,)),
+        )
     if "year" in raw:
-        take("year", parse.year(raw["year"]))
-        for key in ("tax_wan", "rd_spend_wan"):
-            if key in raw:
-                for i, v in enumerate(out.values[key]):
-                    if v is not None and out.values["year"][i] is None and i not in bad:
-                        bad.add(i)
-                        errors.append(
-                            RowIssue(i + 2, LABELS["year"], raw["year"][i], f"填写了{LABELS[key]}时必须填写年度")
-                        )
-    elif "tax_wan" in raw or "rd_spend_wan" in raw:
-        for i, code in enumerate(normalised):
-            if (
-                code
-                and i not in bad
-                and any(out.values.get(k, [None] * n)[i] is not None for k in ("tax_wan", "rd_spend_wan"))
-            ):
-                bad.add(i)
-                errors.append(RowIssue(i + 2, LABELS["year"], "", "填写了年度数据时必须有“年度”列"))
-    out.good = [i for i, code in enumerate(normalised) if code and i not in bad]
+        take("year", columnar.integer(raw["year"], parse.year))
+        this_year = datetime.date.today().year
+        years = out["year"].cast(pl.Int64)
+        for i in ((years < 1949) | (years > this_year)).fill_null(False).arg_true().to_list():
+            problems.append((i, "year", f"年度应在1949至{this_year}之间"))
+    has_yearly = [key for key in ("tax_wan", "rd_spend_wan") if key in out]
+    if has_yearly:
+        filled = (
+            pl.DataFrame([out[k] for k in has_yearly]).select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+        )
+        no_year = out["year"].is_null() if "year" in out else pl.Series([True] * n)
+        first_bad = {i for i, _k, _r in problems}
+        for i in (filled & no_year & (normalised != "")).arg_true().to_list():
+            if i in first_bad:
+                continue
+            if "year" in raw:
+                key = next(k for k in has_yearly if out[k][i] is not None)
+                problems.append((i, "year", f"填写了{LABELS[key]}时必须填写年度"))
+            else:
+                problems.append((i, "year", "填写了年度数据时必须有“年度”列"))
+
+    bad = {i for i, _key, _reason in problems}
+    for i, key, reason in problems:
+        value = raw[key][i] if key in raw else ""
+        errors.append(RowIssue(i + 2, LABELS[key], value, reason))
     errors.sort(key=lambda e: e.row)
-    return out
+    if "year" in out:
+        out["year"] = out["year"].cast(pl.Int64)
+    data = pl.DataFrame(list(out.values()))
+    good = data.select((pl.col("credit_code") != "") & ~pl.col("row").is_in(list(bad))).to_series()
+    return Validated(data, good.arg_true().cast(pl.Int64))
+
+
+def _qualifications_ok(value: str) -> str:
+    parsed, problems = parse.multi_choice([value], QUALIFICATION_LABELS, "资质")
+    if problems:
+        raise ValueError(problems[0][1])
+    return parsed[0]
 
 
 @dataclass
@@ -235,6 +250,7 @@ _size_cache: dict[tuple, str] = {}
 
 
 def compute_size(industry_code: str, employees, revenue_wan, assets_wan) -> str:
+    """One enterprise's 企业规模 (for callers outside the import, e.g. demo data)."""
     key = (industry_code, employees, revenue_wan, assets_wan)
     size = _size_cache.get(key)
     if size is None:
@@ -247,217 +263,155 @@ def compute_size(industry_code: str, employees, revenue_wan, assets_wan) -> str:
 
 @dataclass
 class BatchPlan:
-    upserts: list[dict]  # full enterprise records to write (new and changed)
-    figures: list[dict]  # yearly figure records to write: credit_code, year, figures
+    inserts: pl.DataFrame  # new enterprises: credit_code, fic_id, org_path, size_class, fields
+    updates: pl.DataFrame  # changed enterprises: id, size_class, fields (never fic or org_path)
+    new_figures: pl.DataFrame  # yearly figures not yet stored: credit_code, year, figures
+    changed_figures: pl.DataFrame  # stored yearly figures that differ: enterprise_id, year, figures
+    written: str = ""  # credit codes written, space-separated (for the audit row)
+    figures_written: str = ""  # "code:year" of the yearly figures written, space-separated
     new: int = 0
     updated: int = 0
     unchanged: int = 0
 
 
-def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[RowIssue]) -> BatchPlan:
+_EXISTING = {
+    "id": "int",
+    "credit_code": "text",
+    "fic_id": "int",
+    "org_path": "text",
+    "size_class": "text",
+    **{f: NULLABLE_KIND.get(f, "text") for f in ENTERPRISE_FIELDS},
+}
+
+
+def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[RowIssue]) -> BatchPlan:
     """Compare a batch of clean rows with the database; rows of another FIC's subtree become errors."""
-    values = data.values
-    codes = [values["credit_code"][i] for i in indices]
-    existing = {row["credit_code"]: row for row in _fetch_existing(codes)}
-    years = values.get("year")
-    figure_keys = [k for k in FIGURE_SOURCES if FIGURE_SOURCES[k] in values]
-    existing_figures: dict[tuple[int, int], dict] = {}
-    if years is not None and existing:
-        ids = [row["id"] for row in existing.values()]
-        wanted = {years[i] for i in indices if years[i] is not None}
-        for row in EnterpriseYearFigures.objects.filter(enterprise_id__in=ids, year__in=wanted).values(
-            "enterprise_id", "year", *FIGURE_FIELDS
-        ):
-            existing_figures[(row["enterprise_id"], row["year"])] = row
-    plan = BatchPlan([], [])
-    mapped = [f for f in ENTERPRISE_FIELDS if f in values]
-    for i in indices:
-        code = values["credit_code"][i]
-        old = existing.get(code)
-        if old is not None and not old["org_path"].startswith(scope.root_path):
-            errors.append(RowIssue(i + 2, LABELS["credit_code"], code, "该企业属于其他工商联，无权修改"))
-            continue
-        record = dict(old) if old else {f: None for f in ENTERPRISE_FIELDS}
-        for f in mapped:
-            value = values[f][i]
-            if f in PII_FIELDS and value and parse.is_masked(value):
-                if old is None:
-                    errors.append(RowIssue(i + 2, LABELS[f], value, "号码已脱敏，新企业请填写完整号码"))
-                    record = None
-                    break
-                continue  # a masked export re-imported keeps the stored number
-            record[f] = value
-        if record is None:
-            continue
-        for f in ENTERPRISE_FIELDS:
-            if record[f] is None and f not in ("founded_on", "employees", "revenue_wan", "total_assets_wan"):
-                record[f] = ""
-        record["credit_code"] = code
-        if old is None:
-            record["fic_id"], record["org_path"] = scope.place(record["region_code"])
-        record["size_class"] = compute_size(
-            record["industry_code"], record["employees"], record["revenue_wan"], record["total_assets_wan"]
-        )
-        changed = old is None or any(record[f] != old[f] for f in (*ENTERPRISE_FIELDS, "size_class"))
-        figures_changed = False
-        year = years[i] if years is not None else None
-        if year is not None and figure_keys:
-            fig = {k: values[FIGURE_SOURCES[k]][i] for k in figure_keys}
-            before = existing_figures.get((old["id"], year)) if old else None
-            if before is None or any(fig[k] != before[k] for k in figure_keys):
-                figures_changed = True
-                plan.figures.append({"credit_code": code, "year": year, **fig})
-        if old is None:
-            plan.new += 1
-        elif changed or figures_changed:
-            plan.updated += 1
+    batch = data.frame[indices]
+    mapped = [f for f in ENTERPRISE_FIELDS if f in batch.columns]
+    codes = batch["credit_code"].to_list()
+    old = sqlwrite.fetch(Enterprise._meta.db_table, "credit_code", codes, _EXISTING)
+    old = old.rename({c: f"{c}__old" for c in old.columns if c != "credit_code"})
+    joined = batch.join(old, on="credit_code", how="left")
+    is_old = pl.col("id__old").is_not_null()
+
+    # Another FIC's enterprise: not ours to change.
+    foreign = joined.filter(is_old & ~pl.col("org_path__old").str.starts_with(scope.root_path))
+    for row, code in foreign.select("row", "credit_code").iter_rows():
+        errors.append(RowIssue(row + 2, LABELS["credit_code"], code, "该企业属于其他工商联，无权修改"))
+    # A masked number re-imported keeps the stored one; a new enterprise needs the full number.
+    for f in PII_FIELDS & set(mapped):
+        masked = joined.filter(~is_old & pl.col(f).str.contains("*", literal=True))
+        for row, value in masked.select("row", f).iter_rows():
+            errors.append(RowIssue(row + 2, LABELS[f], value, "号码已脱敏，新企业请填写完整号码"))
+    rejected = set(foreign["row"].to_list())
+    for f in PII_FIELDS & set(mapped):
+        rejected |= set(joined.filter(~is_old & pl.col(f).str.contains("*", literal=True))["row"].to_list())
+    if rejected:
+        joined = joined.filter(~pl.col("row").is_in(list(rejected)))
+
+    record = []
+    for f in ENTERPRISE_FIELDS:
+        empty = pl.lit("") if f in TEXT_FIELDS else pl.lit(None, dtype=pl.String)
+        if f not in mapped:
+            record.append(pl.when(is_old).then(pl.col(f"{f}__old")).otherwise(empty).alias(f))
+        elif f in PII_FIELDS:
+            masked = pl.col(f).str.contains("*", literal=True)
+            record.append(pl.when(masked).then(pl.col(f"{f}__old")).otherwise(pl.col(f)).alias(f))
         else:
-            plan.unchanged += 1
-        if changed:
-            plan.upserts.append(record)
-    return plan
-
-
-def _fetch_existing(codes: list[str]) -> list[dict]:
-    """Existing rows for a batch of codes, through one raw SELECT (the ORM's IN-list handling of
-    5,000 parameters costs more than the query itself)."""
-    if not codes:
-        return []
-    names = ["id", "credit_code", "fic", "org_path", "size_class", *ENTERPRISE_FIELDS]
-    fields = [Enterprise._meta.get_field(n) for n in names]
-    qn = connection.ops.quote_name
-    sql = (
-        f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(Enterprise._meta.db_table)} "  # noqa: S608
-        f"WHERE {qn('credit_code')} IN ({', '.join(['%s'] * len(codes))})"
+            record.append(pl.col(f))
+    joined = joined.with_columns(record)
+    joined = joined.with_columns(columnar.size_class(joined).alias("size_class"))
+    places = {code: scope.place(code) for code in joined["region_code"].unique().to_list()}
+    joined = joined.with_columns(
+        fic_id=pl.when(is_old)
+        .then(pl.col("fic_id__old"))
+        .otherwise(pl.col("region_code").replace_strict({k: v[0] for k, v in places.items()}, return_dtype=pl.Int64)),
+        org_path=pl.when(is_old)
+        .then(pl.col("org_path__old"))
+        .otherwise(pl.col("region_code").replace_strict({k: v[1] for k, v in places.items()}, return_dtype=pl.String)),
     )
-    table = Enterprise._meta.db_table
-    converters = []
-    for f in fields:
-        col = f.get_col(table)
-        converters.append((f.attname, col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
-    out = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, codes)
-        for raw in cursor.fetchall():
-            row = {}
-            for (name, col, convs), value in zip(converters, raw, strict=True):
-                for conv in convs:
-                    value = conv(value, col, connection)
-                row[name] = value
-            out.append(row)
-    return out
+    changed = ~is_old | pl.any_horizontal(
+        [pl.col(f).ne_missing(pl.col(f"{f}__old")) for f in (*ENTERPRISE_FIELDS, "size_class")]
+    )
+    joined = joined.with_columns(changed=changed, figures_changed=pl.lit(False))
 
-
-def _columns(model, names: list[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in names]
+    new_figures = changed_figures = pl.DataFrame()
+    figures_written = ""
+    figure_keys = [k for k in FIGURE_FIELDS if k in batch.columns]
+    if "year" in batch.columns and figure_keys:
+        with_year = joined.filter(pl.col("year").is_not_null())
+        ids = with_year.filter(is_old)["id__old"].to_list()
+        before = sqlwrite.fetch(
+            EnterpriseYearFigures._meta.db_table,
+            "enterprise_id",
+            ids,
+            {"enterprise_id": "int", "year": "int", **{k: FIGURE_KIND[k] for k in figure_keys}},
+        ).rename({k: f"{k}__fig" for k in figure_keys})
+        with_year = with_year.join(
+            before.with_columns(stored=pl.lit(True)),
+            left_on=["id__old", "year"],
+            right_on=["enterprise_id", "year"],
+            how="left",
+        ).with_columns(
+            stored=pl.col("stored").fill_null(False),
+            fig_changed=pl.col("stored").is_null()
+            | pl.any_horizontal([pl.col(k).ne_missing(pl.col(f"{k}__fig")) for k in figure_keys]),
+        )
+        new_figures = with_year.filter(~pl.col("stored")).select("credit_code", "year", *figure_keys)
+        changed_figures = with_year.filter(pl.col("stored") & pl.col("fig_changed")).select(
+            pl.col("id__old").alias("enterprise_id"), "year", *figure_keys
+        )
+        figures_written = " ".join(
+            with_year.filter("fig_changed")
+            .select(pl.col("credit_code") + ":" + pl.col("year").cast(pl.String))
+            .to_series()
+            .to_list()
+        )
+        joined = joined.join(with_year.select("row", "fig_changed"), on="row", how="left").with_columns(
+            figures_changed=pl.col("fig_changed").fill_null(False)
+        )
+    new = joined.filter(~is_old).height
+    updated = joined.filter(is_old & (pl.col("changed") | pl.col("figures_changed"))).height
+    inserts = joined.filter(~is_old).select("credit_code", "fic_id", "org_path", "size_class", *ENTERPRISE_FIELDS)
+    updates = joined.filter(is_old & pl.col("changed")).select(
+        pl.col("id__old").alias("id"), "size_class", *ENTERPRISE_FIELDS
+    )
+    written = " ".join(joined.filter("changed")["credit_code"].to_list())
+    return BatchPlan(
+        inserts,
+        updates,
+        new_figures,
+        changed_figures,
+        written,
+        figures_written,
+        new,
+        updated,
+        joined.height - new - updated,
+    )
 
 
 def write_batch(plan: BatchPlan) -> None:
-    """Upsert enterprises, then their yearly figures. Call inside a transaction."""
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(timezone.now())
-    if plan.upserts:
-        fields = ["credit_code", "fic", "org_path", "size_class", *ENTERPRISE_FIELDS]
-        cols = _columns(Enterprise, fields)
-        rows = []
-        for r in plan.upserts:
-            row = [
-                r["credit_code"],
-                r["fic_id"],
-                r["org_path"],
-                r["size_class"],
-                r["name"],
-                r["legal_representative"],
-                r["legal_rep_id_number"],
-                r["region_code"],
-                r["industry_code"],
-                ops.adapt_datefield_value(r["founded_on"]),
-                r["employees"],
-                _dec(r["revenue_wan"]),
-                _dec(r["total_assets_wan"]),
-                r["qualifications"],
-                r["address"],
-                r["contact_name"],
-                r["contact_mobile"],
-                now,
-                now,
-            ]
-            rows.append(row)
-        # fic and org_path stay as they are for an existing enterprise: import never moves one between FICs.
-        update = [c for c in cols if c not in ("credit_code", "fic_id", "org_path")] + ["updated_at"]
-        _upsert(Enterprise._meta.db_table, [*cols, "created_at", "updated_at"], ["credit_code"], update, rows)
-    if plan.figures:
-        codes = list({f["credit_code"] for f in plan.figures})
-        qn = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {qn('credit_code')}, {qn('id')} FROM {qn(Enterprise._meta.db_table)} "  # noqa: S608
-                f"WHERE {qn('credit_code')} IN ({', '.join(['%s'] * len(codes))})",
-                codes,
-            )
-            ids = dict(cursor.fetchall())
-        keys = [k for k in FIGURE_FIELDS if k in plan.figures[0]]
-        cols = ["enterprise_id", "year", *_columns(EnterpriseYearFigures, keys)]
-        rows = [
-            [ids[f["credit_code"]], f["year"], *[_dec(f[k]) if k != "employees" else f[k] for k in keys], now, now]
-            for f in plan.figures
-        ]
-        _upsert(
-            EnterpriseYearFigures._meta.db_table,
-            [*cols, "created_at", "updated_at"],
-            ["enterprise_id", "year"],
-            [*cols[2:], "updated_at"],
-            rows,
+    """Insert new enterprises, update changed ones (import never moves one between FICs), then the
+    yearly figures. Call inside a transaction."""
+    now = sqlwrite.now_text()
+    table = Enterprise._meta.db_table
+    columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
+    sqlwrite.insert(table, plan.inserts.rename(columns), now)
+    sqlwrite.update(table, plan.updates.rename(columns), ["id"], now)
+    figures = EnterpriseYearFigures._meta.db_table
+    if plan.new_figures.height:
+        ids = sqlwrite.fetch(
+            table,
+            "credit_code",
+            plan.new_figures["credit_code"].unique().to_list(),
+            {"credit_code": "text", "id": "int"},
         )
-
-
-def _dec(value: Decimal | None):
-    return None if value is None else connection.ops.adapt_decimalfield_value(value, 16, 2)
-
-
-def _upsert(table: str, cols: list[str], conflict: list[str], update: list[str], rows: list[list]) -> None:
-    qn = connection.ops.quote_name
-    col_sql = ", ".join(qn(c) for c in cols)
-    set_sql = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in update)
-    conflict_sql = ", ".join(qn(c) for c in conflict)
-    if connection.vendor == "postgresql":
-        _upsert_copy(table, cols, col_sql, conflict_sql, set_sql, rows)
-        return
-    placeholders = ", ".join(["%s"] * len(cols))
-    sql = (
-        # Identifiers come from model metadata, values are parameters.
-        f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({conflict_sql}) DO UPDATE SET {set_sql}"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _upsert_copy(table: str, cols: list[str], col_sql: str, conflict_sql: str, set_sql: str, rows: list[list]) -> None:
-    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … SELECT … ON CONFLICT."""
-    qn = connection.ops.quote_name
-    temp = f"tmp_{table}"
-    with connection.cursor() as cursor:
-        # Column types without the table's constraints; dropped at commit, so a resumed batch starts clean.
-        cursor.execute(f"DROP TABLE IF EXISTS {qn(temp)}")
-        cursor.execute(
-            f"CREATE TEMP TABLE {qn(temp)} ON COMMIT DROP AS SELECT {col_sql} FROM {qn(table)} WITH NO DATA"  # noqa: S608
-        )
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {qn(temp)} ({col_sql}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(
-            f"INSERT INTO {qn(table)} ({col_sql}) SELECT {col_sql} FROM {qn(temp)} "  # noqa: S608
-            f"ON CONFLICT ({conflict_sql}) DO UPDATE SET {set_sql}"
-        )
+        rows = plan.new_figures.join(ids, on="credit_code").rename({"id": "enterprise_id"})
+        sqlwrite.insert(figures, rows.drop("credit_code"), now)
+    sqlwrite.update(figures, plan.changed_figures, ["enterprise_id", "year"], now)
 
 
 def audit_summary(plan: BatchPlan) -> dict:
-    """The batch's audit row names every enterprise written, so each one's history can find it."""
-    return {
-        "new": plan.new,
-        "updated": plan.updated,
-        "credit_codes": [r["credit_code"] for r in plan.upserts],
-        "figures": [f"{f['credit_code']}:{f['year']}" for f in plan.figures],
-    }
+    """The batch's audit row names every enterprise and yearly figure written (space-separated, so a
+    search for one code finds it without the audit serialising thousands of list items)."""
+    return {"new": plan.new, "updated": plan.updated, "credit_codes": plan.written, "figures": plan.figures_written}

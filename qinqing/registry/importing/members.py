@@ -8,11 +8,11 @@ from qinqing.orgs.models import Organization
 
 from ..choices import MemberKind, MemberRole
 from ..models import Enterprise, Member
-from ..standards import idcard, mobile, uscc
+from ..standards import idcard, mobile
 from . import parse
 from .columns import MEMBER_COLUMNS, HeaderMap
 from .reader import Table
-from .report import RowIssue
+from .report import RowChecks, RowIssue
 
 LABELS = {c.key: c.label for c in MEMBER_COLUMNS}
 KIND_LABELS = {str(label): code for code, label in MemberKind.choices} | {
@@ -47,27 +47,9 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     ):
         raw.setdefault(key, [""] * n)
     out = Validated()
-    bad: set[int] = set()
-
-    def take(key, parsed):
-        values, problems = parsed
-        out.values[key] = values
-        for i, reason in problems:
-            bad.add(i)
-            errors.append(RowIssue(i + 2, LABELS[key], raw[key][i], reason))
-
-    codes: list[str] = [""] * n
-    for i, value in enumerate(raw["credit_code"]):
-        if not value:
-            continue
-        code, row_notes = uscc.normalize(value)
-        notes.extend(RowIssue(i + 2, LABELS["credit_code"], value, note) for note in row_notes)
-        try:
-            codes[i] = uscc.validate(code)
-        except uscc.InvalidCreditCode as exc:
-            bad.add(i)
-            errors.append(RowIssue(i + 2, LABELS["credit_code"], value, str(exc)))
-    out.values["credit_code"] = codes
+    checks = RowChecks(raw, LABELS, out.values, errors)
+    bad, take = checks.bad, checks.take
+    codes = checks.credit_codes(notes)
     take("kind", parse.choice(raw["kind"], KIND_LABELS, "会员类别"))
     take("role", parse.choice(raw["role"], ROLE_LABELS, "职务"))
     take("joined_on", parse.date(raw["joined_on"]))
@@ -99,10 +81,8 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         if problem is None and left and joined and left < joined:
             problem = ("left_on", "退会日期早于入会日期")
         if problem:
-            bad.add(i)
-            errors.append(RowIssue(i + 2, LABELS[problem[0]], raw[problem[0]][i], problem[1]))
-    out.good = [i for i in range(n) if i not in bad]
-    errors.sort(key=lambda e: e.row)
+            checks.reject(i, *problem)
+    out.good = checks.good(n)
     return out
 
 

@@ -146,3 +146,22 @@ def each(values: list[str], check: Callable[[str], str], error_types: tuple, fas
 
 def is_masked(value: str) -> bool:
     return MASK_CHAR in value
+
+
+def credit_codes(values: list[str]) -> tuple[list, list[tuple[int, str]], list[tuple[int, str]]]:
+    """统一社会信用代码 normalised (lower case, full width: each a note) and checked; returns the codes,
+    the (index, reason) errors and the (index, note) notes."""
+    from ..standards import uscc
+
+    out: list = [""] * len(values)
+    errors, notes = [], []
+    for i, value in enumerate(values):
+        if not value:
+            continue
+        code, row_notes = uscc.normalize(value)
+        notes.extend((i, note) for note in row_notes)
+        try:
+            out[i] = uscc.validate(code)
+        except uscc.InvalidCreditCode as exc:
+            errors.append((i, str(exc)))
+    return out, errors, notes

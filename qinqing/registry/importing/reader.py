@@ -1,12 +1,18 @@
-"""Read .xlsx/.xls (python-calamine) and .csv (UTF-8 or GBK) into a header row and string cells."""
+"""Read .xlsx/.xls (fastexcel → Arrow) and .csv (UTF-8 or GBK) into a header row and string columns.
+
+Every cell becomes text, stripped, "" when empty: Excel numbers as written (12.0 → "12"), dates as
+2020-01-31 (with the time only when it is not midnight). The columns stay in a polars frame so the
+engines validate whole columns at native speed; ``Table.rows`` gives row lists to the row-wise engines.
+"""
 
 import csv
-import datetime
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+import fastexcel
+import polars as pl
 
 
 class UnreadableFile(ValueError):
@@ -16,34 +22,45 @@ class UnreadableFile(ValueError):
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[list[str]]  # data rows only; rows[i] is sheet row i + 2 (row 1 is the header)
+    frame: pl.DataFrame  # data rows only, columns c0…cN of str; frame row i is sheet row i + 2
     encoding: str = ""
 
+    def __len__(self) -> int:
+        return self.frame.height
 
-def _cell_text(value) -> str:
-    if type(value) is float:
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        # Excel stores every number as a float; 12.0 is the integer 12, 91430… codes stay intact.
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value).strip()
+    def column(self, position: int) -> pl.Series:
+        name = f"c{position}"
+        if name in self.frame.columns:
+            return self.frame[name]
+        return pl.Series(name, [""] * self.frame.height, dtype=pl.String)
+
+    @cached_property
+    def nonempty(self) -> pl.Series:
+        """True for rows with at least one filled cell."""
+        if not self.frame.width:
+            return pl.Series([False] * self.frame.height)
+        return self.frame.select(pl.any_horizontal(pl.all() != "")).to_series()
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        return [list(row) for row in self.frame.iter_rows()]
 
 
-def _fast_text(value) -> str:
-    kind = type(value)
-    if kind is str:
-        return value.strip()
-    if kind is float and value.is_integer() and -1e15 < value < 1e15:
-        return str(int(value))
-    return _cell_text(value)
+_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
+
+
+def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
+    """Name columns c0…, make every cell stripped text with "" for empty, drop trailing empty rows."""
+    frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
+    frame = frame.with_columns(pl.all().cast(pl.String).fill_null("").str.strip_chars())
+    dated = [c for c in frame.columns if frame[c].str.ends_with(" 00:00:00").any()]
+    if dated:
+        frame = frame.with_columns(pl.col(dated).str.replace(_MIDNIGHT, "$1"))
+    if frame.width and frame.height:
+        filled = frame.select(pl.any_horizontal(pl.all() != "")).to_series()
+        last = filled.arg_true()
+        frame = frame.head(int(last[-1]) + 1 if len(last) else 0)
+    return frame
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -58,10 +75,10 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         raise UnreadableFile("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件") from None
 
 
-def _trim(rows: list[list[str]]) -> list[list[str]]:
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return rows
+def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    columns = {f"c{j}": [r[j] if j < len(r) else "" for r in rows] for j in range(width)}
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
 
 
 def read_table(path: str | Path, filename: str | None = None) -> Table:
@@ -69,19 +86,25 @@ def read_table(path: str | Path, filename: str | None = None) -> Table:
     if name.endswith(".csv"):
         text, encoding = decode_csv(Path(path).read_bytes())
         raw = list(csv.reader(io.StringIO(text)))
-        rows = _trim([[cell.strip() for cell in row] for row in raw])
-        if not rows:
-            raise UnreadableFile("文件为空")
-        return Table([h.strip() for h in rows[0]], rows[1:], encoding)
-    if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        try:
-            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            raw = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises several error types for corrupt files
-            raise UnreadableFile(f"无法读取 Excel 文件：{exc}") from None
         if not raw:
             raise UnreadableFile("文件为空")
-        headers = [_cell_text(h) for h in raw[0]]
-        rows = _trim([list(map(_fast_text, row)) for row in raw[1:]])
-        return Table(headers, rows)
+        frame = _tidy(_from_rows(raw))
+        return _split(frame, encoding)
+    if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        try:
+            reader = fastexcel.read_excel(str(path))
+            frame = reader.load_sheet(0, header_row=None, dtypes="string").to_polars()
+        except Exception as exc:  # fastexcel raises several error types for corrupt or empty files
+            if "empty" in str(exc).lower():
+                raise UnreadableFile("文件为空") from None
+            raise UnreadableFile(f"无法读取 Excel 文件：{exc}") from None
+        return _split(_tidy(frame), "")
     raise UnreadableFile("仅支持 .xlsx、.xls 和 .csv 文件")
+
+
+def _split(frame: pl.DataFrame, encoding: str) -> Table:
+    if not frame.height:
+        raise UnreadableFile("文件为空")
+    headers = list(frame.row(0))
+    body = frame.slice(1)
+    return Table([h or "" for h in headers], body, encoding)

@@ -16,6 +16,39 @@ class RowIssue:
         return [self.row, self.column, self.value, self.reason]
 
 
+class RowChecks:
+    """Collects parsed columns of a row-wise engine and turns (index, reason) problems into RowIssues."""
+
+    def __init__(self, raw: dict[str, list[str]], labels: dict[str, str], values: dict, errors: list[RowIssue]):
+        self.raw, self.labels, self.values, self.errors = raw, labels, values, errors
+        self.bad: set[int] = set()
+
+    def take(self, key: str, parsed: tuple[list, list[tuple[int, str]]]) -> None:
+        values, problems = parsed
+        self.values[key] = values
+        for i, reason in problems:
+            self.bad.add(i)
+            self.errors.append(RowIssue(i + 2, self.labels[key], self.raw[key][i], reason))
+
+    def reject(self, i: int, key: str, reason: str) -> None:
+        self.bad.add(i)
+        self.errors.append(RowIssue(i + 2, self.labels[key], self.raw[key][i], reason))
+
+    def good(self, n: int) -> list[int]:
+        """The clean row indices; the errors sorted by row."""
+        self.errors.sort(key=lambda e: e.row)
+        return [i for i in range(n) if i not in self.bad]
+
+    def credit_codes(self, notes: list[RowIssue]) -> list[str]:
+        from .parse import credit_codes
+
+        codes, problems, code_notes = credit_codes(self.raw["credit_code"])
+        label = self.labels["credit_code"]
+        notes.extend(RowIssue(i + 2, label, self.raw["credit_code"][i], note) for i, note in code_notes)
+        self.take("credit_code", (codes, problems))
+        return codes
+
+
 @dataclass
 class ImportReport:
     kind: str = "enterprises"

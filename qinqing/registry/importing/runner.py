@@ -12,13 +12,17 @@ from django.db import transaction
 
 from qinqing.core import audit
 
-from . import enterprises, members
-from .columns import ENTERPRISE_COLUMNS, MEMBER_COLUMNS, map_headers
+from . import chambers, enterprises, members, sqlwrite
+from .columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, map_headers
 from .reader import UnreadableFile, read_table
 from .report import ImportReport
 
-BATCH_SIZE = 5000
-KINDS = {"enterprises": (ENTERPRISE_COLUMNS, enterprises), "members": (MEMBER_COLUMNS, members)}
+BATCH_SIZE = 10_000
+KINDS = {
+    "enterprises": (ENTERPRISE_COLUMNS, enterprises),
+    "members": (MEMBER_COLUMNS, members),
+    "chambers": (CHAMBER_COLUMNS, chambers),
+}
 
 
 def run_import(
@@ -52,7 +56,7 @@ def run_import(
     if headers.duplicates:
         report.fatal = f"重复的列：{'、'.join(headers.duplicates)}"
         return report
-    report.total_rows = sum(1 for row in table.rows if any(row))
+    report.total_rows = int(table.nonempty.sum())
     data = engine.validate(table, headers, report.errors, report.notes)
     scope = engine.Scope.for_org(org)
     if strict and report.errors and not dry_run:
@@ -73,6 +77,8 @@ def run_import(
         batch = good[offset : offset + batch_size]
         before = len(report.errors)
         with transaction.atomic():
+            if not dry_run:
+                sqlwrite.bulk_transaction()
             plan = engine.plan_batch(batch, data, scope, report.errors)
             late_errors.extend(report.errors[before:])
             report.new += plan.new
@@ -103,6 +109,8 @@ def run_import(
             run.progress(offset + len(batch))
         if on_batch is not None:
             on_batch(offset + len(batch))
+    if not dry_run:
+        sqlwrite.bulk_done()
     report.errors.sort(key=lambda e: e.row)
     report.committed = not dry_run
     return report

@@ -19,13 +19,14 @@ class _FullAccess:
 class Command(BaseCommand):
     help = "导出企业名录（.csv 或 .xlsx），含计算列“企业规模”"
     kind = "enterprises"
+    model = Enterprise
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--org", help="只导出该组织路径下的企业（组织编码）")
 
     def queryset(self, org):
-        qs = Enterprise.objects.all()
+        qs = self.model.objects.all()
         if org:
             from qinqing.orgs.models import Organization
 

@@ -1,0 +1,11 @@
+"""manage.py export_chambers PATH.csv|PATH.xlsx [--org CODE]: the chamber list, re-importable."""
+
+from qinqing.registry.models import Chamber
+
+from .export_enterprises import Command as EnterpriseCommand
+
+
+class Command(EnterpriseCommand):
+    help = "导出商会名录（.csv 或 .xlsx），可原样导入"
+    kind = "chambers"
+    model = Chamber
