@@ -10,14 +10,15 @@ from importlib import import_module
 
 from django.apps import apps
 
-# Sizes per profile: the city profile is sized like the seeds (岳阳: 5 county FICs, 60+ chambers,
-# ~18,000 members, 40+ departments).
+# Sizes per profile: the city profile is sized like the seeds (岳阳: 5 county FICs, ~18,000 members, 40+
+# departments, chambers by type 行业78/市场5/异地21/乡镇街道48/其他11 — 163 together, though the report's
+# total says 162); the province holds three such cities.
 PROFILES = {
     "county": {"counties": 1, "chambers": 20, "members": 3000, "departments": 20, "enterprises": 3000, "scale": 0.2},
-    "city": {"counties": 5, "chambers": 64, "members": 18000, "departments": 44, "enterprises": 18000, "scale": 1.0},
+    "city": {"counties": 5, "chambers": 163, "members": 18000, "departments": 44, "enterprises": 18000, "scale": 1.0},
     "province": {
         "counties": 12,
-        "chambers": 160,
+        "chambers": 489,
         "members": 60000,
         "departments": 90,
         "enterprises": 60000,

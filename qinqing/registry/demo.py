@@ -1,46 +1,22 @@
 """Demo registry data: enterprises with valid credit codes and three years of figures, members, and
-chambers of every type distributed like the 岳阳 report (行业 ~48%, 乡镇街道 ~30%, 异地 ~13%, 市场 ~3%,
-其他 ~7%), with terms, party organisations and ratings. Bulk writes only."""
+chambers of every type counted like the 岳阳 report (see demo_chambers: 162 in the city profile, of which
+行业 78, 市场 5, 异地 21, 乡镇街道 48, 其他 11), each named as its type, with terms, party organisations and
+ratings. Bulk writes only."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from qinqing.core.demo_tree import allocate, credit_code
+from qinqing.core.demo_tree import credit_code
+from qinqing.orgs.choices import FicLevel
 from qinqing.orgs.models import Organization
 
-from .choices import ChamberType, MemberKind, MemberRole, RatingScheme
+from .choices import MemberKind, MemberRole, RatingScheme
+from .demo_chambers import Fic, plan_chambers
 from .importing.enterprises import compute_size
 from .models import Chamber, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
 
-TYPE_WEIGHTS = [
-    (ChamberType.INDUSTRY, 0.48),
-    (ChamberType.TOWNSHIP, 0.30),
-    (ChamberType.NONLOCAL, 0.13),
-    (ChamberType.MARKET, 0.03),
-    (ChamberType.OTHER, 0.07),
-]
-CHAMBER_NAMES = {
-    ChamberType.INDUSTRY: [
-        "餐饮",
-        "建材",
-        "物流",
-        "电子商务",
-        "茶叶",
-        "水产",
-        "家居",
-        "汽车销售",
-        "建筑",
-        "医药",
-        "服装",
-        "粮油",
-    ],
-    ChamberType.TOWNSHIP: ["城关镇", "荣家湾镇", "新墙镇", "筻口镇", "月田镇", "杨林街道", "南湖街道", "黄沙街道"],
-    ChamberType.NONLOCAL: ["温州", "福建", "浙江", "江西", "广东", "湖北", "邵阳", "衡阳"],
-    ChamberType.MARKET: ["东茅岭市场", "岳阳农产品批发市场", "步行街"],
-    ChamberType.OTHER: ["青年企业家", "女企业家", "新生代企业家"],
-}
 INDUSTRIES = ["1391", "1761", "3911", "3989", "4710", "5121", "5211", "5432", "6210", "6511", "7010", "0111", "7291"]
 WORDS = ["洞庭", "湘北", "巴陵", "君山", "南湖", "岳州", "华容", "汨罗", "临湘", "平江", "云溪", "金鹗", "楼台", "湘阴"]
 TRADES = ["食品", "科技", "建材", "物流", "商贸", "电子", "纺织", "医药", "农业", "机械", "建设", "文化"]
@@ -71,37 +47,44 @@ def seed(ctx) -> None:
 
 
 def _seed_chambers(ctx, rng, fics, today) -> list[Chamber]:
-    total = ctx.sizes["chambers"]
-    counts = allocate(total, [w for _t, w in TYPE_WEIGHTS])
-    types = [t for (t, _w), n in zip(TYPE_WEIGHTS, counts, strict=True) for _ in range(n)]
-    rng.shuffle(types)
-    existing = list(Organization.objects.filter(kind="chamber", path__startswith=ctx.root.path, chamber__isnull=True))
+    existing = list(
+        Organization.objects.filter(kind="chamber", path__startswith=ctx.root.path, chamber__isnull=True).order_by(
+            "path"
+        )
+    )
+    plan_fics = [
+        Fic(
+            key=i,
+            place=fic.name.removesuffix("工商联"),
+            region_code=fic.region_code,
+            is_county=fic.fic_level == FicLevel.COUNTY,
+        )
+        for i, fic in enumerate(fics)
+    ]
+    fic_index = {fic.pk: i for i, fic in enumerate(fics)}
+    existing_types, planned = plan_chambers(
+        ctx.sizes["chambers"], plan_fics, [(fic_index.get(org.parent_id, 0), org.name) for org in existing], rng
+    )
     serial = (Organization.objects.filter(kind="chamber").order_by("-id").values_list("id", flat=True).first() or 0) + 1
     new_orgs = []
-    used: set[str] = set()
-    for i, ctype in enumerate(types[len(existing) :]):
-        fic = fics[0] if i % 3 == 0 else fics[i % len(fics)]
-        base = rng.choice(CHAMBER_NAMES[ctype])
-        place = fic.name.removesuffix("工商联")
-        name = {
-            ChamberType.INDUSTRY: f"{place}{base}行业商会",
-            ChamberType.TOWNSHIP: f"{place}{base}商会",
-            ChamberType.NONLOCAL: f"{place}{base}商会",
-            ChamberType.MARKET: f"{place}{base}商会",
-            ChamberType.OTHER: f"{place}{base}商会",
-        }[ctype]
-        while name in used:
-            name = name.removesuffix("商会") + "联合商会" if "联合" not in name else f"{name}（{i}）"
-        used.add(name)
+    for item in planned:
+        fic = fics[item.fic]
         code = f"C{fic.region_code}{serial:06d}"
         serial += 1
         new_orgs.append(
             Organization(
-                kind="chamber", name=name, code=code, region_code=fic.region_code, parent=fic, path=f"{fic.path}{code}/"
+                kind="chamber",
+                name=item.name,
+                code=code,
+                region_code=fic.region_code,
+                parent=fic,
+                path=f"{fic.path}{code}/",
             )
         )
     Organization.objects.bulk_create(new_orgs, batch_size=500)
-    orgs = existing + list(Organization.objects.filter(code__in=[o.code for o in new_orgs]))
+    by_code = {o.code: o for o in Organization.objects.filter(code__in=[o.code for o in new_orgs])}
+    orgs = existing + [by_code[o.code] for o in new_orgs]
+    types = existing_types + [item.chamber_type for item in planned]
     lawfirms = list(ctx.lawfirms)
     chambers = []
     for org, ctype in zip(orgs, types, strict=False):
