@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from qinqing.core.models import Job
 
+from .choices import SizeClass
 from .masking import show_id, show_mobile
 from .models import Chamber, Enterprise, EnterpriseYearFigures, Member
 
@@ -12,7 +13,12 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     legal_rep_id_number = serializers.SerializerMethodField()
     contact_mobile = serializers.SerializerMethodField()
     qualifications = serializers.ListField(child=serializers.CharField(), source="qualification_codes", read_only=True)
-    size_class = serializers.CharField(read_only=True, help_text="大型/中型/小型/微型；空表示不适用或数据不全")
+    size_class = serializers.ChoiceField(
+        choices=SizeClass.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="大型/中型/小型/微型；空字符串表示行业不适用或数据不全",
+    )
 
     class Meta:
         model = Enterprise
