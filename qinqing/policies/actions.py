@@ -10,7 +10,7 @@ from django.utils import timezone
 from qinqing.core import audit
 from qinqing.core.roles import Role
 
-from . import matching, rules
+from . import matching, rules, search_index
 from .choices import PublishState
 from .models import Policy, PolicyAttachment, PolicyPush
 from .permissions import can_edit, scope_path
@@ -111,6 +111,7 @@ def set_policy_state(policy: Policy, *, actor, state: str) -> Policy:
     if state == PublishState.PUBLISHED and policy.published_on is None:
         policy.published_on = timezone.localdate()
     policy.save(update_fields=["state", "published_on", "updated_at"])
+    search_index.upsert([policy.pk])  # state and date are search filters
     audit.record("policies.set_policy_state", obj=policy, actor=actor, before=before, after=_snapshot(policy))
     transaction.on_commit(lambda: _rematch_later(policy.pk))
     return policy

@@ -22,7 +22,16 @@ from .filters import PolicyFilter
 from .permissions import get_editable_policy, get_matching_policy, get_policy, scope_path, visible_policies
 from .search import RankedResults
 from .segment import highlight, query_words
-from .serializers import PolicySerializer, PolicyWriteSerializer, StateSerializer
+from .serializers import (
+    EligibleEnterpriseSerializer,
+    JobStartedSerializer,
+    MyPoliciesSerializer,
+    PolicySerializer,
+    PolicyWriteSerializer,
+    PushedSerializer,
+    StateSerializer,
+    VocabularySerializer,
+)
 
 
 def _call(func, *args, **kwargs):
@@ -98,6 +107,7 @@ class Vocabulary(APIView):
 
     required_permission = AUTHENTICATED
 
+    @extend_schema(responses=VocabularySerializer)
     def get(self, request):
         return Response(
             {
@@ -129,6 +139,7 @@ class MyPolicies(APIView):
 
     required_permission = "policies.view_my_policies"
 
+    @extend_schema(responses=MyPoliciesSerializer)
     def get(self, request):
         if not request.user.enterprise_id:
             raise NotFound("账号未关联企业")
@@ -144,29 +155,34 @@ class MyPolicies(APIView):
 class MatchingRun(APIView):
     required_permission = "policies.run_matching"
 
+    @extend_schema(request=None, responses={202: JobStartedSerializer})
     def post(self, request):
         job = _call(actions.start_matching, actor=request.user)
         return Response({"job": job.pk, "status_url": f"/jobs/{job.pk}/"}, status=status.HTTP_202_ACCEPTED)
 
 
-class Eligible(APIView):
+class Eligible(generics.GenericAPIView):
     """The enterprises of the caller's scope eligible for a policy (from the last matching run)."""
 
     required_permission = "policies.view_matching"
+    serializer_class = EligibleEnterpriseSerializer
+    pagination_class = Pagination
+    queryset = Enterprise.objects.none()  # the schema's model; get() builds the real list
 
+    @extend_schema(responses=EligibleEnterpriseSerializer(many=True))
     def get(self, request, pk):
         policy = get_matching_policy(request.user, pk)
         scope = scope_path(request.user)
         ids = matching.eligible_ids(policy, scope).to_list()
         firms = Enterprise.objects.filter(pk__in=ids, org_path__startswith=scope).order_by("name", "id")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(firms.values("id", "name", "credit_code", "region_code"), request, view=self)
-        return paginator.get_paginated_response(page)
+        page = self.paginate_queryset(firms.values("id", "name", "credit_code", "region_code"))
+        return self.get_paginated_response(page)
 
 
 class Push(APIView):
     required_permission = "policies.push_policy"
 
+    @extend_schema(request=None, responses=PushedSerializer)
     def post(self, request, pk):
         policy = get_matching_policy(request.user, pk)
         return Response({"pushed": _call(actions.push_policy, policy, actor=request.user)})

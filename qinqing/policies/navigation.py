@@ -1,3 +1,7 @@
+"""Policy entries in the side navigation (group 政策) and home-page cards."""
+
+from django.urls import reverse
+
 from qinqing.core.navigation import NavItem
 
 ITEMS = [
@@ -6,3 +10,43 @@ ITEMS = [
     NavItem("政策匹配", "policies:matching", "policies.view_matching", group="政策", order=42),
     NavItem("政策统计", "policies:figures", "policies.view_figures", group="政策", order=43),
 ]
+
+
+def home_cards(user) -> list[dict]:
+    """An enterprise: the policies it qualifies for now; staff: policies in effect and pushes in their scope."""
+    from . import matching, rules
+    from .models import PolicyPush
+    from .permissions import scope_path
+
+    cards = []
+    if user.has_perm("policies.view_my_policies") and user.enterprise_id:
+        from qinqing.registry.models import Enterprise
+
+        from .attributes import enterprise_attrs
+
+        enterprise = Enterprise.objects.filter(pk=user.enterprise_id).first()
+        if enterprise is not None:
+            attrs = enterprise_attrs(enterprise)
+            eligible = sum(
+                1
+                for policy in matching.applicable_policies(enterprise.org_path).only("rule", "org_path")
+                if enterprise.org_path.startswith(policy.org_path) and rules.explain(policy.rule, attrs).eligible
+            )
+            cards.append({"label": "符合条件的政策", "value": eligible, "url": reverse("policies:mine")})
+    if user.has_perm("policies.view_figures"):
+        scope = scope_path(user)
+        cards.append(
+            {
+                "label": "生效中的政策",
+                "value": matching.applicable_policies(scope).count(),
+                "url": reverse("policies:list") + "?status=active",
+            }
+        )
+        cards.append(
+            {
+                "label": "已推送政策",
+                "value": PolicyPush.objects.filter(org_path__startswith=scope).count(),
+                "url": reverse("policies:figures"),
+            }
+        )
+    return cards

@@ -1,9 +1,10 @@
-"""Full-text search over policies on SQLite (FTS5, bm25) and PostgreSQL (tsvector + GIN, ts_rank).
+"""Full-text search over policies: the tantivy index (search_index.py) when it is built, else the database's
+own index — SQLite (FTS5, bm25) or PostgreSQL (tsvector + GIN, ts_rank).
 
 Both index ``Policy.search_text`` (segmented words separated by spaces, see segment.py), so both databases
 find the same policies: SQLite's unicode61 tokenizer and PostgreSQL's 'simple' parser only split at the
-spaces and punctuation; neither has to understand Chinese. The migration creates the index; the actions
-call :func:`index_policy` whenever a policy's text changes.
+spaces and punctuation; neither has to understand Chinese. The migration creates the database index; the
+actions call :func:`index_policy` whenever a policy changes, which keeps both indexes current.
 """
 
 # ruff: noqa: S608 -- the SQL interpolates only the constant table name and Django-compiled SQL; values are parameters.
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.models import QuerySet
 
+from . import search_index
 from .models import Policy
 from .segment import query_words, segment
 
@@ -37,18 +39,21 @@ def index_policy(policy: Policy) -> None:
                 [policy.pk, policy.search_text],
             )
     # PostgreSQL: search_vector is a generated column, current as soon as search_text is.
+    search_index.upsert([policy.pk])
 
 
 def unindex_policy(policy_id: int) -> None:
+    search_index.remove(policy_id)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [policy_id])
 
 
 def reindex_all(batch: int = 2000) -> int:
-    """Rebuild the whole index from search_text (after a bulk load)."""
+    """Rebuild both indexes from search_text (after a bulk load); the number of policies indexed."""
+    count = search_index.rebuild()
     if connection.vendor != "sqlite":
-        return Policy.objects.count()
+        return count
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
         cursor.execute(f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT id, search_text FROM policies_policy")
@@ -61,12 +66,23 @@ def _fts5_query(words: list[str]) -> str:
 
 
 class RankedResults(Sequence):
-    """The matching policies of a filtered queryset, best first; sliced lazily (works with Paginator)."""
+    """The matching policies of a filtered queryset, best first; sliced lazily (works with Paginator).
 
-    def __init__(self, queryset: QuerySet[Policy], query: str):
+    Answered by the tantivy index when it is built and the queryset's filter translates (``engine`` is set),
+    else by the database's full-text index.
+    """
+
+    def __init__(self, queryset: QuerySet[Policy], query: str, *, use_engine: bool = True):
         self.queryset = queryset
         self.words = query_words(query)
         self._count: int | None = None
+        self.engine: search_index.EngineSearch | None = None
+        current = search_index.handle() if (use_engine and self.words) else None
+        if current is not None:
+            try:
+                self.engine = search_index.EngineSearch(current, queryset, self.words)
+            except search_index.Untranslatable as exc:
+                search_index.logger.debug("policy search falls back to the database: %s", exc)
 
     def _where(self) -> tuple[str, list] | None:
         """The queryset's WHERE clause on policies_policy alone (None when it needs joins)."""
@@ -118,6 +134,8 @@ class RankedResults(Sequence):
         if self._count is None:
             if not self.words:
                 self._count = 0
+            elif self.engine is not None:
+                self._count = self.engine.count()
             else:
                 sql, params = self._sql("count(*)")
                 with connection.cursor() as cursor:
@@ -131,6 +149,8 @@ class RankedResults(Sequence):
     def ids(self, offset: int, limit: int) -> list[int]:
         if not self.words:
             return []
+        if self.engine is not None:
+            return self.engine.ids(offset, limit)
         if connection.vendor == "sqlite":
             sql, params = self._sql("rowid", "ORDER BY rank LIMIT %s OFFSET %s")
         else:
@@ -144,7 +164,8 @@ class RankedResults(Sequence):
             start = index.start or 0
             stop = index.stop if index.stop is not None else self.count()
             ids = self.ids(start, max(0, stop - start))
-            objects = self.queryset.model.objects.select_related("issuer", "owner").in_bulk(ids)
+            # Through the caller's queryset: an index entry the database no longer agrees with is dropped.
+            objects = self.queryset.select_related("issuer", "owner").order_by().in_bulk(ids)
             return [objects[i] for i in ids if i in objects]
         found = self[index : index + 1]
         if not found:

@@ -66,3 +66,64 @@ class PolicyWriteSerializer(serializers.Serializer):
 
 class StateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["published", "withdrawn", "draft"])
+
+
+# --- response shapes of the views without a model serializer (documented in the OpenAPI schema) -------
+
+
+class AttributeSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["code", "enum", "number", "set", "bool", "idset"])
+    unit = serializers.CharField()
+    missing_hint = serializers.CharField()
+    operators = serializers.ListField(child=serializers.CharField())
+
+
+class VocabularySerializer(serializers.Serializer):
+    attributes = AttributeSerializer(many=True)
+    operators = serializers.DictField(child=serializers.CharField(), help_text="运算代码 → 名称")
+    groups = serializers.DictField(child=serializers.CharField(), help_text="all/any → 名称")
+    qualifications = serializers.ListField(child=serializers.CharField())
+    size_classes = serializers.ListField(child=serializers.CharField())
+
+
+class ConditionSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    attr = serializers.CharField()
+    label = serializers.CharField()
+    text = serializers.CharField()
+    actual = serializers.CharField()
+    status = serializers.ChoiceField(choices=["met", "not_met", "unknown"])
+    missing_hint = serializers.CharField()
+
+
+class ExplanationSerializer(serializers.Serializer):
+    policy = serializers.IntegerField()
+    title = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=["eligible", "near_miss", "unknown", "not_eligible"])
+    verdict_label = serializers.CharField()
+    conditions = ConditionSerializer(many=True)
+    near_miss = serializers.ListField(child=serializers.CharField())
+    missing_data = serializers.ListField(child=serializers.CharField())
+
+
+class MyPoliciesSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    results = ExplanationSerializer(many=True)
+
+
+class JobStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField()
+    status_url = serializers.CharField()
+
+
+class EligibleEnterpriseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField()
+    region_code = serializers.CharField()
+
+
+class PushedSerializer(serializers.Serializer):
+    pushed = serializers.IntegerField(help_text="本次新推送的企业数（已推送过的不再重复）")

@@ -1,10 +1,14 @@
-"""Background work: batch matching (with progress) and re-matching a changed policy."""
+"""Background work: batch matching (with progress), re-matching a changed policy, and the nightly run."""
 
+from django.utils import timezone
 from django_tasks import task
 
 from qinqing.core.jobs import JobRunner, job_task
 
 from . import matching
+
+NIGHT_HOURS = range(2, 5)  # local time: the nightly run starts in the first scheduler tick in this window
+NIGHTLY_KIND = "policies.match"
 
 
 def run_batch(scope: str, progress=None) -> dict:
@@ -30,3 +34,44 @@ def rematch_policy_task(policy_id: int) -> dict:
     from .actions import rematch_policy
 
     return {scope: len(ids) for scope, ids in rematch_policy(policy_id).items()}
+
+
+def start_nightly(now=None) -> dict:
+    """Once a night: a full re-match job for each top-level FIC, and a fresh search index.
+
+    Enterprise data changes all day (imports, edits), and a policy's dates move it in and out of effect,
+    so the stored eligible sets are recomputed every night. Idempotent: a second call the same night (the
+    scheduler ticks hourly) finds tonight's jobs and does nothing.
+    """
+    from qinqing.core.jobs import start_job
+    from qinqing.core.models import Job
+    from qinqing.orgs.models import Organization
+
+    from .search import reindex_all
+
+    now = timezone.localtime(now)
+    if now.hour not in NIGHT_HOURS:
+        return {"started": [], "reason": "not night"}
+    night_start = now.replace(hour=NIGHT_HOURS.start, minute=0, second=0, microsecond=0)
+    if Job.objects.filter(kind=NIGHTLY_KIND, params__nightly=True, created_at__gte=night_start).exists():
+        return {"started": [], "reason": "already ran tonight"}
+    started = []
+    for root in Organization.objects.filter(kind="fic", parent__isnull=True, is_active=True).order_by("path"):
+        start_job(
+            NIGHTLY_KIND,
+            "夜间政策匹配",
+            user=None,
+            params={"scope": root.path, "nightly": True},
+            task=match_policies_task,
+            org_path=root.path,
+        )
+        started.append(root.path)
+    return {"started": started, "indexed": reindex_all()}
+
+
+@task()
+def nightly_task() -> dict:
+    return start_nightly()
+
+
+PERIODIC = [(3600, nightly_task)]

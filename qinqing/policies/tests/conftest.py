@@ -55,3 +55,13 @@ def make_policy(users):
         return policy
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def search_index_dir(settings, tmp_path):
+    """Each test searches its own, initially empty, tantivy index (kept current by the actions)."""
+    from qinqing.policies import search_index
+
+    settings.POLICY_SEARCH_INDEX = str(tmp_path / "policy-index")
+    search_index.rebuild(rows=[])
+    return settings.POLICY_SEARCH_INDEX
