@@ -1,6 +1,19 @@
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
+
+# Deadlines are computed on the working-day calendar, which refuses years nobody has entered. Tests
+# run on a fixed "today" inside a year the package covers, so they do not start failing in late
+# December when a 5-day deadline would reach into next year; tests about other days pin their own.
+TEST_TODAY = date(2026, 11, 16)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch):
+    from qinqing.appeals import actions
+
+    monkeypatch.setattr(actions, "today", lambda: TEST_TODAY)
 
 
 @pytest.fixture
