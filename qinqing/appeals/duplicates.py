@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -64,12 +64,21 @@ def score(text: str, candidate_text: str, *, same_enterprise: bool = False) -> f
     return min(1.0, s + (0.15 if same_enterprise and s > 0 else 0))
 
 
-def suggest(visible_qs, text: str, *, credit_code: str = "", days: int = 180, limit: int = 5, threshold: float = 0.3):
-    """The most similar appeals of the last ``days`` (at most 500 candidates, same enterprise first)."""
+def suggest(
+    visible_qs,
+    text: str,
+    *,
+    credit_code: str = "",
+    days: int = 180,
+    limit: int = 5,
+    threshold: float = 0.3,
+    today: date | None = None,
+):
+    """The most similar appeals of the ``days`` up to ``today`` (at most 500 candidates, same enterprise first)."""
     text = (text or "").strip()
     if len(text) < 4:
         return []
-    since = timezone.localdate() - timedelta(days=days)
+    since = (today or timezone.localdate()) - timedelta(days=days)
     qs = visible_qs.filter(registered_on__gte=since).select_related("enterprise")
     candidates = list(qs.order_by("-registered_on", "-id")[:500])
     code = credit_code.strip().upper()

@@ -95,7 +95,9 @@ def _enterprise_for(user, credit_code: str, form):
 def similar(request):
     """HTMX partial: likely duplicates and related appeals while staff type the description."""
     text = f"{request.GET.get('title', '')} {request.GET.get('description', '')}".strip()
-    matches = duplicates.suggest(visible_appeals(request.user), text, credit_code=request.GET.get("credit_code", ""))
+    matches = duplicates.suggest(
+        visible_appeals(request.user), text, credit_code=request.GET.get("credit_code", ""), today=actions.today()
+    )
     return render(request, "appeals/partials/_similar.html", {"matches": matches})
 
 
