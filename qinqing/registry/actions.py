@@ -430,7 +430,9 @@ def start_import(
         with (import_dir() / stored_name).open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-    title = ("预检" if dry_run else "导入") + ("企业名录" if kind == "enterprises" else "会员名册") + f"：{filename}"
+    from .importing.runner import TITLES
+
+    title = ("预检" if dry_run else "导入") + TITLES[kind] + f"：{filename}"
     return start_job(
         "registry.import_preview" if dry_run else "registry.import_commit",
         title,

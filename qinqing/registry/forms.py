@@ -266,7 +266,7 @@ class BranchForm(NamedErrors, forms.Form):
 
 
 class ImportForm(NamedErrors, forms.Form):
-    KINDS = [("enterprises", "企业名录"), ("members", "会员名册")]
+    KINDS = [("enterprises", "企业名录"), ("members", "会员名册"), ("chambers", "商会名录")]
     kind = forms.ChoiceField(label="导入内容", choices=KINDS)
     file = forms.FileField(label="文件（.xlsx、.xls 或 .csv）")
 

@@ -26,6 +26,7 @@ from .forms import (
     SelfServiceForm,
     YearFiguresForm,
 )
+from .importing.runner import TITLES
 from .masking import masked_id, masked_mobile
 from .models import Enterprise
 from .tasks import errors_path
@@ -93,7 +94,7 @@ def _history(obj):
 
 @requires("registry.view_statistics")
 def overview(request):
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = statistics.report_year(request.GET.get("year"), timezone.localdate())
     members = permissions.visible_members(request.user)
     chambers = permissions.visible_chambers(request.user)
     stats = statistics.overview(members, chambers, year)
@@ -431,5 +432,5 @@ def import_template(request, kind: str):
     buffer = io.BytesIO()
     write_xlsx(columns, template_rows(columns), buffer, example=True)
     buffer.seek(0)
-    name = "企业名录导入模板.xlsx" if kind == "enterprises" else "会员名册导入模板.xlsx"
+    name = f"{TITLES[kind]}导入模板.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=name)

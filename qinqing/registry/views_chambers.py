@@ -15,7 +15,7 @@ from qinqing.core.permissions import requires
 from . import actions_chambers, permissions, statistics
 from .filters import ChamberFilter
 from .forms import BranchForm, ChamberForm, RatingForm, TermForm
-from .views import _done, _history, _page, _post_only, _save
+from .views import _done, _export, _history, _page, _post_only, _save
 
 
 def _url(chamber_id: int) -> str:
@@ -33,6 +33,8 @@ def _changeable(request, pk: int):
 def chamber_list(request):
     qs = permissions.visible_chambers(request.user).select_related("organization")
     filterset = ChamberFilter(request.GET, queryset=qs)
+    if request.GET.get("export"):
+        return _export(request, "chambers", filterset.qs, "商会名录")
     page = _page(request, filterset.qs)
     template = "registry/partials/_chamber_rows.html" if request.htmx else "registry/chamber_list.html"
     return render(request, template, {"filter": filterset, "page": page})

@@ -18,6 +18,7 @@ from .reader import UnreadableFile, read_table
 from .report import ImportReport
 
 BATCH_SIZE = 10_000
+TITLES = {"enterprises": "企业名录", "members": "会员名册", "chambers": "商会名录"}  # for pages and job titles
 KINDS = {
     "enterprises": (ENTERPRISE_COLUMNS, enterprises),
     "members": (MEMBER_COLUMNS, members),

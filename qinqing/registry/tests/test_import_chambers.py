@@ -3,6 +3,7 @@ within the FIC, the command, and an export that re-imports unchanged."""
 
 import csv
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -192,3 +193,29 @@ def test_given_gbk_file_when_import_chambers_command_then_summary_and_errors_fil
     lines = list(csv.reader(errors.open(encoding="utf-8-sig")))
     assert lines[0] == ["行号", "列", "值", "原因"] and lines[1] == ["3", "登记日期", "2019-02-30", "不是有效日期"]
     assert not Chamber.objects.filter(credit_code=chamber_code(1)).exists()
+
+
+@pytest.mark.django_db
+def test_given_staff_on_pages_then_chamber_template_preview_and_export_work(
+    tree, users, client, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from qinqing.core.models import Job
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client.force_login(users.county_staff)
+    template = client.get("/registry/import/template/chambers/")
+    assert template.status_code == 200 and quote("商会名录导入模板") in template["Content-Disposition"]
+    path = write(tmp_path / "up.csv", [chamber_row(1), chamber_row(2, **{"党员人数": "x"})])
+    with path.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
+        client.post("/registry/import/", {"kind": "chambers", "file": upload})
+    job = Job.objects.filter(kind="registry.import_preview").latest("id")
+    assert job.status == "succeeded", (job.status, job.message, job.result)
+    assert job.title.startswith("预检商会名录") and (job.result["new"], job.result["bad_rows"]) == (1, 1)
+    page = client.get(f"/registry/import/{job.pk}/").content.decode()
+    assert "党员人数" in page and "应为非负整数" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/import/{job.pk}/", {"decision": "commit"})
+    assert Chamber.objects.filter(credit_code=chamber_code(1)).exists()
+    export = client.get("/registry/chambers/?export=csv")
+    assert export.status_code == 200 and chamber_code(1) in export.content.decode()
