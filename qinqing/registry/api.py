@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -21,6 +21,7 @@ from .serializers import (
     ImportJobSerializer,
     ImportRequestSerializer,
     MemberSerializer,
+    StatisticsSerializer,
     YearFiguresSerializer,
 )
 
@@ -90,14 +91,19 @@ class StatisticsView(APIView):
     permission_classes = [RolePermission]
     required_permission = "registry.view_statistics"
 
-    @extend_schema(responses={200: dict})
+    serializer_class = StatisticsSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="统计年度（年末口径），默认本年；不合理的年度按本年计算")
+        ],
+        responses=StatisticsSerializer,
+    )
     def get(self, request):
-        year = request.query_params.get("year", "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
+        year = statistics.report_year(request.query_params.get("year"), timezone.localdate())
         user = request.user
-        return Response(
-            statistics.overview(permissions.visible_members(user), permissions.visible_chambers(user), year)
-        )
+        figures = statistics.overview(permissions.visible_members(user), permissions.visible_chambers(user), year)
+        return Response(StatisticsSerializer(figures).data)
 
 
 class ImportJobCreate(APIView):

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from qinqing.core.models import Job
 
-from .choices import SizeClass
+from .choices import RatingScheme, SizeClass
 from .masking import show_id, show_mobile
 from .models import Chamber, Enterprise, EnterpriseYearFigures, Member
 
@@ -116,3 +116,41 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
     strict = serializers.BooleanField(default=False)
+
+
+class MemberKindRowSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="会员类别代码；total 为合计")
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="年末在册")
+    last_year = serializers.IntegerField(help_text="上年末在册")
+    change = serializers.IntegerField(help_text="较上年增减")
+
+
+class ChamberTypeRowSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="商会类型代码；total 为合计")
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="年末商会数（不含已注销）")
+    last_year = serializers.IntegerField()
+    change = serializers.IntegerField()
+
+
+class PartyCoverageSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="商会数")
+    covered = serializers.IntegerField(help_text="已建立党组织的商会数")
+    rate = serializers.FloatField(allow_null=True, help_text="覆盖率（%），无商会时为空")
+    party_members = serializers.IntegerField(help_text="党员人数合计")
+
+
+class RatingRowSerializer(serializers.Serializer):
+    scheme = serializers.ChoiceField(choices=RatingScheme.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="截至该年度获此评定的商会数")
+    this_year = serializers.IntegerField(help_text="该年度获此评定的商会数")
+
+
+class StatisticsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    members_by_kind = MemberKindRowSerializer(many=True)
+    chambers_by_type = ChamberTypeRowSerializer(many=True)
+    party_coverage = PartyCoverageSerializer()
+    chambers_by_rating = RatingRowSerializer(many=True)

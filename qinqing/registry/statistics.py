@@ -2,13 +2,17 @@
 
 Members are counted "in the register at the end of the year" from their join/leave dates, so last
 year's figure is reproducible at any time and the change against last year is exact.
+
+Chambers are counted as "existing at the end of the year": registered by then (or with no registration
+date) and not cancelled (已注销). The model keeps no cancellation date, so a chamber cancelled this year
+also drops out of last year's figure; say so where the change is shown.
 """
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
-from .choices import ChamberType, MemberKind, RatingScheme
+from .choices import ChamberType, MemberKind, RatingScheme, RegistrationStatus
 from .models import Chamber, ChamberRating, Member
 
 
@@ -41,46 +45,102 @@ def members_by_kind(members: QuerySet[Member], year: int) -> list[dict]:
     return rows
 
 
-def chambers_by_type(chambers: QuerySet[Chamber]) -> list[dict]:
-    counts = dict(chambers.values_list("chamber_type").annotate(n=Count("id")).values_list("chamber_type", "n"))
-    rows = [{"type": code, "label": str(label), "count": counts.get(code, 0)} for code, label in ChamberType.choices]
-    rows.append({"type": "total", "label": "合计", "count": sum(r["count"] for r in rows)})
+def existing_chambers(chambers: QuerySet[Chamber], year: int) -> QuerySet[Chamber]:
+    """Chambers of the year's end: registered by then and not cancelled."""
+    end = datetime.date(year, 12, 31)
+    return chambers.exclude(registration_status=RegistrationStatus.CANCELLED).filter(
+        Q(registered_on__isnull=True) | Q(registered_on__lte=end)
+    )
+
+
+def chambers_by_type(chambers: QuerySet[Chamber], year: int) -> list[dict]:
+    """Chambers by type at the end of ``year`` and of the year before, with the change."""
+    end, prev_end = datetime.date(year, 12, 31), datetime.date(year - 1, 12, 31)
+    live = chambers.exclude(registration_status=RegistrationStatus.CANCELLED)
+    agg = {}
+    for code, _label in ChamberType.choices:
+        agg[f"{code}_now"] = Count("id", filter=Q(chamber_type=code) & _registered_by(end))
+        agg[f"{code}_prev"] = Count("id", filter=Q(chamber_type=code) & _registered_by(prev_end))
+    counts = live.aggregate(**agg)
+    rows = []
+    for code, label in ChamberType.choices:
+        now, prev = counts[f"{code}_now"], counts[f"{code}_prev"]
+        rows.append({"type": code, "label": str(label), "count": now, "last_year": prev, "change": now - prev})
+    total_now = sum(r["count"] for r in rows)
+    total_prev = sum(r["last_year"] for r in rows)
+    rows.append(
+        {
+            "type": "total",
+            "label": "合计",
+            "count": total_now,
+            "last_year": total_prev,
+            "change": total_now - total_prev,
+        }
+    )
     return rows
 
 
-def party_coverage(chambers: QuerySet[Chamber]) -> dict:
-    agg = chambers.aggregate(
+def _registered_by(day: datetime.date) -> Q:
+    return Q(registered_on__isnull=True) | Q(registered_on__lte=day)
+
+
+def party_coverage(chambers: QuerySet[Chamber], year: int) -> dict:
+    """Share of the year's chambers with a party organisation, and the party members they hold."""
+    agg = existing_chambers(chambers, year).aggregate(
         total=Count("id"),
         covered=Count("id", filter=Q(party_org_established=True)),
+        party_members=Sum("party_members"),
     )
     total, covered = agg["total"], agg["covered"]
     return {
         "total": total,
         "covered": covered,
         "rate": round(covered * 100 / total, 2) if total else None,
+        "party_members": agg["party_members"] or 0,
     }
 
 
-def chambers_by_rating(chambers: QuerySet[Chamber], year: int | None = None) -> list[dict]:
-    ratings = ChamberRating.objects.filter(chamber__in=chambers)
-    if year is not None:
-        ratings = ratings.filter(year=year)
-    counts = dict(ratings.values_list("scheme").annotate(n=Count("chamber", distinct=True)).values_list("scheme", "n"))
-    return [{"scheme": code, "label": str(label), "count": counts.get(code, 0)} for code, label in RatingScheme.choices]
+def chambers_by_rating(chambers: QuerySet[Chamber], year: int) -> list[dict]:
+    """Per rating: chambers awarded it in ``year``, and chambers that hold it from that year or earlier."""
+    ratings = ChamberRating.objects.filter(chamber__in=existing_chambers(chambers, year), year__lte=year)
+    held = dict(ratings.values_list("scheme").annotate(n=Count("chamber", distinct=True)).values_list("scheme", "n"))
+    awarded = dict(
+        ratings.filter(year=year)
+        .values_list("scheme")
+        .annotate(n=Count("chamber", distinct=True))
+        .values_list("scheme", "n")
+    )
+    return [
+        {"scheme": code, "label": str(label), "count": held.get(code, 0), "this_year": awarded.get(code, 0)}
+        for code, label in RatingScheme.choices
+    ]
 
 
 def term_due(chambers: QuerySet[Chamber], today: datetime.date, days: int = 90) -> QuerySet[Chamber]:
     """Chambers whose current term ends within ``days`` (or has already ended: overdue 换届)."""
-    return chambers.filter(
-        term_ends_on__isnull=False, term_ends_on__lte=today + datetime.timedelta(days=days)
-    ).order_by("term_ends_on")
+    return (
+        chambers.exclude(registration_status=RegistrationStatus.CANCELLED)
+        .filter(term_ends_on__isnull=False, term_ends_on__lte=today + datetime.timedelta(days=days))
+        .order_by("term_ends_on")
+    )
+
+
+FIRST_YEAR = 1953  # 全国工商联 was founded in 1953; no register goes back further
+
+
+def report_year(raw: str | None, today: datetime.date) -> int:
+    """The year asked for in a query string; this year when missing or not a plausible year."""
+    text = (raw or "").strip()
+    if text.isdigit() and FIRST_YEAR <= int(text) <= today.year:
+        return int(text)
+    return today.year
 
 
 def overview(members: QuerySet[Member], chambers: QuerySet[Chamber], year: int) -> dict:
     return {
         "year": year,
         "members_by_kind": members_by_kind(members, year),
-        "chambers_by_type": chambers_by_type(chambers),
-        "party_coverage": party_coverage(chambers),
-        "chambers_by_rating": chambers_by_rating(chambers),
+        "chambers_by_type": chambers_by_type(chambers, year),
+        "party_coverage": party_coverage(chambers, year),
+        "chambers_by_rating": chambers_by_rating(chambers, year),
     }

@@ -47,5 +47,11 @@ def test_given_patch_then_action_applies(ent, users, login):
 
 def test_given_statistics_then_figures(chamber, users, login):
     data = login(users.city_staff).get("/api/v1/registry/statistics/").json()
-    assert data["chambers_by_type"][0] == {"type": "industry", "label": "行业商会", "count": 1}
+    assert data["chambers_by_type"][0] == {
+        "type": "industry",
+        "label": "行业商会",
+        "count": 1,
+        "last_year": 1,
+        "change": 0,
+    }
     assert data["party_coverage"]["total"] == 1
