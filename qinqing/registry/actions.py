@@ -322,6 +322,36 @@ def reveal_pii(obj, field: str, *, actor) -> str:
     return value
 
 
+def record_pii_access(*, actor, object_type: str, ids: list[int], channel: str) -> None:
+    """A view_pii holder received full numbers in bulk (an API page): one audit row names the records."""
+    _require(actor, "registry.view_pii")
+    audit.record(
+        "registry.reveal_pii",
+        actor=actor,
+        object_type=object_type,
+        after={"ids": ids, "channel": channel},
+        message=f"通过{channel}查看完整号码（{len(ids)}条）",
+    )
+
+
+def record_export(*, actor, kind: str, rows: int, fmt: str, filters: str) -> None:
+    """Every export is audited: what, how many rows, with which filters, and whether numbers were unmasked."""
+    _require(actor, "registry.export_registry")
+    audit.record(
+        "registry.export",
+        actor=actor,
+        object_type=f"registry.{kind}",
+        after={
+            "kind": kind,
+            "rows": rows,
+            "format": fmt,
+            "filters": filters,
+            "unmasked": actor is not None and actor.has_perm("registry.view_pii"),
+        },
+        message=f"导出{rows}条",
+    )
+
+
 # --- members ------------------------------------------------------------------------------------
 
 

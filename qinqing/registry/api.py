@@ -37,6 +37,17 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return permissions.visible_enterprises(self.request.user).order_by("name", "id")
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Holders of registry.view_pii get full numbers here; each response that carried some is audited."""
+        user = request.user
+        if response.status_code == 200 and user.is_authenticated and permissions.can_see_pii(user):
+            data = response.data
+            items = data.get("results", [data]) if isinstance(data, dict) else data
+            ids = [item["id"] for item in items if item.get("legal_rep_id_number") or item.get("contact_mobile")]
+            if ids:
+                actions.record_pii_access(actor=user, object_type="registry.enterprise", ids=ids, channel="API")
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(request=EnterpriseUpdateSerializer, responses=EnterpriseSerializer)
     def partial_update(self, request, pk=None):
         enterprise = permissions.get_enterprise(request.user, pk)

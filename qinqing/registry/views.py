@@ -71,7 +71,10 @@ def _export(request, kind: str, queryset, stem: str):
     if not request.user.has_perm("registry.export_registry"):
         raise PermissionDenied
     columns, rows = EXPORTS[kind]
-    fmt = request.GET.get("export")
+    fmt = "csv" if request.GET.get("export") == "csv" else "xlsx"
+    filters = request.GET.copy()
+    filters.pop("export", None)
+    actions.record_export(actor=request.user, kind=kind, rows=queryset.count(), fmt=fmt, filters=filters.urlencode())
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         out = io.StringIO()
