@@ -265,7 +265,7 @@ def compute_size(industry_code: str, employees, revenue_wan, assets_wan) -> str:
 class BatchPlan:
     inserts: pl.DataFrame  # new enterprises: credit_code, fic_id, org_path, size_class, fields
     updates: pl.DataFrame  # changed enterprises: id, size_class, fields (never fic or org_path)
-    new_figures: pl.DataFrame  # yearly figures not yet stored: credit_code, year, figures
+    new_figures: pl.DataFrame  # yearly figures not yet stored: credit_code, enterprise_id (null if new), year, …
     changed_figures: pl.DataFrame  # stored yearly figures that differ: enterprise_id, year, figures
     written: str = ""  # credit codes written, space-separated (for the audit row)
     figures_written: str = ""  # "code:year" of the yearly figures written, space-separated
@@ -357,7 +357,9 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
             fig_changed=pl.col("stored").is_null()
             | pl.any_horizontal([pl.col(k).ne_missing(pl.col(f"{k}__fig")) for k in figure_keys]),
         )
-        new_figures = with_year.filter(~pl.col("stored")).select("credit_code", "year", *figure_keys)
+        new_figures = with_year.filter(~pl.col("stored")).select(
+            "credit_code", pl.col("id__old").alias("enterprise_id"), "year", *figure_keys
+        )
         changed_figures = with_year.filter(pl.col("stored") & pl.col("fig_changed")).select(
             pl.col("id__old").alias("enterprise_id"), "year", *figure_keys
         )
@@ -396,18 +398,15 @@ def write_batch(plan: BatchPlan) -> None:
     now = sqlwrite.now_text()
     table = Enterprise._meta.db_table
     columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
-    sqlwrite.insert(table, plan.inserts.rename(columns), now)
+    new_ids = sqlwrite.insert(table, plan.inserts.rename(columns), now, ids=True)
     sqlwrite.update(table, plan.updates.rename(columns), ["id"], now)
     figures = EnterpriseYearFigures._meta.db_table
     if plan.new_figures.height:
-        ids = sqlwrite.fetch(
-            table,
-            "credit_code",
-            plan.new_figures["credit_code"].unique().to_list(),
-            {"credit_code": "text", "id": "int"},
+        created = pl.DataFrame({"credit_code": plan.inserts["credit_code"], "new_id": new_ids})
+        rows = plan.new_figures.join(created, on="credit_code", how="left").with_columns(
+            pl.coalesce("enterprise_id", "new_id").alias("enterprise_id")
         )
-        rows = plan.new_figures.join(ids, on="credit_code").rename({"id": "enterprise_id"})
-        sqlwrite.insert(figures, rows.drop("credit_code"), now)
+        sqlwrite.insert(figures, rows.drop("credit_code", "new_id"), now)
     sqlwrite.update(figures, plan.changed_figures, ["enterprise_id", "year"], now)
 
 

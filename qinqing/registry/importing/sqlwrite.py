@@ -106,20 +106,37 @@ def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
         copy.write(buffer.getbuffer())
 
 
-def insert(table: str, frame: pl.DataFrame, now: str) -> None:
-    """Insert every row of ``frame`` (columns named as the table's) with created_at/updated_at = now."""
+def insert(table: str, frame: pl.DataFrame, now: str, *, ids: bool = False) -> pl.Series | None:
+    """Insert every row of ``frame`` (columns named as the table's) with created_at/updated_at = now.
+
+    With ``ids``, return the new rows' ids in frame order without another query: PostgreSQL draws them
+    from the table's sequence before the COPY; SQLite's AUTOINCREMENT gives one executemany consecutive
+    ids (the transaction holds the write lock), read back from last_insert_rowid()."""
     if not frame.height:
-        return
+        return pl.Series("id", [], dtype=pl.Int64) if ids else None
     frame = _stamped(frame, now, "created_at", "updated_at")
     with connection.cursor() as cursor:
         if _pg():
+            new_ids = None
+            if ids:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, frame.height],
+                )
+                new_ids = pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
+                frame = frame.with_columns(new_ids)
             _copy(cursor, table, frame)
-            return
+            return new_ids
         col_sql = ", ".join(qn(c) for c in frame.columns)
         cursor.executemany(
             f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({', '.join(['%s'] * frame.width)})",  # noqa: S608
             zip(*[frame[c].to_list() for c in frame.columns], strict=True),
         )
+        if not ids:
+            return None
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+        return pl.Series("id", range(last - frame.height + 1, last + 1), dtype=pl.Int64)
 
 
 def update(table: str, frame: pl.DataFrame, keys: list[str], now: str) -> None:
