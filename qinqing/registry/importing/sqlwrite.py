@@ -136,7 +136,11 @@ def insert(table: str, frame: pl.DataFrame, now: str, *, ids: bool = False) -> p
             return None
         cursor.execute("SELECT last_insert_rowid()")
         last = cursor.fetchone()[0]
-        return pl.Series("id", range(last - frame.height + 1, last + 1), dtype=pl.Int64)
+        first = last - frame.height + 1
+        cursor.execute(f"SELECT COUNT(*) FROM {qn(table)} WHERE {qn('id')} BETWEEN %s AND %s", [first, last])  # noqa: S608
+        if cursor.fetchone()[0] != frame.height:  # never expected: the batch rolls back rather than guess
+            raise RuntimeError(f"{table}: new ids are not consecutive")
+        return pl.Series("id", range(first, last + 1), dtype=pl.Int64)
 
 
 def update(table: str, frame: pl.DataFrame, keys: list[str], now: str) -> None:
