@@ -72,3 +72,22 @@ def test_given_rolled_back_edit_then_nothing_rematched(tree, users, policy, djan
         actions.update_enterprise(tree.ent_a, actor=users.county_staff, employees=45)
         raise RuntimeError
     assert callbacks == [] and not PolicyPush.objects.exists()
+
+
+def test_given_membership_added_and_left_then_rematch_scheduled_each_time(
+    tree, users, policy, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as added:
+        member = actions.add_member(
+            actor=users.county_staff,
+            organization=tree.county_a,
+            kind="enterprise",
+            enterprise=tree.ent_a,
+            joined_on=datetime.date(2020, 1, 1),
+        )
+    with django_capture_on_commit_callbacks(execute=False) as role_only:
+        actions.update_member(member, actor=users.county_staff, role="director")
+    with django_capture_on_commit_callbacks(execute=False) as left:
+        actions.update_member(member, actor=users.county_staff, left_on=datetime.date(2024, 1, 1))
+
+    assert (len(added), len(role_only), len(left)) == (1, 0, 1)
