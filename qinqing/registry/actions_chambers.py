@@ -18,6 +18,7 @@ from qinqing.orgs.models import Organization
 from .actions import _in_scope, _redact, _require, save_changes
 from .choices import ChamberType, RatingScheme, RegistrationStatus
 from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
+from .standards import uscc
 
 CHAMBER_FIELDS = [
     "chamber_type",
@@ -46,7 +47,9 @@ def _can_change_chamber(actor, chamber: Chamber) -> None:
         raise PermissionDenied
 
 
-def _check_chamber(values: dict) -> None:
+def _check_chamber(values: dict) -> dict:
+    """Check a chamber's fields; return them with the credit code normalised. Errors name the field."""
+    values = dict(values)
     errors = {}
     if "chamber_type" in values and values["chamber_type"] not in ChamberType.values:
         errors["chamber_type"] = "商会类型：请选择列表中的类型"
@@ -56,8 +59,16 @@ def _check_chamber(values: dict) -> None:
         errors["party_members"] = "党员人数：不能为负数"
     if values.get("registered_on") and values["registered_on"] > timezone.localdate():
         errors["registered_on"] = "登记日期：不能晚于今天"
+    if values.get("credit_code"):
+        try:
+            values["credit_code"] = uscc.validate(values["credit_code"])
+        except uscc.InvalidCreditCode as exc:
+            errors["credit_code"] = f"统一社会信用代码：{exc}"
+    if values.get("law_firm_id") and not Organization.objects.filter(pk=values["law_firm_id"], kind="lawfirm").exists():
+        errors["law_firm_id"] = "联系律师事务所：请选择律师事务所"
     if errors:
         raise ValidationError(errors)
+    return values
 
 
 @transaction.atomic
@@ -68,10 +79,8 @@ def register_chamber(organization: Organization, *, actor, chamber_type: str, **
         raise ValidationError({"organization": "只能为商会类组织登记商会信息"})
     if Chamber.objects.filter(organization=organization).exists():
         raise ValidationError({"organization": "该商会已登记"})
-    _check_chamber({"chamber_type": chamber_type, **fields})
-    chamber = Chamber.objects.create(
-        organization=organization, org_path=organization.path, chamber_type=chamber_type, **fields
-    )
+    fields = _check_chamber({"chamber_type": chamber_type, **fields})
+    chamber = Chamber.objects.create(organization=organization, org_path=organization.path, **fields)
     audit.record("registry.register_chamber", obj=chamber, actor=actor, after=_redact(audit.snapshot(chamber)))
     return chamber
 
@@ -83,7 +92,7 @@ def update_chamber(chamber: Chamber, *, actor, **changes) -> Chamber:
     unknown = set(changes) - set(CHAMBER_FIELDS)
     if unknown:
         raise PermissionDenied
-    _check_chamber(changes)
+    changes = _check_chamber(changes)
     before = audit.snapshot(chamber, CHAMBER_FIELDS)
     for name, value in changes.items():
         setattr(chamber, name, value)

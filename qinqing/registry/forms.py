@@ -217,7 +217,21 @@ class ChamberForm(NamedErrors, forms.Form):
     party_org_established = forms.BooleanField(label="已建立党组织", required=False)
     party_members = forms.IntegerField(label="党员人数", min_value=0)
     has_mediation_committee = forms.BooleanField(label="设立调解委员会", required=False)
+    law_firm_id = forms.TypedChoiceField(label="联系律师事务所", coerce=int, empty_value=None, required=False)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, law_firms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["law_firm_id"].choices = [("", "—"), *((firm.pk, firm.name) for firm in law_firms)]
+
+    def clean_credit_code(self):
+        from .standards import uscc
+
+        value = self.cleaned_data["credit_code"].strip()
+        try:
+            return uscc.validate(value) if value else ""
+        except uscc.InvalidCreditCode as exc:
+            raise forms.ValidationError(f"统一社会信用代码：{exc}") from None
 
 
 class TermForm(NamedErrors, forms.Form):

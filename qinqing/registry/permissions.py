@@ -172,6 +172,15 @@ def can_rate_chamber(user, chamber: Chamber) -> bool:
     return user.has_perm("registry.change_chamber") and chamber.org_path.startswith(user.org.path)
 
 
+def law_firms_for(chamber: Chamber):
+    """Law firms a chamber may link to (万所联万会): those of its own FIC node and the nodes above it."""
+    from qinqing.orgs.models import Organization
+
+    parts = chamber.org_path.strip("/").split("/")
+    ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    return Organization.objects.filter(kind="lawfirm", parent__path__in=ancestors).order_by("path")
+
+
 def can_change_chamber(user, chamber: Chamber) -> bool:
     if user.has_perm("registry.change_chamber"):
         return chamber.org_path.startswith(user.org.path)

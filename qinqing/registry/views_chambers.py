@@ -65,7 +65,11 @@ def chamber_detail(request, pk: int):
 def chamber_edit(request, pk: int):
     """Details and party organisation (established? party members)."""
     chamber = _changeable(request, pk)
-    form = ChamberForm(request.POST or None, initial={f: getattr(chamber, f) for f in ChamberForm.base_fields})
+    form = ChamberForm(
+        request.POST or None,
+        initial={f: getattr(chamber, f) for f in ChamberForm.base_fields},
+        law_firms=permissions.law_firms_for(chamber),
+    )
     return _save(
         request,
         form,

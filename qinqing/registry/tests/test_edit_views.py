@@ -181,3 +181,21 @@ def test_given_term_remove_then_latest_only(chamber, users, login):
     client.post(f"/registry/terms/{second.pk}/remove/")
     chamber.refresh_from_db()
     assert chamber.terms.count() == 1 and chamber.term_ends_on == first.ends_on
+
+
+def test_given_chamber_edit_then_law_firm_linked_and_bad_credit_code_named(chamber, tree, users, login):
+    client = login(users.secretary)
+    data = {"chamber_type": "industry", "registration_status": "registered", "party_members": "0"}
+    assert tree.lawfirm.name in client.get(f"/registry/chambers/{chamber.pk}/edit/").content.decode()
+
+    client.post(f"/registry/chambers/{chamber.pk}/edit/", {**data, "law_firm_id": str(tree.lawfirm.pk)})
+    body = client.post(
+        f"/registry/chambers/{chamber.pk}/edit/", {**data, "credit_code": "51430621MJ000000X0"}
+    ).content.decode()
+
+    chamber.refresh_from_db()
+    assert chamber.law_firm_id == tree.lawfirm.pk and chamber.credit_code == ""
+    assert "统一社会信用代码：" in body
+    other_firm = tree.dept_a  # not a law firm: not offered, refused
+    response = client.post(f"/registry/chambers/{chamber.pk}/edit/", {**data, "law_firm_id": str(other_firm.pk)})
+    assert "联系律师事务所：请选择列表中的选项" in response.content.decode()
