@@ -36,6 +36,13 @@ def _fics(ctx) -> list:
     return [node for node in [ctx.city, *ctx.counties] if node is not None] or [ctx.root]
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier (later when negative); 29 February becomes the 28th."""
+    if day.month == 2 and day.day == 29:
+        day = day.replace(day=28)
+    return day.replace(year=day.year - years)
+
+
 def seed(ctx) -> None:
     rng = ctx.rng
     today = timezone.localdate()
@@ -87,14 +94,20 @@ def _seed_chambers(ctx, rng, fics, today) -> list[Chamber]:
     types = existing_types + [item.chamber_type for item in planned]
     lawfirms = list(ctx.lawfirms)
     chambers = []
+    new_year = datetime.date(today.year, 1, 1)
     for org, ctype in zip(orgs, types, strict=False):
         party = rng.random() < 0.62
+        # ~8% registered this year, as in the report ("162个,比2019年增加13个"), so the change is not zero.
+        if rng.random() < 0.08:
+            registered = new_year + datetime.timedelta(days=rng.randint(0, (today - new_year).days))
+        else:
+            registered = today - datetime.timedelta(days=rng.randint(400, 7000))
         chambers.append(
             Chamber(
                 organization=org,
                 org_path=org.path,
                 chamber_type=ctype,
-                registered_on=today - datetime.timedelta(days=rng.randint(400, 7000)),
+                registered_on=registered,
                 party_org_established=party,
                 party_members=rng.randint(3, 40) if party else rng.randint(0, 2),
                 has_mediation_committee=rng.random() < 0.35,
@@ -110,27 +123,38 @@ def _seed_chambers(ctx, rng, fics, today) -> list[Chamber]:
             ends = today + datetime.timedelta(days=rng.randint(-20, 85))
         else:
             ends = today + datetime.timedelta(days=rng.randint(100, 1700))
-        starts = (
-            ends.replace(year=ends.year - 5)
-            if not (ends.month == 2 and ends.day == 29)
-            else ends - datetime.timedelta(days=1826)
-        )
-        previous_start = (
-            starts.replace(year=starts.year - 5) if not (starts.month == 2 and starts.day == 29) else starts
-        )
-        terms.append(
-            ChamberTerm(chamber=chamber, number=1, starts_on=previous_start, ends_on=starts, president=_person(rng))
-        )
-        terms.append(
-            ChamberTerm(
-                chamber=chamber,
-                number=2,
-                starts_on=starts,
-                ends_on=ends,
-                president=_person(rng),
-                secretary_general=_person(rng),
+        starts = _years_before(ends, 5)
+        registered = chamber.registered_on
+        if registered is not None and registered > starts:
+            # A young chamber is in its first 届, which began when it was registered.
+            starts, ends = registered, _years_before(registered, -5)
+            terms.append(
+                ChamberTerm(
+                    chamber=chamber,
+                    number=1,
+                    starts_on=starts,
+                    ends_on=ends,
+                    president=_person(rng),
+                    secretary_general=_person(rng),
+                )
             )
-        )
+        else:
+            previous_start = _years_before(starts, 5)
+            if registered is not None and registered > previous_start:
+                previous_start = registered
+            terms.append(
+                ChamberTerm(chamber=chamber, number=1, starts_on=previous_start, ends_on=starts, president=_person(rng))
+            )
+            terms.append(
+                ChamberTerm(
+                    chamber=chamber,
+                    number=2,
+                    starts_on=starts,
+                    ends_on=ends,
+                    president=_person(rng),
+                    secretary_general=_person(rng),
+                )
+            )
         chamber.term_ends_on = ends
         for scheme, share in (
             (RatingScheme.FIVE_GOOD, 0.25),
