@@ -95,7 +95,12 @@ class ChamberViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ChamberFilter
 
     def get_queryset(self):
-        return permissions.visible_chambers(self.request.user).select_related("organization").order_by("org_path")
+        return (
+            permissions.visible_chambers(self.request.user)
+            .select_related("organization")
+            .prefetch_related("terms", "ratings", "branches")
+            .order_by("org_path")
+        )
 
 
 class StatisticsView(APIView):

@@ -6,7 +6,7 @@ from qinqing.core.models import Job
 
 from .choices import RatingScheme, SizeClass
 from .masking import show_id, show_mobile
-from .models import Chamber, Enterprise, EnterpriseYearFigures, Member
+from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -81,8 +81,32 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ChamberTermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChamberTerm
+        fields = ["id", "number", "starts_on", "ends_on", "president", "secretary_general"]
+        read_only_fields = fields
+
+
+class ChamberRatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChamberRating
+        fields = ["id", "scheme", "year"]
+        read_only_fields = fields
+
+
+class ChamberBranchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChamberBranch
+        fields = ["id", "name", "region_code", "contact_name", "established_on"]
+        read_only_fields = fields
+
+
 class ChamberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="organization.name", read_only=True)
+    terms = ChamberTermSerializer(many=True, read_only=True)
+    ratings = ChamberRatingSerializer(many=True, read_only=True)
+    branches = ChamberBranchSerializer(many=True, read_only=True)
 
     class Meta:
         model = Chamber
@@ -98,6 +122,10 @@ class ChamberSerializer(serializers.ModelSerializer):
             "has_mediation_committee",
             "law_firm",
             "term_ends_on",
+            "registered_on",
+            "terms",
+            "ratings",
+            "branches",
         ]
         read_only_fields = fields
 

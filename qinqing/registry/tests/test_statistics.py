@@ -100,3 +100,17 @@ def test_given_overview_page_and_api_then_same_figures_and_bad_year_ignored(cham
 def test_given_county_b_staff_then_county_a_chambers_not_counted(chambers, users, login):
     data = login(users.county_b_staff).get("/api/v1/registry/statistics/?year=2024").json()
     assert rows(data["chambers_by_type"], "type")["total"]["count"] == 0
+
+
+def test_given_chambers_api_then_terms_ratings_branches_nested_with_bounded_queries(
+    chambers, users, login, django_assert_max_num_queries
+):
+    industry, _nonlocal = chambers
+    actions_chambers.add_branch(industry, actor=users.county_staff, name="长沙联络站", region_code="430100")
+    client = login(users.county_staff)
+    with django_assert_max_num_queries(12):
+        data = client.get("/api/v1/registry/chambers/").json()
+    row = next(item for item in data["results"] if item["id"] == industry.pk)
+    assert [r["scheme"] for r in row["ratings"]] == ["four_good_city", "five_good"]
+    assert row["branches"][0]["name"] == "长沙联络站" and row["terms"] == []
+    assert login(users.county_b_staff).get(f"/api/v1/registry/chambers/{industry.pk}/").status_code == 404
