@@ -165,7 +165,7 @@ class RankedResults(Sequence):
             stop = index.stop if index.stop is not None else self.count()
             ids = self.ids(start, max(0, stop - start))
             # Through the caller's queryset: an index entry the database no longer agrees with is dropped.
-            objects = self.queryset.select_related("issuer", "owner").order_by().in_bulk(ids)
+            objects = self.queryset.select_related("issuer", "owner").defer("search_text").order_by().in_bulk(ids)
             return [objects[i] for i in ids if i in objects]
         found = self[index : index + 1]
         if not found:

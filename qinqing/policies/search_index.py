@@ -126,7 +126,12 @@ def handle() -> _Handle | None:
             _handles.pop(key, None)
             return None
         if current is None or current.build != build:
-            current = _Handle(_open(path), build, _meta_mtime(path))
+            try:
+                current = _Handle(_open(path), build, _meta_mtime(path))
+            except ValueError as exc:  # an index of another schema: unusable until rebuilt
+                logger.warning("policy search index at %s cannot be opened (%s); run rebuild_policy_index", path, exc)
+                _handles.pop(key, None)
+                return None
             _handles[key] = current
         else:
             mtime = _meta_mtime(path)
@@ -357,8 +362,8 @@ class _Translator:
                 tantivy.FieldType.Integer,
                 lower_bound=value if include_lower is not None else None,
                 upper_bound=value if include_upper is not None else None,
-                include_lower=bool(include_lower),
-                include_upper=bool(include_upper),
+                include_lower=include_lower is not False,  # an unbounded side must say inclusive
+                include_upper=include_upper is not False,
             )
         if issubclass(kind, lookups.Range):
             low, high = (_value(field, v) for v in lookup.rhs)
@@ -371,7 +376,8 @@ class _Translator:
 def translate(queryset, current: _Handle) -> tantivy.Query:
     """The queryset's filter as a tantivy query; raises Untranslatable for anything else."""
     query = queryset.query
-    if query.is_sliced or query.distinct or query.combinator or query.extra or len(query.alias_map) > 1:
+    joined = [alias for alias in query.alias_map if query.alias_refcount.get(alias)]  # trimmed joins stay at 0
+    if query.is_sliced or query.distinct or query.combinator or query.extra or len(joined) > 1:
         raise Untranslatable("query shape")
     alias = query.get_initial_alias()
     if query.is_empty():
@@ -389,6 +395,8 @@ def text_query(current: _Handle, words: list[str]) -> tantivy.Query:
 class EngineSearch:
     """The matches of ``words`` within the queryset's filter: exact count and ranked pages of ids."""
 
+    FIRST_PAGE = 50  # the count's search also collects this many ranked ids (the first page of any list)
+
     def __init__(self, current: _Handle, queryset, words: list[str]):
         scored = text_query(current, words)
         where = translate(queryset, current)
@@ -396,13 +404,23 @@ class EngineSearch:
         self.query = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, scored), (tantivy.Occur.Must, tantivy.Query.const_score_query(where, 0.0))]
         )
+        self._first: list[int] | None = None
+        self._count: int | None = None
+
+    def _search(self, offset: int, limit: int, count: bool) -> tuple[list[int], int | None]:
+        searcher = self.current.index.searcher()
+        result = searcher.search(self.query, limit=limit, count=count, offset=offset)
+        return searcher.fast_field_values("pid", [address for _score, address in result.hits]), result.count
 
     def count(self) -> int:
-        return self.current.index.searcher().search(self.query, limit=1, count=True).count
+        if self._count is None:
+            self._first, self._count = self._search(0, self.FIRST_PAGE, True)
+        return self._count
 
     def ids(self, offset: int, limit: int) -> list[int]:
         if limit <= 0:
             return []
-        searcher = self.current.index.searcher()
-        hits = searcher.search(self.query, limit=limit, count=False, offset=offset).hits
-        return searcher.fast_field_values("pid", [address for _score, address in hits])
+        if offset + limit <= self.FIRST_PAGE:
+            self.count()
+            return self._first[offset : offset + limit]
+        return self._search(offset, limit, False)[0]

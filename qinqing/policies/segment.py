@@ -7,6 +7,7 @@ the same space-separated words, so SQLite and PostgreSQL find the same policies.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import rjieba
@@ -38,13 +39,21 @@ def query_words(query: str) -> list[str]:
     return words[:10]
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    """One regular expression for the query's words, longest first (compiled once per query)."""
+    words = sorted({w for w in words if w}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
 def highlight(text: str, words: list[str], length: int = 120) -> SafeString:
     """An HTML-escaped excerpt of ``text`` around the first hit, with every hit wrapped in <mark>."""
     text = text or ""
-    words = sorted({w for w in words if w}, key=len, reverse=True)
-    if not words:
+    pattern = _pattern(tuple(words))
+    if pattern is None:
         return mark_safe(escape(text[:length]))  # noqa: S308 -- every piece is escaped above
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     first = pattern.search(text)
     start = max(0, (first.start() if first else 0) - length // 4)
     excerpt = text[start : start + length]
