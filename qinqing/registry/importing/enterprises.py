@@ -25,6 +25,10 @@ from .columns import ENTERPRISE_COLUMNS, HeaderMap
 from .reader import Table
 from .report import RowIssue
 
+# Batches are independent (a credit code appears once in a file), so the runner may plan the next batch
+# while the database writes this one.
+PIPELINED = True
+
 ENTERPRISE_FIELDS = [
     "name",
     "legal_representative",
