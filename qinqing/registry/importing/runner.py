@@ -176,6 +176,8 @@ class _Writer:
     def _drain(self) -> None:
         if self.pending is not None:
             pending, self.pending = self.pending, None
+            if not pending.done():
+                sqlwrite.while_writing()
             pending.result()  # the write's exception, if any, surfaces here
         if self.after is not None:
             (fn, args), self.after = self.after, None

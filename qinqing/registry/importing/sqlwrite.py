@@ -78,6 +78,15 @@ def bulk_transaction() -> None:
             cursor.execute("PRAGMA wal_autocheckpoint = 0")
 
 
+def while_writing() -> None:
+    """Use the reading connection's idle time while the worker writes: on SQLite, copy the batches
+    already committed from the WAL into the database (a PASSIVE checkpoint runs beside a writer), so
+    the checkpoint at the end has only the last batch left."""
+    if not _pg():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 def bulk_done() -> None:
     if _pg():
         return
