@@ -11,8 +11,11 @@ import datetime
 import io
 
 import polars as pl
+import psycopg
+import psycopg.errors
 from django.db import connection
 from django.utils import timezone
+from psycopg import generators as psycopg_generators
 
 from qinqing.registry.choices import Qualification
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures, Member
@@ -27,6 +30,34 @@ def _qualification_mask(text: str | None) -> int:
     return sum(_QUALIFICATION_BITS.get(code, 0) for code in set((text or "").split(",")) if code)
 
 
+def _drain(copy, pgconn, out: io.BytesIO) -> None:
+    """Every row of a COPY … TO STDOUT into ``out``.
+
+    PostgreSQL sends one message per row; psycopg's ``for block in copy`` costs ~2.5 µs of Python per message
+    (5 s for a million enterprises and their figures). Rows libpq already holds are taken straight from
+    ``PGconn.get_copy_data`` (non-blocking, ~0.3 µs); when it has none yet, psycopg's own ``read()`` waits
+    for the network. At the end we collect the COPY's final result as psycopg's ``copy_from`` does (its
+    generator, pinned psycopg 3.3; the PostgreSQL tests of read_frame cover it) and raise any error.
+    """
+    get = pgconn.get_copy_data
+    write = out.write
+    while True:
+        nbytes, data = get(1)
+        if nbytes > 0:
+            write(data)
+        elif nbytes == 0:  # nothing buffered: let psycopg wait (it may also see the end of the copy)
+            block = copy.read()
+            if not block:
+                return
+            write(block)
+        else:  # -1: the copy is complete; fetch its result
+            results = copy.connection.wait(psycopg_generators._fetch_many(pgconn))
+            copy._finished = True
+            if len(results) != 1 or results[0].status != psycopg.pq.ExecStatus.COMMAND_OK:
+                raise psycopg.errors.error_from_result(results[-1], encoding=pgconn._encoding)
+            return
+
+
 def _read(queryset, fields: list[str], schema: dict) -> pl.DataFrame:
     """Rows of ``queryset.values_list(*fields)`` as a frame; on PostgreSQL streamed with COPY … TO STDOUT
     (CSV parsed by Polars), about 5× faster than building a million Python tuples."""
@@ -38,8 +69,7 @@ def _read(queryset, fields: list[str], schema: dict) -> pl.DataFrame:
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
         ):
-            for block in copy:
-                buffer.write(block)
+            _drain(copy, cursor.cursor.connection.pgconn, buffer)
         if not buffer.tell():
             return pl.DataFrame(schema=schema)
         buffer.seek(0)

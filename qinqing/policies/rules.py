@@ -517,17 +517,24 @@ def encode_codes(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, dict[str,
 
 
 def evaluate_all(rules: dict[Any, dict], frame: pl.DataFrame) -> dict[Any, pl.Series]:
-    """Eligible enterprise ids (sorted Int64 Series) for each rule, computed in one parallel pass."""
+    """Eligible enterprise ids (sorted UInt32 Series, as idsets stores them) for each rule.
+
+    One ``select`` computes every rule's boolean column in a single parallel pass over the frame (Polars
+    shares the column reads); then each column picks its ids with ``Series.filter``, which keeps only true
+    rows — unknown (null) is excluded without a fill_null. Half the CPU of one lazy filter query per rule
+    run by ``collect_all`` (which filters the whole frame per rule); 32-bit ids halve the memory written.
+    """
     if not rules:
         return {}
     if not frame.get_column("id").is_sorted():
         frame = frame.sort("id")
     frame, codes = encode_codes(frame)
-    lazy = frame.lazy()
     keys = list(rules)
-    queries = [lazy.filter(to_expr(rules[key], codes).fill_null(False)).select("id") for key in keys]
-    results = pl.collect_all(queries)
-    return {key: result.get_column("id") for key, result in zip(keys, results, strict=True)}
+    masks = frame.lazy().select([to_expr(rules[key], codes).alias(f"r{i}") for i, key in enumerate(keys)]).collect()
+    ids = frame.get_column("id").cast(pl.UInt32, strict=True)
+    if masks.width and masks.height != frame.height:  # a rule with no condition is one literal: broadcast it
+        masks = pl.DataFrame({name: pl.repeat(masks[name][0], frame.height, eager=True) for name in masks.columns})
+    return {key: ids.filter(masks.get_column(f"r{i}")) for i, key in enumerate(keys)}
 
 
 def frame_row_attrs(frame: pl.DataFrame, index: int) -> dict:

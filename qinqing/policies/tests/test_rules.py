@@ -163,4 +163,20 @@ def test_property_explain_and_evaluate_all_agree_on_eligibility(policies, firms)
 def test_given_frame_when_evaluated_then_result_is_sorted_int_series():
     frame = frame_from_records([{"id": 9, "employees": 50}, {"id": 2, "employees": 60}, {"id": 5}])
     result = evaluate_all({"p": normalize({"attr": "employees", "op": "gt", "value": 10})}, frame)
-    assert result["p"].dtype == pl.Int64 and result["p"].to_list() == [2, 9]
+    assert result["p"].dtype == pl.UInt32 and result["p"].to_list() == [2, 9]
+
+
+def test_given_id_sets_when_encoded_as_gaps_then_decoded_exactly_and_old_blobs_still_read():
+    import io
+
+    from qinqing.policies import idsets
+
+    ids = [3, 4, 5, 900, 70_000, 4_000_000_000]
+    blob = idsets.encode(pl.Series(ids[::-1]))
+    assert idsets.decode(blob).to_list() == ids
+    assert idsets.contains(blob, 900) and not idsets.contains(blob, 901)
+    assert idsets.with_id(blob, 6, True) == (idsets.encode(sorted([*ids, 6])), 7)
+    assert idsets.decode(idsets.encode([])).to_list() == [] and idsets.decode(None).to_list() == []
+    old = io.BytesIO()
+    pl.DataFrame({"id": pl.Series(ids, dtype=pl.UInt32)}).write_ipc(old, compression="zstd")
+    assert idsets.decode(old.getvalue()).to_list() == ids
