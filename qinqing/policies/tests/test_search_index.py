@@ -140,3 +140,17 @@ def test_given_another_process_holds_the_writer_when_a_policy_changes_then_the_u
     thread.join()
     assert time.monotonic() - started >= 0.25
     assert RankedResults(Policy.objects.filter(state="published"), "稳岗").count() == 0
+
+
+def test_given_filters_when_api_and_page_search_then_index_counts_with_highlights(library, users, login):
+    client = login(users.county_staff)
+    data = client.get("/api/v1/policies/", {"q": "融资", "benefit_type": "financing"}).json()
+    expected = RankedResults(
+        PolicyFilter({"benefit_type": "financing"}, queryset=visible_policies(users.county_staff)).qs,
+        "融资",
+        use_engine=False,
+    )
+    assert data["count"] == expected.count() == 1  # 华容县融资贴息办法 (the city one is withdrawn)
+    assert "<mark>融资</mark>" in data["results"][0]["highlight"]
+    page = client.get("/policies/", {"q": "融资", "status": "expired"}).content.decode()
+    assert "过期的<mark>融资</mark>补贴" in page and "长期有效" not in page
