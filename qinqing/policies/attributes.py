@@ -39,8 +39,12 @@ def _drain(copy, pgconn, out: io.BytesIO) -> None:
     for the network. At the end we collect the COPY's final result as psycopg's ``copy_from`` does (its
     generator, pinned psycopg 3.3; the PostgreSQL tests of read_frame cover it) and raise any error.
     """
-    get = pgconn.get_copy_data
     write = out.write
+    if not hasattr(psycopg_generators, "_fetch_many"):  # another psycopg: its own (slower) iteration
+        for block in copy:
+            write(block)
+        return
+    get = pgconn.get_copy_data
     while True:
         nbytes, data = get(1)
         if nbytes > 0:
