@@ -180,6 +180,15 @@ def _document(row: dict) -> tantivy.Document:
 
 
 def _commit(current: _Handle, change) -> None:
+    """Apply ``change`` and commit. A failure is logged, not raised: saving a policy must not fail because
+    of its search entry (the page re-read hides a stale entry; the nightly rebuild repairs it)."""
+    try:
+        _apply(current, change)
+    except (ValueError, OSError):
+        logger.exception("policy search index update failed at %s", index_path())
+
+
+def _apply(current: _Handle, change) -> None:
     writer = _writer(current.index)
     try:
         change(writer)
@@ -237,9 +246,16 @@ def rebuild(batch: int = 5000, *, rows=None) -> int:
     writer.wait_merging_threads()
     _version_file(fresh).write_text(f"{SCHEMA_VERSION} {uuid.uuid4().hex}\n")
     old = path.with_name(f"{path.name}.old-{uuid.uuid4().hex[:8]}")
-    if path.exists():
-        os.rename(path, old)
-    os.rename(fresh, path)
+    live = handle()
+    held = _writer(live.index, timeout=60) if live is not None else None  # no other process mid-write
+    try:
+        if path.exists():
+            os.rename(path, old)
+        os.rename(fresh, path)
+    finally:
+        if held is not None:
+            held.rollback()
+            held.wait_merging_threads()
     shutil.rmtree(old, ignore_errors=True)
     return count
 

@@ -154,3 +154,14 @@ def test_given_filters_when_api_and_page_search_then_index_counts_with_highlight
     assert "<mark>融资</mark>" in data["results"][0]["highlight"]
     page = client.get("/policies/", {"q": "融资", "status": "expired"}).content.decode()
     assert "过期的<mark>融资</mark>补贴" in page and "长期有效" not in page
+
+
+def test_given_index_write_fails_when_policy_saved_then_saved_and_logged(library, users, monkeypatch, caplog):
+    def broken(index, timeout=10.0):
+        raise ValueError("Failed to acquire Lockfile: LockBusy")
+
+    monkeypatch.setattr(search_index, "_writer", broken)
+    policy = set_policy_state(library[1], actor=users.county_staff, state="withdrawn")
+    policy.refresh_from_db()
+    assert policy.state == "withdrawn"
+    assert "policy search index update failed" in caplog.text
