@@ -140,3 +140,17 @@ def test_given_masked_numbers_then_kept_for_existing_and_refused_for_new(tree, c
     one = Enterprise.objects.get(credit_code=make_code(1))
     assert (one.legal_rep_id_number, one.contact_mobile) == ("430621199001011234", "13800138000")
     assert not Enterprise.objects.filter(credit_code=make_code(2)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_no_outer_transaction_then_writer_thread_used_where_a_second_connection_sees_the_data(tree):
+    """The killed-import test (transaction=True) therefore runs the threaded writer on PostgreSQL and the
+    inline one on SQLite's in-memory test database; inside a caller's transaction it is always inline."""
+    from django.db import connection, transaction
+
+    from qinqing.registry.importing.runner import _Writer
+
+    with _Writer(enabled=True) as writer:
+        assert writer.threaded == (connection.vendor == "postgresql")
+    with transaction.atomic(), _Writer(enabled=True) as writer:
+        assert not writer.threaded
