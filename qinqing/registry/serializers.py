@@ -140,7 +140,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["enterprises", "members"])
+    kind = serializers.ChoiceField(choices=["enterprises", "members", "chambers"])
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
     strict = serializers.BooleanField(default=False)

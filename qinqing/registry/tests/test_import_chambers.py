@@ -219,3 +219,19 @@ def test_given_staff_on_pages_then_chamber_template_preview_and_export_work(
     assert Chamber.objects.filter(credit_code=chamber_code(1)).exists()
     export = client.get("/registry/chambers/?export=csv")
     assert export.status_code == 200 and chamber_code(1) in export.content.decode()
+
+
+@pytest.mark.django_db
+def test_given_api_upload_of_chambers_then_preview_job_counts(
+    tree, users, login, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client = login(users.county_staff)
+    path = write(tmp_path / "api.csv", [chamber_row(1), chamber_row(2)])
+    with path.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/registry/imports/", {"kind": "chambers", "file": upload})
+    assert response.status_code in (201, 202), response.content
+    job = client.get(f"/api/v1/registry/imports/{response.json()['id']}/").json()
+    assert job["result"]["kind"] == "chambers" and job["result"]["new"] == 2
+    assert not Chamber.objects.filter(credit_code=chamber_code(1)).exists()
