@@ -95,9 +95,8 @@ def read_table(path: str | Path, filename: str | None = None) -> Table:
             reader = fastexcel.read_excel(str(path))
             frame = reader.load_sheet(0, header_row=None, dtypes="string").to_polars()
         except Exception as exc:  # fastexcel raises several error types for corrupt or empty files
-            if "empty" in str(exc).lower():
-                raise UnreadableFile("文件为空") from None
-            raise UnreadableFile(f"无法读取 Excel 文件：{exc}") from None
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UnreadableFile(f"无法读取 Excel 文件，请确认文件未损坏且为 .xlsx/.xls 格式（{detail}）") from None
         return _split(_tidy(frame), "")
     raise UnreadableFile("仅支持 .xlsx、.xls 和 .csv 文件")
 

@@ -154,3 +154,16 @@ def test_given_no_outer_transaction_then_writer_thread_used_where_a_second_conne
         assert writer.threaded == (connection.vendor == "postgresql")
     with transaction.atomic(), _Writer(enabled=True) as writer:
         assert not writer.threaded
+
+
+@pytest.mark.django_db
+def test_given_corrupt_or_empty_workbook_then_fatal_chinese_message_and_nothing_written(tree, tmp_path):
+    corrupt = tmp_path / "bad.xlsx"
+    corrupt.write_bytes(b"not a zip")
+    empty = tmp_path / "empty.xlsx"
+    book = xlsxwriter.Workbook(str(empty))
+    book.add_worksheet()
+    book.close()
+    for path, message in ((corrupt, "无法读取 Excel 文件"), (empty, "文件为空")):
+        report = run_import("enterprises", path, org=tree.county_a, dry_run=False)
+        assert report.fatal.startswith(message) and not report.committed and report.new == 0
