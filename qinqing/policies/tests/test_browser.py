@@ -38,10 +38,15 @@ def test_given_staff_builds_rule_when_enterprise_opens_my_policies_then_verdict_
         staff.fill("#id_title", "吸纳就业奖励（浏览器测试）")
         staff.select_option("#id_level", "city")
         staff.select_option("#id_benefit_type", "subsidy")
-        staff.get_by_role("button", name="＋ 添加条件").first.click()
+        # Wait for each HTMX answer to be swapped in: a change fired before htmx has processed the new
+        # row would be lost (a person is never that fast; the test is).
+        with staff.expect_response(lambda r: "/policies/rule-node/" in r.url):
+            staff.get_by_role("button", name="＋ 添加条件").first.click()
         row = staff.locator(".rule-leaf").first
         expect(row).to_be_visible()
-        row.locator("select[aria-label='条件项']").select_option("employees")
+        staff.wait_for_load_state("networkidle")
+        with staff.expect_response(lambda r: "attr=employees" in r.url):
+            row.locator("select[aria-label='条件项']").select_option("employees")
         expect(staff.locator(".rule-leaf select[aria-label='运算'] option[value='ge']")).to_have_count(1)
         staff.locator(".rule-leaf select[aria-label='运算']").select_option("ge")
         staff.locator(".rule-leaf input[aria-label='取值']").fill("10")

@@ -158,3 +158,12 @@ def test_given_staff_when_opening_figures_then_counts(login, users, firms, make_
     html = login(users.leader).get(reverse("policies:figures")).content.decode()
     assert "资金补贴" in html and "推送次数" in html
     assert login(users.enterprise).get(reverse("policies:figures")).status_code == 403
+
+
+def test_given_policy_with_dates_when_staff_opens_edit_then_date_inputs_show_them(login, users, firms, make_policy):
+    # Given a policy in effect from 2024-01-01
+    policy = make_policy(title="日期回显测试")
+    # When staff open its edit page
+    html = login(users.city_staff).get(reverse("policies:edit", args=[policy.pk])).content.decode()
+    # Then the browser's date input gets the ISO value it accepts (2024/01/01 would show blank and be lost on save)
+    assert 'value="2024-01-01"' in html
