@@ -128,5 +128,6 @@ class FiguresView(APIView):
         if dimension not in figures.DIMENSIONS:
             raise ValidationError({"by": f"维度须为 {', '.join(figures.DIMENSIONS)} 之一"})
         rows = figures.by_dimension(qs, dimension, base_path=request.user.org.path)
-        dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department")
+        base_path = request.user.org.path
+        dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
         return Response({"total": figures.totals_from(rows), "rows": rows, "league": figures.league_from(dept_rows)})

@@ -72,9 +72,13 @@ def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[d
     if dimension == "month":
         qs = qs.annotate(month=TruncMonth("registered_on"))
     values = [key] + ([label_field] if label_field else [])
+    if dimension == "department":
+        values.append("lead_department__path")
     rows = list(qs.order_by().values(*values).annotate(**_aggregates()))
     if dimension == "region":
         rows = _roll_up(rows, base_path)
+    elif dimension == "department" and base_path:
+        _label_regions(rows, base_path)
     for row in rows:
         if dimension == "month":
             row["label"] = row["month"].strftime("%Y-%m") if row["month"] else "—"
@@ -84,7 +88,7 @@ def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[d
             row["label"] = dict(Channel.choices).get(row["channel"], row["channel"])
         elif dimension != "region":
             row["label"] = row.get(label_field) or "（未交办）"
-    result = [rates(r) | {"label": r["label"]} for r in rows]
+    result = [rates(r) | {"label": r["label"], "region": r.get("region", "")} for r in rows]
     if dimension == "month":
         result.sort(key=lambda r: r["label"])
     else:
@@ -92,16 +96,27 @@ def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[d
     return result
 
 
+def _child_of(path: str, base_path: str) -> str:
+    """The direct child of ``base_path`` that ``path`` lies under (base_path itself for its own rows).
+
+    Paths look like "/430000/430600/430621/": a node at depth d has d+2 parts when split on "/", so
+    the direct child of a node with ``depth`` slashes keeps the first ``depth + 1`` parts.
+    """
+    depth = base_path.count("/")
+    parts = (path or "").split("/")
+    if path == base_path or not path.startswith(base_path) or len(parts) <= depth:
+        return base_path
+    return "/".join(parts[: depth + 1]) + "/"
+
+
 def _roll_up(rows: list[dict], base_path: str) -> list[dict]:
-    """Sum rows per direct child node of base_path (the node's own appeals stay under 本级)."""
+    """Sum rows per direct child node of base_path, whatever depth below it an appeal's FIC sits at
+    (a township FIC rolls up into its county); the node's own appeals stay under 本级."""
     from qinqing.orgs.models import Organization
 
-    depth = base_path.count("/")
     buckets: dict[str, dict] = {}
     for row in rows:
-        path = row["fic__path"] or ""
-        parts = path.split("/")
-        child = "/".join(parts[:depth]) + "/" if len(parts) > depth and path != base_path else base_path
+        child = _child_of(row["fic__path"] or "", base_path)
         bucket = buckets.setdefault(child, {k: 0 for k in COUNTS} | {"path": child})
         for k in COUNTS:
             bucket[k] += row[k]
@@ -109,6 +124,17 @@ def _roll_up(rows: list[dict], base_path: str) -> list[dict]:
     for path, bucket in buckets.items():
         bucket["label"] = ("本级：" if path == base_path else "") + names.get(path, path)
     return list(buckets.values())
+
+
+def _label_regions(rows: list[dict], base_path: str) -> None:
+    """Name the direct child region each department belongs to, so a city's league reads by county."""
+    from qinqing.orgs.models import Organization
+
+    children = {r["lead_department__path"]: _child_of(r["lead_department__path"] or "", base_path) for r in rows}
+    names = dict(Organization.objects.filter(path__in=set(children.values())).values_list("path", "name"))
+    for r in rows:
+        child = children[r["lead_department__path"]]
+        r["region"] = "" if not r["lead_department__path"] else "本级" if child == base_path else names.get(child, "")
 
 
 def totals_from(rows: list[dict]) -> dict:

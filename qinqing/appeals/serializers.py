@@ -146,6 +146,7 @@ FigureTotalsSerializer = type(
 
 class FigureRowSerializer(FigureTotalsSerializer):
     label = serializers.CharField(help_text="分组名称（承办单位、类型、领域、渠道、地区或月份）")
+    region = serializers.CharField(help_text="按承办单位分组时：单位所属的下一级地区（本级为“本级”）；其他维度为空")
 
 
 class LeagueRowSerializer(FigureRowSerializer):

@@ -29,7 +29,7 @@ def figures_page(request):
     base_path = request.user.org.path
     rows = figures.by_dimension(qs, dimension, base_path=base_path)
     # One aggregate scan when grouping by department: totals and league come from the same rows.
-    dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department")
+    dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
     chart = {
         "labels": [r["label"] for r in rows[:20]],
         "received": [r["received"] for r in rows[:20]],
@@ -55,7 +55,9 @@ def figures_export(request):
     import xlsxwriter
 
     qs, _params, dimension = _scoped(request)
-    rows = figures.by_dimension(qs, dimension, base_path=request.user.org.path)
+    base_path = request.user.org.path
+    rows = figures.by_dimension(qs, dimension, base_path=base_path)
+    dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("诉求统计")
@@ -69,6 +71,24 @@ def figures_export(request):
         len(rows) + 1, 0, ["合计", total["received"], total["closed"], *[total[k] for k, *_ in figures.RATES]], bold
     )
     sheet.set_column(0, 0, 28)
+    league_sheet = book.add_worksheet("承办单位排行榜")
+    league_head = ["名次", "承办单位", "所属地区", "交办量", "首次联系及时率", "按时答复率", "满意率", "解决率"]
+    league_head.append("综合得分")
+    league_sheet.write_row(0, 0, league_head, bold)
+    for i, r in enumerate(figures.league_from(dept_rows), start=1):
+        league_sheet.write_row(
+            i,
+            0,
+            [
+                i,
+                r["label"],
+                r["region"],
+                r["received"],
+                *[r[k] for k in ("contact_rate", "reply_rate", "satisfaction_rate", "solve_rate")],
+                r["score"],
+            ],
+        )
+    league_sheet.set_column(1, 2, 28)
     book.close()
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,85 @@
+"""Figures a city leader reads: one row per county, departments by county, the league in the export."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from qinqing.appeals import actions
+
+
+@pytest.fixture
+def city_appeals(make_appeal, users, tree, kinds):
+    """County A: 2 appeals (one dispatched to its department); county B: 1; the city's own enterprise: 1."""
+    from qinqing.registry.models import Enterprise
+
+    first = make_appeal("贷款审批慢")
+    actions.assign_appeal(
+        actions.accept_appeal(first, actor=users.county_staff), actor=users.county_staff, lead_department=tree.dept_a
+    )
+    make_appeal("用地指标")
+    actions.register_appeal(
+        actor=users.enterprise_b,
+        enterprise=tree.ent_b,
+        appeal_type=kinds.consult,
+        domain=kinds.labour,
+        title="招工难",
+        description="华容县企业招工困难",
+    )
+    ent_city = Enterprise.objects.create(
+        credit_code="91430600MA4L00025Y",
+        name="岳阳市米业",
+        fic=tree.city,
+        org_path=tree.city.path,
+        region_code="430600",
+    )
+    actions.register_appeal(
+        actor=users.city_staff,
+        enterprise=ent_city,
+        appeal_type=kinds.consult,
+        domain=kinds.finance,
+        channel="hotline",
+        title="市直企业融资",
+        description="市直企业流动资金紧张",
+    )
+
+
+def test_given_appeals_in_two_counties_when_city_leader_reads_by_region_then_one_row_per_county(
+    city_appeals, users, login
+):
+    # When the city leader opens the figures by region
+    response = login(users.leader).get(reverse("appeals:figures"), {"by": "region"})
+    rows = {r["label"]: r for r in response.context["rows"]}
+    # Then each county is its own row with its own counts, and only the city's own appeal is 本级
+    assert set(rows) == {"岳阳县工商联", "华容县工商联", "本级：岳阳市工商联"}
+    assert rows["岳阳县工商联"]["received"] == 2 and rows["岳阳县工商联"]["assigned"] == 1
+    assert rows["华容县工商联"]["received"] == 1 and rows["华容县工商联"]["assigned"] == 0
+    assert rows["本级：岳阳市工商联"]["received"] == 1
+    assert "华容县工商联" in response.content.decode()
+
+
+def test_given_county_staff_when_reading_by_region_then_own_appeals_are_under_its_own_level(city_appeals, users, login):
+    response = login(users.county_staff).get(reverse("appeals:figures"), {"by": "region"})
+    rows = {r["label"]: r["received"] for r in response.context["rows"]}
+    assert rows == {"本级：岳阳县工商联": 2}
+
+
+def test_given_city_leader_when_exporting_then_workbook_has_figures_and_league_with_county(city_appeals, users, login):
+    from openpyxl import load_workbook
+
+    # When the leader exports the by-region figures
+    response = login(users.leader).get(reverse("appeals:figures_export"), {"by": "region"})
+    book = load_workbook(io.BytesIO(response.content))
+    # Then the first sheet has one row per county and the totals, the second the department league
+    figures_rows = list(book["诉求统计"].iter_rows(values_only=True))
+    assert sorted(r[0] for r in figures_rows[1:-1]) == ["华容县工商联", "岳阳县工商联", "本级：岳阳市工商联"]
+    assert figures_rows[-1][0] == "合计" and figures_rows[-1][1] == 4
+    league = list(book["承办单位排行榜"].iter_rows(values_only=True))
+    assert league[0][:3] == ("名次", "承办单位", "所属地区")
+    assert league[1][:4] == (1, "岳阳县市场监督管理局", "岳阳县工商联", 1)
+
+
+def test_given_city_leader_when_reading_league_in_api_then_departments_carry_their_county(city_appeals, users, login):
+    data = login(users.leader).get("/api/v1/appeals/figures/", {"by": "region"}).json()
+    assert {r["label"] for r in data["rows"]} == {"岳阳县工商联", "华容县工商联", "本级：岳阳市工商联"}
+    assert [(r["label"], r["region"]) for r in data["league"]] == [("岳阳县市场监督管理局", "岳阳县工商联")]
