@@ -205,6 +205,43 @@ def _apply(
     return locked, event
 
 
+def _cancel_pending_extensions(appeal: Appeal, actor, why: str) -> list[ExtensionRequest]:
+    """A pending extension belongs to the department and deadline it was asked for: when the appeal is
+    returned, re-handled or merged it is withdrawn (audited; the requester is told after commit), so it
+    can neither block the next department's request nor move the next deadline when approved."""
+    pending = list(
+        ExtensionRequest.objects.select_for_update()
+        .select_related("requested_by")
+        .filter(appeal=appeal, status=ExtensionRequest.PENDING)
+    )
+    for ext in pending:
+        ext.status = ExtensionRequest.CANCELLED
+        ext.decision_note = why[:500]
+        ext.save(update_fields=["status", "decision_note", "updated_at"])
+        audit.record(
+            "appeals.cancel_extension",
+            obj=ext,
+            actor=actor,
+            before={"status": ExtensionRequest.PENDING},
+            after={"status": ExtensionRequest.CANCELLED, "reason": why},
+        )
+        if ext.requested_by_id:
+            users, url = [ext.requested_by], reverse("appeals:detail", args=[appeal.pk])
+            title = f"延期申请已撤销：{appeal.number}"
+            body = f"{appeal.number} {appeal.title}：您申请的延期{ext.days}个工作日未经审批即撤销，原因：{why}"
+            transaction.on_commit(
+                lambda users=users, title=title, body=body, url=url, pk=ext.pk: notify(
+                    users,
+                    kind="appeals.cancel_extension",
+                    title=title,
+                    body=body,
+                    url=url,
+                    key=f"extension:{pk}:cancel",
+                )
+            )
+    return pending
+
+
 def _require(text: str, field: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -406,6 +443,9 @@ def return_appeal(appeal: Appeal, *, actor, reason: str, suggested_department=No
     reason = _require(reason, "退回理由")
 
     def mutate(a: Appeal) -> None:
+        _cancel_pending_extensions(
+            a, actor, f"诉求已被{a.lead_department.name if a.lead_department else '承办单位'}退回"
+        )
         a.lead_department = None
         a.contact_due = a.reply_due = None
         a.deadline_state = sla.OK
@@ -441,6 +481,7 @@ def record_callback(appeal: Appeal, *, actor, satisfaction: int, solved: bool, c
         a.deadline_state = sla.OK
 
     def rehandle(a: Appeal) -> None:
+        _cancel_pending_extensions(a, actor, "企业不满意，诉求重办，办理期限重新计算")
         a.rehandle_count += 1
         _start_handling_clock(a)
 
@@ -482,7 +523,11 @@ def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> Exten
 
 @transaction.atomic
 def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note: str = "") -> ExtensionRequest:
+    # Appeal row first, then the request: the same order as return/rehandle/merge, so no deadlock.
+    Appeal.objects.select_for_update(of=("self",)).filter(pk=extension.appeal_id).first()
     ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if ext.status == ExtensionRequest.CANCELLED:
+        raise AppealError("该延期申请已撤销（诉求已退回、重办或合并），无需审批")
     if ext.status != ExtensionRequest.PENDING:
         raise AppealError("该延期申请已审批")
     if not approve:
@@ -589,6 +634,7 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
         raise AppealError("主诉求不在您的管辖范围内")
 
     def mutate(a: Appeal) -> None:
+        _cancel_pending_extensions(a, actor, f"诉求已合并至 {master.number}")
         a.merged_into = master
         a.closed_at = timezone.now()
         a.deadline_state = sla.OK

@@ -279,8 +279,9 @@ class ExtensionRequest(TimeStampedModel):
     """申请延期: asked by the department before the deadline, decided by FIC staff; the reason is shown
     to the enterprise."""
 
-    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
-    STATUS = [(PENDING, _("待审批")), (APPROVED, _("已同意")), (REFUSED, _("不同意"))]
+    PENDING, APPROVED, REFUSED, CANCELLED = "pending", "approved", "refused", "cancelled"
+    # 已撤销: the appeal left the requesting department (退回, 重办, 合并) before anyone decided.
+    STATUS = [(PENDING, _("待审批")), (APPROVED, _("已同意")), (REFUSED, _("不同意")), (CANCELLED, _("已撤销"))]
 
     appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("延期工作日"))
