@@ -10,9 +10,10 @@ from django.db import transaction
 from qinqing.core import audit
 from qinqing.orgs.models import Organization
 
+from . import rules
 from .choices import MemberKind
 from .models import Enterprise, EnterpriseContact, EnterpriseYearFigures, Member
-from .standards import idcard, mobile, sizeclass, uscc
+from .standards import idcard, mobile, sizeclass
 
 ENTERPRISE_EDIT_FIELDS = [
     "name",
@@ -122,10 +123,16 @@ def _may_edit(actor, enterprise: Enterprise) -> bool:
 def create_enterprise(*, actor, fic: Organization, credit_code: str, name: str, **fields) -> Enterprise:
     _require(actor, "registry.change_enterprise")
     _in_scope(actor, fic.path)
-    code = uscc.validate(credit_code)
+    unknown = set(fields) - set(ENTERPRISE_EDIT_FIELDS)
+    if unknown:
+        raise PermissionDenied(f"不能填写：{'、'.join(sorted(unknown))}")
+    fields = rules.check_enterprise({"credit_code": credit_code, **fields})
+    code = fields.pop("credit_code")
+    if not (name or "").strip():
+        raise ValidationError({"name": "企业名称：请填写"})
     if Enterprise.objects.filter(credit_code=code).exists():
-        raise ValidationError({"credit_code": "该统一社会信用代码已登记"})
-    enterprise = Enterprise(credit_code=code, name=name, fic=fic, org_path=fic.path, **fields)
+        raise ValidationError({"credit_code": "统一社会信用代码：该代码已登记"})
+    enterprise = Enterprise(credit_code=code, name=name.strip(), fic=fic, org_path=fic.path, **fields)
     enterprise.region_code = enterprise.region_code or fic.region_code
     enterprise.size_class = size_of(enterprise)
     enterprise.save()
@@ -141,6 +148,7 @@ def update_enterprise(enterprise: Enterprise, *, actor, **changes) -> Enterprise
     unknown = set(changes) - set(allowed)
     if unknown:
         raise PermissionDenied(f"不能修改：{'、'.join(sorted(unknown))}")
+    changes = rules.check_enterprise(changes)  # the same standards checks as the form, the API and imports
     fields = [*allowed, "size_class"]
     before = audit.snapshot(enterprise, fields)
     for name, value in changes.items():

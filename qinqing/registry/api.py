@@ -13,9 +13,11 @@ from rest_framework.views import APIView
 from qinqing.core.api import Pagination, RolePermission
 
 from . import actions, permissions, statistics
+from .choices import Qualification
 from .filters import ChamberFilter, EnterpriseFilter, MemberFilter
 from .serializers import (
     ChamberSerializer,
+    EnterpriseCreateSerializer,
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     ImportJobSerializer,
@@ -47,6 +49,27 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             if ids:
                 actions.record_pii_access(actor=user, object_type="registry.enterprise", ids=ids, channel="API")
         return super().finalize_response(request, response, *args, **kwargs)
+
+    required_permissions = {"create": "registry.change_enterprise"}
+
+    @extend_schema(request=EnterpriseCreateSerializer, responses={201: EnterpriseSerializer})
+    def create(self, request):
+        """Register an enterprise under the user's own FIC node (the same action and checks as the page)."""
+        data = EnterpriseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "qualifications" in values:
+            order = [code for code, _label in Qualification.choices]
+            values["qualifications"] = ",".join(sorted(set(values["qualifications"]), key=order.index))
+        enterprise = actions.create_enterprise(
+            actor=request.user,
+            fic=request.user.org,
+            credit_code=values.pop("credit_code"),
+            name=values.pop("name"),
+            **values,
+        )
+        body = EnterpriseSerializer(enterprise, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EnterpriseUpdateSerializer, responses=EnterpriseSerializer)
     def partial_update(self, request, pk=None):

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import rules
 from .choices import ChamberType, MemberRole, Qualification, RatingScheme, RegistrationStatus
 from .masking import masked_id, masked_mobile
 from .models import ChamberBranch, ChamberTerm, Enterprise, EnterpriseContact, EnterpriseYearFigures
@@ -79,23 +80,28 @@ class EnterpriseForm(NamedErrors, forms.ModelForm):
         order = [code for code, _label in Qualification.choices]
         return ",".join(sorted(self.cleaned_data["qualifications"], key=order.index))
 
-    def clean_legal_rep_id_number(self):
-        value = self.cleaned_data["legal_rep_id_number"]
-        if value and "*" in value and self.instance.pk:
-            return self.instance.legal_rep_id_number  # the masked value was left as shown
+    def _standard(self, name: str) -> str:
+        """The shared standards check (``rules``), so the form, the API and imports agree; a masked number
+        left as shown keeps the stored one."""
+        value = self.cleaned_data.get(name) or ""
+        if rules.is_masked(value) and self.instance.pk:
+            return getattr(self.instance, name)
         try:
-            return idcard.validate(value) if value else ""
-        except idcard.InvalidIdNumber as exc:
-            raise forms.ValidationError(str(exc)) from None
+            return rules.check_field(name, value)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict[name]) from None
+
+    def clean_legal_rep_id_number(self):
+        return self._standard("legal_rep_id_number")
 
     def clean_contact_mobile(self):
-        value = self.cleaned_data["contact_mobile"]
-        if value and "*" in value and self.instance.pk:
-            return self.instance.contact_mobile
-        try:
-            return mobile.validate_mobile(value) if value else ""
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+        return self._standard("contact_mobile")
+
+    def clean_region_code(self):
+        return self._standard("region_code")
+
+    def clean_industry_code(self):
+        return self._standard("industry_code")
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data if name in self.cleaned_data}
@@ -117,14 +123,9 @@ class CreateEnterpriseForm(EnterpriseForm):
         fields = ["credit_code", *EnterpriseForm.Meta.fields]
 
     def clean_credit_code(self):
-        from .standards import uscc
-
-        try:
-            code = uscc.validate(self.cleaned_data["credit_code"])
-        except uscc.InvalidCreditCode as exc:
-            raise forms.ValidationError(str(exc)) from None
+        code = self._standard("credit_code")
         if Enterprise.objects.filter(credit_code=code).exists():
-            raise forms.ValidationError("该统一社会信用代码已登记")
+            raise forms.ValidationError("统一社会信用代码：该代码已登记")
         return code
 
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from qinqing.core.models import Job
 
-from .choices import RatingScheme, SizeClass
+from .choices import Qualification, RatingScheme, SizeClass
 from .masking import show_id, show_mobile
 from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
 
@@ -52,16 +52,43 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseUpdateSerializer(serializers.Serializer):
-    """Fields a PATCH may change; the action decides which of them this user may touch."""
+    """Fields a PATCH may change; the action decides which of them this user may touch and checks them
+    against the standards (``registry.rules``, shared with the form and imports)."""
 
     name = serializers.CharField(max_length=200, required=False)
     legal_representative = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    industry_code = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    legal_rep_id_number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text="18位身份证号；原样回传的掩码值保持不变"
+    )
+    region_code = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, help_text="GB/T 2260 行政区划代码（6位）"
+    )
+    industry_code = serializers.CharField(
+        max_length=12, required=False, allow_blank=True, help_text="GB/T 4754-2017 行业代码，如 C3311 或 3311"
+    )
+    founded_on = serializers.DateField(required=False, allow_null=True)
     employees = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     revenue_wan = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
     total_assets_wan = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_mobile = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="11位手机号码；原样回传的掩码值保持不变"
+    )
+
+    def validate(self, attrs):
+        # A masked number sent back as received keeps the stored one.
+        return {name: value for name, value in attrs.items() if not (isinstance(value, str) and "*" in value)}
+
+
+class EnterpriseCreateSerializer(EnterpriseUpdateSerializer):
+    """A new enterprise under the user's own FIC node; checked by the same action as the page."""
+
+    credit_code = serializers.CharField(max_length=30, help_text="统一社会信用代码（GB 32100-2015）")
+    name = serializers.CharField(max_length=200)
+    qualifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=Qualification.choices), required=False, help_text="资质代码"
+    )
 
 
 class YearFiguresSerializer(serializers.ModelSerializer):

@@ -151,11 +151,19 @@ def enterprise_create(request):
     form = CreateEnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        enterprise = actions.create_enterprise(
-            actor=request.user, fic=request.user.org, credit_code=data.pop("credit_code"), name=data.pop("name"), **data
-        )
-        messages.success(request, "已登记企业")
-        return _done(request, f"/registry/enterprises/{enterprise.pk}/")
+        try:
+            enterprise = actions.create_enterprise(
+                actor=request.user,
+                fic=request.user.org,
+                credit_code=data.pop("credit_code"),
+                name=data.pop("name"),
+                **data,
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, "已登记企业")
+            return _done(request, f"/registry/enterprises/{enterprise.pk}/")
     return _form(request, form, "登记企业")
 
 
@@ -166,11 +174,14 @@ def enterprise_edit(request, pk: int):
         raise Http404
     form_class = EnterpriseForm if request.user.has_perm("registry.change_enterprise") else SelfServiceForm
     form = form_class(request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk))
-    if request.method == "POST" and form.is_valid():
-        actions.update_enterprise(enterprise, actor=request.user, **form.changes())
-        messages.success(request, "已保存")
-        return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return _form(request, form, f"修改：{enterprise.name}")
+    return _save(
+        request,
+        form,
+        f"修改：{enterprise.name}",
+        lambda _data: actions.update_enterprise(enterprise, actor=request.user, **form.changes()),
+        "已保存",
+        f"/registry/enterprises/{enterprise.pk}/",
+    )
 
 
 @requires("registry.view_enterprise")

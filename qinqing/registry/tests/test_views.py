@@ -18,7 +18,7 @@ def ent(tree, users):
         fic=tree.county_a,
         credit_code=make_code(1),
         name="岳阳县测试科技有限公司",
-        legal_rep_id_number="430621199001011232",
+        legal_rep_id_number="430621199001011234",
         contact_mobile="13912345678",
         industry_code="1391",
         employees=80,
@@ -58,11 +58,11 @@ def test_given_user_without_permission_then_403(users, login):
 
 def test_given_staff_then_numbers_masked_and_leader_can_reveal_with_audit(ent, users, login):
     body = login(users.county_staff).get(f"/registry/enterprises/{ent.pk}/").content.decode()
-    assert "430621199001011232" not in body and "430621********1232" in body
+    assert "430621199001011234" not in body and "430621********1234" in body
     assert "13912345678" not in body
     client = login(users.leader)
     response = client.post(f"/registry/enterprises/{ent.pk}/reveal/legal_rep_id_number/")
-    assert response.content.decode() == "430621199001011232"
+    assert response.content.decode() == "430621199001011234"
     assert AuditEntry.objects.filter(action="registry.reveal_pii", object_id=str(ent.pk), actor=users.leader).exists()
     assert login(users.county_staff).post(f"/registry/enterprises/{ent.pk}/reveal/contact_mobile/").status_code == 403
 
@@ -97,12 +97,12 @@ def test_given_staff_edit_then_size_recomputed_and_history_shown(ent, users, log
         "employees": "5",
         "revenue_wan": "100",
         "total_assets_wan": "100",
-        "legal_rep_id_number": "430621********1232",
+        "legal_rep_id_number": "430621********1234",
         "contact_mobile": "139****5678",
     }
     assert client.post(f"/registry/enterprises/{ent.pk}/edit/", data).status_code == 302
     ent.refresh_from_db()
-    assert ent.size_class == "微型" and ent.legal_rep_id_number == "430621199001011232"
+    assert ent.size_class == "微型" and ent.legal_rep_id_number == "430621199001011234"
     body = client.get(f"/registry/enterprises/{ent.pk}/").content.decode()
     assert "registry.update_enterprise" in body
 
