@@ -10,6 +10,21 @@ import pytest
 PASSWORD = "Qinqing@2026!"
 
 
+def pytest_configure(config):
+    """The test flush between transactional tests empties the audit table: lift its guard for that."""
+    from django.core.management.commands import flush
+
+    from qinqing.core import audit_guard
+
+    handle = flush.Command.handle
+
+    def handle_with_guard_lifted(self, **options):
+        with audit_guard.lifted(options.get("database")):
+            return handle(self, **options)
+
+    flush.Command.handle = handle_with_guard_lifted
+
+
 def pytest_collection_modifyitems(items):
     """Every transactional test restores the migrated database (serialized rollback).
 

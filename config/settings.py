@@ -20,15 +20,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 
-def _local_secret_key() -> str:
-    """The embedded single-machine mode keeps a random key in var/secret_key (mode 0600).
+def _local_secret_key(env_file: str = "QINQING_SECRET_KEY_FILE", name: str = "secret_key") -> str:
+    """The embedded single-machine mode keeps a random key in var/<name> (mode 0600).
 
     Generated on first start, so no two installations share a key and none is in the source.
     Production sets DJANGO_SECRET_KEY and QINQING_ALLOW_LOCAL_SECRET=0 (docs/deployment.md).
     """
     import secrets
 
-    path = Path(os.environ.get("QINQING_SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
+    path = Path(os.environ.get(env_file, str(BASE_DIR / "var" / name)))
     try:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -49,6 +49,22 @@ if not SECRET_KEY:
             SECRET_KEY = _local_secret_key()
     else:
         raise RuntimeError("DJANGO_SECRET_KEY must be set")
+
+
+def _audit_key() -> str:
+    """Key of the audit chain's HMAC: kept outside the database, so a writer to it cannot re-seal rows."""
+    key = os.environ.get("QINQING_AUDIT_KEY", "")
+    if key:
+        return key
+    if not env_bool("QINQING_ALLOW_LOCAL_SECRET", True):
+        raise RuntimeError("QINQING_AUDIT_KEY must be set")
+    try:
+        return _local_secret_key("QINQING_AUDIT_KEY_FILE", "audit_key")
+    except FileExistsError:
+        return _local_secret_key("QINQING_AUDIT_KEY_FILE", "audit_key")
+
+
+QINQING_AUDIT_KEY = _audit_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

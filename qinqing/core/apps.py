@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .audit_guard import register_sqlite_function
         from .roles import load_grants
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="qinqing_audit_guard")
 
         load_grants()

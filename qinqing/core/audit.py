@@ -1,10 +1,13 @@
 """The audit log: one record() used by every action, and verification of the hash chain.
 
-Each row's hash is SHA-256 over its canonical content and the previous row's hash, so changing,
-deleting or reordering a row breaks the chain at that row; verify_chain() finds the first break.
+Each row's hash is HMAC-SHA-256 (keyed by QINQING_AUDIT_KEY, kept outside the database) over its
+canonical content and the previous row's hash, so changing, deleting or reordering a row breaks the
+chain at that row, and someone who can write to the database but lacks the key cannot re-seal it;
+verify_chain() finds the first break. The database also refuses updates and deletes (audit_guard).
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -62,7 +66,8 @@ def compute_hash(prev_hash: str, fields: dict[str, Any]) -> str:
         # Normalise to UTC microseconds so the value read back from any database hashes the same.
         payload["created_at"] = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    key = settings.QINQING_AUDIT_KEY.encode("utf-8")
+    return hmac.new(key, (prev_hash + canonical).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:

@@ -25,7 +25,8 @@ class AuditEntry(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # DO_NOTHING: deleting a user keeps its rows untouched (actor_id is hashed); the name stays in actor_name.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )

@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
-from qinqing.core import audit
+from qinqing.core import audit, audit_guard
 from qinqing.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,8 @@ def test_given_records_when_verified_then_chain_is_intact():
 def test_given_a_tampered_row_when_verified_then_that_row_is_reported():
     entries = [audit.record("test.event", object_id=i, after={"n": i}) for i in range(4)]
     victim = entries[2]
-    with connection.cursor() as cursor:  # bypass the model's append-only guard, as an attacker would
+    # bypass the model's and the database's append-only guards, as an attacker owning the schema would
+    with audit_guard.lifted(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET message = %s WHERE id = %s", ["改过", victim.pk])
     report = audit.verify_chain()
     assert not report.ok and report.broken_id == victim.pk
@@ -28,7 +29,7 @@ def test_given_a_tampered_row_when_verified_then_that_row_is_reported():
 
 def test_given_a_deleted_row_when_verified_then_the_next_row_is_reported():
     entries = [audit.record("test.event", object_id=i) for i in range(4)]
-    with connection.cursor() as cursor:
+    with audit_guard.lifted(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entries[1].pk])
     report = audit.verify_chain()
     assert report.broken_id == entries[2].pk
@@ -47,9 +48,74 @@ def test_verify_audit_command_exit_status(capsys):
     entries = [audit.record("test.event", object_id=i) for i in range(3)]
     call_command("verify_audit")
     assert "完好" in capsys.readouterr().out
-    with connection.cursor() as cursor:
+    with audit_guard.lifted(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET actor_name = 'evil' WHERE id = %s", [entries[0].pk])
     with pytest.raises(SystemExit) as exc:
         call_command("verify_audit")
     assert exc.value.code == 1
     assert str(entries[0].pk) in capsys.readouterr().out
+
+
+def test_given_rows_when_changed_through_a_queryset_or_sql_then_the_database_refuses():
+    # Given audit rows
+    entry = audit.record("test.event", object_id=1)
+    audit.record("test.event", object_id=2)
+    # When the ORM's bulk paths or raw SQL try to rewrite or remove them, then the database aborts
+    for attempt in (
+        lambda: AuditEntry.objects.filter(pk=entry.pk).update(message="改过"),
+        lambda: AuditEntry.objects.filter(pk=entry.pk).delete(),
+        lambda: AuditEntry.objects.all()._raw_delete(AuditEntry.objects.db),
+    ):
+        with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
+            attempt()
+    with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET success = %s", [False])
+    # and the chain still verifies
+    assert audit.verify_chain().ok and AuditEntry.objects.count() == 2
+
+
+def test_given_a_user_with_audit_rows_when_deleted_then_the_rows_and_chain_are_untouched(users):
+    # Given audit rows written by a user
+    user = users.county_staff
+    user_id = user.pk
+    audit.record("test.event", actor=user)
+    audit.record("test.event", actor=user)
+    # When the account is deleted (a person's data removed on request)
+    user.delete()
+    # Then its rows keep who did it and the chain verifies
+    assert list(AuditEntry.objects.filter(actor_name=user.username).values_list("actor_id", flat=True)) == [
+        user_id,
+        user_id,
+    ]
+    assert audit.verify_chain().ok
+
+
+def test_given_the_migrated_database_then_the_audit_guard_is_installed():
+    # A later migration that rebuilds the table on SQLite would drop its triggers: this catches it.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditentry'")
+            assert {r[0] for r in cursor.fetchall()} == {"core_auditentry_no_update", "core_auditentry_no_delete"}
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'core_auditentry'::regclass AND NOT tgisinternal"
+            )
+            assert [r[0] for r in cursor.fetchall()] == ["core_auditentry_append_only"]
+
+
+def test_given_a_row_resealed_without_the_key_when_verified_then_it_is_reported(settings):
+    # Given a chain, and someone who rewrites a row and recomputes its hash with a key of their own
+    entries = [audit.record("test.event", object_id=i) for i in range(3)]
+    installation_key = settings.QINQING_AUDIT_KEY
+    victim = AuditEntry.objects.values(*audit.HASHED_FIELDS).get(pk=entries[2].pk)
+    victim["message"] = "改过"
+    settings.QINQING_AUDIT_KEY = "a-guessed-key"
+    forged = audit.compute_hash(entries[1].hash, victim)
+    with audit_guard.lifted(), connection.cursor() as cursor:
+        table = AuditEntry._meta.db_table
+        cursor.execute(f"UPDATE {table} SET message = %s, hash = %s WHERE id = %s", ["改过", forged, entries[2].pk])
+        cursor.execute("UPDATE core_auditchainhead SET last_hash = %s", [forged])
+    # When verified with the installation's key
+    settings.QINQING_AUDIT_KEY = installation_key
+    # Then the forged row is found
+    assert audit.verify_chain().broken_id == entries[2].pk
