@@ -10,7 +10,7 @@ from django.utils import timezone
 from qinqing.core import audit
 from qinqing.core.roles import Role
 
-from . import matching, rules, search_index
+from . import attachments, matching, rules, search_index
 from .choices import PublishState
 from .models import Policy, PolicyAttachment, PolicyPush
 from .permissions import can_edit, scope_path
@@ -117,14 +117,48 @@ def set_policy_state(policy: Policy, *, actor, state: str) -> Policy:
     return policy
 
 
+def _attachment_snapshot(attachment: PolicyAttachment) -> dict:
+    return {
+        "attachment": attachment.pk,
+        "name": attachment.name,
+        "filename": attachment.filename,
+        "size": attachment.size,
+    }
+
+
 @transaction.atomic
 def add_attachment(policy: Policy, *, actor, name: str, file) -> PolicyAttachment:
+    """Attach a file (validated: type and size); its text is extracted and made searchable."""
     if not can_edit(actor, policy):
         raise PermissionDenied("没有修改该政策的权限")
-    attachment = PolicyAttachment.objects.create(policy=policy, name=(name or file.name)[:200], file=file)
-    index_policy(policy)  # attachment names are searchable
-    audit.record("policies.add_attachment", obj=policy, actor=actor, after={"attachment": attachment.name})
+    attachments.validate(file)
+    original = file.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    text = attachments.extract_text(original, attachments.read_all(file))
+    attachment = PolicyAttachment.objects.create(
+        policy=policy,
+        name=(name or original)[:200],
+        file=file,
+        filename=original,
+        size=file.size,
+        text=text,
+    )
+    index_policy(policy)  # attachment names and text are searchable
+    audit.record("policies.add_attachment", obj=policy, actor=actor, after=_attachment_snapshot(attachment))
     return attachment
+
+
+@transaction.atomic
+def delete_attachment(attachment: PolicyAttachment, *, actor) -> None:
+    """Remove an attachment; its words leave the search index, the file leaves the disk after commit."""
+    policy = attachment.policy
+    if not can_edit(actor, policy):
+        raise PermissionDenied("没有修改该政策的权限")
+    before = _attachment_snapshot(attachment)
+    storage, stored_name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    index_policy(policy)
+    audit.record("policies.delete_attachment", obj=policy, actor=actor, before=before)
+    transaction.on_commit(lambda: storage.delete(stored_name) if stored_name else None)
 
 
 @transaction.atomic
@@ -136,8 +170,10 @@ def delete_policy(policy: Policy, *, actor) -> None:
     before = _snapshot(policy)
     audit.record("policies.delete_policy", obj=policy, actor=actor, before=before)
     pk = policy.pk
+    files = [(a.file.storage, a.file.name) for a in policy.attachments.all() if a.file.name]
     policy.delete()
     unindex_policy(pk)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def _rematch_later(policy_id: int) -> None:

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -16,16 +17,25 @@ from qinqing.core.api import Pagination
 from qinqing.core.permissions import AUTHENTICATED
 from qinqing.registry.models import Enterprise
 
-from . import actions, matching, rules
+from . import actions, attachments, matching, rules
 from .attributes import enterprise_attrs
 from .filters import PolicyFilter
-from .permissions import get_editable_policy, get_matching_policy, get_policy, scope_path, visible_policies
+from .permissions import (
+    get_attachment,
+    get_editable_attachment,
+    get_editable_policy,
+    get_matching_policy,
+    get_policy,
+    scope_path,
+    visible_policies,
+)
 from .search import RankedResults
 from .segment import highlight, query_words
 from .serializers import (
     EligibleEnterpriseSerializer,
     JobStartedSerializer,
     MyPoliciesSerializer,
+    PolicyDetailSerializer,
     PolicySerializer,
     PolicyWriteSerializer,
     PushedSerializer,
@@ -75,9 +85,9 @@ class PolicyList(generics.ListCreateAPIView):
 class PolicyDetail(APIView):
     required_permissions = {"get": "policies.view_policy", "patch": "policies.change_policy"}
 
-    @extend_schema(responses=PolicySerializer)
+    @extend_schema(responses=PolicyDetailSerializer)
     def get(self, request, pk):
-        return Response(PolicySerializer(get_policy(request.user, pk)).data)
+        return Response(PolicyDetailSerializer(get_policy(request.user, pk)).data)
 
     @extend_schema(request=PolicyWriteSerializer, responses=PolicySerializer)
     def patch(self, request, pk):
@@ -88,6 +98,22 @@ class PolicyDetail(APIView):
         data.is_valid(raise_exception=True)
         policy = _call(actions.update_policy, policy, actor=request.user, data=data.validated_data)
         return Response(PolicySerializer(policy).data)
+
+
+class AttachmentDetail(APIView):
+    """GET downloads the file (Content-Disposition with the original name); DELETE removes it (editors)."""
+
+    required_permissions = {"get": "policies.view_policy", "delete": "policies.change_policy"}
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk, attachment_pk):
+        return attachments.download_response(get_attachment(request.user, pk, attachment_pk))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk, attachment_pk):
+        attachment = get_editable_attachment(request.user, pk, attachment_pk)
+        _call(actions.delete_attachment, attachment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PolicyState(APIView):

@@ -12,6 +12,7 @@ import secrets
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.orgs.models import Organization
 
@@ -58,8 +59,14 @@ class PolicyForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    name = forms.CharField(label="附件名称", max_length=200, required=False)
-    file = forms.FileField(label="文件")
+    """Only parses the upload; attachments.validate (in the action) decides what is acceptable."""
+
+    name = forms.CharField(label=_("附件名称"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("附件文件"),
+        error_messages={"required": _("附件文件：请选择要上传的文件"), "empty": _("附件文件：文件是空的")},
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.xlsx,.txt,.jpg,.jpeg,.png"}),
+    )
 
 
 def new_id() -> str:

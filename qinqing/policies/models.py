@@ -101,11 +101,19 @@ class Policy(TimeStampedModel):
 
 
 class PolicyAttachment(TimeStampedModel):
-    """A file attached to a policy (application form, original document)."""
+    """A file attached to a policy (application form, original document).
+
+    Files are never served from /media/: they are downloaded through a view that checks the policy's
+    visibility (views.attachment_download). ``text`` is what attachments.extract_text found in the file; it is
+    part of the policy's search text.
+    """
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to="policies/%Y/")
+    filename = models.CharField(_("原文件名"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    text = models.TextField(_("附件文字"), blank=True, editable=False)
 
     class Meta:
         ordering = ["policy", "id"]
@@ -114,6 +122,11 @@ class PolicyAttachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def download_name(self) -> str:
+        """The original file name (the stored one is made unique by the storage)."""
+        return self.filename or self.file.name.rsplit("/", 1)[-1]
 
 
 class PolicyMatch(TimeStampedModel):

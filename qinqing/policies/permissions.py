@@ -16,7 +16,7 @@ from qinqing.core.permissions import subtree_q
 from qinqing.core.roles import Role
 
 from .choices import PublishState
-from .models import Policy
+from .models import Policy, PolicyAttachment
 
 GRANTS = {
     Role.FIC_STAFF: {
@@ -87,6 +87,23 @@ def get_policy(user, pk) -> Policy:
 
 def get_editable_policy(user, pk) -> Policy:
     return _get(editable_policies(user), pk)
+
+
+def get_attachment(user, policy_pk, pk) -> PolicyAttachment:
+    """An attachment of a policy the user may read (a draft's files only within its editors' scope)."""
+    policy = get_policy(user, policy_pk)
+    try:
+        return policy.attachments.select_related("policy").get(pk=pk)
+    except (PolicyAttachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_editable_attachment(user, policy_pk, pk) -> PolicyAttachment:
+    policy = get_editable_policy(user, policy_pk)
+    try:
+        return policy.attachments.select_related("policy").get(pk=pk)
+    except (PolicyAttachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def get_matching_policy(user, pk) -> Policy:

@@ -23,7 +23,9 @@ FTS_TABLE = "policies_policy_fts"
 
 
 def policy_search_text(policy: Policy) -> str:
-    attachments = " ".join(a.name for a in policy.attachments.all()) if policy.pk else ""
+    attachments = ""
+    if policy.pk:  # names and extracted text (attachments.extract_text) of every attachment
+        attachments = " ".join(f"{name} {text}" for name, text in policy.attachments.values_list("name", "text"))
     return segment(policy.title, policy.doc_number, policy.issuer_display, policy.summary, policy.body, attachments)
 
 

@@ -1,5 +1,6 @@
 """API representations of policies, explanations and matching results."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from qinqing.orgs.models import Organization
@@ -41,6 +42,27 @@ class PolicySerializer(serializers.ModelSerializer):
 
     def get_highlight(self, obj) -> str:
         return str(self.context.get("highlights", {}).get(obj.pk, ""))
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj) -> str:
+        return reverse("api-policy-attachment", args=[obj.policy_id, obj.pk])
+
+
+class PolicyDetailSerializer(PolicySerializer):
+    """One policy with its attachments (each downloaded through the API, never from /media/)."""
+
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "attachments"]
+        read_only_fields = fields
 
 
 class PolicyWriteSerializer(serializers.Serializer):

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.policy_edit, name="edit"),
     path("<int:pk>/state/", views.policy_state, name="state"),
     path("<int:pk>/attach/", views.policy_attach, name="attach"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"),
 ]

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -17,7 +18,7 @@ from qinqing.core.models import Job
 from qinqing.core.permissions import requires
 from qinqing.registry.models import Enterprise
 
-from . import actions, exports, matching, rules
+from . import actions, attachments, exports, matching, rules
 from .attributes import enterprise_attrs
 from .choices import BenefitType, PublishState, Status
 from .filters import PolicyFilter
@@ -26,6 +27,8 @@ from .models import Policy, PolicyPush, status_q
 from .permissions import (
     can_edit,
     editable_policies,
+    get_attachment,
+    get_editable_attachment,
     get_editable_policy,
     get_matching_policy,
     get_policy,
@@ -164,14 +167,32 @@ def policy_state(request, pk):
 def policy_attach(request, pk):
     policy = get_editable_policy(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return _redirect(request, policy_url(policy))
+    try:
         actions.add_attachment(
             policy, actor=request.user, name=form.cleaned_data["name"], file=form.cleaned_data["file"]
         )
-        messages.success(request, "附件已上传")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     else:
-        messages.error(request, "请选择要上传的文件")
+        messages.success(request, _("附件已上传"))
     return _redirect(request, policy_url(policy))
+
+
+@requires("policies.view_policy")
+def attachment_download(request, pk, attachment_pk):
+    return attachments.download_response(get_attachment(request.user, pk, attachment_pk))
+
+
+@require_POST
+@requires("policies.change_policy")
+def attachment_delete(request, pk, attachment_pk):
+    attachment = get_editable_attachment(request.user, pk, attachment_pk)
+    actions.delete_attachment(attachment, actor=request.user)
+    messages.success(request, _("附件已删除"))
+    return _redirect(request, policy_url(attachment.policy))
 
 
 @requires("policies.view_my_policies")
