@@ -46,6 +46,8 @@ AUDIT_FIELDS = [
     "is_paused",
     "paused_on",
     "escalation",
+    "deadline_state",
+    "ever_overdue",
     "extension_days",
     "rehandle_count",
     "urge_count",
@@ -571,6 +573,9 @@ def pause_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     def mutate(a: Appeal) -> None:
         a.is_paused = True
         a.paused_on = today()
+        if a.current_due and a.paused_on > a.current_due:  # paused late: the lateness is on record
+            a.deadline_state = sla.OVERDUE
+            a.ever_overdue = True
 
     appeal, event = _apply(appeal, actor, "pause", mutate, comment=reason)
     _notify(appeal, event, enterprise_users(appeal), f"请补充材料：{appeal.number}")
@@ -591,6 +596,10 @@ def resume_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
                 a.reply_due = sla.resume_deadline(cal, a.reply_due, paused_on, day)
         a.is_paused = False
         a.paused_on = None
+        # The state is right from the resume on, not from the next sweep; raising 催办/督办 (and its
+        # notifications) stays with the sweep, which sees the level above the recorded one.
+        a.deadline_state = sla.deadline_state(cal, a.current_due, day, a.warn_days)
+        a.ever_overdue = a.ever_overdue or a.deadline_state == sla.OVERDUE
 
     appeal, event = _apply(appeal, actor, "resume", mutate, comment=comment or "企业已补充材料，恢复计时")
     _notify(appeal, event, [*department_users(appeal, co=False), *staff_of(appeal)], f"恢复办理：{appeal.number}")

@@ -15,7 +15,7 @@ Rules are copied onto the appeal when a clock starts, so changing them later nev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from qinqing.core.workdays import CalendarNotCovered
@@ -79,10 +79,19 @@ def resume_deadline(cal: Calendar, due: date, paused_on: date, resumed_on: date)
     """After a pause the clock restarts with the working days that were left when it stopped.
 
     The day the pause started is counted as used if it was a working day and the deadline is after it.
+    Lateness is kept: an appeal paused ``L`` working days after its deadline resumes ``L`` working days
+    overdue (at least one calendar day: paused after the deadline, it is overdue on the resume day), so
+    a pause can never turn a late contact or reply into an on-time one.
     """
-    remaining = max(workdays_between(cal, paused_on, due), 0)
     if resumed_on <= paused_on:
         return due
+    if due < paused_on:
+        late = workdays_between(cal, due, paused_on)  # working days already overdue when paused
+        if late == 0:  # overdue only over a weekend/holiday: still overdue, by the least possible
+            return resumed_on - timedelta(days=1)
+        # The working day with exactly ``late`` working days in (it, resumed_on].
+        return cal.add_workdays(resumed_on + timedelta(days=1), -(late + 1))
+    remaining = workdays_between(cal, paused_on, due)
     return add_workdays(cal, resumed_on, remaining) if remaining else max(due, resumed_on)
 
 

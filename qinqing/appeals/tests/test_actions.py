@@ -314,3 +314,23 @@ def test_sweep_warns_staff_45_days_before_an_unentered_year_once(users, django_c
         actions.mark_deadlines(date(2026, 11, 21))
     notes = Notification.objects.filter(recipient=users.sys_admin, kind="appeals.calendar_gap")
     assert notes.count() == 1 and "2027年节假日安排尚未录入" in notes.get().title
+
+
+def test_given_appeal_paused_after_its_reply_deadline_when_resumed_and_replied_then_still_late(
+    make_appeal, users, tree, fixed_today
+):
+    # Given an appeal dispatched 09-22 (reply due 09-30, 中秋 09-25 off), first contact made, paused late on 10-08
+    fixed_today(date(2026, 9, 22))
+    a = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    a = actions.assign_appeal(a, actor=users.county_staff, lead_department=tree.dept_a)
+    a = actions.contact_enterprise(a, actor=users.liaison, comment="已联系")
+    assert a.reply_due == date(2026, 9, 30)
+    fixed_today(date(2026, 10, 8))
+    a = actions.pause_appeal(a, actor=users.liaison, reason="请提供合同")
+    # When the enterprise's material arrives and the clock resumes on 10-12
+    fixed_today(date(2026, 10, 12))
+    a = actions.resume_appeal(a, actor=users.liaison)
+    # Then the appeal shows as overdue at once, and a reply now is not on time
+    assert a.deadline_state == "overdue" and a.ever_overdue and a.reply_due < date(2026, 10, 12)
+    a = actions.reply_appeal(a, actor=users.liaison, reply="已答复")
+    assert a.replied_on_time is False

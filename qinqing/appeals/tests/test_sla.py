@@ -98,3 +98,45 @@ def test_default_calendar_matches_package_for_2026(db):
     cal = calendar()
     assert sla.add_workdays(cal, date(2026, 9, 30), 1) == date(2026, 10, 8)
     assert sla.add_workdays(cal, date(2026, 9, 30), 3) == date(2026, 10, 10)  # 调休 Saturday
+
+
+def test_given_pause_after_deadline_over_national_day_when_resumed_then_still_overdue_by_same_workdays():
+    # Given a reply due 2026-09-30 and a pause on 10-08 (one working day late: 10-01…10-07 are holidays)
+    due, paused, resumed = date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 12)
+    assert sla.workdays_between(CAL, due, paused) == 1
+    # When resumed on Monday 10-12
+    new_due = sla.resume_deadline(CAL, due, paused, resumed)
+    # Then the deadline is the 调休 Saturday 10-10: one working day overdue on resume, as when paused
+    assert new_due == date(2026, 10, 10)
+    assert sla.deadline_state(CAL, new_due, resumed) == sla.OVERDUE
+    assert sla.workdays_between(CAL, new_due, resumed) == 1
+    assert sla.escalation_level(CAL, new_due, resumed) == sla.escalation_level(CAL, due, paused) == 1
+
+
+def test_given_pause_two_workdays_late_when_resumed_on_makeup_saturday_then_supervision_level_kept():
+    # Given due 09-29, paused 10-08: 09-30 and 10-08 are the working days overdue
+    due, paused = date(2026, 9, 29), date(2026, 10, 8)
+    assert sla.escalation_level(CAL, due, paused) == 2
+    # When resumed on the 调休 Saturday 10-10 (a working day)
+    new_due = sla.resume_deadline(CAL, due, paused, date(2026, 10, 10))
+    # Then it is two working days overdue again (10-09, 10-10 after a due date of 10-08)
+    assert new_due == date(2026, 10, 8)
+    assert sla.escalation_level(CAL, new_due, date(2026, 10, 10)) == 2
+
+
+def test_given_overdue_only_over_holiday_when_resumed_then_overdue_not_laundered():
+    # Given due 09-30 and a pause during the holiday (10-03): late, but by no working day yet
+    due, paused, resumed = date(2026, 9, 30), date(2026, 10, 3), date(2026, 10, 9)
+    new_due = sla.resume_deadline(CAL, due, paused, resumed)
+    # Then on resume it is overdue all the same: a reply now can never count as on time
+    assert new_due < resumed and sla.deadline_state(CAL, new_due, resumed) == sla.OVERDUE
+
+
+def test_given_pause_on_the_due_day_when_resumed_then_resume_day_is_the_last_day():
+    # Paused on 09-30, the due day itself (no working day left), resumed 10-09: due that day, not late yet
+    assert sla.resume_deadline(CAL, date(2026, 9, 30), date(2026, 9, 30), date(2026, 10, 9)) == date(2026, 10, 9)
+
+
+def test_given_pause_before_makeup_saturday_when_resumed_then_makeup_day_counted_as_used_left():
+    # Due 10-10 (调休 Saturday), paused 10-09: one working day (10-10) left; resumed 10-12 → 10-13
+    assert sla.resume_deadline(CAL, date(2026, 10, 10), date(2026, 10, 9), date(2026, 10, 12)) == date(2026, 10, 13)
