@@ -11,7 +11,7 @@ from qinqing.core import audit
 from qinqing.orgs.models import Organization
 
 from . import rules
-from .choices import MemberKind
+from .choices import MemberKind, MemberRole
 from .models import Enterprise, EnterpriseContact, EnterpriseYearFigures, Member
 from .standards import idcard, mobile, sizeclass
 
@@ -33,7 +33,16 @@ ENTERPRISE_EDIT_FIELDS = [
 # What an enterprise user may correct on their own record.
 SELF_SERVICE_FIELDS = ["address", "contact_name", "contact_mobile"]
 FIGURE_FIELDS = ["revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"]
-MEMBER_FIELDS = ["role", "joined_on", "left_on", "person_name", "id_number", "mobile"]
+MEMBER_FIELDS = [
+    "role",
+    "joined_on",
+    "left_on",
+    "person_name",
+    "id_number",
+    "mobile",
+    "group_name",
+    "represented_enterprises",
+]
 
 
 PII_FIELDS = {"legal_rep_id_number", "contact_mobile", "id_number", "mobile"}
@@ -374,6 +383,29 @@ def _can_keep_members(actor, organization: Organization) -> None:
         raise PermissionDenied
 
 
+def _check_member(kind: str, values: dict) -> dict:
+    """An individual's numbers (GB 11643 ID number, mobile), a group's declared figure, the role and dates;
+    errors name the field."""
+    out = dict(values)
+    errors: dict[str, str] = {}
+    for name, label, check in (("id_number", "身份证号", rules.id_number), ("mobile", "手机号码", rules.mobile_number)):
+        if out.get(name):
+            try:
+                out[name] = check(str(out[name]))
+            except rules.RuleError as exc:
+                errors[name] = f"{label}：{exc}"
+    if "role" in out and out["role"] not in MemberRole.values:
+        errors["role"] = "职务：请选择列表中的职务"
+    if out.get("represented_enterprises") is not None and out["represented_enterprises"] < 0:
+        errors["represented_enterprises"] = "代表企业数：不能为负数"
+    for name in ("person_name", "group_name"):
+        if name in out:
+            out[name] = (out[name] or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
 @transaction.atomic
 def add_member(
     *,
@@ -385,22 +417,44 @@ def add_member(
     group: Organization | None = None,
     **fields,
 ) -> Member:
+    """Add an enterprise, group or individual member. A group member is a registry chamber (``group``;
+    the enterprises it represents are its own members) or an outside association (``group_name`` and the
+    number of enterprises it declares, ``represented_enterprises``)."""
     _can_keep_members(actor, organization)
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise PermissionDenied
     if organization.kind not in ("fic", "chamber"):
-        raise ValidationError({"organization": "会员只能加入工商联或商会"})
+        raise ValidationError({"organization": "入会组织：会员只能加入工商联或商会"})
+    if kind not in MemberKind.values:
+        raise ValidationError({"kind": "会员类别：请选择企业会员、团体会员或个人会员"})
+    fields = _check_member(kind, fields)
     if kind == MemberKind.ENTERPRISE and enterprise is None:
-        raise ValidationError({"enterprise": "企业会员必须选择企业"})
-    if kind == MemberKind.GROUP and (group is None or group.kind != "chamber" or group.pk == organization.pk):
-        raise ValidationError({"group": "团体会员必须是另一个商会"})
+        raise ValidationError({"enterprise": "企业：企业会员必须选择企业"})
+    if kind == MemberKind.GROUP:
+        if group is not None and (group.kind != "chamber" or group.pk == organization.pk):
+            raise ValidationError({"group": "团体会员单位：必须是另一个商会"})
+        if group is None and not fields.get("group_name"):
+            raise ValidationError({"group_name": "团体会员单位名称：请选择登记在册的商会，或填写协会名称"})
     if kind == MemberKind.INDIVIDUAL and not fields.get("person_name"):
-        raise ValidationError({"person_name": "个人会员必须填写姓名"})
+        raise ValidationError({"person_name": "姓名：个人会员必须填写姓名"})
     if fields.get("left_on") and fields["left_on"] < joined_on:
-        raise ValidationError({"left_on": "退会日期早于入会日期"})
+        raise ValidationError({"left_on": "退会日期：早于入会日期"})
+    # Only what the kind needs is kept: a group's declared figure only for associations outside the registry.
+    if kind != MemberKind.GROUP or group is not None:
+        fields.pop("group_name", None)
+        fields.pop("represented_enterprises", None)
+    if kind == MemberKind.ENTERPRISE:
+        fields.pop("id_number", None)
     dup = Member.objects.filter(organization=organization)
-    if enterprise is not None and dup.filter(enterprise=enterprise).exists():
-        raise ValidationError({"enterprise": "该企业已是会员"})
-    if group is not None and dup.filter(group=group).exists():
-        raise ValidationError({"group": "该商会已是团体会员"})
+    if kind == MemberKind.ENTERPRISE and dup.filter(enterprise=enterprise).exists():
+        raise ValidationError({"enterprise": "企业：该企业已是会员"})
+    if kind == MemberKind.GROUP and group is not None and dup.filter(group=group).exists():
+        raise ValidationError({"group": "团体会员单位：该商会已是团体会员"})
+    if kind == MemberKind.GROUP and group is None and dup.filter(kind=kind, group_name=fields["group_name"]).exists():
+        raise ValidationError({"group_name": f"团体会员单位名称：“{fields['group_name']}”已是团体会员"})
+    if kind == MemberKind.INDIVIDUAL and fields.get("id_number") and dup.filter(id_number=fields["id_number"]).exists():
+        raise ValidationError({"id_number": "身份证号：此人已是个人会员"})
     member = Member.objects.create(
         organization=organization,
         org_path=organization.path,
@@ -422,11 +476,12 @@ def update_member(member: Member, *, actor, **changes) -> Member:
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise PermissionDenied
+    changes = _check_member(member.kind, changes)
     before = audit.snapshot(member, MEMBER_FIELDS)
     for name, value in changes.items():
         setattr(member, name, value)
     if member.left_on and member.left_on < member.joined_on:
-        raise ValidationError({"left_on": "退会日期早于入会日期"})
+        raise ValidationError({"left_on": "退会日期：早于入会日期"})
     old, new = audit.diff(before, audit.snapshot(member, MEMBER_FIELDS))
     if new:
         member.save(update_fields=[*new.keys(), "updated_at"])

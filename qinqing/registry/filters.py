@@ -64,6 +64,7 @@ class MemberFilter(django_filters.FilterSet):
             Q(enterprise__name__contains=value)
             | Q(enterprise__credit_code__startswith=value.upper())
             | Q(group__name__contains=value)
+            | Q(group_name__contains=value)
             | Q(person_name__contains=value)
         )
 

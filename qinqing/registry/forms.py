@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import rules
-from .choices import ChamberType, MemberRole, Qualification, RatingScheme, RegistrationStatus
+from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus
 from .masking import masked_id, masked_mobile
 from .models import ChamberBranch, ChamberTerm, Enterprise, EnterpriseContact, EnterpriseYearFigures
 from .standards import idcard, mobile
@@ -201,13 +201,71 @@ class MemberForm(NamedErrors, forms.Form):
         return data
 
 
-class AddEnterpriseMemberForm(MemberForm):
-    credit_code = forms.CharField(label="企业统一社会信用代码", max_length=30)
-    organization = forms.ModelChoiceField(label="入会组织", queryset=None)
+class AddMemberForm(MemberForm):
+    """A new member of any kind; the fields a kind does not use are ignored. The action checks again."""
 
-    def __init__(self, *args, organizations, **kwargs):
+    kind = forms.ChoiceField(label="会员类别", choices=MemberKind.choices, initial=MemberKind.ENTERPRISE)
+    organization = forms.ModelChoiceField(label="入会组织", queryset=None)
+    credit_code = forms.CharField(
+        label="企业统一社会信用代码", max_length=30, required=False, help_text="企业会员填写；企业须已登记"
+    )
+    group = forms.ModelChoiceField(
+        label="团体会员单位（登记在册的商会）",
+        queryset=None,
+        required=False,
+        help_text="团体会员：选择商会，其代表的企业按该商会的在册企业会员计算",
+    )
+    group_name = forms.CharField(
+        label="团体会员单位名称", max_length=100, required=False, help_text="团体会员不是本系统登记的商会时填写"
+    )
+    represented_enterprises = forms.IntegerField(
+        label="代表企业数", min_value=0, required=False, help_text="未在本系统登记的协会申报的会员企业数"
+    )
+    person_name = forms.CharField(label="姓名", max_length=50, required=False, help_text="个人会员填写")
+    id_number = forms.CharField(label="身份证号", max_length=30, required=False, help_text="个人会员，18位")
+    mobile = forms.CharField(label="手机号码", max_length=20, required=False)
+
+    field_order = ["kind", "organization", "credit_code", "group", "group_name", "represented_enterprises"]
+
+    def __init__(self, *args, organizations, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        self.fields["group"].queryset = groups
+        if not groups.exists():
+            del self.fields["group"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == MemberKind.ENTERPRISE and not (data.get("credit_code") or "").strip():
+            self.add_error("credit_code", "企业统一社会信用代码：企业会员请填写")
+        if kind == MemberKind.GROUP and not data.get("group") and not (data.get("group_name") or "").strip():
+            self.add_error("group_name", "团体会员单位名称：请选择登记在册的商会，或填写协会名称")
+        if kind == MemberKind.INDIVIDUAL and not (data.get("person_name") or "").strip():
+            self.add_error("person_name", "姓名：个人会员请填写")
+        for name, check in (("id_number", rules.id_number), ("mobile", rules.mobile_number)):
+            value = (data.get(name) or "").strip()
+            if value:
+                try:
+                    data[name] = check(value)
+                except rules.RuleError as exc:
+                    self.add_error(name, f"{self.fields[name].label}：{exc}")
+        return data
+
+    def member_fields(self) -> dict:
+        """What the action takes for the chosen kind."""
+        data = self.cleaned_data
+        kind = data["kind"]
+        fields = {"role": data["role"], "joined_on": data["joined_on"], "left_on": data["left_on"]}
+        if kind == MemberKind.GROUP:
+            fields.update(group=data.get("group"), person_name=data.get("person_name") or "")
+            if not data.get("group"):
+                fields.update(group_name=data["group_name"], represented_enterprises=data["represented_enterprises"])
+        if kind == MemberKind.INDIVIDUAL:
+            fields.update(person_name=data["person_name"], id_number=data.get("id_number") or "")
+        if data.get("mobile"):
+            fields["mobile"] = data["mobile"]
+        return fields
 
 
 class ChamberForm(NamedErrors, forms.Form):

@@ -133,6 +133,24 @@ def member_organizations(user):
     return Organization.objects.none()
 
 
+def group_chambers(user):
+    """Chamber organisations a user may name as a group member: those of their subtree (FIC staff). A
+    chamber secretary sees no other chamber, and names an outside group by its name instead."""
+    from qinqing.orgs.models import Organization
+
+    if not user.has_perm("registry.change_member"):
+        return Organization.objects.none()
+    return Organization.objects.filter(subtree_q(user, "path"), kind="chamber").order_by("path")
+
+
+def enterprise_for_membership(organization, credit_code: str) -> Enterprise | None:
+    """The enterprise with this credit code registered under the organisation's FIC (the only enterprises
+    that may join it); None otherwise."""
+    fic_path = organization.path if organization.kind == "fic" else organization.fic().path
+    code = "".join((credit_code or "").split()).upper()
+    return Enterprise.objects.filter(credit_code=code, org_path__startswith=fic_path).first()
+
+
 def visible_chambers(user) -> QuerySet[Chamber]:
     if not user.has_perm("registry.view_chamber"):
         return Chamber.objects.none()

@@ -181,6 +181,18 @@ class MemberKindRowSerializer(serializers.Serializer):
     change = serializers.IntegerField(help_text="较上年增减")
 
 
+class GroupMembersSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="年末在册团体会员数")
+    chambers = serializers.IntegerField(help_text="其中登记在册的商会")
+    associations = serializers.IntegerField(help_text="其中其他协会（不在本系统登记）")
+    represented = serializers.IntegerField(help_text="团体会员代表的企业数")
+    represented_in_registry = serializers.IntegerField(help_text="按团体会员商会的年末在册企业会员计（不重复）")
+    represented_declared = serializers.IntegerField(help_text="协会申报的代表企业数合计")
+    direct = serializers.IntegerField(help_text="直接企业会员（不重复的企业）")
+    also_direct = serializers.IntegerField(help_text="团体会员代表的企业中同时是直接企业会员的")
+    reached = serializers.IntegerField(help_text="联系企业合计：直接与通过团体会员，同一企业只计一次")
+
+
 class ChamberTypeRowSerializer(serializers.Serializer):
     type = serializers.CharField(help_text="商会类型代码；total 为合计")
     label = serializers.CharField()
@@ -206,6 +218,7 @@ class RatingRowSerializer(serializers.Serializer):
 class StatisticsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     members_by_kind = MemberKindRowSerializer(many=True)
+    group_members = GroupMembersSerializer()
     chambers_by_type = ChamberTypeRowSerializer(many=True)
     party_coverage = PartyCoverageSerializer()
     chambers_by_rating = RatingRowSerializer(many=True)

@@ -45,6 +45,48 @@ def members_by_kind(members: QuerySet[Member], year: int) -> list[dict]:
     return rows
 
 
+def group_members(members: QuerySet[Member], year: int) -> dict:
+    """Group members (团体会员) in the register at the end of ``year`` and the enterprises they pass down.
+
+    A group member that is a registry chamber represents the chamber's own enterprise members in the
+    register then; an outside association represents the number it declared. ``reached`` is every
+    enterprise the organisations reach, directly or through a group: an enterprise that is a direct member
+    and also a member of a group chamber is counted once (``also_direct`` says how many such there are).
+    """
+    end = datetime.date(year, 12, 31)
+    live = members.filter(_active_at(end))
+    groups = live.filter(kind=MemberKind.GROUP)
+    agg = groups.aggregate(
+        count=Count("id"),
+        chambers=Count("id", filter=Q(group__isnull=False)),
+        declared=Sum("represented_enterprises", filter=Q(group__isnull=True)),
+    )
+    declared = agg["declared"] or 0
+    # The group chambers' own rolls are read whole (a group chamber may sit outside the reader's subtree:
+    # only counts leave this function, never its members).
+    represented = (
+        Member.objects.filter(
+            _active_at(end), kind=MemberKind.ENTERPRISE, organization_id__in=groups.values("group_id")
+        )
+        .values("enterprise_id")
+        .distinct()
+    )
+    direct = live.filter(kind=MemberKind.ENTERPRISE).values("enterprise_id").distinct()
+    through_chambers = represented.count()
+    also_direct = represented.filter(enterprise_id__in=direct).count()
+    return {
+        "count": agg["count"],
+        "chambers": agg["chambers"],
+        "associations": agg["count"] - agg["chambers"],
+        "represented": through_chambers + declared,
+        "represented_in_registry": through_chambers,
+        "represented_declared": declared,
+        "direct": direct.count(),
+        "also_direct": also_direct,
+        "reached": direct.count() + through_chambers - also_direct + declared,
+    }
+
+
 def existing_chambers(chambers: QuerySet[Chamber], year: int) -> QuerySet[Chamber]:
     """Chambers of the year's end: registered by then and not cancelled."""
     end = datetime.date(year, 12, 31)
@@ -140,6 +182,7 @@ def overview(members: QuerySet[Member], chambers: QuerySet[Chamber], year: int) 
     return {
         "year": year,
         "members_by_kind": members_by_kind(members, year),
+        "group_members": group_members(members, year),
         "chambers_by_type": chambers_by_type(chambers, year),
         "party_coverage": party_coverage(chambers, year),
         "chambers_by_rating": chambers_by_rating(chambers, year),

@@ -17,7 +17,7 @@ from . import actions, permissions, statistics
 from .exporting import EXPORTS, template_rows, write_csv, write_xlsx
 from .filters import EnterpriseFilter, MemberFilter
 from .forms import (
-    AddEnterpriseMemberForm,
+    AddMemberForm,
     ContactForm,
     CreateEnterpriseForm,
     EnterpriseForm,
@@ -333,6 +333,7 @@ def member_detail(request, pk: int):
         "registry/member_detail.html",
         {
             "m": member,
+            "represented": member.represented_count(),
             "form": form if can_edit else None,
             "id_number": masked_id(member.id_number),
             "mobile": masked_mobile(member.mobile),
@@ -355,35 +356,34 @@ def member_reveal(request, pk: int, field: str):
 
 @requires("registry.view_member")
 def member_add(request):
+    """Add an enterprise, group or individual member to an organisation the user keeps."""
     orgs = permissions.member_organizations(request.user)
     if not orgs.exists():
         raise Http404
-    form = AddEnterpriseMemberForm(request.POST or None, organizations=orgs)
+    form = AddMemberForm(request.POST or None, organizations=orgs, groups=permissions.group_chambers(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         org = data["organization"]
-        enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
-        fic_path = org.path if org.kind == "fic" else org.fic().path
-        if enterprise is None or not enterprise.org_path.startswith(fic_path):
-            form.add_error("credit_code", "未找到该企业（须已登记在本工商联）")
-        else:
+        enterprise = None
+        if data["kind"] == "enterprise":
+            enterprise = permissions.enterprise_for_membership(org, data["credit_code"])
+            if enterprise is None:
+                form.add_error("credit_code", "企业统一社会信用代码：未找到该企业（须已登记在本工商联）")
+        if not form.errors:
             try:
                 member = actions.add_member(
                     actor=request.user,
                     organization=org,
-                    kind="enterprise",
+                    kind=data["kind"],
                     enterprise=enterprise,
-                    joined_on=data["joined_on"],
-                    left_on=data["left_on"],
-                    role=data["role"],
+                    **form.member_fields(),
                 )
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.apply(exc)
             else:
                 messages.success(request, "已添加会员")
                 return _done(request, f"/registry/members/{member.pk}/")
-    return _form(request, form, "添加企业会员")
+    return _form(request, form, "添加会员")
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -23,8 +23,12 @@ def member_status(joined_on: datetime.date | None, left_on: datetime.date | None
 class Member(TimeStampedModel):
     """One membership of an enterprise, a group or a person in an organisation (FIC or chamber).
 
-    A group member is a chamber or association (``group``) joining as a member; its own members are
-    counted through it (``represented_members``), not copied.
+    A group member (团体会员) is a chamber or association joining as a member. It stands for an
+    organisation: a chamber of the registry (``group``) or, for an association kept elsewhere, its name
+    (``group_name``). It passes down the enterprises it represents: for a registry chamber they are the
+    chamber's own enterprise members, read from the register (never copied); for an outside association
+    the number it declares (``represented_enterprises``). ``statistics.group_members`` counts them without
+    counting twice an enterprise that is also a direct member.
     """
 
     organization = models.ForeignKey(
@@ -48,6 +52,8 @@ class Member(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="group_memberships",
     )
+    group_name = models.CharField(_("团体会员单位名称"), max_length=100, blank=True)
+    represented_enterprises = models.PositiveIntegerField(_("代表企业数"), null=True, blank=True)
     person_name = models.CharField(_("姓名/代表人"), max_length=50, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
@@ -80,9 +86,23 @@ class Member(TimeStampedModel):
     def display_name(self) -> str:
         if self.kind == MemberKind.ENTERPRISE and self.enterprise_id:
             return self.enterprise.name
-        if self.kind == MemberKind.GROUP and self.group_id:
-            return self.group.name
+        if self.kind == MemberKind.GROUP:
+            return self.group.name if self.group_id else self.group_name
         return self.person_name
+
+    def represented_count(self, day: datetime.date | None = None) -> int | None:
+        """Enterprises this group member stands for on ``day`` (today by default): a registry chamber's
+        enterprise members in the register then, or the number an outside association declared."""
+        if self.kind != MemberKind.GROUP:
+            return None
+        if not self.group_id:
+            return self.represented_enterprises
+        day = day or timezone.localdate()
+        return (
+            Member.objects.filter(organization_id=self.group_id, kind=MemberKind.ENTERPRISE, joined_on__lte=day)
+            .exclude(left_on__lte=day)
+            .count()
+        )
 
     @property
     def status(self) -> str:
