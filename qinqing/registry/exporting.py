@@ -18,6 +18,7 @@ from .models import EnterpriseYearFigures
 
 CHUNK = 2000
 QUALIFICATION_LABELS = dict(Qualification.choices)
+YEAR_FIGURES = ("employees", "revenue_wan", "total_assets_wan", "tax_wan", "rd_spend_wan")
 NUMERIC = {"employees", "revenue_wan", "total_assets_wan", "tax_wan", "rd_spend_wan", "year"}
 
 
@@ -55,21 +56,23 @@ def enterprise_rows(queryset, user) -> Iterator[list]:
         for fig in (
             EnterpriseYearFigures.objects.filter(enterprise_id__in=[r["id"] for r in chunk])
             .order_by("year")
-            .values("enterprise_id", "year", "tax_wan", "rd_spend_wan")
+            .values("enterprise_id", "year", *YEAR_FIGURES)
         ):
             latest[fig["enterprise_id"]] = fig
         for r in chunk:
-            fig = latest.get(r["id"], {})
             values = {
                 **r,
                 "legal_rep_id_number": show_id(r["legal_rep_id_number"], user),
                 "contact_mobile": show_mobile(r["contact_mobile"], user),
                 "founded_on": r["founded_on"].isoformat() if r["founded_on"] else "",
                 "qualifications": _qualifications(r["qualifications"]),
-                "year": fig.get("year"),
-                "tax_wan": fig.get("tax_wan"),
-                "rd_spend_wan": fig.get("rd_spend_wan"),
             }
+            fig = latest.get(r["id"])
+            if fig is not None:
+                # One coherent set: every figure of the row is the named year's. The current figures are
+                # not mixed in; re-importing this row leaves both the year and the current figures as
+                # they are (the import only moves a *changed* latest-year figure into the current one).
+                values.update({key: fig[key] for key in ("year", *YEAR_FIGURES)})
             yield [values.get(c.key) for c in ENTERPRISE_COLUMNS]
 
 

@@ -8,7 +8,7 @@ checkpoint.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -54,6 +54,7 @@ FIGURE_SOURCES = {
     "total_assets_wan": "total_assets_wan",
 }
 PII_FIELDS = {"legal_rep_id_number", "contact_mobile"}
+CURRENT_FIGURES = {"employees", "revenue_wan", "total_assets_wan"}  # on the enterprise and in each year
 LABELS = {c.key: c.label for c in ENTERPRISE_COLUMNS}
 QUALIFICATION_LABELS = {
     **{str(label): code for code, label in Qualification.choices},
@@ -276,6 +277,10 @@ class BatchPlan:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    updated_ids: str = ""  # id ranges of the existing enterprises written (fields or yearly figures)
+    changed_fields: dict = field(default_factory=dict)  # field → id ranges of the enterprises it changed on
+    changed_years: dict = field(default_factory=dict)  # year → id ranges of existing enterprises whose year changed
+    created_ids: str = ""  # id ranges of the new enterprises (known once written)
 
 
 _EXISTING = {
@@ -313,6 +318,31 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
     if rejected:
         joined = joined.filter(~pl.col("row").is_in(list(rejected)))
 
+    # The yearly figures stored for the batch's years, and each enterprise's latest stored year.
+    figure_keys = [k for k in FIGURE_FIELDS if k in batch.columns]
+    yearly = "year" in batch.columns and bool(figure_keys)
+    if yearly:
+        ids = joined.filter(is_old & pl.col("year").is_not_null())["id__old"].to_list()
+        before = sqlwrite.fetch(
+            EnterpriseYearFigures._meta.db_table,
+            "enterprise_id",
+            ids,
+            {"enterprise_id": "int", "year": "int", **{k: FIGURE_KIND[k] for k in figure_keys}},
+        )
+        latest = before.group_by("enterprise_id").agg(pl.col("year").max().alias("latest__fig"))
+        joined = (
+            joined.join(
+                before.rename({k: f"{k}__fig" for k in figure_keys}).with_columns(stored=pl.lit(True)),
+                left_on=["id__old", "year"],
+                right_on=["enterprise_id", "year"],
+                how="left",
+            )
+            .join(latest, left_on="id__old", right_on="enterprise_id", how="left")
+            .with_columns(stored=pl.col("stored").fill_null(False))
+            # A blank cell is no information: the stored yearly value stays.
+            .with_columns([pl.coalesce(k, f"{k}__fig").alias(f"{k}__year") for k in figure_keys])
+        )
+
     record = []
     for f in ENTERPRISE_FIELDS:
         empty = pl.lit("") if f in TEXT_FIELDS else pl.lit(None, dtype=pl.String)
@@ -321,6 +351,15 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
         elif f in PII_FIELDS:
             masked = pl.col(f).str.contains("*", literal=True)
             record.append(pl.when(masked).then(pl.col(f"{f}__old")).otherwise(pl.col(f)).alias(f))
+        elif f in CURRENT_FIGURES:
+            # Blank keeps the stored value. With a 年度, the figure is that year's: it becomes the current
+            # figure only for the enterprise's latest year and only when it changes that year's value, so
+            # re-importing an export (the latest year's row) leaves current figures entered on their own.
+            takes = pl.col(f).is_not_null()
+            if yearly:
+                latest_year = pl.col("latest__fig").is_null() | (pl.col("year") >= pl.col("latest__fig"))
+                takes = takes & (pl.col("year").is_null() | (latest_year & pl.col(f).ne_missing(pl.col(f"{f}__fig"))))
+            record.append(pl.when(takes).then(pl.col(f)).otherwise(pl.col(f"{f}__old")).alias(f))
         else:
             record.append(pl.col(f))
     joined = joined.with_columns(record)
@@ -341,31 +380,18 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
 
     new_figures = changed_figures = pl.DataFrame()
     figures_written = ""
-    figure_keys = [k for k in FIGURE_FIELDS if k in batch.columns]
-    if "year" in batch.columns and figure_keys:
-        with_year = joined.filter(pl.col("year").is_not_null())
-        ids = with_year.filter(is_old)["id__old"].to_list()
-        before = sqlwrite.fetch(
-            EnterpriseYearFigures._meta.db_table,
-            "enterprise_id",
-            ids,
-            {"enterprise_id": "int", "year": "int", **{k: FIGURE_KIND[k] for k in figure_keys}},
-        ).rename({k: f"{k}__fig" for k in figure_keys})
-        with_year = with_year.join(
-            before.with_columns(stored=pl.lit(True)),
-            left_on=["id__old", "year"],
-            right_on=["enterprise_id", "year"],
-            how="left",
-        ).with_columns(
-            stored=pl.col("stored").fill_null(False),
-            fig_changed=pl.col("stored").is_null()
-            | pl.any_horizontal([pl.col(k).ne_missing(pl.col(f"{k}__fig")) for k in figure_keys]),
+    changed_years: dict[str, str] = {}
+    if yearly:
+        with_year = joined.filter(pl.col("year").is_not_null()).with_columns(
+            fig_changed=~pl.col("stored")
+            | pl.any_horizontal([pl.col(f"{k}__year").ne_missing(pl.col(f"{k}__fig")) for k in figure_keys]),
         )
+        year_values = [pl.col(f"{k}__year").alias(k) for k in figure_keys]
         new_figures = with_year.filter(~pl.col("stored")).select(
-            "credit_code", pl.col("id__old").alias("enterprise_id"), "year", *figure_keys
+            "credit_code", pl.col("id__old").alias("enterprise_id"), "year", *year_values
         )
         changed_figures = with_year.filter(pl.col("stored") & pl.col("fig_changed")).select(
-            pl.col("id__old").alias("enterprise_id"), "year", *figure_keys
+            pl.col("id__old").alias("enterprise_id"), "year", *year_values
         )
         figures_written = " ".join(
             with_year.filter("fig_changed")
@@ -373,15 +399,31 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
             .to_series()
             .to_list()
         )
-        joined = joined.join(with_year.select("row", "fig_changed"), on="row", how="left").with_columns(
-            figures_changed=pl.col("fig_changed").fill_null(False)
+        joined = joined.with_columns(
+            figures_changed=(
+                pl.col("year").is_not_null()
+                & (
+                    ~pl.col("stored")
+                    | pl.any_horizontal([pl.col(f"{k}__year").ne_missing(pl.col(f"{k}__fig")) for k in figure_keys])
+                )
+            ).fill_null(False)
         )
+        old_years = joined.filter(is_old & pl.col("figures_changed")).select("id__old", "year")
+        for (year,), group in old_years.group_by("year"):
+            changed_years[str(year)] = id_ranges(group["id__old"].to_list())
     new = joined.filter(~is_old).height
     updated = joined.filter(is_old & (pl.col("changed") | pl.col("figures_changed"))).height
     inserts = joined.filter(~is_old).select("credit_code", "fic_id", "org_path", "size_class", *ENTERPRISE_FIELDS)
-    updates = joined.filter(is_old & pl.col("changed")).select(
-        pl.col("id__old").alias("id"), "size_class", *ENTERPRISE_FIELDS
-    )
+    old_changed = joined.filter(is_old & pl.col("changed"))
+    updates = old_changed.select(pl.col("id__old").alias("id"), "size_class", *ENTERPRISE_FIELDS)
+    # Which enterprises each import changed, and in which columns (ids as ranges: compact for big files).
+    changed_fields = {}
+    if old_changed.height:
+        for f in (*ENTERPRISE_FIELDS, "size_class"):
+            ids_f = old_changed.filter(pl.col(f).ne_missing(pl.col(f"{f}__old")))["id__old"].to_list()
+            if ids_f:
+                changed_fields[f] = id_ranges(ids_f)
+    updated_ids = joined.filter(is_old & (pl.col("changed") | pl.col("figures_changed")))["id__old"].to_list()
     written = " ".join(joined.filter("changed")["credit_code"].to_list())
     return BatchPlan(
         inserts,
@@ -393,7 +435,32 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
         new,
         updated,
         joined.height - new - updated,
+        updated_ids=id_ranges(updated_ids),
+        changed_fields=changed_fields,
+        changed_years=changed_years,
     )
+
+
+def id_ranges(ids: list[int]) -> str:
+    """``[3, 4, 5, 9]`` → ``"3-5 9"``: the ids an import wrote, compact (new ids are mostly consecutive)."""
+    out = []
+    ordered = sorted(ids)
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        out.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return " ".join(out)
+
+
+def in_ranges(pk: int, ranges: str) -> bool:
+    for part in (ranges or "").split():
+        low, _, high = part.partition("-")
+        if int(low) <= pk <= int(high or low):
+            return True
+    return False
 
 
 def write_batch(plan: BatchPlan) -> None:
@@ -403,6 +470,7 @@ def write_batch(plan: BatchPlan) -> None:
     table = Enterprise._meta.db_table
     columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
     new_ids = sqlwrite.insert(table, plan.inserts.rename(columns), now, ids=True)
+    plan.created_ids = id_ranges(new_ids.to_list())
     sqlwrite.update(table, plan.updates.rename(columns), ["id"], now)
     figures = EnterpriseYearFigures._meta.db_table
     if plan.new_figures.height:
@@ -417,4 +485,13 @@ def write_batch(plan: BatchPlan) -> None:
 def audit_summary(plan: BatchPlan) -> dict:
     """The batch's audit row names every enterprise and yearly figure written (space-separated, so a
     search for one code finds it without the audit serialising thousands of list items)."""
-    return {"new": plan.new, "updated": plan.updated, "credit_codes": plan.written, "figures": plan.figures_written}
+    return {
+        "new": plan.new,
+        "updated": plan.updated,
+        "credit_codes": plan.written,
+        "figures": plan.figures_written,
+        "created_ids": plan.created_ids,
+        "updated_ids": plan.updated_ids,
+        "changed_fields": plan.changed_fields,
+        "changed_years": plan.changed_years,
+    }

@@ -1,12 +1,13 @@
-"""Member import: one row per membership, keyed by organisation and enterprise credit code (or group,
-or the individual's ID number). Volumes are those of an FIC's membership roll, so the ORM's bulk
-operations are enough here."""
+"""Member import: one row per membership, keyed by organisation and enterprise credit code (or group
+chamber code, or an individual's ID number, else name + mobile: a name alone cannot tell two people
+apart). Volumes are those of an FIC's membership roll, so the ORM's bulk operations are enough here."""
 
 from dataclasses import dataclass, field
 
 from qinqing.orgs.models import Organization
 
 from ..choices import MemberKind, MemberRole
+from ..masking import masked_id, masked_mobile
 from ..models import Enterprise, Member
 from ..standards import idcard, mobile
 from . import parse
@@ -55,8 +56,10 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     take("joined_on", parse.date(raw["joined_on"]))
     take("left_on", parse.date(raw["left_on"]))
     take("person_name", parse.text(raw["person_name"], 50))
-    take("id_number", parse.each(raw["id_number"], idcard.validate, (idcard.InvalidIdNumber,)))
-    take("mobile", parse.each(raw["mobile"], mobile.validate_mobile, (ValueError,)))
+    # A masked number (an export by someone without view_pii) is kept as typed: it identifies a stored
+    # member and keeps that member's full number.
+    take("id_number", parse.each(raw["id_number"], idcard.validate, (idcard.InvalidIdNumber,), fast=parse.is_masked))
+    take("mobile", parse.each(raw["mobile"], mobile.validate_mobile, (ValueError,), fast=parse.is_masked))
     out.values["organization"] = raw["organization"]
     out.values["group_code"] = raw["group_code"]
     for i in range(n):
@@ -77,13 +80,48 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
             problem = ("group_code", "团体会员必须填写团体会员组织编码")
         elif kind == MemberKind.INDIVIDUAL and not raw["person_name"][i]:
             problem = ("person_name", "个人会员必须填写姓名")
+        elif kind == MemberKind.INDIVIDUAL and not raw["id_number"][i] and not raw["mobile"][i]:
+            problem = ("id_number", "个人会员须填写身份证号或手机号码（仅凭姓名无法区分同名的人）")
         left, joined = out.values["left_on"][i], out.values["joined_on"][i]
         if problem is None and left and joined and left < joined:
             problem = ("left_on", "退会日期早于入会日期")
         if problem:
             checks.reject(i, *problem)
+    # The same membership twice in one file: which row is right cannot be guessed, so both rows are
+    # refused, each error naming both row numbers.
+    first: dict[tuple, int] = {}
+    for i in range(n):
+        if i in bad:
+            continue
+        key = row_key(out.values, i, codes[i])
+        if key not in first:
+            first[key] = i
+            continue
+        what = {"enterprise": "企业", "group": "团体", "individual": "个人"}[key[1]]
+        earlier = first[key]
+        reason = "第{}行与第{}行重复：同一组织的同一{}会员出现两次，两行均未导入"
+        if earlier not in bad:
+            checks.reject(earlier, KEY_COLUMN[key[1]], reason.format(earlier + 2, i + 2, what))
+        checks.reject(i, KEY_COLUMN[key[1]], reason.format(earlier + 2, i + 2, what))
     out.good = checks.good(n)
     return out
+
+
+KEY_COLUMN = {"enterprise": "credit_code", "group": "group_code", "individual": "person_name"}
+
+
+def row_key(v: dict, i: int, code: str) -> tuple:
+    """What identifies the membership in row ``i``: organisation (as typed), kind and the member."""
+    kind = v["kind"][i]
+    if kind == MemberKind.ENTERPRISE:
+        ident: tuple = (code,)
+    elif kind == MemberKind.GROUP:
+        ident = (v["group_code"][i],)
+    elif v["id_number"][i] and not parse.is_masked(v["id_number"][i]):
+        ident = ("id", v["id_number"][i])
+    else:  # two people may share a masked ID number, not also a name and a (masked) mobile
+        ident = ("person", v["person_name"][i], v["id_number"][i], v["mobile"][i])
+    return (v["organization"][i], kind, *ident)
 
 
 @dataclass
@@ -119,9 +157,12 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
     )
     target_ids = {o.id for o in orgs.values()} | {root.id}
     existing = {}
+    people = _People()
     for m in Member.objects.filter(organization_id__in=target_ids):
-        key = (m.organization_id, m.kind, m.enterprise_id or m.group_id or m.id_number or m.person_name)
-        existing[key] = m
+        if m.kind == MemberKind.INDIVIDUAL:
+            people.add(m)
+        else:
+            existing[(m.organization_id, m.kind, m.enterprise_id or m.group_id)] = m
     plan = BatchPlan()
     for i in indices:
         org_code = v["organization"][i]
@@ -144,15 +185,30 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
                 errors.append(RowIssue(i + 2, LABELS["group_code"], v["group_code"][i], "未找到该商会"))
                 continue
             group_id = group.id
-        ident = enterprise_id or group_id or v["id_number"][i] or v["person_name"][i]
         values = {f: v[f][i] for f in FIELDS}
         values["person_name"] = values["person_name"] or ""
-        old = existing.get((org.id, kind, ident))
+        if kind == MemberKind.INDIVIDUAL:
+            old, problem = people.find(org.id, values["person_name"], values["id_number"], values["mobile"])
+            if problem:
+                errors.append(RowIssue(i + 2, problem[0], problem[1], problem[2]))
+                continue
+        else:
+            old = existing.get((org.id, kind, enterprise_id or group_id))
+        masked = [f for f in ("id_number", "mobile") if parse.is_masked(values[f])]
+        if masked and old is None:
+            f = masked[0]
+            errors.append(RowIssue(i + 2, LABELS[f], values[f], "号码已脱敏，新会员请填写完整号码"))
+            continue
+        for f in masked:  # a masked number re-imported keeps the stored one
+            values[f] = getattr(old, f)
         if old is None:
             member = Member(
                 organization=org, org_path=org.path, enterprise_id=enterprise_id, group_id=group_id, **values
             )
-            existing[(org.id, kind, ident)] = member
+            if kind == MemberKind.INDIVIDUAL:
+                people.add(member)
+            else:
+                existing[(org.id, kind, enterprise_id or group_id)] = member
             plan.create.append(member)
             plan.new += 1
         elif any(getattr(old, f) != values[f] for f in FIELDS):
@@ -164,6 +220,45 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
         else:
             plan.unchanged += 1
     return plan
+
+
+class _People:
+    """Stored individual members, found by ID number, else by name + mobile (either possibly masked)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple, list[Member]] = {}
+
+    def add(self, m: Member) -> None:
+        keys = set()
+        if m.id_number:
+            keys |= {("id", m.id_number), ("id", masked_id(m.id_number))}
+        if m.mobile:
+            keys |= {("mobile", m.person_name, m.mobile), ("mobile", m.person_name, masked_mobile(m.mobile))}
+        for key in keys:
+            self.by_key.setdefault((m.organization_id, *key), []).append(m)
+
+    def find(self, org_id: int, name: str, id_number: str, mobile_no: str) -> tuple[Member | None, tuple | None]:
+        """The stored member the row means (or None), or a (column, value, reason) problem."""
+        if id_number:
+            found = self.by_key.get((org_id, "id", id_number), [])
+            if len(found) > 1:  # a masked number several stored people share: the name must tell
+                found = [m for m in found if m.person_name == name]
+            if len(found) == 1:
+                return found[0], None
+            if len(found) > 1:
+                return None, (LABELS["id_number"], id_number, "号码已脱敏，对应多名同名会员，请填写完整号码")
+        if mobile_no:
+            found = [
+                m
+                for m in self.by_key.get((org_id, "mobile", name, mobile_no), [])
+                # the same name and mobile but another ID number is another person
+                if not id_number or not m.id_number or parse.is_masked(id_number) or m.id_number == id_number
+            ]
+            if len(found) == 1:
+                return found[0], None
+            if len(found) > 1:
+                return None, (LABELS["mobile"], mobile_no, "号码已脱敏，对应多名同名会员，请填写完整号码")
+        return None, None
 
 
 def write_batch(plan: BatchPlan) -> None:
