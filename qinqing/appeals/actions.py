@@ -11,7 +11,6 @@ from uuid import uuid4
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +42,8 @@ AUDIT_FIELDS = [
     "accept_due",
     "contact_due",
     "reply_due",
+    "dispatch_due",
+    "callback_due",
     "is_paused",
     "paused_on",
     "escalation",
@@ -124,7 +125,15 @@ def _rule_for(appeal_type: AppealType, domain: AppealDomain) -> sla.Rule:
         (
             r.appeal_type.code if r.appeal_type_id else None,
             r.domain.code if r.domain_id else None,
-            sla.Rule(r.accept_days, r.contact_days, r.reply_days, r.warn_days, r.supervise_after),
+            sla.Rule(
+                r.accept_days,
+                r.contact_days,
+                r.reply_days,
+                r.warn_days,
+                r.supervise_after,
+                dispatch_days=r.dispatch_days,
+                callback_days=r.callback_days,
+            ),
         )
         for r in DeadlineRule.objects.select_related("appeal_type", "domain")
     ]
@@ -322,6 +331,8 @@ def register_appeal(
         reply_days=rule.reply_days,
         warn_days=rule.warn_days,
         supervise_after=rule.supervise_after,
+        dispatch_days=rule.dispatch_days,
+        callback_days=rule.callback_days,
         accept_due=accept_due,
     )
     appeal.number = f"SQ{day:%Y}{appeal.pk:08d}"
@@ -347,7 +358,7 @@ def register_appeal(
 def accept_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
     def mutate(a: Appeal) -> None:
         a.accepted_at = timezone.now()
-        a.deadline_state = sla.OK
+        _start_dispatch_clock(a)
 
     appeal, event = _apply(appeal, actor, "accept", mutate, comment=comment)
     _notify(appeal, event, enterprise_users(appeal), f"您的诉求已受理：{appeal.number}")
@@ -366,6 +377,14 @@ def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     appeal, event = _apply(appeal, actor, "reject", mutate, comment=reason)
     _notify(appeal, event, enterprise_users(appeal), f"您的诉求不予受理：{appeal.number}")
     return appeal
+
+
+def _start_dispatch_clock(a: Appeal) -> None:
+    """交办 within ``dispatch_days`` working days of acceptance or of a 退回."""
+    cal, day = calendar(), today()
+    a.dispatch_due = sla.add_workdays(cal, day, a.dispatch_days)
+    a.deadline_state = sla.deadline_state(cal, a.dispatch_due, day, a.warn_days)
+    a.escalation = 0
 
 
 def _start_handling_clock(a: Appeal) -> None:
@@ -431,7 +450,9 @@ def reply_appeal(appeal: Appeal, *, actor, reply: str) -> Appeal:
         a.reply = reply
         a.replied_at = timezone.now()
         a.replied_on_time = today() <= a.reply_due if a.reply_due else True
-        a.deadline_state = sla.OK
+        # 回访 within ``callback_days`` working days of the reply: the FIC's clock now.
+        a.callback_due = sla.add_workdays(calendar(), today(), a.callback_days)
+        a.deadline_state = sla.deadline_state(calendar(), a.callback_due, today(), a.warn_days)
         a.escalation = 0
 
     appeal, event = _apply(appeal, actor, "reply", mutate, comment=reply)
@@ -450,8 +471,7 @@ def return_appeal(appeal: Appeal, *, actor, reason: str, suggested_department=No
         )
         a.lead_department = None
         a.contact_due = a.reply_due = None
-        a.deadline_state = sla.OK
-        a.escalation = 0
+        _start_dispatch_clock(a)
 
     suggestion = suggested_department.name if suggested_department else ""
     appeal, event = _apply(
@@ -540,7 +560,7 @@ def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note:
         if approve:
             a.reply_due = sla.add_workdays(calendar(), a.reply_due or today(), ext.days)
             a.extension_days += ext.days
-            a.deadline_state = sla.deadline_state(calendar(), a.reply_due, today(), a.warn_days)
+            a.deadline_state = sla.deadline_state(calendar(), a.current_due, today(), a.warn_days)
             a.escalation = 0
         ext.new_due = a.reply_due
 
@@ -589,6 +609,8 @@ def resume_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
         paused_on = a.paused_on or day
         if a.status == wf.REGISTERED and a.accept_due:
             a.accept_due = sla.resume_deadline(cal, a.accept_due, paused_on, day)
+        if a.status == wf.ACCEPTED and a.dispatch_due:
+            a.dispatch_due = sla.resume_deadline(cal, a.dispatch_due, paused_on, day)
         if a.status in wf.HANDLING_STATES:
             if a.contacted_at is None and a.contact_due:
                 a.contact_due = sla.resume_deadline(cal, a.contact_due, paused_on, day)
@@ -696,8 +718,36 @@ def solve_on_spot(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
 # ---------------------------------------------------------------- periodic
 
 
+SWEPT_STATES = [wf.REGISTERED, wf.ACCEPTED, wf.ASSIGNED, wf.CONTACTED, wf.REPLIED]
+FIC_CLOCK_STATES = frozenset({wf.REGISTERED, wf.ACCEPTED, wf.REPLIED})  # 受理, 交办, 回访: the FIC's own steps
+
+
+def _backfill_due(cal: sla.Calendar, appeal: Appeal) -> date | None:
+    """Appeals accepted or replied before the 交办/回访 clocks existed get them from their timestamps."""
+    if appeal.status == wf.ACCEPTED and appeal.dispatch_due is None and appeal.accepted_at:
+        appeal.dispatch_due = sla.add_workdays(cal, timezone.localdate(appeal.accepted_at), appeal.dispatch_days)
+        return appeal.dispatch_due
+    if appeal.status == wf.REPLIED and appeal.callback_due is None and appeal.replied_at:
+        appeal.callback_due = sla.add_workdays(cal, timezone.localdate(appeal.replied_at), appeal.callback_days)
+        return appeal.callback_due
+    return appeal.current_due
+
+
+def _deadline_levels(cal: sla.Calendar, appeal: Appeal, day: date) -> tuple[date | None, str, int]:
+    due = _backfill_due(cal, appeal)
+    return (
+        due,
+        sla.deadline_state(cal, due, day, appeal.warn_days),
+        sla.escalation_level(cal, due, day, appeal.supervise_after),
+    )
+
+
 def mark_deadlines(day: date | None = None) -> dict[str, int]:
     """Recompute warning/overdue and escalation for open, running appeals; notify on each new level.
+
+    Every clock is swept: 受理 (registered), 交办 (accepted, incl. returned), 首次联系/答复 (with the
+    department) and 回访 (replied). The decision is taken again on the locked row, so two sweeps running
+    at once write and notify each new level once.
 
     Appeals whose deadline arithmetic needs a year the calendar does not cover keep their state and are
     counted under ``uncovered``; staff and system administrators get an inbox warning (see
@@ -706,14 +756,10 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
     cal, day = calendar(), day or today()
     counts = {"warning": 0, "overdue": 0, "urged": 0, "supervised": 0, "uncovered": 0}
     gaps: set[int] = set(sla.uncovered_years(cal, day, day + CALENDAR_LOOKAHEAD))
-    open_qs = Appeal.objects.filter(
-        Q(status__in=[wf.REGISTERED, wf.ASSIGNED, wf.CONTACTED]), is_paused=False
-    ).select_related("lead_department", "fic")
+    open_qs = Appeal.objects.filter(status__in=SWEPT_STATES, is_paused=False).select_related("lead_department", "fic")
     for appeal in open_qs.iterator(chunk_size=500):
-        due = appeal.current_due
         try:
-            state = sla.deadline_state(cal, due, day, appeal.warn_days)
-            level = sla.escalation_level(cal, due, day, appeal.supervise_after)
+            due, state, level = _deadline_levels(cal, appeal, day)
         except sla.CalendarNotCovered as exc:
             gaps.add(exc.year)
             counts["uncovered"] += 1
@@ -721,40 +767,67 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
         if state == appeal.deadline_state and level <= appeal.escalation:
             continue
         with transaction.atomic():
-            locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
-            if locked.status != appeal.status or locked.is_paused:
+            locked = (
+                Appeal.objects.select_for_update(of=("self",))
+                .select_related("fic", "lead_department")
+                .get(pk=appeal.pk)
+            )
+            if locked.status not in SWEPT_STATES or locked.is_paused:
                 continue
-            before = audit.snapshot(locked, ["deadline_state", "escalation", "ever_overdue"])
+            before = audit.snapshot(
+                locked, ["deadline_state", "escalation", "ever_overdue", "dispatch_due", "callback_due"]
+            )
+            due, state, level = _deadline_levels(cal, locked, day)  # decided again under the lock
             new_level = max(level, locked.escalation)
             raised = new_level > locked.escalation
+            warned = state == sla.WARNING and locked.deadline_state != sla.WARNING
+            backfilled = before["dispatch_due"] != locked.dispatch_due or before["callback_due"] != locked.callback_due
+            if state == locked.deadline_state and not raised and not backfilled:
+                continue  # another sweep got here first
             locked.deadline_state = state
             locked.escalation = new_level
             locked.ever_overdue = locked.ever_overdue or state == sla.OVERDUE
-            locked.save(update_fields=["deadline_state", "escalation", "ever_overdue", "updated_at"])
-            audit.record(
-                "appeals.deadline",
-                obj=locked,
-                actor=None,
-                before=before,
-                after=audit.snapshot(locked, ["deadline_state", "escalation", "ever_overdue"]),
+            locked.save(
+                update_fields=[
+                    "deadline_state",
+                    "escalation",
+                    "ever_overdue",
+                    "dispatch_due",
+                    "callback_due",
+                    "updated_at",
+                ]
             )
+            after = audit.snapshot(
+                locked, ["deadline_state", "escalation", "ever_overdue", "dispatch_due", "callback_due"]
+            )
+            old, new = audit.diff(before, after)
+            audit.record("appeals.deadline", obj=locked, actor=None, before=old, after=new)
             counts[state] = counts.get(state, 0) + (1 if state != sla.OK else 0)
+            if locked.status in FIC_CLOCK_STATES:
+                recipients = staff_of(locked)
+            else:
+                recipients = department_users(locked) or staff_of(locked)
+            what = {wf.REGISTERED: "受理", wf.ACCEPTED: "交办", wf.REPLIED: "回访"}.get(locked.status, "办理")
             if raised:
                 label = "督办" if new_level == 2 else "催办"
                 counts["supervised" if new_level == 2 else "urged"] += 1
                 event = _event(
-                    locked, None, "auto_escalate", f"超期自动{label}", locked.status, f"期限 {due}", public=False
+                    locked, None, "auto_escalate", f"超期自动{label}", locked.status, f"{what}期限 {due}", public=False
                 )
-                recipients = department_users(locked) or staff_of(locked)
                 if new_level == 2:
                     recipients = [*recipients, *leaders_of(locked)]
                 _notify(
-                    locked, event, recipients, f"超期{label}：{locked.number}（期限 {due}）", kind="appeals.escalate"
+                    locked,
+                    event,
+                    recipients,
+                    f"{what}超期{label}：{locked.number}（期限 {due}）",
+                    kind="appeals.escalate",
                 )
-            elif state == sla.WARNING:
-                event = _event(locked, None, "warning", "临期预警", locked.status, f"期限 {due}", public=False)
-                recipients = department_users(locked) or staff_of(locked)
-                _notify(locked, event, recipients, f"临期预警：{locked.number}（期限 {due}）", kind="appeals.warning")
+            elif warned:
+                event = _event(locked, None, "warning", "临期预警", locked.status, f"{what}期限 {due}", public=False)
+                _notify(
+                    locked, event, recipients, f"{what}临期预警：{locked.number}（期限 {due}）", kind="appeals.warning"
+                )
     if gaps:
         warn_calendar_gap(sorted(gaps), day, stalled=counts["uncovered"])
     return counts

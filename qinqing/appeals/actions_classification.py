@@ -26,13 +26,25 @@ def save_classification(kind: str, *, actor, code: str, name: str, order: int = 
     return obj
 
 
-RULE_FIELDS = ["accept_days", "contact_days", "reply_days", "warn_days", "supervise_after"]
+RULE_FIELDS = [
+    "accept_days",
+    "contact_days",
+    "reply_days",
+    "warn_days",
+    "supervise_after",
+    "dispatch_days",
+    "callback_days",
+]
+OPTIONAL_RULE_FIELDS = {"dispatch_days": 2, "callback_days": 3}  # older callers may leave them out
 
 
 @transaction.atomic
 def save_deadline_rule(*, actor, appeal_type=None, domain=None, **days) -> DeadlineRule:
     """Create or change the rule for one type×domain scope; appeals already registered keep their copy."""
 
+    for name, default in OPTIONAL_RULE_FIELDS.items():
+        if days.get(name) is None:
+            days[name] = default
     for name in RULE_FIELDS:
         value = days.get(name)
         if value is None or not 0 <= int(value) <= 60:

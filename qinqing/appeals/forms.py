@@ -124,3 +124,9 @@ class DeadlineRuleForm(forms.Form):
     reply_days = forms.IntegerField(label=_("答复时限（工作日）"), min_value=0, max_value=60, initial=5)
     warn_days = forms.IntegerField(label=_("提前预警（工作日）"), min_value=0, max_value=60, initial=1)
     supervise_after = forms.IntegerField(label=_("超期几个工作日后督办"), min_value=0, max_value=60, initial=2)
+    dispatch_days = forms.IntegerField(
+        label=_("交办时限（受理后，工作日）"), min_value=0, max_value=60, initial=2, required=False
+    )
+    callback_days = forms.IntegerField(
+        label=_("回访时限（答复后，工作日）"), min_value=0, max_value=60, initial=3, required=False
+    )

@@ -68,6 +68,9 @@ class DeadlineRule(TimeStampedModel):
     reply_days = models.PositiveSmallIntegerField(_("答复时限（工作日）"), default=5)
     warn_days = models.PositiveSmallIntegerField(_("提前预警（工作日）"), default=1)
     supervise_after = models.PositiveSmallIntegerField(_("超期几个工作日后督办"), default=2)
+    # The FIC's own steps: dispatch after acceptance (or after a 退回) and the callback after the reply.
+    dispatch_days = models.PositiveSmallIntegerField(_("交办时限（受理后，工作日）"), default=2)
+    callback_days = models.PositiveSmallIntegerField(_("回访时限（答复后，工作日）"), default=3)
 
     class Meta:
         ordering = ["appeal_type", "domain"]
@@ -147,10 +150,14 @@ class Appeal(TimeStampedModel):
     reply_days = models.PositiveSmallIntegerField(_("答复时限"), default=5)
     warn_days = models.PositiveSmallIntegerField(_("预警天数"), default=1)
     supervise_after = models.PositiveSmallIntegerField(_("督办天数"), default=2)
+    dispatch_days = models.PositiveSmallIntegerField(_("交办时限"), default=2)
+    callback_days = models.PositiveSmallIntegerField(_("回访时限"), default=3)
     registered_on = models.DateField(_("登记日期"))
     accept_due = models.DateField(_("受理期限"), null=True, blank=True)
     contact_due = models.DateField(_("首次联系期限"), null=True, blank=True)
     reply_due = models.DateField(_("答复期限"), null=True, blank=True)
+    dispatch_due = models.DateField(_("交办期限"), null=True, blank=True)
+    callback_due = models.DateField(_("回访期限"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     contacted_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
@@ -210,6 +217,10 @@ class Appeal(TimeStampedModel):
     def current_due(self):
         if self.status == wf.REGISTERED:
             return self.accept_due
+        if self.status == wf.ACCEPTED:
+            return self.dispatch_due
+        if self.status == wf.REPLIED:
+            return self.callback_due
         if self.status == wf.ASSIGNED:
             return self.contact_due if self.contacted_at is None else self.reply_due
         if self.status == wf.CONTACTED:

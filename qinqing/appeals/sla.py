@@ -58,6 +58,8 @@ class Rule:
     reply_days: int = 5
     warn_days: int = 1
     supervise_after: int = 2
+    dispatch_days: int = 2  # 交办: within 2 working days of acceptance (or of a 退回)
+    callback_days: int = 3  # 回访: within 3 working days of the department's reply
 
 
 DEFAULT_RULE = Rule()

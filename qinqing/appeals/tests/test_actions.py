@@ -184,10 +184,11 @@ def test_mark_deadlines_warns_then_urges_then_supervises(
     assigned.refresh_from_db()
     assert assigned.escalation == 2
     assert Notification.objects.filter(recipient=users.leader, kind="appeals.escalate").exists()
-    # idempotent: running again changes nothing and sends nothing new
-    n = Notification.objects.count()
-    actions.mark_deadlines(sla.add_workdays(cal, due, 2))
-    assert Notification.objects.count() == n
+    # idempotent: running again (with its after-commit sends executed) changes nothing and sends nothing new
+    n, events = Notification.objects.count(), AppealEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(sla.add_workdays(cal, due, 2))
+    assert Notification.objects.count() == n and AppealEvent.objects.count() == events
 
 
 def test_urge_and_supervise_notify(assigned, users, django_capture_on_commit_callbacks):
@@ -334,3 +335,75 @@ def test_given_appeal_paused_after_its_reply_deadline_when_resumed_and_replied_t
     assert a.deadline_state == "overdue" and a.ever_overdue and a.reply_due < date(2026, 10, 12)
     a = actions.reply_appeal(a, actor=users.liaison, reply="已答复")
     assert a.replied_on_time is False
+
+
+def test_given_two_sweeps_overlapping_when_warning_is_due_then_one_warning_event_and_message(
+    assigned, users, monkeypatch, django_capture_on_commit_callbacks
+):
+    from qinqing.appeals import sla
+
+    # Given a second sweep that runs to completion between this sweep's read and its row lock
+    real, nested = sla.deadline_state, []
+
+    def racing(*args, **kwargs):
+        if not nested:
+            nested.append(True)
+            actions.mark_deadlines(assigned.contact_due)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sla, "deadline_state", racing)
+    # When the first sweep goes on, on the contact deadline day (warning)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(assigned.contact_due)
+    # Then the department was warned once
+    assert AppealEvent.objects.filter(appeal=assigned, action="warning").count() == 1
+    assert Notification.objects.filter(recipient=users.liaison, kind="appeals.warning").count() == 1
+
+
+def test_given_accepted_appeal_not_dispatched_when_sweeping_then_staff_warned_then_urged(
+    make_appeal, users, fixed_today, django_capture_on_commit_callbacks
+):
+    # Given an appeal accepted on Wednesday 09-30 (交办 within 2 working days: 10-08, 10-09)
+    fixed_today(date(2026, 9, 30))
+    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    assert appeal.dispatch_due == date(2026, 10, 9) and appeal.current_due == date(2026, 10, 9)
+    # When nobody dispatches it, the sweep warns the FIC staff on 10-08 and urges after 10-09
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(date(2026, 10, 8))
+        actions.mark_deadlines(date(2026, 10, 10))
+    appeal.refresh_from_db()
+    assert appeal.deadline_state == "overdue" and appeal.escalation == 1 and appeal.ever_overdue
+    kinds = set(Notification.objects.filter(recipient=users.county_staff).values_list("kind", flat=True))
+    assert {"appeals.warning", "appeals.escalate"} <= kinds
+    assert not Notification.objects.filter(recipient=users.liaison).exists()
+
+
+def test_given_returned_appeal_then_dispatch_clock_restarts_from_the_return(assigned, users, fixed_today):
+    fixed_today(date(2026, 11, 18))
+    appeal = actions.return_appeal(assigned, actor=users.liaison, reason="不属于本单位")
+    assert appeal.status == wf.ACCEPTED and appeal.dispatch_due == date(2026, 11, 20)
+    assert appeal.deadline_state == "ok"
+
+
+def test_given_replied_appeal_without_callback_when_sweeping_then_overdue_for_staff(
+    assigned, users, fixed_today, django_capture_on_commit_callbacks
+):
+    # Given a reply on Friday 10-09 (回访 within 3 working days: 10-10 调休 Saturday, 10-12, 10-13)
+    fixed_today(date(2026, 10, 9))
+    a = actions.contact_enterprise(assigned, actor=users.liaison, comment="已联系")
+    a = actions.reply_appeal(a, actor=users.liaison, reply="已答复")
+    assert a.callback_due == date(2026, 10, 13)
+    # When the FIC has not called back by 10-14
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.mark_deadlines(date(2026, 10, 14))
+    a.refresh_from_db()
+    # Then it is overdue and the FIC staff, not the department, are urged
+    assert a.deadline_state == "overdue" and a.escalation == 1
+    assert Notification.objects.filter(recipient=users.county_staff, kind="appeals.escalate").exists()
+    assert not Notification.objects.filter(recipient=users.liaison, kind="appeals.escalate").exists()
+
+
+def test_given_deadline_rule_with_own_dispatch_and_callback_days_then_copied_at_registration(make_appeal, kinds):
+    DeadlineRule.objects.create(domain=kinds.finance, dispatch_days=1, callback_days=5)
+    appeal = make_appeal()
+    assert (appeal.dispatch_days, appeal.callback_days) == (1, 5)
