@@ -8,6 +8,7 @@ checkpoint.
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -69,8 +70,11 @@ QUALIFICATION_LABELS = {
 }
 
 
-def _industry_ok(code: str) -> str:
+def _industry_ok(value: str) -> str:
+    """The canonical GB/T 4754-2017 code (``c3311``, ``C3311``, ``３３１１`` → ``3311``)."""
+    code = unicodedata.normalize("NFKC", value)
     if industry is None:
+        code = "".join(code.split()).upper()
         if not (code.isdigit() and 2 <= len(code) <= 4):
             raise ValueError("行业代码应为2至4位数字（GB/T 4754-2017）")
         return code
@@ -80,7 +84,22 @@ def _industry_ok(code: str) -> str:
         found = None
     if not found:
         raise ValueError("不是 GB/T 4754-2017 中的行业代码")
-    return code
+    return found.code
+
+
+def _industry_note(value: str, code: str) -> str:
+    notes = []
+    width = unicodedata.normalize("NFKC", value)
+    if width != value:
+        notes.append("已将全角字符转为半角")
+    if "".join(width.split()) != width:
+        notes.append("已去除空格")
+    compact = "".join(width.split())
+    if code.isdigit() and not compact[:1].isdigit():
+        notes.append("已去掉门类字母")
+    elif compact != compact.upper():
+        notes.append("已将小写字母转为大写")
+    return f"{'，'.join(notes) or '已规范化'}：{code}"
 
 
 def _region_ok(code: str) -> str:
@@ -172,7 +191,14 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     if "region_code" in raw:
         take("region_code", columnar.by_unique(raw["region_code"], _region_ok, (ValueError,)))
     if "industry_code" in raw:
-        take("industry_code", columnar.by_unique(raw["industry_code"], _industry_ok, (ValueError,)))
+        column = raw["industry_code"]
+        take("industry_code", columnar.by_unique(column, _industry_ok, (ValueError,)))
+        # Stored as the canonical code, so c3311 / C3311 / 3311 are one value; each change is a note.
+        typed = pl.DataFrame({"raw": column, "code": out["industry_code"]}).with_row_index("i")
+        notes.extend(
+            RowIssue(i + 2, LABELS["industry_code"], value, _industry_note(value, code))
+            for i, value, code in typed.filter((pl.col("code") != "") & (pl.col("code") != pl.col("raw"))).iter_rows()
+        )
     if "founded_on" in raw:
         take("founded_on", columnar.date(raw["founded_on"], parse.date))
     if "employees" in raw:

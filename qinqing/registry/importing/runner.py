@@ -62,6 +62,7 @@ def run_import(
         return report
     report.total_rows = int(table.nonempty.sum())
     data = engine.validate(table, headers, report.errors, report.notes)
+    report.notes.sort(key=lambda n: n.row)
     scope = engine.Scope.for_org(org)
     if strict and report.errors and not dry_run:
         report.refused = True
