@@ -200,6 +200,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("QINQING_IDLE_TIMEOUT_MINUTES", "30")) *
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 QINQING_SESSION_ABSOLUTE_HOURS = int(os.environ.get("QINQING_SESSION_ABSOLUTE_HOURS", "12"))
+# An API token lives as long as a session may (qinqing/accounts/authentication.py).
+QINQING_API_TOKEN_HOURS = int(os.environ.get("QINQING_API_TOKEN_HOURS", str(QINQING_SESSION_ABSOLUTE_HOURS)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -260,7 +262,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "qinqing.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qinqing.core.api.RolePermission"],

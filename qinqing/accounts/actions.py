@@ -150,6 +150,7 @@ def change_password(user: User, *, new_password: str, actor=None) -> User:
     user.password_changed_at = timezone.now()
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password", "updated_at"])
+    _revoke_api_token(user)  # a token obtained with the old password must not outlive it
     audit.record("accounts.change_password", obj=user, actor=actor or user)
     return user
 

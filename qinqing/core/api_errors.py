@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
+EXPLAINED_AUTH_FAILURES = {"token_expired", "password_change_required"}
 
 
 def exception_handler(exc, context):
@@ -25,5 +26,9 @@ def exception_handler(exc, context):
         logger.exception("API error", exc_info=exc)
         return Response({"detail": "服务器内部错误"}, status=500)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response.data = {"detail": "未登录或令牌无效"}
+        code = exc.get_codes()
+        if code in EXPLAINED_AUTH_FAILURES:  # the user can act on these: say which
+            response.data = {"detail": str(exc.detail), "code": code}
+        else:  # anything else about a token says nothing an attacker could use
+            response.data = {"detail": "未登录或令牌无效"}
     return response

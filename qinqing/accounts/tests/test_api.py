@@ -129,3 +129,33 @@ def test_user_api_query_count(users, tree, login, django_assert_max_num_queries)
     client = login(users.sys_admin)
     with django_assert_max_num_queries(10):
         assert client.get("/api/v1/users/").status_code == 200
+
+
+def test_given_a_token_older_than_its_lifetime_then_refused_in_chinese_and_removed(users, settings):
+    # Given a token issued 13 hours ago, with the 12-hour lifetime
+    settings.QINQING_API_TOKEN_HOURS = 12
+    key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
+    Token.objects.filter(key=key).update(created=Token.objects.get(key=key).created - timedelta(hours=13))
+    # When it is used, then it is refused with a Chinese reason and no longer exists
+    response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401 and "令牌已过期" in response.json()["detail"]
+    assert not Token.objects.filter(key=key).exists()
+
+
+def test_given_a_token_when_the_password_expires_then_the_token_stops_working(users, settings):
+    # Given a working token
+    key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    # When the password passes the profile's maximum age
+    user = users.county_staff
+    user.password_changed_at -= timedelta(days=settings.QINQING_PASSWORD_MAX_AGE_DAYS + 1)
+    user.save(update_fields=["password_changed_at"])
+    # Then the token is refused until the password is changed
+    response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401 and "修改密码" in response.json()["detail"]
+
+
+def test_given_a_token_when_the_user_changes_the_password_then_the_token_is_revoked(users):
+    key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
+    actions.change_password(users.county_staff, new_password="Dongting#Lake2026")
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
