@@ -28,3 +28,7 @@ urlpatterns = [
     *_domain_urls(),
     path("", include("qinqing.core.urls")),
 ]
+
+handler404 = "qinqing.core.views.page_not_found"
+handler403 = "qinqing.core.views.permission_denied"
+handler500 = "qinqing.core.views.server_error"

@@ -73,3 +73,13 @@ def subtree_q(user, path_field: str) -> Q:
     if not user.is_authenticated or org is None or not org.path:
         return Q(pk__in=[])
     return Q(**{f"{path_field}__startswith": org.path})
+
+
+def visible_audit_entries(user):
+    """The audit rows an audit administrator reads: those of their node and below, and the events with
+    no organisation (sign-in failures of unknown names, system jobs), which belong to the deployment."""
+    from .models import AuditEntry
+
+    if not user_has(user, "core.view_auditentry"):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(subtree_q(user, "org_path") | Q(org_path=""))

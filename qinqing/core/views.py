@@ -1,13 +1,36 @@
 """Core pages: home, health check, the audit log (审计管理员 only), background-job progress."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
 
+from .forms import AuditSearchForm
 from .home import home_cards
-from .models import AuditEntry, Job
-from .permissions import AUTHENTICATED, public, requires
+from .models import Job
+from .permissions import AUTHENTICATED, public, requires, visible_audit_entries
+
+
+def _api_error(request, status: int, detail: str, template: str, *, with_request: bool = True):
+    """Errors Django itself answers (no route, a permission or server error outside DRF): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+    if not with_request:  # a server error page must not depend on what may have failed (database, context)
+        return HttpResponse(loader.get_template(template).render(), status=status)
+    return render(request, template, status=status)
+
+
+def page_not_found(request, exception=None):
+    return _api_error(request, 404, _("接口不存在或对象不在您的管辖范围内"), "404.html")
+
+
+def permission_denied(request, exception=None):
+    return _api_error(request, 403, _("您的账号没有执行此操作的权限"), "403.html")
+
+
+def server_error(request):
+    return _api_error(request, 500, _("服务器内部错误"), "500.html", with_request=False)
 
 
 @public
@@ -22,24 +45,12 @@ def home(request):
 
 @requires("core.view_auditentry")
 def audit_log(request):
-    entries = AuditEntry.objects.all()
-    q = request.GET.get("q", "").strip()
-    if q:
-        entries = entries.filter(
-            Q(actor_name__icontains=q) | Q(object_repr__icontains=q) | Q(action__icontains=q) | Q(request_id=q)
-        )
-    action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    if request.GET.get("failed") == "1":
-        entries = entries.filter(success=False)
-    for field, lookup in (("from", "created_at__date__gte"), ("to", "created_at__date__lte")):
-        value = request.GET.get(field, "").strip()
-        if value:
-            entries = entries.filter(**{lookup: value})
+    form = AuditSearchForm(request.GET)
+    entries = visible_audit_entries(request.user)
+    entries = form.filter(entries) if form.is_valid() else entries.none()
     page = Paginator(entries.order_by("-id"), 50).get_page(request.GET.get("page"))
     template = "core/partials/_audit_rows.html" if request.htmx else "core/audit_log.html"
-    return render(request, template, {"page": page, "q": q, "action": action})
+    return render(request, template, {"page": page, "form": form, "q": request.GET.get("q", "")})
 
 
 def visible_jobs(user):
