@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from qinqing.core import audit
 from qinqing.orgs import regions
+from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
 
+from . import rules
 from .actions import _in_scope, _redact, _require, save_changes
 from .choices import ChamberType, RatingScheme, RegistrationStatus
 from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
@@ -83,6 +85,35 @@ def register_chamber(organization: Organization, *, actor, chamber_type: str, **
     chamber = Chamber.objects.create(organization=organization, org_path=organization.path, **fields)
     audit.record("registry.register_chamber", obj=chamber, actor=actor, after=_redact(audit.snapshot(chamber)))
     return chamber
+
+
+@transaction.atomic
+def create_chamber(
+    *, actor, fic: Organization, name: str, chamber_type: str, region_code: str = "", **fields
+) -> Chamber:
+    """Add a chamber under an FIC node of the actor's subtree: its organisation node, then its registry
+    record (``register_chamber``). The node is made as the chamber import makes it: the registry's own right
+    (``registry.change_chamber`` in scope) is checked here, FIC staff hold no right over the tree itself."""
+    _require(actor, "registry.change_chamber")
+    if fic.kind != "fic":
+        raise ValidationError({"fic": "所属工商联：请选择工商联"})
+    _in_scope(actor, fic.path)
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "商会名称：请填写"
+    elif Organization.objects.filter(parent=fic, kind="chamber", name=name).exists():
+        errors["name"] = f"商会名称：“{fic.name}”下已有“{name}”"
+    code = (region_code or "").strip() or fic.region_code
+    try:
+        code = rules.region_code(code)
+    except rules.RuleError as exc:
+        errors["region_code"] = f"行政区划代码：{exc}"
+    if errors:
+        raise ValidationError(errors)
+    _check_chamber({"chamber_type": chamber_type, **fields})  # refuse before the node is made
+    organization = create_organization(kind="chamber", name=name, region_code=code, parent=fic)
+    return register_chamber(organization, actor=actor, chamber_type=chamber_type, **fields)
 
 
 @transaction.atomic

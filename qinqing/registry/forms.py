@@ -293,6 +293,50 @@ class ChamberForm(NamedErrors, forms.Form):
             raise forms.ValidationError(f"统一社会信用代码：{exc}") from None
 
 
+class ChamberCreateForm(ChamberForm):
+    """A new chamber: an organisation node already in the tree without a registry record, or a new node
+    under an FIC of the user's subtree. The law firm is linked afterwards, on the edit page."""
+
+    organization = forms.ModelChoiceField(
+        label="已有商会组织", queryset=None, required=False, help_text="组织机构中已建立、尚未登记商会信息的商会"
+    )
+    name = forms.CharField(label="商会名称", max_length=100, required=False, help_text="新建商会时填写")
+    fic = forms.ModelChoiceField(label="所属工商联", queryset=None, required=False)
+    region_code = forms.CharField(
+        label="行政区划代码", max_length=6, required=False, help_text="留空则取所属工商联的行政区划"
+    )
+
+    field_order = ["organization", "name", "fic", "region_code"]
+
+    def __init__(self, *args, organizations, fics, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["law_firm_id"]
+        self.fields["organization"].queryset = organizations
+        self.fields["fic"].queryset = fics
+        if fics.count() == 1:
+            self.initial.setdefault("fic", fics.first())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organization") is None and "organization" not in self.errors:
+            if not (data.get("name") or "").strip():
+                self.add_error("name", "商会名称：请选择已有商会组织，或填写新商会的名称")
+            if data.get("fic") is None and "fic" not in self.errors:
+                self.add_error("fic", "所属工商联：新建商会请选择所属工商联")
+        return data
+
+    def clean_region_code(self):
+        code = self.cleaned_data["region_code"].strip()
+        try:
+            return rules.region_code(code) if code else ""
+        except rules.RuleError as exc:
+            raise forms.ValidationError(f"行政区划代码：{exc}") from None
+
+    def chamber_fields(self) -> dict:
+        skip = {"organization", "name", "fic", "region_code"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in skip}
+
+
 class TermForm(NamedErrors, forms.Form):
     starts_on = forms.DateField(label="任期开始", widget=DATE)
     ends_on = forms.DateField(label="任期届满", widget=DATE)

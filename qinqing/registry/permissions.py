@@ -159,6 +159,24 @@ def visible_chambers(user) -> QuerySet[Chamber]:
     return Chamber.objects.filter(subtree_q(user, "org_path"))
 
 
+def chamber_parents(user):
+    """FIC nodes a user may register a new chamber under: their subtree's, with registry.change_chamber."""
+    from qinqing.orgs.models import Organization
+
+    if not user.has_perm("registry.change_chamber"):
+        return Organization.objects.none()
+    return Organization.objects.filter(subtree_q(user, "path"), kind="fic").order_by("path")
+
+
+def unregistered_chamber_orgs(user):
+    """Chamber nodes of the user's subtree that have no registry record yet."""
+    from qinqing.orgs.models import Organization
+
+    if not user.has_perm("registry.change_chamber"):
+        return Organization.objects.none()
+    return Organization.objects.filter(subtree_q(user, "path"), kind="chamber", chamber__isnull=True).order_by("path")
+
+
 def get_chamber(user, pk) -> Chamber:
     try:
         return visible_chambers(user).select_related("organization", "law_firm").get(pk=pk)

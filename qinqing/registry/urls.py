@@ -22,6 +22,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
     path("chambers/", views_chambers.chamber_list, name="chamber_list"),
+    path("chambers/new/", views_chambers.chamber_create, name="chamber_create"),
     path("chambers/term-due/", views_chambers.term_due, name="term_due"),
     path("chambers/<int:pk>/", views_chambers.chamber_detail, name="chamber_detail"),
     path("chambers/<int:pk>/edit/", views_chambers.chamber_edit, name="chamber_edit"),

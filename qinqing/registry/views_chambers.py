@@ -14,8 +14,8 @@ from qinqing.core.permissions import requires
 
 from . import actions_chambers, permissions, statistics
 from .filters import ChamberFilter
-from .forms import BranchForm, ChamberForm, RatingForm, TermForm
-from .views import _done, _export, _history, _page, _post_only, _save
+from .forms import BranchForm, ChamberCreateForm, ChamberForm, RatingForm, TermForm
+from .views import _done, _export, _form, _history, _page, _post_only, _save
 
 
 def _url(chamber_id: int) -> str:
@@ -38,6 +38,37 @@ def chamber_list(request):
     page = _page(request, filterset.qs)
     template = "registry/partials/_chamber_rows.html" if request.htmx else "registry/chamber_list.html"
     return render(request, template, {"filter": filterset, "page": page})
+
+
+@requires("registry.change_chamber")
+def chamber_create(request):
+    """Register a chamber of the user's subtree: an existing chamber node, or a new one under an FIC."""
+    user = request.user
+    form = ChamberCreateForm(
+        request.POST or None,
+        organizations=permissions.unregistered_chamber_orgs(user),
+        fics=permissions.chamber_parents(user),
+        initial={"registration_status": "registered", "party_members": 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["organization"] is not None:
+                chamber = actions_chambers.register_chamber(data["organization"], actor=user, **form.chamber_fields())
+            else:
+                chamber = actions_chambers.create_chamber(
+                    actor=user,
+                    fic=data["fic"],
+                    name=data["name"],
+                    region_code=data["region_code"],
+                    **form.chamber_fields(),
+                )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, "已登记商会")
+            return _done(request, _url(chamber.pk))
+    return _form(request, form, "登记商会")
 
 
 @requires("registry.view_chamber")
