@@ -1,4 +1,5 @@
-"""manage.py export_chambers PATH.csv|PATH.xlsx [--org CODE]: the chamber list, re-importable."""
+"""manage.py export_chambers PATH.csv|PATH.xlsx [--org CODE] [--unmasked]: the chamber list, re-importable
+(audited like every export)."""
 
 from qinqing.registry.models import Chamber
 
