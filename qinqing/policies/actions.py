@@ -29,9 +29,11 @@ AUDITED = [
     "application_method",
     "contact",
     "rule",
+    "auto_push",
     "state",
 ]
 FIELDS = [f for f in AUDITED if f != "state"] + ["summary", "body"]
+MATCH_FIELDS = ["rule", "effective_on", "expires_on", "auto_push"]  # a change re-matches a published policy
 
 
 def _snapshot(policy: Policy) -> dict:
@@ -94,7 +96,9 @@ def update_policy(policy: Policy, *, actor, data: dict) -> Policy:
     policy.save()
     index_policy(policy)
     audit.record("policies.update_policy", obj=policy, actor=actor, before=before, after=_snapshot(policy))
-    if policy.state == PublishState.PUBLISHED and before["rule"] != policy.rule:
+    after = _snapshot(policy)
+    if policy.state == PublishState.PUBLISHED and any(before[f] != after[f] for f in MATCH_FIELDS):
+        # Who is eligible, or whether the policy is in effect, may have changed: re-match and notify.
         transaction.on_commit(lambda: _rematch_later(policy.pk))
     return policy
 
@@ -183,44 +187,112 @@ def _rematch_later(policy_id: int) -> None:
 
 
 def rematch_policy(policy_id: int) -> dict[str, list[int]]:
-    """Re-evaluate one changed policy; enterprises newly eligible are notified (once)."""
+    """Re-evaluate one changed policy (stored sets per scope; newly eligible ids per scope are returned).
+
+    If the policy auto-pushes, every enterprise eligible now that was never notified of it is notified
+    (this covers first publication, a changed rule or dates, and auto-push being switched on).
+    """
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         return {}
     newly = matching.rematch_policy(policy)
-    for ids in newly.values():
-        push_to_enterprises(policy, ids, actor=None)
+    if policy.auto_push and matching.applicable_policies(policy.org_path).filter(pk=policy.pk).exists():
+        push_to_enterprises(policy, matching.eligible_ids(policy, policy.org_path).to_list(), actor=None)
     return newly
 
 
+def push_newly_eligible(newly: dict[int, list[int]]) -> int:
+    """After a batch run: notify the newly eligible enterprises of each auto-pushing policy (once)."""
+    pushed = 0
+    for policy in Policy.objects.filter(pk__in=list(newly), auto_push=True, state=PublishState.PUBLISHED):
+        pushed += push_to_enterprises(policy, newly[policy.pk], actor=None)
+    return pushed
+
+
+ENTERPRISES_INLINE = 200  # more changed enterprises than this are re-matched by a background task
+ENTERPRISES_PER_TASK = 5000
+
+
+def enterprises_changed(enterprise_ids) -> None:
+    """Call after committing changes to enterprises' data (the registry import): re-match just those
+    enterprises against the policies applying to them and notify newly eligible ones (auto-push policies).
+
+    A few are done at once; larger sets go to background tasks of ENTERPRISES_PER_TASK enterprises.
+    """
+    ids = sorted({int(i) for i in enterprise_ids})
+    if len(ids) <= ENTERPRISES_INLINE:
+        rematch_enterprises(ids)
+        return
+    from .tasks import rematch_enterprises_task
+
+    for start in range(0, len(ids), ENTERPRISES_PER_TASK):
+        rematch_enterprises_task.enqueue(ids[start : start + ENTERPRISES_PER_TASK])
+
+
+@transaction.atomic
+def rematch_enterprises(enterprise_ids: list[int]) -> dict[int, list[int]]:
+    """Re-match the enterprises and notify them; per policy, the enterprises notified now."""
+    if not enterprise_ids:
+        return {}
+    eligible = matching.rematch_enterprises(enterprise_ids)
+    pushed: dict[int, list[int]] = {}
+    for policy in Policy.objects.filter(pk__in=list(eligible), auto_push=True):
+        ids = _push(policy, eligible[policy.pk], actor=None)
+        if ids:
+            pushed[policy.pk] = ids
+    return pushed
+
+
 def enterprise_changed(enterprise) -> list[int]:
-    """Call after an enterprise's data changed: re-match it and notify it of newly eligible policies."""
-    stored_before = set(matching.eligible_policy_ids(enterprise))
-    verdicts = matching.rematch_enterprise(enterprise)
-    new = [pid for pid, ok in verdicts.items() if ok and pid not in stored_before]
-    for policy in Policy.objects.filter(pk__in=new):
-        push_to_enterprises(policy, [enterprise.pk], actor=None)
-    return new
+    """Call after one enterprise's data changed: re-match it; the policies it was notified of now."""
+    return sorted(rematch_enterprises([enterprise.pk]))
 
 
 @transaction.atomic
 def push_to_enterprises(policy: Policy, enterprise_ids, *, actor) -> int:
     """Notify enterprises of a policy they are eligible for; never twice for the same pair."""
+    return len(_push(policy, enterprise_ids, actor=actor))
+
+
+def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[int]:
+    """Create the missing PolicyPush rows (enterprises under ``within``) and notify; the ids notified."""
     from qinqing.registry.models import Enterprise
 
-    ids = set(int(i) for i in enterprise_ids)
-    ids -= set(PolicyPush.objects.filter(policy=policy, enterprise_id__in=ids).values_list("enterprise_id", flat=True))
+    ids = {int(i) for i in enterprise_ids}
     if not ids:
-        return 0
-    firms = list(Enterprise.objects.filter(pk__in=ids).values_list("pk", "org_path"))
+        return []
+    if len(ids) > CHUNK:  # many candidates: one read of the policy's pushes instead of a huge IN list
+        ids -= set(PolicyPush.objects.filter(policy=policy).values_list("enterprise_id", flat=True))
+    else:
+        ids -= set(
+            PolicyPush.objects.filter(policy=policy, enterprise_id__in=ids).values_list("enterprise_id", flat=True)
+        )
+    ordered = sorted(ids)
+    firms: list[tuple[int, str]] = []
+    for start in range(0, len(ordered), CHUNK):
+        chunk = Enterprise.objects.filter(pk__in=ordered[start : start + CHUNK], org_path__startswith=within)
+        firms += chunk.values_list("pk", "org_path")
+    if not firms:
+        return []
     PolicyPush.objects.bulk_create(
         [PolicyPush(policy=policy, enterprise_id=pk, org_path=path) for pk, path in firms],
         batch_size=1000,
         ignore_conflicts=True,
     )
-    _notify(policy, [pk for pk, _ in firms])
-    audit.record("policies.push_policy", obj=policy, actor=actor, after={"enterprises": len(firms)}, message="政策推送")
-    return len(firms)
+    pushed = [pk for pk, _ in firms]
+    for start in range(0, len(pushed), CHUNK):
+        _notify(policy, pushed[start : start + CHUNK])
+    audit.record(
+        "policies.push_policy",
+        obj=policy,
+        actor=actor,
+        after={"enterprises": len(pushed), "automatic": actor is None},
+        message="政策推送" if actor is not None else "政策自动推送",
+    )
+    return pushed
+
+
+CHUNK = 5000
 
 
 def _notify(policy: Policy, enterprise_ids: list[int]) -> None:
@@ -246,12 +318,8 @@ def push_policy(policy: Policy, *, actor) -> int:
     """Staff push a policy to every eligible enterprise of their scope that has not had it yet."""
     if not actor.has_perm("policies.push_policy"):
         raise PermissionDenied("没有推送政策的权限")
-    from qinqing.registry.models import Enterprise
-
     scope = scope_path(actor)
-    ids = matching.eligible_ids(policy, scope).to_list()
-    ids = list(Enterprise.objects.filter(pk__in=ids, org_path__startswith=scope).values_list("pk", flat=True))
-    return push_to_enterprises(policy, ids, actor=actor)
+    return len(_push(policy, matching.eligible_ids(policy, scope).to_list(), actor=actor, within=scope))
 
 
 def mark_push_opened(policy: Policy, enterprise) -> None:

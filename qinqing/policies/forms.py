@@ -34,6 +34,7 @@ class PolicyForm(forms.ModelForm):
             "issuer_name",
             "benefit_type",
             "application_method",
+            "auto_push",
             "published_on",
             "effective_on",
             "expires_on",

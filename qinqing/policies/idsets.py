@@ -51,3 +51,12 @@ def with_id(blob, enterprise_id: int, present: bool) -> tuple[bytes, int]:
     else:
         ids = ids.filter(ids != enterprise_id)
     return encode(ids), len(ids)
+
+
+def with_ids(blob, changed: list[int], present: list[int]) -> tuple[bytes, int]:
+    """The set where, of the ``changed`` ids, exactly those in ``present`` are members; and its new size."""
+    ids = decode(blob)
+    changed_series = pl.Series("id", changed, dtype=pl.UInt32)
+    kept = ids.filter(~ids.is_in(changed_series.implode()))
+    ids = pl.concat([kept, pl.Series("id", present, dtype=pl.UInt32)]).unique()
+    return encode(ids), len(ids)

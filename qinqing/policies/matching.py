@@ -119,10 +119,10 @@ def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all
     now = timezone.now()
     for policy_id, ids in results.items():
         old = previous.get(policy_id)
-        if old is not None:
-            added = ids.filter(~ids.is_in(idsets.decode(old.ids).implode()))
-            if len(added):
-                newly[policy_id] = added.to_list()
+        # No set stored yet in this scope (first run, first publication, just came into effect): all are new.
+        added = ids if old is None else ids.filter(~ids.is_in(idsets.decode(old.ids).implode()))
+        if len(added):
+            newly[policy_id] = added.to_list()
     blobs = encode_all(results)
     fresh = [
         PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=blobs[policy_id], count=len(ids), matched_at=now)
@@ -154,27 +154,50 @@ def rematch_policy(policy: Policy) -> dict[str, list[int]]:
     return newly
 
 
-@transaction.atomic
-def rematch_enterprise(enterprise) -> dict[int, bool]:
-    """Re-evaluate one enterprise against every applicable policy; update stored sets; policy id → eligible."""
-    frame = read_frame(enterprise.org_path, enterprise_ids=[enterprise.pk])
-    policies = list(applicable_policies(enterprise.org_path))
-    verdicts: dict[int, bool] = {}
-    for policy in policies:
-        ids = rules.evaluate_all({policy.pk: policy.rule}, frame)[policy.pk] if frame.height else pl.Series([])
-        verdicts[policy.pk] = enterprise.pk in ids.to_list()
-    matches = PolicyMatch.objects.select_for_update().filter(
-        scope_path__in=ancestor_paths(enterprise.org_path), policy_id__in=list(verdicts)
+def policies_for_paths(paths: set[str]) -> list[Policy]:
+    """Published, active policies applying to an enterprise at one of these org paths (owned at an ancestor)."""
+    owners = {ancestor for path in paths for ancestor in ancestor_paths(path)}
+    return list(
+        Policy.objects.filter(
+            status_q(Status.ACTIVE, timezone.localdate()), state=PublishState.PUBLISHED, org_path__in=owners
+        )
     )
+
+
+@transaction.atomic
+def rematch_enterprises(enterprise_ids: list[int]) -> dict[int, list[int]]:
+    """Re-evaluate some enterprises against every policy applying to them and update the stored sets.
+
+    Returns, per policy, the given enterprises that are eligible now (the caller notifies those not yet
+    notified: PolicyPush is unique per pair).
+    """
+    frame = read_frame("/", enterprise_ids=list(enterprise_ids))
+    if frame.is_empty():
+        return {}
+    changed = frame.get_column("id").to_list()
+    paths = set(frame.get_column("org_path").unique().to_list())
+    policies = policies_for_paths(paths)
+    results = evaluate_policies(policies, frame, "/") if policies else {}
+    eligible = {pid: ids.cast(pl.Int64).to_list() for pid, ids in results.items()}
+    scopes = {ancestor for path in paths for ancestor in ancestor_paths(path)}
+    matches = PolicyMatch.objects.select_for_update().filter(scope_path__in=scopes, policy_id__in=list(eligible))
+    path_of = dict(zip(changed, frame.get_column("org_path").to_list(), strict=True))
+    now = timezone.now()
     for match in matches:
-        # A policy owned below the scope reaches only its own subtree.
-        eligible = verdicts[match.policy_id]
-        if idsets.contains(match.ids, enterprise.pk) == eligible:
+        inside = [i for i in changed if path_of[i].startswith(match.scope_path)]
+        if not inside:
             continue
-        match.ids, match.count = idsets.with_id(match.ids, enterprise.pk, eligible)
-        match.matched_at = timezone.now()
+        present = [i for i in eligible[match.policy_id] if path_of[i].startswith(match.scope_path)]
+        match.ids, match.count = idsets.with_ids(match.ids, inside, present)
+        match.matched_at = now
         match.save(update_fields=["ids", "count", "matched_at", "updated_at"])
-    return verdicts
+    return {pid: ids for pid, ids in eligible.items() if ids}
+
+
+def rematch_enterprise(enterprise) -> dict[int, bool]:
+    """Re-evaluate one enterprise (see rematch_enterprises); policy id → eligible."""
+    eligible = rematch_enterprises([enterprise.pk])
+    return {policy.pk: policy.pk in eligible for policy in policies_for_paths({enterprise.org_path})}
 
 
 def eligible_ids(policy: Policy, scope_path: str) -> pl.Series:

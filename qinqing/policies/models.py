@@ -63,6 +63,11 @@ class Policy(TimeStampedModel):
     )
     contact = models.CharField(_("咨询电话/联系人"), max_length=200, blank=True)
     rule = models.JSONField(_("申报条件"), default=dict, blank=True)
+    auto_push = models.BooleanField(
+        _("自动推送新符合条件的企业"),
+        default=True,
+        help_text=_("政策发布并生效后，每家新符合条件的企业自动收到一次推送；不勾选则由工作人员手动推送"),
+    )
     state = models.CharField(
         _("发布状态"), max_length=16, choices=PublishState.choices, default=PublishState.DRAFT, db_index=True
     )

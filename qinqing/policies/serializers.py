@@ -33,6 +33,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "application_method",
             "contact",
             "rule",
+            "auto_push",
             "state",
             "status",
             "org_path",
@@ -84,6 +85,7 @@ class PolicyWriteSerializer(serializers.Serializer):
     application_method = serializers.ChoiceField(choices=ApplicationMethod.choices, required=False)
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
     rule = serializers.JSONField(required=False)
+    auto_push = serializers.BooleanField(required=False, default=True)
 
 
 class StateSerializer(serializers.Serializer):

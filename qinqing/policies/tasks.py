@@ -12,12 +12,17 @@ NIGHTLY_KIND = "policies.match"
 
 
 def run_batch(scope: str, progress=None) -> dict:
+    """Match the scope; enterprises newly eligible for an auto-pushing policy are notified (once each)."""
+    from .actions import push_newly_eligible
+
     run = matching.run_matching(scope, progress=progress)
+    pushed = push_newly_eligible(run.newly_eligible)
     return {
         "scope": scope,
         "enterprises": run.enterprises,
         "policies": run.policies,
         "pairs": run.pairs,
+        "pushed": pushed,
         "seconds": {k: round(v, 3) for k, v in run.seconds.items()},
     }
 
@@ -34,6 +39,15 @@ def rematch_policy_task(policy_id: int) -> dict:
     from .actions import rematch_policy
 
     return {scope: len(ids) for scope, ids in rematch_policy(policy_id).items()}
+
+
+@task()
+def rematch_enterprises_task(enterprise_ids: list[int]) -> dict:
+    """Background part of actions.enterprises_changed for large sets (the registry import)."""
+    from .actions import rematch_enterprises
+
+    pushed = rematch_enterprises(enterprise_ids)
+    return {"enterprises": len(enterprise_ids), "pushed": sum(len(ids) for ids in pushed.values())}
 
 
 def start_nightly(now=None) -> dict:
