@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "qinqing.appeals",
     "qinqing.meetings",
     "qinqing.policies",
+    "django.forms",  # last: core's templates/django/forms/ override its field templates (named errors)
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Form templates through the template engine, so qinqing/core/templates/django/forms/ can name each error's field.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
