@@ -10,7 +10,7 @@ from qinqing.accounts.models import User
 from qinqing.core.jobs import JobError, JobRunner, job_task
 from qinqing.orgs.models import Organization
 
-from .importing.runner import run_import
+from .importing.runner import BATCH_SIZE, run_import
 
 IMPORT_DIR = "registry_imports"
 
@@ -49,6 +49,8 @@ def run_import_job(run: JobRunner) -> dict:
         dry_run=params.get("dry_run", True),
         strict=params.get("strict", False),
         run=run,
+        # Rows per committed batch; a job may ask for smaller batches (the crash test does).
+        batch_size=int(params.get("batch_size") or BATCH_SIZE),
     )
     write_errors_csv(report, errors_path(run.job.pk))
     run.job.message = report.summary()[:255]
