@@ -322,6 +322,23 @@ def push_policy(policy: Policy, *, actor) -> int:
     return len(_push(policy, matching.eligible_ids(policy, scope).to_list(), actor=actor, within=scope))
 
 
+def export_eligible(policy: Policy, enterprises, *, actor):
+    """The eligible list as Excel (mobile numbers masked unless the actor holds registry.view_pii), audited."""
+    from . import exports
+
+    if not actor.has_perm("policies.view_matching"):
+        raise PermissionDenied("没有导出名单的权限")
+    response, rows = exports.eligible_xlsx(policy, enterprises, actor=actor)
+    audit.record(
+        "policies.export_eligible",
+        obj=policy,
+        actor=actor,
+        after={"rows": rows, "unmasked": exports.unmasked_for(actor)},
+        message=f"导出符合条件企业名单{rows}条",
+    )
+    return response
+
+
 def mark_push_opened(policy: Policy, enterprise) -> None:
     """The enterprise opened the policy it was pushed: record the first time."""
     PolicyPush.objects.filter(policy=policy, enterprise=enterprise, opened_at__isnull=True).update(

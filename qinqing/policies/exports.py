@@ -1,4 +1,8 @@
-"""Excel export of a policy's eligible enterprises (the 免申即享 list a department acts on)."""
+"""Excel export of a policy's eligible enterprises (the 免申即享 list a department acts on).
+
+Mobile numbers are masked with the registry's own rule (qinqing.registry.masking) unless the exporting user
+holds registry.view_pii; actions.export_eligible audits every export and whether numbers were unmasked.
+"""
 
 import io
 
@@ -6,10 +10,16 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 
-from qinqing.core import audit
+from qinqing.registry.masking import masked_mobile
 
 
-def eligible_xlsx(policy, enterprises, *, actor=None) -> HttpResponse:
+def unmasked_for(actor) -> bool:
+    return actor is not None and actor.has_perm("registry.view_pii")
+
+
+def eligible_xlsx(policy, enterprises, *, actor=None) -> tuple[HttpResponse, int]:
+    """The workbook as a download, and the number of enterprise rows written."""
+    unmasked = unmasked_for(actor)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("符合条件企业")
@@ -42,7 +52,7 @@ def eligible_xlsx(policy, enterprises, *, actor=None) -> HttpResponse:
             firm.industry_code,
             getattr(firm, "size_class", ""),
             getattr(firm, "contact_name", ""),
-            getattr(firm, "contact_mobile", ""),
+            firm.contact_mobile if unmasked else masked_mobile(firm.contact_mobile),
         ]
         for col, value in enumerate(values):
             sheet.write(row, col, value)
@@ -50,9 +60,8 @@ def eligible_xlsx(policy, enterprises, *, actor=None) -> HttpResponse:
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 3, 22)
     book.close()
-    audit.record("policies.export_eligible", obj=policy, actor=actor, after={"rows": row - 4})
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f"attachment; filename=policy-{policy.pk}-eligible.xlsx"
-    return response
+    return response, row - 4

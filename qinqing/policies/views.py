@@ -18,7 +18,7 @@ from qinqing.core.models import Job
 from qinqing.core.permissions import requires
 from qinqing.registry.models import Enterprise
 
-from . import actions, attachments, exports, matching, rules
+from . import actions, attachments, matching, rules
 from .attributes import enterprise_attrs
 from .choices import BenefitType, PublishState, Status
 from .filters import PolicyFilter
@@ -245,7 +245,7 @@ def matching_detail(request, pk):
         Enterprise.objects.filter(pk__in=ids, org_path__startswith=scope).select_related("fic").order_by("name")
     )
     if request.GET.get("export") == "xlsx":
-        return exports.eligible_xlsx(policy, enterprises, actor=request.user)
+        return actions.export_eligible(policy, enterprises, actor=request.user)
     pushed = PolicyPush.objects.filter(policy=policy, org_path__startswith=scope)
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
     return render(
