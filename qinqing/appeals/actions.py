@@ -221,7 +221,7 @@ def _cancel_pending_extensions(appeal: Appeal, actor, why: str) -> list[Extensio
     returned, re-handled or merged it is withdrawn (audited; the requester is told after commit), so it
     can neither block the next department's request nor move the next deadline when approved."""
     pending = list(
-        ExtensionRequest.objects.select_for_update()
+        ExtensionRequest.objects.select_for_update(of=("self",))
         .select_related("requested_by")
         .filter(appeal=appeal, status=ExtensionRequest.PENDING)
     )
@@ -654,15 +654,39 @@ def supervise_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
     return appeal
 
 
+MERGE_TARGET_REFUSED = frozenset({wf.MERGED, wf.REJECTED, wf.CLOSED})
+
+
 @transaction.atomic
 def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "") -> Appeal:
-    """合并: the duplicate ends as 已合并 pointing at the master; both keep their full histories."""
+    """合并: the duplicate ends as 已合并 pointing at the master; both keep their full histories.
+
+    Both rows are locked in id order (two merges A→B and B→A running at once queue on the same first
+    row instead of deadlocking), then the master is checked as it is under the lock: not the duplicate
+    itself, still open, inside the actor's tree, and not (through earlier merges) below the duplicate.
+    """
     if duplicate.pk == master.pk:
         raise AppealError("不能把诉求合并到它自己")
-    if master.status in (wf.MERGED, wf.REJECTED):
-        raise AppealError(f"主诉求 {master.number} 已{master.status_label}，不能作为合并对象")
-    if not master.org_path.startswith(actor.org.path):
+    rows = {
+        a.pk: a
+        for a in Appeal.objects.select_for_update(of=("self",)).filter(pk__in=[duplicate.pk, master.pk]).order_by("pk")
+    }
+    locked_master = rows.get(master.pk)
+    if locked_master is None or duplicate.pk not in rows:
+        raise AppealError("诉求不存在")
+    if locked_master.status in MERGE_TARGET_REFUSED:
+        raise AppealError(
+            f"主诉求 {locked_master.number} {locked_master.status_label}，不能作为合并对象（请选择仍在办理中的诉求）"
+        )
+    if not locked_master.org_path.startswith(actor.org.path):
         raise AppealError("主诉求不在您的管辖范围内")
+    seen, up = {duplicate.pk}, locked_master.merged_into_id
+    while up is not None:  # defensive: an open master has no merged_into, but old data might
+        if up in seen:
+            raise AppealError("不能循环合并：主诉求已（间接）合并到本诉求")
+        seen.add(up)
+        up = Appeal.objects.filter(pk=up).values_list("merged_into_id", flat=True).first()
+    master = locked_master
 
     def mutate(a: Appeal) -> None:
         _cancel_pending_extensions(a, actor, f"诉求已合并至 {master.number}")
@@ -680,6 +704,7 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
         master.status,
         f"{duplicate.number} 已并入本诉求",
         duplicate=duplicate.pk,
+        public=duplicate.enterprise_id == master.enterprise_id,  # another enterprise's appeal stays internal
     )
     audit.record("appeals.merged_in", obj=master, actor=actor, after={"duplicate": duplicate.pk})
     _notify(duplicate, event, enterprise_users(duplicate), f"您的诉求已与 {master.number} 合并办理")

@@ -118,6 +118,24 @@ def _step_forms(appeal, user) -> dict:
     return result
 
 
+def _merged_timelines(appeal, user) -> list[tuple]:
+    """The histories of the duplicates merged into this appeal (and into those), each labelled with its
+    number. Only duplicates this user may see themselves are shown (another enterprise's stays hidden)."""
+    public_only = user.role in (wf.ENTERPRISE, wf.SECRETARY)
+    result, frontier, seen = [], [appeal.pk], {appeal.pk}
+    visible = visible_appeals(user)
+    while frontier and len(seen) < 50:
+        children = list(
+            visible.filter(merged_into_id__in=frontier).exclude(pk__in=seen).select_related("enterprise").order_by("pk")
+        )
+        frontier = [c.pk for c in children]
+        seen.update(frontier)
+        for child in children:
+            events = child.events.select_related("actor")
+            result.append((child, events.filter(public=True) if public_only else events))
+    return result
+
+
 @requires(VIEW)
 def appeal_detail(request, pk: int):
     appeal = get_appeal(request.user, pk)
@@ -126,6 +144,7 @@ def appeal_detail(request, pk: int):
     if user.role in (wf.ENTERPRISE, wf.SECRETARY):
         events = events.filter(public=True)
     steps = _step_forms(appeal, user)
+    merged_timelines = _merged_timelines(appeal, user)
     departments = _departments(user) if user.role == wf.STAFF else Organization.objects.none()
     context = {
         "appeal": appeal,
@@ -146,7 +165,8 @@ def appeal_detail(request, pk: int):
         "extensions": appeal.extensions.all(),
         "attachments": appeal.attachments.all(),
         "co_departments": appeal.co_departments.all(),
-        "related": appeal.related.all()[:20],
+        "related": appeal.related.filter(pk__in=visible_appeals(user).values("pk"))[:20],
+        "merged_timelines": merged_timelines,
     }
     return render(request, "appeals/detail.html", context)
 
