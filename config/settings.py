@@ -202,6 +202,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = int(os.environ.get("QINQING_IDLE_TIMEOUT_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# How many reverse proxies of the deployment stand in front (0: none, use the socket's address).
+_xff = os.environ.get("QINQING_TRUST_X_FORWARDED_FOR", "0").strip().lower()
+QINQING_TRUST_X_FORWARDED_FOR = 1 if _xff in {"true", "yes", "on"} else int(_xff) if _xff.isdigit() else 0
 QINQING_SESSION_ABSOLUTE_HOURS = int(os.environ.get("QINQING_SESSION_ABSOLUTE_HOURS", "12"))
 # An API token lives as long as a session may (qinqing/accounts/authentication.py).
 QINQING_API_TOKEN_HOURS = int(os.environ.get("QINQING_API_TOKEN_HOURS", str(QINQING_SESSION_ABSOLUTE_HOURS)))
