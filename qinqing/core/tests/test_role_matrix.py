@@ -24,7 +24,7 @@ from qinqing.core.tests.isolation_registry import (
     walk,
 )
 
-METHODS = ("GET", "POST")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def undeclared(found) -> list[str]:
