@@ -101,8 +101,13 @@ def chamber_rows(queryset, user) -> Iterator[list]:
     """Chambers in the chamber import's columns (名称 within 所属工商联 is the key, with the credit code)."""
     types = dict(ChamberType.choices)
     statuses = dict(RegistrationStatus.choices)
-    for c in queryset.select_related("organization", "organization__parent").order_by("id").iterator(chunk_size=CHUNK):
+    chambers = queryset.select_related("organization", "organization__parent").prefetch_related("terms", "ratings")
+    for c in chambers.order_by("id").iterator(chunk_size=CHUNK):
         org = c.organization
+        term = max(c.terms.all(), key=lambda t: t.number, default=None)
+        years: dict[str, list[str]] = {}
+        for rating in sorted(c.ratings.all(), key=lambda r: r.year):
+            years.setdefault(f"rating_{rating.scheme}", []).append(str(rating.year))
         values = {
             "name": org.name,
             "fic": org.parent.code if org.parent_id else "",
@@ -117,7 +122,10 @@ def chamber_rows(queryset, user) -> Iterator[list]:
             "has_mediation_committee": "是" if c.has_mediation_committee else "否",
             "contact_phone": org.contact_phone,
             "address": org.address,
+            "term_number": str(term.number) if term else "",
+            "term_starts_on": term.starts_on.isoformat() if term else "",
             "term_ends_on": c.term_ends_on.isoformat() if c.term_ends_on else "",
+            **{key: "、".join(values) for key, values in years.items()},
             "note": c.note,
         }
         yield [values.get(col.key) for col in CHAMBER_COLUMNS]

@@ -4,18 +4,20 @@ that FIC plus its registry record; an existing one has its record and contact de
 moved to another FIC). Volumes are an FIC's chamber list (hundreds), so rows are planned one by one."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.orgs import regions
 from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
 
 from .. import actions_chambers
-from ..choices import ChamberType, RegistrationStatus
-from ..models import Chamber
+from ..choices import ChamberType, RatingScheme, RegistrationStatus
+from ..models import Chamber, ChamberRating, ChamberTerm
 from . import parse
 from .columns import CHAMBER_COLUMNS, HeaderMap
 from .members import Scope
@@ -39,6 +41,8 @@ NO = {"否", "无", "未建立", "未设立", "n", "no", "false", "0", "×"}
 CHAMBER_FIELDS = [f for f in actions_chambers.CHAMBER_FIELDS if f != "law_firm_id"]
 ORG_FIELDS = ["contact_phone", "address"]
 TEXT_LIMITS = {"name": 100, "contact_phone": 30, "address": 200, "note": 2000}
+RATING_COLUMNS = {f"rating_{scheme}": scheme for scheme in RatingScheme.values}
+_YEARS_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Validated:
     values: dict[str, list] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # columns the file has (others keep stored values)
     good: list[int] = field(default_factory=list)
+    raw: dict[str, list] = field(default_factory=dict)  # the cells as typed, for error messages
 
 
 def _boolean(values: list[str], what: str) -> parse.Parsed:
@@ -71,6 +76,7 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     out = Validated(present=set(raw))
     for key in LABELS:
         raw.setdefault(key, [""] * n)
+    out.raw = raw
     checks = RowChecks(raw, LABELS, out.values, errors)
     bad, take = checks.bad, checks.take
     codes = checks.credit_codes(notes)
@@ -82,6 +88,11 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     take("party_members", parse.integer(raw["party_members"]))
     take("party_org_established", _boolean(raw["party_org_established"], LABELS["party_org_established"]))
     take("has_mediation_committee", _boolean(raw["has_mediation_committee"], LABELS["has_mediation_committee"]))
+    take("term_number", parse.integer(raw["term_number"]))
+    take("term_starts_on", parse.date(raw["term_starts_on"]))
+    take("term_ends_on", parse.date(raw["term_ends_on"]))
+    for key in RATING_COLUMNS:
+        take(key, _years(raw[key]))
     out.values["fic"] = raw["fic"]
     out.values["region_code"] = raw["region_code"]
     today = datetime.date.today()
@@ -100,6 +111,8 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
             problem = ("region_code", "不是现行的行政区划代码")
         elif out.values["registered_on"][i] and out.values["registered_on"][i] > today:
             problem = ("registered_on", "登记日期不能晚于今天")
+        elif (problem := _term_problem(out.values, i)) is not None:
+            pass
         elif codes[i] and codes[i] in seen_code:
             problem = ("credit_code", f"与第{seen_code[codes[i]] + 2}行重复")
         elif (raw["fic"][i], name) in seen_name:
@@ -114,11 +127,92 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     return out
 
 
+def _years(values: list[str]) -> parse.Parsed:
+    """ "2021、2023" → [2021, 2023]: the years a rating was awarded."""
+    this_year = datetime.date.today().year
+    out: list = [[] for _v in values]
+    errors = []
+    for i, v in enumerate(values):
+        years = []
+        for part in _YEARS_SPLIT.split(v):
+            if not part:
+                continue
+            part = part.removesuffix("年").removesuffix(".0")
+            if not part.isdigit() or not actions_chambers.FIRST_RATING_YEAR <= int(part) <= this_year:
+                errors.append(
+                    (
+                        i,
+                        _("应为%(low)s至%(high)s之间的年度，多个用“、”分隔")
+                        % {"low": actions_chambers.FIRST_RATING_YEAR, "high": this_year},
+                    )
+                )
+                break
+            years.append(int(part))
+        else:
+            out[i] = sorted(set(years))
+    return out, errors
+
+
+def _term_problem(v: dict, i: int) -> tuple[str, str] | None:
+    number, starts, ends = v["term_number"][i], v["term_starts_on"][i], v["term_ends_on"][i]
+    if number is None and starts is None:
+        return None  # no term, or only 本届任期届满 (checked against the stored term in plan_batch)
+    if number is not None and number < 1:
+        return ("term_number", _("届次应为正整数"))
+    if starts is None:
+        return ("term_starts_on", _("填写届次时必须填写任期开始"))
+    if ends is None:
+        return ("term_ends_on", _("填写任期开始时必须填写本届任期届满"))
+    if ends <= starts:
+        return ("term_ends_on", _("本届任期届满必须晚于任期开始"))
+    return None
+
+
+def _plan_term(terms: list, number, starts, ends) -> tuple[tuple | None, tuple[str, str] | None]:
+    """What the row's term does to the chamber's terms (ordered by number): ("create", number, starts,
+    ends), ("update", term, starts, ends), None (nothing); or a (column key, reason) problem."""
+    latest = terms[-1] if terms else None
+    if number is None and starts is None:
+        if ends is None or (latest is not None and latest.ends_on == ends):
+            return None, None
+        return None, ("term_ends_on", _("修改任期届满时请同时填写届次和任期开始"))
+    if number is None:
+        number = latest.number if latest is not None and latest.starts_on == starts else None
+        number = number or (latest.number + 1 if latest is not None else 1)
+    by_number = {t.number: t for t in terms}
+    term = by_number.get(number)
+    if term is None and latest is not None and number != latest.number + 1:
+        return None, (
+            "term_number",
+            _("该商会最近一届为第%(n)s届，只能导入该届或第%(next)s届")
+            % {"n": latest.number, "next": latest.number + 1},
+        )
+    before = [t for t in terms if t.number < number]
+    after = [t for t in terms if t.number > number]
+    if before and starts < before[-1].starts_on:
+        return None, (
+            "term_starts_on",
+            _("任期开始早于第%(n)s届的开始日期（%(d)s）") % {"n": before[-1].number, "d": before[-1].starts_on},
+        )
+    if after and starts > after[0].starts_on:
+        return None, (
+            "term_starts_on",
+            _("任期开始晚于第%(n)s届的开始日期（%(d)s）") % {"n": after[0].number, "d": after[0].starts_on},
+        )
+    if term is None:
+        return ("create", number, starts, ends), None
+    if (term.starts_on, term.ends_on) != (starts, ends):
+        return ("update", term, starts, ends), None
+    return None, None
+
+
 @dataclass
 class BatchPlan:
     create: list[dict] = field(default_factory=list)  # parent, name, region_code, org fields, chamber fields
     update: list[tuple[Chamber, dict, dict]] = field(default_factory=list)  # chamber, org changes, chamber changes
     written: list[str] = field(default_factory=list)
+    terms: list[tuple] = field(default_factory=list)  # (chamber, op) for existing chambers
+    ratings: list[tuple] = field(default_factory=list)  # (chamber, scheme, year) to add
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -149,6 +243,10 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
             Q(org_path__startswith=root.path, organization__name__in=names) | Q(credit_code__in=codes)
         ).select_related("organization")
     )
+    terms: dict[int, list] = {}
+    for term in ChamberTerm.objects.filter(chamber__in=known).order_by("number"):
+        terms.setdefault(term.chamber_id, []).append(term)
+    rated = set(ChamberRating.objects.filter(chamber__in=known).values_list("chamber_id", "scheme", "year"))
     by_code = {c.credit_code: c for c in known if c.credit_code}
     by_name = {(c.organization.parent_id, c.organization.name): c for c in known if c.org_path.startswith(root.path)}
     plan = BatchPlan()
@@ -176,13 +274,36 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
             continue
         values = {f: v[f][i] for f in CHAMBER_FIELDS}
         org_values = {f: v[f][i] for f in ORG_FIELDS}
+        term_op, problem = _plan_term(
+            terms.get(old.pk, []) if old is not None else [],
+            v["term_number"][i],
+            v["term_starts_on"][i],
+            v["term_ends_on"][i],
+        )
+        if problem is not None:
+            errors.append(RowIssue(i + 2, LABELS[problem[0]], data.raw[problem[0]][i], problem[1]))
+            continue
+        ratings = [
+            (scheme, year)
+            for key, scheme in RATING_COLUMNS.items()
+            for year in v[key][i]
+            if old is None or (old.pk, scheme, year) not in rated
+        ]
         if old is None:
             if not values["chamber_type"]:
                 errors.append(RowIssue(i + 2, LABELS["chamber_type"], "", "新商会必须填写商会类型"))
                 continue
             region = v["region_code"][i] or parent.region_code
             plan.create.append(
-                {"parent": parent, "name": name, "region_code": region, **org_values, **_defaults(values)}
+                {
+                    "parent": parent,
+                    "name": name,
+                    "region_code": region,
+                    **org_values,
+                    **_defaults(values),
+                    "term": term_op,
+                    "ratings": ratings,
+                }
             )
             plan.new += 1
             plan.written.append(name)
@@ -207,7 +328,10 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
             for f, x in org_values.items()
             if (f in data.present or f == "name") and getattr(old.organization, f) != x
         }
-        if chamber_changes or org_changes:
+        if term_op is not None:
+            plan.terms.append((old, term_op))
+        plan.ratings.extend((old, scheme, year) for scheme, year in ratings)
+        if chamber_changes or org_changes or term_op is not None or ratings:
             plan.update.append((old, org_changes, chamber_changes))
             plan.updated += 1
             plan.written.append(name)
@@ -226,13 +350,27 @@ def write_batch(plan: BatchPlan) -> None:
             contact_phone=item["contact_phone"],
             address=item["address"],
         )
-        Chamber.objects.create(organization=org, org_path=org.path, **{f: item[f] for f in CHAMBER_FIELDS})
+        chamber = Chamber.objects.create(organization=org, org_path=org.path, **{f: item[f] for f in CHAMBER_FIELDS})
+        if item["term"] is not None:
+            plan.terms.append((chamber, item["term"]))
+        plan.ratings.extend((chamber, scheme, year) for scheme, year in item["ratings"])
     now = timezone.now()
     for chamber, org_changes, chamber_changes in plan.update:
         if org_changes:
             Organization.objects.filter(pk=chamber.organization_id).update(**org_changes, updated_at=now)
         if chamber_changes:
             Chamber.objects.filter(pk=chamber.pk).update(**chamber_changes, updated_at=now)
+    for chamber, (op, target, starts, ends) in plan.terms:
+        if op == "create":
+            ChamberTerm.objects.create(chamber=chamber, number=target, starts_on=starts, ends_on=ends)
+        else:
+            ChamberTerm.objects.filter(pk=target.pk).update(starts_on=starts, ends_on=ends, updated_at=now)
+        # The latest term's end is the chamber's next 换届 due date (as actions_chambers keeps it).
+        latest = ChamberTerm.objects.filter(chamber=chamber).order_by("-number").values_list("ends_on", flat=True)
+        Chamber.objects.filter(pk=chamber.pk).update(term_ends_on=latest.first(), updated_at=now)
+    ChamberRating.objects.bulk_create(
+        [ChamberRating(chamber=chamber, scheme=scheme, year=year) for chamber, scheme, year in plan.ratings]
+    )
 
 
 def audit_summary(plan: BatchPlan) -> dict:
@@ -241,4 +379,9 @@ def audit_summary(plan: BatchPlan) -> dict:
         "updated": plan.updated,
         "chambers": " ".join(plan.written),
         "changes": {chamber.pk: sorted([*o, *c]) for chamber, o, c in plan.update},
+        "terms": [
+            [chamber.pk, op, target if op == "create" else target.number, starts, ends]
+            for chamber, (op, target, starts, ends) in plan.terms
+        ],
+        "ratings": [[chamber.pk, scheme, year] for chamber, scheme, year in plan.ratings],
     }

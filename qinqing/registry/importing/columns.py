@@ -139,6 +139,19 @@ CHAMBER_COLUMNS = [
     Column("has_mediation_committee", "设立调解委员会", ("调解委员会", "是否设立调解委员会"), example="否"),
     Column("contact_phone", "联系电话", ("电话", "联系方式"), example="0730-8000000"),
     Column("address", "地址", ("住所", "办公地址", "会址"), example="岳阳市岳阳楼区示例路2号"),
-    Column("term_ends_on", "本届任期届满", ("任期届满", "换届日期"), computed=True),
+    # The current term (届次): importing it puts the chamber on the 换届 due list.
+    Column("term_number", "届次", ("本届届次", "当前届次", "届别"), example="3"),
+    Column("term_starts_on", "任期开始", ("本届任期开始", "任期开始日期", "任期起始日期"), example="2021-06-01"),
+    Column(
+        "term_ends_on",
+        "本届任期届满",
+        ("任期结束", "任期届满", "换届日期", "任期结束日期", "本届任期结束", "任期届满日期"),
+        example="2026-05-31",
+    ),
+    # Ratings (评定): the years of each, "、"-separated; an import adds the listed ones, never removes.
+    Column("rating_four_good_national", "全国四好商会年度", ("全国“四好”商会", "全国四好商会", "全国四好"), example=""),
+    Column("rating_four_good_province", "省级四好商会年度", ("省级“四好”商会", "省级四好商会", "省级四好"), example=""),
+    Column("rating_four_good_city", "市级四好商会年度", ("市级“四好”商会", "市级四好商会", "市级四好"), example="2023"),
+    Column("rating_five_good", "五好商会年度", ("“五好”商会", "五好商会", "五好"), example=""),
     Column("note", "备注", ("说明",), example=""),
 ]
