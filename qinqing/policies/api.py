@@ -20,6 +20,7 @@ from qinqing.registry.models import Enterprise
 from . import actions, attachments, matching, rules
 from .attributes import enterprise_attrs
 from .filters import PolicyFilter
+from .labels import value_names
 from .permissions import (
     get_attachment,
     get_editable_attachment,
@@ -171,10 +172,11 @@ class MyPolicies(APIView):
             raise NotFound("账号未关联企业")
         enterprise = Enterprise.objects.get(pk=request.user.enterprise_id)
         attrs = enterprise_attrs(enterprise)
-        result = []
-        for policy in matching.applicable_policies(enterprise.org_path):
-            if enterprise.org_path.startswith(policy.org_path):
-                result.append(_explanation(policy, rules.explain(policy.rule, attrs)))
+        policies = [
+            p for p in matching.applicable_policies(enterprise.org_path) if enterprise.org_path.startswith(p.org_path)
+        ]
+        names = value_names([policy.rule for policy in policies], [attrs])
+        result = [_explanation(policy, rules.explain(policy.rule, attrs, names)) for policy in policies]
         return Response({"enterprise": enterprise.pk, "results": result})
 
 

@@ -317,24 +317,30 @@ class Explanation:
 VERDICTS = {"eligible": "符合", "near_miss": "差一项", "unknown": "待补充数据", "not_eligible": "不符合"}
 
 
-def describe_value(attr_key: str, value: Any) -> str:
+Names = dict[str, dict[str, str]]  # attribute key → raw value (as text) → how to show it (labels.value_names)
+
+
+def describe_value(attr_key: str, value: Any, names: Names | None = None) -> str:
+    """A condition's value or an enterprise's datum in words; ``names`` turns ids and codes into names
+    (chamber ids into chamber names, codes into "3311 金属结构制造")."""
     attr = ATTRIBUTES[attr_key]
     if _missing(value):
         return ""
+    own = (names or {}).get(attr_key, {})
     if attr.kind == "bool":
         return "是" if value else "否"
     if attr.kind == "enum":
         values = value if isinstance(value, list) else [value]
         return "、".join(SIZE_CLASSES.get(v, v) for v in values)
     if attr.kind in ("set", "idset"):
-        return "、".join(str(v) for v in value) or "无"
+        return "、".join(own.get(str(v), str(v)) for v in value) or "无"
     if attr.kind == "number":
         if isinstance(value, list):
             return f"{_num(value[0])}～{_num(value[1])}{attr.unit}"
         return f"{_num(value)}{attr.unit}"
     if isinstance(value, list):
-        return "、".join(_code_text(attr_key, v) for v in value)
-    return _code_text(attr_key, value)
+        return "、".join(own.get(str(v)) or _code_text(attr_key, v) for v in value)
+    return own.get(str(value)) or _code_text(attr_key, value)
 
 
 def _code_text(key: str, code: str) -> str:
@@ -348,12 +354,32 @@ def _num(value: float) -> str:
     return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0")
 
 
-def describe_leaf(leaf: dict) -> str:
+def describe_leaf(leaf: dict, names: Names | None = None) -> str:
     attr = ATTRIBUTES[leaf["attr"]]
-    return f"{attr.label} {OPERATORS[leaf['op']]} {describe_value(attr.key, leaf['value'])}"
+    return f"{attr.label} {OPERATORS[leaf['op']]} {describe_value(attr.key, leaf['value'], names)}"
 
 
-def explain(rule: dict, attrs: dict) -> Explanation:
+def describe_tree(rule: dict, names: Names | None = None, explanation: Explanation | None = None) -> dict:
+    """The rule as nested groups for display: {"kind": "group", "label", "items"} and {"kind": "leaf", "text",
+    and with an explanation "status", "actual", "missing_hint"}; leaves are numbered as in explain()."""
+    counter = iter(range(1_000_000))
+    results = explanation.leaves if explanation is not None else []
+
+    def walk(node: dict) -> dict:
+        if is_group(node):
+            items = [walk(item) for item in node["items"]]
+            return {"kind": "group", "op": node["op"], "label": GROUP_OPS[node["op"]], "items": items}
+        index = next(counter)
+        item = {"kind": "leaf", "text": describe_leaf(node, names), "status": "", "actual": "", "missing_hint": ""}
+        if index < len(results):
+            result = results[index]
+            item.update(status=result.status, actual=result.actual, missing_hint=result.missing_hint)
+        return item
+
+    return walk(rule or {"op": "all", "items": []})
+
+
+def explain(rule: dict, attrs: dict, names: Names | None = None) -> Explanation:
     """Explain a rule for one enterprise's attributes (keys of ATTRIBUTES; missing/None = unknown)."""
     flat = leaves(rule)
     results: list[LeafResult] = []
@@ -365,8 +391,8 @@ def explain(rule: dict, attrs: dict) -> Explanation:
                 index=index,
                 attr=attr.key,
                 label=attr.label,
-                text=describe_leaf(leaf),
-                actual=describe_value(attr.key, attrs.get(attr.key)),
+                text=describe_leaf(leaf, names),
+                actual=describe_value(attr.key, attrs.get(attr.key), names),
                 status={True: "met", False: "not_met", None: "unknown"}[outcome],
                 missing_hint=attr.missing_hint if outcome is None else "",
             )

@@ -23,6 +23,7 @@ from .attributes import enterprise_attrs
 from .choices import BenefitType, PublishState, Status
 from .filters import PolicyFilter
 from .forms import AttachmentForm, PolicyForm, leaf_view, new_id, parse_rule, tree_view
+from .labels import value_names
 from .models import Policy, PolicyPush, status_q
 from .permissions import (
     can_edit,
@@ -70,20 +71,26 @@ def policy_list(request):
 @requires("policies.view_policy")
 def policy_detail(request, pk):
     policy = get_policy(request.user, pk)
-    explanation = None
+    explanation, attrs, applies = None, {}, True
     if request.user.enterprise_id and request.user.has_perm("policies.view_my_policies"):
         enterprise = Enterprise.objects.get(pk=request.user.enterprise_id)
         actions.mark_push_opened(policy, enterprise)
-        explanation = rules.explain(policy.rule, enterprise_attrs(enterprise))
-    conditions = [rules.describe_leaf(leaf) for leaf in rules.leaves(policy.rule)]
+        # Only explain where the policy applies: another region's policy is not "不符合" for this enterprise.
+        applies = enterprise.org_path.startswith(policy.org_path)
+        if applies:
+            attrs = enterprise_attrs(enterprise)
+    names = value_names([policy.rule], [attrs])
+    if attrs:
+        explanation = rules.explain(policy.rule, attrs, names)
     return render(
         request,
         "policies/policy_detail.html",
         {
             "policy": policy,
             "explanation": explanation,
-            "conditions": conditions,
-            "rule_op": rules.GROUP_OPS.get(policy.rule.get("op", "all")),
+            "applies": applies,
+            "rule_tree": rules.describe_tree(policy.rule, names, explanation),
+            "has_conditions": bool(rules.leaves(policy.rule or {"op": "all", "items": []})),
             "can_edit": can_edit(request.user, policy),
             "attachments": policy.attachments.all(),
             "attachment_form": AttachmentForm(),
@@ -204,10 +211,14 @@ def my_policies(request):
     attrs = enterprise_attrs(enterprise)
     groups: dict[str, list] = {"eligible": [], "near_miss": [], "unknown": [], "not_eligible": []}
     pushed = set(PolicyPush.objects.filter(enterprise=enterprise).values_list("policy_id", flat=True))
-    for policy in matching.applicable_policies(enterprise.org_path).select_related("issuer"):
-        if not enterprise.org_path.startswith(policy.org_path):
-            continue  # another county's policy
-        explanation = rules.explain(policy.rule, attrs)
+    policies = [
+        policy  # not another county's policy
+        for policy in matching.applicable_policies(enterprise.org_path).select_related("issuer")
+        if enterprise.org_path.startswith(policy.org_path)
+    ]
+    names = value_names([policy.rule for policy in policies], [attrs])
+    for policy in policies:
+        explanation = rules.explain(policy.rule, attrs, names)
         groups[explanation.verdict].append({"policy": policy, "why": explanation, "pushed": policy.pk in pushed})
     return render(request, "policies/my_policies.html", {"enterprise": enterprise, "groups": groups, "attrs": attrs})
 
