@@ -6,7 +6,7 @@ from .models import User
 class UserSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = User
