@@ -1,10 +1,11 @@
 """Property-based API test: schemathesis drives EVERY operation of the in-process OpenAPI schema.
 
-The schema is generated from the live URL configuration at collection time, so endpoints other domains add are
-tested automatically. Each operation gets a few generated requests (authenticated with a token of a user who holds the operation's
-permission — the city FIC staff member where that role may, otherwise the first role that may — so success
-responses are checked too) plus one request per known county-A object for detail routes; the checks are: no 5xx, the status code is
-documented, and the body matches the documented schema. Mutating operations run inside the test's transaction.
+The schema is generated from the live URL configuration at collection time, so endpoints other domains add
+are tested automatically. Each operation gets a few generated requests, authenticated with a token of a user
+who holds the operation's permission (city FIC staff where that role may, otherwise the first role that may,
+so success responses are checked too), plus one request per known county-A object for detail routes. The
+checks: no 5xx, the status code is documented, and the body matches the documented schema. Mutating
+operations run inside the test's transaction.
 """
 
 import json
