@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -9,18 +10,40 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import channels as channel_senders
-from .models import Channel, Delivery, Notification
+from .models import Channel, ChannelKind, ContactPoint, Delivery, Notification
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = [60, 300, 900, 3600, 4 * 3600]
 
 
+def _key(*parts) -> str:
+    """Delivery keys fit the 80-character column; a longer one keeps a readable head and a hash."""
+    key = ":".join(str(p) for p in parts)
+    return key if len(key) <= 80 else f"{key[:39]}:{hashlib.sha1(key.encode()).hexdigest()}"  # noqa: S324
+
+
+def _addresses(users: list) -> dict[int, tuple[str, str]]:
+    """(email, mobile) per user id that may be written to: the user's own fields if the account model
+    has them, else their ContactPoint (one query for all)."""
+    points = {c.user_id: c for c in ContactPoint.objects.filter(user_id__in=[u.pk for u in users])}
+    result = {}
+    for u in users:
+        point = points.get(u.pk)
+        email = getattr(u, "email", "") or (point.email if point and point.email_enabled else "")
+        mobile = getattr(u, "mobile", "") or (point.mobile if point and point.sms_enabled else "")
+        result[u.pk] = (email, mobile)
+    return result
+
+
 @transaction.atomic
 def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", key: str) -> list[Notification]:
     """Put a message in each recipient's inbox (once per key) and queue deliveries on matching channels.
 
-    Sending happens after the surrounding transaction commits, so a rolled-back action sends nothing.
+    Group channels (企业微信/钉钉 robots, mailing lists) get one delivery per event; each new recipient
+    also gets their own email (when personal email is on and they have an address) and SMS (only when
+    an SMS gateway is configured and they have a mobile number). Sending happens after the surrounding
+    transaction commits, so a rolled-back action sends nothing; keys make every delivery unique.
     """
     created: list[Notification] = []
     seen: set[int] = set()
@@ -35,10 +58,27 @@ def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", 
         )
     if not created:
         return created
-    active = [c for c in Channel.objects.filter(is_active=True) if c.accepts(kind)]
+    sms_on = channel_senders.sms_configured()
+    active = [
+        c
+        for c in Channel.objects.filter(is_active=True)
+        if c.accepts(kind) and (c.kind != ChannelKind.SMS or sms_on)  # no gateway: the SMS channel is unused
+    ]
     # Group robots and mailing lists are per event, not per recipient: one delivery per channel.
     first = created[0]
-    deliveries = [Delivery(notification=first, channel=c, key=f"{key}:{c.pk}"[:80]) for c in active]
+    deliveries = [Delivery(notification=first, channel=c, kind=c.kind, key=_key(key, c.pk)) for c in active]
+    email_on = channel_senders.personal_email_enabled()
+    addresses = _addresses([n.recipient for n in created]) if email_on or sms_on else {}
+    for n in created:
+        email, mobile = addresses.get(n.recipient_id, ("", ""))
+        if email_on and email:
+            deliveries.append(
+                Delivery(notification=n, kind="email", address=email, key=_key(key, f"u{n.recipient_id}", "email"))
+            )
+        if sms_on and mobile:
+            deliveries.append(
+                Delivery(notification=n, kind="sms", address=mobile, key=_key(key, f"u{n.recipient_id}", "sms"))
+            )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     if deliveries:
         transaction.on_commit(enqueue_sending)
@@ -67,7 +107,10 @@ def send_delivery(delivery_id: int) -> str:
             return "skip"
         delivery.attempts += 1
         try:
-            channel_senders.SENDERS[delivery.channel.kind](delivery.channel, delivery.notification)
+            if delivery.channel_id:
+                channel_senders.SENDERS[delivery.channel.kind](delivery.channel, delivery.notification)
+            else:
+                channel_senders.PERSONAL_SENDERS[delivery.kind](delivery.address, delivery.notification)
         except Exception as exc:
             delivery.last_error = str(exc)[:500]
             if delivery.attempts >= MAX_ATTEMPTS:
@@ -114,3 +157,47 @@ def mark_read(user, notification_ids=None) -> int:
         return qs.update(read_at=timezone.now())
     except IntegrityError:  # pragma: no cover
         return 0
+
+
+class ContactError(ValueError):
+    """Bad input for the personal contact settings; the message names the field (Chinese)."""
+
+
+@transaction.atomic
+def save_contact_point(
+    user, *, actor, email: str = "", mobile: str = "", email_enabled: bool = True, sms_enabled: bool = True
+) -> ContactPoint:
+    """A user sets where their own reminders go (only their own: actor must be the user)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from qinqing.core import audit
+    from qinqing.registry.standards.mobile import InvalidMobile, validate_mobile
+
+    if actor.pk != user.pk:
+        raise ContactError("只能设置本人的接收方式")
+    email = (email or "").strip()
+    mobile = (mobile or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ContactError(f"电子邮箱：“{email}”不是有效的邮箱地址") from None
+    if mobile:
+        try:
+            mobile = validate_mobile(mobile)
+        except InvalidMobile as exc:
+            raise ContactError(f"手机号码：{exc.message}") from None
+    point = ContactPoint.objects.select_for_update().filter(user=user).first()
+    fields = ["email", "mobile", "email_enabled", "sms_enabled"]
+    before = audit.snapshot(point, fields) if point else None
+    point = point or ContactPoint(user=user)
+    point.email, point.mobile = email, mobile
+    point.email_enabled, point.sms_enabled = bool(email_enabled), bool(sms_enabled)
+    point.save()
+    after = audit.snapshot(point, fields)
+    for snap in (before, after):  # the audit log keeps the fact of a change, not the number itself
+        if snap and snap.get("mobile"):
+            snap["mobile"] = snap["mobile"][:3] + "****" + snap["mobile"][-4:]
+    audit.record("notifications.save_contact_point", obj=point, actor=actor, before=before, after=after)
+    return point

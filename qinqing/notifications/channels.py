@@ -27,9 +27,27 @@ def _text(notification) -> str:
     return body
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _check_webhook_url(url: str) -> None:
+    """https only; plain http just to a loopback host and only where settings allow it (a local relay,
+    the tests' own HTTP server)."""
+    if url.startswith("https://"):
+        return
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if (
+        url.startswith("http://")
+        and host in LOOPBACK_HOSTS
+        and getattr(settings, "QINQING_WEBHOOK_ALLOW_LOOPBACK", False)
+    ):
+        return
+    raise ValueError("机器人Webhook地址必须以 https:// 开头")
+
+
 def _post_json(url: str, payload: dict) -> dict:
-    if not url.startswith("https://"):
-        raise ValueError("机器人Webhook地址必须以 https:// 开头")
+    """POST the robot's JSON; an HTTP error (e.g. 500) or a non-zero errcode raises, so it is retried."""
+    _check_webhook_url(url)
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - https only, set by the administrator
@@ -65,18 +83,45 @@ def send_dingtalk(channel, notification) -> None:
 
 
 class SmsGateway:
-    """Interface for an SMS gateway; a deployment sets settings.QINQING_SMS_GATEWAY to a dotted path."""
+    """Interface for an SMS gateway; a deployment sets settings.QINQING_SMS_GATEWAY to the dotted path
+    of a class with this method. Without it, no SMS deliveries are queued at all."""
 
     def send(self, phones: list[str], text: str) -> None:  # pragma: no cover - interface
         raise NotImplementedError("未配置短信网关")
 
 
-def send_sms(channel, notification) -> None:
+def sms_gateway() -> SmsGateway | None:
     from django.utils.module_loading import import_string
 
     path = getattr(settings, "QINQING_SMS_GATEWAY", "")
-    gateway = import_string(path)() if path else SmsGateway()
+    return import_string(path)() if path else None
+
+
+def sms_configured() -> bool:
+    return bool(getattr(settings, "QINQING_SMS_GATEWAY", ""))
+
+
+def personal_email_enabled() -> bool:
+    """Personal email goes out unless the deployment turns it off (QINQING_PERSONAL_EMAIL = False)."""
+    return bool(getattr(settings, "QINQING_PERSONAL_EMAIL", True))
+
+
+def send_sms(channel, notification) -> None:
+    gateway = sms_gateway()
+    if gateway is None:
+        raise RuntimeError("未配置短信网关")
     gateway.send([p.strip() for p in channel.target.split(",") if p.strip()], _text(notification)[:300])
+
+
+def send_personal_email(address: str, notification) -> None:
+    send_mail(notification.title, _text(notification), None, [address], fail_silently=False)
+
+
+def send_personal_sms(address: str, notification) -> None:
+    gateway = sms_gateway()
+    if gateway is None:
+        raise RuntimeError("未配置短信网关")
+    gateway.send([address], _text(notification)[:300])
 
 
 SENDERS: dict[str, Callable] = {
@@ -85,3 +130,5 @@ SENDERS: dict[str, Callable] = {
     "dingtalk": send_dingtalk,
     "sms": send_sms,
 }
+# Deliveries to one recipient's own address: (address, notification).
+PERSONAL_SENDERS: dict[str, Callable] = {"email": send_personal_email, "sms": send_personal_sms}

@@ -65,8 +65,31 @@ class Channel(TimeStampedModel):
         return not wanted or any(kind.startswith(k) for k in wanted)
 
 
+class ContactPoint(TimeStampedModel):
+    """Where one user wants their own messages sent besides the inbox: an email address and a mobile
+    number. Used only when the deployment enables personal email / configures an SMS gateway."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="contact_point"
+    )
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    email_enabled = models.BooleanField(_("接收邮件提醒"), default=True)
+    sms_enabled = models.BooleanField(_("接收短信提醒"), default=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("个人接收方式")
+        verbose_name_plural = _("个人接收方式")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class Delivery(TimeStampedModel):
-    """One notification sent over one channel; the unique key makes resending impossible."""
+    """One notification sent over one channel (a group robot, a mailing list) or to one recipient's own
+    address (``channel`` empty, ``kind`` email/sms, ``address``); the unique key makes resending
+    impossible."""
 
     PENDING, SENT, FAILED = "pending", "sent", "failed"
     STATUS = [(PENDING, _("待发送")), (SENT, _("已发送")), (FAILED, _("发送失败"))]
@@ -74,7 +97,11 @@ class Delivery(TimeStampedModel):
     notification = models.ForeignKey(
         Notification, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="deliveries"
     )
-    channel = models.ForeignKey(Channel, verbose_name=_("渠道"), on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("渠道"), null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    kind = models.CharField(_("方式"), max_length=16, choices=ChannelKind.choices, blank=True)
+    address = models.CharField(_("接收地址"), max_length=254, blank=True)
     key = models.CharField(_("幂等键"), max_length=80, unique=True)
     status = models.CharField(_("状态"), max_length=10, choices=STATUS, default=PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)

@@ -1,5 +1,8 @@
-"""The inbox (消息): list, open (marks read and follows the link), mark all read."""
+"""The inbox (消息): list, open (marks read and follows the link), mark all read; one's own contact
+settings (where reminders are also sent)."""
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,6 +11,7 @@ from django.views.decorators.http import require_POST
 from qinqing.core.permissions import AUTHENTICATED, requires
 
 from . import actions
+from .models import ContactPoint
 from .permissions import get_notification, visible_notifications
 
 
@@ -37,3 +41,31 @@ def open_notification(request, pk: int):
 def mark_all_read(request):
     actions.mark_read(request.user)
     return redirect("notifications:inbox")
+
+
+class ContactForm(forms.Form):
+    email = forms.CharField(label="电子邮箱", required=False, max_length=254)
+    email_enabled = forms.BooleanField(label="接收邮件提醒", required=False, initial=True)
+    mobile = forms.CharField(label="手机号码", required=False, max_length=20)
+    sms_enabled = forms.BooleanField(label="接收短信提醒（系统配置了短信网关时）", required=False, initial=True)
+
+
+@requires(AUTHENTICATED)
+def contact_settings(request):
+    point = ContactPoint.objects.filter(user=request.user).first()
+    initial = (
+        {"email": point.email, "mobile": point.mobile, "email_enabled": point.email_enabled,
+         "sms_enabled": point.sms_enabled}
+        if point
+        else None
+    )  # fmt: skip
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_contact_point(request.user, actor=request.user, **form.cleaned_data)
+        except actions.ContactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "接收方式已保存")
+            return redirect("notifications:contact")
+    return render(request, "notifications/contact.html", {"form": form})
