@@ -164,3 +164,39 @@ def test_given_a_county_a_enterprise_when_a_county_b_user_requests_it_by_api_the
     assert response.status_code in (403, 404)
     if response.status_code == 404:
         assert response.json() == {"detail": "对象不存在或不在您的管辖范围内"}
+
+
+def _names(objects: dict) -> dict[str, str]:
+    """A recognisable text of every county-A object: its name if it has one, else its str()."""
+    found = {}
+    for label, objs in objects.items():
+        for obj in objs:
+            text = str(getattr(obj, "name", "") or getattr(obj, "title", "") or obj).strip()
+            if len(text) >= 4:  # shorter texts (a number, a status) could appear by chance
+                found[text] = f"{label} #{obj.pk}"
+    return found
+
+
+def test_given_county_a_objects_when_county_b_users_open_every_html_page_then_no_name_appears(tree, users):
+    # Given every registered county-A object
+    objects = _seed(tree, users)
+    own = [getattr(users, who) for who in COUNTY_B_USERS]
+    # a county-A text inside a county-B user's own name (ent_user in ent_user_b) is no leak
+    names = {t: w for t, w in _names(objects).items() if not any(t in f"{u.username} {u.name}" for u in own)}
+    assert names
+    failures: list[str] = []
+    checked = 0
+    # When county B's users open every page of the site that takes no parameter (lists, boards, forms, figures)
+    for endpoint in endpoints():
+        if endpoint.is_api or endpoint.params or permission_for(endpoint, "GET") is None:
+            continue
+        for who in COUNTY_B_USERS:
+            response = _client(getattr(users, who)).get(endpoint.url())
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            html = response.content.decode()
+            checked += 1
+            # Then no county-A object's name is on it (in a row, a drop-down, a chart's data)
+            failures += [f"{endpoint.label} {who}: {what} 「{text}」" for text, what in names.items() if text in html]
+    assert checked > 10
+    assert not failures, "county-B users see county-A objects:\n" + "\n".join(failures)
