@@ -1,5 +1,12 @@
 """Duplicate and related suggestions: Chinese word segmentation (jieba, via rjieba) and cosine
-similarity over recent appeals, boosted for the same enterprise. Pure scoring + one bounded query."""
+similarity, boosted for the same enterprise.
+
+Candidates, in the reader's scope: first the same enterprise's appeals of the last ``enterprise_days``
+(180; index ``(enterprise, -registered_on)``), then the same domain's of the last ``domain_days`` (90).
+Without a domain, the newest ``RECENT_CAP`` appeals stand in. Each phase is one query with a row cap,
+so a suggestion costs at most three queries and a bounded amount of segmentation, however many
+appeals a city holds.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +67,18 @@ def cosine(a: Counter, b: Counter) -> float:
 
 
 def score(text: str, candidate_text: str, *, same_enterprise: bool = False) -> float:
-    s = cosine(tokens(text), tokens(candidate_text))
+    return _score(tokens(text), candidate_text, same_enterprise=same_enterprise)
+
+
+def _score(query: Counter, candidate_text: str, *, same_enterprise: bool = False) -> float:
+    s = cosine(query, tokens(candidate_text))
     return min(1.0, s + (0.15 if same_enterprise and s > 0 else 0))
+
+
+ENTERPRISE_CAP = 200  # one enterprise's appeals in 180 days: far fewer in practice
+DOMAIN_CAP = 2000  # one domain's appeals in 90 days across a city's tree
+RECENT_CAP = 500
+FIELDS = ("id", "number", "title", "description", "status", "registered_on", "enterprise__name", "enterprise_id")
 
 
 def suggest(
@@ -69,24 +86,53 @@ def suggest(
     text: str,
     *,
     credit_code: str = "",
-    days: int = 180,
+    domain=None,
+    enterprise_days: int = 180,
+    domain_days: int = 90,
+    days: int | None = None,
     limit: int = 5,
     threshold: float = 0.3,
     today: date | None = None,
+    exclude_pk: int | None = None,
 ):
-    """The most similar appeals of the ``days`` up to ``today`` (at most 500 candidates, same enterprise first)."""
+    """The most similar appeals: same enterprise (``enterprise_days``) first, then same domain
+    (``domain_days``), each ranked by similarity of the segmented title and description."""
+    from qinqing.registry.models import Enterprise
+
     text = (text or "").strip()
     if len(text) < 4:
         return []
-    since = (today or timezone.localdate()) - timedelta(days=days)
-    qs = visible_qs.filter(registered_on__gte=since).select_related("enterprise")
-    candidates = list(qs.order_by("-registered_on", "-id")[:500])
-    code = credit_code.strip().upper()
+    query = tokens(text)
+    if not query:
+        return []
+    day = today or timezone.localdate()
+    if days is not None:  # older callers' single window
+        enterprise_days = domain_days = days
+    base = visible_qs.select_related("enterprise").only(*FIELDS).order_by("-registered_on", "-id")
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    code = (credit_code or "").strip().upper()
+    enterprise_id = Enterprise.objects.filter(credit_code=code).values_list("pk", flat=True).first() if code else None
+    candidates: dict[int, tuple[bool, object]] = {}
+    if enterprise_id:
+        since = day - timedelta(days=enterprise_days)
+        for a in base.filter(enterprise_id=enterprise_id, registered_on__gte=since)[:ENTERPRISE_CAP]:
+            candidates[a.pk] = (True, a)
+    domain_id = getattr(domain, "pk", domain)
+    if domain_id:
+        since = day - timedelta(days=domain_days)
+        phase = base.filter(domain_id=domain_id, registered_on__gte=since)
+        if enterprise_id:
+            phase = phase.exclude(enterprise_id=enterprise_id)
+        rows = phase[:DOMAIN_CAP]
+    else:
+        rows = base.filter(registered_on__gte=day - timedelta(days=domain_days))[:RECENT_CAP]
+    for a in rows:
+        candidates.setdefault(a.pk, (a.enterprise_id == enterprise_id, a))
     found = []
-    for appeal in candidates:
-        same = bool(code) and appeal.enterprise.credit_code == code
-        s = score(text, f"{appeal.title} {appeal.description}", same_enterprise=same)
+    for same, appeal in candidates.values():
+        s = _score(query, f"{appeal.title} {appeal.description}", same_enterprise=same)
         if s >= threshold:
-            found.append((s, appeal))
-    found.sort(key=lambda pair: -pair[0])
-    return [{"appeal": a, "score": round(s * 100)} for s, a in found[:limit]]
+            found.append((s, same, appeal))
+    found.sort(key=lambda t: (-t[0], not t[1], -t[2].pk))
+    return [{"appeal": a, "score": round(s * 100), "same_enterprise": same} for s, same, a in found[:limit]]

@@ -95,8 +95,17 @@ def _enterprise_for(user, credit_code: str, form):
 def similar(request):
     """HTMX partial: likely duplicates and related appeals while staff type the description."""
     text = f"{request.GET.get('title', '')} {request.GET.get('description', '')}".strip()
+    user = request.user
+    credit_code = request.GET.get("credit_code", "")
+    if user.role == wf.ENTERPRISE and user.enterprise_id:
+        credit_code = user.enterprise.credit_code
+    domain = request.GET.get("domain", "")
     matches = duplicates.suggest(
-        visible_appeals(request.user), text, credit_code=request.GET.get("credit_code", ""), today=actions.today()
+        visible_appeals(user),
+        text,
+        credit_code=credit_code,
+        domain=int(domain) if domain.isdigit() else None,
+        today=actions.today(),
     )
     return render(request, "appeals/partials/_similar.html", {"matches": matches})
 
