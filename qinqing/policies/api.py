@@ -19,6 +19,7 @@ from qinqing.registry.models import Enterprise
 
 from . import actions, attachments, matching, rules
 from .attributes import enterprise_attrs
+from .figures import policy_figures
 from .filters import PolicyFilter
 from .labels import value_names
 from .permissions import (
@@ -37,6 +38,7 @@ from .serializers import (
     JobStartedSerializer,
     MyPoliciesSerializer,
     PolicyDetailSerializer,
+    PolicyFiguresSerializer,
     PolicySerializer,
     PolicyWriteSerializer,
     PushedSerializer,
@@ -88,7 +90,11 @@ class PolicyDetail(APIView):
 
     @extend_schema(responses=PolicyDetailSerializer)
     def get(self, request, pk):
-        return Response(PolicyDetailSerializer(get_policy(request.user, pk)).data)
+        policy = get_policy(request.user, pk)
+        if request.user.enterprise_id and request.user.has_perm("policies.view_my_policies"):
+            # An enterprise reading a policy it was pushed (app, mini-program) has opened it, as on the page.
+            actions.mark_push_opened(policy, request.user.enterprise)
+        return Response(PolicyDetailSerializer(policy).data)
 
     @extend_schema(request=PolicyWriteSerializer, responses=PolicySerializer)
     def patch(self, request, pk):
@@ -178,6 +184,16 @@ class MyPolicies(APIView):
         names = value_names([policy.rule for policy in policies], [attrs])
         result = [_explanation(policy, rules.explain(policy.rule, attrs, names)) for policy in policies]
         return Response({"enterprise": enterprise.pk, "results": result})
+
+
+class Figures(APIView):
+    """Figures of the caller's scope: published policies by status and benefit type, pushes sent and opened."""
+
+    required_permission = "policies.view_figures"
+
+    @extend_schema(responses=PolicyFiguresSerializer)
+    def get(self, request):
+        return Response(PolicyFiguresSerializer(policy_figures(request.user)).data)
 
 
 class MatchingRun(APIView):

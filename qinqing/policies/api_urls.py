@@ -6,6 +6,7 @@ urlpatterns = [
     path("policies/", api.PolicyList.as_view(), name="api-policies"),
     path("policies/vocabulary/", api.Vocabulary.as_view(), name="api-policy-vocabulary"),
     path("policies/mine/", api.MyPolicies.as_view(), name="api-my-policies"),
+    path("policies/figures/", api.Figures.as_view(), name="api-policy-figures"),
     path("policies/matching/run/", api.MatchingRun.as_view(), name="api-policy-matching-run"),
     path("policies/<int:pk>/", api.PolicyDetail.as_view(), name="api-policy"),
     path(

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from qinqing.orgs.models import Organization
 
-from .choices import ApplicationMethod, BenefitType, Level
+from .choices import ApplicationMethod, BenefitType, Level, Status
 from .models import Policy
 
 
@@ -45,7 +45,7 @@ class PolicySerializer(serializers.ModelSerializer):
         return str(self.context.get("highlights", {}).get(obj.pk, ""))
 
 
-class AttachmentSerializer(serializers.Serializer):
+class PolicyAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     filename = serializers.CharField()
@@ -59,7 +59,7 @@ class AttachmentSerializer(serializers.Serializer):
 class PolicyDetailSerializer(PolicySerializer):
     """One policy with its attachments (each downloaded through the API, never from /media/)."""
 
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = PolicyAttachmentSerializer(many=True, read_only=True)
 
     class Meta(PolicySerializer.Meta):
         fields = [*PolicySerializer.Meta.fields, "attachments"]
@@ -151,3 +151,24 @@ class EligibleEnterpriseSerializer(serializers.Serializer):
 
 class PushedSerializer(serializers.Serializer):
     pushed = serializers.IntegerField(help_text="本次新推送的企业数（已推送过的不再重复）")
+
+
+class PolicyStatusCountSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PolicyBenefitCountSerializer(serializers.Serializer):
+    benefit_type = serializers.ChoiceField(choices=BenefitType.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PolicyFiguresSerializer(serializers.Serializer):
+    scope = serializers.CharField(help_text="统计范围（组织路径）")
+    by_status = PolicyStatusCountSerializer(many=True, help_text="已发布政策按状态（有效/未生效/已失效）")
+    by_benefit = PolicyBenefitCountSerializer(many=True, help_text="已发布政策按扶持类型")
+    enterprises_reached = serializers.IntegerField(help_text="收到过推送的企业数")
+    pushes_sent = serializers.IntegerField(help_text="推送次数（每项政策每家企业至多一次）")
+    pushes_opened = serializers.IntegerField(help_text="企业已查看的推送数")

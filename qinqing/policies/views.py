@@ -5,11 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -20,11 +18,12 @@ from qinqing.registry.models import Enterprise
 
 from . import actions, attachments, matching, rules
 from .attributes import enterprise_attrs
-from .choices import BenefitType, PublishState, Status
+from .choices import PublishState
+from .figures import policy_figures
 from .filters import PolicyFilter
 from .forms import AttachmentForm, PolicyForm, leaf_view, new_id, parse_rule, tree_view
 from .labels import value_names
-from .models import Policy, PolicyPush, status_q
+from .models import Policy, PolicyPush
 from .permissions import (
     can_edit,
     editable_policies,
@@ -283,19 +282,10 @@ def matching_push(request, pk):
 
 @requires("policies.view_figures")
 def figures(request):
-    scope = scope_path(request.user)
-    today = timezone.localdate()
-    policies = Policy.objects.filter(org_path__startswith=scope, state=PublishState.PUBLISHED)
-    by_status = [(s.label, policies.filter(status_q(s.value, today)).count()) for s in Status]
-    by_benefit = dict(policies.values_list("benefit_type").annotate(n=Count("id")).order_by())
-    benefit_rows = [(b.label, by_benefit.get(b.value, 0)) for b in BenefitType]
-    pushes = PolicyPush.objects.filter(org_path__startswith=scope)
-    stats = pushes.aggregate(
-        sent=Count("id"),
-        opened=Count("id", filter=Q(opened_at__isnull=False)),
-        reached=Count("enterprise", distinct=True),
-    )
-    chart = {"status": by_status, "benefit": benefit_rows}
+    data = policy_figures(request.user)
+    by_status = [(row["label"], row["count"]) for row in data["by_status"]]
+    benefit_rows = [(row["label"], row["count"]) for row in data["by_benefit"]]
+    stats = {"sent": data["pushes_sent"], "opened": data["pushes_opened"], "reached": data["enterprises_reached"]}
     return render(
         request,
         "policies/figures.html",
@@ -303,7 +293,7 @@ def figures(request):
             "by_status": by_status,
             "benefit_rows": benefit_rows,
             "stats": stats,
-            "chart": chart,
+            "chart": {"status": by_status, "benefit": benefit_rows},
             "editable": editable_policies(request.user).count(),
         },
     )
