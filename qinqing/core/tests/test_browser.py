@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_HOSTS = {"127.0.0.1"}  # the live server listens there (--liveserver in pyproject.toml)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
