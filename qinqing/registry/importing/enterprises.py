@@ -307,6 +307,7 @@ class BatchPlan:
     changed_fields: dict = field(default_factory=dict)  # field → id ranges of the enterprises it changed on
     changed_years: dict = field(default_factory=dict)  # year → id ranges of existing enterprises whose year changed
     created_ids: str = ""  # id ranges of the new enterprises (known once written)
+    id_span: tuple = ()  # (lowest, highest) id written: lets the history find a batch with one SQL filter
 
 
 _EXISTING = {
@@ -462,6 +463,7 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
         updated,
         joined.height - new - updated,
         updated_ids=id_ranges(updated_ids),
+        id_span=(min(updated_ids), max(updated_ids)) if updated_ids else (),
         changed_fields=changed_fields,
         changed_years=changed_years,
     )
@@ -481,8 +483,8 @@ def id_ranges(ids: list[int]) -> str:
     return " ".join(out)
 
 
-def in_ranges(pk: int, ranges: str) -> bool:
-    for part in (ranges or "").split():
+def in_ranges(pk: int, ranges: str | int | None) -> bool:
+    for part in str(ranges or "").split():  # a lone id may come back from the JSON as a number
         low, _, high = part.partition("-")
         if int(low) <= pk <= int(high or low):
             return True
@@ -496,7 +498,11 @@ def write_batch(plan: BatchPlan) -> None:
     table = Enterprise._meta.db_table
     columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
     new_ids = sqlwrite.insert(table, plan.inserts.rename(columns), now, ids=True)
-    plan.created_ids = id_ranges(new_ids.to_list())
+    created = new_ids.to_list()
+    plan.created_ids = id_ranges(created)
+    if created:
+        span = [*created, *plan.id_span]
+        plan.id_span = (min(span), max(span))
     sqlwrite.update(table, plan.updates.rename(columns), ["id"], now)
     figures = EnterpriseYearFigures._meta.db_table
     if plan.new_figures.height:
@@ -520,4 +526,6 @@ def audit_summary(plan: BatchPlan) -> dict:
         "updated_ids": plan.updated_ids,
         "changed_fields": plan.changed_fields,
         "changed_years": plan.changed_years,
+        "id_min": plan.id_span[0] if plan.id_span else None,
+        "id_max": plan.id_span[1] if plan.id_span else None,
     }

@@ -91,7 +91,7 @@ def run_import(
                     actor=actor,
                     object_type=f"registry.{kind}",
                     object_repr=f"{name} 第{offset + 1}-{offset + size}条",
-                    after=engine.audit_summary(plan),
+                    after={**engine.audit_summary(plan), "job_id": run.job.pk if run is not None else None},
                 )
             if run is not None:
                 run.save_checkpoint(snapshot, done=snapshot["next"])
