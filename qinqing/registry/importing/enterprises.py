@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from ..choices import Qualification
 from ..models import Enterprise, EnterpriseYearFigures
@@ -91,15 +92,15 @@ def _industry_note(value: str, code: str) -> str:
     notes = []
     width = unicodedata.normalize("NFKC", value)
     if width != value:
-        notes.append("已将全角字符转为半角")
+        notes.append(_("已将全角字符转为半角"))
     if "".join(width.split()) != width:
-        notes.append("已去除空格")
+        notes.append(_("已去除空格"))
     compact = "".join(width.split())
     if code.isdigit() and not compact[:1].isdigit():
-        notes.append("已去掉门类字母")
+        notes.append(_("已去掉门类字母"))
     elif compact != compact.upper():
-        notes.append("已将小写字母转为大写")
-    return f"{'，'.join(notes) or '已规范化'}：{code}"
+        notes.append(_("已将小写字母转为大写"))
+    return _("%(what)s：%(code)s") % {"what": "，".join(notes) or _("已规范化"), "code": code}
 
 
 def _region_ok(code: str) -> str:
@@ -485,7 +486,7 @@ def id_ranges(ids: list[int]) -> str:
 
 def in_ranges(pk: int, ranges: str | int | None) -> bool:
     for part in str(ranges or "").split():  # a lone id may come back from the JSON as a number
-        low, _, high = part.partition("-")
+        low, _sep, high = part.partition("-")
         if int(low) <= pk <= int(high or low):
             return True
     return False

@@ -4,6 +4,8 @@ apart). Volumes are those of an FIC's membership roll, so the ORM's bulk operati
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from qinqing.orgs.models import Organization
 
 from ..choices import MemberKind, MemberRole
@@ -81,7 +83,7 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         elif kind == MemberKind.INDIVIDUAL and not raw["person_name"][i]:
             problem = ("person_name", "个人会员必须填写姓名")
         elif kind == MemberKind.INDIVIDUAL and not raw["id_number"][i] and not raw["mobile"][i]:
-            problem = ("id_number", "个人会员须填写身份证号或手机号码（仅凭姓名无法区分同名的人）")
+            problem = ("id_number", _("个人会员须填写身份证号或手机号码（仅凭姓名无法区分同名的人）"))
         left, joined = out.values["left_on"][i], out.values["joined_on"][i]
         if problem is None and left and joined and left < joined:
             problem = ("left_on", "退会日期早于入会日期")
@@ -97,12 +99,12 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         if key not in first:
             first[key] = i
             continue
-        what = {"enterprise": "企业", "group": "团体", "individual": "个人"}[key[1]]
+        what = {"enterprise": _("企业"), "group": _("团体"), "individual": _("个人")}[key[1]]
         earlier = first[key]
-        reason = "第{}行与第{}行重复：同一组织的同一{}会员出现两次，两行均未导入"
+        reason = _("第%(first)s行与第%(second)s行重复：同一组织的同一%(what)s会员出现两次，两行均未导入")
         if earlier not in bad:
-            checks.reject(earlier, KEY_COLUMN[key[1]], reason.format(earlier + 2, i + 2, what))
-        checks.reject(i, KEY_COLUMN[key[1]], reason.format(earlier + 2, i + 2, what))
+            checks.reject(earlier, KEY_COLUMN[key[1]], reason % {"first": earlier + 2, "second": i + 2, "what": what})
+        checks.reject(i, KEY_COLUMN[key[1]], reason % {"first": earlier + 2, "second": i + 2, "what": what})
     out.good = checks.good(n)
     return out
 
@@ -197,7 +199,7 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
         masked = [f for f in ("id_number", "mobile") if parse.is_masked(values[f])]
         if masked and old is None:
             f = masked[0]
-            errors.append(RowIssue(i + 2, LABELS[f], values[f], "号码已脱敏，新会员请填写完整号码"))
+            errors.append(RowIssue(i + 2, LABELS[f], values[f], _("号码已脱敏，新会员请填写完整号码")))
             continue
         for f in masked:  # a masked number re-imported keeps the stored one
             values[f] = getattr(old, f)
@@ -246,7 +248,7 @@ class _People:
             if len(found) == 1:
                 return found[0], None
             if len(found) > 1:
-                return None, (LABELS["id_number"], id_number, "号码已脱敏，对应多名同名会员，请填写完整号码")
+                return None, (LABELS["id_number"], id_number, _("号码已脱敏，对应多名同名会员，请填写完整号码"))
         if mobile_no:
             found = [
                 m
@@ -257,7 +259,7 @@ class _People:
             if len(found) == 1:
                 return found[0], None
             if len(found) > 1:
-                return None, (LABELS["mobile"], mobile_no, "号码已脱敏，对应多名同名会员，请填写完整号码")
+                return None, (LABELS["mobile"], mobile_no, _("号码已脱敏，对应多名同名会员，请填写完整号码"))
         return None, None
 
 
