@@ -1,11 +1,16 @@
 """Registry API: the same permissions, filters and actions as the pages."""
 
+import io
+from urllib.parse import quote
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,17 +19,26 @@ from qinqing.core.api import Pagination, RolePermission
 
 from . import actions, permissions, statistics
 from .choices import Qualification
-from .filters import ChamberFilter, EnterpriseFilter, MemberFilter
+from .exporting import EXPORTS, template_rows, write_xlsx
+from .filters import EnterpriseFilter, MemberFilter
+from .importing.runner import TITLES
 from .serializers import (
-    ChamberSerializer,
+    ContactCreateSerializer,
+    ContactSerializer,
+    ContactUpdateSerializer,
     EnterpriseCreateSerializer,
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     ImportJobSerializer,
     ImportRequestSerializer,
+    MemberCreateSerializer,
+    MemberDetailSerializer,
     MemberSerializer,
+    MemberUpdateSerializer,
     StatisticsSerializer,
+    YearFiguresCreateSerializer,
     YearFiguresSerializer,
+    YearFiguresUpdateSerializer,
 )
 
 
@@ -85,45 +99,189 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
 
 
-class YearFiguresList(generics.ListAPIView):
+def _editable_enterprise(user, enterprise):
+    """The pages answer 404 for an object the user may see but not change; the API says 403, in Chinese."""
+    if not permissions.can_edit_enterprise(user, enterprise):
+        raise PermissionDenied("您不能修改该企业的数据")
+    return enterprise
+
+
+class YearFiguresViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Yearly figures (one row per enterprise and year). POST enters or corrects a year; the latest year
+    also updates the enterprise's current figures and size class (``actions.record_year_figures``)."""
+
     permission_classes = [RolePermission]
     required_permission = "registry.view_enterprise"
     serializer_class = YearFiguresSerializer
     pagination_class = Pagination
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("enterprise", int, description="只看这家企业")],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = permissions.visible_year_figures(self.request.user).order_by("enterprise_id", "-year")
+        qs = permissions.visible_year_figures(self.request.user).order_by("enterprise_id", "-year", "id")
         enterprise = self.request.query_params.get("enterprise")
         return qs.filter(enterprise_id=enterprise) if enterprise and enterprise.isdigit() else qs
 
+    def get_object(self):
+        return permissions.get_year_figures(self.request.user, self.kwargs["pk"])
 
-class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+    @extend_schema(request=YearFiguresCreateSerializer, responses={201: YearFiguresSerializer})
+    def create(self, request):
+        data = YearFiguresCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        enterprise = _editable_enterprise(request.user, values.pop("enterprise"))
+        row = actions.record_year_figures(enterprise, values.pop("year"), actor=request.user, **values)
+        return Response(YearFiguresSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=YearFiguresUpdateSerializer, responses=YearFiguresSerializer)
+    def partial_update(self, request, pk=None):
+        row = self.get_object()
+        _editable_enterprise(request.user, row.enterprise)
+        data = YearFiguresUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        row = actions.record_year_figures(row.enterprise, row.year, actor=request.user, **data.validated_data)
+        return Response(YearFiguresSerializer(row).data)
+
+    def perform_destroy(self, instance):
+        _editable_enterprise(self.request.user, instance.enterprise)
+        actions.remove_year_figures(instance, actor=self.request.user)
+
+
+class ContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Contact persons of enterprises; numbers masked unless the user holds registry.view_pii."""
+
+    permission_classes = [RolePermission]
+    required_permission = "registry.view_enterprise"
+    serializer_class = ContactSerializer
+    pagination_class = Pagination
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    @extend_schema(parameters=[OpenApiParameter("enterprise", int, description="只看这家企业的联系人")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = permissions.visible_contacts(self.request.user).order_by("enterprise_id", "id")
+        enterprise = self.request.query_params.get("enterprise")
+        return qs.filter(enterprise_id=enterprise) if enterprise and enterprise.isdigit() else qs
+
+    def get_object(self):
+        return permissions.get_contact(self.request.user, self.kwargs["pk"])
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Full numbers sent to a view_pii holder are audited, as for enterprises."""
+        user = request.user
+        if response.status_code in (200, 201) and user.is_authenticated and permissions.can_see_pii(user):
+            data = response.data
+            items = data.get("results", [data]) if isinstance(data, dict) else data
+            ids = [item["id"] for item in items if item.get("mobile") or item.get("id_number")]
+            if ids:
+                actions.record_pii_access(actor=user, object_type="registry.enterprisecontact", ids=ids, channel="API")
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
+    def create(self, request):
+        data = ContactCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        enterprise = _editable_enterprise(request.user, values.pop("enterprise"))
+        contact = actions.add_contact(enterprise, actor=request.user, **values)
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ContactUpdateSerializer, responses=ContactSerializer)
+    def partial_update(self, request, pk=None):
+        contact = self.get_object()
+        _editable_enterprise(request.user, contact.enterprise)
+        data = ContactUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        contact = actions.update_contact(contact, actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(contact).data)
+
+    def perform_destroy(self, instance):
+        _editable_enterprise(self.request.user, instance.enterprise)
+        actions.remove_contact(instance, actor=self.request.user)
+
+
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Members of all three kinds; POST adds one, PATCH changes role, dates and a person's or group's data."""
+
     permission_classes = [RolePermission]
     required_permission = "registry.view_member"
     serializer_class = MemberSerializer
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = MemberFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return permissions.visible_members(self.request.user).select_related("enterprise", "group").order_by("id")
 
+    def get_serializer_class(self):
+        return MemberDetailSerializer if self.action != "list" else MemberSerializer
 
-class ChamberViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [RolePermission]
-    required_permission = "registry.view_chamber"
-    serializer_class = ChamberSerializer
-    pagination_class = Pagination
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = ChamberFilter
+    def get_object(self):
+        return permissions.get_member(self.request.user, self.kwargs["pk"])
 
-    def get_queryset(self):
-        return (
-            permissions.visible_chambers(self.request.user)
-            .select_related("organization")
-            .prefetch_related("terms", "ratings", "branches")
-            .order_by("org_path")
+    @extend_schema(request=MemberCreateSerializer, responses={201: MemberDetailSerializer})
+    def create(self, request):
+        data = MemberCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = request.user
+        organization = permissions.member_organizations(user).filter(pk=values.pop("organization")).first()
+        if organization is None:
+            raise ValidationError({"organization": ["入会组织：不存在或您不能为其添加会员"]})
+        enterprise = group = None
+        code = values.pop("credit_code", "")
+        group_id = values.pop("group", None)
+        if values["kind"] == "enterprise":
+            enterprise = permissions.enterprise_for_membership(organization, code)
+            if enterprise is None:
+                raise ValidationError({"credit_code": ["企业统一社会信用代码：未找到该企业（须已登记在本工商联）"]})
+        if values["kind"] == "group" and group_id:
+            group = permissions.group_chambers(user).filter(pk=group_id).first()
+            if group is None:
+                raise ValidationError({"group": ["团体会员单位：不存在或不在您的管辖范围内"]})
+        member = actions.add_member(
+            actor=user,
+            organization=organization,
+            kind=values.pop("kind"),
+            joined_on=values.pop("joined_on"),
+            enterprise=enterprise,
+            group=group,
+            **values,
         )
+        return Response(MemberDetailSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberUpdateSerializer, responses=MemberDetailSerializer)
+    def partial_update(self, request, pk=None):
+        member = self.get_object()
+        if not permissions.can_keep_members(request.user, member.organization):
+            raise PermissionDenied("您不能修改该会员")
+        data = MemberUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        member = actions.update_member(member, actor=request.user, **data.validated_data)
+        return Response(MemberDetailSerializer(member).data)
 
 
 class StatisticsView(APIView):
@@ -168,3 +326,28 @@ class ImportJobDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         return permissions.get_import_job(self.request.user, self.kwargs["pk"])
+
+
+IMPORT_KINDS = ["enterprises", "members", "chambers"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportTemplate(APIView):
+    """The import template of one kind (.xlsx): the import's own columns with an example row."""
+
+    permission_classes = [RolePermission]
+    required_permission = "registry.import_registry"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=IMPORT_KINDS, description="导入内容")],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    def get(self, request, kind: str):
+        if kind not in IMPORT_KINDS or kind not in EXPORTS:
+            raise NotFound("没有这种导入模板")
+        columns, _rows = EXPORTS[kind]
+        buffer = io.BytesIO()
+        write_xlsx(columns, template_rows(columns), buffer, example=True)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(TITLES[kind] + '导入模板.xlsx')}"
+        return response

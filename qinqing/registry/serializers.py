@@ -4,9 +4,19 @@ from rest_framework import serializers
 
 from qinqing.core.models import Job
 
-from .choices import Qualification, RatingScheme, SizeClass
+from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus, SizeClass
 from .masking import show_id, show_mobile
-from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
+from .models import (
+    Chamber,
+    ChamberBranch,
+    ChamberRating,
+    ChamberTerm,
+    Enterprise,
+    EnterpriseContact,
+    EnterpriseYearFigures,
+    Member,
+)
+from .permissions import visible_chambers, visible_enterprises
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -104,7 +114,19 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", "organization", "kind", "enterprise", "group", "name", "role", "joined_on", "left_on", "status"]
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "enterprise",
+            "group",
+            "group_name",
+            "name",
+            "role",
+            "joined_on",
+            "left_on",
+            "status",
+        ]
         read_only_fields = fields
 
 
@@ -222,3 +244,218 @@ class StatisticsSerializer(serializers.Serializer):
     chambers_by_type = ChamberTypeRowSerializer(many=True)
     party_coverage = PartyCoverageSerializer()
     chambers_by_rating = RatingRowSerializer(many=True)
+
+
+# --- writes and the parts of enterprises and chambers ---------------------------------------------------
+
+
+class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
+    """An id of an object the user may see (``scope(user)``); anything else is refused naming the field,
+    whether it is missing or another node's (the two look the same)."""
+
+    def __init__(self, *, scope, label: str, **kwargs):
+        self.scope = scope
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "does_not_exist": f"{label}：不存在或不在您的管辖范围内",
+                "incorrect_type": f"{label}：应为编号（整数）",
+                "required": f"{label}：请填写",
+                "null": f"{label}：请填写",
+            },
+        )
+        super().__init__(label=label, **kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+
+def without_masked(attrs: dict) -> dict:
+    """A masked number sent back as received keeps the stored one."""
+    return {name: value for name, value in attrs.items() if not (isinstance(value, str) and "*" in value)}
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    mobile = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnterpriseContact
+        fields = ["id", "enterprise", "name", "position", "mobile", "id_number"]
+        read_only_fields = fields
+
+    def get_mobile(self, obj) -> str:
+        return show_mobile(obj.mobile, self.context["request"].user)
+
+    def get_id_number(self, obj) -> str:
+        return show_id(obj.id_number, self.context["request"].user)
+
+
+class ContactUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    position = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="掩码值原样回传则不变")
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text="掩码值原样回传则不变")
+
+    def validate(self, attrs):
+        return without_masked(attrs)
+
+
+class ContactCreateSerializer(ContactUpdateSerializer):
+    enterprise = ScopedPrimaryKey(
+        queryset=Enterprise.objects.all(), scope=lambda user: visible_enterprises(user), label="企业"
+    )
+    name = serializers.CharField(max_length=50)
+
+
+FIGURE_DECIMAL = {"max_digits": 16, "decimal_places": 2, "required": False, "allow_null": True, "min_value": 0}
+
+
+class YearFiguresUpdateSerializer(serializers.Serializer):
+    revenue_wan = serializers.DecimalField(**FIGURE_DECIMAL)
+    tax_wan = serializers.DecimalField(**FIGURE_DECIMAL)
+    rd_spend_wan = serializers.DecimalField(**FIGURE_DECIMAL)
+    employees = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
+    total_assets_wan = serializers.DecimalField(**FIGURE_DECIMAL)
+
+
+class YearFiguresCreateSerializer(YearFiguresUpdateSerializer):
+    """Enter or correct one year's figures (one row per enterprise and year, never overwriting another)."""
+
+    enterprise = ScopedPrimaryKey(
+        queryset=Enterprise.objects.all(), scope=lambda user: visible_enterprises(user), label="企业"
+    )
+    year = serializers.IntegerField(min_value=1949, max_value=2999, help_text="年度")
+
+
+class MemberDetailSerializer(MemberSerializer):
+    """One member, with what a group member passes down."""
+
+    represented = serializers.SerializerMethodField(help_text="团体会员代表的企业数（商会按其在册企业会员计）")
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "represented_enterprises", "represented"]
+        read_only_fields = fields
+
+    def get_represented(self, obj) -> int | None:
+        return obj.represented_count()
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=MemberRole.choices, required=False)
+    joined_on = serializers.DateField(required=False)
+    left_on = serializers.DateField(required=False, allow_null=True)
+    person_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text="个人会员")
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    group_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    represented_enterprises = serializers.IntegerField(
+        min_value=0, max_value=10_000_000, required=False, allow_null=True
+    )
+
+    def validate(self, attrs):
+        return without_masked(attrs)
+
+
+class MemberCreateSerializer(MemberUpdateSerializer):
+    """A new member of any kind: ``group`` (a chamber) or ``group_name``
+    (an outside association, with ``represented_enterprises``) for group members; ``person_name`` for
+    individuals; ``credit_code`` for enterprises. The action checks what the kind needs."""
+
+    organization = serializers.IntegerField(min_value=1, help_text="入会组织（工商联或商会）编号")
+    kind = serializers.ChoiceField(choices=MemberKind.choices)
+    credit_code = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text="企业会员：企业的统一社会信用代码（须已登记在入会组织的工商联）",
+    )
+    group = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="团体会员商会的组织编号")
+    joined_on = serializers.DateField()
+
+
+class ChamberFieldsSerializer(serializers.Serializer):
+    chamber_type = serializers.ChoiceField(choices=ChamberType.choices, required=False)
+    registration_status = serializers.ChoiceField(choices=RegistrationStatus.choices, required=False)
+    credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    registered_on = serializers.DateField(required=False, allow_null=True)
+    party_org_established = serializers.BooleanField(required=False)
+    party_members = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+    has_mediation_committee = serializers.BooleanField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ChamberUpdateSerializer(ChamberFieldsSerializer):
+    law_firm_id = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text="本会所属工商联及上级的律师事务所"
+    )
+
+
+class ChamberCreateSerializer(ChamberFieldsSerializer):
+    """An existing chamber node of the user's subtree without a record (``organization``), or a new one
+    (``name`` under ``fic``, region defaulting to the FIC's)."""
+
+    chamber_type = serializers.ChoiceField(choices=ChamberType.choices)
+    organization = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    fic = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="所属工商联组织编号")
+    region_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if not attrs.get("organization") and not ((attrs.get("name") or "").strip() and attrs.get("fic")):
+            raise serializers.ValidationError({"name": "商会名称：请给出已有商会组织，或新商会的名称和所属工商联"})
+        return attrs
+
+
+class TermDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChamberTerm
+        fields = ["id", "chamber", "number", "starts_on", "ends_on", "president", "secretary_general"]
+        read_only_fields = fields
+
+
+class TermUpdateSerializer(serializers.Serializer):
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False)
+    president = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    secretary_general = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+class TermCreateSerializer(TermUpdateSerializer):
+    """Record a new leadership term (换届); its end date becomes the chamber's next 换届 due date."""
+
+    chamber = ScopedPrimaryKey(queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label="商会")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class RatingDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChamberRating
+        fields = ["id", "chamber", "scheme", "year"]
+        read_only_fields = fields
+
+
+class RatingCreateSerializer(serializers.Serializer):
+    chamber = ScopedPrimaryKey(queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label="商会")
+    scheme = serializers.ChoiceField(choices=RatingScheme.choices)
+    year = serializers.IntegerField(min_value=1990, max_value=2999)
+
+
+class BranchDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChamberBranch
+        fields = ["id", "chamber", "name", "region_code", "contact_name", "established_on"]
+        read_only_fields = fields
+
+
+class BranchUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    region_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    established_on = serializers.DateField(required=False, allow_null=True)
+
+
+class BranchCreateSerializer(BranchUpdateSerializer):
+    chamber = ScopedPrimaryKey(queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label="商会")
+    name = serializers.CharField(max_length=100)

@@ -82,3 +82,55 @@ SAMPLES = [
     Sample("registry:branch_edit", _branch),
     Sample("registry:branch_remove", _branch),
 ]
+
+
+def _member(tree, users):
+    from qinqing.registry import actions
+    from qinqing.registry.models import Member
+
+    existing = Member.objects.filter(organization=tree.county_a, enterprise=tree.ent_a).first()
+    if existing is not None:
+        return existing
+    return actions.add_member(
+        actor=None,
+        organization=tree.county_a,
+        kind="enterprise",
+        enterprise=tree.ent_a,
+        joined_on=datetime.date(2020, 1, 1),
+    )
+
+
+def _model_objects(factory, model_path):
+    """County-A objects of a model, made by a sample factory returning {"pk": …}."""
+
+    def make(tree, users):
+        from django.apps import apps
+
+        return [apps.get_model(model_path).objects.get(pk=factory(tree, users)["pk"])]
+
+    return make
+
+
+SAMPLES += [
+    Sample("registry:member_detail", lambda tree, users: {"pk": _member(tree, users).pk}),
+    # The template is the same for everyone with the import right: nothing of county A in it.
+    Sample("registry-import-template", lambda tree, users: {"kind": "enterprises"}, isolated=False),
+]
+
+# API detail routes (figures, contacts, members, chambers, terms, ratings, branches) are requested by
+# county-B users with these objects' ids by the isolation test, and fuzzed with them by the schema test.
+COUNTY_A_OBJECTS = {
+    "registry.Member": lambda tree, users: [_member(tree, users)],
+    "registry.Chamber": lambda tree, users: [_chamber(tree, users)],
+    "registry.EnterpriseContact": _model_objects(_contact, "registry.EnterpriseContact"),
+    "registry.EnterpriseYearFigures": _model_objects(_figures, "registry.EnterpriseYearFigures"),
+    "registry.ChamberTerm": _model_objects(_term, "registry.ChamberTerm"),
+    "registry.ChamberRating": _model_objects(_rating, "registry.ChamberRating"),
+    "registry.ChamberBranch": _model_objects(_branch, "registry.ChamberBranch"),
+}
+
+SCOPE = {
+    "registry.ChamberTerm": "chamber__org_path",
+    "registry.ChamberRating": "chamber__org_path",
+    "registry.ChamberBranch": "chamber__org_path",
+}
