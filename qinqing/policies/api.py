@@ -149,7 +149,7 @@ class Vocabulary(APIView):
                 ],
                 "operators": rules.OPERATORS,
                 "groups": rules.GROUP_OPS,
-                "qualifications": rules.QUALIFICATIONS,
+                "qualifications": rules.qualifications(),
                 "size_classes": list(rules.SIZE_CLASSES),
             }
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from functools import cache
 
 import polars as pl
 import psycopg
@@ -23,11 +24,18 @@ from qinqing.registry.models import Enterprise, EnterpriseYearFigures, Member
 from . import rules
 
 FRAME_SCHEMA = {"org_path": pl.Utf8, **rules.FRAME_SCHEMA}
-_QUALIFICATION_BITS = {code: rules.QUALIFICATION_BITS.get(str(label), 0) for code, label in Qualification.choices}
+
+
+@cache
+def _code_bits() -> dict[str, int]:
+    """Registry qualification code → the rule engine's bit (rules.qualifications() are the same choices)."""
+    bits = rules.qualification_bits()
+    return {code: bits[str(label)] for code, label in Qualification.choices}
 
 
 def _qualification_mask(text: str | None) -> int:
-    return sum(_QUALIFICATION_BITS.get(code, 0) for code in set((text or "").split(",")) if code)
+    bits = _code_bits()
+    return sum(bits.get(code, 0) for code in set((text or "").split(",")) if code)
 
 
 def _drain(copy, pgconn, out: io.BytesIO) -> None:

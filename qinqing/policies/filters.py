@@ -1,12 +1,26 @@
 """One filter definition for the policy list page, the API and exports."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
 from qinqing.orgs.models import Organization
 
 from .choices import ApplicationMethod, BenefitType, Level, Status
 from .models import Policy, status_q
+
+
+def departments_in_scope(user):
+    """Departments whose policies concern the user: those of the user's FIC node, of the FICs above it (their
+    policies apply here) and of the FICs below it. Nothing for a user outside the tree."""
+    org = getattr(user, "org", None) if user is not None and user.is_authenticated else None
+    if org is None:
+        return Organization.objects.none()
+    fic = org.fic()
+    parts = [p for p in fic.path.split("/") if p]
+    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    in_tree = Q(path__startswith=fic.path) | Q(parent__path__in=above)
+    return Organization.objects.filter(in_tree, kind="department").order_by("path", "name")
 
 
 class PolicyFilter(django_filters.FilterSet):
@@ -23,6 +37,11 @@ class PolicyFilter(django_filters.FilterSet):
     class Meta:
         model = Policy
         fields = ["level", "benefit_type", "application_method", "issuer", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        self.filters["issuer"].queryset = departments_in_scope(user)
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value, timezone.localdate())) if value else queryset

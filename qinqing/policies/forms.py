@@ -15,12 +15,16 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.orgs.models import Organization
+from qinqing.registry.standards import industry
 
 from . import rules
+from .labels import value_names
 from .models import Policy
+from .permissions import scope_path
 
 PREFIX = "rule"
 _KIND_KEY = re.compile(rf"^{PREFIX}-([0-9a-z.]+)-kind$")
+LEAF_NAME = re.compile(rf"^{PREFIX}-[0-9a-z.]+$")
 
 
 class PolicyForm(forms.ModelForm):
@@ -53,8 +57,8 @@ class PolicyForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         departments = Organization.objects.filter(kind="department")
-        if user is not None and user.org_id:
-            departments = departments.filter(path__startswith=user.org.fic().path)
+        if user is not None:
+            departments = departments.filter(path__startswith=scope_path(user))
         self.fields["issuer"].queryset = departments.order_by("name")
         self.fields["issuer"].required = False
 
@@ -101,22 +105,86 @@ def default_op(attr_key: str) -> str:
     return rules.OPERATORS_BY_KIND[rules.ATTRIBUTES[attr_key].kind][0]
 
 
-def leaf_view(path: str, leaf: dict) -> dict:
-    """What the template needs to draw one condition row."""
+def region_prefix(code: str) -> str:
+    """'430600' → '4306', '430000' → '43', '430621' stays: the prefix every enterprise of the region shares."""
+    code = (code or "").strip()
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def region_value(code: str, op: str) -> str:
+    """A region picked for ``op``: a prefix for 以…开头, a full six-digit code for 属于/等于."""
+    return region_prefix(code) if op == "startswith" else code.ljust(6, "0")[:6]
+
+
+def region_choices(user, op: str) -> list[tuple[str, str]]:
+    """The regions of the FIC tree in the user's scope (their node and every FIC below it)."""
+    fics = (
+        Organization.objects.filter(kind="fic", path__startswith=scope_path(user))
+        if user
+        else Organization.objects.none()
+    )
+    seen: dict[str, str] = {}
+    for name, code in fics.order_by("path").values_list("name", "region_code"):
+        if code:
+            seen.setdefault(region_value(code, op), f"{name.removesuffix('工商联')}（{code}）")
+    return list(seen.items())
+
+
+def chamber_choices(user) -> list[tuple[str, str]]:
+    """The chambers in the user's scope."""
+    if user is None:
+        return []
+    chambers = Organization.objects.filter(kind="chamber", path__startswith=scope_path(user)).order_by("name")
+    return [(str(pk), name) for pk, name in chambers.values_list("pk", "name")]
+
+
+def industry_label(code: str) -> str:
+    entry = industry.lookup(code)
+    return f"{code} {entry.name}" if entry else code
+
+
+def industry_matches(query: str, limit: int = 20) -> list[tuple[str, str]]:
+    """GB/T 4754 entries whose code starts with, or whose name contains, the query: (code, "3311 金属结构制造")."""
+    query = "".join((query or "").split())
+    if not query:
+        return []
+    code = industry.normalize_code(query)
+    found: list[tuple[str, str]] = []
+    for level in industry.LEVELS:
+        for entry_code in industry.all_codes(level):
+            entry = industry.lookup(entry_code)
+            if entry_code.startswith(code) or query in entry.name:
+                found.append((entry.code, f"{entry.code} {entry.name}"))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def leaf_view(path: str, leaf: dict, user=None) -> dict:
+    """What the template needs to draw one condition row (pickers limited to the user's scope)."""
     attr = rules.ATTRIBUTES.get(leaf.get("attr") or "region") or rules.ATTRIBUTES["region"]
     ops = rules.OPERATORS_BY_KIND[attr.kind]
     op = leaf.get("op") if leaf.get("op") in ops else ops[0]
     value = leaf.get("value")
+    selected = [] if value in (None, "") else [str(v) for v in rules._as_list(value)]
     choices: list[tuple[str, str]] = []
     if attr.kind == "set":
-        choices = [(q, q) for q in rules.QUALIFICATIONS]
+        choices = [(q, q) for q in rules.qualifications()]
     elif attr.kind == "enum":
         choices = list(rules.SIZE_CLASSES.items())
     elif attr.kind == "idset":
-        choices = [
-            (str(pk), name) for pk, name in Organization.objects.filter(kind="chamber").values_list("pk", "name")
-        ]
-    selected = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value not in (None, "") else [])
+        choices = chamber_choices(user)
+    elif attr.key == "region":
+        choices = region_choices(user, op)
+    elif attr.key == "industry":
+        choices = [(code, industry_label(code)) for code in selected]
+    if choices or attr.key == "industry":
+        # Values already in the rule stay shown (and kept) even when outside today's list.
+        known = {v for v, _label in choices}
+        names = value_names([{"op": "all", "items": [{"attr": attr.key, "op": op, "value": selected}]}])
+        choices += [(v, names.get(attr.key, {}).get(v, v)) for v in selected if v not in known]
     if attr.kind == "number" and isinstance(value, list):
         text = ",".join(rules._num(v) for v in value)
     elif attr.kind == "number" and value not in (None, ""):
@@ -133,25 +201,24 @@ def leaf_view(path: str, leaf: dict) -> dict:
         "op": op,
         "operators": [(o, rules.OPERATORS[o]) for o in ops],
         "choices": choices,
+        "is_industry": attr.key == "industry",
         "selected": selected,
         "text": text,
         "is_bool": attr.kind == "bool",
         "bool_value": "true" if value in (True, "true", "是") else "false",
-        "placeholder": "下限,上限"
-        if op == "between"
-        else ("多个用逗号分隔，如 4306,4307" if attr.kind == "code" else ""),
+        "placeholder": _("下限,上限") if op == "between" else "",
     }
 
 
-def tree_view(rule: dict | None, path: str = "") -> dict:
+def tree_view(rule: dict | None, path: str = "", user=None) -> dict:
     """The whole stored rule as nested view dicts for the recursive template."""
     rule = rule or {"op": "all", "items": []}
     if not rules.is_group(rule):
-        return leaf_view(path, rule)
+        return leaf_view(path, rule, user)
     children = []
     for item in rule.get("items", []):
         child_path = f"{path}.{new_id()}" if path else new_id()
-        children.append(tree_view(item, child_path))
+        children.append(tree_view(item, child_path, user))
     return {
         "path": path,
         "dom": path.replace(".", "_") or "root",

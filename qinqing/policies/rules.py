@@ -24,13 +24,35 @@ Verdicts for one enterprise (see :class:`Explanation`):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cache, reduce
 from typing import Any
 
 import polars as pl
 
-QUALIFICATIONS = ["高新技术企业", "专精特新", "专精特新小巨人", "单项冠军", "上市企业", "拟上市企业", "科技型中小企业"]
-QUALIFICATION_BITS = {name: 1 << i for i, name in enumerate(QUALIFICATIONS)}
+
+@cache
+def qualifications() -> list[str]:
+    """The qualification names conditions may name: exactly the registry's (qinqing.registry.choices), so a
+    policy can never ask for a qualification no enterprise can be recorded with. Read on first use, because
+    the labels are translatable and translations are not ready at import time."""
+    from qinqing.registry.choices import Qualification
+
+    return [str(label) for label in Qualification.labels]
+
+
+@cache
+def qualification_bits() -> dict[str, int]:
+    return {name: 1 << i for i, name in enumerate(qualifications())}
+
+
+def __getattr__(name: str):  # rules.QUALIFICATIONS / rules.QUALIFICATION_BITS, computed on first use
+    if name == "QUALIFICATIONS":
+        return qualifications()
+    if name == "QUALIFICATION_BITS":
+        return qualification_bits()
+    raise AttributeError(name)
+
+
 SIZE_CLASSES = {"大型": "大型", "中型": "中型", "小型": "小型", "微型": "微型"}
 
 # GB/T 4754-2017: 门类 letter for each two-digit 大类 range.
@@ -166,7 +188,7 @@ def normalize_leaf(leaf: dict) -> dict:
         if attr.key == "industry":
             values = [v.upper() for v in values]
         if attr.kind == "set":
-            unknown = [v for v in values if v not in QUALIFICATION_BITS]
+            unknown = [v for v in values if v not in qualification_bits()]
             if unknown:
                 raise RuleError(f"条件项“{attr.label}”的取值无效：{'、'.join(unknown)}")
         if attr.kind == "enum":
@@ -437,7 +459,8 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
 def qualification_mask(names) -> int | None:
     if names is None:
         return None
-    return sum(QUALIFICATION_BITS.get(name, 0) for name in set(names))
+    bits = qualification_bits()
+    return sum(bits.get(name, 0) for name in set(names))
 
 
 def frame_from_records(records: list[dict]) -> pl.DataFrame:
@@ -568,5 +591,5 @@ def frame_row_attrs(frame: pl.DataFrame, index: int) -> dict:
     row = frame.row(index, named=True)
     mask = row.get("qualifications")
     if mask is not None:
-        row["qualifications"] = [name for name, bit in QUALIFICATION_BITS.items() if mask & bit]
+        row["qualifications"] = [name for name, bit in qualification_bits().items() if mask & bit]
     return row

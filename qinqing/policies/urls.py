@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.policy_list, name="list"),
     path("new/", views.policy_create, name="create"),
     path("rule-node/", views.rule_node, name="rule_node"),
+    path("industry-search/", views.industry_search, name="industry_search"),
     path("mine/", views.my_policies, name="mine"),
     path("matching/", views.matching_page, name="matching"),
     path("matching/run/", views.matching_run, name="matching_run"),

@@ -21,7 +21,17 @@ from .attributes import enterprise_attrs
 from .choices import PublishState
 from .figures import policy_figures
 from .filters import PolicyFilter
-from .forms import AttachmentForm, PolicyForm, leaf_view, new_id, parse_rule, tree_view
+from .forms import (
+    LEAF_NAME,
+    AttachmentForm,
+    PolicyForm,
+    industry_matches,
+    leaf_view,
+    new_id,
+    parse_rule,
+    region_value,
+    tree_view,
+)
 from .labels import value_names
 from .models import Policy, PolicyPush
 from .permissions import (
@@ -46,7 +56,7 @@ def _redirect(request, url):
 
 @requires("policies.view_policy")
 def policy_list(request):
-    filterset = PolicyFilter(request.GET, queryset=visible_policies(request.user))
+    filterset = PolicyFilter(request.GET, queryset=visible_policies(request.user), request=request)
     queryset = filterset.qs
     q = request.GET.get("q", "").strip()
     words = query_words(q)
@@ -121,7 +131,7 @@ def _edit(request, policy: Policy | None):
     return render(
         request,
         "policies/policy_form.html",
-        {"form": form, "policy": policy, "tree": tree_view(rule), "rule_error": rule_error},
+        {"form": form, "policy": policy, "tree": tree_view(rule, user=request.user), "rule_error": rule_error},
     )
 
 
@@ -141,18 +151,40 @@ def policy_edit(request, pk):
 
 @requires("policies.change_policy")
 def rule_node(request):
-    """HTMX: a fresh condition row or group, or a row redrawn after its attribute changed."""
+    """HTMX: a fresh condition row or group, or a row redrawn after its attribute or operator changed."""
     parent = request.GET.get("parent", "")
     path = request.GET.get("path") or (f"{parent}.{new_id()}" if parent else new_id())
     if request.GET.get("kind") == "group":
-        node = tree_view({"op": "any", "items": [{"attr": "employees", "op": "ge", "value": ""}]}, path)
+        node = tree_view({"op": "any", "items": [{"attr": "employees", "op": "ge", "value": ""}]}, path, request.user)
         return render(request, "policies/partials/_rule_group.html", {"node": node})
     name = f"rule-{path}"
     attr = request.GET.get(f"{name}-attr") or request.GET.get("attr") or "region"
     if attr not in rules.ATTRIBUTES:
         raise Http404
-    node = leaf_view(path, {"attr": attr, "op": request.GET.get(f"{name}-op"), "value": ""})
+    op = request.GET.get(f"{name}-op")
+    value: object = ""
+    if request.headers.get("HX-Trigger-Name") == f"{name}-op":
+        # Only the operator changed: keep the values (a region picked as a prefix or a full code follows it).
+        values = [v for v in request.GET.getlist(f"{name}-value") if v.strip()]
+        if attr == "region":
+            values = list(dict.fromkeys(region_value(v, op or "") for v in values))
+        value = values if len(values) > 1 or request.GET.get(f"{name}-multi") else (values[0] if values else "")
+    node = leaf_view(path, {"attr": attr, "op": op, "value": value}, request.user)
     return render(request, "policies/partials/_rule_leaf.html", {"node": node})
+
+
+@requires("policies.change_policy")
+def industry_search(request):
+    """HTMX: GB/T 4754 entries matching the typed name or code, as check boxes of the condition row ``leaf``."""
+    leaf = request.GET.get("leaf", "")
+    if not LEAF_NAME.match(leaf):
+        raise Http404
+    query = request.GET.get(f"{leaf}-q", "")
+    return render(
+        request,
+        "policies/partials/_industry_results.html",
+        {"name": leaf, "matches": industry_matches(query), "query": query},
+    )
 
 
 @require_POST
