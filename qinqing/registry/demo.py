@@ -1,9 +1,11 @@
 """Demo registry data: enterprises with valid credit codes and three years of figures, members, and
 chambers of every type counted like the 岳阳 report (see demo_chambers: 162 in the city profile, of which
 行业 78, 市场 5, 异地 21, 乡镇街道 48, 其他 11), each named as its type, with terms, party organisations and
-ratings. Bulk writes only."""
+ratings, 联络站 for about a quarter of them, and contact persons for about 40% of the enterprises (valid
+mobile and ID numbers). Bulk writes only."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -13,9 +15,19 @@ from qinqing.orgs.choices import FicLevel
 from qinqing.orgs.models import Organization
 
 from .choices import MemberKind, MemberRole, RatingScheme
-from .demo_chambers import Fic, plan_chambers
+from .demo_chambers import Fic, plan_branches, plan_chambers
 from .importing.enterprises import compute_size
-from .models import Chamber, ChamberRating, ChamberTerm, Enterprise, EnterpriseYearFigures, Member
+from .models import (
+    Chamber,
+    ChamberBranch,
+    ChamberRating,
+    ChamberTerm,
+    Enterprise,
+    EnterpriseContact,
+    EnterpriseYearFigures,
+    Member,
+)
+from .standards import idcard
 
 INDUSTRIES = ["1391", "1761", "3911", "3989", "4710", "5121", "5211", "5432", "6210", "6511", "7010", "0111", "7291"]
 WORDS = ["洞庭", "湘北", "巴陵", "君山", "南湖", "岳州", "华容", "汨罗", "临湘", "平江", "云溪", "金鹗", "楼台", "湘阴"]
@@ -30,6 +42,13 @@ def _person(rng) -> str:
 
 def _mobile(rng) -> str:
     return f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
+
+
+def _id_number(rng, region_code: str) -> str:
+    """A citizen ID number with a valid GB 11643 check character, born 1960–2000 in ``region_code``."""
+    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randint(0, 14975))
+    body = f"{region_code}{born:%Y%m%d}{rng.randint(1, 999):03d}"
+    return body + idcard.check_char(body)
 
 
 def _fics(ctx) -> list:
@@ -50,7 +69,13 @@ def seed(ctx) -> None:
     chambers = _seed_chambers(ctx, rng, fics, today)
     enterprises = _seed_enterprises(ctx, rng, fics, today)
     members = _seed_members(ctx, rng, fics, chambers, enterprises, today)
-    ctx.log(f"会员与商会：企业 {len(enterprises)} 家，会员 {members} 个，商会 {len(chambers)} 个")
+    # Their own streams, so adding them left every other demo row as it was for the same seed.
+    branches = _seed_branches(random.Random(f"{ctx.seed}:registry:branches"), chambers, today)
+    contacts = _seed_contacts(random.Random(f"{ctx.seed}:registry:contacts"), enterprises)
+    ctx.log(
+        f"会员与商会：企业 {len(enterprises)} 家（联系人 {contacts} 名），会员 {members} 个，"
+        f"商会 {len(chambers)} 个（联络站 {branches} 个）"
+    )
 
 
 def _seed_chambers(ctx, rng, fics, today) -> list[Chamber]:
@@ -168,6 +193,51 @@ def _seed_chambers(ctx, rng, fics, today) -> list[Chamber]:
     ChamberRating.objects.bulk_create(ratings, batch_size=1000)
     Chamber.objects.bulk_update(chambers, ["term_ends_on"], batch_size=500)
     return chambers
+
+
+def _seed_branches(rng, chambers, today) -> int:
+    """联络站 of about a quarter of the chambers (most 异地商会 in their home town), set up after registration."""
+    rows = []
+    for chamber in chambers:
+        for name, region in plan_branches(chamber.organization.name, chamber.chamber_type, rng):
+            start = chamber.registered_on or today - datetime.timedelta(days=3000)
+            established = start + datetime.timedelta(days=rng.randint(0, max(0, (today - start).days)))
+            rows.append(
+                ChamberBranch(
+                    chamber=chamber,
+                    name=name,
+                    region_code=region,
+                    contact_name=_person(rng),
+                    established_on=established,
+                )
+            )
+    ChamberBranch.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+CONTACT_POSITIONS = ["办公室主任", "财务负责人", "行政经理", "总经理助理", "人事主管", "董事会秘书"]
+
+
+def _seed_contacts(rng, enterprise_ids) -> int:
+    """Contact persons for about 40% of the enterprises (one, sometimes two): valid mobile numbers, and an
+    ID number for about half of them, so masking and reveal have something real to show."""
+    regions = dict(Enterprise.objects.filter(id__in=enterprise_ids).values_list("id", "region_code"))
+    rows = []
+    for pk in sorted(enterprise_ids):
+        if rng.random() >= 0.4:
+            continue
+        for position in rng.sample(CONTACT_POSITIONS, 2 if rng.random() < 0.25 else 1):
+            rows.append(
+                EnterpriseContact(
+                    enterprise_id=pk,
+                    name=_person(rng),
+                    position=position,
+                    mobile=_mobile(rng),
+                    id_number=_id_number(rng, regions.get(pk) or "430600") if rng.random() < 0.5 else "",
+                )
+            )
+    EnterpriseContact.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _seed_enterprises(ctx, rng, fics, today) -> list[int]:

@@ -128,3 +128,31 @@ def plan_chambers(
                 used.add(name)
                 planned.append(PlannedChamber(fic.key, ctype, name))
     return existing_types, planned
+
+
+# Cities a branch (联络站) of a chamber may sit in, with their GB/T 2260 codes (current ones only).
+BRANCH_CITIES = {
+    "长沙": "430100", "株洲": "430200", "常德": "430700", "益阳": "430900", "郴州": "431000", "永州": "431100",
+    "怀化": "431200", "娄底": "431300", "广州": "440100", "深圳": "440300", "武汉": "420100", "杭州": "330100",
+    "温州": "330300", "福州": "350100", "莆田": "350300", "南昌": "360100", "成都": "510100", "郑州": "410100",
+    "合肥": "340100", "南京": "320100", "重庆": "500000", "上海": "310000", "北京": "110000",
+}  # fmt: skip
+# An 异地商会's home town, by the origin in its name, for its 联络站 there.
+ORIGIN_CITIES = {"浙江": "杭州", "福建": "福州", "温州": "温州", "江西": "南昌", "广东": "广州", "湖北": "武汉",
+                 "四川": "成都", "河南": "郑州", "安徽": "合肥", "江苏": "南京", "重庆": "重庆", "莆田": "莆田",
+                 "益阳": "益阳", "常德": "常德", "株洲": "株洲", "怀化": "怀化", "郴州": "郴州", "永州": "永州",
+                 "娄底": "娄底", "长沙": "长沙"}  # fmt: skip
+BRANCH_SHARE = {ChamberType.NONLOCAL: 0.7, ChamberType.INDUSTRY: 0.25, ChamberType.MARKET: 0.2, ChamberType.OTHER: 0.15}
+
+
+def plan_branches(name: str, chamber_type: ChamberType, rng: random.Random) -> list[tuple[str, str]]:
+    """The 联络站 (name, region code) of one demo chamber: an 异地商会 mostly has one in its home town,
+    some chambers of other types one or two in cities they trade with; 乡镇街道商会 none."""
+    if rng.random() >= BRANCH_SHARE.get(chamber_type, 0.0):
+        return []
+    stem = name.removesuffix("商会")
+    home = next((city for origin, city in ORIGIN_CITIES.items() if stem.endswith(origin)), None)
+    cities = [home] if chamber_type == ChamberType.NONLOCAL and home else []
+    others = [city for city in BRANCH_CITIES if city != home]
+    cities += rng.sample(others, 1 if cities or rng.random() < 0.7 else 2)
+    return [(f"{name}{city}联络站", BRANCH_CITIES[city]) for city in cities]

@@ -66,3 +66,47 @@ def test_given_a_small_profile_then_proportions_kept_and_same_seed_same_plan():
     counts = Counter(p.chamber_type for p in one[1])
     assert counts == dict(zip(SEED_COUNTS, allocate(20, list(SEED_COUNTS.values())), strict=True))
     assert counts[ChamberType.INDUSTRY] == 9 and counts[ChamberType.TOWNSHIP] == 6
+
+
+# --- 联络站 and contact persons -------------------------------------------------------------------------
+
+
+def test_given_chambers_when_planning_branches_then_nonlocal_ones_mostly_in_their_home_town_and_towns_none():
+    from qinqing.orgs import regions
+    from qinqing.registry.demo_chambers import plan_branches
+
+    rng = random.Random(7)
+    nonlocal_ = [plan_branches("岳阳市浙江商会", ChamberType.NONLOCAL, rng) for _ in range(200)]
+    towns = [plan_branches("岳阳县新墙镇商会", ChamberType.TOWNSHIP, rng) for _ in range(50)]
+
+    with_branch = [b for b in nonlocal_ if b]
+    assert 0.55 < len(with_branch) / 200 < 0.85
+    assert all(b[0] == ("岳阳市浙江商会杭州联络站", "330100") for b in with_branch)
+    assert not any(towns)
+    codes = {code for plan in nonlocal_ for _name, code in plan}
+    assert all(regions.region_of(code) is not None and regions.region_of(code).current for code in codes)
+    again = random.Random(7)
+    assert [plan_branches("岳阳市浙江商会", ChamberType.NONLOCAL, again) for _ in range(200)] == nonlocal_
+
+
+@pytest.mark.django_db
+def test_given_the_county_demo_then_branches_and_contacts_with_valid_numbers():
+    import io
+
+    from django.core.management import call_command
+
+    from qinqing.registry import rules
+    from qinqing.registry.models import Chamber, ChamberBranch, Enterprise, EnterpriseContact
+
+    call_command("seed_demo", "--profile", "county", stdout=io.StringIO())
+
+    contacts = list(EnterpriseContact.objects.values_list("enterprise_id", "name", "mobile", "id_number"))
+    enterprises = Enterprise.objects.count()
+    assert 0.3 < len({c[0] for c in contacts}) / enterprises < 0.5
+    assert all(rules.mobile_number(mobile) == mobile for _e, _n, mobile, _i in contacts)
+    with_id = [number for *_rest, number in contacts if number]
+    assert len(with_id) > len(contacts) / 3 and all(rules.id_number(number) == number for number in with_id)
+    branches = list(ChamberBranch.objects.select_related("chamber"))
+    assert 0 < len({b.chamber_id for b in branches}) < Chamber.objects.count()
+    assert all(b.established_on >= b.chamber.registered_on for b in branches)
+    assert all(rules.region_code(b.region_code) == b.region_code for b in branches)
