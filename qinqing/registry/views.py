@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from qinqing.core.models import AuditEntry
@@ -26,6 +27,7 @@ from .forms import (
     SelfServiceForm,
     YearFiguresForm,
 )
+from .importing.history import import_history_for
 from .importing.runner import TITLES
 from .masking import masked_id, masked_mobile
 from .models import Enterprise
@@ -88,8 +90,34 @@ def _export(request, kind: str, queryset, stem: str):
     return FileResponse(buffer, as_attachment=True, filename=f"{stem}-{stamp}.xlsx")
 
 
+HISTORY_ROWS = 50
+
+
 def _history(obj):
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[:50]
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[
+        :HISTORY_ROWS
+    ]
+
+
+def _enterprise_history(enterprise) -> list:
+    """The enterprise's own audit rows and the imports that created or changed it (one batch audit row per
+    import batch, read by ``importing.history``), newest first."""
+    rows = list(_history(enterprise))
+    for change in import_history_for(enterprise):
+        columns = "、".join(change.columns)
+        job = _("导入任务 #%(id)s") % {"id": change.job_id} if change.job_id else _("命令行导入")
+        rows.append(
+            {
+                "created_at": change.when,
+                "actor_name": change.actor,
+                "action": _("导入（%(kind)s）") % {"kind": change.kind},
+                "before": None,
+                "after": f"{columns}（{job}）" if columns else job,
+                "job_id": change.job_id,
+            }
+        )
+    rows.sort(key=lambda row: row["created_at"] if isinstance(row, dict) else row.created_at, reverse=True)
+    return rows[:HISTORY_ROWS]
 
 
 # --- overview -----------------------------------------------------------------------------------
@@ -138,7 +166,7 @@ def enterprise_detail(request, pk: int):
             "figures": enterprise.year_figures.all(),
             "contacts": contacts,
             "memberships": memberships,
-            "history": _history(enterprise),
+            "history": _enterprise_history(enterprise),
             "can_edit": permissions.can_edit_enterprise(user, enterprise),
             "can_see_pii": permissions.can_see_pii(user),
             "figures_form": YearFiguresForm(),
