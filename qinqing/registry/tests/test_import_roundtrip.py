@@ -127,3 +127,18 @@ def test_given_changed_latest_year_revenue_when_imported_then_current_revenue_fo
     run_import("enterprises", csv_file(rows, headers=headers), org=tree.county_a, dry_run=False)
     a.refresh_from_db()
     assert a.revenue_wan == Decimal("600") and a.year_figures.get(year=diverging - 1).revenue_wan == Decimal("490")
+
+
+@pytest.mark.django_db
+def test_given_file_without_year_and_blank_figures_when_imported_then_current_figures_kept(
+    tree, users, diverging, csv_file
+):
+    # given an enterprise with current revenue 572.75 and 47 staff
+    headers = ["统一社会信用代码", "企业名称", "从业人员", "营业收入（万元）", "资产总额（万元）"]
+    # when a file without 年度 leaves revenue and staff blank but gives assets
+    rows = [[make_code(501), "甲科技有限公司", "", "", "950"]]
+    report = run_import("enterprises", csv_file(rows, headers=headers), org=tree.county_a, dry_run=False)
+    # then only the assets changed; the blank cells kept what was stored
+    assert report.updated == 1
+    a = Enterprise.objects.get(credit_code=make_code(501))
+    assert (a.revenue_wan, a.employees, a.total_assets_wan) == (Decimal("572.75"), 47, Decimal("950"))
