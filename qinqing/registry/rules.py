@@ -6,6 +6,7 @@ import reports the column beside it, ``check_enterprise`` prefixes the field's l
 Pure logic over the shipped tables (GB 32100, GB/T 4754-2017, GB/T 2260, GB 11643); no ORM.
 """
 
+import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -41,8 +42,8 @@ def credit_code(raw: str) -> str:
 
 
 def industry_code(raw: str) -> str:
-    """A GB/T 4754-2017 大类/中类/小类 code, in digits: ``C3311`` and ``c 3311`` become ``3311``."""
-    text = "".join((raw or "").split()).upper()
+    """A GB/T 4754-2017 大类/中类/小类 code, in digits: ``C3311``, ``c 3311`` and ``３３１１`` become ``3311``."""
+    text = "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
     entry = industry.lookup(text)
     if entry is None:
         raise RuleError(_("“%(code)s”不是国民经济行业分类（GB/T 4754-2017）中的行业代码") % {"code": raw})
@@ -53,7 +54,7 @@ def industry_code(raw: str) -> str:
 
 def region_code(raw: str) -> str:
     """A GB/T 2260 region code that exists in the shipped table."""
-    code = "".join((raw or "").split())
+    code = "".join(unicodedata.normalize("NFKC", raw or "").split())
     if len(code) != 6 or not code.isdigit():
         raise RuleError(_("“%(code)s”应为6位数字的行政区划代码（GB/T 2260）") % {"code": raw})
     if regions.region_of(code) is None:

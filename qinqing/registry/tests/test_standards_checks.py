@@ -4,7 +4,7 @@ nothing; the industry code is stored in digits (C3311 → 3311)."""
 
 import pytest
 
-from qinqing.registry import actions
+from qinqing.registry import actions, rules
 from qinqing.registry.models import Enterprise
 
 from .conftest import make_code
@@ -145,3 +145,23 @@ def test_given_create_form_with_bad_industry_then_named_and_nothing_created(user
 
     assert "行业代码：“9999”" in response.content.decode()
     assert not Enterprise.objects.filter(name="新企业").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"), [("C3311", "3311"), ("c 3311", "3311"), ("Ｃ３３１１", "3311"), ("13", "13"), ("1391", "1391")]
+)
+def test_given_industry_code_as_typed_then_canonical_digits(raw, code):
+    assert rules.industry_code(raw) == code
+
+
+@pytest.mark.parametrize("raw", ["9999", "C", "A3311", "abc", ""])
+def test_given_code_not_a_digit_entry_of_the_table_then_refused(raw):
+    with pytest.raises(rules.RuleError):
+        rules.industry_code(raw)
+
+
+def test_given_region_codes_then_only_those_of_the_table_pass():
+    assert rules.region_code("４３０６２１") == "430621"
+    for raw in ("abc", "999999", "43062"):
+        with pytest.raises(rules.RuleError):
+            rules.region_code(raw)
