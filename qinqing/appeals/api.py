@@ -3,13 +3,15 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qinqing.core.api import Pagination, RolePermission
 
-from . import actions, figures, steps
+from . import actions, duplicates, figures, steps
 from . import workflow as wf
 from .filters import filter_appeals
 from .forms import AppealForm
@@ -21,6 +23,7 @@ from .serializers import (
     AppealSerializer,
     AppealStepSerializer,
     FiguresSerializer,
+    SimilarAppealSerializer,
 )
 
 FILTER_PARAMETERS = [
@@ -52,13 +55,22 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_object(self):
         return get_appeal(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=AppealRegisterSerializer, responses={201: AppealSerializer})
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"application/json": AppealRegisterSerializer, "multipart/form-data": AppealRegisterSerializer},
+        responses={201: AppealDetailSerializer},
+    )
     def create(self, request):
-        """Register an appeal (enterprise online, FIC staff by credit code, chamber secretary)."""
+        """Register an appeal (enterprise online, FIC staff by credit code, chamber secretary); attachments
+        go as ``files`` in a multipart/form-data body."""
         user = request.user
         if not (user.has_perm("appeals.submit_appeal") or user.has_perm("appeals.manage_appeal")):
             raise NotFound()
-        form = AppealForm(request.data, role=user.role)
+        data = request.data
+        if hasattr(data, "getlist"):  # multipart: plain fields as values, files separately
+            data = {k: data.get(k) for k in data if k != "files"}
+        form = AppealForm(data, request.FILES or None, role=user.role)
         if not form.is_valid():
             raise ValidationError({"detail": steps.form_errors(form)})
         from .views import _enterprise_for
@@ -78,10 +90,60 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 channel=d.get("channel") or "online",
                 contact_name=d["contact_name"],
                 contact_phone=d["contact_phone"],
+                files=d.get("files") or [],
             )
         except actions.AppealError as exc:
             raise ValidationError({"detail": str(exc)}) from None
-        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+        appeal = get_appeal(user, appeal.pk)
+        return Response(
+            AppealDetailSerializer(appeal, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("title", str, description="标题"),
+            OpenApiParameter("description", str, description="诉求内容"),
+            OpenApiParameter("credit_code", str, description="企业统一社会信用代码（企业用户不填，取本企业）"),
+            OpenApiParameter("domain", int, description="诉求领域 id（同领域近90天的诉求参与比对）"),
+        ],
+        responses=SimilarAppealSerializer(many=True),
+        summary="可能重复或相关的诉求",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def similar(self, request):
+        """Likely duplicates while registering: the same enterprise's appeals (180 days) first, then the
+        same domain's (90 days), in the caller's scope, ranked by text similarity (at most 5)."""
+        user = request.user
+        params = request.query_params
+        text = f"{params.get('title', '')} {params.get('description', '')}".strip()
+        credit_code = params.get("credit_code", "")
+        if user.role == wf.ENTERPRISE and user.enterprise_id:
+            credit_code = user.enterprise.credit_code
+        domain = params.get("domain", "")
+        if domain and (not domain.isdigit() or len(domain) > 9):
+            raise ValidationError({"domain": ["诉求领域须为整数 id"]})
+        matches = duplicates.suggest(
+            visible_appeals(user),
+            text,
+            credit_code=credit_code,
+            domain=int(domain) if domain else None,
+            today=actions.today(),
+        )
+        rows = [
+            {
+                "id": m["appeal"].pk,
+                "number": m["appeal"].number,
+                "title": m["appeal"].title,
+                "enterprise_name": m["appeal"].enterprise.name,
+                "status": m["appeal"].status,
+                "status_label": m["appeal"].status_label,
+                "registered_on": m["appeal"].registered_on,
+                "score": m["score"],
+                "same_enterprise": m["same_enterprise"],
+            }
+            for m in matches
+        ]
+        return Response(SimilarAppealSerializer(rows, many=True).data)
 
 
 class AppealStepView(APIView):

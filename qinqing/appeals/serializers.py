@@ -30,11 +30,18 @@ class ExtensionSerializer(serializers.ModelSerializer):
         fields = ["id", "days", "reason", "status", "decision_note", "old_due", "new_due", "created_at"]
 
 
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class AppealSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     type = serializers.CharField(source="appeal_type.code", read_only=True)
     domain_code = serializers.CharField(source="domain.code", read_only=True)
-    lead_department_name = serializers.CharField(source="lead_department.name", read_only=True, default=None)
+    lead_department_name = serializers.CharField(
+        source="lead_department.name", read_only=True, default=None, allow_null=True
+    )
     status_label = serializers.CharField(read_only=True)
     current_due = serializers.DateField(read_only=True)
 
@@ -72,6 +79,7 @@ class AppealSerializer(serializers.ModelSerializer):
 class AppealDetailSerializer(AppealSerializer):
     events = serializers.SerializerMethodField()
     extensions = ExtensionSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta(AppealSerializer.Meta):
         fields = [
@@ -82,6 +90,7 @@ class AppealDetailSerializer(AppealSerializer):
             "rating_comment",
             "events",
             "extensions",
+            "attachments",
         ]
 
     @extend_schema_field(AppealEventSerializer(many=True))
@@ -106,6 +115,23 @@ class AppealRegisterSerializer(serializers.Serializer):
     description = serializers.CharField(help_text="诉求内容")
     contact_name = serializers.CharField(max_length=50, required=False)
     contact_phone = serializers.CharField(max_length=30, required=False)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="附件（multipart/form-data，可多个，每个不超过20MB）",
+    )
+
+
+class SimilarAppealSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    enterprise_name = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    registered_on = serializers.DateField()
+    score = serializers.IntegerField(help_text="相似度（%）")
+    same_enterprise = serializers.BooleanField(help_text="是否同一企业")
 
 
 class AppealStepSerializer(serializers.Serializer):

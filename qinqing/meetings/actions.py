@@ -164,8 +164,11 @@ def record_issue(
     solved_on_spot: bool = False,
     comment: str = "",
 ):
-    """Fast entry of one issue raised at the meeting: an appeal with channel=meeting, optionally 现场解决."""
+    """Fast entry of one issue raised at the meeting: an appeal with channel=meeting, optionally 现场解决.
+
+    Not on a signed-off meeting (its problem list is closed); the meeting row is locked for the check."""
     _check(actor, meeting)
+    meeting = _lock_open(meeting, "不能再登记问题")
     appeal = appeal_actions.register_appeal(
         actor=actor,
         enterprise=enterprise,
@@ -180,6 +183,23 @@ def record_issue(
     if solved_on_spot:
         appeal = appeal_actions.solve_on_spot(appeal, actor=actor, comment=comment)
     return appeal
+
+
+def _lock_open(meeting: Meeting, what: str) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.SIGNED_OFF:
+        raise MeetingError(f"会议已销号，{what}")
+    return meeting
+
+
+@transaction.atomic
+def solve_issue(meeting: Meeting, appeal, *, actor, comment: str = ""):
+    """Mark an issue already recorded at this meeting as 现场解决 (closes the appeal)."""
+    _check(actor, meeting)
+    meeting = _lock_open(meeting, "不能再修改问题")
+    if appeal.meeting_id != meeting.pk:
+        raise MeetingError(f"诉求 {appeal.number} 不是在本次会议上提出的问题")
+    return appeal_actions.solve_on_spot(appeal, actor=actor, comment=comment)
 
 
 @transaction.atomic

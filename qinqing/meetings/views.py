@@ -9,20 +9,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from qinqing.appeals.permissions import visible_appeals
 from qinqing.appeals.steps import departments_for, form_errors
 from qinqing.core.permissions import requires
 from qinqing.registry.permissions import visible_enterprises
 
 from . import actions, exports, forms
 from .figures import meeting_figures
-from .permissions import MANAGE, VIEW, get_meeting, visible_meetings
+from .permissions import LISTS, MANAGE, VIEW, agenda_visible, get_meeting, visible_meetings
 
 
 @requires(VIEW)
 def meeting_list(request):
     qs = visible_meetings(request.user).select_related("fic")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "meetings/list.html", {"page": page, "figures": meeting_figures(qs)})
+    figures = meeting_figures(qs) if request.user.has_perm(LISTS) else None
+    return render(request, "meetings/list.html", {"page": page, "figures": figures})
 
 
 def _enterprise(user, code: str):
@@ -84,10 +86,17 @@ def meeting_edit(request, pk: int):
 def meeting_detail(request, pk: int):
     meeting = get_meeting(request.user, pk)
     later = visible_meetings(request.user).filter(date__gte=meeting.date).exclude(pk=meeting.pk)
+    user = request.user
+    internal = user.has_perm(LISTS)
     context = {
         "meeting": meeting,
-        "issues": meeting.appeals.select_related("enterprise", "lead_department", "domain"),
-        "visits": meeting.visits.select_related("enterprise"),
+        "internal": internal,
+        "agenda_visible": agenda_visible(user, meeting),
+        # Invitees see the issues they may see anyway (their own; their department's).
+        "issues": visible_appeals(user)
+        .filter(meeting=meeting)
+        .select_related("enterprise", "lead_department", "domain"),
+        "visits": meeting.visits.select_related("enterprise") if internal else [],
         "departments": meeting.departments.all(),
         "enterprises": meeting.enterprises.all(),
         "agenda_form": forms.AgendaForm(initial={"agenda": meeting.agenda}),
@@ -153,7 +162,7 @@ def meeting_step(request, pk: int, op: str):
     return redirect("meetings:detail", pk)
 
 
-@requires(VIEW)
+@requires(LISTS)
 def meeting_export(request, pk: int, kind: str, fmt: str):
     meeting = get_meeting(request.user, pk)
     if kind not in ("problems", "duties") or fmt not in ("docx", "xlsx"):

@@ -71,3 +71,62 @@ def test_schema_documents_steps_figures_and_timeline():
     assert figures["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Figures")
     assert {"received", "satisfaction_rate", "label"} <= set(schemas["FigureRow"]["properties"])
     assert "score" in schemas["LeagueRow"]["properties"]
+
+
+def test_given_multipart_with_two_files_when_enterprise_registers_then_attachments_stored(users, login, kinds):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.appeals.models import AppealAttachment
+
+    # When the enterprise registers through the API with two attachments (multipart/form-data)
+    r = login(users.enterprise).post(
+        "/api/v1/appeals/",
+        {
+            "appeal_type": kinds.consult.pk,
+            "domain": kinds.finance.pk,
+            "title": "贷款审批慢",
+            "description": "三个月未审批",
+            "files": [
+                SimpleUploadedFile("合同.pdf", b"%PDF-1.4 demo", content_type="application/pdf"),
+                SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff demo", content_type="image/jpeg"),
+            ],
+        },
+    )
+    # Then both are stored with the appeal and listed in the answer
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert sorted(a["name"] for a in body["attachments"]) == ["合同.pdf", "照片.jpg"]
+    assert AppealAttachment.objects.filter(appeal_id=body["id"]).count() == 2
+
+
+def test_given_oversized_file_when_registering_then_400_names_it_and_nothing_saved(users, login, kinds, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.appeals import actions
+
+    monkeypatch.setattr(actions, "MAX_ATTACHMENT_BYTES", 10)
+    r = login(users.enterprise).post(
+        "/api/v1/appeals/",
+        {"appeal_type": kinds.consult.pk, "domain": kinds.finance.pk, "title": "t", "description": "d",
+         "files": [SimpleUploadedFile("大文件.pdf", b"x" * 100)]},
+    )  # fmt: skip
+    assert r.status_code == 400 and "大文件.pdf" in r.json()["detail"]
+    assert not Appeal.objects.exists()
+
+
+def test_given_similar_appeal_when_asking_api_then_suggested_in_scope_only(make_appeal, users, login, tree, kinds):
+    # Given county A's loan appeal
+    make_appeal("银行贷款审批太慢", description="向银行申请流动资金贷款三个月未审批")
+    params = {"title": "贷款审批慢", "description": "银行流动资金贷款审批三个月", "domain": kinds.finance.pk,
+              "credit_code": tree.ent_a.credit_code}  # fmt: skip
+    # When county A staff ask, then it is suggested, marked as the same enterprise
+    r = login(users.county_staff).get("/api/v1/appeals/similar/", params)
+    assert r.status_code == 200
+    [match] = r.json()
+    assert match["title"] == "银行贷款审批太慢" and match["same_enterprise"] and match["score"] >= 30
+    # And county B's staff and enterprise B never see it; a bank officer may not ask at all
+    assert login(users.county_b_staff).get("/api/v1/appeals/similar/", params).json() == []
+    assert login(users.enterprise_b).get("/api/v1/appeals/similar/", params).json() == []
+    assert login(users.banker).get("/api/v1/appeals/similar/", params).status_code == 403
+    bad = login(users.county_staff).get("/api/v1/appeals/similar/", {**params, "domain": "x"})
+    assert bad.status_code == 400 and "诉求领域" in bad.json()["domain"][0]

@@ -93,7 +93,10 @@ def test_fast_issue_entry_page(meeting, users, login, tree):
 def test_meeting_isolation_and_permissions(meeting, users, login):
     assert login(users.county_b_staff).get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
     assert login(users.city_staff).get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
-    assert login(users.enterprise).get(reverse("meetings:list")).status_code == 403
+    # An enterprise not invited sees no meetings (its list is empty, the page 404); a bank has no menu
+    assert meeting.title not in login(users.enterprise_b).get(reverse("meetings:list")).content.decode()
+    assert login(users.enterprise_b).get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
+    assert login(users.banker).get(reverse("meetings:list")).status_code == 403
     assert (
         login(users.leader).post(reverse("meetings:step", args=[meeting.pk, "hold"]), {"attendees": 3}).status_code
         == 403
@@ -109,7 +112,9 @@ def test_meeting_list_query_count(meeting, users, login, django_assert_max_num_q
 def test_meetings_api_scoped(meeting, users, login):
     assert login(users.county_staff).get("/api/v1/meetings/").json()["count"] == 1
     assert login(users.county_b_staff).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
-    assert login(users.enterprise).get("/api/v1/meetings/").status_code == 403
+    assert login(users.enterprise_b).get("/api/v1/meetings/").json()["count"] == 0
+    assert login(users.banker).get("/api/v1/meetings/").status_code == 403
+    assert login(users.enterprise).get("/api/v1/meetings/figures/").status_code == 403
     assert login(users.leader).get("/api/v1/meetings/figures/").json()["held"] == 0
 
 
