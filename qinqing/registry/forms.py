@@ -201,6 +201,48 @@ class MemberForm(NamedErrors, forms.Form):
         return data
 
 
+class EditMemberForm(MemberForm):
+    """Role and dates, plus what the member's kind carries: an individual's name and numbers (shown masked,
+    kept when left as shown), an outside association's name and declared enterprises."""
+
+    def __init__(self, *args, member, **kwargs):
+        self.member = member
+        initial = {"role": member.role, "joined_on": member.joined_on, "left_on": member.left_on}
+        super().__init__(*args, initial=initial, **kwargs)
+        if member.kind == MemberKind.INDIVIDUAL:
+            self.fields["person_name"] = forms.CharField(label="姓名", max_length=50)
+            self.fields["id_number"] = forms.CharField(label="身份证号", max_length=30, required=False)
+            self.fields["mobile"] = forms.CharField(label="手机号码", max_length=20, required=False)
+            self.initial.update(
+                person_name=member.person_name,
+                id_number=masked_id(member.id_number),
+                mobile=masked_mobile(member.mobile),
+            )
+        elif member.kind == MemberKind.GROUP and not member.group_id:
+            self.fields["group_name"] = forms.CharField(label="团体会员单位名称", max_length=100)
+            self.fields["represented_enterprises"] = forms.IntegerField(label="代表企业数", min_value=0, required=False)
+            self.initial.update(group_name=member.group_name, represented_enterprises=member.represented_enterprises)
+        for name in ("person_name", "id_number", "mobile", "group_name", "represented_enterprises"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.error_messages["required"] = f"{field.label}：请填写"
+                field.error_messages["invalid"] = f"{field.label}：格式不正确"
+                if "min_value" in field.error_messages:
+                    field.error_messages["min_value"] = f"{field.label}：不能小于%(limit_value)s"
+
+    def changes(self) -> dict:
+        """The fields that differ from the stored member; a masked number left as shown is no change."""
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if name in ("id_number", "mobile"):
+                value = (value or "").strip()
+                if rules.is_masked(value):
+                    continue
+            if value != getattr(self.member, name):
+                out[name] = value
+        return out
+
+
 class AddMemberForm(MemberForm):
     """A new member of any kind; the fields a kind does not use are ignored. The action checks again."""
 

@@ -21,9 +21,9 @@ from .forms import (
     AddMemberForm,
     ContactForm,
     CreateEnterpriseForm,
+    EditMemberForm,
     EnterpriseForm,
     ImportForm,
-    MemberForm,
     SelfServiceForm,
     YearFiguresForm,
 )
@@ -345,17 +345,18 @@ def member_list(request):
 def member_detail(request, pk: int):
     member = permissions.get_member(request.user, pk)
     can_edit = permissions.can_keep_members(request.user, member.organization)
-    form = MemberForm(
-        request.POST or None,
-        initial={"role": member.role, "joined_on": member.joined_on, "left_on": member.left_on},
-    )
+    form = EditMemberForm(request.POST or None, member=member)
     if request.method == "POST":
         if not can_edit:
             raise Http404
         if form.is_valid():
-            actions.update_member(member, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已保存")
-            return _done(request, f"/registry/members/{member.pk}/")
+            try:
+                actions.update_member(member, actor=request.user, **form.changes())
+            except ValidationError as exc:
+                form.apply(exc)
+            else:
+                messages.success(request, "已保存")
+                return _done(request, f"/registry/members/{member.pk}/")
     return render(
         request,
         "registry/member_detail.html",

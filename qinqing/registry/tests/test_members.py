@@ -204,3 +204,51 @@ def test_given_group_members_then_overview_page_and_api_report_them(groups, user
 def test_given_county_b_staff_then_county_a_group_members_not_counted(groups, users, login):
     data = login(users.county_b_staff).get("/api/v1/registry/statistics/?year=2024").json()["group_members"]
     assert data["count"] == 0 and data["reached"] == 0
+
+
+# --- editing what a kind carries --------------------------------------------------------------------------
+
+
+def _edit(client, member, **data):
+    base = {"role": member.role, "joined_on": str(member.joined_on), "left_on": ""}
+    return client.post(f"/registry/members/{member.pk}/", {**base, **data}, **HTMX)
+
+
+def test_given_individual_when_edited_then_masked_number_kept_and_bad_one_named(tree, users, login):
+    member = actions.add_member(
+        actor=users.county_staff, organization=tree.county_a, kind="individual", person_name="赵六", id_number=ID,
+        mobile="13712345678", joined_on=D(2024, 1, 1),
+    )  # fmt: skip
+    client = login(users.county_staff)
+    page = client.get(f"/registry/members/{member.pk}/").content.decode()
+    assert ID not in page and "13712345678" not in page  # masked in the form too
+
+    kept = _edit(client, member, person_name="赵六六", id_number=idcard.mask(ID), mobile="137****5678")
+    bad = _edit(client, member, person_name="赵七", id_number=ID[:17] + ("0" if ID[17] != "0" else "1"))
+
+    assert kept["HX-Redirect"] == f"/registry/members/{member.pk}/"
+    assert "身份证号：身份证号码校验码错误" in bad.content.decode()
+    member.refresh_from_db()
+    assert (member.person_name, member.id_number, member.mobile) == ("赵六六", ID, "13712345678")
+
+
+def test_given_outside_association_when_its_declared_enterprises_change_then_statistics_follow(tree, users, login):
+    member = actions.add_member(
+        actor=users.county_staff, organization=tree.county_a, kind="group", group_name="岳阳县个体劳动者协会",
+        represented_enterprises=40, joined_on=D(2024, 1, 1),
+    )  # fmt: skip
+
+    _edit(login(users.county_staff), member, group_name="岳阳县个体劳动者协会", represented_enterprises="55")
+
+    figures = statistics.group_members(Member.objects.all(), D.today().year)
+    assert figures["represented_declared"] == 55
+    assert AuditEntry.objects.filter(action="registry.update_member", object_id=str(member.pk)).exists()
+
+
+def test_given_secretary_then_cannot_edit_another_organisations_member(chamber, tree, users, login):
+    member = actions.add_member(
+        actor=users.county_staff, organization=tree.county_a, kind="individual", person_name="赵六",
+        joined_on=D(2024, 1, 1),
+    )  # fmt: skip
+    response = _edit(login(users.secretary), member, person_name="改名")
+    assert response.status_code == 404 and Member.objects.get(pk=member.pk).person_name == "赵六"
