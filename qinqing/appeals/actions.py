@@ -147,6 +147,9 @@ def _check_scope(appeal: Appeal, actor, name: str) -> None:
     if role in (wf.STAFF, wf.LEADER):
         if not appeal.org_path.startswith(org_path):
             raise AppealError("该诉求不在您的管辖范围内")
+    elif role == wf.LIAISON and name == "co_note":
+        if not appeal.co_departments.filter(pk=actor.org_id).exists():
+            raise AppealError("只有协办单位可以填写协办意见")
     elif role == wf.LIAISON:
         if appeal.lead_department_id != actor.org_id:
             raise AppealError("只有主办单位可以办理该诉求")
@@ -602,29 +605,61 @@ def pause_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     return appeal
 
 
+def _resume_clocks(a: Appeal) -> None:
+    """Restart the stopped clocks with the working days that were left (lateness kept)."""
+    cal, day = calendar(), today()
+    paused_on = a.paused_on or day
+    if a.status == wf.REGISTERED and a.accept_due:
+        a.accept_due = sla.resume_deadline(cal, a.accept_due, paused_on, day)
+    if a.status == wf.ACCEPTED and a.dispatch_due:
+        a.dispatch_due = sla.resume_deadline(cal, a.dispatch_due, paused_on, day)
+    if a.status in wf.HANDLING_STATES:
+        if a.contacted_at is None and a.contact_due:
+            a.contact_due = sla.resume_deadline(cal, a.contact_due, paused_on, day)
+        if a.reply_due:
+            a.reply_due = sla.resume_deadline(cal, a.reply_due, paused_on, day)
+    a.is_paused = False
+    a.paused_on = None
+    # The state is right from the resume on, not from the next sweep; raising 催办/督办 (and its
+    # notifications) stays with the sweep, which sees the level above the recorded one.
+    a.deadline_state = sla.deadline_state(cal, a.current_due, day, a.warn_days)
+    a.ever_overdue = a.ever_overdue or a.deadline_state == sla.OVERDUE
+
+
 @transaction.atomic
 def resume_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
-    def mutate(a: Appeal) -> None:
-        cal, day = calendar(), today()
-        paused_on = a.paused_on or day
-        if a.status == wf.REGISTERED and a.accept_due:
-            a.accept_due = sla.resume_deadline(cal, a.accept_due, paused_on, day)
-        if a.status == wf.ACCEPTED and a.dispatch_due:
-            a.dispatch_due = sla.resume_deadline(cal, a.dispatch_due, paused_on, day)
-        if a.status in wf.HANDLING_STATES:
-            if a.contacted_at is None and a.contact_due:
-                a.contact_due = sla.resume_deadline(cal, a.contact_due, paused_on, day)
-            if a.reply_due:
-                a.reply_due = sla.resume_deadline(cal, a.reply_due, paused_on, day)
-        a.is_paused = False
-        a.paused_on = None
-        # The state is right from the resume on, not from the next sweep; raising 催办/督办 (and its
-        # notifications) stays with the sweep, which sees the level above the recorded one.
-        a.deadline_state = sla.deadline_state(cal, a.current_due, day, a.warn_days)
-        a.ever_overdue = a.ever_overdue or a.deadline_state == sla.OVERDUE
-
-    appeal, event = _apply(appeal, actor, "resume", mutate, comment=comment or "企业已补充材料，恢复计时")
+    appeal, event = _apply(appeal, actor, "resume", _resume_clocks, comment=comment or "企业已补充材料，恢复计时")
     _notify(appeal, event, [*department_users(appeal, co=False), *staff_of(appeal)], f"恢复办理：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def supply_materials(appeal: Appeal, *, actor, comment: str, files: Iterable = ()) -> Appeal:
+    """补充材料: the enterprise sends what was asked for (a note and/or files); the clock resumes."""
+    files = list(files)
+    comment = (comment or "").strip()
+    if not comment and not files:
+        raise AppealError("请填写补充说明或上传补充材料")
+    for f in files:
+        if f.size > MAX_ATTACHMENT_BYTES:
+            raise AppealError(f"附件“{f.name}”超过20MB")
+    names = [f.name[:200] for f in files]
+    text = comment + (f"（附件：{'、'.join(names)}）" if names else "")
+    appeal, event = _apply(appeal, actor, "supply", _resume_clocks, comment=text or "企业已补充材料", files=names)
+    for f in files:
+        AppealAttachment.objects.create(appeal=appeal, file=f, name=f.name[:200], uploaded_by=actor)
+    recipients = [*department_users(appeal, co=False), *staff_of(appeal)]
+    _notify(appeal, event, recipients, f"企业已补充材料，恢复办理：{appeal.number}")
+    return appeal
+
+
+@transaction.atomic
+def record_co_note(appeal: Appeal, *, actor, comment: str) -> Appeal:
+    """协办意见: a co-handling department records its contribution for the lead department and the FIC."""
+    comment = _require(comment, "协办意见")
+    appeal, event = _apply(appeal, actor, "co_note", comment=comment, public=False)
+    lead = department_users(appeal, co=False)
+    _notify(appeal, event, [*lead, *staff_of(appeal)], f"协办单位{actor.org.name}填写了协办意见：{appeal.number}")
     return appeal
 
 

@@ -151,10 +151,11 @@ class AppealStepView(APIView):
 
     permission_classes = [RolePermission]
     required_permission = VIEW
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         parameters=[OpenApiParameter("op", str, OpenApiParameter.PATH, enum=steps.STEP_OPS, description="步骤")],
-        request=AppealStepSerializer,
+        request={"application/json": AppealStepSerializer, "multipart/form-data": AppealStepSerializer},
         responses={200: AppealDetailSerializer, 409: AppealRefusalSerializer},
         summary="办理诉求的一个步骤",
     )
@@ -163,7 +164,7 @@ class AppealStepView(APIView):
         if op not in steps.STEP_OPS:
             raise NotFound()
         try:
-            form = steps.run_step(request.user, appeal, op, request.data)
+            form = steps.run_step(request.user, appeal, op, request.data, request.FILES or None)
         except actions.AppealError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         if form is not None:

@@ -49,6 +49,11 @@ class AppealForm(forms.Form):
             self.fields["channel"].required = True
 
 
+class SupplyForm(forms.Form):
+    comment = forms.CharField(label=_("补充说明"), widget=forms.Textarea, required=False)
+    files = MultipleFileField(label=_("补充材料"), required=False)
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("说明"), widget=forms.Textarea, required=False)
 

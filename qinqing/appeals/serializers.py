@@ -153,6 +153,9 @@ class AppealStepSerializer(serializers.Serializer):
     extension = serializers.IntegerField(required=False, help_text="审批延期：延期申请 id")
     approve = serializers.ChoiceField(choices=[("1", "同意"), ("0", "不同意")], required=False, help_text="审批延期")
     master_number = serializers.CharField(required=False, help_text="合并/关联：另一诉求的编号")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="补充材料（supply）：附件，multipart/form-data"
+    )
 
 
 class AppealRefusalSerializer(serializers.Serializer):

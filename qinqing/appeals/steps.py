@@ -24,6 +24,8 @@ STEP_OPS = (
     "merge",
     "link",
     "solve_on_spot",
+    "supply",
+    "co_note",
 )
 
 
@@ -38,8 +40,21 @@ def form_errors(form) -> str:
     )
 
 
-def run_step(user, appeal, op: str, post):
+def run_step(user, appeal, op: str, post, files=None):
     """Bind the step's form and call its action; return the invalid form, or None when done."""
+    if op == "supply":
+        form = forms.SupplyForm(post, files)
+        if not form.is_valid():
+            return form
+        d = form.cleaned_data
+        actions.supply_materials(appeal, actor=user, comment=d["comment"], files=d["files"])
+        return None
+    if op == "co_note":
+        form = forms.ReasonForm(post)
+        if not form.is_valid():
+            return form
+        actions.record_co_note(appeal, actor=user, comment=form.cleaned_data["comment"])
+        return None
     if op in ("accept", "urge", "supervise", "resume", "contact", "reply", "reject", "pause", "solve_on_spot"):
         form = forms.ReasonForm(post) if op in ("contact", "reply", "reject", "pause") else forms.CommentForm(post)
         if not form.is_valid():

@@ -118,10 +118,14 @@ def _step_forms(appeal, user) -> dict:
     """The forms for the steps this user may take now (the buttons on the detail page)."""
     role = user.role
     result = {}
+    co_handler = role == wf.LIAISON and appeal.co_departments.filter(pk=user.org_id).exists()
     for t in wf.allowed(appeal.status, role, paused=appeal.is_paused):
-        if role == wf.LIAISON and appeal.lead_department_id != user.org_id:
+        if role == wf.LIAISON and t.name == "co_note":
+            if not co_handler:
+                continue
+        elif role == wf.LIAISON and appeal.lead_department_id != user.org_id:
             continue
-        if role == wf.ENTERPRISE and t.name not in ("close", "rehandle"):
+        if role == wf.ENTERPRISE and t.name not in ("close", "rehandle", "supply"):
             continue
         result[t.name] = t
     return result
@@ -196,7 +200,7 @@ def appeal_step(request, pk: int, op: str):
     """Apply one step; on a refusal or bad input show the Chinese message and change nothing."""
     appeal = get_appeal(request.user, pk)
     try:
-        form = steps.run_step(request.user, appeal, op, request.POST)
+        form = steps.run_step(request.user, appeal, op, request.POST, request.FILES)
     except actions.AppealError as exc:
         messages.error(request, str(exc))
     else:

@@ -83,6 +83,10 @@ TRANSITIONS: dict[str, Transition] = {
         _t("supervise", "督办", {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
         _t("merge", "合并为重复诉求", {REGISTERED, ACCEPTED} | HANDLING_STATES, MERGED, {STAFF}),
         _t("solve_on_spot", "现场解决", {REGISTERED, ACCEPTED}, CLOSED, {STAFF}),
+        # The enterprise sends what was asked for while the clock was stopped; this resumes it.
+        _t("supply", "企业补充材料", {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {ENTERPRISE}),
+        # A co-handling department (协办单位) records its part; the lead department and the FIC read it.
+        _t("co_note", "协办意见", HANDLING_STATES | {REPLIED}, None, {LIAISON}),
     )
 }
 
@@ -105,9 +109,9 @@ def check(name: str, state: str, role: str, *, paused: bool = False) -> Transiti
         )
     if name == "pause" and paused:
         raise TransitionError("诉求已在等待企业补充材料")
-    if name == "resume" and not paused:
+    if name in ("resume", "supply") and not paused:
         raise TransitionError("诉求未处于等待企业补充材料状态")
-    if paused and name not in {"resume", "urge", "supervise", "merge", "decide_extension"}:
+    if paused and name not in {"resume", "supply", "urge", "supervise", "merge", "decide_extension", "co_note"}:
         raise TransitionError("诉求正在等待企业补充材料，请先恢复办理")
     return transition
 
