@@ -252,3 +252,19 @@ def test_given_secretary_then_cannot_edit_another_organisations_member(chamber, 
     )  # fmt: skip
     response = _edit(login(users.secretary), member, person_name="改名")
     assert response.status_code == 404 and Member.objects.get(pk=member.pk).person_name == "赵六"
+
+
+def test_given_members_of_every_kind_then_list_page_shows_them_with_bounded_queries(
+    groups, tree, users, login, django_assert_max_num_queries
+):
+    for i in range(6):
+        actions.add_member(
+            actor=users.county_staff, organization=tree.county_a, kind="individual", person_name=f"会员{i}",
+            joined_on=D(2024, 1, 1),
+        )  # fmt: skip
+    client = login(users.county_staff)
+
+    with django_assert_max_num_queries(12):
+        body = client.get("/registry/members/").content.decode()
+
+    assert tree.chamber_a.name in body and "岳阳县个体劳动者协会" in body and "会员5" in body and "甲公司" in body
