@@ -1,0 +1,63 @@
+"""The demo appeals: a window whose deadlines stay in covered years; real records behind the counters."""
+
+import io
+from datetime import date
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max, Q
+
+from qinqing.appeals import workflow as wf
+from qinqing.appeals.demo import demo_window
+from qinqing.core.workdays import WorkCalendar
+
+PACKAGE = WorkCalendar.build()  # covers up to 2026, like the shipped package
+
+
+def test_given_mid_december_without_next_year_then_window_ends_so_deadlines_stay_in_covered_year():
+    start, end = demo_window(PACKAGE, date(2026, 12, 20))
+    assert end == date(2026, 11, 16) and start == date(2025, 11, 16)
+
+
+def test_given_next_year_entered_or_early_in_the_year_then_window_ends_today():
+    entered = WorkCalendar.build(overrides={date(2027, 1, 1): False}, complete_years=[2027])
+    assert demo_window(entered, date(2026, 12, 20))[1] == date(2026, 12, 20)
+    assert demo_window(PACKAGE, date(2026, 6, 1)) == (date(2025, 6, 1), date(2026, 6, 1))
+
+
+@pytest.mark.django_db
+def test_given_december_2026_when_seeding_then_appeals_written_with_real_records_and_notice():
+    out = io.StringIO()
+    # Given it is 2026-12-20 and 2027's holidays are not entered
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 12, 20)):
+        call_command("seed_demo", "--profile", "test", stdout=out)
+    from qinqing.appeals.models import Appeal, AppealEvent, ExtensionRequest
+    from qinqing.meetings.models import Meeting
+
+    text = out.getvalue()
+    # Then the loader says why the window ends early, and still writes the appeals
+    assert "2027年的法定节假日和调休安排尚未录入" in text and "/calendar/" in text
+    appeals = Appeal.objects.all()
+    assert appeals.count() >= 20
+    latest = appeals.aggregate(
+        *(Max(f) for f in ("accept_due", "contact_due", "reply_due", "dispatch_due", "callback_due"))
+    )
+    assert all(d is None or d.year <= 2026 for d in latest.values())
+    # Rejected and merged appeals were never accepted; each merged one has its master and events
+    assert not appeals.filter(status__in=[wf.REJECTED, wf.MERGED], accepted_at__isnull=False).exists()
+    for dup in appeals.filter(status=wf.MERGED):
+        assert dup.merged_into_id and dup.events.filter(action="merge").exists()
+        assert AppealEvent.objects.filter(appeal_id=dup.merged_into_id, action="merged_in").exists()
+    # Extensions and re-handling are records, not only counters
+    assert ExtensionRequest.objects.count() == appeals.filter(extension_days__gt=0).count()
+    rehandled = appeals.filter(rehandle_count__gt=0)
+    assert all(a.events.filter(action="rehandle").exists() for a in rehandled if a.replied_at)
+    # Meetings have departments, invitees, pre-visits; signed-off ones name their sign-off meeting
+    meetings = Meeting.objects.all()
+    assert meetings.exists() and not meetings.filter(departments__isnull=True).exists()
+    assert not meetings.filter(enterprises__isnull=True).exists()
+    assert not meetings.filter(Q(status="signed_off") & Q(signed_off_at__isnull=True)).exists()
+    from qinqing.meetings.models import PreVisit
+
+    assert PreVisit.objects.exists()
