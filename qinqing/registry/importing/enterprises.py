@@ -484,6 +484,20 @@ def id_ranges(ids: list[int]) -> str:
     return " ".join(out)
 
 
+def expand_ranges(ranges: str | int | None) -> list[int]:
+    """``"3-5 9"`` → ``[3, 4, 5, 9]``."""
+    out: list[int] = []
+    for part in str(ranges or "").split():
+        low, _sep, high = part.partition("-")
+        out.extend(range(int(low), int(high or low) + 1))
+    return out
+
+
+def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
+    """The enterprises a written batch created or changed (their policy eligibility may have changed)."""
+    return expand_ranges(plan.created_ids) + expand_ranges(plan.updated_ids)
+
+
 def in_ranges(pk: int, ranges: str | int | None) -> bool:
     for part in str(ranges or "").split():  # a lone id may come back from the JSON as a number
         low, _sep, high = part.partition("-")

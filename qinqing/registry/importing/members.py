@@ -268,5 +268,10 @@ def write_batch(plan: BatchPlan) -> None:
     Member.objects.bulk_update(plan.update, FIELDS, batch_size=1000)
 
 
+def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
+    """Enterprises whose membership a written batch created or changed (membership is a policy condition)."""
+    return sorted({m.enterprise_id for m in (*plan.create, *plan.update) if m.enterprise_id})
+
+
 def audit_summary(plan: BatchPlan) -> dict:
     return {"new": plan.new, "updated": plan.updated, "member_ids": [m.pk for m in plan.update]}

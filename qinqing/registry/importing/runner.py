@@ -9,6 +9,7 @@ import contextvars
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 
 from django.db import connections, transaction
@@ -27,6 +28,12 @@ KINDS = {
     "members": (MEMBER_COLUMNS, members),
     "chambers": (CHAMBER_COLUMNS, chambers),
 }
+
+
+def _enterprises_changed(ids: list[int]) -> None:
+    from qinqing.policies.actions import enterprises_changed
+
+    enterprises_changed(ids)
 
 
 def run_import(
@@ -85,6 +92,11 @@ def run_import(
         with transaction.atomic():
             sqlwrite.bulk_transaction()
             engine.write_batch(plan)
+            changed = getattr(engine, "changed_enterprise_ids", None)
+            if changed is not None and (ids := changed(plan)):
+                # After the batch commits: re-match those enterprises against the policies (and tell the
+                # newly eligible), in the background for large batches. A failure there never undoes the import.
+                transaction.on_commit(partial(_enterprises_changed, ids), robust=True)
             if plan.new or plan.updated:
                 audit.record(
                     f"registry.import_{kind}",
