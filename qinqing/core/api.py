@@ -1,5 +1,7 @@
 """API plumbing shared by every domain's api.py: role permission, pagination, Chinese JSON errors."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import pagination, permissions
 
 from . import audit
@@ -9,7 +11,7 @@ from .permissions import user_has
 class RolePermission(permissions.BasePermission):
     """A view declares ``required_permission`` (or per-action ``required_permissions``)."""
 
-    message = "您的账号没有执行此操作的权限"
+    message = gettext_lazy("您的账号没有执行此操作的权限")
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
@@ -29,7 +31,7 @@ class RolePermission(permissions.BasePermission):
                 object_id=request.path[:64],
                 object_repr=request.path[:255],
                 success=False,
-                message=f"缺少权限 {permission}",
+                message=_("缺少权限 %(permission)s") % {"permission": permission},
             )
         return allowed
 

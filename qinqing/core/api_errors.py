@@ -5,6 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,17 +19,17 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound("对象不存在或不在您的管辖范围内")
+        exc = exceptions.NotFound(_("对象不存在或不在您的管辖范围内"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error", exc_info=exc)
-        return Response({"detail": "服务器内部错误"}, status=500)
+        return Response({"detail": _("服务器内部错误")}, status=500)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         code = exc.get_codes()
         if code in EXPLAINED_AUTH_FAILURES:  # the user can act on these: say which
             response.data = {"detail": str(exc.detail), "code": code}
         else:  # anything else about a token says nothing an attacker could use
-            response.data = {"detail": "未登录或令牌无效"}
+            response.data = {"detail": _("未登录或令牌无效")}
     return response

@@ -1,5 +1,7 @@
 """Core API: who am I, and the progress of my background jobs."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular import generators
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
@@ -30,7 +32,7 @@ class MeView(APIView):
                 "permissions": serializers.ListField(child=serializers.CharField()),
             },
         ),
-        summary="当前用户",
+        summary=gettext_lazy("当前用户"),
     )
     def get(self, request):
         user = request.user
@@ -58,22 +60,28 @@ class JobDetailView(generics.RetrieveAPIView):
         return visible_jobs(self.request.user)
 
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {"detail": {"type": "string", "description": "中文错误说明"}},
-    "required": ["detail"],
-}
-VALIDATION_ERROR_SCHEMA = {
-    "type": "object",
-    "description": "键为出错的字段名（或 detail / non_field_errors），值为中文错误说明列表",
-    "additionalProperties": True,
-}
+def error_schema() -> dict:
+    return {
+        "type": "object",
+        "properties": {"detail": {"type": "string", "description": _("中文错误说明")}},
+        "required": ["detail"],
+    }
+
+
+def validation_error_schema() -> dict:
+    return {
+        "type": "object",
+        "description": _("键为出错的字段名（或 detail / non_field_errors），值为中文错误说明列表"),
+        "additionalProperties": True,
+    }
+
+
 ERROR_RESPONSES = {
-    "400": ("输入有误（按字段列出中文错误说明）", "ValidationErrorResponse"),
-    "401": ("未登录或令牌无效", "ErrorResponse"),
-    "403": ("没有执行此操作的权限", "ErrorResponse"),
-    "404": ("对象不存在或不在您的管辖范围内", "ErrorResponse"),
-    "429": ("请求过于频繁，请稍后再试", "ErrorResponse"),
+    "400": (gettext_lazy("输入有误（按字段列出中文错误说明）"), "ValidationErrorResponse"),
+    "401": (gettext_lazy("未登录或令牌无效"), "ErrorResponse"),
+    "403": (gettext_lazy("没有执行此操作的权限"), "ErrorResponse"),
+    "404": (gettext_lazy("对象不存在或不在您的管辖范围内"), "ErrorResponse"),
+    "429": (gettext_lazy("请求过于频繁，请稍后再试"), "ErrorResponse"),
 }
 
 
@@ -87,8 +95,8 @@ class SchemaGenerator(generators.SchemaGenerator):
 
 def add_error_responses(schema: dict) -> dict:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components.setdefault("ErrorResponse", ERROR_SCHEMA)
-    components.setdefault("ValidationErrorResponse", VALIDATION_ERROR_SCHEMA)
+    components.setdefault("ErrorResponse", error_schema())
+    components.setdefault("ValidationErrorResponse", validation_error_schema())
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete", "head", "options"}:
@@ -103,7 +111,7 @@ def add_error_responses(schema: dict) -> dict:
                 responses.setdefault(
                     code,
                     {
-                        "description": description,
+                        "description": str(description),
                         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
                     },
                 )

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import context
 from .models import AuditChainHead, AuditEntry
@@ -158,13 +159,13 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
             break
         for row in rows:
             if row["prev_hash"] != prev:
-                return ChainReport(checked, row["id"], "前一条摘要不符（记录被删除、插入或重排）")
+                return ChainReport(checked, row["id"], _("前一条摘要不符（记录被删除、插入或重排）"))
             if compute_hash(prev, row) != row["hash"]:
-                return ChainReport(checked, row["id"], "内容摘要不符（记录被篡改）")
+                return ChainReport(checked, row["id"], _("内容摘要不符（记录被篡改）"))
             prev = row["hash"]
             checked += 1
             last_id = row["id"]
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev:
-        return ChainReport(checked, head.last_id, "链头与最后一条记录不符（末尾记录被删除）")
+        return ChainReport(checked, head.last_id, _("链头与最后一条记录不符（末尾记录被删除）"))
     return ChainReport(checked)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import audit, calendar_source
 from .models import CalendarDay, CalendarYear
@@ -13,7 +14,7 @@ PERMISSION = "core.manage_calendar"
 
 def _check(actor) -> None:
     if actor is not None and not actor.has_perm(PERMISSION):
-        raise PermissionDenied("您的账号没有维护节假日的权限")
+        raise PermissionDenied(_("您的账号没有维护节假日的权限"))
 
 
 @transaction.atomic
@@ -21,10 +22,10 @@ def set_calendar_day(*, date: dt.date, is_workday: bool, name: str = "", actor) 
     """Add or replace the override for one date: a holiday (休息) or a make-up workday (上班)."""
     _check(actor)
     if date is None:
-        raise ValidationError({"date": "请填写日期"})
+        raise ValidationError({"date": _("请填写日期")})
     name = (name or "").strip()
     if len(name) > 50:
-        raise ValidationError({"name": "名称不能超过50个字"})
+        raise ValidationError({"name": _("名称不能超过50个字")})
     day = CalendarDay.objects.filter(date=date).first()
     before = audit.snapshot(day, ["date", "is_workday", "name"]) if day else None
     if day is None:
@@ -55,7 +56,7 @@ def mark_year_complete(*, year: int, complete: bool = True, note: str = "", acto
     """Declare that every holiday and make-up workday of ``year`` has been entered (or withdraw it)."""
     _check(actor)
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年份应在2000至2100之间"})
+        raise ValidationError({"year": _("年份应在2000至2100之间")})
     row = CalendarYear.objects.filter(year=year).first()
     before = audit.snapshot(row, ["year", "complete", "note"]) if row else None
     if row is None:

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import calendar_actions
 from .calendar_source import get_calendar
@@ -17,22 +19,29 @@ from .workdays import CalendarNotCovered
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     is_workday = forms.TypedChoiceField(
-        label="安排", choices=[("0", "休息（节假日）"), ("1", "上班（调休工作日）")], coerce=lambda v: v == "1"
+        label=gettext_lazy("安排"),
+        choices=[("0", gettext_lazy("休息（节假日）")), ("1", gettext_lazy("上班（调休工作日）"))],
+        coerce=lambda v: v == "1",
     )
-    name = forms.CharField(label="名称", max_length=50, required=False, help_text="例如：春节、国庆节调休上班")
+    name = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("例如：春节、国庆节调休上班"),
+    )
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
-    complete = forms.BooleanField(label="已完整录入该年全部节假日和调休", required=False)
-    note = forms.CharField(label="依据", max_length=200, required=False)
+    year = forms.IntegerField(label=gettext_lazy("年份"), min_value=2000, max_value=2100)
+    complete = forms.BooleanField(label=gettext_lazy("已完整录入该年全部节假日和调休"), required=False)
+    note = forms.CharField(label=gettext_lazy("依据"), max_length=200, required=False)
 
 
 class CheckForm(forms.Form):
-    start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    n = forms.IntegerField(label="工作日数", min_value=-366, max_value=366)
+    start = forms.DateField(label=gettext_lazy("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    n = forms.IntegerField(label=gettext_lazy("工作日数"), min_value=-366, max_value=366)
 
 
 def _year_of(request) -> int:
@@ -53,7 +62,7 @@ def calendar_settings(request):
                 day_form = DayForm(request.POST, prefix="day")
                 if day_form.is_valid():
                     day = calendar_actions.set_calendar_day(actor=request.user, **day_form.cleaned_data)
-                    messages.success(request, f"已保存 {day.date:%Y-%m-%d} 的安排")
+                    messages.success(request, _("已保存 %(date)s 的安排") % {"date": f"{day.date:%Y-%m-%d}"})
                     return redirect(f"{reverse('core:calendar')}?year={day.date.year}")
             elif op == "remove":
                 try:
@@ -61,13 +70,13 @@ def calendar_settings(request):
                 except (CalendarDay.DoesNotExist, ValueError):
                     raise Http404 from None
                 calendar_actions.remove_calendar_day(day, actor=request.user)
-                messages.success(request, f"已删除 {day.date:%Y-%m-%d} 的调整")
+                messages.success(request, _("已删除 %(date)s 的调整") % {"date": f"{day.date:%Y-%m-%d}"})
                 return redirect(f"{reverse('core:calendar')}?year={day.date.year}")
             elif op == "year":
                 year_form = YearForm(request.POST, prefix="year")
                 if year_form.is_valid():
                     row = calendar_actions.mark_year_complete(actor=request.user, **year_form.cleaned_data)
-                    messages.success(request, f"已更新{row.year}年的录入状态")
+                    messages.success(request, _("已更新%(year)s年的录入状态") % {"year": row.year})
                     return redirect(f"{reverse('core:calendar')}?year={row.year}")
         except ValidationError as exc:
             form = day_form if op == "add" else year_form

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.apps import apps
+from django.utils.translation import gettext as _
 
 # Sizes per profile: the city profile is sized like the seeds (岳阳: 5 county FICs, ~18,000 members, 40+
 # departments, chambers by type 行业78/市场5/异地21/乡镇街道48/其他11 — 163 together, though the report's
@@ -58,7 +59,9 @@ class DemoContext:
 
 def make_context(profile: str, seed: int = DEFAULT_SEED, stdout=None) -> DemoContext:
     if profile not in PROFILES:
-        raise ValueError(f"未知的演示规模“{profile}”，可选：{'、'.join(PROFILES)}")
+        raise ValueError(
+            _("未知的演示规模“%(profile)s”，可选：%(choices)s") % {"profile": profile, "choices": "、".join(PROFILES)}
+        )
     return DemoContext(
         profile=profile, rng=random.Random(seed), sizes=dict(PROFILES[profile]), stdout=stdout, seed=seed
     )
@@ -93,20 +96,22 @@ def run(ctx: DemoContext) -> dict:
             object_type="orgs.organization",
             object_repr=ctx.root.name,
             after={"profile": ctx.profile, "seed": ctx.seed, **counts, "users": len(ctx.users)},
-            message="生成演示数据",
+            message=_("生成演示数据"),
         )
         timings["tree"] = time.perf_counter() - started
         ctx.log(
-            f"组织树：{counts['fics']} 个工商联，{counts['departments']} 个承办单位，"
-            f"{counts['banks']} 家金融机构，{counts['lawfirms']} 家律师事务所；演示账号 {len(ctx.users)} 个"
-            f"（{timings['tree']:.1f} 秒）"
+            _(
+                "组织树：%(fics)s 个工商联，%(departments)s 个承办单位，%(banks)s 家金融机构，"
+                "%(lawfirms)s 家律师事务所；演示账号 %(users)s 个（%(seconds).1f 秒）"
+            )
+            % {**counts, "users": len(ctx.users), "seconds": timings["tree"]}
         )
         for label, seeder in domain_seeders():
             ctx.rng = random.Random(f"{ctx.seed}:{label}")
             started = time.perf_counter()
             seeder(ctx)
             timings[label] = time.perf_counter() - started
-            ctx.log(f"{label}：完成（{timings[label]:.1f} 秒）")
+            ctx.log(_("%(label)s：完成（%(seconds).1f 秒）") % {"label": label, "seconds": timings[label]})
         _complete_demo_chamber(ctx)
     return timings
 

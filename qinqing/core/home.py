@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .roles import FIC_ROLES, Role
 
@@ -60,19 +61,19 @@ def _tree_cards(user) -> list[dict]:
     org_url = _nav_url(user, "orgs.view_organization")
     cards = []
     if org.fic_level is None or org.fic_level < FicLevel.COUNTY:  # a county FIC has no lower FIC
-        cards.append({"label": "下级工商联", "value": max(by_kind.get("fic", 0) - 1, 0), "url": org_url})
+        cards.append({"label": _("下级工商联"), "value": max(by_kind.get("fic", 0) - 1, 0), "url": org_url})
     return [
         *cards,
-        {"label": "商会", "value": by_kind.get("chamber", 0), "url": org_url},
+        {"label": _("商会"), "value": by_kind.get("chamber", 0), "url": org_url},
         {
-            "label": "企业",
+            "label": _("企业"),
             "value": Enterprise.objects.filter(org_path__startswith=org.path).count(),
             "url": _nav_url(user, "registry.view_enterprise"),
         },
-        {"label": "承办单位", "value": by_kind.get("department", 0), "url": org_url},
-        {"label": "金融机构", "value": by_kind.get("bank", 0), "url": org_url},
+        {"label": _("承办单位"), "value": by_kind.get("department", 0), "url": org_url},
+        {"label": _("金融机构"), "value": by_kind.get("bank", 0), "url": org_url},
         {
-            "label": "用户",
+            "label": _("用户"),
             "value": User.objects.filter(org__path__startswith=org.path, is_active=True).count(),
             "url": _nav_url(user, "accounts.view_user"),
         },
@@ -90,10 +91,10 @@ def _sys_admin_cards(user) -> list[dict]:
     url = _nav_url(user, "accounts.view_user")
     orgs = user.org.__class__.objects.filter(path__startswith=user.org.path).count()
     return [
-        {"label": "启用账号", "value": counts["active"], "url": url},
-        {"label": "已停用账号", "value": counts["disabled"], "url": url},
-        {"label": "待改初始密码", "value": counts["must_change"], "url": url},
-        {"label": "组织", "value": orgs, "url": _nav_url(user, "orgs.view_organization")},
+        {"label": _("启用账号"), "value": counts["active"], "url": url},
+        {"label": _("已停用账号"), "value": counts["disabled"], "url": url},
+        {"label": _("待改初始密码"), "value": counts["must_change"], "url": url},
+        {"label": _("组织"), "value": orgs, "url": _nav_url(user, "orgs.view_organization")},
     ]
 
 
@@ -109,10 +110,10 @@ def _sec_admin_cards(user) -> list[dict]:
     failed_today = AccessFailureLog.objects.filter(attempt_time__gte=_today_start()).count()
     url = _nav_url(user, "accounts.view_security")
     return [
-        {"label": "被锁定账号", "value": locked, "url": url},
-        {"label": "今日登录失败", "value": failed_today, "url": url},
+        {"label": _("被锁定账号"), "value": locked, "url": url},
+        {"label": _("今日登录失败"), "value": failed_today, "url": url},
         {
-            "label": "启用账号",
+            "label": _("启用账号"),
             "value": User.objects.filter(org__path__startswith=user.org.path, is_active=True).count(),
             "url": _nav_url(user, "accounts.view_user"),
         },
@@ -130,9 +131,9 @@ def _audit_admin_cards(user) -> list[dict]:
     url = reverse("core:audit_log")
     today = timezone.localdate().isoformat()
     return [
-        {"label": "今日审计记录", "value": counts["total"], "url": f"{url}?from={today}"},
-        {"label": "今日失败或越权操作", "value": counts["failed"], "url": f"{url}?from={today}&failed=1"},
-        {"label": "审计记录总数", "value": AuditEntry.objects.count(), "url": url},
+        {"label": _("今日审计记录"), "value": counts["total"], "url": f"{url}?from={today}"},
+        {"label": _("今日失败或越权操作"), "value": counts["failed"], "url": f"{url}?from={today}&failed=1"},
+        {"label": _("审计记录总数"), "value": AuditEntry.objects.count(), "url": url},
     ]
 
 
@@ -153,16 +154,16 @@ def scope_cards(user) -> list[dict]:
 
 def profile(user) -> list[tuple[str, str]]:
     """Who the user is acting for (shown under the page title: the enterprise's or organisation's name)."""
-    rows = [("姓名", user.name), ("角色", user.get_role_display())]
+    rows = [(_("姓名"), user.name), (_("角色"), user.get_role_display())]
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         enterprise = user.enterprise
         rows += [
-            ("统一社会信用代码", enterprise.credit_code),
-            ("所属工商联", user.org.name),
+            (_("统一社会信用代码"), enterprise.credit_code),
+            (_("所属工商联"), user.org.name),
         ]
     else:
-        rows.append(("所属组织", user.org.name))
+        rows.append((_("所属组织"), user.org.name))
         parent = user.org.parent
         if parent is not None and user.org.kind != "fic":
-            rows.append(("上级工商联", parent.name))
+            rows.append((_("上级工商联"), parent.name))
     return rows

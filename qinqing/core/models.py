@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,11 +57,11 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("审计日志只能追加，不能修改")
+            raise PermissionError(gettext("审计日志只能追加，不能修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("审计日志不能删除")
+        raise PermissionError(gettext("审计日志不能删除"))
 
 
 class AuditChainHead(models.Model):
@@ -155,4 +156,5 @@ class CalendarDay(TimeStampedModel):
         verbose_name_plural = _("节假日调整")
 
     def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+        arrangement = gettext("上班") if self.is_workday else gettext("休息")
+        return f"{self.date} {arrangement} {self.name}"

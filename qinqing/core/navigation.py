@@ -5,6 +5,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .permissions import AUTHENTICATED, user_has
 
@@ -19,7 +20,7 @@ class NavItem:
     mobile: bool = False  # shown first on a phone (enterprise-facing pages)
 
 
-ITEMS = [NavItem("首页", "core:home", AUTHENTICATED, order=0, mobile=True)]
+ITEMS = [NavItem(_("首页"), "core:home", AUTHENTICATED, order=0, mobile=True)]
 
 
 def _all_items() -> list[NavItem]:

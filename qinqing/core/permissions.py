@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from . import audit
 from .roles import Role
@@ -38,7 +39,7 @@ def deny(request, permission: str) -> None:
         object_id=request.path[:64],
         object_repr=request.path[:255],
         success=False,
-        message=f"缺少权限 {permission}",
+        message=_("缺少权限 %(permission)s") % {"permission": permission},
     )
     raise PermissionDenied
 

@@ -18,18 +18,21 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 ONE_DAY = dt.timedelta(days=1)
 
 # chinese_calendar names its holidays in English.
 HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+    "New Year's Day": gettext_lazy("元旦"),
+    "Spring Festival": gettext_lazy("春节"),
+    "Tomb-sweeping Day": gettext_lazy("清明节"),
+    "Labour Day": gettext_lazy("劳动节"),
+    "Dragon Boat Festival": gettext_lazy("端午节"),
+    "National Day": gettext_lazy("国庆节"),
+    "Mid-autumn Festival": gettext_lazy("中秋节"),
+    "Anti-Fascist 70th Day": gettext_lazy("中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"),
 }
 
 
@@ -38,7 +41,7 @@ class CalendarNotCovered(Exception):
 
     def __init__(self, year: int):
         self.year = year
-        super().__init__(f"{year}年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入")
+        super().__init__(_("%(year)s年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入") % {"year": year})
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,8 @@ class WorkCalendar:
         if use_package:
             import chinese_calendar
 
-            holidays = {d: HOLIDAY_NAMES.get(str(n), str(n)) for d, n in chinese_calendar.holidays.items()}
-            makeup = {d: HOLIDAY_NAMES.get(str(n), str(n)) for d, n in chinese_calendar.workdays.items()}
+            holidays = {d: str(HOLIDAY_NAMES.get(str(n), n)) for d, n in chinese_calendar.holidays.items()}
+            makeup = {d: str(HOLIDAY_NAMES.get(str(n), n)) for d, n in chinese_calendar.workdays.items()}
             package_years = {d.year for d in holidays}
             years |= set(range(min(package_years), max(package_years) + 1))
         return cls(
@@ -110,7 +113,7 @@ class WorkCalendar:
         if n == 0:
             return d if self.is_workday(d) else self.next_workday(d)
         step = self.next_workday if n > 0 else self.previous_workday
-        for _ in range(abs(n)):
+        for _count in range(abs(n)):
             d = step(d)
         return d
 

@@ -1,21 +1,24 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from qinqing.core.jobs import resume_stale
 
 
 class Command(BaseCommand):
-    help = "重新排队被中断的后台任务（工作进程退出时仍处于排队中/进行中的任务），从断点继续执行"
+    @property
+    def help(self) -> str:  # argparse needs a str, not a lazy string
+        return _("重新排队被中断的后台任务（工作进程退出时仍处于排队中/进行中的任务），从断点继续执行")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
             type=float,
             default=0.0,
-            help="只处理至少这么多秒没有进度更新的任务（多个工作进程并行时使用，例如 600）",
+            help=_("只处理至少这么多秒没有进度更新的任务（多个工作进程并行时使用，例如 600）"),
         )
 
     def handle(self, *args, older_than=0.0, **options):
         resumed = resume_stale(older_than)
         for job in resumed:
-            self.stdout.write(f"已重新排队：#{job.pk} {job.title}")
-        self.stdout.write(f"共重新排队 {len(resumed)} 个任务")
+            self.stdout.write(_("已重新排队：#%(id)s %(title)s") % {"id": job.pk, "title": job.title})
+        self.stdout.write(_("共重新排队 %(count)s 个任务") % {"count": len(resumed)})
