@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 from qinqing.core.roles import ADMIN_ROLES, ROLE_ORG_KIND, Role
@@ -26,35 +27,42 @@ def _check_manager(actor, *, org=None, role: str | None = None, target: User | N
     if actor is None:
         return
     if not actor.has_perm("accounts.manage_user"):
-        raise PermissionDenied("您的账号没有管理用户的权限")
+        raise PermissionDenied(_("您的账号没有管理用户的权限"))
     scope = actor.org.path
     if target is not None:
         if not target.org.path.startswith(scope):
-            raise PermissionDenied("该账号不在您的管辖范围内")
+            raise PermissionDenied(_("该账号不在您的管辖范围内"))
         if target.pk == actor.pk:
-            raise ValidationError({"__all__": "不能修改自己的账号，请联系其他管理员"})
+            raise ValidationError({"__all__": _("不能修改自己的账号，请联系其他管理员")})
         if target.role in ADMIN_ROLES:
-            raise ValidationError({"role": "三员账号（系统、安全、审计管理员）只能由部署人员用命令维护"})
+            raise ValidationError({"role": _("三员账号（系统、安全、审计管理员）只能由部署人员用命令维护")})
     if role is not None and role in ADMIN_ROLES:
-        raise ValidationError({"role": "不能在页面上授予三员角色（系统、安全、审计管理员）"})
+        raise ValidationError({"role": _("不能在页面上授予三员角色（系统、安全、审计管理员）")})
     if org is not None and not org.path.startswith(scope):
-        raise ValidationError({"org": f"组织“{org.name}”不在您的管辖范围内"})
+        raise ValidationError({"org": _("组织“%(org)s”不在您的管辖范围内") % {"org": org.name}})
 
 
 def _check_role_fields(*, role: str, org, enterprise) -> dict[str, str]:
     errors: dict[str, str] = {}
     if role not in Role.values:
-        errors["role"] = "角色不存在"
+        errors["role"] = _("角色不存在")
     elif org.kind != ROLE_ORG_KIND[Role(role)]:
         kind_label = OrgKind(ROLE_ORG_KIND[Role(role)]).label
-        errors["org"] = f"“{Role(role).label}”必须属于{kind_label}，而“{org.name}”不是{kind_label}"
+        errors["org"] = _("“%(role)s”必须属于%(kind)s，而“%(org)s”不是%(kind)s") % {
+            "role": Role(role).label,
+            "kind": kind_label,
+            "org": org.name,
+        }
     if role == Role.ENTERPRISE:
         if enterprise is None:
-            errors["enterprise"] = "企业用户必须指定所属企业"
+            errors["enterprise"] = _("企业用户必须指定所属企业")
         elif not enterprise.org_path.startswith(org.path):
-            errors["enterprise"] = f"企业“{enterprise.name}”不属于“{org.name}”"
+            errors["enterprise"] = _("企业“%(enterprise)s”不属于“%(org)s”") % {
+                "enterprise": enterprise.name,
+                "org": org.name,
+            }
     elif enterprise is not None:
-        errors["enterprise"] = "只有企业用户才能关联企业"
+        errors["enterprise"] = _("只有企业用户才能关联企业")
     return errors
 
 
@@ -90,11 +98,11 @@ def create_user(
     _check_manager(actor, org=org, role=role)
     errors = _check_role_fields(role=role, org=org, enterprise=enterprise)
     if not username:
-        errors["username"] = "账号不能为空"
+        errors["username"] = _("账号不能为空")
     elif User.objects.filter(username=username).exists():
-        errors["username"] = f"账号“{username}”已存在"
+        errors["username"] = _("账号“%(username)s”已存在") % {"username": username}
     if not name:
-        errors["name"] = "姓名不能为空"
+        errors["name"] = _("姓名不能为空")
     if errors:
         raise ValidationError(errors)
     user = User(
@@ -120,7 +128,7 @@ def update_user(user: User, *, actor, name: str, title: str = "", role: str, org
     _check_manager(actor, org=org, role=role, target=user)
     errors = _check_role_fields(role=role, org=org, enterprise=enterprise)
     if not (name or "").strip():
-        errors["name"] = "姓名不能为空"
+        errors["name"] = _("姓名不能为空")
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(user, EDITABLE_FIELDS)
@@ -200,11 +208,11 @@ def unlock_user(username: str, *, actor) -> int:
 
     if actor is not None:
         if not actor.has_perm("accounts.unlock_user"):
-            raise PermissionDenied("您的账号没有解锁权限")
+            raise PermissionDenied(_("您的账号没有解锁权限"))
         from .lockouts import username_in_scope
 
         if not username_in_scope(actor, username):
-            raise PermissionDenied("该账号不在您的管辖范围内")
+            raise PermissionDenied(_("该账号不在您的管辖范围内"))
     count = reset(username=username)
     audit.record(
         "security.unlock",

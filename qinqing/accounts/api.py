@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, throttling
 from rest_framework.permissions import AllowAny
@@ -57,7 +59,9 @@ class ObtainToken(APIView):
     authentication_classes: list = []
     throttle_classes = [TokenThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, summary="获取API令牌")
+    @extend_schema(
+        request=TokenRequestSerializer, responses={200: TokenSerializer}, summary=gettext_lazy("获取API令牌")
+    )
     def post(self, request):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -67,18 +71,19 @@ class ObtainToken(APIView):
         )
         if getattr(django_request, "axes_locked_out", False):
             # AxesMiddleware turns this into the lockout response (accounts.views.locked_out).
-            return Response({"detail": "账号已锁定", "code": "locked_out"}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": _("账号已锁定"), "code": "locked_out"}, status=status.HTTP_403_FORBIDDEN)
         if user is None:
             return Response(
                 {
-                    "detail": f"账号或密码错误。连续失败{settings.AXES_FAILURE_LIMIT}次账号将被锁定。",
+                    "detail": _("账号或密码错误。连续失败%(limit)s次账号将被锁定。")
+                    % {"limit": settings.AXES_FAILURE_LIMIT},
                     "code": "invalid_credentials",
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         if password_change_required(user):
             return Response(
-                {"detail": "密码已到期或须修改，请先在网页上修改密码", "code": "password_change_required"},
+                {"detail": _("密码已到期或须修改，请先在网页上修改密码"), "code": "password_change_required"},
                 status=status.HTTP_403_FORBIDDEN,
             )
         token = actions.issue_api_token(user, ip=client_ip(django_request))

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.roles import Role
 
@@ -9,10 +10,10 @@ from .models import User
 
 
 class UserFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="账号或姓名")
-    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色", empty_label="全部角色")
-    org = django_filters.NumberFilter(method="in_org", label="组织（含下级）")
-    is_active = django_filters.BooleanFilter(label="状态")
+    q = django_filters.CharFilter(method="search", label=_("账号或姓名"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("角色"), empty_label=_("全部角色"))
+    org = django_filters.NumberFilter(method="in_org", label=_("组织（含下级）"))
+    is_active = django_filters.BooleanFilter(label=_("状态"))
 
     class Meta:
         model = User

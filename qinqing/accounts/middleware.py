@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 LOGIN_AT_KEY = "qinqing_login_at"
 # Pages a user who must change the password may still open (exact paths, resolved lazily).
@@ -62,7 +63,7 @@ class PasswordExpiryMiddleware:
         if user.is_authenticated and not self.exempt(request.path) and password_change_required(user):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": "密码已到期或须修改，请先在网页上修改密码", "code": "password_change_required"},
+                    {"detail": _("密码已到期或须修改，请先在网页上修改密码"), "code": "password_change_required"},
                     status=403,
                 )
             return redirect("accounts:password_change")

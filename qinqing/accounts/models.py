@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.roles import Role
@@ -18,7 +19,7 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, *args, **kwargs):
-        raise NotImplementedError("亲清不设超级用户：请用 manage.py create_admin 创建三员账号")
+        raise NotImplementedError(gettext("亲清不设超级用户：请用 manage.py create_admin 创建三员账号"))
 
 
 class User(AbstractBaseUser):

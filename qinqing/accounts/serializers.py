@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import User
@@ -30,13 +31,13 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label="账号", max_length=150)
+    username = serializers.CharField(label=_("账号"), max_length=150)
     password = serializers.CharField(
-        label="密码", max_length=256, trim_whitespace=False, style={"input_type": "password"}
+        label=_("密码"), max_length=256, trim_whitespace=False, style={"input_type": "password"}
     )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(label="令牌")
+    token = serializers.CharField(label=_("令牌"))
     username = serializers.CharField()
     name = serializers.CharField()

@@ -10,6 +10,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 from qinqing.core.middleware import client_ip
@@ -52,7 +53,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         object_repr=str(username)[:150],
         success=False,
         ip=client_ip(request) if request else None,
-        message="账号已锁定，拒绝登录" if refused else "账号或密码错误",
+        message=_("账号已锁定，拒绝登录") if refused else _("账号或密码错误"),
     )
 
 
@@ -66,5 +67,5 @@ def on_locked_out(sender, request, username=None, ip_address=None, **kwargs):
         object_repr=str(username or "")[:150],
         success=False,
         ip=ip_address,
-        message="连续登录失败次数过多，账号已锁定",
+        message=_("连续登录失败次数过多，账号已锁定"),
     )

@@ -4,6 +4,7 @@ import string
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def character_classes(password: str) -> int:
@@ -23,12 +24,15 @@ class CharacterClassValidator:
     def validate(self, password, user=None):
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                f"密码须包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类",
+                _("密码须包含大写字母、小写字母、数字、特殊符号中的至少%(min_classes)s类")
+                % {"min_classes": self.min_classes},
                 code="password_too_simple",
             )
 
     def get_help_text(self):
-        return f"密码须包含大写字母、小写字母、数字、特殊符号中的至少{self.min_classes}类。"
+        return _("密码须包含大写字母、小写字母、数字、特殊符号中的至少%(min_classes)s类。") % {
+            "min_classes": self.min_classes
+        }
 
 
 class PasswordHistoryValidator:
@@ -42,7 +46,9 @@ class PasswordHistoryValidator:
         if user.password:
             earlier.append(user.password)
         if any(check_password(password, encoded) for encoded in earlier):
-            raise ValidationError(f"新密码不能与最近{self.history}次使用过的密码相同", code="password_reused")
+            raise ValidationError(
+                _("新密码不能与最近%(history)s次使用过的密码相同") % {"history": self.history}, code="password_reused"
+            )
 
     def get_help_text(self):
-        return f"不能与最近{self.history}次使用过的密码相同。"
+        return _("不能与最近%(history)s次使用过的密码相同。") % {"history": self.history}
