@@ -233,3 +233,23 @@ def test_edit_page_permissions(meeting, users, login):
     assert login(users.county_b_staff).get(url).status_code == 404  # other county: as if missing
     assert login(users.enterprise).post(url, {"title": "x"}).status_code == 403
     assert login(users.city_staff).get(url).status_code == 200  # the city manages its counties' meetings
+
+
+def test_given_invited_enterprise_when_opening_the_meeting_page_then_published_agenda_but_no_internal_notes(
+    meeting, users, tree, login
+):
+    actions.add_visit(
+        meeting, actor=users.county_staff, enterprise=tree.ent_a, visited_on=date(2026, 3, 5), notes="内部走访记录"
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(agenda="草稿议程")
+    client = login(users.enterprise)
+    # Before publishing: the invitee sees the meeting, not the draft agenda, never the visit notes
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert meeting.title in page and "议程尚未发布" in page and "草稿议程" not in page and "内部走访记录" not in page
+    actions.publish_agenda(meeting, actor=users.county_staff, agenda="一、企业家发言")
+    page = login(users.enterprise).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "一、企业家发言" in page
+    # The lists are the FIC's: 403 for the invitee, 200 for staff
+    url = reverse("meetings:export", args=[meeting.pk, "problems", "xlsx"])
+    assert login(users.enterprise).get(url).status_code == 403
+    assert login(users.county_staff).get(url).status_code == 200
