@@ -44,11 +44,12 @@ def _term(tree, users):
 def _rating(tree, users):
     from qinqing.registry import actions_chambers
 
-    return {
-        "pk": actions_chambers.add_rating(
-            _chamber(tree, users), actor=None, scheme="five_good", year=1990 + next(_serial)
-        ).pk
-    }
+    chamber = _chamber(tree, users)
+    # The first year without this rating: the serial counter runs on across a whole session, and ratings
+    # may not be dated after this year.
+    taken = set(chamber.ratings.filter(scheme="five_good").values_list("year", flat=True))
+    year = next(y for y in range(1990, datetime.date.today().year + 1) if y not in taken)
+    return {"pk": actions_chambers.add_rating(chamber, actor=None, scheme="five_good", year=year).pk}
 
 
 def _branch(tree, users):
