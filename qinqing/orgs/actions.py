@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 
@@ -18,9 +19,11 @@ def _check_region(region_code: str) -> None:
         return
     spans = list(Region.objects.filter(code=region_code).values_list("valid_to", flat=True))
     if not spans:
-        raise ValidationError({"region_code": f"行政区划代码“{region_code}”不存在"})
+        raise ValidationError({"region_code": _("行政区划代码“%(code)s”不存在") % {"code": region_code}})
     if None not in spans:
-        raise ValidationError({"region_code": f"行政区划代码“{region_code}”已撤销，请使用现行代码"})
+        raise ValidationError(
+            {"region_code": _("行政区划代码“%(code)s”已撤销，请使用现行代码") % {"code": region_code}}
+        )
 
 
 def _check_actor_may_create_under(actor, parent: Organization | None) -> None:
@@ -28,10 +31,10 @@ def _check_actor_may_create_under(actor, parent: Organization | None) -> None:
     if actor is None:  # seeding and management commands
         return
     if not actor.has_perm("orgs.change_organization"):
-        raise PermissionDenied("您的账号没有维护组织机构的权限")
+        raise PermissionDenied(_("您的账号没有维护组织机构的权限"))
     own = getattr(actor, "org", None)
     if parent is None or own is None or not parent.path.startswith(own.path):
-        raise ValidationError({"parent": "只能在本级及下级工商联之下新增组织"})
+        raise ValidationError({"parent": _("只能在本级及下级工商联之下新增组织")})
 
 
 @transaction.atomic
@@ -51,25 +54,30 @@ def create_organization(
     """Add a node under ``parent``. FIC nodes are coded by region; others get a kind-prefixed code."""
     _check_actor_may_create_under(actor, parent)
     if not name.strip():
-        raise ValidationError({"name": "名称不能为空"})
+        raise ValidationError({"name": _("名称不能为空")})
     if parent is not None and parent.kind != OrgKind.FIC:
-        raise ValidationError({"parent": "上级必须是工商联"})
+        raise ValidationError({"parent": _("上级必须是工商联")})
     _check_region(region_code)
     if kind == OrgKind.FIC and parent is not None and not _region_below(region_code, parent.region_code):
-        raise ValidationError({"region_code": f"工商联的行政区划“{region_code}”不在上级“{parent.name}”的辖区内"})
+        raise ValidationError(
+            {
+                "region_code": _("工商联的行政区划“%(code)s”不在上级“%(parent)s”的辖区内")
+                % {"code": region_code, "parent": parent.name}
+            }
+        )
     if kind == OrgKind.FIC:
         code = code or region_code
         if fic_level is None:
             fic_level = FicLevel.NATIONAL if parent is None and region_code == "100000" else _level_of(region_code)
     else:
         if parent is None:
-            raise ValidationError({"parent": "商会、承办单位、金融机构、律师事务所必须隶属于一个工商联"})
+            raise ValidationError({"parent": _("商会、承办单位、金融机构、律师事务所必须隶属于一个工商联")})
         if not code:
             prefix = {"chamber": "C", "department": "D", "bank": "B", "lawfirm": "L"}[kind]
             last = Organization.objects.filter(kind=kind).order_by("-id").values_list("id", flat=True).first() or 0
             code = f"{prefix}{region_code}{last + 1:06d}"
     if Organization.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"编码“{code}”已被使用"})
+        raise ValidationError({"code": _("编码“%(code)s”已被使用") % {"code": code}})
     path = f"{parent.path if parent else '/'}{code}/"
     org = Organization.objects.create(
         kind=kind,
@@ -108,13 +116,13 @@ def _level_of(region_code: str) -> int:
 @transaction.atomic
 def update_organization(org: Organization, *, actor, **changes) -> Organization:
     if actor is not None and not actor.has_perm("orgs.change_organization"):
-        raise PermissionDenied("您的账号没有维护组织机构的权限")
+        raise PermissionDenied(_("您的账号没有维护组织机构的权限"))
     if actor is not None and (actor.org is None or not org.path.startswith(actor.org.path)):
-        raise PermissionDenied("只能修改本级及下级组织")
+        raise PermissionDenied(_("只能修改本级及下级组织"))
     editable = {"name", "short_name", "contact_phone", "address", "is_active"}
     unknown = set(changes) - editable
     if unknown:
-        raise ValidationError({field: "该字段不能修改" for field in unknown})
+        raise ValidationError({field: _("该字段不能修改") for field in unknown})
     before = audit.snapshot(org, editable)
     for field, value in changes.items():
         setattr(org, field, value)
@@ -135,7 +143,10 @@ def sync_regions(rows: Iterable[regions.Region], *, actor=None, batch_size: int 
     for row in rows:
         key = (row.code, row.valid_from)
         if key in wanted:
-            raise ValidationError({"code": f"区划代码“{row.code}”自{row.valid_from or '最早'}年起有重复记录"})
+            since = row.valid_from or _("最早")
+            raise ValidationError(
+                {"code": _("区划代码“%(code)s”自%(since)s年起有重复记录") % {"code": row.code, "since": since}}
+            )
         wanted[key] = row
     fields = ["name", "level", "parent_code", "valid_to"]
     existing = {(r.code, r.valid_from): r for r in Region.objects.all()}

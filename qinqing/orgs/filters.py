@@ -2,15 +2,16 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .choices import OrgKind, RegionLevel
 from .models import Organization, Region
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label="类别", choices=OrgKind.choices)
-    parent = django_filters.NumberFilter(label="上级编号", field_name="parent_id")
-    q = django_filters.CharFilter(label="名称或区划代码", method="search")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=OrgKind.choices)
+    parent = django_filters.NumberFilter(label=_("上级编号"), field_name="parent_id")
+    q = django_filters.CharFilter(label=_("名称或区划代码"), method="search")
 
     class Meta:
         model = Organization
@@ -22,11 +23,11 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class RegionFilter(django_filters.FilterSet):
-    code = django_filters.CharFilter(label="区划代码（前缀）", method="code_prefix")
-    level = django_filters.TypedChoiceFilter(label="级别", choices=RegionLevel.choices, coerce=int)
-    parent_code = django_filters.CharFilter(label="上级代码")
-    current = django_filters.BooleanFilter(label="仅现行", field_name="valid_to", lookup_expr="isnull")
-    year = django_filters.NumberFilter(label="有效年份", method="valid_in")
+    code = django_filters.CharFilter(label=_("区划代码（前缀）"), method="code_prefix")
+    level = django_filters.TypedChoiceFilter(label=_("级别"), choices=RegionLevel.choices, coerce=int)
+    parent_code = django_filters.CharFilter(label=_("上级代码"))
+    current = django_filters.BooleanFilter(label=_("仅现行"), field_name="valid_to", lookup_expr="isnull")
+    year = django_filters.NumberFilter(label=_("有效年份"), method="valid_in")
 
     class Meta:
         model = Region

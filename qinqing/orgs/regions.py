@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 CSV_PATH = Path(__file__).resolve().parent / "data" / "gb2260.csv"
 
 PROVINCE, PREFECTURE, COUNTY = 1, 2, 3
@@ -50,7 +52,7 @@ def _parse(rows: Iterable[dict]) -> Iterator[Region]:
     for number, row in enumerate(rows, start=2):
         code = (row.get("code") or "").strip()
         if len(code) != 6 or not code.isdigit():
-            raise ValueError(f"第{number}行：区划代码“{code}”不是6位数字")
+            raise ValueError(_("第%(line)s行：区划代码“%(code)s”不是6位数字") % {"line": number, "code": code})
         yield Region(
             code=code,
             name=row["name"].strip(),

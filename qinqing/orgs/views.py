@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from qinqing.core.permissions import requires
 
@@ -71,9 +72,9 @@ def org_create(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已新增组织“{org.name}”")
+            messages.success(request, _("已新增组织“%(name)s”") % {"name": org.name})
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/org_form.html", {"form": form, "title": "新增组织"})
+    return render(request, "orgs/org_form.html", {"form": form, "title": _("新增组织")})
 
 
 @requires("orgs.change_organization")
@@ -89,6 +90,8 @@ def org_edit(request, pk: int):
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, f"已保存“{org.name}”")
+            messages.success(request, _("已保存“%(name)s”") % {"name": org.name})
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/org_form.html", {"form": form, "title": f"修改 {org.name}", "org": org})
+    return render(
+        request, "orgs/org_form.html", {"form": form, "title": _("修改 %(name)s") % {"name": org.name}, "org": org}
+    )
