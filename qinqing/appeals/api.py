@@ -193,4 +193,12 @@ class FiguresView(APIView):
         rows = figures.by_dimension(qs, dimension, base_path=request.user.org.path)
         base_path = request.user.org.path
         dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
-        return Response({"total": figures.totals_from(rows), "rows": rows, "league": figures.league_from(dept_rows)})
+        by_region = figures.departments_by_region(dept_rows) if dimension == "region" else []
+        return Response(
+            {
+                "total": figures.totals_from(rows),
+                "rows": rows,
+                "league": figures.league_from(dept_rows),
+                "department_regions": by_region,
+            }
+        )

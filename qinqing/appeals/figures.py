@@ -137,6 +137,21 @@ def _label_regions(rows: list[dict], base_path: str) -> None:
         r["region"] = "" if not r["lead_department__path"] else "本级" if child == base_path else names.get(child, "")
 
 
+def departments_by_region(department_rows: list[dict]) -> list[dict]:
+    """Department rows rolled up the tree to the reader's direct children (by where the handling
+    department sits, not where the appeal was registered): what each county's departments handled."""
+    buckets: dict[str, dict] = {}
+    for r in department_rows:
+        if not r.get("region"):
+            continue  # not dispatched yet
+        bucket = buckets.setdefault(r["region"], {k: 0 for k in COUNTS})
+        for k in COUNTS:
+            bucket[k] += r[k]
+    result = [rates(b) | {"label": label, "region": label} for label, b in buckets.items()]
+    result.sort(key=lambda r: -r["received"])
+    return result
+
+
 def totals_from(rows: list[dict]) -> dict:
     """Totals are the sums of any one dimension's groups: no second scan of the table."""
     return rates({k: sum(r[k] for r in rows) for k in COUNTS})

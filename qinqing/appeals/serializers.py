@@ -186,3 +186,6 @@ class FiguresSerializer(serializers.Serializer):
     total = FigureTotalsSerializer()
     rows = FigureRowSerializer(many=True)
     league = LeagueRowSerializer(many=True)
+    department_regions = FigureRowSerializer(
+        many=True, help_text="按地区统计时：按承办单位所属的下一级地区汇总（其他维度为空列表）"
+    )

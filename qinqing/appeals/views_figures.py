@@ -43,6 +43,7 @@ def figures_page(request):
         "dimension": dimension,
         "dimensions": {k: v[2] for k, v in figures.DIMENSIONS.items()},
         "league": figures.league_from(dept_rows)[:20],
+        "department_regions": figures.departments_by_region(dept_rows) if dimension == "region" else [],
         "chart": chart,
         "params": params,
         "query": request.GET.urlencode(),
@@ -89,6 +90,14 @@ def figures_export(request):
             ],
         )
     league_sheet.set_column(1, 2, 28)
+    if dimension == "region":
+        regions = book.add_worksheet("按承办单位所属地区")
+        regions.write_row(
+            0, 0, ["承办单位所属地区", "交办量", "已办结", *[label for _k, label, _n, _d in figures.RATES]], bold
+        )
+        for i, r in enumerate(figures.departments_by_region(dept_rows), start=1):
+            regions.write_row(i, 0, [r["label"], r["received"], r["closed"], *[r[k] for k, *_ in figures.RATES]])
+        regions.set_column(0, 0, 28)
     book.close()
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -83,3 +83,24 @@ def test_given_city_leader_when_reading_league_in_api_then_departments_carry_the
     data = login(users.leader).get("/api/v1/appeals/figures/", {"by": "region"}).json()
     assert {r["label"] for r in data["rows"]} == {"岳阳县工商联", "华容县工商联", "本级：岳阳市工商联"}
     assert [(r["label"], r["region"]) for r in data["league"]] == [("岳阳县市场监督管理局", "岳阳县工商联")]
+
+
+def test_given_city_appeal_dispatched_to_county_department_when_by_region_then_departments_roll_up_to_county(
+    city_appeals, users, tree, login
+):
+    from qinqing.appeals.models import Appeal
+
+    # Given the city's own appeal dispatched by city staff to county A's department
+    own = Appeal.objects.get(title="市直企业融资")
+    actions.assign_appeal(
+        actions.accept_appeal(own, actor=users.city_staff), actor=users.city_staff, lead_department=tree.dept_a
+    )
+    # When the leader reads by region
+    response = login(users.leader).get(reverse("appeals:figures"), {"by": "region"})
+    # Then by registering FIC it is the city's own, but by handling department it is county A's (2 dispatched)
+    rows = {r["label"]: r for r in response.context["rows"]}
+    assert rows["本级：岳阳市工商联"]["assigned"] == 1
+    regions = {r["label"]: r["received"] for r in response.context["department_regions"]}
+    assert regions == {"岳阳县工商联": 2}
+    api = login(users.leader).get("/api/v1/appeals/figures/", {"by": "region"}).json()
+    assert [(r["label"], r["received"]) for r in api["department_regions"]] == [("岳阳县工商联", 2)]
