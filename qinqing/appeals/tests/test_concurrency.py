@@ -119,3 +119,27 @@ def test_given_two_appeals_when_merging_each_into_the_other_at_once_then_one_mer
     merged = Appeal.objects.get(status=wf.MERGED)
     assert Appeal.objects.get(pk=merged.merged_into_id).merged_into_id is None
     assert AppealEvent.objects.filter(action="merge").count() == 1
+
+
+def test_given_two_sweeps_at_once_when_a_warning_is_due_then_one_warning_event_and_message(assigned, users):
+    from qinqing.notifications.models import Notification
+
+    day = assigned.contact_due  # the contact deadline day: warning
+    barrier = threading.Barrier(2)
+
+    def sweep():
+        close_old_connections()
+        try:
+            barrier.wait()
+            actions.mark_deadlines(day)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert AppealEvent.objects.filter(appeal=assigned, action="warning").count() == 1
+    assert Notification.objects.filter(recipient=users.liaison, kind="appeals.warning").count() == 1
+    assert Appeal.objects.get(pk=assigned.pk).deadline_state == "warning"
