@@ -105,6 +105,13 @@ def send_delivery(delivery_id: int) -> str:
         )
         if delivery is None or delivery.status == Delivery.SENT:
             return "skip"
+        kind = delivery.channel.kind if delivery.channel_id else delivery.kind
+        if kind == ChannelKind.SMS and not channel_senders.sms_configured():
+            # Queued while a gateway was configured, which is gone now: give up at once, no retries.
+            delivery.status, delivery.next_attempt_at = Delivery.FAILED, None
+            delivery.last_error = "未配置短信网关，短信未发送"
+            delivery.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+            return "skip"
         delivery.attempts += 1
         try:
             if delivery.channel_id:

@@ -172,3 +172,14 @@ def test_given_user_when_saving_contact_then_own_only_and_bad_mobile_named(users
     assert point.mobile == "13800138000" and point.email_enabled and not point.sms_enabled
     with pytest.raises(actions.ContactError):
         actions.save_contact_point(users.leader, actor=users.liaison, email="x@y.cn")
+
+
+def test_given_sms_queued_then_gateway_removed_when_sending_then_failed_once_without_retries(users, settings):
+    settings.QINQING_SMS_GATEWAY = f"{__name__}.FakeGateway"
+    ContactPoint.objects.create(user=users.liaison, mobile="13800138000")
+    actions.notify([users.liaison], kind="appeals.urge", title="催办", key="m3")
+    settings.QINQING_SMS_GATEWAY = ""
+    actions.send_pending()
+    delivery = Delivery.objects.get(kind="sms")
+    assert delivery.status == Delivery.FAILED and delivery.attempts == 0 and "短信网关" in delivery.last_error
+    assert actions.send_pending(now=timezone.now() + timedelta(days=1)) == {"sent": 0, "retry": 0, "skip": 0}
