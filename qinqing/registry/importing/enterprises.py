@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..choices import Qualification
 from ..models import Enterprise, EnterpriseYearFigures
 from ..standards import idcard, mobile, uscc
@@ -103,10 +104,12 @@ def _industry_note(value: str, code: str) -> str:
     return _("%(what)s：%(code)s") % {"what": "，".join(notes) or _("已规范化"), "code": code}
 
 
-def _region_ok(code: str) -> str:
-    if len(code) != 6 or not code.isdigit():
-        raise ValueError("应为6位数字的行政区划代码")
-    return code
+def _region_ok(value: str) -> str:
+    """The same GB/T 2260 check as the form and the API (registry.rules.region_code)."""
+    try:
+        return rules.region_code(value)
+    except rules.RuleError as exc:
+        raise ValueError(str(exc)) from None
 
 
 TEXT_FIELDS = [f for f in ENTERPRISE_FIELDS if f not in ("founded_on", "employees", "revenue_wan", "total_assets_wan")]
