@@ -14,6 +14,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.roles import Role
 from qinqing.orgs.models import Organization
 from qinqing.registry.standards import industry
 
@@ -57,10 +58,14 @@ class PolicyForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         departments = Organization.objects.filter(kind="department")
-        if user is not None:
+        if user is not None and user.role == Role.DEPT_LIAISON:
+            departments = departments.filter(pk=user.org_id)  # a department issues only its own policies
+            self.fields["issuer"].initial = user.org_id
+        elif user is not None:
             departments = departments.filter(path__startswith=scope_path(user))
         self.fields["issuer"].queryset = departments.order_by("name")
         self.fields["issuer"].required = False
+        self.fields["issuer"].error_messages["invalid_choice"] = _("发布部门：请从列表中选择本辖区的部门")
 
 
 class AttachmentForm(forms.Form):
