@@ -1,11 +1,22 @@
 """Demo policies: national, provincial, city and county policies of every benefit type, some 免申即享,
-with rules that spread eligibility believably over the demo enterprises; matching runs at the end."""
+with rules that spread eligibility believably over the demo enterprises; matching runs at the end.
+
+Also: policies name their issuing department where the demo tree has it (岳阳市工业和信息化局 …), one policy
+asks for membership of given chambers, one carries a generated .docx attachment (its text is searchable),
+and a small share of enterprises lose some data (newly registered, annual figures not yet filed) so that
+我的政策 shows 需补充数据. The spread is summarised in docs/policies.md (演示数据).
+"""
 
 import datetime
+import io
+import random
 
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
 
-from . import actions, matching
+from . import actions, tasks
+
+GAP_SHARE = 0.05  # enterprises whose figures or founding date are missing
 
 Q = "qualifications"
 
@@ -89,17 +100,84 @@ POLICIES = [
 ]  # fmt: skip
 
 
+def _department(ctx, issuer: str, level: str):
+    """The demo tree's department for an issuer name ("县农业农村局" → the county's own), or None."""
+    departments = {d.name: d for d in ctx.departments}
+    if issuer in departments:
+        return departments[issuer]
+    if issuer.startswith("县") and ctx.counties:
+        return departments.get(ctx.counties[0].name.removesuffix("工商联") + issuer[1:])
+    return None
+
+
+def _leave_data_gaps(ctx, rng: random.Random) -> int:
+    """A small share of enterprises without tax/R&D figures (annual report not filed) or founding date."""
+    from qinqing.registry.models import Enterprise, EnterpriseYearFigures
+
+    ids = sorted(Enterprise.objects.filter(org_path__startswith=ctx.root.path).values_list("pk", flat=True))
+    chosen = rng.sample(ids, max(1, int(len(ids) * GAP_SHARE))) if ids else []
+    half = len(chosen) // 2
+    no_figures, no_founding = chosen[: half + 1], chosen[half + 1 :]
+    EnterpriseYearFigures.objects.filter(enterprise_id__in=no_figures).update(tax_wan=None, rd_spend_wan=None)
+    Enterprise.objects.filter(pk__in=no_founding).update(founded_on=None)
+    return len(chosen)
+
+
+def _chamber_rule(ctx):
+    """Members of the two chambers of the city with most enterprise members (their 会员企业 policy)."""
+    from qinqing.orgs.models import Organization
+
+    chambers = list(
+        Organization.objects.filter(kind="chamber", path__startswith=ctx.root.path)
+        .annotate(n=models.Count("members", filter=models.Q(members__enterprise__isnull=False)))
+        .order_by("-n", "pk")
+        .values_list("pk", "name")[:2]
+    )
+    if not chambers:
+        return None, ""
+    names = "、".join(name for _pk, name in chambers)
+    return _all(_leaf("chambers", "has_any", [pk for pk, _name in chambers])), names
+
+
+def _guide_docx(title: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading(f"{title}申报指南", level=1)
+    for line in [
+        "一、申报对象：在本市登记注册、依法纳税的商会会员企业。",
+        "二、支持内容：对参加国内外知名展会、开展品牌宣传推广的企业，按实际费用的50%给予补助，最高10万元。",
+        "三、申报材料：申报表、营业执照复印件、参展合同及付款凭证、商会出具的会员证明。",
+        "四、办理流程：企业网上申报，所属商会初审，市工商联会同市商务局复核后公示拨付。",
+    ]:
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def seed(ctx) -> None:
     staff = ctx.users.get("city_staff")
     county_staff = ctx.users.get("county_staff")
     if staff is None:
         ctx.log("policies: no city_staff demo user, skipped")
         return
+    rng = random.Random(f"{ctx.seed}:policies")
     today = datetime.date.today()
-    created = 0
+    created = linked = 0
+    chamber_rule, chamber_names = _chamber_rule(ctx)
+    extra = []
+    if chamber_rule is not None:
+        extra.append(
+            ("岳阳市商会会员企业品牌推广补助", "city", "subsidy", "apply", "岳阳市工商业联合会",
+             f"对{chamber_names}的会员企业参加展会、开展品牌推广的费用给予补助。", chamber_rule, -15, 350)
+        )  # fmt: skip
     with transaction.atomic():
-        for title, level, benefit, method, issuer, summary, rule, start, end in POLICIES:
+        gaps = _leave_data_gaps(ctx, rng)
+        for title, level, benefit, method, issuer, summary, rule, start, end in [*POLICIES, *extra]:
             actor = county_staff if level == "county" and county_staff is not None else staff
+            department = _department(ctx, issuer, level)
+            linked += department is not None
             policy = actions.create_policy(
                 actor=actor,
                 data={
@@ -107,7 +185,8 @@ def seed(ctx) -> None:
                     "level": level,
                     "benefit_type": benefit,
                     "application_method": method,
-                    "issuer_name": issuer,
+                    "issuer": department,
+                    "issuer_name": "" if department is not None else issuer,
                     "summary": summary,
                     "body": summary
                     + "\n\n申报材料：申请表、营业执照复印件、上年度财务报表。咨询电话：0730-8888"
@@ -119,10 +198,16 @@ def seed(ctx) -> None:
                     "rule": rule,
                 },
             )
+            if rule is chamber_rule:
+                upload = SimpleUploadedFile(f"{title}申报指南.docx", _guide_docx(title))
+                actions.add_attachment(policy, actor=actor, name=f"{title}申报指南", file=upload)
             actions.set_policy_state(policy, actor=actor, state="published")
             created += 1
-    run = matching.run_matching(ctx.root.path)
+    # As the nightly run does: match, and notify the enterprises of the auto-pushing policies (once each).
+    run = tasks.run_batch(ctx.root.path)
     ctx.log(
-        f"policies: {created} policies; matching {run.enterprises} enterprises × {run.policies} policies = "
-        f"{run.pairs} eligible pairs in {sum(run.seconds.values()):.2f}s"
+        f"policies: {created} policies ({linked} linked to their issuing department, 1 with a chamber condition "
+        f"and a .docx attachment); {gaps} enterprises with missing data; matching {run['enterprises']} "
+        f"enterprises × {run['policies']} policies = {run['pairs']} eligible pairs, {run['pushed']} pushes in "
+        f"{sum(run['seconds'].values()):.2f}s"
     )
