@@ -1,0 +1,99 @@
+"""Every user-facing Chinese string literal in Python code goes through gettext.
+
+The scan parses each module and reports string constants containing Chinese characters that are not
+the argument of a gettext call (``_``, ``gettext``, ``gettext_lazy``, ``ngettext``, ``pgettext``,
+``gettext_noop``), nor a docstring. An f-string inside ``_()`` is reported too: translators need the whole
+sentence with named placeholders (``_("…%(name)s…") % {"name": …}``).
+
+To bring another domain under the rule, add its package to ``PACKAGES``.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+QINQING = Path(__file__).resolve().parents[2]
+
+PACKAGES = (
+    "core",
+    "accounts",
+    "orgs",
+)
+
+# Modules whose Chinese literals are demo or reference DATA (organisation, people and region names).
+DATA_MODULES = {
+    "core/demo_tree.py",
+    "core/demo.py",
+    "orgs/demo.py",
+    "orgs/regions.py",
+}
+
+# Single literals that must stay as they are, with the reason.
+EXEMPT = {
+    # Built into the database triggers by a migration: the database raises it, not Django.
+    ("core/audit_guard.py", "审计日志只能追加，不能修改或删除"),
+}
+
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "gettext_noop",
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_gettext_call(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT_NAMES
+
+
+def unwrapped_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each Chinese string constant in ``source`` that no gettext call wraps."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and CJK.search(node.value)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Expr):  # a docstring (or a bare string statement)
+            continue
+        if _is_gettext_call(parent):  # an f-string's pieces have the JoinedStr as parent: reported
+            continue
+        found.append((node.lineno, node.value))
+    return sorted(found)
+
+
+def modules():
+    for package in PACKAGES:
+        for path in sorted((QINQING / package).rglob("*.py")):
+            relative = path.relative_to(QINQING).as_posix()
+            if "/tests/" in f"/{relative}" or "/migrations/" in relative or relative in DATA_MODULES:
+                continue
+            yield relative, path
+
+
+def test_given_the_scanner_when_strings_are_wrapped_or_not_then_only_unwrapped_ones_are_reported():
+    source = '''
+"""模块说明"""
+from django.utils.translation import gettext as _
+A = _("已包装")
+B = "未包装"
+C = f"未包装 {A}"
+D = _(f"句子被拆开 {A}")
+E = _("%(name)s 已包装") % {"name": A}
+'''
+    assert [text for _line, text in unwrapped_literals(source)] == ["未包装", "未包装 ", "句子被拆开 "]
+
+
+def test_given_the_listed_packages_then_every_chinese_literal_goes_through_gettext():
+    offenders = []
+    for relative, path in modules():
+        for line, text in unwrapped_literals(path.read_text(encoding="utf-8")):
+            if (relative, text) not in EXEMPT:
+                offenders.append(f"qinqing/{relative}:{line}: {text[:40]!r}")
+    assert not offenders, "Chinese literals not wrapped in gettext:\n" + "\n".join(offenders)
