@@ -56,7 +56,7 @@ def user_create(request):
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
-            messages.success(request, _("已创建账号“%s”，首次登录须修改密码") % user.username)
+            messages.success(request, _("已创建账号“%(username)s”，首次登录须修改密码") % {"username": user.username})
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
@@ -80,7 +80,7 @@ def user_edit(request, pk: int):
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
-            messages.success(request, _("已保存账号“%s”") % user.username)
+            messages.success(request, _("已保存账号“%(username)s”") % {"username": user.username})
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "target": user})
 
@@ -96,9 +96,9 @@ def user_set_active(request, pk: int):
         messages.error(request, "；".join(exc.messages))
     else:
         if active:
-            messages.success(request, _("已启用账号“%s”") % user.username)
+            messages.success(request, _("已启用账号“%(username)s”") % {"username": user.username})
         else:
-            messages.success(request, _("已停用账号“%s”") % user.username)
+            messages.success(request, _("已停用账号“%(username)s”") % {"username": user.username})
     return redirect("accounts:user_edit", pk=user.pk)
 
 
@@ -112,6 +112,8 @@ def user_reset_password(request, pk: int):
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
-            messages.success(request, _("已重置账号“%s”的密码，该用户下次登录须修改密码") % user.username)
+            messages.success(
+                request, _("已重置账号“%(username)s”的密码，该用户下次登录须修改密码") % {"username": user.username}
+            )
             return redirect("accounts:user_edit", pk=user.pk)
     return render(request, "accounts/user_reset_password.html", {"form": form, "target": user})

@@ -99,7 +99,9 @@ class UserFieldsForm(forms.Form):
             else:
                 enterprise = permissions.find_enterprise(self.actor, code)
                 if enterprise is None:
-                    self.add_error("credit_code", _("在您的管辖范围内找不到统一社会信用代码为“%s”的企业") % code)
+                    self.add_error(
+                        "credit_code", _("在您的管辖范围内找不到统一社会信用代码为“%(code)s”的企业") % {"code": code}
+                    )
                 data["enterprise"] = enterprise
         elif code:
             self.add_error("credit_code", _("只有企业用户才能填写所属企业"))

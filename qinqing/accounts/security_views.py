@@ -33,7 +33,7 @@ def unlock(request):
         raise Http404
     count = actions.unlock_user(username, actor=request.user)
     if count:
-        messages.success(request, _("已解锁账号“%s”") % username)
+        messages.success(request, _("已解锁账号“%(username)s”") % {"username": username})
     else:
-        messages.warning(request, _("账号“%s”当前没有被锁定") % username)
+        messages.warning(request, _("账号“%(username)s”当前没有被锁定") % {"username": username})
     return redirect("accounts:security")
