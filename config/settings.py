@@ -293,6 +293,10 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "qinqing.core.models.Job.Status",
         "AppealStatusEnum": "qinqing.appeals.models.STATUS_CHOICES",
         "PolicyLevelEnum": "qinqing.policies.choices.Level",
+        "PolicyPublishStateEnum": "qinqing.policies.choices.PublishState",
+        "MemberKindEnum": "qinqing.registry.choices.MemberKind",
+        "MemberRoleEnum": "qinqing.registry.choices.MemberRole",
+        "MeetingKindEnum": "qinqing.meetings.models.MeetingKind",
     },
 }
 
