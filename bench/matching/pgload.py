@@ -1,5 +1,7 @@
 # ruff: noqa: RUF028, SIM117 -- benchmark script: long report lines, data tables kept on one line
-"""Bulk-load the benchmark's synthetic enterprises (and one year of figures) into PostgreSQL with COPY."""
+"""Bulk-load the benchmark's synthetic enterprises (one year of figures, their FIC and chamber memberships) into
+PostgreSQL with COPY. The frame's chamber ids 1..N become N chamber organisations of the benchmark FIC; the
+policies' chamber conditions are rewritten to their ids."""
 
 import datetime
 import io
@@ -21,7 +23,8 @@ def load(frame: pl.DataFrame, policies: dict):
     org, _ = Organization.objects.get_or_create(
         code="BENCHM", defaults={"kind": "fic", "name": "匹配基准工商联", "region_code": "430600", "path": "/BENCHM/"}
     )
-    if Enterprise.objects.filter(org_path=org.path).count() != frame.height:
+    chambers = _chambers(org, int(frame.get_column("chambers").list.max().max() or 0))
+    if Enterprise.objects.filter(org_path=org.path).count() != frame.height or not _members_loaded(org):
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE registry_enterprise CASCADE")
         today = datetime.date.today()
@@ -56,10 +59,12 @@ def load(frame: pl.DataFrame, policies: dict):
             pl.lit(now).alias("updated_at"),
         )
         _copy("registry_enterpriseyearfigures", figures)
+        _load_members(frame, org, chambers, now)
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval('registry_enterprise_id_seq', (SELECT max(id) FROM registry_enterprise))")
             cursor.execute("ANALYZE registry_enterprise")
             cursor.execute("ANALYZE registry_enterpriseyearfigures")
+            cursor.execute("ANALYZE registry_member")
     Policy.objects.filter(owner=org).delete()
     objects = Policy.objects.bulk_create(
         [
@@ -68,7 +73,7 @@ def load(frame: pl.DataFrame, policies: dict):
                 level="city",
                 benefit_type="subsidy",
                 state="published",
-                rule=rule,
+                rule=_with_chamber_ids(rule, chambers),
                 owner=org,
                 org_path=org.path,
             )  # fmt: skip
@@ -85,3 +90,65 @@ def _copy(table: str, rows: pl.DataFrame) -> None:
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
             copy.write(buffer.getvalue())
+
+
+def _chambers(org, count: int) -> dict[int, int]:
+    """Synthetic chamber id (1..count) → the pk of a chamber organisation under the benchmark FIC."""
+    from qinqing.orgs.models import Organization
+
+    mapping = {}
+    for k in range(1, count + 1):
+        chamber, _ = Organization.objects.get_or_create(
+            code=f"BENCHC{k:03d}",
+            defaults={"kind": "chamber", "name": f"基准商会{k}", "region_code": "430600", "parent": org,
+                      "path": f"{org.path}BENCHC{k:03d}/"},
+        )  # fmt: skip
+        mapping[k] = chamber.pk
+    return mapping
+
+
+def _members_loaded(org) -> bool:
+    from qinqing.registry.models import Member
+
+    return Member.objects.filter(org_path__startswith=org.path).exists()
+
+
+def _load_members(frame: pl.DataFrame, org, chambers: dict[int, int], now: str) -> None:
+    """FIC memberships (the frame's ``member``) and chamber memberships (``chambers``), as the registry holds them."""
+    from qinqing.registry.models import Member
+
+    joined = datetime.date.today() - datetime.timedelta(days=400)
+    fic = frame.filter(pl.col("member")).select(
+        pl.col("id").alias("enterprise_id"), pl.lit(org.pk).alias("organization_id"), pl.lit(org.path).alias("org_path")
+    )
+    paths = {pk: f"{org.path}BENCHC{k:03d}/" for k, pk in chambers.items()}
+    chamber_rows = (
+        frame.select(pl.col("id").alias("enterprise_id"), pl.col("chambers"))
+        .explode("chambers")
+        .drop_nulls("chambers")
+        .select(
+            "enterprise_id",
+            pl.col("chambers").replace_strict(chambers, return_dtype=pl.Int64).alias("organization_id"),
+            pl.col("chambers").replace_strict({k: paths[pk] for k, pk in chambers.items()}, return_dtype=pl.Utf8)
+            .alias("org_path"),
+        )
+    )  # fmt: skip
+    rows = pl.concat([fic.with_columns(pl.col("organization_id").cast(pl.Int64)), chamber_rows])
+    text = {f.column: "" for f in Member._meta.concrete_fields if f.get_internal_type() == "CharField"}
+    text.update({"kind": "enterprise", "role": "member"})
+    rows = rows.with_columns(
+        *[pl.lit(v).alias(c) for c, v in text.items() if c != "org_path"],
+        pl.lit(joined).alias("joined_on"),
+        pl.lit(now).alias("created_at"),
+        pl.lit(now).alias("updated_at"),
+    )
+    _copy("registry_member", rows)
+    print(f"loaded {rows.height:,} memberships ({fic.height:,} FIC, {chamber_rows.height:,} chamber)")
+
+
+def _with_chamber_ids(rule: dict, chambers: dict[int, int]) -> dict:
+    if rule.get("op") in ("all", "any"):
+        return {**rule, "items": [_with_chamber_ids(item, chambers) for item in rule["items"]]}
+    if rule.get("attr") == "chambers":
+        return {**rule, "value": [chambers[int(v)] for v in rule["value"]]}
+    return rule

@@ -7,6 +7,7 @@
 1. Matching step: rules.evaluate_all (one Polars select computing every rule, then a filter per rule) on an in-memory frame.
 2. Plain-Python loop: rules.evaluate per enterprise per policy on a sample, extrapolated (said so).
 3. With --postgres: end to end on PostgreSQL — bulk-load the enterprises into the registry tables (not timed),
+   with their figures and memberships (40% FIC members, 20% members of 1–2 of 40 chambers; not timed),
    then read_frame (attributes.py) + evaluate + store_results (PolicyMatch), timed.
 Peak memory is the process's max RSS.
 """
@@ -28,6 +29,7 @@ from qinqing.policies import rules
 REGIONS = ["430602", "430603", "430611", "430621", "430623", "430624", "430626", "430681", "430682"]
 INDUSTRIES = ["1391", "1761", "3911", "3989", "4710", "5121", "5211", "5432", "6210", "6511", "7010", "0111", "7291"]
 SIZES = list(rules.SIZE_CLASSES)
+CHAMBERS = 40  # chambers of the synthetic FIC
 
 
 def synthetic_frame(n: int, seed: int = 7) -> pl.DataFrame:
@@ -61,17 +63,31 @@ def synthetic_frame(n: int, seed: int = 7) -> pl.DataFrame:
         missing(lognormal(15, 7, 1.5), 16).alias("total_assets"),
         pl.lit(pl.Series([0, 0, 0, 0, 1, 2, 3, 4, 8, 16])).gather((u(17) * 10).cast(pl.Int64)).alias("qualifications"),
         (u(18) < 0.4).alias("member"),
-    ).with_columns(pl.lit([], dtype=pl.List(pl.Int64)).alias("chambers"))
+        # 20% of the enterprises belong to one or two of CHAMBERS chambers (ids 1..CHAMBERS; pgload maps them).
+        pl.when(u(19) < 0.2)
+        .then(
+            pl.when(u(20) < 0.7)
+            .then(pl.concat_list((u(21) * CHAMBERS).cast(pl.Int64) + 1))
+            .otherwise(
+                pl.concat_list(
+                    (u(21) * CHAMBERS).cast(pl.Int64) + 1,
+                    ((u(21) * CHAMBERS).cast(pl.Int64) + 1 + (u(22) * (CHAMBERS - 1)).cast(pl.Int64)) % CHAMBERS + 1,
+                )
+            )
+        )
+        .otherwise(pl.lit([], dtype=pl.List(pl.Int64)))
+        .alias("chambers"),
+    )
     return frame.select([pl.col(k).cast(v) for k, v in rules.FRAME_SCHEMA.items()])
 
 
 def random_leaf(r: random.Random) -> dict:
     key = r.choice(["region", "industry", "size_class", "years", "employees", "revenue", "tax", "rd_ratio",
-                    "total_assets", "qualifications", "member"])  # fmt: skip
+                    "total_assets", "qualifications", "member", "chambers"])  # fmt: skip
     attr = rules.ATTRIBUTES[key]
     # Policies state what firms must have: mostly positive operators (negations appear now and then).
     positive = {"code": ["startswith", "in"], "enum": ["in"], "number": ["ge", "gt", "le", "between"],
-                "set": ["has_any", "has_all"], "bool": ["eq"]}[attr.kind]  # fmt: skip
+                "set": ["has_any", "has_all"], "bool": ["eq"], "idset": ["has_any"]}[attr.kind]  # fmt: skip
     op = r.choice(positive if r.random() < 0.9 else rules.OPERATORS_BY_KIND[attr.kind])
     if attr.kind == "number":
         scale = {"years": 10, "employees": 50, "revenue": 1000, "tax": 30, "rd_ratio": 3, "total_assets": 2000}[key]
@@ -86,6 +102,8 @@ def random_leaf(r: random.Random) -> dict:
         value = r.sample(SIZES, r.randint(1, 2))
     elif key == "qualifications":
         value = r.sample(rules.QUALIFICATIONS[:5], 2)
+    elif key == "chambers":
+        value = r.sample(range(1, CHAMBERS + 1), r.randint(1, 3))
     else:
         value = r.random() < 0.7
     return rules.normalize({"attr": key, "op": op, "value": value})
@@ -109,6 +127,13 @@ def main() -> None:
     parser.add_argument("--loop-sample", type=int, default=2000)
     parser.add_argument("--postgres", default="")
     args = parser.parse_args()
+    # The rule vocabulary (qualifications) comes from the registry's translatable choices: Django first.
+    if args.postgres:
+        os.environ["DATABASE_URL"] = args.postgres
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
     r = random.Random(42)
     policies = {i: random_rule(r) for i in range(1, args.policies + 1)}
 
@@ -153,11 +178,6 @@ def main() -> None:
 
 
 def end_to_end(url: str, frame: pl.DataFrame, policies: dict) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from pgload import load
 

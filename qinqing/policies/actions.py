@@ -201,11 +201,12 @@ def rematch_policy(policy_id: int) -> dict[str, list[int]]:
     return newly
 
 
-def push_newly_eligible(newly: dict[int, list[int]]) -> int:
+def push_newly_eligible(newly: dict) -> int:
     """After a batch run: notify the newly eligible enterprises of each auto-pushing policy (once)."""
     pushed = 0
     for policy in Policy.objects.filter(pk__in=list(newly), auto_push=True, state=PublishState.PUBLISHED):
-        pushed += push_to_enterprises(policy, newly[policy.pk], actor=None)
+        ids = newly[policy.pk]
+        pushed += push_to_enterprises(policy, ids.to_list() if hasattr(ids, "to_list") else ids, actor=None)
     return pushed
 
 

@@ -57,7 +57,7 @@ class MatchRun:
     policies: int = 0
     pairs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-    newly_eligible: dict[int, list[int]] = field(default_factory=dict)
+    newly_eligible: dict[int, pl.Series] = field(default_factory=dict)  # ids, kept as Series (can be millions)
 
 
 def run_matching(
@@ -112,17 +112,17 @@ def _insert(rows: list[PolicyMatch]) -> None:
 
 
 @transaction.atomic
-def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all: bool = True) -> dict[int, list[int]]:
+def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all: bool = True) -> dict[int, pl.Series]:
     """Replace the scope's stored sets; returns, per policy, the ids that were not eligible before."""
     previous = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results))}
-    newly: dict[int, list[int]] = {}
+    newly: dict[int, pl.Series] = {}
     now = timezone.now()
     for policy_id, ids in results.items():
         old = previous.get(policy_id)
         # No set stored yet in this scope (first run, first publication, just came into effect): all are new.
         added = ids if old is None else ids.filter(~ids.is_in(idsets.decode(old.ids).implode()))
         if len(added):
-            newly[policy_id] = added.to_list()
+            newly[policy_id] = added
     blobs = encode_all(results)
     fresh = [
         PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=blobs[policy_id], count=len(ids), matched_at=now)
@@ -149,8 +149,8 @@ def rematch_policy(policy: Policy) -> dict[str, list[int]]:
         frame = read_frame(scope)
         results = evaluate_policies([policy], frame, scope)
         added = store_results(scope, results, replace_all=False).get(policy.pk)
-        if added:
-            newly[scope] = added
+        if added is not None and len(added):
+            newly[scope] = added.to_list()
     return newly
 
 

@@ -552,7 +552,7 @@ def to_expr(rule: dict, codes: dict[str, dict[str, int]] | None = None) -> pl.Ex
 CODED = ("region", "industry", "size_class")
 
 
-def encode_codes(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
+def encode_codes(frame: pl.DataFrame, chambers: bool = True) -> tuple[pl.DataFrame, dict[str, dict[str, int]]]:
     """Replace the text columns by integer codes of their distinct values (a few hundred at most)."""
     codes: dict[str, dict[str, int]] = {}
     columns = []
@@ -562,6 +562,15 @@ def encode_codes(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, dict[str,
         distinct = [v for v in frame.get_column(key).unique().to_list() if v is not None]
         codes[key] = {text: i for i, text in enumerate(distinct)}
         columns.append(pl.col(key).replace_strict(codes[key], default=None, return_dtype=pl.UInt32))
+    if chambers and "chambers" in frame.columns and frame.schema["chambers"] == pl.List(pl.Int64):
+        # The same for chamber lists (few distinct ones: most enterprises belong to none, some to one or two):
+        # each chamber condition becomes an integer is_in instead of a list scan per row.
+        keys = frame.get_column("chambers").list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+        distinct = [v for v in keys.unique().to_list() if v is not None]
+        codes["chambers"] = {tuple(int(x) for x in text.split(",") if x): i for i, text in enumerate(distinct)}
+        by_text = {text: i for i, text in enumerate(distinct)}
+        columns_after = keys.replace_strict(by_text, default=None, return_dtype=pl.UInt32).alias("chambers")
+        frame = frame.with_columns(columns_after)
     return (frame.with_columns(columns) if columns else frame), codes
 
 
@@ -577,7 +586,8 @@ def evaluate_all(rules: dict[Any, dict], frame: pl.DataFrame) -> dict[Any, pl.Se
         return {}
     if not frame.get_column("id").is_sorted():
         frame = frame.sort("id")
-    frame, codes = encode_codes(frame)
+    uses_chambers = any(leaf["attr"] == "chambers" for rule in rules.values() for leaf in leaves(rule))
+    frame, codes = encode_codes(frame, chambers=uses_chambers)
     keys = list(rules)
     masks = frame.lazy().select([to_expr(rules[key], codes).alias(f"r{i}") for i, key in enumerate(keys)]).collect()
     ids = frame.get_column("id").cast(pl.UInt32, strict=True)
