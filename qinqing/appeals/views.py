@@ -29,7 +29,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list[: self.CAP + 1].count()
+        # Without the ORDER BY, the database may stop after CAP + 1 rows of any index instead of sorting them.
+        n = self.object_list.order_by()[: self.CAP + 1].count()
         self.capped = n > self.CAP
         return min(n, self.CAP)
 
