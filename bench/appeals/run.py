@@ -169,7 +169,7 @@ def _timed(fn, runs: int) -> dict:
 def _list_query(user, params):
     from qinqing.appeals.filters import filter_appeals
     from qinqing.appeals.permissions import visible_appeals
-    from qinqing.appeals.views import CappedPaginator
+    from qinqing.core.pagination import CappedPaginator
 
     def run():
         qs, _ = filter_appeals(visible_appeals(user), params)

@@ -2,13 +2,12 @@
 one POST endpoint per step (dispatching to actions), tracking by number, duplicate suggestions."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
@@ -18,21 +17,6 @@ from . import workflow as wf
 from .filters import filter_appeals
 from .models import ExtensionRequest
 from .permissions import MANAGE, SUBMIT, VIEW, get_appeal, get_appeal_by_number, visible_appeals
-
-
-class CappedPaginator(Paginator):
-    """Counts at most CAP rows (COUNT over a LIMIT subquery): a city's million appeals page in
-    milliseconds; beyond CAP the page asks the user to narrow the filter."""
-
-    CAP = 10000
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        # Without the ORDER BY, the database may stop after CAP + 1 rows of any index instead of sorting them.
-        n = self.object_list.order_by()[: self.CAP + 1].count()
-        self.capped = n > self.CAP
-        return min(n, self.CAP)
 
 
 @requires(VIEW)

@@ -1,6 +1,5 @@
 """Core pages: home, health check, the audit log (审计管理员 only), background-job progress."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from .forms import AuditSearchForm
 from .home import home_cards
 from .models import Job
+from .pagination import CappedPaginator
 from .permissions import AUTHENTICATED, public, requires, visible_audit_entries
 
 
@@ -48,7 +48,7 @@ def audit_log(request):
     form = AuditSearchForm(request.GET)
     entries = visible_audit_entries(request.user)
     entries = form.filter(entries) if form.is_valid() else entries.none()
-    page = Paginator(entries.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries.order_by("-id"), 50).get_page(request.GET.get("page"))
     template = "core/partials/_audit_rows.html" if request.htmx else "core/audit_log.html"
     return render(request, template, {"page": page, "form": form, "q": request.GET.get("q", "")})
 

@@ -4,7 +4,6 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from qinqing.core.models import AuditEntry
+from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
 
 from . import actions, permissions, statistics
@@ -66,7 +66,7 @@ def _post_only(request) -> HttpResponseNotAllowed | None:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _export(request, kind: str, queryset, stem: str):

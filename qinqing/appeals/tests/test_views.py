@@ -186,7 +186,7 @@ def test_figures_single_scan_totals_match_direct_aggregate(assigned, make_appeal
 
 def test_capped_paginator_counts_at_most_cap(make_appeal, monkeypatch):
     from qinqing.appeals.models import Appeal
-    from qinqing.appeals.views import CappedPaginator
+    from qinqing.core.pagination import CappedPaginator
 
     for i in range(3):
         make_appeal(f"诉求{i}")

@@ -55,3 +55,15 @@ def test_given_a_county_auditor_when_reading_then_the_city_and_the_sibling_count
     # Then only county A's rows show
     assert "岳阳县记录" in html
     assert "市本级记录" not in html and "华容县记录" not in html
+
+
+def test_given_more_rows_than_the_cap_when_listing_then_the_page_says_so(users, login, monkeypatch):
+    # Given more audit rows than the paginator counts
+    from qinqing.core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for i in range(5):
+        audit.record("test.event", actor=users.city_staff, object_repr=f"第{i}条")
+    # When the auditor lists them, then the page tells them the list is cut and to narrow the filter
+    html = login(users.audit_admin).get("/audit/").content.decode()
+    assert "符合条件的记录超过 3 条，仅可翻阅前 3 条，请缩小筛选范围。" in html
