@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[3]
-ROWS = 3000
+ROWS = 12000  # 60 batches: the worker cannot finish in the moment between seeing a checkpoint and the lock
 BATCH = 200
 
 SETUP = r"""
