@@ -6,7 +6,7 @@ answers 404), writes go through ``actions_chambers``; an object the user may see
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -125,7 +125,8 @@ class TermDueList(generics.ListAPIView):
 
 
 class _PartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """A part of a chamber (term, rating, branch), read through the chambers the user sees."""
+    """A part of a chamber (term, rating, branch), read through the chambers the user sees and written through
+    its actions: ``add(chamber, actor=…, **values)``, ``change(part, actor=…, **values)``, ``remove(part, actor=…)``."""
 
     permission_classes = [RolePermission]
     required_permission = "registry.view_chamber"
@@ -133,6 +134,9 @@ class _PartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     http_method_names = WRITE_METHODS
     model = None
     getter = None
+    create_serializer = None
+    update_serializer = None
+    add = change = remove = None
 
     @extend_schema(parameters=[_chamber_param()])
     def list(self, request, *args, **kwargs):
@@ -145,37 +149,51 @@ class _PartViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     def get_object(self):
         return type(self).getter(self.request.user, self.kwargs["pk"])
 
+    def check_chamber(self, user, chamber):
+        return _changeable(user, chamber)
 
+    def create(self, request):
+        data = self.create_serializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        chamber = self.check_chamber(request.user, values.pop("chamber"))
+        part = type(self).add(chamber, actor=request.user, **values)
+        return Response(self.serializer_class(part).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        part = self.get_object()
+        self.check_chamber(request.user, part.chamber)
+        data = self.update_serializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        part = type(self).change(part, actor=request.user, **data.validated_data)
+        return Response(self.serializer_class(part).data)
+
+    def perform_destroy(self, instance):
+        self.check_chamber(self.request.user, instance.chamber)
+        type(self).remove(instance, actor=self.request.user)
+
+
+def _part_schema(create, detail, update=None):
+    documented = {"create": extend_schema(request=create, responses={201: detail})}
+    if update is not None:
+        documented["partial_update"] = extend_schema(request=update, responses=detail)
+    return extend_schema_view(**documented)
+
+
+@_part_schema(TermCreateSerializer, TermDetailSerializer, TermUpdateSerializer)
 class TermViewSet(_PartViewSet):
     """Leadership terms (届). POST records the next term (换届); only the latest term can be deleted."""
 
     serializer_class = TermDetailSerializer
     model = TermDetailSerializer.Meta.model
     getter = staticmethod(permissions.get_term)
-
-    @extend_schema(request=TermCreateSerializer, responses={201: TermDetailSerializer})
-    def create(self, request):
-        data = TermCreateSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        chamber = _changeable(request.user, values.pop("chamber"))
-        term = actions_chambers.start_term(chamber, actor=request.user, **values)
-        return Response(TermDetailSerializer(term).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=TermUpdateSerializer, responses=TermDetailSerializer)
-    def partial_update(self, request, pk=None):
-        term = self.get_object()
-        _changeable(request.user, term.chamber)
-        data = TermUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        term = actions_chambers.update_term(term, actor=request.user, **data.validated_data)
-        return Response(TermDetailSerializer(term).data)
-
-    def perform_destroy(self, instance):
-        _changeable(self.request.user, instance.chamber)
-        actions_chambers.remove_term(instance, actor=self.request.user)
+    create_serializer, update_serializer = TermCreateSerializer, TermUpdateSerializer
+    add = staticmethod(actions_chambers.start_term)
+    change = staticmethod(actions_chambers.update_term)
+    remove = staticmethod(actions_chambers.remove_term)
 
 
+@_part_schema(RatingCreateSerializer, RatingDetailSerializer)
 class RatingViewSet(_PartViewSet):
     """Ratings (四好 / 五好, by year). Recorded and withdrawn by FIC staff only: a chamber does not rate itself."""
 
@@ -184,52 +202,24 @@ class RatingViewSet(_PartViewSet):
     getter = staticmethod(permissions.get_rating)
     http_method_names = ["get", "post", "delete", "head", "options"]
     required_permissions = {"create": "registry.change_chamber", "destroy": "registry.change_chamber"}
+    create_serializer = RatingCreateSerializer
+    add = staticmethod(actions_chambers.add_rating)
+    remove = staticmethod(actions_chambers.remove_rating)
 
-    @staticmethod
-    def _ratable(user, chamber):
+    def check_chamber(self, user, chamber):
         if not permissions.can_rate_chamber(user, chamber):
             raise PermissionDenied("您不能为该商会登记评定")
         return chamber
 
-    @extend_schema(request=RatingCreateSerializer, responses={201: RatingDetailSerializer})
-    def create(self, request):
-        data = RatingCreateSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        chamber = self._ratable(request.user, values.pop("chamber"))
-        rating = actions_chambers.add_rating(chamber, actor=request.user, **values)
-        return Response(RatingDetailSerializer(rating).data, status=status.HTTP_201_CREATED)
 
-    def perform_destroy(self, instance):
-        self._ratable(self.request.user, instance.chamber)
-        actions_chambers.remove_rating(instance, actor=self.request.user)
-
-
+@_part_schema(BranchCreateSerializer, BranchDetailSerializer, BranchUpdateSerializer)
 class BranchViewSet(_PartViewSet):
     """Branches (联络站) of chambers, often in another city."""
 
     serializer_class = BranchDetailSerializer
     model = BranchDetailSerializer.Meta.model
     getter = staticmethod(permissions.get_branch)
-
-    @extend_schema(request=BranchCreateSerializer, responses={201: BranchDetailSerializer})
-    def create(self, request):
-        data = BranchCreateSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        chamber = _changeable(request.user, values.pop("chamber"))
-        branch = actions_chambers.add_branch(chamber, actor=request.user, **values)
-        return Response(BranchDetailSerializer(branch).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=BranchUpdateSerializer, responses=BranchDetailSerializer)
-    def partial_update(self, request, pk=None):
-        branch = self.get_object()
-        _changeable(request.user, branch.chamber)
-        data = BranchUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        branch = actions_chambers.update_branch(branch, actor=request.user, **data.validated_data)
-        return Response(BranchDetailSerializer(branch).data)
-
-    def perform_destroy(self, instance):
-        _changeable(self.request.user, instance.chamber)
-        actions_chambers.remove_branch(instance, actor=self.request.user)
+    create_serializer, update_serializer = BranchCreateSerializer, BranchUpdateSerializer
+    add = staticmethod(actions_chambers.add_branch)
+    change = staticmethod(actions_chambers.update_branch)
+    remove = staticmethod(actions_chambers.remove_branch)
