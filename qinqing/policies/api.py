@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,9 +35,11 @@ from .permissions import (
 from .search import RankedResults
 from .segment import highlight, query_words
 from .serializers import (
+    AttachmentUploadSerializer,
     EligibleEnterpriseSerializer,
     JobStartedSerializer,
     MyPoliciesSerializer,
+    PolicyAttachmentSerializer,
     PolicyDetailSerializer,
     PolicyFiguresSerializer,
     PolicySerializer,
@@ -105,6 +108,29 @@ class PolicyDetail(APIView):
         data.is_valid(raise_exception=True)
         policy = _call(actions.update_policy, policy, actor=request.user, data=data.validated_data)
         return Response(PolicySerializer(policy).data)
+
+
+class AttachmentUpload(APIView):
+    """Attach a file to a policy the caller may edit (the same validation and audit as the page)."""
+
+    required_permission = "policies.change_policy"
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: PolicyAttachmentSerializer}
+    )
+    def post(self, request, pk):
+        policy = get_editable_policy(request.user, pk)
+        data = AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = _call(
+            actions.add_attachment,
+            policy,
+            actor=request.user,
+            name=data.validated_data.get("name", ""),
+            file=data.validated_data["file"],
+        )
+        return Response(PolicyAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 class AttachmentDetail(APIView):

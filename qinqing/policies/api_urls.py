@@ -9,6 +9,7 @@ urlpatterns = [
     path("policies/figures/", api.Figures.as_view(), name="api-policy-figures"),
     path("policies/matching/run/", api.MatchingRun.as_view(), name="api-policy-matching-run"),
     path("policies/<int:pk>/", api.PolicyDetail.as_view(), name="api-policy"),
+    path("policies/<int:pk>/attachments/", api.AttachmentUpload.as_view(), name="api-policy-attachments"),
     path(
         "policies/<int:pk>/attachments/<int:attachment_pk>/",
         api.AttachmentDetail.as_view(),

@@ -56,6 +56,17 @@ class PolicyAttachmentSerializer(serializers.Serializer):
         return reverse("api-policy-attachment", args=[obj.policy_id, obj.pk])
 
 
+class AttachmentUploadSerializer(serializers.Serializer):
+    """A new attachment (multipart): type and size are checked by the action (attachments.validate)."""
+
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="附件名称（默认文件名）")
+    file = serializers.FileField(
+        help_text="pdf、docx、xlsx、txt、jpg 或 png",
+        error_messages={"required": "附件文件：请选择要上传的文件", "empty": "附件文件：文件是空的",
+                        "invalid": "附件文件：不是有效的文件"},
+    )  # fmt: skip
+
+
 class PolicyDetailSerializer(PolicySerializer):
     """One policy with its attachments (each downloaded through the API, never from /media/)."""
 

@@ -223,3 +223,30 @@ def test_given_other_county_staff_when_deleting_attachment_then_404_and_kept(log
     assert client.post(reverse("policies:attachment_delete", args=[policy.pk, attachment.pk])).status_code == 404
     assert client.delete(reverse("api-policy-attachment", args=[policy.pk, attachment.pk])).status_code == 404
     assert PolicyAttachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_given_editor_when_uploading_through_the_api_then_201_and_downloadable(login, users, firms, make_policy):
+    policy = make_policy()
+    client = login(users.city_staff)
+    response = client.post(reverse("api-policy-attachments", args=[policy.pk]), {"file": _txt(), "name": "申报指南"})
+    assert response.status_code == 201
+    data = response.json()
+    assert data["filename"] == "申报指南.txt" and data["name"] == "申报指南"
+    download = login(users.enterprise).get(data["download_url"])
+    assert b"".join(download.streaming_content) == TXT
+
+
+def test_given_bad_file_through_the_api_when_uploading_then_400_naming_the_field_and_nothing_saved(
+    login, users, firms, make_policy
+):
+    policy = make_policy()
+    upload = SimpleUploadedFile("setup.exe", b"MZ\x90\x00")
+    response = login(users.city_staff).post(reverse("api-policy-attachments", args=[policy.pk]), {"file": upload})
+    assert response.status_code == 400 and "附件文件" in response.content.decode()
+    assert not PolicyAttachment.objects.exists()
+
+
+def test_given_other_county_when_uploading_through_the_api_then_404(login, users, firms, make_policy):
+    policy = make_policy(actor=users.county_staff, publish=False)
+    response = login(users.county_b_staff).post(reverse("api-policy-attachments", args=[policy.pk]), {"file": _txt()})
+    assert response.status_code == 404 and not PolicyAttachment.objects.exists()
