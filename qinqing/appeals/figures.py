@@ -1,5 +1,8 @@
 """The figures FICs report: 受理量, 交办率, 首次联系及时率, 按时答复率, 办结率, 满意率, 解决率.
 
+登记量 (``received``) counts every registered appeal; 受理量 (``accepted``) only those accepted for handling
+and not merged into another (a rejected appeal was not 受理, a merged duplicate is counted with its master).
+
 One aggregate query per dimension (conditional counts grouped by one column); rates are computed from
 the counts by the pure ``rates()``. Region roll-up groups by the user's direct child node using the
 appeal's org_path, so a city sees each county's figures including everything below it.
@@ -14,7 +17,7 @@ from . import workflow as wf
 
 COUNTS = {
     "received": Q(),
-    "accepted": Q(accepted_at__isnull=False),
+    "accepted": Q(accepted_at__isnull=False) & ~Q(status=wf.MERGED),
     "assigned": Q(assigned_at__isnull=False),
     "contacted": Q(contacted_at__isnull=False),
     "contacted_on_time": Q(contacted_on_time=True),

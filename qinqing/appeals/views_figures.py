@@ -62,14 +62,25 @@ def figures_export(request):
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("诉求统计")
-    head = [figures.DIMENSIONS[dimension][2], "受理量", "已办结", *[label for _k, label, _n, _d in figures.RATES]]
+    head = [
+        figures.DIMENSIONS[dimension][2],
+        "登记量",
+        "受理量",
+        "已办结",
+        *[label for _k, label, _n, _d in figures.RATES],
+    ]
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, head, bold)
     for i, r in enumerate(rows, start=1):
-        sheet.write_row(i, 0, [r["label"], r["received"], r["closed"], *[r[k] for k, *_ in figures.RATES]])
+        sheet.write_row(
+            i, 0, [r["label"], r["received"], r["accepted"], r["closed"], *[r[k] for k, *_ in figures.RATES]]
+        )
     total = figures.totals_from(rows)
     sheet.write_row(
-        len(rows) + 1, 0, ["合计", total["received"], total["closed"], *[total[k] for k, *_ in figures.RATES]], bold
+        len(rows) + 1,
+        0,
+        ["合计", total["received"], total["accepted"], total["closed"], *[total[k] for k, *_ in figures.RATES]],
+        bold,
     )
     sheet.set_column(0, 0, 28)
     league_sheet = book.add_worksheet("承办单位排行榜")

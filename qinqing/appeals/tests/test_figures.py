@@ -104,3 +104,18 @@ def test_given_city_appeal_dispatched_to_county_department_when_by_region_then_d
     assert regions == {"岳阳县工商联": 2}
     api = login(users.leader).get("/api/v1/appeals/figures/", {"by": "region"}).json()
     assert [(r["label"], r["received"]) for r in api["department_regions"]] == [("岳阳县工商联", 2)]
+
+
+def test_given_a_rejected_and_a_merged_appeal_when_counting_then_only_the_accepted_one_is_受理(
+    make_appeal, users, login
+):
+    # Given three registered appeals: one accepted, one rejected, one accepted and then merged into the first
+    kept = actions.accept_appeal(make_appeal("贷款审批慢"), actor=users.county_staff)
+    actions.reject_appeal(make_appeal("不属于受理范围"), actor=users.county_staff, reason="属于司法程序")
+    duplicate = actions.accept_appeal(make_appeal("贷款审批慢（重复）"), actor=users.county_staff)
+    actions.merge_appeal(duplicate, actor=users.county_staff, master=kept)
+    # When the county's figures are read
+    total = login(users.county_staff).get(reverse("appeals:figures")).context["total"]
+    # Then 登记量 counts all three and 受理量 only the one being handled
+    assert total["received"] == 3 and total["accepted"] == 1
+    assert "登记量" in login(users.county_staff).get(reverse("appeals:figures")).content.decode()
