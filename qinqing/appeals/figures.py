@@ -21,8 +21,15 @@ COUNTS = {
     "assigned": Q(assigned_at__isnull=False),
     "contacted": Q(contacted_at__isnull=False),
     "contacted_on_time": Q(contacted_on_time=True),
+    # Still waiting for the first contact or the reply after its deadline: late, so in the rate's denominator.
+    "contact_missed": lambda today: (
+        Q(assigned_at__isnull=False, contacted_at__isnull=True, contact_due__lt=today) & ~Q(status__in=wf.FINAL_STATES)
+    ),
     "replied": Q(replied_at__isnull=False),
     "replied_on_time": Q(replied_on_time=True),
+    "reply_missed": lambda today: (
+        Q(assigned_at__isnull=False, replied_at__isnull=True, reply_due__lt=today) & ~Q(status__in=wf.FINAL_STATES)
+    ),
     "closed": Q(status=wf.CLOSED),
     "rated": Q(satisfaction__isnull=False),
     "satisfied": Q(satisfaction__in=list(wf.SATISFIED_LEVELS)),
@@ -36,8 +43,9 @@ COUNTS = {
 
 RATES = [
     ("assign_rate", "交办率", "assigned", "accepted"),
-    ("contact_rate", "首次联系及时率", "contacted_on_time", "contacted"),
-    ("reply_rate", "按时答复率", "replied_on_time", "replied"),
+    # Timeliness counts the appeals still unanswered past their deadline too, not only those answered.
+    ("contact_rate", "首次联系及时率", "contacted_on_time", ("contacted", "contact_missed")),
+    ("reply_rate", "按时答复率", "replied_on_time", ("replied", "reply_missed")),
     ("close_rate", "办结率", "closed", "accepted"),
     ("satisfaction_rate", "满意率", "satisfied", "rated"),
     ("solve_rate", "解决率", "solved", "solved_known"),
@@ -57,13 +65,17 @@ def rates(counts: dict) -> dict:
     """Percentages (one decimal) from counts; None where the denominator is zero."""
     out = dict(counts)
     for key, _label, num, den in RATES:
-        d = counts.get(den) or 0
+        d = sum(counts.get(name) or 0 for name in (den if isinstance(den, tuple) else (den,)))
         out[key] = round(100.0 * (counts.get(num) or 0) / d, 1) if d else None
     return out
 
 
 def _aggregates() -> dict:
-    return {name: Count("id", filter=cond) if cond else Count("id") for name, cond in COUNTS.items()}
+    from . import actions  # 'today' from the same place as the deadlines it is compared with
+
+    today = actions.today()
+    conditions = {name: cond(today) if callable(cond) else cond for name, cond in COUNTS.items()}
+    return {name: Count("id", filter=cond) if cond else Count("id") for name, cond in conditions.items()}
 
 
 def totals(qs: QuerySet) -> dict:

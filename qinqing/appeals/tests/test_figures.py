@@ -119,3 +119,31 @@ def test_given_a_rejected_and_a_merged_appeal_when_counting_then_only_the_accept
     # Then 登记量 counts all three and 受理量 only the one being handled
     assert total["received"] == 3 and total["accepted"] == 1
     assert "登记量" in login(users.county_staff).get(reverse("appeals:figures")).content.decode()
+
+
+def test_given_an_appeal_unanswered_past_its_deadline_when_rating_timeliness_then_it_counts_as_late(
+    make_appeal, users, tree, fixed_today, login
+):
+    from datetime import date
+
+    from qinqing.appeals import figures
+    from qinqing.appeals.models import Appeal
+
+    # Given two appeals dispatched on the same day: one replied in time, one never contacted nor replied
+    fixed_today(date(2026, 11, 2))
+    answered, silent = (
+        actions.assign_appeal(
+            actions.accept_appeal(make_appeal(title), actor=users.county_staff),
+            actor=users.county_staff,
+            lead_department=tree.dept_a,
+        )
+        for title in ("贷款审批慢", "用地指标")
+    )
+    answered = actions.contact_enterprise(answered, actor=users.liaison, comment="已电话联系企业")
+    actions.reply_appeal(answered, actor=users.liaison, reply="已协调银行加快审批")
+    # When the figures are read after both deadlines have passed
+    fixed_today(date(2026, 11, 20))
+    total = figures.totals(Appeal.objects.filter(pk__in=[answered.pk, silent.pk]))
+    # Then the silent one is late in both rates (not left out of them): 1 of 2 on time
+    assert (total["contact_missed"], total["reply_missed"]) == (1, 1)
+    assert total["contact_rate"] == 50.0 and total["reply_rate"] == 50.0
