@@ -42,10 +42,15 @@ def rematch_policy_task(policy_id: int) -> dict:
 
 
 @task()
-def rematch_enterprises_task(enterprise_ids: list[int]) -> dict:
-    """Background part of actions.enterprises_changed for large sets (the registry import)."""
+def rematch_enterprises_task(enterprise_ids: str | list[int]) -> dict:
+    """Background part of actions.enterprises_changed for large sets (the registry import); the ids come as
+    ranges ("3-5 9", qinqing.core.idranges) or, from tasks queued before ranges were used, as a list."""
+    from qinqing.core.idranges import expand_ranges
+
     from .actions import rematch_enterprises
 
+    if isinstance(enterprise_ids, str):
+        enterprise_ids = expand_ranges(enterprise_ids)
     pushed = rematch_enterprises(enterprise_ids)
     return {"enterprises": len(enterprise_ids), "pushed": sum(len(ids) for ids in pushed.values())}
 

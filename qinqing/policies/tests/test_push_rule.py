@@ -167,5 +167,5 @@ def test_given_large_change_set_when_enterprises_changed_then_background_tasks_d
 
     monkeypatch.setattr(tasks, "rematch_enterprises_task", Spy())
     actions.enterprises_changed([firms.ent_a.pk, firms.ent_b.pk])
-    assert calls == [[firms.ent_a.pk], [firms.ent_b.pk]]
+    assert calls == [str(firms.ent_a.pk), str(firms.ent_b.pk)]  # compact id ranges
     assert _pushed(policy) == [firms.ent_a.pk, firms.ent_b.pk] and _inbox(users.enterprise_b) == 1

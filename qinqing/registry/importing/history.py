@@ -13,10 +13,10 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from qinqing.core.idranges import in_ranges
 from qinqing.core.models import AuditEntry
 
 from .columns import ENTERPRISE_COLUMNS
-from .enterprises import in_ranges
 
 ACTION = "registry.import_enterprises"
 LABELS = {c.key: c.label for c in ENTERPRISE_COLUMNS}
