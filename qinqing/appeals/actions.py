@@ -390,13 +390,18 @@ def _start_dispatch_clock(a: Appeal) -> None:
     a.escalation = 0
 
 
-def _start_handling_clock(a: Appeal) -> None:
+def _start_handling_clock(a: Appeal, *, keep_lateness: bool = False) -> None:
+    """A fresh handling round. ``keep_lateness`` (re-handling by the same department after an unsatisfied
+    callback): a first contact or reply that was late stays late, so the second round cannot make the
+    appeal count as answered on time. A new assignment (after a 退回) starts the new department clean."""
     cal, day = calendar(), today()
     a.assigned_at = timezone.now()
     a.contacted_at = None
     a.replied_at = None
-    a.contacted_on_time = None
-    a.replied_on_time = None
+    if not (keep_lateness and a.contacted_on_time is False):
+        a.contacted_on_time = None
+    if not (keep_lateness and a.replied_on_time is False):
+        a.replied_on_time = None
     a.contact_due = sla.add_workdays(cal, day, a.contact_days)
     a.reply_due = sla.add_workdays(cal, day, a.reply_days)
     a.deadline_state = sla.deadline_state(cal, a.contact_due, day, a.warn_days)
@@ -437,7 +442,8 @@ def contact_enterprise(appeal: Appeal, *, actor, comment: str) -> Appeal:
 
     def mutate(a: Appeal) -> None:
         a.contacted_at = timezone.now()
-        a.contacted_on_time = today() <= a.contact_due if a.contact_due else True
+        on_time = today() <= a.contact_due if a.contact_due else True
+        a.contacted_on_time = on_time and a.contacted_on_time is not False  # late once (re-handling): late
         a.deadline_state = sla.deadline_state(calendar(), a.reply_due, today(), a.warn_days)
 
     appeal, event = _apply(appeal, actor, "contact", mutate, comment=comment)
@@ -452,7 +458,8 @@ def reply_appeal(appeal: Appeal, *, actor, reply: str) -> Appeal:
     def mutate(a: Appeal) -> None:
         a.reply = reply
         a.replied_at = timezone.now()
-        a.replied_on_time = today() <= a.reply_due if a.reply_due else True
+        on_time = today() <= a.reply_due if a.reply_due else True
+        a.replied_on_time = on_time and a.replied_on_time is not False  # late once (re-handling): late
         # 回访 within ``callback_days`` working days of the reply: the FIC's clock now.
         a.callback_due = sla.add_workdays(calendar(), today(), a.callback_days)
         a.deadline_state = sla.deadline_state(calendar(), a.callback_due, today(), a.warn_days)
@@ -508,7 +515,7 @@ def record_callback(appeal: Appeal, *, actor, satisfaction: int, solved: bool, c
     def rehandle(a: Appeal) -> None:
         _cancel_pending_extensions(a, actor, "企业不满意，诉求重办，办理期限重新计算")
         a.rehandle_count += 1
-        _start_handling_clock(a)
+        _start_handling_clock(a, keep_lateness=True)
 
     appeal, event = _apply(
         appeal,

@@ -49,6 +49,28 @@ def test_given_unsatisfied_callback_then_rehandled_by_same_department(assigned, 
     assert a.contacted_at is None and a.reply_due is not None
 
 
+def test_given_a_late_first_reply_when_rehandled_and_answered_in_time_then_it_still_counts_as_late(
+    make_appeal, users, tree, fixed_today
+):
+    from datetime import date
+
+    # Given an appeal dispatched on 2026-11-02 and replied late, after its reply deadline
+    fixed_today(date(2026, 11, 2))
+    a = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    a = actions.assign_appeal(a, actor=users.county_staff, lead_department=tree.dept_a)
+    fixed_today(date(2026, 11, 20))
+    a = actions.contact_enterprise(a, actor=users.liaison, comment="已联系")
+    a = actions.reply_appeal(a, actor=users.liaison, reply="已答复")
+    assert a.replied_on_time is False
+    # When the enterprise is unsatisfied and the second round is answered the same day, well in time
+    a = actions.record_callback(a, actor=users.county_staff, satisfaction=2, solved=False, comment="没有解决")
+    a = actions.contact_enterprise(a, actor=users.liaison, comment="再次联系")
+    a = actions.reply_appeal(a, actor=users.liaison, reply="已重新办理")
+    # Then the appeal is still not counted as contacted or answered on time
+    assert a.rehandle_count == 1
+    assert a.contacted_on_time is False and a.replied_on_time is False
+
+
 def test_given_other_department_when_contacting_then_refused_and_nothing_changes(assigned, users, tree):
     from qinqing.orgs.actions import create_organization
 
