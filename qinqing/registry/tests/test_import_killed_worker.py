@@ -1,11 +1,11 @@
-"""A real crash: a worker process importing a few thousand rows is killed with SIGKILL after its first
+"""A real crash: a worker process importing 12,000 rows is killed with SIGKILL after its first
 batch committed, then ``manage.py run_worker`` (resume_jobs, then the queue) finishes the job.
 
 Runs outside the test database: the child processes need a database of their own that they can all
 open (on SQLite a file, QINQING_SQLITE_PATH; on PostgreSQL, when DATABASE_URL is set, a database named
 after it with ``_kill`` appended, dropped and recreated), so the test migrates it in a child first.
-The parent holds the job row's lock while it kills the worker: the kill therefore lands mid-import
-however fast the machine is (the worker's next checkpoint waits on that lock).
+The parent freezes the worker (SIGSTOP) the moment it sees the first checkpoint, then kills it: the kill
+lands mid-import, 59 batches before the end, wherever the worker stood (mid-batch or between batches).
 """
 
 import json
@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[3]
-ROWS = 12000  # 60 batches: the worker cannot finish in the moment between seeing a checkpoint and the lock
+ROWS = 12000  # 60 batches: the worker is far from done when the first checkpoint is seen and it is frozen
 BATCH = 200
 
 SETUP = r"""
@@ -97,17 +97,6 @@ class Database:
         status, checkpoint = self.one("SELECT status, checkpoint FROM core_job WHERE id = %s", job_id)
         return status, (checkpoint if isinstance(checkpoint, dict) else json.loads(checkpoint or "{}"))
 
-    def lock_job(self, job_id: int) -> None:
-        """Make the worker's next checkpoint (and so its next batch's commit) wait."""
-        if self.pg:
-            self.conn.execute("BEGIN")
-            self.conn.execute("SELECT id FROM core_job WHERE id = %s FOR UPDATE", (job_id,))
-        else:
-            self.conn.execute("BEGIN IMMEDIATE")
-
-    def unlock(self) -> None:
-        self.conn.execute("ROLLBACK")
-
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
@@ -154,10 +143,11 @@ def test_given_worker_killed_after_first_batch_when_run_worker_resumes_then_no_d
             if checkpoint.get("next", 0) >= BATCH or worker.poll() is not None:
                 break
             time.sleep(0.005)
-        db.lock_job(job_id)
+        # Freeze it at once (a lock taken now could wait behind its next batches and lose the race on
+        # SQLite), then kill it: wherever it stopped, mid-batch or between batches, is a real crash.
+        os.kill(worker.pid, signal.SIGSTOP)
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
-        db.unlock()
         status, checkpoint = db.job(job_id)
         committed = checkpoint.get("next", 0)
         # then the kill landed mid-import: the job is left running, exactly its checkpointed rows are stored
