@@ -57,3 +57,7 @@ def test_locked_out_page_is_chinese(users, client):
 
 def test_given_correct_password_then_redirected_home(users, client):
     assert sign_in(client, "county_staff", PASSWORD).url == "/"
+
+
+def test_given_the_login_page_then_its_title_names_the_page_and_the_platform(client):
+    assert "<title>登录 - 亲清</title>" in client.get("/accounts/login/").content.decode()
