@@ -71,6 +71,9 @@ def navigation(request):
         return {"nav_items": []}
     path = request.path
     items = items_for(user)
+    # The one entry whose address is the longest prefix of this page (/appeals/figures/ is 诉求统计, not 企业诉求).
+    matches = [i for i in items if (i["url"] == path if i["url"] == "/" else path.startswith(i["url"]))]
+    current = max(matches, key=lambda i: len(i["url"]), default=None)
     for item in items:
-        item["active"] = item["url"] == path if item["url"] == "/" else path.startswith(item["url"])
+        item["active"] = item is current
     return {"nav_items": items}

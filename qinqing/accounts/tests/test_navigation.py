@@ -1,5 +1,7 @@
 """Menu entries of the three administrators under 系统管理."""
 
+import re
+
 import pytest
 
 from qinqing.core.navigation import items_for
@@ -29,3 +31,11 @@ def test_ordinary_users_see_no_administration_entry(users):
 def test_menu_is_rendered_for_the_sys_admin(users, login):
     body = login(users.sys_admin).get("/").content.decode()
     assert "系统管理" in body and 'href="/accounts/users/"' in body
+
+
+def test_given_a_page_under_another_entrys_address_then_only_its_own_entry_is_highlighted(users, login):
+    # Given the figures page, whose address /appeals/figures/ lies under 企业诉求's /appeals/
+    html = login(users.leader).get("/appeals/figures/").content.decode()
+    # Then exactly one navigation entry is marked current, and it is 诉求统计
+    active = re.findall(r'<a href="[^"]*" class="active">([^<]*)</a>', html)
+    assert active == ["诉求统计"]

@@ -7,11 +7,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var chart = window.echarts.init(holder);
   chart.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: ["受理量", "满意率", "按时答复率"] },
+    legend: { data: ["登记量", "满意率", "按时答复率"] },
     xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 30 } },
     yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", max: 100 }],
     series: [
-      { name: "受理量", type: "bar", data: data.received },
+      { name: "登记量", type: "bar", data: data.received },
       { name: "满意率", type: "line", yAxisIndex: 1, data: data.satisfaction },
       { name: "按时答复率", type: "line", yAxisIndex: 1, data: data.reply }
     ]
