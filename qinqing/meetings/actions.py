@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.appeals import actions as appeal_actions
 from qinqing.appeals.models import Channel
@@ -20,22 +21,22 @@ FIELDS = ["kind", "title", "date", "host_leader", "status", "attendees", "agenda
 
 def _check(actor, meeting: Meeting | None = None) -> None:
     if actor.role != "fic_staff":
-        raise MeetingError("只有工商联工作人员可以管理恳谈会")
+        raise MeetingError(_("只有工商联工作人员可以管理恳谈会"))
     if meeting is not None and not meeting.org_path.startswith(actor.org.path):
-        raise MeetingError("该会议不在您的管辖范围内")
+        raise MeetingError(_("该会议不在您的管辖范围内"))
 
 
 def _validate(actor, *, title: str, host_leader: str, departments, enterprises) -> None:
     if not title.strip():
-        raise MeetingError("请填写会议名称")
+        raise MeetingError(_("请填写会议名称"))
     if not host_leader.strip():
-        raise MeetingError("请填写主持领导")
+        raise MeetingError(_("请填写主持领导"))
     for dept in departments:
         if dept.kind != "department" or not dept.path.startswith(actor.org.path):
-            raise MeetingError(f"参会部门“{dept.name}”不在您的管辖范围内")
+            raise MeetingError(_("参会部门“%(name)s”不在您的管辖范围内") % {"name": dept.name})
     for ent in enterprises:
         if not ent.org_path.startswith(actor.org.path):
-            raise MeetingError(f"企业“{ent.name}”不在您的管辖范围内")
+            raise MeetingError(_("企业“%(name)s”不在您的管辖范围内") % {"name": ent.name})
 
 
 def _state(meeting: Meeting) -> dict:
@@ -97,11 +98,11 @@ def update_meeting(
     _check(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.SIGNED_OFF:
-        raise MeetingError("会议已销号，不能再修改")
+        raise MeetingError(_("会议已销号，不能再修改"))
     if meeting.status != MeetingStatus.PLANNED and day != meeting.date:
-        raise MeetingError(f"会议已召开，日期不能修改（仍为 {meeting.date}）")
+        raise MeetingError(_("会议已召开，日期不能修改（仍为 %(date)s）") % {"date": meeting.date})
     if kind not in MeetingKind.values:
-        raise MeetingError("会议类型无效")
+        raise MeetingError(_("会议类型无效"))
     _validate(actor, title=title, host_leader=host_leader, departments=departments, enterprises=enterprises)
     before = _state(meeting)
     meeting.kind, meeting.title, meeting.date = kind, title.strip(), day
@@ -119,7 +120,7 @@ def update_meeting(
 def publish_agenda(meeting: Meeting, *, actor, agenda: str) -> Meeting:
     _check(actor, meeting)
     if not agenda.strip():
-        raise MeetingError("请填写议程")
+        raise MeetingError(_("请填写议程"))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = audit.snapshot(meeting, ["agenda", "agenda_published_at"])
     meeting.agenda = agenda.strip()
@@ -139,9 +140,9 @@ def publish_agenda(meeting: Meeting, *, actor, agenda: str) -> Meeting:
 def add_visit(meeting: Meeting, *, actor, enterprise, visited_on: date, notes: str) -> PreVisit:
     _check(actor, meeting)
     if not notes.strip():
-        raise MeetingError("请填写走访记录")
+        raise MeetingError(_("请填写走访记录"))
     if not enterprise.org_path.startswith(actor.org.path):
-        raise MeetingError("企业不在您的管辖范围内")
+        raise MeetingError(_("企业不在您的管辖范围内"))
     visit = PreVisit.objects.create(
         meeting=meeting, enterprise=enterprise, visited_on=visited_on, notes=notes, visitor=actor
     )
@@ -168,7 +169,7 @@ def record_issue(
 
     Not on a signed-off meeting (its problem list is closed); the meeting row is locked for the check."""
     _check(actor, meeting)
-    meeting = _lock_open(meeting, "不能再登记问题")
+    meeting = _lock_open(meeting, _("会议已销号，不能再登记问题"))
     appeal = appeal_actions.register_appeal(
         actor=actor,
         enterprise=enterprise,
@@ -185,10 +186,11 @@ def record_issue(
     return appeal
 
 
-def _lock_open(meeting: Meeting, what: str) -> Meeting:
+def _lock_open(meeting: Meeting, refusal: str) -> Meeting:
+    """Lock the meeting row; refuse with ``refusal`` when it is signed off."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.SIGNED_OFF:
-        raise MeetingError(f"会议已销号，{what}")
+        raise MeetingError(refusal)
     return meeting
 
 
@@ -196,9 +198,9 @@ def _lock_open(meeting: Meeting, what: str) -> Meeting:
 def solve_issue(meeting: Meeting, appeal, *, actor, comment: str = ""):
     """Mark an issue already recorded at this meeting as 现场解决 (closes the appeal)."""
     _check(actor, meeting)
-    meeting = _lock_open(meeting, "不能再修改问题")
+    meeting = _lock_open(meeting, _("会议已销号，不能再修改问题"))
     if appeal.meeting_id != meeting.pk:
-        raise MeetingError(f"诉求 {appeal.number} 不是在本次会议上提出的问题")
+        raise MeetingError(_("诉求 %(number)s 不是在本次会议上提出的问题") % {"number": appeal.number})
     return appeal_actions.solve_on_spot(appeal, actor=actor, comment=comment)
 
 
@@ -206,10 +208,10 @@ def solve_issue(meeting: Meeting, appeal, *, actor, comment: str = ""):
 def hold_meeting(meeting: Meeting, *, actor, attendees: int) -> Meeting:
     _check(actor, meeting)
     if attendees < 0:
-        raise MeetingError("参会企业家人数不能为负数")
+        raise MeetingError(_("参会企业家人数不能为负数"))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
-        raise MeetingError("会议已召开")
+        raise MeetingError(_("会议已召开"))
     before = audit.snapshot(meeting, FIELDS)
     meeting.status = MeetingStatus.HELD
     meeting.attendees = attendees
@@ -224,11 +226,11 @@ def sign_off(meeting: Meeting, *, actor, at_meeting: Meeting, note: str) -> Meet
     _check(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.HELD:
-        raise MeetingError("只有已召开的会议可以销号")
+        raise MeetingError(_("只有已召开的会议可以销号"))
     if at_meeting.pk == meeting.pk or at_meeting.date < meeting.date:
-        raise MeetingError("请选择之后召开的会议进行销号")
+        raise MeetingError(_("请选择之后召开的会议进行销号"))
     if not note.strip():
-        raise MeetingError("请填写销号说明")
+        raise MeetingError(_("请填写销号说明"))
     before = audit.snapshot(meeting, FIELDS)
     meeting.status = MeetingStatus.SIGNED_OFF
     meeting.signed_off_at = at_meeting

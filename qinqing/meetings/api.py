@@ -3,6 +3,8 @@ agenda, record pre-visits and issues (each an appeal), mark issues solved on the
 off; the problem and responsibility lists download as .docx/.xlsx. Same actions as the pages."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -26,7 +28,9 @@ from .permissions import LISTS, MANAGE, VIEW, agenda_visible, get_meeting, visib
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ID = 2**31 - 1
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description="当前状态不允许（如会议已销号），未作任何修改")
+REFUSED = OpenApiResponse(
+    AppealRefusalSerializer, description=gettext_lazy("当前状态不允许（如会议已销号），未作任何修改")
+)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -53,33 +57,33 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class MeetingPlanSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=MeetingKind.choices, help_text="会议类型")
-    title = serializers.CharField(max_length=200, help_text="会议名称")
-    date = serializers.DateField(help_text="日期（已召开的会议不能改日期）")
-    host_leader = serializers.CharField(max_length=100, help_text="主持领导")
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, help_text=gettext_lazy("会议类型"))
+    title = serializers.CharField(max_length=200, help_text=gettext_lazy("会议名称"))
+    date = serializers.DateField(help_text=gettext_lazy("日期（已召开的会议不能改日期）"))
+    host_leader = serializers.CharField(max_length=100, help_text=gettext_lazy("主持领导"))
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     departments = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         default=list,
-        help_text="参会部门 id 列表",
+        help_text=gettext_lazy("参会部门 id 列表"),
     )
     enterprises = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         default=list,
-        help_text="邀请企业 id 列表",
+        help_text=gettext_lazy("邀请企业 id 列表"),
     )
 
 
 class AgendaSerializer(serializers.Serializer):
-    agenda = serializers.CharField(help_text="议程（发布后受邀企业和参会部门可见）")
+    agenda = serializers.CharField(help_text=gettext_lazy("议程（发布后受邀企业和参会部门可见）"))
 
 
 class VisitSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="走访企业 id")
+    enterprise = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=gettext_lazy("走访企业 id"))
     visited_on = serializers.DateField()
-    notes = serializers.CharField(help_text="走访记录")
+    notes = serializers.CharField(help_text=gettext_lazy("走访记录"))
 
 
 class PreVisitSerializer(serializers.ModelSerializer):
@@ -89,37 +93,37 @@ class PreVisitSerializer(serializers.ModelSerializer):
 
 
 class IssueSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="提出问题的企业 id")
-    appeal_type = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="诉求类型 id")
-    domain = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="诉求领域 id")
-    title = serializers.CharField(max_length=200, help_text="问题")
+    enterprise = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=gettext_lazy("提出问题的企业 id"))
+    appeal_type = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=gettext_lazy("诉求类型 id"))
+    domain = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=gettext_lazy("诉求领域 id"))
+    title = serializers.CharField(max_length=200, help_text=gettext_lazy("问题"))
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    solved_on_spot = serializers.BooleanField(required=False, default=False, help_text="现场解决")
-    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="现场答复")
+    solved_on_spot = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("现场解决"))
+    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text=gettext_lazy("现场答复"))
 
 
 class SolveSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="现场答复")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text=gettext_lazy("现场答复"))
 
 
 class HoldSerializer(serializers.Serializer):
-    attendees = serializers.IntegerField(min_value=0, max_value=100000, help_text="参会企业家人数")
+    attendees = serializers.IntegerField(min_value=0, max_value=100000, help_text=gettext_lazy("参会企业家人数"))
 
 
 class SignOffSerializer(serializers.Serializer):
     at_meeting = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text="在哪次（之后召开的）会议上销号：会议 id"
+        min_value=1, max_value=MAX_ID, help_text=gettext_lazy("在哪次（之后召开的）会议上销号：会议 id")
     )
-    note = serializers.CharField(help_text="销号说明")
+    note = serializers.CharField(help_text=gettext_lazy("销号说明"))
 
 
 class MeetingFiguresSerializer(serializers.Serializer):
-    held = serializers.IntegerField(help_text="已召开会议场数")
-    attendees = serializers.IntegerField(help_text="参会企业家人次")
-    issues = serializers.IntegerField(help_text="收集问题数")
-    solved_on_spot = serializers.IntegerField(help_text="现场解决数")
-    closed = serializers.IntegerField(help_text="已办结问题数")
-    satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率（%），无评价时为空")
+    held = serializers.IntegerField(help_text=gettext_lazy("已召开会议场数"))
+    attendees = serializers.IntegerField(help_text=gettext_lazy("参会企业家人次"))
+    issues = serializers.IntegerField(help_text=gettext_lazy("收集问题数"))
+    solved_on_spot = serializers.IntegerField(help_text=gettext_lazy("现场解决数"))
+    closed = serializers.IntegerField(help_text=gettext_lazy("已办结问题数"))
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text=gettext_lazy("满意率（%），无评价时为空"))
 
 
 def _valid(serializer_class, data) -> dict:
@@ -132,7 +136,9 @@ def _by_ids(qs, ids: list[int], field: str, label: str) -> list:
     found = {o.pk: o for o in qs.filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError({field: [f"{label} id {missing[0]} 不存在或不在您的管辖范围内"]})
+        raise ValidationError(
+            {field: [_("%(label)s id %(id)s 不存在或不在您的管辖范围内") % {"label": label, "id": missing[0]}]}
+        )
     return [found[i] for i in dict.fromkeys(ids)]
 
 
@@ -193,11 +199,15 @@ class MeetingViewSet(viewsets.GenericViewSet):
             "day": d["date"],
             "host_leader": d["host_leader"],
             "location": d["location"],
-            "departments": _by_ids(departments, d["departments"], "departments", "参会部门"),
-            "enterprises": _by_ids(visible_enterprises(user), d["enterprises"], "enterprises", "企业"),
+            "departments": _by_ids(departments, d["departments"], "departments", _("参会部门")),
+            "enterprises": _by_ids(visible_enterprises(user), d["enterprises"], "enterprises", _("企业")),
         }
 
-    @extend_schema(request=MeetingPlanSerializer, responses={201: MeetingSerializer, 409: REFUSED}, summary="筹备会议")
+    @extend_schema(
+        request=MeetingPlanSerializer,
+        responses={201: MeetingSerializer, 409: REFUSED},
+        summary=gettext_lazy("筹备会议"),
+    )
     def create(self, request):
         plan = self._plan(request.data)
         try:
@@ -206,7 +216,11 @@ class MeetingViewSet(viewsets.GenericViewSet):
             return _refused(exc)
         return self._answer(meeting, status.HTTP_201_CREATED)
 
-    @extend_schema(request=MeetingPlanSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary="修改会议")
+    @extend_schema(
+        request=MeetingPlanSerializer,
+        responses={200: MeetingSerializer, 409: REFUSED},
+        summary=gettext_lazy("修改会议"),
+    )
     def update(self, request, pk=None):
         meeting = self.get_object()
         plan = self._plan(request.data)
@@ -216,7 +230,9 @@ class MeetingViewSet(viewsets.GenericViewSet):
             return _refused(exc)
         return self._answer(meeting)
 
-    @extend_schema(request=AgendaSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary="发布议程")
+    @extend_schema(
+        request=AgendaSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary=gettext_lazy("发布议程")
+    )
     @action(detail=True, methods=["post"], url_path="publish-agenda")
     def publish_agenda(self, request, pk=None):
         meeting = self.get_object()
@@ -227,12 +243,14 @@ class MeetingViewSet(viewsets.GenericViewSet):
             return _refused(exc)
         return self._answer(meeting)
 
-    @extend_schema(request=VisitSerializer, responses={201: PreVisitSerializer, 409: REFUSED}, summary="会前走访")
+    @extend_schema(
+        request=VisitSerializer, responses={201: PreVisitSerializer, 409: REFUSED}, summary=gettext_lazy("会前走访")
+    )
     @action(detail=True, methods=["post"])
     def visits(self, request, pk=None):
         meeting = self.get_object()
         d = _valid(VisitSerializer, request.data)
-        enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", "企业")
+        enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", _("企业"))
         try:
             visit = actions.add_visit(
                 meeting, actor=request.user, enterprise=enterprise, visited_on=d["visited_on"], notes=d["notes"]
@@ -242,16 +260,18 @@ class MeetingViewSet(viewsets.GenericViewSet):
         return Response(PreVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=IssueSerializer, responses={201: AppealSerializer, 409: REFUSED}, summary="登记会上提出的问题"
+        request=IssueSerializer,
+        responses={201: AppealSerializer, 409: REFUSED},
+        summary=gettext_lazy("登记会上提出的问题"),
     )
     @action(detail=True, methods=["post"])
     def issues(self, request, pk=None):
         """Each issue becomes an appeal (channel 恳谈会, registered on the meeting's date)."""
         meeting = self.get_object()
         d = _valid(IssueSerializer, request.data)
-        enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", "企业")
-        appeal_type = _one(AppealType.objects.filter(is_active=True), d["appeal_type"], "appeal_type", "诉求类型")
-        domain = _one(AppealDomain.objects.filter(is_active=True), d["domain"], "domain", "诉求领域")
+        enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", _("企业"))
+        appeal_type = _one(AppealType.objects.filter(is_active=True), d["appeal_type"], "appeal_type", _("诉求类型"))
+        domain = _one(AppealDomain.objects.filter(is_active=True), d["domain"], "domain", _("诉求领域"))
         try:
             appeal = actions.record_issue(
                 meeting,
@@ -269,19 +289,21 @@ class MeetingViewSet(viewsets.GenericViewSet):
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("appeal_id", int, OpenApiParameter.PATH, description="问题（诉求）id")],
+        parameters=[
+            OpenApiParameter("appeal_id", int, OpenApiParameter.PATH, description=gettext_lazy("问题（诉求）id"))
+        ],
         request=SolveSerializer,
         responses={200: AppealSerializer, 409: REFUSED},
-        summary="标记问题现场解决",
+        summary=gettext_lazy("标记问题现场解决"),
     )
     @action(detail=True, methods=["post"], url_path=r"issues/(?P<appeal_id>[0-9]{1,10})/solve")
     def solve(self, request, pk=None, appeal_id=None):
         meeting = self.get_object()
         if int(appeal_id) > MAX_ID:
-            raise NotFound("对象不存在或不在您的管辖范围内")
+            raise NotFound(_("对象不存在或不在您的管辖范围内"))
         appeal = get_appeal(request.user, appeal_id)
         if appeal.meeting_id != meeting.pk:
-            raise NotFound("对象不存在或不在您的管辖范围内")
+            raise NotFound(_("对象不存在或不在您的管辖范围内"))
         d = _valid(SolveSerializer, request.data)
         try:
             appeal = actions.solve_issue(meeting, appeal, actor=request.user, comment=d["comment"])
@@ -289,7 +311,9 @@ class MeetingViewSet(viewsets.GenericViewSet):
             return _refused(exc)
         return Response(AppealSerializer(appeal).data)
 
-    @extend_schema(request=HoldSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary="会议召开")
+    @extend_schema(
+        request=HoldSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary=gettext_lazy("会议召开")
+    )
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         meeting = self.get_object()
@@ -300,12 +324,14 @@ class MeetingViewSet(viewsets.GenericViewSet):
             return _refused(exc)
         return self._answer(meeting)
 
-    @extend_schema(request=SignOffSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary="销号")
+    @extend_schema(
+        request=SignOffSerializer, responses={200: MeetingSerializer, 409: REFUSED}, summary=gettext_lazy("销号")
+    )
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
         meeting = self.get_object()
         d = _valid(SignOffSerializer, request.data)
-        at_meeting = _one(visible_meetings(request.user), d["at_meeting"], "at_meeting", "会议")
+        at_meeting = _one(visible_meetings(request.user), d["at_meeting"], "at_meeting", _("会议"))
         try:
             meeting = actions.sign_off(meeting, actor=request.user, at_meeting=at_meeting, note=d["note"])
         except actions.MeetingError as exc:
@@ -314,20 +340,22 @@ class MeetingViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, enum=["problems", "duties"], required=True, description="问题清单或责任清单"),
-            OpenApiParameter("fmt", str, enum=["docx", "xlsx"], required=True, description="文件格式"),
+            OpenApiParameter(
+                "kind", str, enum=["problems", "duties"], required=True, description=gettext_lazy("问题清单或责任清单")
+            ),
+            OpenApiParameter("fmt", str, enum=["docx", "xlsx"], required=True, description=gettext_lazy("文件格式")),
         ],
         responses={(200, DOCX): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY},
-        summary="下载问题清单/责任清单",
+        summary=gettext_lazy("下载问题清单/责任清单"),
     )
     @action(detail=True, methods=["get"])
     def lists(self, request, pk=None):
         meeting = self.get_object()
         kind, fmt = request.query_params.get("kind", ""), request.query_params.get("fmt", "")
         if kind not in ("problems", "duties"):
-            raise ValidationError({"kind": ["清单类型须为 problems（问题清单）或 duties（责任清单）"]})
+            raise ValidationError({"kind": [_("清单类型须为 problems（问题清单）或 duties（责任清单）")]})
         if fmt not in ("docx", "xlsx"):
-            raise ValidationError({"fmt": ["文件格式须为 docx 或 xlsx"]})
+            raise ValidationError({"fmt": [_("文件格式须为 docx 或 xlsx")]})
         data = exports.to_docx(meeting, kind) if fmt == "docx" else exports.to_xlsx(meeting, kind)
         response = HttpResponse(data, content_type=DOCX if fmt == "docx" else XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''meeting-{meeting.pk}-{kind}.{fmt}"
@@ -338,6 +366,6 @@ class MeetingFiguresView(APIView):
     permission_classes = [RolePermission]
     required_permission = LISTS
 
-    @extend_schema(responses=MeetingFiguresSerializer, summary="恳谈会统计")
+    @extend_schema(responses=MeetingFiguresSerializer, summary=gettext_lazy("恳谈会统计"))
     def get(self, request):
         return Response(meeting_figures(visible_meetings(request.user)))

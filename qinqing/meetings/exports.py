@@ -2,8 +2,27 @@
 
 import io
 
-COLUMNS_PROBLEMS = ["序号", "诉求编号", "企业", "问题", "领域", "状态", "现场解决"]
-COLUMNS_DUTIES = ["序号", "诉求编号", "问题", "主办单位", "协办单位", "答复期限", "办理状态"]
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+COLUMNS_PROBLEMS = [
+    gettext_lazy("序号"),
+    gettext_lazy("诉求编号"),
+    gettext_lazy("企业"),
+    gettext_lazy("问题"),
+    gettext_lazy("领域"),
+    gettext_lazy("状态"),
+    gettext_lazy("现场解决"),
+]
+COLUMNS_DUTIES = [
+    gettext_lazy("序号"),
+    gettext_lazy("诉求编号"),
+    gettext_lazy("问题"),
+    gettext_lazy("主办单位"),
+    gettext_lazy("协办单位"),
+    gettext_lazy("答复期限"),
+    gettext_lazy("办理状态"),
+]
 
 
 def _rows(meeting, kind: str) -> tuple[list[str], list[list]]:
@@ -21,18 +40,21 @@ def _rows(meeting, kind: str) -> tuple[list[str], list[list]]:
                     a.title,
                     a.domain.name,
                     a.status_label,
-                    "是" if a.solved_on_spot else "否",
+                    _("是") if a.solved_on_spot else _("否"),
                 ]
             )
         else:
             co = "、".join(d.name for d in a.co_departments.all())
-            lead = a.lead_department.name if a.lead_department else ("现场解决" if a.solved_on_spot else "待交办")
+            lead = a.lead_department.name if a.lead_department else (_("现场解决") if a.solved_on_spot else _("待交办"))
             rows.append([i, a.number, a.title, lead, co, str(a.reply_due or ""), a.status_label])
-    return (COLUMNS_PROBLEMS if kind == "problems" else COLUMNS_DUTIES), rows
+    head = COLUMNS_PROBLEMS if kind == "problems" else COLUMNS_DUTIES
+    return [str(c) for c in head], rows  # xlsxwriter and python-docx need plain str
 
 
 def title_for(meeting, kind: str) -> str:
-    return f"{meeting.title}{'问题清单' if kind == 'problems' else '责任清单'}"
+    if kind == "problems":
+        return _("%(title)s问题清单") % {"title": meeting.title}
+    return _("%(title)s责任清单") % {"title": meeting.title}
 
 
 def to_xlsx(meeting, kind: str) -> bytes:
@@ -41,7 +63,7 @@ def to_xlsx(meeting, kind: str) -> bytes:
     head, rows = _rows(meeting, kind)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("清单")
+    sheet = book.add_worksheet(_("清单"))
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, title_for(meeting, kind), bold)
     sheet.write_row(1, 0, head, bold)
@@ -58,7 +80,10 @@ def to_docx(meeting, kind: str) -> bytes:
     head, rows = _rows(meeting, kind)
     doc = Document()
     doc.add_heading(title_for(meeting, kind), level=1)
-    doc.add_paragraph(f"会议日期：{meeting.date}　主持：{meeting.host_leader}　地点：{meeting.location}")
+    doc.add_paragraph(
+        _("会议日期：%(date)s　主持：%(host)s　地点：%(location)s")
+        % {"date": meeting.date, "host": meeting.host_leader, "location": meeting.location}
+    )
     table = doc.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, head, strict=True):

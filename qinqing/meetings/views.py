@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.appeals.permissions import visible_appeals
@@ -30,7 +31,9 @@ def meeting_list(request):
 def _enterprise(user, code: str):
     enterprise = visible_enterprises(user).filter(credit_code=(code or "").strip().upper()).first()
     if enterprise is None:
-        raise actions.MeetingError(f"未找到统一社会信用代码为 {code} 的企业（或不在您的管辖范围内）")
+        raise actions.MeetingError(
+            _("未找到统一社会信用代码为 %(code)s 的企业（或不在您的管辖范围内）") % {"code": code}
+        )
     return enterprise
 
 
@@ -57,14 +60,14 @@ def _plan_page(request, heading: str, save, initial=None):
         except actions.MeetingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "会议信息已保存")
+            messages.success(request, _("会议信息已保存"))
             return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/new.html", {"form": form, "heading": heading})
 
 
 @requires(MANAGE)
 def meeting_new(request):
-    return _plan_page(request, "筹备会议", actions.create_meeting)
+    return _plan_page(request, _("筹备会议"), actions.create_meeting)
 
 
 @requires(MANAGE)
@@ -79,7 +82,12 @@ def meeting_edit(request, pk: int):
         "departments": list(meeting.departments.all()),
         "credit_codes": "\n".join(meeting.enterprises.values_list("credit_code", flat=True)),
     }
-    return _plan_page(request, f"修改会议：{meeting.title}", partial(actions.update_meeting, meeting), initial=initial)
+    return _plan_page(
+        request,
+        _("修改会议：%(title)s") % {"title": meeting.title},
+        partial(actions.update_meeting, meeting),
+        initial=initial,
+    )
 
 
 @requires(VIEW)
@@ -127,7 +135,7 @@ def meeting_step(request, pk: int, op: str):
     else:
         raise Http404
     if not form.is_valid():
-        messages.error(request, f"输入有误：{form_errors(form)}")
+        messages.error(request, _("输入有误：%(errors)s") % {"errors": form_errors(form)})
         return redirect("meetings:detail", pk)
     d = form.cleaned_data
     try:
@@ -152,7 +160,7 @@ def meeting_step(request, pk: int, op: str):
                 solved_on_spot=d["solved_on_spot"],
                 comment=d["comment"],
             )
-            messages.success(request, f"已登记问题 {appeal.number}")
+            messages.success(request, _("已登记问题 %(number)s") % {"number": appeal.number})
         elif op == "hold":
             actions.hold_meeting(meeting, actor=user, attendees=d["attendees"])
         else:
