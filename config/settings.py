@@ -300,6 +300,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# List filters: an unset drop-down reads 全部, not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 # --- Background tasks ----------------------------------------------------------------------
 TASKS = {
     "default": {

@@ -31,6 +31,8 @@ from .standards import idcard
 
 INDUSTRIES = ["1391", "1761", "3911", "3989", "4710", "5121", "5211", "5432", "6210", "6511", "7010", "0111", "7291"]
 WORDS = ["洞庭", "湘北", "巴陵", "君山", "南湖", "岳州", "华容", "汨罗", "临湘", "平江", "云溪", "金鹗", "楼台", "湘阴"]
+BRANDS = ["恒信", "宏达", "瑞丰", "金盛", "华腾", "鑫源", "博远", "天润", "中联", "兴业", "同创", "嘉禾", "联泰",
+          "盛世", "永安", "汇通", "德盛", "长远", "佳园", "正和", "信达"]  # fmt: skip
 TRADES = ["食品", "科技", "建材", "物流", "商贸", "电子", "纺织", "医药", "农业", "机械", "建设", "文化"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "军", "敏", "强", "磊", "洋", "勇", "静", "杰", "涛", "明", "超", "华", "平"]
@@ -248,9 +250,14 @@ def _seed_enterprises(ctx, rng, fics, today) -> list[int]:
     for n in range(max(0, total - existing)):
         fic = fics[n % len(fics)]
         region = fic.region_code
-        name = f"{fic.name.removesuffix('工商联')[:3]}{rng.choice(WORDS)}{rng.choice(TRADES)}"
-        name = f"{name}有限公司" if name not in names else f"{name}{n}有限公司"
+        prefix = fic.name.removesuffix("工商联")[:3]
+        name = f"{prefix}{rng.choice(WORDS)}{rng.choice(TRADES)}"
+        if name in names:  # a trade name (字号) before the place word, as registered names do; a number last
+            name = f"{prefix}{rng.choice(BRANDS)}{rng.choice(WORDS)}{rng.choice(TRADES)}"
+        if name in names:
+            name = f"{name}{n}"
         names.add(name)
+        name = f"{name}有限公司"
         industry = rng.choice(INDUSTRIES)
         employees = int(rng.lognormvariate(3.2, 1.1)) + 1
         revenue = Decimal(int(rng.lognormvariate(7.0, 1.5))).quantize(Decimal("0.01"))

@@ -189,3 +189,8 @@ def test_given_template_then_xlsx_with_headers(users, login):
     assert response.status_code == 200
     assert "xlsx" in response["Content-Disposition"]
     assert b"".join(response.streaming_content)[:2] == b"PK"  # a zip container: .xlsx
+
+
+def test_given_the_enterprise_list_then_unset_filters_read_全部(users, login):
+    html = login(users.city_staff).get("/registry/enterprises/").content.decode()
+    assert "---------" not in html and '<option value="" selected>全部</option>' in html
