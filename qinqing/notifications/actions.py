@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import channels as channel_senders
 from .models import Channel, ChannelKind, ContactPoint, Delivery, Notification
@@ -109,7 +110,7 @@ def send_delivery(delivery_id: int) -> str:
         if kind == ChannelKind.SMS and not channel_senders.sms_configured():
             # Queued while a gateway was configured, which is gone now: give up at once, no retries.
             delivery.status, delivery.next_attempt_at = Delivery.FAILED, None
-            delivery.last_error = "未配置短信网关，短信未发送"
+            delivery.last_error = _("未配置短信网关，短信未发送")
             delivery.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
             return "skip"
         delivery.attempts += 1
@@ -182,19 +183,19 @@ def save_contact_point(
     from qinqing.registry.standards.mobile import InvalidMobile, validate_mobile
 
     if actor.pk != user.pk:
-        raise ContactError("只能设置本人的接收方式")
+        raise ContactError(_("只能设置本人的接收方式"))
     email = (email or "").strip()
     mobile = (mobile or "").strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise ContactError(f"电子邮箱：“{email}”不是有效的邮箱地址") from None
+            raise ContactError(_("电子邮箱：“%(email)s”不是有效的邮箱地址") % {"email": email}) from None
     if mobile:
         try:
             mobile = validate_mobile(mobile)
         except InvalidMobile as exc:
-            raise ContactError(f"手机号码：{exc.message}") from None
+            raise ContactError(_("手机号码：%(error)s") % {"error": exc.message}) from None
     point = ContactPoint.objects.select_for_update().filter(user=user).first()
     fields = ["email", "mobile", "email_enabled", "sms_enabled"]
     before = audit.snapshot(point, fields) if point else None

@@ -1,5 +1,6 @@
 """Inbox API: the signed-in user's messages; mark read."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
@@ -20,7 +21,9 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("unread", str, enum=["1"], description="1：只看未读")])
+    list=extend_schema(
+        parameters=[OpenApiParameter("unread", str, enum=["1"], description=gettext_lazy("1：只看未读"))]
+    )
 )
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [RolePermission]
@@ -35,12 +38,14 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="要标记为已读的消息 id；不传则全部标记"
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=gettext_lazy("要标记为已读的消息 id；不传则全部标记"),
     )
 
 
 class MarkReadResultSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="本次标记为已读的消息数")
+    marked = serializers.IntegerField(help_text=gettext_lazy("本次标记为已读的消息数"))
 
 
 class MarkReadView(APIView):
@@ -49,7 +54,7 @@ class MarkReadView(APIView):
     permission_classes = [RolePermission]
     required_permission = AUTHENTICATED
 
-    @extend_schema(request=MarkReadSerializer, responses=MarkReadResultSerializer, summary="标记消息已读")
+    @extend_schema(request=MarkReadSerializer, responses=MarkReadResultSerializer, summary=gettext_lazy("标记消息已读"))
     def post(self, request):
         ids = request.data.get("ids") if hasattr(request.data, "get") else None
         ids = [int(i) for i in ids if str(i).isdigit()] if isinstance(ids, list) else None

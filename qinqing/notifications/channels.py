@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
 
 def _text(notification) -> str:
@@ -42,7 +43,7 @@ def _check_webhook_url(url: str) -> None:
         and getattr(settings, "QINQING_WEBHOOK_ALLOW_LOOPBACK", False)
     ):
         return
-    raise ValueError("机器人Webhook地址必须以 https:// 开头")
+    raise ValueError(_("机器人Webhook地址必须以 https:// 开头"))
 
 
 def _post_json(url: str, payload: dict) -> dict:
@@ -53,7 +54,7 @@ def _post_json(url: str, payload: dict) -> dict:
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - https only, set by the administrator
         answer = json.loads(response.read().decode("utf-8") or "{}")
     if answer.get("errcode", 0) != 0:
-        raise RuntimeError(f"机器人返回错误：{answer.get('errmsg', answer)}")
+        raise RuntimeError(_("机器人返回错误：%(error)s") % {"error": answer.get("errmsg", answer)})
     return answer
 
 
@@ -87,7 +88,7 @@ class SmsGateway:
     of a class with this method. Without it, no SMS deliveries are queued at all."""
 
     def send(self, phones: list[str], text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError("未配置短信网关")
+        raise NotImplementedError(_("未配置短信网关"))
 
 
 def sms_gateway() -> SmsGateway | None:
@@ -109,7 +110,7 @@ def personal_email_enabled() -> bool:
 def send_sms(channel, notification) -> None:
     gateway = sms_gateway()
     if gateway is None:
-        raise RuntimeError("未配置短信网关")
+        raise RuntimeError(_("未配置短信网关"))
     gateway.send([p.strip() for p in channel.target.split(",") if p.strip()], _text(notification)[:300])
 
 
@@ -120,7 +121,7 @@ def send_personal_email(address: str, notification) -> None:
 def send_personal_sms(address: str, notification) -> None:
     gateway = sms_gateway()
     if gateway is None:
-        raise RuntimeError("未配置短信网关")
+        raise RuntimeError(_("未配置短信网关"))
     gateway.send([address], _text(notification)[:300])
 
 

@@ -1,13 +1,16 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from qinqing.core.navigation import NavItem
 from qinqing.core.permissions import AUTHENTICATED
 
 from .permissions import visible_notifications
 
-ITEMS = [NavItem("消息", "notifications:inbox", AUTHENTICATED, order=1, mobile=True)]
+ITEMS = [NavItem(gettext_lazy("消息"), "notifications:inbox", AUTHENTICATED, order=1, mobile=True)]
 
 
 def home_cards(user) -> list[dict]:
     from django.urls import reverse
 
     unread = visible_notifications(user).filter(read_at__isnull=True).count()
-    return [{"label": "未读消息", "value": unread, "url": reverse("notifications:inbox") + "?unread=1"}]
+    return [{"label": _("未读消息"), "value": unread, "url": reverse("notifications:inbox") + "?unread=1"}]

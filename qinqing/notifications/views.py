@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qinqing.core.permissions import AUTHENTICATED, requires
@@ -44,10 +46,12 @@ def mark_all_read(request):
 
 
 class ContactForm(forms.Form):
-    email = forms.CharField(label="电子邮箱", required=False, max_length=254)
-    email_enabled = forms.BooleanField(label="接收邮件提醒", required=False, initial=True)
-    mobile = forms.CharField(label="手机号码", required=False, max_length=20)
-    sms_enabled = forms.BooleanField(label="接收短信提醒（系统配置了短信网关时）", required=False, initial=True)
+    email = forms.CharField(label=gettext_lazy("电子邮箱"), required=False, max_length=254)
+    email_enabled = forms.BooleanField(label=gettext_lazy("接收邮件提醒"), required=False, initial=True)
+    mobile = forms.CharField(label=gettext_lazy("手机号码"), required=False, max_length=20)
+    sms_enabled = forms.BooleanField(
+        label=gettext_lazy("接收短信提醒（系统配置了短信网关时）"), required=False, initial=True
+    )
 
 
 @requires(AUTHENTICATED)
@@ -66,6 +70,6 @@ def contact_settings(request):
         except actions.ContactError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "接收方式已保存")
+            messages.success(request, _("接收方式已保存"))
             return redirect("notifications:contact")
     return render(request, "notifications/contact.html", {"form": form})
