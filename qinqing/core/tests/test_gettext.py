@@ -18,6 +18,8 @@ PACKAGES = (
     "core",
     "accounts",
     "orgs",
+    "meetings",
+    "notifications",
 )
 
 # Modules whose Chinese literals are demo or reference DATA (organisation, people and region names).
