@@ -61,7 +61,10 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-LOOKAHEAD = timedelta(days=45)  # the latest deadline a demo appeal computes lies < 45 days after registration
+# The latest deadline a demo appeal computes: accepted ≤ 2 working days, dispatched ≤ 1 more, reply due 5 after
+# that plus an extension of up to 10 = 18 working days, under four weeks when no holiday intervenes — and the
+# one holiday that matters here, 元旦, lies in the uncovered year itself. 30 days keeps December's demo current.
+LOOKAHEAD = timedelta(days=30)
 WINDOW = timedelta(days=365)
 
 
