@@ -17,7 +17,7 @@ PACKAGE = WorkCalendar.build()  # covers up to 2026, like the shipped package
 
 def test_given_mid_december_without_next_year_then_window_ends_so_deadlines_stay_in_covered_year():
     start, end = demo_window(PACKAGE, date(2026, 12, 20))
-    assert end == date(2026, 11, 16) and start == date(2025, 11, 16)
+    assert end == date(2026, 12, 1) and start == date(2025, 12, 1)  # 30 days before 2027
 
 
 def test_given_next_year_entered_or_early_in_the_year_then_window_ends_today():
