@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qinqing.core.errors import Refused
+
 # States
 REGISTERED = "registered"
 ACCEPTED = "accepted"
@@ -91,7 +93,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(Refused):
     """A transition that is not allowed; the message is shown to the user as is (Chinese)."""
 
 

@@ -10,6 +10,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import Refused
+
 logger = logging.getLogger(__name__)
 EXPLAINED_AUTH_FAILURES = {"token_expired", "password_change_required"}
 
@@ -22,6 +24,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("对象不存在或不在您的管辖范围内"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Refused):  # a business rule said no: the request was fine, the state does not allow it
+        return Response({"detail": str(exc)}, status=409)
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error", exc_info=exc)

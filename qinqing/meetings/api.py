@@ -146,10 +146,6 @@ def _one(qs, pk: int, field: str, label: str):
     return _by_ids(qs, [pk], field, label)[0]
 
 
-def _refused(exc) -> Response:
-    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-
-
 class MeetingViewSet(viewsets.GenericViewSet):
     permission_classes = [RolePermission]
     required_permission = VIEW
@@ -210,10 +206,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     )
     def create(self, request):
         plan = self._plan(request.data)
-        try:
-            meeting = actions.create_meeting(actor=request.user, **plan)
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        meeting = actions.create_meeting(actor=request.user, **plan)
         return self._answer(meeting, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -224,10 +217,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def update(self, request, pk=None):
         meeting = self.get_object()
         plan = self._plan(request.data)
-        try:
-            meeting = actions.update_meeting(meeting, actor=request.user, **plan)
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        meeting = actions.update_meeting(meeting, actor=request.user, **plan)
         return self._answer(meeting)
 
     @extend_schema(
@@ -237,10 +227,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def publish_agenda(self, request, pk=None):
         meeting = self.get_object()
         d = _valid(AgendaSerializer, request.data)
-        try:
-            meeting = actions.publish_agenda(meeting, actor=request.user, agenda=d["agenda"])
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        meeting = actions.publish_agenda(meeting, actor=request.user, agenda=d["agenda"])
         return self._answer(meeting)
 
     @extend_schema(
@@ -251,12 +238,9 @@ class MeetingViewSet(viewsets.GenericViewSet):
         meeting = self.get_object()
         d = _valid(VisitSerializer, request.data)
         enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", _("企业"))
-        try:
-            visit = actions.add_visit(
-                meeting, actor=request.user, enterprise=enterprise, visited_on=d["visited_on"], notes=d["notes"]
-            )
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        visit = actions.add_visit(
+            meeting, actor=request.user, enterprise=enterprise, visited_on=d["visited_on"], notes=d["notes"]
+        )
         return Response(PreVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -272,20 +256,17 @@ class MeetingViewSet(viewsets.GenericViewSet):
         enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", _("企业"))
         appeal_type = _one(AppealType.objects.filter(is_active=True), d["appeal_type"], "appeal_type", _("诉求类型"))
         domain = _one(AppealDomain.objects.filter(is_active=True), d["domain"], "domain", _("诉求领域"))
-        try:
-            appeal = actions.record_issue(
-                meeting,
-                actor=request.user,
-                enterprise=enterprise,
-                appeal_type=appeal_type,
-                domain=domain,
-                title=d["title"],
-                description=d["description"],
-                solved_on_spot=d["solved_on_spot"],
-                comment=d["comment"],
-            )
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        appeal = actions.record_issue(
+            meeting,
+            actor=request.user,
+            enterprise=enterprise,
+            appeal_type=appeal_type,
+            domain=domain,
+            title=d["title"],
+            description=d["description"],
+            solved_on_spot=d["solved_on_spot"],
+            comment=d["comment"],
+        )
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -305,10 +286,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         if appeal.meeting_id != meeting.pk:
             raise NotFound(_("对象不存在或不在您的管辖范围内"))
         d = _valid(SolveSerializer, request.data)
-        try:
-            appeal = actions.solve_issue(meeting, appeal, actor=request.user, comment=d["comment"])
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        appeal = actions.solve_issue(meeting, appeal, actor=request.user, comment=d["comment"])
         return Response(AppealSerializer(appeal).data)
 
     @extend_schema(
@@ -318,10 +296,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def hold(self, request, pk=None):
         meeting = self.get_object()
         d = _valid(HoldSerializer, request.data)
-        try:
-            meeting = actions.hold_meeting(meeting, actor=request.user, attendees=d["attendees"])
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        meeting = actions.hold_meeting(meeting, actor=request.user, attendees=d["attendees"])
         return self._answer(meeting)
 
     @extend_schema(
@@ -332,10 +307,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         meeting = self.get_object()
         d = _valid(SignOffSerializer, request.data)
         at_meeting = _one(visible_meetings(request.user), d["at_meeting"], "at_meeting", _("会议"))
-        try:
-            meeting = actions.sign_off(meeting, actor=request.user, at_meeting=at_meeting, note=d["note"])
-        except actions.MeetingError as exc:
-            return _refused(exc)
+        meeting = actions.sign_off(meeting, actor=request.user, at_meeting=at_meeting, note=d["note"])
         return self._answer(meeting)
 
     @extend_schema(

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import urls as root_urls
+from qinqing.core.errors import Refused
 from qinqing.core.models import AuditEntry
 
 
@@ -32,6 +33,8 @@ class _Guarded(APIView):
             raise Http404
         if what == "django-validation":
             raise DjangoValidationError({"credit_code": ["统一社会信用代码格式不正确"]})
+        if what == "refused":
+            raise Refused("会议已销号，不能再登记问题")
         if what == "boom":
             raise RuntimeError("unexpected")
         return Response({"ok": True})
@@ -113,6 +116,13 @@ def test_given_an_action_raising_a_django_validation_error_when_calling_then_400
 
     assert response.status_code == 400
     assert response.json() == {"credit_code": ["统一社会信用代码格式不正确"]}
+
+
+def test_given_an_action_refusing_by_a_business_rule_when_calling_then_409_with_its_chinese_reason(users):
+    response = _token_client(users.audit_admin).get(GUARDED, {"raise": "refused"})
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "会议已销号，不能再登记问题"}
 
 
 def test_given_an_unexpected_error_when_calling_then_500_json_in_chinese_without_details(users):
