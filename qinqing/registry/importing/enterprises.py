@@ -314,6 +314,7 @@ class BatchPlan:
     changed_years: dict = field(default_factory=dict)  # year → id ranges of existing enterprises whose year changed
     created_ids: str = ""  # id ranges of the new enterprises (known once written)
     id_span: tuple = ()  # (lowest, highest) id written: lets the history find a batch with one SQL filter
+    staged: dict = field(default_factory=dict)  # "enterprises"/"figures" → sqlwrite.Staged (SQLite, pipelined)
 
 
 _EXISTING = {
@@ -480,27 +481,45 @@ def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
     return expand_ranges(plan.created_ids) + expand_ranges(plan.updated_ids)
 
 
+def _insert_frames(plan: BatchPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The new enterprises (columns named as the table's) and the new yearly figures (with the credit
+    code that finds a new enterprise's id once it is written)."""
+    columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
+    return plan.inserts.rename(columns), plan.new_figures
+
+
+def stage_batch(plan: BatchPlan, directory) -> list:
+    """SQLite, while an earlier batch is being written: the rows this batch's INSERTs will read
+    (``sqlwrite.stage``). Returns what ``sqlwrite.attached`` must attach around the batch's transaction."""
+    enterprises, figures = _insert_frames(plan)
+    plan.staged = {"enterprises": sqlwrite.stage(enterprises, directory), "figures": sqlwrite.stage(figures, directory)}
+    return list(plan.staged.values())
+
+
 def write_batch(plan: BatchPlan) -> None:
     """Insert new enterprises, update changed ones (import never moves one between FICs), then the
     yearly figures. Call inside a transaction."""
     now = sqlwrite.now_text()
     table = Enterprise._meta.db_table
     columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
-    new_ids = sqlwrite.insert(table, plan.inserts.rename(columns), now, ids=True)
+    inserts, new_figures = _insert_frames(plan)
+    new_ids = sqlwrite.insert(table, inserts, now, ids=True, staged=plan.staged.get("enterprises"))
     created = new_ids.to_list()
     plan.created_ids = id_ranges(created)
     if created:
         span = [*created, *plan.id_span]
         plan.id_span = (min(span), max(span))
     sqlwrite.update(table, plan.updates.rename(columns), ["id"], now)
-    figures = EnterpriseYearFigures._meta.db_table
-    if plan.new_figures.height:
-        created = pl.DataFrame({"credit_code": plan.inserts["credit_code"], "new_id": new_ids})
-        rows = plan.new_figures.join(created, on="credit_code", how="left").with_columns(
-            pl.coalesce("enterprise_id", "new_id").alias("enterprise_id")
+    if new_figures.height:
+        known = pl.DataFrame({"credit_code": plan.inserts["credit_code"], "id": new_ids})
+        sqlwrite.insert(
+            EnterpriseYearFigures._meta.db_table,
+            new_figures,
+            now,
+            staged=plan.staged.get("figures"),
+            fill=("enterprise_id", "credit_code", table, known),
         )
-        sqlwrite.insert(figures, rows.drop("credit_code", "new_id"), now)
-    sqlwrite.update(figures, plan.changed_figures, ["enterprise_id", "year"], now)
+    sqlwrite.update(EnterpriseYearFigures._meta.db_table, plan.changed_figures, ["enterprise_id", "year"], now)
 
 
 def audit_summary(plan: BatchPlan) -> dict:

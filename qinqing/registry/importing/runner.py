@@ -6,6 +6,7 @@ a repeated batch harmless, so nothing is duplicated and nothing lost.
 """
 
 import contextvars
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
@@ -87,9 +88,9 @@ def run_import(
         run.progress(start, len(good), "正在预检" if dry_run else "正在写入", force=True)
     name = filename or Path(path).name
 
-    def write(plan, offset: int, size: int, snapshot: dict) -> None:
+    def write(plan, offset: int, size: int, snapshot: dict, staged: list) -> None:
         """One batch's rows, audit row and checkpoint, committed together."""
-        with transaction.atomic():
+        with sqlwrite.attached(staged), transaction.atomic():
             sqlwrite.bulk_transaction()
             engine.write_batch(plan)
             changed = getattr(engine, "changed_enterprise_ids", None)
@@ -115,7 +116,11 @@ def run_import(
             on_batch(done)
 
     writer = _Writer(enabled=not dry_run and getattr(engine, "PIPELINED", False))
-    with writer:
+    # SQLite, pipelined: each batch's new rows are staged in a scratch file here, on this thread, while the
+    # writer thread writes the batch before (see sqlwrite.stage).
+    stage = getattr(engine, "stage_batch", None) if writer.threaded and sqlwrite.can_stage() else None
+    scratch = tempfile.TemporaryDirectory(prefix="qinqing-import-") if stage is not None else nullcontext()
+    with scratch as directory, writer:
         for offset in range(start, len(good), batch_size):
             batch = good[offset : offset + batch_size]
             before = len(report.errors)
@@ -133,10 +138,11 @@ def run_import(
                     "late_errors": [e.as_list() for e in late_errors],
                 }
                 if not dry_run:
-                    writer.submit(write, plan, offset, len(batch), snapshot)
+                    staged = stage(plan, Path(directory)) if stage is not None else []
+                    writer.submit(write, plan, offset, len(batch), snapshot, staged)
             writer.then(committed, offset + len(batch))
         if not dry_run:
-            writer.submit(lambda: sqlwrite.bulk_done())
+            writer.submit(sqlwrite.bulk_done)
     report.errors.sort(key=lambda e: e.row)
     report.committed = not dry_run
     return report

@@ -2,7 +2,12 @@
 
 - ``fetch``: the existing rows for a batch of keys, every value as canonical text, into a polars frame.
 - ``insert``: new rows. PostgreSQL gets the frame as CSV through COPY straight into the table;
-  SQLite one ``executemany`` INSERT. Both inside the caller's transaction, so a batch is all or nothing.
+  SQLite one ``INSERT … SELECT`` from the batch's rows staged beforehand (``stage``), or, where nothing
+  could be staged, one ``executemany`` INSERT. Both inside the caller's transaction, so a batch is all or
+  nothing.
+- ``stage``: SQLite only, before the batch's transaction: the frame goes through ADBC's SQLite driver
+  (Arrow columns bound in C, no Python object per value) into a scratch file attached to this
+  connection, so the transaction's INSERT is one statement run inside SQLite.
 - ``update``: changed rows by key. PostgreSQL: COPY into a temporary table, then one UPDATE … FROM;
   SQLite: one ``executemany`` UPDATE.
 
@@ -15,7 +20,14 @@ Identifiers come from model metadata, values travel as parameters or COPY data (
 
 import io
 import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
+import adbc_driver_manager
+import adbc_driver_sqlite
 import polars as pl
 from django.db import connection
 from django.utils import timezone
@@ -114,14 +126,123 @@ def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
         copy.write(buffer.getbuffer())
 
 
-def insert(table: str, frame: pl.DataFrame, now: str, *, ids: bool = False) -> pl.Series | None:
+@dataclass
+class Staged:
+    """A frame's rows in a scratch SQLite file (``stage``), attached to a connection as ``alias`` by
+    ``attached`` for the one transaction that inserts them."""
+
+    path: Path
+    rows: int
+    alias: str = ""
+
+
+def can_stage() -> bool:
+    return not _pg()
+
+
+def stage(frame: pl.DataFrame, directory: Path) -> Staged | None:
+    """SQLite: write ``frame`` into a new scratch file in ``directory`` through ADBC's SQLite driver (Arrow
+    columns bound in C, no Python object per value), so that the transaction's INSERT is one INSERT …
+    SELECT run inside SQLite. Any thread may stage while the writer writes an earlier batch.
+
+    ADBC brings its own copy of SQLite, and two copies in one process must never hold the same file at
+    once (closing one's descriptor drops the other's POSIX locks). So the driver opens only its new
+    scratch file, closes it before ``attached`` hands it to Django's connection, and never touches the
+    database itself."""
+    if _pg() or not frame.height:
+        return None
+    handle, name = tempfile.mkstemp(suffix=".sqlite3", dir=directory)
+    os.close(handle)
+    path = Path(name)
+    path.unlink()  # the driver creates the file itself
+    database = adbc_driver_sqlite.connect(f"file:{path}")
+    try:
+        conn = adbc_driver_manager.AdbcConnection(database)
+        try:
+            statement = adbc_driver_manager.AdbcStatement(conn)
+            try:
+                for pragma in ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF"):  # scratch data
+                    statement.set_sql_query(pragma)
+                    statement.execute_update()
+                statement.close()
+                statement = adbc_driver_manager.AdbcStatement(conn)
+                statement.set_options(
+                    **{"adbc.ingest.target_table": "rows", "adbc.ingest.mode": "adbc.ingest.mode.create"}
+                )
+                statement.bind_stream(frame)  # polars' Arrow C stream
+                statement.execute_update()
+            finally:
+                statement.close()
+        finally:
+            conn.close()
+    finally:
+        database.close()
+    return Staged(path, frame.height)
+
+
+@contextmanager
+def attached(staged: list["Staged | None"]):
+    """Attach the staged files to this connection around one transaction (SQLite cannot ATTACH inside one),
+    then detach and delete them. Inside a caller's transaction nothing is attached and ``insert`` binds
+    the rows itself."""
+    present = [s for s in staged if s is not None]
+    attach = present and not _pg() and not connection.in_atomic_block
+    try:
+        if attach:
+            with connection.cursor() as cursor:
+                for n, s in enumerate(present):
+                    cursor.execute(f"ATTACH DATABASE %s AS {qn(f'qq_stage_{n}')}", [str(s.path)])
+                    s.alias = f"qq_stage_{n}"
+        yield
+    finally:
+        try:
+            if attach:
+                with connection.cursor() as cursor:
+                    for s in present:
+                        if s.alias:
+                            cursor.execute(f"DETACH DATABASE {qn(s.alias)}")
+                            s.alias = ""
+        finally:
+            for s in present:
+                s.path.unlink(missing_ok=True)
+
+
+def insert(
+    table: str,
+    frame: pl.DataFrame,
+    now: str,
+    *,
+    ids: bool = False,
+    staged: Staged | None = None,
+    fill: tuple[str, str, str, pl.DataFrame] | None = None,
+) -> pl.Series | None:
     """Insert every row of ``frame`` (columns named as the table's) with created_at/updated_at = now.
 
     With ``ids``, return the new rows' ids in frame order without another query: PostgreSQL draws them
-    from the table's sequence before the COPY; SQLite's AUTOINCREMENT gives one executemany consecutive
-    ids (the transaction holds the write lock), read back from last_insert_rowid()."""
+    from the table's sequence before the COPY; SQLite's AUTOINCREMENT gives one statement consecutive
+    ids (the transaction holds the write lock), read back from last_insert_rowid().
+
+    ``staged``: ``frame``'s rows as ``stage`` wrote them, used when ``attached`` to this connection.
+    ``fill`` = (column, key, other table, known): where ``column`` is null it becomes
+    the id of the row of ``other table`` whose ``key`` equals this row's ``key`` (looked up inside the
+    statement when staged, else taken from ``known``, a frame of ``key`` and ``id``); ``key`` itself is
+    not inserted."""
     if not frame.height:
         return pl.Series("id", [], dtype=pl.Int64) if ids else None
+    source = None
+    if staged is not None and staged.alias:
+        if staged.rows != frame.height:  # never expected: the caller staged another frame
+            raise RuntimeError(f"{table}: {staged.rows} rows staged, {frame.height} to insert")
+        source = f"{qn(staged.alias)}.{qn('rows')}"
+    if fill is not None and source is None:
+        column, key, _other, known = fill
+        frame = (
+            frame.join(known.select(key, pl.col("id").alias("__id")), on=key, how="left")
+            .with_columns(pl.coalesce(column, "__id").alias(column))
+            .drop("__id", key)
+        )
+    if source is not None:
+        return _insert_staged(table, frame, now, source, ids=ids, fill=fill)
     frame = _stamped(frame, now, "created_at", "updated_at")
     with connection.cursor() as cursor:
         if _pg():
@@ -140,15 +261,40 @@ def insert(table: str, frame: pl.DataFrame, now: str, *, ids: bool = False) -> p
             f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({', '.join(['%s'] * frame.width)})",  # noqa: S608
             zip(*[frame[c].to_list() for c in frame.columns], strict=True),
         )
-        if not ids:
-            return None
-        cursor.execute("SELECT last_insert_rowid()")
-        last = cursor.fetchone()[0]
-        first = last - frame.height + 1
-        cursor.execute(f"SELECT COUNT(*) FROM {qn(table)} WHERE {qn('id')} BETWEEN %s AND %s", [first, last])  # noqa: S608
-        if cursor.fetchone()[0] != frame.height:  # never expected: the batch rolls back rather than guess
-            raise RuntimeError(f"{table}: new ids are not consecutive")
-        return pl.Series("id", range(first, last + 1), dtype=pl.Int64)
+        return _new_ids(cursor, table, frame.height) if ids else None
+
+
+def _insert_staged(table: str, frame: pl.DataFrame, now: str, source: str, *, ids: bool, fill) -> pl.Series | None:
+    """SQLite: one INSERT … SELECT from the staged rows, in their order (so AUTOINCREMENT's ids follow it)."""
+    names = [c for c in frame.columns if fill is None or c != fill[1]]
+    select = []
+    for c in names:
+        if fill is not None and c == fill[0]:
+            _column, key, other, _known = fill
+            select.append(
+                f"COALESCE(s.{qn(c)}, (SELECT o.{qn('id')} FROM main.{qn(other)} o WHERE o.{qn(key)} = s.{qn(key)}))"  # noqa: S608
+            )
+        else:
+            select.append(f"s.{qn(c)}")
+    col_sql = ", ".join(qn(c) for c in [*names, "created_at", "updated_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(table)} ({col_sql}) SELECT {', '.join(select)}, %s, %s FROM {source} s ORDER BY s.rowid",  # noqa: S608
+            [now, now],
+        )
+        if cursor.rowcount != frame.height:  # never expected: the batch rolls back rather than guess
+            raise RuntimeError(f"{table}: {cursor.rowcount} staged rows inserted, {frame.height} expected")
+        return _new_ids(cursor, table, frame.height) if ids else None
+
+
+def _new_ids(cursor, table: str, count: int) -> pl.Series:
+    cursor.execute("SELECT last_insert_rowid()")
+    last = cursor.fetchone()[0]
+    first = last - count + 1
+    cursor.execute(f"SELECT COUNT(*) FROM {qn(table)} WHERE {qn('id')} BETWEEN %s AND %s", [first, last])  # noqa: S608
+    if cursor.fetchone()[0] != count:  # never expected: the batch rolls back rather than guess
+        raise RuntimeError(f"{table}: new ids are not consecutive")
+    return pl.Series("id", range(first, last + 1), dtype=pl.Int64)
 
 
 def update(table: str, frame: pl.DataFrame, keys: list[str], now: str) -> None:

@@ -60,7 +60,14 @@ class Database:
     def __init__(self, tmp_path: Path):
         parent_url = os.environ.get("DATABASE_URL", "")
         self.pg = parent_url.startswith("postgres")
-        self.env = {**os.environ, "QINQING_MEDIA_ROOT": str(tmp_path / "media"), "PYTHONUNBUFFERED": "1"}
+        self.scratch = tmp_path / "tmp"  # the workers' temporary directory (SQLite stages batches there)
+        self.scratch.mkdir()
+        self.env = {
+            **os.environ,
+            "QINQING_MEDIA_ROOT": str(tmp_path / "media"),
+            "PYTHONUNBUFFERED": "1",
+            "TMPDIR": str(self.scratch),
+        }
         if self.pg:
             import psycopg
             from psycopg import sql
@@ -170,6 +177,16 @@ def test_given_worker_killed_after_first_batch_when_run_worker_resumes_then_no_d
         assert (result["new"], result["updated"], result["error_count"]) == (ROWS, 0, 0)
         assert db.one("SELECT COUNT(*), COUNT(DISTINCT credit_code) FROM registry_enterprise") == (ROWS, ROWS)
         assert db.one("SELECT COUNT(*) FROM registry_enterpriseyearfigures") == (ROWS,)
+        # each yearly row belongs to its own enterprise (the file's 营业收入 is 1000 + n, n in the code)
+        joined = db.one(
+            "SELECT COUNT(*) FROM registry_enterpriseyearfigures f JOIN registry_enterprise e ON e.id = f.enterprise_id"
+            " WHERE f.year = 2025 AND f.revenue_wan = e.revenue_wan"
+            " AND CAST(e.revenue_wan AS INTEGER) = 1000 + CAST(SUBSTR(e.credit_code, 9, 9) AS INTEGER)"
+        )
+        assert joined == (ROWS,)
+        # SQLite staged the batches in scratch files: the resumed worker removed its own, and only the
+        # killed one's directory is left (PostgreSQL stages nothing)
+        assert len(list(db.scratch.glob("qinqing-import-*"))) == (0 if db.pg else 1)
         audited = db.one("SELECT COUNT(*) FROM core_auditentry WHERE action = 'registry.import_enterprises'")[0]
         assert audited == ROWS // BATCH  # one audit row per committed batch, none written twice
     finally:

@@ -1,0 +1,162 @@
+"""SQLite's staged write: a batch's new rows go through ADBC into a scratch file, and the batch's
+transaction inserts them with one INSERT … SELECT (``sqlwrite.stage`` / ``attached`` / ``insert``).
+
+The page's import job and ``manage.py import_enterprises`` take this path on a file database with the
+writer thread (the killed-worker test runs it in real processes); the in-memory test database writes
+inline, so here the engine's own steps are driven by hand to compare the two paths value by value.
+"""
+
+import sqlite3
+
+import pytest
+from django.db import connection, transaction
+
+from qinqing.registry.importing import enterprises, sqlwrite
+from qinqing.registry.importing.columns import ENTERPRISE_COLUMNS, map_headers
+from qinqing.registry.importing.reader import read_table
+from qinqing.registry.models import Enterprise, EnterpriseYearFigures
+
+from .conftest import HEADERS, enterprise_row
+
+pytestmark = pytest.mark.skipif(
+    "postgres" in __import__("os").environ.get("DATABASE_URL", ""),
+    reason="SQLite only: PostgreSQL writes new rows with COPY",
+)
+
+
+def _files(tmp_path, csv_file):
+    """A first import (new enterprises, blanks and decimals included) and a second one that adds an
+    earlier year's figures to some of them and brings new enterprises."""
+    first = [
+        enterprise_row(1),
+        enterprise_row(2, **{"从业人员": "", "营业收入（万元）": "", "资产总额（万元）": "", "成立日期": ""}),
+        enterprise_row(3, **{"营业收入（万元）": "1234.5", "纳税额（万元）": "", "资质": "高企、上市"}),
+        enterprise_row(4, **{"年度": "", "纳税额（万元）": ""}),
+        *[enterprise_row(n) for n in range(5, 60)],
+    ]
+    second = [
+        enterprise_row(1, **{"年度": "2024", "营业收入（万元）": "900", "纳税额（万元）": "8"}),
+        enterprise_row(3, **{"年度": "2024", "纳税额（万元）": "0.01"}),
+        *[enterprise_row(n, **{"法定代表人": "李四"}) for n in range(60, 80)],
+    ]
+    return csv_file(first, name="first.csv"), csv_file(second, name="second.csv", headers=HEADERS)
+
+
+def _plan(path, org):
+    table = read_table(path)
+    errors: list = []
+    data = enterprises.validate(table, map_headers(table.headers, ENTERPRISE_COLUMNS), errors, [])
+    plan = enterprises.plan_batch(data.good, data, enterprises.Scope.for_org(org), errors)
+    assert not errors
+    return plan
+
+
+def _import(path, org, *, staged: bool, directory) -> list:
+    plan = _plan(path, org)
+    files = enterprises.stage_batch(plan, directory) if staged else []
+    with sqlwrite.attached(files), transaction.atomic():
+        enterprises.write_batch(plan)
+    return files
+
+
+def _stored() -> tuple[list, list]:
+    """Every stored value with its SQLite storage class, ids replaced by credit codes."""
+    ent = [f.column for f in Enterprise._meta.concrete_fields if f.column not in ("id", "created_at", "updated_at")]
+    fig = [f.column for f in EnterpriseYearFigures._meta.concrete_fields if f.column not in ("id", "enterprise_id")]
+    fig = [c for c in fig if c not in ("created_at", "updated_at")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(f'{c}, typeof({c})' for c in ent)} FROM registry_enterprise "
+            "WHERE credit_code LIKE '914306210%' ORDER BY credit_code"
+        )
+        enterprises_ = cursor.fetchall()
+        cursor.execute(
+            f"SELECT e.credit_code, {', '.join(f'f.{c}, typeof(f.{c})' for c in fig)} "
+            "FROM registry_enterpriseyearfigures f JOIN registry_enterprise e ON e.id = f.enterprise_id "
+            "WHERE e.credit_code LIKE '914306210%' ORDER BY e.credit_code, f.year"
+        )
+        figures = cursor.fetchall()
+    return enterprises_, figures
+
+
+def _empty() -> None:
+    imported = Enterprise.objects.filter(credit_code__startswith="914306210")
+    EnterpriseYearFigures.objects.filter(enterprise__in=imported).delete()
+    imported.delete()
+
+
+def _attached_databases() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        return [row[1] for row in cursor.fetchall() if row[1] != "temp"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_staged_batches_then_every_value_stored_as_the_bound_insert_stores_it(tree, tmp_path, csv_file):
+    # given two files, imported once with the rows bound by executemany and once staged
+    first, second = _files(tmp_path, csv_file)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    for path in (first, second):
+        assert _import(path, tree.county_a, staged=False, directory=scratch) == []
+    bound = _stored()
+    _empty()
+
+    # when the same imports are staged through ADBC and inserted by INSERT … SELECT
+    staged = [_import(path, tree.county_a, staged=True, directory=scratch) for path in (first, second)]
+
+    # then both paths really differ (files were staged) and store identical values of identical types,
+    # yearly figures of new enterprises joined to the ids their INSERT gave them
+    assert all(s is not None for batch in staged for s in batch)
+    assert _stored() == bound
+    assert len(bound[0]) == 79 and len(bound[1]) == 78 + 2  # enterprise 4 has no 年度; 1 and 3 got 2024 too
+    # and the scratch files are detached and deleted once their transaction is over
+    assert list(scratch.iterdir()) == []
+    assert _attached_databases() == ["main"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_batch_fails_inside_its_transaction_then_nothing_stored_and_scratch_files_gone(tree, tmp_path, csv_file):
+    # given a staged batch
+    plan = _plan(_files(tmp_path, csv_file)[0], tree.county_a)
+    files = enterprises.stage_batch(plan, tmp_path)
+    assert all(f is not None and f.path.exists() for f in files)
+
+    before = Enterprise.objects.count(), EnterpriseYearFigures.objects.count()
+
+    # when its transaction fails after the INSERTs ran
+    with pytest.raises(RuntimeError, match="boom"), sqlwrite.attached(files), transaction.atomic():
+        enterprises.write_batch(plan)
+        assert Enterprise.objects.count() == before[0] + 59
+        raise RuntimeError("boom")
+
+    # then the batch is rolled back whole, and the scratch files are detached and deleted
+    assert (Enterprise.objects.count(), EnterpriseYearFigures.objects.count()) == before
+    assert not any(f.path.exists() for f in files)
+    assert _attached_databases() == ["main"]
+
+
+@pytest.mark.django_db
+def test_given_caller_transaction_then_nothing_attached_and_rows_bound(tree, tmp_path, csv_file):
+    # given a staged batch, written inside a caller's transaction (SQLite cannot ATTACH there)
+    plan = _plan(_files(tmp_path, csv_file)[0], tree.county_a)
+    files = enterprises.stage_batch(plan, tmp_path)
+    before = Enterprise.objects.count(), EnterpriseYearFigures.objects.count()
+    with sqlwrite.attached(files):
+        # then nothing is attached, and the INSERTs bind the rows themselves
+        assert _attached_databases() == ["main"]
+        enterprises.write_batch(plan)
+    assert (Enterprise.objects.count(), EnterpriseYearFigures.objects.count()) == (before[0] + 59, before[1] + 58)
+    assert not any(f.path.exists() for f in files)  # staged for nothing: deleted all the same
+
+
+def test_given_frame_then_scratch_file_holds_its_rows_in_order(tmp_path):
+    import polars as pl
+
+    frame = pl.DataFrame({"code": ["b", "a", None], "n": [2, None, 7], "money": ["1.50", None, "0.01"]})
+    staged = sqlwrite.stage(frame, tmp_path)
+    assert staged.rows == 3
+    with sqlite3.connect(staged.path) as db:
+        rows = db.execute("SELECT code, n, money FROM rows ORDER BY rowid").fetchall()
+    assert rows == [("b", 2, "1.50"), ("a", None, None), (None, 7, "0.01")]
+    assert sqlwrite.stage(frame.head(0), tmp_path) is None  # nothing to stage
