@@ -481,18 +481,22 @@ def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
     return expand_ranges(plan.created_ids) + expand_ranges(plan.updated_ids)
 
 
-def _insert_frames(plan: BatchPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The new enterprises (columns named as the table's) and the new yearly figures (with the credit
-    code that finds a new enterprise's id once it is written)."""
+def _frames(plan: BatchPlan) -> dict[str, pl.DataFrame]:
+    """What the batch writes: new and changed enterprises (columns named as the table's), new yearly
+    figures (with the credit code that finds a new enterprise's id once it is written), changed ones."""
     columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
-    return plan.inserts.rename(columns), plan.new_figures
+    return {
+        "inserts": plan.inserts.rename(columns),
+        "updates": plan.updates.rename(columns),
+        "new_figures": plan.new_figures,
+        "changed_figures": plan.changed_figures,
+    }
 
 
 def stage_batch(plan: BatchPlan, directory) -> list:
-    """SQLite, while an earlier batch is being written: the rows this batch's INSERTs will read
+    """SQLite, while an earlier batch is being written: the rows this batch's statements will read
     (``sqlwrite.stage``). Returns what ``sqlwrite.attached`` must attach around the batch's transaction."""
-    enterprises, figures = _insert_frames(plan)
-    plan.staged = {"enterprises": sqlwrite.stage(enterprises, directory), "figures": sqlwrite.stage(figures, directory)}
+    plan.staged = {name: sqlwrite.stage(frame, directory) for name, frame in _frames(plan).items()}
     return list(plan.staged.values())
 
 
@@ -501,25 +505,26 @@ def write_batch(plan: BatchPlan) -> None:
     yearly figures. Call inside a transaction."""
     now = sqlwrite.now_text()
     table = Enterprise._meta.db_table
-    columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
-    inserts, new_figures = _insert_frames(plan)
-    new_ids = sqlwrite.insert(table, inserts, now, ids=True, staged=plan.staged.get("enterprises"))
+    frames, staged = _frames(plan), plan.staged
+    new_ids = sqlwrite.insert(table, frames["inserts"], now, ids=True, staged=staged.get("inserts"))
     created = new_ids.to_list()
     plan.created_ids = id_ranges(created)
     if created:
         span = [*created, *plan.id_span]
         plan.id_span = (min(span), max(span))
-    sqlwrite.update(table, plan.updates.rename(columns), ["id"], now)
-    if new_figures.height:
+    sqlwrite.update(table, frames["updates"], ["id"], now, staged=staged.get("updates"))
+    figures = EnterpriseYearFigures._meta.db_table
+    if plan.new_figures.height:
         known = pl.DataFrame({"credit_code": plan.inserts["credit_code"], "id": new_ids})
         sqlwrite.insert(
-            EnterpriseYearFigures._meta.db_table,
-            new_figures,
+            figures,
+            frames["new_figures"],
             now,
-            staged=plan.staged.get("figures"),
+            staged=staged.get("new_figures"),
             fill=("enterprise_id", "credit_code", table, known),
         )
-    sqlwrite.update(EnterpriseYearFigures._meta.db_table, plan.changed_figures, ["enterprise_id", "year"], now)
+    keys = ["enterprise_id", "year"]
+    sqlwrite.update(figures, frames["changed_figures"], keys, now, staged=staged.get("changed_figures"))
 
 
 def audit_summary(plan: BatchPlan) -> dict:

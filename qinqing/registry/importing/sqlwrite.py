@@ -137,7 +137,10 @@ class Staged:
 
 
 def can_stage() -> bool:
-    return not _pg()
+    """SQLite from 3.33 (UPDATE … FROM); PostgreSQL writes with COPY instead."""
+    import sqlite3
+
+    return not _pg() and sqlite3.sqlite_version_info >= (3, 33)
 
 
 def stage(frame: pl.DataFrame, directory: Path) -> Staged | None:
@@ -207,6 +210,15 @@ def attached(staged: list["Staged | None"]):
                 s.path.unlink(missing_ok=True)
 
 
+def _source(table: str, staged: Staged | None, frame: pl.DataFrame) -> str | None:
+    """The attached table holding ``frame``'s rows, or None (nothing staged, or not attached)."""
+    if staged is None or not staged.alias:
+        return None
+    if staged.rows != frame.height:  # never expected: the caller staged another frame
+        raise RuntimeError(f"{table}: {staged.rows} rows staged, {frame.height} to write")
+    return f"{qn(staged.alias)}.{qn('rows')}"
+
+
 def insert(
     table: str,
     frame: pl.DataFrame,
@@ -229,11 +241,7 @@ def insert(
     not inserted."""
     if not frame.height:
         return pl.Series("id", [], dtype=pl.Int64) if ids else None
-    source = None
-    if staged is not None and staged.alias:
-        if staged.rows != frame.height:  # never expected: the caller staged another frame
-            raise RuntimeError(f"{table}: {staged.rows} rows staged, {frame.height} to insert")
-        source = f"{qn(staged.alias)}.{qn('rows')}"
+    source = _source(table, staged, frame)
     if fill is not None and source is None:
         column, key, _other, known = fill
         frame = (
@@ -297,9 +305,18 @@ def _new_ids(cursor, table: str, count: int) -> pl.Series:
     return pl.Series("id", range(first, last + 1), dtype=pl.Int64)
 
 
-def update(table: str, frame: pl.DataFrame, keys: list[str], now: str) -> None:
-    """Set every non-key column of ``frame`` (and updated_at) on the rows matching its ``keys``."""
+def update(table: str, frame: pl.DataFrame, keys: list[str], now: str, *, staged: Staged | None = None) -> None:
+    """Set every non-key column of ``frame`` (and updated_at) on the rows matching its ``keys``.
+    ``staged``: as for ``insert`` (SQLite: one UPDATE … FROM the staged rows)."""
     if not frame.height:
+        return
+    source = _source(table, staged, frame)
+    if source is not None:
+        values = [c for c in frame.columns if c not in keys]
+        set_sql = ", ".join([*(f"{qn(c)} = s.{qn(c)}" for c in values), f"{qn('updated_at')} = %s"])
+        match = " AND ".join(f"t.{qn(k)} = s.{qn(k)}" for k in keys)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE main.{qn(table)} AS t SET {set_sql} FROM {source} s WHERE {match}", [now])  # noqa: S608
         return
     frame = _stamped(frame, now, "updated_at")
     values = [c for c in frame.columns if c not in keys]

@@ -7,6 +7,7 @@ inline, so here the engine's own steps are driven by hand to compare the two pat
 """
 
 import sqlite3
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -16,7 +17,7 @@ from qinqing.registry.importing.columns import ENTERPRISE_COLUMNS, map_headers
 from qinqing.registry.importing.reader import read_table
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures
 
-from .conftest import HEADERS, enterprise_row
+from .conftest import enterprise_row
 
 pytestmark = pytest.mark.skipif(
     "postgres" in __import__("os").environ.get("DATABASE_URL", ""),
@@ -25,8 +26,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def _files(tmp_path, csv_file):
-    """A first import (new enterprises, blanks and decimals included) and a second one that adds an
-    earlier year's figures to some of them and brings new enterprises."""
+    """A first import (new enterprises, blanks and decimals included), a second one that adds an
+    earlier year's figures to some of them and brings new enterprises, and a third that changes
+    enterprises and their stored year's figures."""
     first = [
         enterprise_row(1),
         enterprise_row(2, **{"从业人员": "", "营业收入（万元）": "", "资产总额（万元）": "", "成立日期": ""}),
@@ -39,7 +41,11 @@ def _files(tmp_path, csv_file):
         enterprise_row(3, **{"年度": "2024", "纳税额（万元）": "0.01"}),
         *[enterprise_row(n, **{"法定代表人": "李四"}) for n in range(60, 80)],
     ]
-    return csv_file(first, name="first.csv"), csv_file(second, name="second.csv", headers=HEADERS)
+    third = [
+        enterprise_row(n, **{"法定代表人": "王五", "营业收入（万元）": str(5000 + n), "纳税额（万元）": "99.9"})
+        for n in range(5, 31)
+    ]
+    return csv_file(first, name="first.csv"), csv_file(second, name="second.csv"), csv_file(third, name="third.csv")
 
 
 def _plan(path, org):
@@ -93,23 +99,25 @@ def _attached_databases() -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_given_staged_batches_then_every_value_stored_as_the_bound_insert_stores_it(tree, tmp_path, csv_file):
-    # given two files, imported once with the rows bound by executemany and once staged
-    first, second = _files(tmp_path, csv_file)
+    # given three files, imported once with the rows bound by executemany and once staged
+    files = _files(tmp_path, csv_file)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    for path in (first, second):
+    for path in files:
         assert _import(path, tree.county_a, staged=False, directory=scratch) == []
     bound = _stored()
     _empty()
 
-    # when the same imports are staged through ADBC and inserted by INSERT … SELECT
-    staged = [_import(path, tree.county_a, staged=True, directory=scratch) for path in (first, second)]
+    # when the same imports are staged through ADBC and written by INSERT … SELECT / UPDATE … FROM
+    staged = [_import(path, tree.county_a, staged=True, directory=scratch) for path in files]
 
-    # then both paths really differ (files were staged) and store identical values of identical types,
-    # yearly figures of new enterprises joined to the ids their INSERT gave them
-    assert all(s is not None for batch in staged for s in batch)
+    # then both paths really differ (every kind of row was staged once) and store identical values of
+    # identical types, yearly figures of new enterprises joined to the ids their INSERT gave them
+    assert all(any(batch[k] is not None for batch in staged) for k in range(4))
     assert _stored() == bound
     assert len(bound[0]) == 79 and len(bound[1]) == 78 + 2  # enterprise 4 has no 年度; 1 and 3 got 2024 too
+    assert Enterprise.objects.filter(legal_representative="王五", revenue_wan__gte=5005).count() == 26
+    assert EnterpriseYearFigures.objects.filter(year=2025, tax_wan=Decimal("99.9")).count() == 26
     # and the scratch files are detached and deleted once their transaction is over
     assert list(scratch.iterdir()) == []
     assert _attached_databases() == ["main"]
@@ -120,7 +128,7 @@ def test_given_batch_fails_inside_its_transaction_then_nothing_stored_and_scratc
     # given a staged batch
     plan = _plan(_files(tmp_path, csv_file)[0], tree.county_a)
     files = enterprises.stage_batch(plan, tmp_path)
-    assert all(f is not None and f.path.exists() for f in files)
+    assert [f is not None and f.path.exists() for f in files] == [True, False, True, False]  # nothing to update
 
     before = Enterprise.objects.count(), EnterpriseYearFigures.objects.count()
 
@@ -132,7 +140,7 @@ def test_given_batch_fails_inside_its_transaction_then_nothing_stored_and_scratc
 
     # then the batch is rolled back whole, and the scratch files are detached and deleted
     assert (Enterprise.objects.count(), EnterpriseYearFigures.objects.count()) == before
-    assert not any(f.path.exists() for f in files)
+    assert not any(f.path.exists() for f in files if f is not None)
     assert _attached_databases() == ["main"]
 
 
@@ -147,7 +155,7 @@ def test_given_caller_transaction_then_nothing_attached_and_rows_bound(tree, tmp
         assert _attached_databases() == ["main"]
         enterprises.write_batch(plan)
     assert (Enterprise.objects.count(), EnterpriseYearFigures.objects.count()) == (before[0] + 59, before[1] + 58)
-    assert not any(f.path.exists() for f in files)  # staged for nothing: deleted all the same
+    assert not any(f.path.exists() for f in files if f is not None)  # staged for nothing: deleted all the same
 
 
 def test_given_frame_then_scratch_file_holds_its_rows_in_order(tmp_path):
