@@ -125,6 +125,8 @@ def chamber_rows(queryset, user) -> Iterator[list]:
             "term_number": str(term.number) if term else "",
             "term_starts_on": term.starts_on.isoformat() if term else "",
             "term_ends_on": c.term_ends_on.isoformat() if c.term_ends_on else "",
+            "term_president": term.president if term else "",
+            "term_secretary": term.secretary_general if term else "",
             **{key: "、".join(values) for key, values in years.items()},
             "note": c.note,
         }

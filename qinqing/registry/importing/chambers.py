@@ -42,6 +42,7 @@ CHAMBER_FIELDS = [f for f in actions_chambers.CHAMBER_FIELDS if f != "law_firm_i
 ORG_FIELDS = ["contact_phone", "address"]
 TEXT_LIMITS = {"name": 100, "contact_phone": 30, "address": 200, "note": 2000}
 RATING_COLUMNS = {f"rating_{scheme}": scheme for scheme in RatingScheme.values}
+LEADER_COLUMNS = {"term_president": "president", "term_secretary": "secretary_general"}  # column → ChamberTerm field
 _YEARS_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
@@ -91,6 +92,8 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     take("term_number", parse.integer(raw["term_number"]))
     take("term_starts_on", parse.date(raw["term_starts_on"]))
     take("term_ends_on", parse.date(raw["term_ends_on"]))
+    for key in LEADER_COLUMNS:
+        take(key, parse.text(raw[key], 50))
     for key in RATING_COLUMNS:
         take(key, _years(raw[key]))
     out.values["fic"] = raw["fic"]
@@ -168,14 +171,26 @@ def _term_problem(v: dict, i: int) -> tuple[str, str] | None:
     return None
 
 
-def _plan_term(terms: list, number, starts, ends) -> tuple[tuple | None, tuple[str, str] | None]:
+def _leaders_changed(term, leaders: dict) -> bool:
+    return any(getattr(term, f) != name for f, name in leaders.items())
+
+
+def _plan_term(terms: list, number, starts, ends, leaders: dict) -> tuple[tuple | None, tuple[str, str] | None]:
     """What the row's term does to the chamber's terms (ordered by number): ("create", number, starts,
-    ends), ("update", term, starts, ends), None (nothing); or a (column key, reason) problem."""
+    ends, leaders), ("update", term, starts, ends, leaders), None (nothing); or a (column key, reason)
+    problem. ``leaders``: the 会长/秘书长 the row names (ChamberTerm field → name; blank cells left out)."""
     latest = terms[-1] if terms else None
     if number is None and starts is None:
-        if ends is None or (latest is not None and latest.ends_on == ends):
+        if ends is not None and (latest is None or latest.ends_on != ends):
+            return None, ("term_ends_on", _("修改任期届满时请同时填写届次和任期开始"))
+        if not leaders:
             return None, None
-        return None, ("term_ends_on", _("修改任期届满时请同时填写届次和任期开始"))
+        if latest is None:  # names without a term to hold them
+            key = next(k for k, f in LEADER_COLUMNS.items() if f in leaders)
+            return None, (key, _("填写会长、秘书长时须同时填写届次和任期开始"))
+        if _leaders_changed(latest, leaders):  # the current term's leadership, corrected
+            return ("update", latest, latest.starts_on, latest.ends_on, leaders), None
+        return None, None
     if number is None:
         number = latest.number if latest is not None and latest.starts_on == starts else None
         number = number or (latest.number + 1 if latest is not None else 1)
@@ -200,9 +215,9 @@ def _plan_term(terms: list, number, starts, ends) -> tuple[tuple | None, tuple[s
             _("任期开始晚于第%(n)s届的开始日期（%(d)s）") % {"n": after[0].number, "d": after[0].starts_on},
         )
     if term is None:
-        return ("create", number, starts, ends), None
-    if (term.starts_on, term.ends_on) != (starts, ends):
-        return ("update", term, starts, ends), None
+        return ("create", number, starts, ends, leaders), None
+    if (term.starts_on, term.ends_on) != (starts, ends) or _leaders_changed(term, leaders):
+        return ("update", term, starts, ends, leaders), None
     return None, None
 
 
@@ -279,6 +294,7 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
             v["term_number"][i],
             v["term_starts_on"][i],
             v["term_ends_on"][i],
+            {f: v[key][i] for key, f in LEADER_COLUMNS.items() if v[key][i]},
         )
         if problem is not None:
             errors.append(RowIssue(i + 2, LABELS[problem[0]], data.raw[problem[0]][i], problem[1]))
@@ -360,11 +376,11 @@ def write_batch(plan: BatchPlan) -> None:
             Organization.objects.filter(pk=chamber.organization_id).update(**org_changes, updated_at=now)
         if chamber_changes:
             Chamber.objects.filter(pk=chamber.pk).update(**chamber_changes, updated_at=now)
-    for chamber, (op, target, starts, ends) in plan.terms:
+    for chamber, (op, target, starts, ends, leaders) in plan.terms:
         if op == "create":
-            ChamberTerm.objects.create(chamber=chamber, number=target, starts_on=starts, ends_on=ends)
+            ChamberTerm.objects.create(chamber=chamber, number=target, starts_on=starts, ends_on=ends, **leaders)
         else:
-            ChamberTerm.objects.filter(pk=target.pk).update(starts_on=starts, ends_on=ends, updated_at=now)
+            ChamberTerm.objects.filter(pk=target.pk).update(starts_on=starts, ends_on=ends, **leaders, updated_at=now)
         # The latest term's end is the chamber's next 换届 due date (as actions_chambers keeps it).
         latest = ChamberTerm.objects.filter(chamber=chamber).order_by("-number").values_list("ends_on", flat=True)
         Chamber.objects.filter(pk=chamber.pk).update(term_ends_on=latest.first(), updated_at=now)
@@ -380,8 +396,8 @@ def audit_summary(plan: BatchPlan) -> dict:
         "chambers": " ".join(plan.written),
         "changes": {chamber.pk: sorted([*o, *c]) for chamber, o, c in plan.update},
         "terms": [
-            [chamber.pk, op, target if op == "create" else target.number, starts, ends]
-            for chamber, (op, target, starts, ends) in plan.terms
+            [chamber.pk, op, target if op == "create" else target.number, starts, ends, leaders]
+            for chamber, (op, target, starts, ends, leaders) in plan.terms
         ],
         "ratings": [[chamber.pk, scheme, year] for chamber, scheme, year in plan.ratings],
     }

@@ -148,6 +148,9 @@ CHAMBER_COLUMNS = [
         ("任期结束", "任期届满", "换届日期", "任期结束日期", "本届任期结束", "任期届满日期"),
         example="2026-05-31",
     ),
+    # That term's leadership; a blank cell keeps the stored name.
+    Column("term_president", "会长", ("本届会长", "商会会长", "会长姓名"), example="王某某"),
+    Column("term_secretary", "秘书长", ("本届秘书长", "秘书长姓名"), example="李某某"),
     # Ratings (评定): the years of each, "、"-separated; an import adds the listed ones, never removes.
     Column("rating_four_good_national", "全国四好商会年度", ("全国“四好”商会", "全国四好商会", "全国四好"), example=""),
     Column("rating_four_good_province", "省级四好商会年度", ("省级“四好”商会", "省级四好商会", "省级四好"), example=""),

@@ -90,3 +90,56 @@ def test_given_bad_terms_then_rows_refused_naming_row_and_column_and_nothing_wri
     # and nothing was written
     assert report.new == 0 and chamber.terms.count() == 1
     assert not Chamber.objects.filter(organization__name__in=["岳阳县丙商会", "岳阳县丁商会", "岳阳县戊商会"]).exists()
+
+
+LEADER_HEADERS = ["商会名称", "所属工商联编码", "商会类型", "届次", "任期开始", "本届任期届满", "会长", "秘书长"]
+
+
+@pytest.mark.django_db
+def test_given_leaders_in_file_then_term_holds_them_and_export_round_trips(tree, users, chamber, tmp_path):
+    # given a new chamber with its term and leaders, and the fixture chamber's current leaders corrected
+    # without its term (会长 only; the blank 秘书长 keeps the stored one)
+    chamber.terms.update(secretary_general="赵秘书长")
+    name = chamber.organization.name
+    rows = [
+        ["岳阳县己行业商会", "430621", "行业商会", "2", "2024-03-01", LATER, "周会长", "吴秘书长"],
+        [name, "430621", "", "", "", "", "钱会长", ""],
+    ]
+    path = write(tmp_path / "c.csv", rows, headers=LEADER_HEADERS)
+    # when imported
+    report = run_import("chambers", path, org=tree.county_a, dry_run=False)
+    # then the new chamber's term names its leaders, and the existing chamber's current term is corrected
+    assert (report.new, report.updated, report.errors) == (1, 1, [])
+    new = ChamberTerm.objects.get(chamber__organization__name="岳阳县己行业商会")
+    assert (new.number, new.president, new.secretary_general) == (2, "周会长", "吴秘书长")
+    current = chamber.terms.get()
+    assert (current.president, current.secretary_general) == ("钱会长", "赵秘书长")
+    # and the same file again changes nothing
+    again = run_import("chambers", path, org=tree.county_a, dry_run=False)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    # and the export carries 会长 and 秘书长 and re-imports unchanged
+    columns, export_rows = EXPORTS["chambers"]
+    target = tmp_path / "export.csv"
+    with target.open("w", encoding="utf-8", newline="") as out:
+        write_csv(columns, export_rows(Chamber.objects.all(), users.county_staff), out)
+    text = target.read_text(encoding="utf-8")
+    assert "会长" in text.splitlines()[0] and "周会长" in text and "吴秘书长" in text and "钱会长" in text
+    back = run_import("chambers", target, org=tree.county_a, dry_run=False)
+    assert (back.new, back.updated, back.errors) == (0, 0, [])
+
+
+@pytest.mark.django_db
+def test_given_leaders_without_any_term_then_row_refused_naming_the_column(tree, tmp_path):
+    # given a new chamber whose row names a 秘书长 but no term, and a 会长 of over 50 characters
+    rows = [
+        ["岳阳县庚行业商会", "430621", "行业商会", "", "", "", "", "孙秘书长"],
+        ["岳阳县辛行业商会", "430621", "行业商会", "1", "2024-01-01", LATER, "长" * 51, ""],
+    ]
+    # when imported
+    path = write(tmp_path / "c.csv", rows, headers=LEADER_HEADERS)
+    report = run_import("chambers", path, org=tree.county_a, dry_run=False)
+    # then each row is an error naming its row and column, in Chinese, and nothing is written
+    assert {(e.row, e.column) for e in report.errors} == {(2, "秘书长"), (3, "会长")}
+    assert "届次" in next(e.reason for e in report.errors if e.row == 2)
+    assert report.new == 0
+    assert not Chamber.objects.filter(organization__name__in=["岳阳县庚行业商会", "岳阳县辛行业商会"]).exists()
