@@ -105,8 +105,31 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         if earlier not in bad:
             checks.reject(earlier, KEY_COLUMN[key[1]], reason % {"first": earlier + 2, "second": i + 2, "what": what})
         checks.reject(i, KEY_COLUMN[key[1]], reason % {"first": earlier + 2, "second": i + 2, "what": what})
+    _same_person(out.values, n, bad, checks)
     out.good = checks.good(n)
     return out
+
+
+def _same_person(v: dict, n: int, bad: set, checks) -> None:
+    """A row without an ID number whose name and mobile are those of a row with one: stored, the first
+    would be found by name + mobile and taken for the second (``_People.find``), so in one file they are
+    the same person twice. Both rows are refused, each naming the other."""
+    with_id: dict[tuple, int] = {}
+    for i in range(n):
+        if i not in bad and v["kind"][i] == MemberKind.INDIVIDUAL and v["mobile"][i] and v["id_number"][i]:
+            with_id.setdefault((v["organization"][i], v["person_name"][i], v["mobile"][i]), i)
+    reason = _("第%(first)s行与第%(second)s行重复：姓名和手机号码相同，一行有身份证号、一行没有，两行均未导入")
+    for i in range(n):
+        if i in bad or v["kind"][i] != MemberKind.INDIVIDUAL or v["id_number"][i] or not v["mobile"][i]:
+            continue
+        other = with_id.get((v["organization"][i], v["person_name"][i], v["mobile"][i]))
+        if other is None:
+            continue
+        first, second = sorted((other, i))
+        text = reason % {"first": first + 2, "second": second + 2}
+        if other not in bad:
+            checks.reject(other, "person_name", text)
+        checks.reject(i, "person_name", text)
 
 
 KEY_COLUMN = {"enterprise": "credit_code", "group": "group_code", "individual": "person_name"}

@@ -49,13 +49,16 @@ def test_given_two_people_of_the_same_name_without_id_then_both_imported_and_rei
     [
         ["个人会员", "王芳", ID_1, "13900139002", "理事", "2022-05-01"],  # same ID number
         ["个人会员", "王芳", "", "13800138001", "理事", "2022-05-01"],  # same name and mobile, no ID
+        ["个人会员", "王芳", "", "13800138001", "理事", "2022-05-01"],  # the same, and the first has an ID
     ],
+    ids=["same-id", "same-name-mobile", "id-and-no-id"],
 )
 def test_given_same_person_twice_in_a_file_then_both_rows_named_as_duplicates_and_nothing_written(
-    tree, tmp_path, second
+    tree, tmp_path, second, request
 ):
     # given a file in which one person appears twice
-    first = ["个人会员", "王芳", ID_1 if second[2] else "", "13800138001", "会员", "2021-03-01"]
+    first_id = "" if request.node.callspec.id == "same-name-mobile" else ID_1
+    first = ["个人会员", "王芳", first_id, "13800138001", "会员", "2021-03-01"]
     path = _file(tmp_path / "m.csv", [first, second])
     # when imported
     report = run_import("members", path, org=tree.county_a, dry_run=False)
