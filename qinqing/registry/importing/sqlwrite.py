@@ -20,8 +20,7 @@ Identifiers come from model metadata, values travel as parameters or COPY data (
 
 import io
 import json
-import os
-import tempfile
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,32 +153,19 @@ def stage(frame: pl.DataFrame, directory: Path) -> Staged | None:
     database itself."""
     if _pg() or not frame.height:
         return None
-    handle, name = tempfile.mkstemp(suffix=".sqlite3", dir=directory)
-    os.close(handle)
-    path = Path(name)
-    path.unlink()  # the driver creates the file itself
-    database = adbc_driver_sqlite.connect(f"file:{path}")
-    try:
-        conn = adbc_driver_manager.AdbcConnection(database)
-        try:
-            statement = adbc_driver_manager.AdbcStatement(conn)
-            try:
-                for pragma in ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF"):  # scratch data
-                    statement.set_sql_query(pragma)
-                    statement.execute_update()
-                statement.close()
-                statement = adbc_driver_manager.AdbcStatement(conn)
-                statement.set_options(
-                    **{"adbc.ingest.target_table": "rows", "adbc.ingest.mode": "adbc.ingest.mode.create"}
-                )
-                statement.bind_stream(frame)  # polars' Arrow C stream
+    path = Path(directory) / f"{uuid.uuid4().hex}.sqlite3"
+    with (
+        adbc_driver_sqlite.connect(str(path)) as database,
+        adbc_driver_manager.AdbcConnection(database) as conn,
+    ):
+        with adbc_driver_manager.AdbcStatement(conn) as statement:
+            for pragma in ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF"):  # scratch data
+                statement.set_sql_query(pragma)
                 statement.execute_update()
-            finally:
-                statement.close()
-        finally:
-            conn.close()
-    finally:
-        database.close()
+        with adbc_driver_manager.AdbcStatement(conn) as statement:
+            statement.set_options(**{"adbc.ingest.target_table": "rows", "adbc.ingest.mode": "adbc.ingest.mode.create"})
+            statement.bind_stream(frame)  # polars' Arrow C stream
+            statement.execute_update()
     return Staged(path, frame.height)
 
 
