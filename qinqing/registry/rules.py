@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qinqing.orgs import regions
 
@@ -85,11 +86,11 @@ def is_masked(value: str) -> bool:
 
 # Enterprise field → (label, check). Empty values are allowed (the fields are optional) and stay "".
 ENTERPRISE_RULES: dict[str, tuple[str, Callable[[str], str]]] = {
-    "credit_code": ("统一社会信用代码", credit_code),
-    "industry_code": ("行业代码", industry_code),
-    "region_code": ("行政区划代码", region_code),
-    "legal_rep_id_number": ("法定代表人身份证号", id_number),
-    "contact_mobile": ("联系人手机", mobile_number),
+    "credit_code": (gettext_lazy("统一社会信用代码"), credit_code),
+    "industry_code": (gettext_lazy("行业代码"), industry_code),
+    "region_code": (gettext_lazy("行政区划代码"), region_code),
+    "legal_rep_id_number": (gettext_lazy("法定代表人身份证号"), id_number),
+    "contact_mobile": (gettext_lazy("联系人手机"), mobile_number),
 }
 LABELS = {name: label for name, (label, _check) in ENTERPRISE_RULES.items()}
 
@@ -105,7 +106,7 @@ def check_field(name: str, value):
     try:
         return check(text)
     except RuleError as exc:
-        raise ValidationError({name: f"{label}：{exc}"}) from None
+        raise ValidationError({name: _("%(label)s：%(reason)s") % {"label": label, "reason": exc}}) from None
 
 
 def check_enterprise(values: dict) -> dict:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 from .uscc import normalize as _normalize_chars
 
 __all__ = [
@@ -51,7 +53,7 @@ class InvalidIdNumber(ValueError):
 def check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if len(first17) != 17 or not first17.isdigit():
-        raise InvalidIdNumber("计算校验码需要17位数字")
+        raise InvalidIdNumber(_("计算校验码需要17位数字"))
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_MAP[total % 11]
 
@@ -59,7 +61,7 @@ def check_char(first17: str) -> str:
 def upgrade_legacy(id15: str) -> str:
     """Convert a 15-digit first-generation number to its 18-digit form (born 1900–1999)."""
     if not _SHAPE_15.match(id15):
-        raise InvalidIdNumber("15位身份证号码应全部为数字")
+        raise InvalidIdNumber(_("15位身份证号码应全部为数字"))
     body = id15[:6] + "19" + id15[6:]
     return body + check_char(body)
 
@@ -75,30 +77,35 @@ def validate(raw: str, *, allow_legacy: bool = False, today: dt.date | None = No
     """Return the normalised 18-character number or raise ``InvalidIdNumber`` with the reason."""
     number, _notes = _normalize_chars(raw)
     if not number:
-        raise InvalidIdNumber("身份证号码不能为空")
+        raise InvalidIdNumber(_("身份证号码不能为空"))
     if len(number) == 15:
         if not allow_legacy:
-            raise InvalidIdNumber("15位旧身份证号码已停止使用，请填写18位身份证号码")
+            raise InvalidIdNumber(_("15位旧身份证号码已停止使用，请填写18位身份证号码"))
         number = upgrade_legacy(number)
     if len(number) != 18:
-        raise InvalidIdNumber(f"身份证号码应为18位，实际为{len(number)}位")
+        raise InvalidIdNumber(_("身份证号码应为18位，实际为%(length)s位") % {"length": len(number)})
     if not _SHAPE_18.match(number):
         for i, ch in enumerate(number[:17]):
             if not ch.isdigit():
-                raise InvalidIdNumber(f"身份证号码第{i + 1}位“{ch}”不合法：前17位只能是数字")
-        raise InvalidIdNumber(f"身份证号码第18位“{number[17]}”不合法：只能是数字或 X")
+                raise InvalidIdNumber(
+                    _("身份证号码第%(position)s位“%(char)s”不合法：前17位只能是数字") % {"position": i + 1, "char": ch}
+                )
+        raise InvalidIdNumber(_("身份证号码第18位“%(char)s”不合法：只能是数字或 X") % {"char": number[17]})
     if number[:2] not in PROVINCE_CODES:
-        raise InvalidIdNumber(f"身份证号码前6位地址码“{number[:6]}”不是有效的行政区划代码")
+        raise InvalidIdNumber(_("身份证号码前6位地址码“%(code)s”不是有效的行政区划代码") % {"code": number[:6]})
     born = _parse_date(number[6:14])
     if born is None:
-        raise InvalidIdNumber(f"身份证号码中的出生日期“{number[6:14]}”不是有效日期")
+        raise InvalidIdNumber(_("身份证号码中的出生日期“%(date)s”不是有效日期") % {"date": number[6:14]})
     if born.year < 1900:
-        raise InvalidIdNumber(f"身份证号码中的出生年份{born.year}早于1900年")
+        raise InvalidIdNumber(_("身份证号码中的出生年份%(year)s早于1900年") % {"year": born.year})
     if born > (today or dt.date.today()):
-        raise InvalidIdNumber(f"身份证号码中的出生日期{born.isoformat()}晚于今天")
+        raise InvalidIdNumber(_("身份证号码中的出生日期%(date)s晚于今天") % {"date": born.isoformat()})
     expected = check_char(number[:17])
     if number[17] != expected:
-        raise InvalidIdNumber(f"身份证号码校验码错误：第18位应为“{expected}”，实际为“{number[17]}”")
+        raise InvalidIdNumber(
+            _("身份证号码校验码错误：第18位应为“%(expected)s”，实际为“%(actual)s”")
+            % {"expected": expected, "actual": number[17]}
+        )
     return number
 
 
@@ -120,7 +127,7 @@ def birth_date(number: str) -> dt.date:
 def sex(number: str) -> str:
     """ "男" when the 17th digit is odd, "女" when even."""
     number = validate(number, allow_legacy=True)
-    return "男" if int(number[16]) % 2 else "女"
+    return _("男") if int(number[16]) % 2 else _("女")
 
 
 def mask(number: str) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 __all__ = [
     "EDITION",
     "LEVELS",
@@ -39,7 +41,7 @@ class UnknownIndustryCode(KeyError):
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
-        self.message = f"行业代码“{code}”不在国民经济行业分类（{EDITION}）中"
+        self.message = _("行业代码“%(code)s”不在国民经济行业分类（%(edition)s）中") % {"code": code, "edition": EDITION}
 
     def __str__(self) -> str:
         return self.message

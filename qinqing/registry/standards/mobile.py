@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from .uscc import normalize as _normalize_chars
 
 __all__ = ["InvalidMobile", "is_valid_mobile", "mask_mobile", "validate_mobile"]
@@ -24,14 +26,14 @@ def validate_mobile(raw: str) -> str:
     """Return the 11-digit number (spaces, hyphens and a +86/0086 prefix removed) or raise."""
     text = _normalize_chars(raw)[0].replace("-", "")
     if not text:
-        raise InvalidMobile("手机号码不能为空")
+        raise InvalidMobile(_("手机号码不能为空"))
     text = _PREFIX.sub("", text)
     if not text.isdigit():
-        raise InvalidMobile(f"手机号码“{text}”只能包含数字")
+        raise InvalidMobile(_("手机号码“%(number)s”只能包含数字") % {"number": text})
     if len(text) != 11:
-        raise InvalidMobile(f"手机号码应为11位数字，实际为{len(text)}位")
+        raise InvalidMobile(_("手机号码应为11位数字，实际为%(length)s位") % {"length": len(text)})
     if not _MOBILE.match(text):
-        raise InvalidMobile(f"手机号码“{text}”不是有效的大陆手机号（应以13–19开头）")
+        raise InvalidMobile(_("手机号码“%(number)s”不是有效的大陆手机号（应以13–19开头）") % {"number": text})
     return text
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 __all__ = [
     "ALPHABET",
     "WEIGHTS",
@@ -74,20 +76,20 @@ def normalize(raw: str) -> tuple[str, list[str]]:
     text = "" if raw is None else str(raw)
     half = _to_halfwidth(text)
     if half != text:
-        notes.append("已将全角字符转为半角")
+        notes.append(_("已将全角字符转为半角"))
     compact = _WHITESPACE.sub("", half)
     if compact != half:
-        notes.append("已去除空格")
+        notes.append(_("已去除空格"))
     upper = compact.upper()
     if upper != compact:
-        notes.append("已将小写字母转为大写")
+        notes.append(_("已将小写字母转为大写"))
     return upper, notes
 
 
 def check_char(first17: str) -> str:
     """Return the check character (position 18) for the first 17 characters of a code."""
     if len(first17) != LENGTH - 1:
-        raise InvalidCreditCode(f"计算校验码需要前17位，实际为{len(first17)}位")
+        raise InvalidCreditCode(_("计算校验码需要前17位，实际为%(length)s位") % {"length": len(first17)})
     total = 0
     for i, ch in enumerate(first17):
         try:
@@ -98,21 +100,41 @@ def check_char(first17: str) -> str:
 
 
 def _illegal_char_message(position: int, ch: str) -> str:
+    values = {"position": position, "char": ch, "suggestion": _LOOKALIKE.get(ch, "")}
     if 3 <= position <= 8:
-        reason = "第3至8位为登记管理机关行政区划码，只能是数字"
-    else:
-        reason = "只能是数字或除 I、O、Z、S、V 以外的大写英文字母"
-    hint = f"（是否应为“{_LOOKALIKE[ch]}”？）" if ch in _LOOKALIKE else ""
-    return f"统一社会信用代码第{position}位字符“{ch}”不合法：{reason}{hint}"
+        if ch in _LOOKALIKE:
+            return (
+                _(
+                    "统一社会信用代码第%(position)s位字符“%(char)s”不合法：第3至8位为登记管理机关行政区划码，"
+                    "只能是数字（是否应为“%(suggestion)s”？）"
+                )
+                % values
+            )
+        return (
+            _("统一社会信用代码第%(position)s位字符“%(char)s”不合法：第3至8位为登记管理机关行政区划码，只能是数字")
+            % values
+        )
+    if ch in _LOOKALIKE:
+        return (
+            _(
+                "统一社会信用代码第%(position)s位字符“%(char)s”不合法："
+                "只能是数字或除 I、O、Z、S、V 以外的大写英文字母（是否应为“%(suggestion)s”？）"
+            )
+            % values
+        )
+    return (
+        _("统一社会信用代码第%(position)s位字符“%(char)s”不合法：只能是数字或除 I、O、Z、S、V 以外的大写英文字母")
+        % values
+    )
 
 
 def validate(raw: str) -> str:
     """Return the normalised code, or raise ``InvalidCreditCode`` saying what is wrong."""
     code, _notes = normalize(raw)
     if not code:
-        raise InvalidCreditCode("统一社会信用代码不能为空")
+        raise InvalidCreditCode(_("统一社会信用代码不能为空"))
     if len(code) != LENGTH:
-        raise InvalidCreditCode(f"统一社会信用代码应为18位，实际为{len(code)}位")
+        raise InvalidCreditCode(_("统一社会信用代码应为18位，实际为%(length)s位") % {"length": len(code)})
     for i, ch in enumerate(code):
         position = i + 1
         allowed = _DIGITS if 3 <= position <= 8 else _ALPHABET_SET
@@ -125,7 +147,10 @@ def validate(raw: str) -> str:
 
 
 def _check_message(expected: str, actual: str) -> str:
-    return f"统一社会信用代码校验码错误：第18位应为“{expected}”，实际为“{actual}”"
+    return _("统一社会信用代码校验码错误：第18位应为“%(expected)s”，实际为“%(actual)s”") % {
+        "expected": expected,
+        "actual": actual,
+    }
 
 
 def is_valid(raw: str) -> bool:
