@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from qinqing.accounts.models import User
@@ -28,7 +29,7 @@ def errors_path(job_id: int) -> Path:
 def write_errors_csv(report, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["行号", "列", "值", "原因"])
+        writer.writerow([_("行号"), _("列"), _("值"), _("原因")])
         for issue in report.errors:
             writer.writerow(issue.as_list())
 
@@ -37,7 +38,7 @@ def run_import_job(run: JobRunner) -> dict:
     params = run.params
     path = import_dir() / params["stored_name"]
     if not path.exists():
-        raise JobError("导入文件已不存在，请重新上传")
+        raise JobError(_("导入文件已不存在，请重新上传"))
     org = Organization.objects.get(pk=params["org_id"])
     actor = User.objects.filter(pk=params.get("user_id")).first()
     report = run_import(

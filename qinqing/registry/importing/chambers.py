@@ -66,7 +66,7 @@ def _boolean(values: list[str], what: str) -> parse.Parsed:
         elif key in NO:
             out[i] = False
         else:
-            errors.append((i, f"{what}请填写“是”或“否”"))
+            errors.append((i, _("%(what)s请填写“是”或“否”") % {"what": what}))
     return out, errors
 
 
@@ -83,8 +83,8 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     codes = checks.credit_codes(notes)
     for key, limit in TEXT_LIMITS.items():
         take(key, parse.text(raw[key], limit))
-    take("chamber_type", parse.choice(raw["chamber_type"], TYPE_LABELS, "商会类型"))
-    take("registration_status", parse.choice(raw["registration_status"], STATUS_LABELS, "登记状态"))
+    take("chamber_type", parse.choice(raw["chamber_type"], TYPE_LABELS, _("商会类型")))
+    take("registration_status", parse.choice(raw["registration_status"], STATUS_LABELS, _("登记状态")))
     take("registered_on", parse.date(raw["registered_on"]))
     take("party_members", parse.integer(raw["party_members"]))
     take("party_org_established", _boolean(raw["party_org_established"], LABELS["party_org_established"]))
@@ -109,17 +109,17 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         name = raw["name"][i]
         region = raw["region_code"][i]
         if not name:
-            problem = ("name", "必填")
+            problem = ("name", _("必填"))
         elif region and not regions.is_current(region):
-            problem = ("region_code", "不是现行的行政区划代码")
+            problem = ("region_code", _("不是现行的行政区划代码"))
         elif out.values["registered_on"][i] and out.values["registered_on"][i] > today:
-            problem = ("registered_on", "登记日期不能晚于今天")
+            problem = ("registered_on", _("登记日期不能晚于今天"))
         elif (problem := _term_problem(out.values, i)) is not None:
             pass
         elif codes[i] and codes[i] in seen_code:
-            problem = ("credit_code", f"与第{seen_code[codes[i]] + 2}行重复")
+            problem = ("credit_code", _("与第%(row)s行重复") % {"row": seen_code[codes[i]] + 2})
         elif (raw["fic"][i], name) in seen_name:
-            problem = ("name", f"同一工商联下与第{seen_name[(raw['fic'][i], name)] + 2}行重名")
+            problem = ("name", _("同一工商联下与第%(row)s行重名") % {"row": seen_name[(raw["fic"][i], name)] + 2})
         if problem is None:
             seen_name[(raw["fic"][i], name)] = i
             if codes[i]:
@@ -269,23 +269,24 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
         fic_code = v["fic"][i]
         parent = fics.get(fic_code) if fic_code else default_fic
         if parent is None:
-            reason = "未找到该工商联（须为本级或下级工商联的编码）" if fic_code else "请填写所属工商联编码"
+            reason = _("未找到该工商联（须为本级或下级工商联的编码）") if fic_code else _("请填写所属工商联编码")
             errors.append(RowIssue(i + 2, LABELS["fic"], fic_code, reason))
             continue
         code, name = v["credit_code"][i], v["name"][i]
         old = by_code.get(code) if code else None
         if old is not None and not old.org_path.startswith(root.path):
-            errors.append(RowIssue(i + 2, LABELS["credit_code"], code, "该信用代码已登记为其他工商联的商会，无权修改"))
+            errors.append(
+                RowIssue(i + 2, LABELS["credit_code"], code, _("该信用代码已登记为其他工商联的商会，无权修改"))
+            )
             continue
         if old is None:
             old = by_name.get((parent.id, name))
             if old is not None and code and old.credit_code and old.credit_code != code:
-                errors.append(
-                    RowIssue(i + 2, LABELS["credit_code"], code, f"该工商联已有同名商会，其信用代码为{old.credit_code}")
-                )
+                reason = _("该工商联已有同名商会，其信用代码为%(code)s") % {"code": old.credit_code}
+                errors.append(RowIssue(i + 2, LABELS["credit_code"], code, reason))
                 continue
         elif fic_code and old.organization.parent_id != parent.id:
-            errors.append(RowIssue(i + 2, LABELS["fic"], fic_code, "该商会属于其他工商联，导入不能移动商会"))
+            errors.append(RowIssue(i + 2, LABELS["fic"], fic_code, _("该商会属于其他工商联，导入不能移动商会")))
             continue
         values = {f: v[f][i] for f in CHAMBER_FIELDS}
         org_values = {f: v[f][i] for f in ORG_FIELDS}
@@ -307,7 +308,7 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
         ]
         if old is None:
             if not values["chamber_type"]:
-                errors.append(RowIssue(i + 2, LABELS["chamber_type"], "", "新商会必须填写商会类型"))
+                errors.append(RowIssue(i + 2, LABELS["chamber_type"], "", _("新商会必须填写商会类型")))
                 continue
             region = v["region_code"][i] or parent.region_code
             plan.create.append(

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from ..standards import idcard, sizeclass
 
@@ -135,7 +136,7 @@ def integer(s: pl.Series, parse_one: Callable) -> tuple[pl.Series, Problems]:
         problems = [(todo[j], reason) for j, reason in errors]
         for j, v in enumerate(values):
             if v is not None and v > INT_MAX:
-                problems.append((todo[j], "数值过大"))
+                problems.append((todo[j], _("数值过大")))
                 values[j] = None
         out = out.scatter(todo, pl.Series([None if v is None else str(v) for v in values], dtype=pl.String))
     return out, problems

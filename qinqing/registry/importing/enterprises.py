@@ -80,14 +80,14 @@ def _industry_ok(value: str) -> str:
     if industry is None:
         code = "".join(code.split()).upper()
         if not (code.isdigit() and 2 <= len(code) <= 4):
-            raise ValueError("行业代码应为2至4位数字（GB/T 4754-2017）")
+            raise ValueError(_("行业代码应为2至4位数字（GB/T 4754-2017）"))
         return code
     try:
         found = industry.lookup(code)
     except (KeyError, ValueError):
         found = None
     if not found:
-        raise ValueError("不是 GB/T 4754-2017 中的行业代码")
+        raise ValueError(_("不是 GB/T 4754-2017 中的行业代码"))
     return found.code
 
 
@@ -170,22 +170,28 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
             fixed.append("")
     normalised = codes.clone().scatter(todo, pl.Series(fixed, dtype=pl.String)) if todo else codes
     take("credit_code", (normalised, code_problems))
+    required = _("必填")
     for i in ((codes == "") & table.nonempty).arg_true().to_list():
-        problems.append((i, "credit_code", "必填"))
+        problems.append((i, "credit_code", required))
     frame = pl.DataFrame({"row": out["row"], "code": normalised})
     dup = frame.with_columns(first=pl.col("row").min().over("code")).filter(
         (pl.col("code") != "") & (pl.col("row") != pl.col("first"))
     )
-    problems.extend((i, "credit_code", f"与第{first + 2}行重复") for i, first in dup.select("row", "first").iter_rows())
+    problems.extend(
+        (i, "credit_code", _("与第%(row)s行重复") % {"row": first + 2})
+        for i, first in dup.select("row", "first").iter_rows()
+    )
 
     if "name" in raw:
         names = raw["name"]
-        take("name", (names, [(i, "超过200个字符") for i in (names.str.len_chars() > 200).arg_true().to_list()]))
-        problems.extend((i, "name", "必填") for i in ((names == "") & (normalised != "")).arg_true().to_list())
+        too_long = _("超过%(max)s个字符") % {"max": 200}
+        take("name", (names, [(i, too_long) for i in (names.str.len_chars() > 200).arg_true().to_list()]))
+        problems.extend((i, "name", required) for i in ((names == "") & (normalised != "")).arg_true().to_list())
     for key, length in (("legal_representative", 50), ("address", 200), ("contact_name", 50)):
         if key in raw:
             long = (raw[key].str.len_chars() > length).arg_true().to_list()
-            take(key, (raw[key], [(i, f"超过{length}个字符") for i in long]))
+            too_long = _("超过%(max)s个字符") % {"max": length}
+            take(key, (raw[key], [(i, too_long) for i in long]))
     if "legal_rep_id_number" in raw:
         column = raw["legal_rep_id_number"]
         clean = columnar.id_clean(column, datetime.date.today()) | column.str.contains(r"\*", literal=False)
@@ -221,8 +227,9 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         take("year", columnar.integer(raw["year"], parse.year))
         this_year = datetime.date.today().year
         years = out["year"].cast(pl.Int64)
+        out_of_range = _("年度应在1949至%(year)s之间") % {"year": this_year}
         for i in ((years < 1949) | (years > this_year)).fill_null(False).arg_true().to_list():
-            problems.append((i, "year", f"年度应在1949至{this_year}之间"))
+            problems.append((i, "year", out_of_range))
     has_yearly = [key for key in ("tax_wan", "rd_spend_wan") if key in out]
     if has_yearly:
         filled = (
@@ -235,9 +242,9 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
                 continue
             if "year" in raw:
                 key = next(k for k in has_yearly if out[k][i] is not None)
-                problems.append((i, "year", f"填写了{LABELS[key]}时必须填写年度"))
+                problems.append((i, "year", _("填写了%(column)s时必须填写年度") % {"column": LABELS[key]}))
             else:
-                problems.append((i, "year", "填写了年度数据时必须有“年度”列"))
+                problems.append((i, "year", _("填写了年度数据时必须有“年度”列")))
 
     bad = {i for i, _key, _reason in problems}
     for i, key, reason in problems:
@@ -252,7 +259,7 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
 
 
 def _qualifications_ok(value: str) -> str:
-    parsed, problems = parse.multi_choice([value], QUALIFICATION_LABELS, "资质")
+    parsed, problems = parse.multi_choice([value], QUALIFICATION_LABELS, _("资质"))
     if problems:
         raise ValueError(problems[0][1])
     return parsed[0]
@@ -339,13 +346,14 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
 
     # Another FIC's enterprise: not ours to change.
     foreign = joined.filter(is_old & ~pl.col("org_path__old").str.starts_with(scope.root_path))
+    not_ours = _("该企业属于其他工商联，无权修改")
     for row, code in foreign.select("row", "credit_code").iter_rows():
-        errors.append(RowIssue(row + 2, LABELS["credit_code"], code, "该企业属于其他工商联，无权修改"))
+        errors.append(RowIssue(row + 2, LABELS["credit_code"], code, not_ours))
     # A masked number re-imported keeps the stored one; a new enterprise needs the full number.
     for f in PII_FIELDS & set(mapped):
         masked = joined.filter(~is_old & pl.col(f).str.contains("*", literal=True))
         for row, value in masked.select("row", f).iter_rows():
-            errors.append(RowIssue(row + 2, LABELS[f], value, "号码已脱敏，新企业请填写完整号码"))
+            errors.append(RowIssue(row + 2, LABELS[f], value, _("号码已脱敏，新企业请填写完整号码")))
     rejected = set(foreign["row"].to_list())
     for f in PII_FIELDS & set(mapped):
         rejected |= set(joined.filter(~is_old & pl.col(f).str.contains("*", literal=True))["row"].to_list())

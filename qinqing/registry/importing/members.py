@@ -53,8 +53,8 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     checks = RowChecks(raw, LABELS, out.values, errors)
     bad, take = checks.bad, checks.take
     codes = checks.credit_codes(notes)
-    take("kind", parse.choice(raw["kind"], KIND_LABELS, "会员类别"))
-    take("role", parse.choice(raw["role"], ROLE_LABELS, "职务"))
+    take("kind", parse.choice(raw["kind"], KIND_LABELS, _("会员类别")))
+    take("role", parse.choice(raw["role"], ROLE_LABELS, _("职务")))
     take("joined_on", parse.date(raw["joined_on"]))
     take("left_on", parse.date(raw["left_on"]))
     take("person_name", parse.text(raw["person_name"], 50))
@@ -75,18 +75,18 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         out.values["role"][i] = out.values["role"][i] or MemberRole.MEMBER
         problem = None
         if out.values["joined_on"][i] is None and i not in bad:
-            problem = ("joined_on", "必填")
+            problem = ("joined_on", _("必填"))
         elif kind == MemberKind.ENTERPRISE and not codes[i] and i not in bad:
-            problem = ("credit_code", "企业会员必须填写统一社会信用代码")
+            problem = ("credit_code", _("企业会员必须填写统一社会信用代码"))
         elif kind == MemberKind.GROUP and not raw["group_code"][i]:
-            problem = ("group_code", "团体会员必须填写团体会员组织编码")
+            problem = ("group_code", _("团体会员必须填写团体会员组织编码"))
         elif kind == MemberKind.INDIVIDUAL and not raw["person_name"][i]:
-            problem = ("person_name", "个人会员必须填写姓名")
+            problem = ("person_name", _("个人会员必须填写姓名"))
         elif kind == MemberKind.INDIVIDUAL and not raw["id_number"][i] and not raw["mobile"][i]:
             problem = ("id_number", _("个人会员须填写身份证号或手机号码（仅凭姓名无法区分同名的人）"))
         left, joined = out.values["left_on"][i], out.values["joined_on"][i]
         if problem is None and left and joined and left < joined:
-            problem = ("left_on", "退会日期早于入会日期")
+            problem = ("left_on", _("退会日期早于入会日期"))
         if problem:
             checks.reject(i, *problem)
     # The same membership twice in one file: which row is right cannot be guessed, so both rows are
@@ -194,7 +194,7 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
         org = orgs.get(org_code) if org_code else root
         if org is None or org.kind not in ("fic", "chamber"):
             errors.append(
-                RowIssue(i + 2, LABELS["organization"], org_code, "未找到该组织（须为本级或下级工商联、商会的编码）")
+                RowIssue(i + 2, LABELS["organization"], org_code, _("未找到该组织（须为本级或下级工商联、商会的编码）"))
             )
             continue
         kind = v["kind"][i]
@@ -202,12 +202,14 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
         if kind == MemberKind.ENTERPRISE:
             enterprise_id = ents.get(v["credit_code"][i])
             if enterprise_id is None:
-                errors.append(RowIssue(i + 2, LABELS["credit_code"], v["credit_code"][i], "未找到该企业，请先导入企业"))
+                errors.append(
+                    RowIssue(i + 2, LABELS["credit_code"], v["credit_code"][i], _("未找到该企业，请先导入企业"))
+                )
                 continue
         elif kind == MemberKind.GROUP:
             group = orgs.get(v["group_code"][i])
             if group is None or group.kind != "chamber":
-                errors.append(RowIssue(i + 2, LABELS["group_code"], v["group_code"][i], "未找到该商会"))
+                errors.append(RowIssue(i + 2, LABELS["group_code"], v["group_code"][i], _("未找到该商会")))
                 continue
             group_id = group.id
         values = {f: v[f][i] for f in FIELDS}

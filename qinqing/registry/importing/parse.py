@@ -8,13 +8,16 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 Parsed = tuple[list, list[tuple[int, str]]]
 
 MASK_CHAR = "*"
 
 
 def text(values: list[str], max_length: int) -> Parsed:
-    errors = [(i, f"超过{max_length}个字符") for i, v in enumerate(values) if len(v) > max_length]
+    reason = _("超过%(max)s个字符") % {"max": max_length}
+    errors = [(i, reason) for i, v in enumerate(values) if len(v) > max_length]
     return values, errors
 
 
@@ -30,7 +33,7 @@ def integer(values: list[str]) -> Parsed:
         if s.isdigit():
             out[i] = int(s)
         else:
-            errors.append((i, "应为非负整数"))
+            errors.append((i, _("应为非负整数")))
     return out, errors
 
 
@@ -44,10 +47,10 @@ def decimal(values: list[str], places: int = 2) -> Parsed:
         try:
             d = Decimal(v.replace(",", ""))
         except InvalidOperation:
-            errors.append((i, "应为数字（单位：万元）"))
+            errors.append((i, _("应为数字（单位：万元）")))
             continue
         if not d.is_finite() or d < 0:
-            errors.append((i, "应为非负数字（单位：万元）"))
+            errors.append((i, _("应为非负数字（单位：万元）")))
             continue
         out[i] = d.quantize(quantum)
     return out, errors
@@ -65,12 +68,12 @@ def date(values: list[str]) -> Parsed:
             continue
         m = _DATE_RE.match(v) or _COMPACT_RE.match(v)
         if m is None:
-            errors.append((i, "日期格式应为 2020-01-31"))
+            errors.append((i, _("日期格式应为 2020-01-31")))
             continue
         try:
             out[i] = datetime.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            errors.append((i, "不是有效日期"))
+            errors.append((i, _("不是有效日期")))
     return out, errors
 
 
@@ -79,7 +82,7 @@ def year(values: list[str]) -> Parsed:
     this_year = datetime.date.today().year
     for i, y in enumerate(out):
         if y is not None and not 1949 <= y <= this_year:
-            errors.append((i, f"年度应在1949至{this_year}之间"))
+            errors.append((i, _("年度应在1949至%(year)s之间") % {"year": this_year}))
             out[i] = None
     return out, errors
 
@@ -94,7 +97,9 @@ def choice(values: list[str], labels: dict[str, str], what: str) -> Parsed:
             continue
         code = labels.get(v) or (v if v in codes else None)
         if code is None:
-            errors.append((i, f"不是有效的{what}（可选：{'、'.join(labels)}）"))
+            errors.append(
+                (i, _("不是有效的%(what)s（可选：%(options)s）") % {"what": what, "options": "、".join(labels)})
+            )
         else:
             out[i] = code
     return out, errors
@@ -116,7 +121,7 @@ def multi_choice(values: list[str], labels: dict[str, str], what: str) -> Parsed
                 continue
             code = labels.get(part) or (part if part in codes else None)
             if code is None:
-                errors.append((i, f"“{part}”不是有效的{what}"))
+                errors.append((i, _("“%(value)s”不是有效的%(what)s") % {"value": part, "what": what}))
                 break
             if code not in picked:
                 picked.append(code)

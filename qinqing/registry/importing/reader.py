@@ -13,6 +13,7 @@ from pathlib import Path
 
 import fastexcel
 import polars as pl
+from django.utils.translation import gettext as _
 
 
 class UnreadableFile(ValueError):
@@ -72,7 +73,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "GBK"
     except UnicodeDecodeError:
-        raise UnreadableFile("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件") from None
+        raise UnreadableFile(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件")) from None
 
 
 def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
@@ -87,7 +88,7 @@ def read_table(path: str | Path, filename: str | None = None) -> Table:
         text, encoding = decode_csv(Path(path).read_bytes())
         raw = list(csv.reader(io.StringIO(text)))
         if not raw:
-            raise UnreadableFile("文件为空")
+            raise UnreadableFile(_("文件为空"))
         frame = _tidy(_from_rows(raw))
         return _split(frame, encoding)
     if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
@@ -96,14 +97,16 @@ def read_table(path: str | Path, filename: str | None = None) -> Table:
             frame = reader.load_sheet(0, header_row=None, dtypes="string").to_polars()
         except Exception as exc:  # fastexcel raises several error types for corrupt or empty files
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise UnreadableFile(f"无法读取 Excel 文件，请确认文件未损坏且为 .xlsx/.xls 格式（{detail}）") from None
+            raise UnreadableFile(
+                _("无法读取 Excel 文件，请确认文件未损坏且为 .xlsx/.xls 格式（%(detail)s）") % {"detail": detail}
+            ) from None
         return _split(_tidy(frame), "")
-    raise UnreadableFile("仅支持 .xlsx、.xls 和 .csv 文件")
+    raise UnreadableFile(_("仅支持 .xlsx、.xls 和 .csv 文件"))
 
 
 def _split(frame: pl.DataFrame, encoding: str) -> Table:
     if not frame.height:
-        raise UnreadableFile("文件为空")
+        raise UnreadableFile(_("文件为空"))
     headers = list(frame.row(0))
     body = frame.slice(1)
     return Table([h or "" for h in headers], body, encoding)

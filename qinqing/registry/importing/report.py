@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext as _
+
 MAX_LISTED_ERRORS = 2000  # the page and the job result list this many; the errors file has all
 
 
@@ -85,14 +87,23 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.fatal:
-            return f"无法导入：{self.fatal}"
-        verb = "预检" if self.dry_run else ("已导入" if self.committed else "未导入")
-        text = (
-            f"{verb}：共{self.total_rows}行，新增{self.new}，更新{self.updated}，未变{self.unchanged}，"
-            f"错误行{self.bad_rows}"
-        )
+            return _("无法导入：%(reason)s") % {"reason": self.fatal}
+        counts = {
+            "total": self.total_rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "bad": self.bad_rows,
+        }
+        if self.dry_run:
+            text = _("预检：共%(total)s行，新增%(new)s，更新%(updated)s，未变%(unchanged)s，错误行%(bad)s") % counts
+        elif self.committed:
+            text = _("已导入：共%(total)s行，新增%(new)s，更新%(updated)s，未变%(unchanged)s，错误行%(bad)s") % counts
+        else:
+            text = _("未导入：共%(total)s行，新增%(new)s，更新%(updated)s，未变%(unchanged)s，错误行%(bad)s") % counts
+        parts = [text]
         if self.unknown_columns:
-            text += f"；未识别的列：{'、'.join(self.unknown_columns)}"
+            parts.append(_("未识别的列：%(columns)s") % {"columns": "、".join(self.unknown_columns)})
         if self.refused:
-            text += "；存在错误行，已拒绝整个文件"
-        return text
+            parts.append(_("存在错误行，已拒绝整个文件"))
+        return "；".join(parts)

@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 
 from django.db import connections, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qinqing.core import audit
 
@@ -23,7 +25,12 @@ from .reader import UnreadableFile, read_table
 from .report import ImportReport
 
 BATCH_SIZE = 10_000
-TITLES = {"enterprises": "企业名录", "members": "会员名册", "chambers": "商会名录"}  # for pages and job titles
+# For pages and job titles.
+TITLES = {
+    "enterprises": gettext_lazy("企业名录"),
+    "members": gettext_lazy("会员名册"),
+    "chambers": gettext_lazy("商会名录"),
+}
 KINDS = {
     "enterprises": (ENTERPRISE_COLUMNS, enterprises),
     "members": (MEMBER_COLUMNS, members),
@@ -63,10 +70,10 @@ def run_import(
     report.unknown_columns = headers.unknown
     report.ignored_columns = headers.ignored
     if headers.missing:
-        report.fatal = f"缺少必填列：{'、'.join(headers.missing)}"
+        report.fatal = _("缺少必填列：%(columns)s") % {"columns": "、".join(headers.missing)}
         return report
     if headers.duplicates:
-        report.fatal = f"重复的列：{'、'.join(headers.duplicates)}"
+        report.fatal = _("重复的列：%(columns)s") % {"columns": "、".join(headers.duplicates)}
         return report
     report.total_rows = int(table.nonempty.sum())
     data = engine.validate(table, headers, report.errors, report.notes)
@@ -85,7 +92,7 @@ def run_import(
         report.errors.extend(late_errors)
     good = data.good
     if run is not None:
-        run.progress(start, len(good), "正在预检" if dry_run else "正在写入", force=True)
+        run.progress(start, len(good), _("正在预检") if dry_run else _("正在写入"), force=True)
     name = filename or Path(path).name
 
     def write(plan, offset: int, size: int, snapshot: dict, staged: list) -> None:
@@ -103,7 +110,8 @@ def run_import(
                     f"registry.import_{kind}",
                     actor=actor,
                     object_type=f"registry.{kind}",
-                    object_repr=f"{name} 第{offset + 1}-{offset + size}条",
+                    object_repr=_("%(name)s 第%(first)s-%(last)s条")
+                    % {"name": name, "first": offset + 1, "last": offset + size},
                     after={**engine.audit_summary(plan), "job_id": run.job.pk if run is not None else None},
                 )
             if run is not None:

@@ -1,12 +1,14 @@
 """manage.py export_chambers PATH.csv|PATH.xlsx [--org CODE] [--unmasked]: the chamber list, re-importable
 (audited like every export)."""
 
+from django.utils.translation import gettext_lazy
+
 from qinqing.registry.models import Chamber
 
 from .export_enterprises import Command as EnterpriseCommand
 
 
 class Command(EnterpriseCommand):
-    help = "导出商会名录（.csv 或 .xlsx），可原样导入"
+    help = gettext_lazy("导出商会名录（.csv 或 .xlsx），可原样导入")
     kind = "chambers"
     model = Chamber
