@@ -6,6 +6,8 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -89,20 +91,20 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def partial_update(self, request, pk=None):
         enterprise = permissions.get_enterprise(request.user, pk)
         if not permissions.can_edit_enterprise(request.user, enterprise):
-            raise PermissionDenied("您不能修改该企业")
+            raise PermissionDenied(_("您不能修改该企业"))
         data = EnterpriseUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         try:
             actions.update_enterprise(enterprise, actor=request.user, **data.validated_data)
         except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc) or "您不能修改这些字段") from None
+            raise PermissionDenied(str(exc) or _("您不能修改这些字段")) from None
         return Response(EnterpriseSerializer(enterprise, context={"request": request}).data)
 
 
 def _editable_enterprise(user, enterprise):
     """The pages answer 404 for an object the user may see but not change; the API says 403, in Chinese."""
     if not permissions.can_edit_enterprise(user, enterprise):
-        raise PermissionDenied("您不能修改该企业的数据")
+        raise PermissionDenied(_("您不能修改该企业的数据"))
     return enterprise
 
 
@@ -122,7 +124,7 @@ class YearFiguresViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     @extend_schema(
-        parameters=[OpenApiParameter("enterprise", int, description="只看这家企业")],
+        parameters=[OpenApiParameter("enterprise", int, description=gettext_lazy("只看这家企业"))],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -172,7 +174,7 @@ class ContactViewSet(
     pagination_class = Pagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    @extend_schema(parameters=[OpenApiParameter("enterprise", int, description="只看这家企业的联系人")])
+    @extend_schema(parameters=[OpenApiParameter("enterprise", int, description=gettext_lazy("只看这家企业的联系人"))])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -250,18 +252,18 @@ class MemberViewSet(
         user = request.user
         organization = permissions.member_organizations(user).filter(pk=values.pop("organization")).first()
         if organization is None:
-            raise ValidationError({"organization": ["入会组织：不存在或您不能为其添加会员"]})
+            raise ValidationError({"organization": [_("入会组织：不存在或您不能为其添加会员")]})
         enterprise = group = None
         code = values.pop("credit_code", "")
         group_id = values.pop("group", None)
         if values["kind"] == "enterprise":
             enterprise = permissions.enterprise_for_membership(organization, code)
             if enterprise is None:
-                raise ValidationError({"credit_code": ["企业统一社会信用代码：未找到该企业（须已登记在本工商联）"]})
+                raise ValidationError({"credit_code": [_("企业统一社会信用代码：未找到该企业（须已登记在本工商联）")]})
         if values["kind"] == "group" and group_id:
             group = permissions.group_chambers(user).filter(pk=group_id).first()
             if group is None:
-                raise ValidationError({"group": ["团体会员单位：不存在或不在您的管辖范围内"]})
+                raise ValidationError({"group": [_("团体会员单位：不存在或不在您的管辖范围内")]})
         member = actions.add_member(
             actor=user,
             organization=organization,
@@ -277,7 +279,7 @@ class MemberViewSet(
     def partial_update(self, request, pk=None):
         member = self.get_object()
         if not permissions.can_keep_members(request.user, member.organization):
-            raise PermissionDenied("您不能修改该会员")
+            raise PermissionDenied(_("您不能修改该会员"))
         data = MemberUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         member = actions.update_member(member, actor=request.user, **data.validated_data)
@@ -292,7 +294,9 @@ class StatisticsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", int, description="统计年度（年末口径），默认本年；不合理的年度按本年计算")
+            OpenApiParameter(
+                "year", int, description=gettext_lazy("统计年度（年末口径），默认本年；不合理的年度按本年计算")
+            )
         ],
         responses=StatisticsSerializer,
     )
@@ -339,15 +343,20 @@ class ImportTemplate(APIView):
     required_permission = "registry.import_registry"
 
     @extend_schema(
-        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=IMPORT_KINDS, description="导入内容")],
+        parameters=[
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=IMPORT_KINDS, description=gettext_lazy("导入内容")
+            )
+        ],
         responses={(200, XLSX): OpenApiTypes.BINARY},
     )
     def get(self, request, kind: str):
         if kind not in IMPORT_KINDS or kind not in EXPORTS:
-            raise NotFound("没有这种导入模板")
+            raise NotFound(_("没有这种导入模板"))
         columns, _rows = EXPORTS[kind]
         buffer = io.BytesIO()
         write_xlsx(columns, template_rows(columns), buffer, example=True)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(TITLES[kind] + '导入模板.xlsx')}"
+        name = _("%(title)s导入模板.xlsx") % {"title": TITLES[kind]}
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response

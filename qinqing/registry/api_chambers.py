@@ -5,6 +5,8 @@ answers 404), writes go through ``actions_chambers``; an object the user may see
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -35,12 +37,12 @@ TERM_DUE_DAYS = 90
 
 def _changeable(user, chamber):
     if not permissions.can_change_chamber(user, chamber):
-        raise PermissionDenied("您不能修改该商会的信息")
+        raise PermissionDenied(_("您不能修改该商会的信息"))
     return chamber
 
 
 def _chamber_param() -> OpenApiParameter:
-    return OpenApiParameter("chamber", int, description="只看这个商会")
+    return OpenApiParameter("chamber", int, description=gettext_lazy("只看这个商会"))
 
 
 def _by_chamber(request, queryset):
@@ -88,12 +90,12 @@ class ChamberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if organization_id:
             organization = permissions.unregistered_chamber_orgs(user).filter(pk=organization_id).first()
             if organization is None:
-                raise ValidationError({"organization": ["已有商会组织：不存在、已登记或不在您的管辖范围内"]})
+                raise ValidationError({"organization": [_("已有商会组织：不存在、已登记或不在您的管辖范围内")]})
             chamber = actions_chambers.register_chamber(organization, actor=user, **values)
         else:
             fic = permissions.chamber_parents(user).filter(pk=fic_id).first()
             if fic is None:
-                raise ValidationError({"fic": ["所属工商联：不存在或不在您的管辖范围内"]})
+                raise ValidationError({"fic": [_("所属工商联：不存在或不在您的管辖范围内")]})
             chamber = actions_chambers.create_chamber(actor=user, fic=fic, name=name, region_code=region_code, **values)
         return Response(self.get_serializer(_chambers(user).get(pk=chamber.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -105,7 +107,7 @@ class ChamberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         values = dict(data.validated_data)
         firm = values.get("law_firm_id")
         if firm and not permissions.law_firms_for(chamber).filter(pk=firm).exists():
-            raise ValidationError({"law_firm_id": ["联系律师事务所：请选择本会所属工商联或其上级的律师事务所"]})
+            raise ValidationError({"law_firm_id": [_("联系律师事务所：请选择本会所属工商联或其上级的律师事务所")]})
         actions_chambers.update_chamber(chamber, actor=request.user, **values)
         return Response(self.get_serializer(_chambers(request.user).get(pk=chamber.pk)).data)
 
@@ -208,7 +210,7 @@ class RatingViewSet(_PartViewSet):
 
     def check_chamber(self, user, chamber):
         if not permissions.can_rate_chamber(user, chamber):
-            raise PermissionDenied("您不能为该商会登记评定")
+            raise PermissionDenied(_("您不能为该商会登记评定"))
         return chamber
 
 

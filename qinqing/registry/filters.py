@@ -5,18 +5,21 @@ import datetime
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .choices import ChamberType, MemberKind, MemberRole, MemberStatus, Qualification, RegistrationStatus, SizeClass
 from .models import Chamber, Enterprise, Member
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="名称或信用代码")
-    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label="企业规模")
-    qualification = django_filters.ChoiceFilter(choices=Qualification.choices, method="by_qualification", label="资质")
-    industry = django_filters.CharFilter(field_name="industry_code", lookup_expr="startswith", label="行业代码")
-    region = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", label="行政区划")
-    member = django_filters.BooleanFilter(method="by_membership", label="会员企业")
+    q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
+    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label=_("企业规模"))
+    qualification = django_filters.ChoiceFilter(
+        choices=Qualification.choices, method="by_qualification", label=_("资质")
+    )
+    industry = django_filters.CharFilter(field_name="industry_code", lookup_expr="startswith", label=_("行业代码"))
+    region = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", label=_("行政区划"))
+    member = django_filters.BooleanFilter(method="by_membership", label=_("会员企业"))
 
     class Meta:
         model = Enterprise
@@ -46,11 +49,11 @@ def _status_q(status: str, today: datetime.date) -> Q:
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="名称或信用代码")
-    kind = django_filters.ChoiceFilter(choices=MemberKind.choices, label="会员类别")
-    role = django_filters.ChoiceFilter(choices=MemberRole.choices, label="职务")
-    status = django_filters.ChoiceFilter(choices=MemberStatus.choices, method="by_status", label="状态")
-    organization = django_filters.NumberFilter(field_name="organization_id", label="入会组织")
+    q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
+    kind = django_filters.ChoiceFilter(choices=MemberKind.choices, label=_("会员类别"))
+    role = django_filters.ChoiceFilter(choices=MemberRole.choices, label=_("职务"))
+    status = django_filters.ChoiceFilter(choices=MemberStatus.choices, method="by_status", label=_("状态"))
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("入会组织"))
 
     class Meta:
         model = Member
@@ -73,10 +76,10 @@ class MemberFilter(django_filters.FilterSet):
 
 
 class ChamberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="organization__name", lookup_expr="contains", label="商会名称")
-    chamber_type = django_filters.ChoiceFilter(choices=ChamberType.choices, label="商会类型")
-    registration_status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label="登记状态")
-    party_org = django_filters.BooleanFilter(field_name="party_org_established", label="已建党组织")
+    q = django_filters.CharFilter(field_name="organization__name", lookup_expr="contains", label=_("商会名称"))
+    chamber_type = django_filters.ChoiceFilter(choices=ChamberType.choices, label=_("商会类型"))
+    registration_status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label=_("登记状态"))
+    party_org = django_filters.BooleanFilter(field_name="party_org_established", label=_("已建党组织"))
 
     class Meta:
         model = Chamber

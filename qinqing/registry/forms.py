@@ -4,6 +4,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import rules
 from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus
@@ -22,16 +24,23 @@ class NamedErrors:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             label = field.label or ""
-            field.error_messages["required"] = f"{label}：请填写"
-            field.error_messages["invalid"] = f"{label}：格式不正确"
+            # ``limit`` keeps Django's own placeholder, filled in when the field refuses a value.
+            field.error_messages["required"] = _("%(label)s：请填写") % {"label": label}
+            field.error_messages["invalid"] = _("%(label)s：格式不正确") % {"label": label}
             if "invalid_choice" in field.error_messages:
-                field.error_messages["invalid_choice"] = f"{label}：请选择列表中的选项"
+                field.error_messages["invalid_choice"] = _("%(label)s：请选择列表中的选项") % {"label": label}
             if "max_length" in field.error_messages:
-                field.error_messages["max_length"] = f"{label}：最多%(limit_value)d个字"
+                field.error_messages["max_length"] = _("%(label)s：最多%(limit)s个字") % {
+                    "label": label,
+                    "limit": "%(limit_value)d",
+                }
             if "min_value" in field.error_messages:
-                field.error_messages["min_value"] = f"{label}：不能小于%(limit_value)s"
+                field.error_messages["min_value"] = _("%(label)s：不能小于%(limit)s") % {
+                    "label": label,
+                    "limit": "%(limit_value)s",
+                }
             if "max_digits" in field.error_messages:
-                field.error_messages["max_digits"] = f"{label}：数值过大"
+                field.error_messages["max_digits"] = _("%(label)s：数值过大") % {"label": label}
 
     def apply(self, exc: ValidationError) -> None:
         """Show an action's ValidationError next to the fields it names (elsewhere on the form otherwise)."""
@@ -46,7 +55,7 @@ class NamedErrors:
 
 class EnterpriseForm(NamedErrors, forms.ModelForm):
     qualifications = forms.MultipleChoiceField(
-        label="资质", choices=Qualification.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("资质"), choices=Qualification.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -117,7 +126,7 @@ class SelfServiceForm(EnterpriseForm):
 
 
 class CreateEnterpriseForm(EnterpriseForm):
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=30)
+    credit_code = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=30)
 
     class Meta(EnterpriseForm.Meta):
         fields = ["credit_code", *EnterpriseForm.Meta.fields]
@@ -125,7 +134,7 @@ class CreateEnterpriseForm(EnterpriseForm):
     def clean_credit_code(self):
         code = self._standard("credit_code")
         if Enterprise.objects.filter(credit_code=code).exists():
-            raise forms.ValidationError("统一社会信用代码：该代码已登记")
+            raise forms.ValidationError(_("统一社会信用代码：该代码已登记"))
         return code
 
 
@@ -138,14 +147,14 @@ class YearFiguresForm(NamedErrors, forms.ModelForm):
         year = self.cleaned_data["year"]
         this_year = datetime.date.today().year
         if not 1949 <= year <= this_year:
-            raise forms.ValidationError(f"年度：应在1949年至{this_year}年之间")
+            raise forms.ValidationError(_("年度：应在1949年至%(year)s年之间") % {"year": this_year})
         return year
 
     def clean(self):
         data = super().clean()
         for name in ("revenue_wan", "tax_wan", "rd_spend_wan", "total_assets_wan"):
             if data.get(name) is not None and data[name] < 0:
-                self.add_error(name, f"{self.fields[name].label}：不能为负数")
+                self.add_error(name, _("%(label)s：不能为负数") % {"label": self.fields[name].label})
         return data
 
     def _post_clean(self):
@@ -173,7 +182,9 @@ class ContactForm(NamedErrors, forms.ModelForm):
         try:
             return validate(value) if value else ""
         except ValueError as exc:
-            raise forms.ValidationError(f"{self.fields[name].label}：{exc}") from None
+            raise forms.ValidationError(
+                _("%(label)s：%(reason)s") % {"label": self.fields[name].label, "reason": exc}
+            ) from None
 
     def clean_mobile(self):
         return self._keep_or_validate("mobile", mobile.validate_mobile)
@@ -190,14 +201,16 @@ class ContactForm(NamedErrors, forms.ModelForm):
 
 
 class MemberForm(NamedErrors, forms.Form):
-    role = forms.ChoiceField(label="职务", choices=MemberRole.choices)
-    joined_on = forms.DateField(label="入会日期", widget=forms.DateInput(attrs={"type": "date"}))
-    left_on = forms.DateField(label="退会日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    role = forms.ChoiceField(label=gettext_lazy("职务"), choices=MemberRole.choices)
+    joined_on = forms.DateField(label=gettext_lazy("入会日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    left_on = forms.DateField(
+        label=gettext_lazy("退会日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("left_on") and data.get("joined_on") and data["left_on"] < data["joined_on"]:
-            self.add_error("left_on", "退会日期早于入会日期")
+            self.add_error("left_on", _("退会日期早于入会日期"))
         return data
 
 
@@ -210,25 +223,30 @@ class EditMemberForm(MemberForm):
         initial = {"role": member.role, "joined_on": member.joined_on, "left_on": member.left_on}
         super().__init__(*args, initial=initial, **kwargs)
         if member.kind == MemberKind.INDIVIDUAL:
-            self.fields["person_name"] = forms.CharField(label="姓名", max_length=50)
-            self.fields["id_number"] = forms.CharField(label="身份证号", max_length=30, required=False)
-            self.fields["mobile"] = forms.CharField(label="手机号码", max_length=20, required=False)
+            self.fields["person_name"] = forms.CharField(label=_("姓名"), max_length=50)
+            self.fields["id_number"] = forms.CharField(label=_("身份证号"), max_length=30, required=False)
+            self.fields["mobile"] = forms.CharField(label=_("手机号码"), max_length=20, required=False)
             self.initial.update(
                 person_name=member.person_name,
                 id_number=masked_id(member.id_number),
                 mobile=masked_mobile(member.mobile),
             )
         elif member.kind == MemberKind.GROUP and not member.group_id:
-            self.fields["group_name"] = forms.CharField(label="团体会员单位名称", max_length=100)
-            self.fields["represented_enterprises"] = forms.IntegerField(label="代表企业数", min_value=0, required=False)
+            self.fields["group_name"] = forms.CharField(label=_("团体会员单位名称"), max_length=100)
+            self.fields["represented_enterprises"] = forms.IntegerField(
+                label=_("代表企业数"), min_value=0, required=False
+            )
             self.initial.update(group_name=member.group_name, represented_enterprises=member.represented_enterprises)
         for name in ("person_name", "id_number", "mobile", "group_name", "represented_enterprises"):
             if name in self.fields:
                 field = self.fields[name]
-                field.error_messages["required"] = f"{field.label}：请填写"
-                field.error_messages["invalid"] = f"{field.label}：格式不正确"
+                field.error_messages["required"] = _("%(label)s：请填写") % {"label": field.label}
+                field.error_messages["invalid"] = _("%(label)s：格式不正确") % {"label": field.label}
                 if "min_value" in field.error_messages:
-                    field.error_messages["min_value"] = f"{field.label}：不能小于%(limit_value)s"
+                    field.error_messages["min_value"] = _("%(label)s：不能小于%(limit)s") % {
+                        "label": field.label,
+                        "limit": "%(limit_value)s",
+                    }
 
     def changes(self) -> dict:
         """The fields that differ from the stored member; a masked number left as shown is no change."""
@@ -246,26 +264,39 @@ class EditMemberForm(MemberForm):
 class AddMemberForm(MemberForm):
     """A new member of any kind; the fields a kind does not use are ignored. The action checks again."""
 
-    kind = forms.ChoiceField(label="会员类别", choices=MemberKind.choices, initial=MemberKind.ENTERPRISE)
-    organization = forms.ModelChoiceField(label="入会组织", queryset=None)
+    kind = forms.ChoiceField(label=gettext_lazy("会员类别"), choices=MemberKind.choices, initial=MemberKind.ENTERPRISE)
+    organization = forms.ModelChoiceField(label=gettext_lazy("入会组织"), queryset=None)
     credit_code = forms.CharField(
-        label="企业统一社会信用代码", max_length=30, required=False, help_text="企业会员填写；企业须已登记"
+        label=gettext_lazy("企业统一社会信用代码"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy("企业会员填写；企业须已登记"),
     )
     group = forms.ModelChoiceField(
-        label="团体会员单位（登记在册的商会）",
+        label=gettext_lazy("团体会员单位（登记在册的商会）"),
         queryset=None,
         required=False,
-        help_text="团体会员：选择商会，其代表的企业按该商会的在册企业会员计算",
+        help_text=gettext_lazy("团体会员：选择商会，其代表的企业按该商会的在册企业会员计算"),
     )
     group_name = forms.CharField(
-        label="团体会员单位名称", max_length=100, required=False, help_text="团体会员不是本系统登记的商会时填写"
+        label=gettext_lazy("团体会员单位名称"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("团体会员不是本系统登记的商会时填写"),
     )
     represented_enterprises = forms.IntegerField(
-        label="代表企业数", min_value=0, required=False, help_text="未在本系统登记的协会申报的会员企业数"
+        label=gettext_lazy("代表企业数"),
+        min_value=0,
+        required=False,
+        help_text=gettext_lazy("未在本系统登记的协会申报的会员企业数"),
     )
-    person_name = forms.CharField(label="姓名", max_length=50, required=False, help_text="个人会员填写")
-    id_number = forms.CharField(label="身份证号", max_length=30, required=False, help_text="个人会员，18位")
-    mobile = forms.CharField(label="手机号码", max_length=20, required=False)
+    person_name = forms.CharField(
+        label=gettext_lazy("姓名"), max_length=50, required=False, help_text=gettext_lazy("个人会员填写")
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("身份证号"), max_length=30, required=False, help_text=gettext_lazy("个人会员，18位")
+    )
+    mobile = forms.CharField(label=gettext_lazy("手机号码"), max_length=20, required=False)
 
     field_order = ["kind", "organization", "credit_code", "group", "group_name", "represented_enterprises"]
 
@@ -280,18 +311,18 @@ class AddMemberForm(MemberForm):
         data = super().clean()
         kind = data.get("kind")
         if kind == MemberKind.ENTERPRISE and not (data.get("credit_code") or "").strip():
-            self.add_error("credit_code", "企业统一社会信用代码：企业会员请填写")
+            self.add_error("credit_code", _("企业统一社会信用代码：企业会员请填写"))
         if kind == MemberKind.GROUP and not data.get("group") and not (data.get("group_name") or "").strip():
-            self.add_error("group_name", "团体会员单位名称：请选择登记在册的商会，或填写协会名称")
+            self.add_error("group_name", _("团体会员单位名称：请选择登记在册的商会，或填写协会名称"))
         if kind == MemberKind.INDIVIDUAL and not (data.get("person_name") or "").strip():
-            self.add_error("person_name", "姓名：个人会员请填写")
+            self.add_error("person_name", _("姓名：个人会员请填写"))
         for name, check in (("id_number", rules.id_number), ("mobile", rules.mobile_number)):
             value = (data.get(name) or "").strip()
             if value:
                 try:
                     data[name] = check(value)
                 except rules.RuleError as exc:
-                    self.add_error(name, f"{self.fields[name].label}：{exc}")
+                    self.add_error(name, _("%(label)s：%(reason)s") % {"label": self.fields[name].label, "reason": exc})
         return data
 
     def member_fields(self) -> dict:
@@ -311,15 +342,19 @@ class AddMemberForm(MemberForm):
 
 
 class ChamberForm(NamedErrors, forms.Form):
-    chamber_type = forms.ChoiceField(label="商会类型", choices=ChamberType.choices)
-    registration_status = forms.ChoiceField(label="登记状态", choices=RegistrationStatus.choices)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
-    registered_on = forms.DateField(label="登记日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    party_org_established = forms.BooleanField(label="已建立党组织", required=False)
-    party_members = forms.IntegerField(label="党员人数", min_value=0)
-    has_mediation_committee = forms.BooleanField(label="设立调解委员会", required=False)
-    law_firm_id = forms.TypedChoiceField(label="联系律师事务所", coerce=int, empty_value=None, required=False)
-    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    chamber_type = forms.ChoiceField(label=gettext_lazy("商会类型"), choices=ChamberType.choices)
+    registration_status = forms.ChoiceField(label=gettext_lazy("登记状态"), choices=RegistrationStatus.choices)
+    credit_code = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=18, required=False)
+    registered_on = forms.DateField(
+        label=gettext_lazy("登记日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    party_org_established = forms.BooleanField(label=gettext_lazy("已建立党组织"), required=False)
+    party_members = forms.IntegerField(label=gettext_lazy("党员人数"), min_value=0)
+    has_mediation_committee = forms.BooleanField(label=gettext_lazy("设立调解委员会"), required=False)
+    law_firm_id = forms.TypedChoiceField(
+        label=gettext_lazy("联系律师事务所"), coerce=int, empty_value=None, required=False
+    )
+    note = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, law_firms=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -332,7 +367,7 @@ class ChamberForm(NamedErrors, forms.Form):
         try:
             return uscc.validate(value) if value else ""
         except uscc.InvalidCreditCode as exc:
-            raise forms.ValidationError(f"统一社会信用代码：{exc}") from None
+            raise forms.ValidationError(_("统一社会信用代码：%(reason)s") % {"reason": exc}) from None
 
 
 class ChamberCreateForm(ChamberForm):
@@ -340,12 +375,20 @@ class ChamberCreateForm(ChamberForm):
     under an FIC of the user's subtree. The law firm is linked afterwards, on the edit page."""
 
     organization = forms.ModelChoiceField(
-        label="已有商会组织", queryset=None, required=False, help_text="组织机构中已建立、尚未登记商会信息的商会"
+        label=gettext_lazy("已有商会组织"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("组织机构中已建立、尚未登记商会信息的商会"),
     )
-    name = forms.CharField(label="商会名称", max_length=100, required=False, help_text="新建商会时填写")
-    fic = forms.ModelChoiceField(label="所属工商联", queryset=None, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("商会名称"), max_length=100, required=False, help_text=gettext_lazy("新建商会时填写")
+    )
+    fic = forms.ModelChoiceField(label=gettext_lazy("所属工商联"), queryset=None, required=False)
     region_code = forms.CharField(
-        label="行政区划代码", max_length=6, required=False, help_text="留空则取所属工商联的行政区划"
+        label=gettext_lazy("行政区划代码"),
+        max_length=6,
+        required=False,
+        help_text=gettext_lazy("留空则取所属工商联的行政区划"),
     )
 
     field_order = ["organization", "name", "fic", "region_code"]
@@ -362,9 +405,9 @@ class ChamberCreateForm(ChamberForm):
         data = super().clean()
         if data.get("organization") is None and "organization" not in self.errors:
             if not (data.get("name") or "").strip():
-                self.add_error("name", "商会名称：请选择已有商会组织，或填写新商会的名称")
+                self.add_error("name", _("商会名称：请选择已有商会组织，或填写新商会的名称"))
             if data.get("fic") is None and "fic" not in self.errors:
-                self.add_error("fic", "所属工商联：新建商会请选择所属工商联")
+                self.add_error("fic", _("所属工商联：新建商会请选择所属工商联"))
         return data
 
     def clean_region_code(self):
@@ -372,7 +415,7 @@ class ChamberCreateForm(ChamberForm):
         try:
             return rules.region_code(code) if code else ""
         except rules.RuleError as exc:
-            raise forms.ValidationError(f"行政区划代码：{exc}") from None
+            raise forms.ValidationError(_("行政区划代码：%(reason)s") % {"reason": exc}) from None
 
     def chamber_fields(self) -> dict:
         skip = {"organization", "name", "fic", "region_code"}
@@ -380,15 +423,15 @@ class ChamberCreateForm(ChamberForm):
 
 
 class TermForm(NamedErrors, forms.Form):
-    starts_on = forms.DateField(label="任期开始", widget=DATE)
-    ends_on = forms.DateField(label="任期届满", widget=DATE)
-    president = forms.CharField(label="会长", max_length=50, required=False)
-    secretary_general = forms.CharField(label="秘书长", max_length=50, required=False)
+    starts_on = forms.DateField(label=gettext_lazy("任期开始"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("任期届满"), widget=DATE)
+    president = forms.CharField(label=gettext_lazy("会长"), max_length=50, required=False)
+    secretary_general = forms.CharField(label=gettext_lazy("秘书长"), max_length=50, required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
-            self.add_error("ends_on", "任期届满：必须晚于任期开始日期")
+            self.add_error("ends_on", _("任期届满：必须晚于任期开始日期"))
         return data
 
     @classmethod
@@ -397,26 +440,26 @@ class TermForm(NamedErrors, forms.Form):
 
 
 class RatingForm(NamedErrors, forms.Form):
-    scheme = forms.ChoiceField(label="评定", choices=RatingScheme.choices)
-    year = forms.IntegerField(label="年度", min_value=1990)
+    scheme = forms.ChoiceField(label=gettext_lazy("评定"), choices=RatingScheme.choices)
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=1990)
 
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year > datetime.date.today().year:
-            raise forms.ValidationError(f"年度：不能晚于{datetime.date.today().year}年")
+            raise forms.ValidationError(_("年度：不能晚于%(year)s年") % {"year": datetime.date.today().year})
         return year
 
 
 class BranchForm(NamedErrors, forms.Form):
-    name = forms.CharField(label="名称", max_length=100)
-    region_code = forms.CharField(label="所在行政区划代码", max_length=6, required=False)
-    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
-    established_on = forms.DateField(label="设立日期", required=False, widget=DATE)
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=100)
+    region_code = forms.CharField(label=gettext_lazy("所在行政区划代码"), max_length=6, required=False)
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50, required=False)
+    established_on = forms.DateField(label=gettext_lazy("设立日期"), required=False, widget=DATE)
 
     def clean_region_code(self):
         code = self.cleaned_data["region_code"].strip()
         if code and not (len(code) == 6 and code.isdigit()):
-            raise forms.ValidationError("所在行政区划代码：应为6位数字（GB/T 2260）")
+            raise forms.ValidationError(_("所在行政区划代码：应为6位数字（GB/T 2260）"))
         return code
 
     @classmethod
@@ -425,12 +468,16 @@ class BranchForm(NamedErrors, forms.Form):
 
 
 class ImportForm(NamedErrors, forms.Form):
-    KINDS = [("enterprises", "企业名录"), ("members", "会员名册"), ("chambers", "商会名录")]
-    kind = forms.ChoiceField(label="导入内容", choices=KINDS)
-    file = forms.FileField(label="文件（.xlsx、.xls 或 .csv）")
+    KINDS = [
+        ("enterprises", gettext_lazy("企业名录")),
+        ("members", gettext_lazy("会员名册")),
+        ("chambers", gettext_lazy("商会名录")),
+    ]
+    kind = forms.ChoiceField(label=gettext_lazy("导入内容"), choices=KINDS)
+    file = forms.FileField(label=gettext_lazy("文件（.xlsx、.xls 或 .csv）"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
-            raise forms.ValidationError("仅支持 .xlsx、.xls 和 .csv 文件")
+            raise forms.ValidationError(_("仅支持 .xlsx、.xls 和 .csv 文件"))
         return upload

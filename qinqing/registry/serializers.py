@@ -1,5 +1,8 @@
 """API representations; personal numbers are masked unless the user holds registry.view_pii."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from qinqing.core.models import Job
@@ -27,7 +30,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         choices=SizeClass.choices,
         allow_blank=True,
         read_only=True,
-        help_text="大型/中型/小型/微型；空字符串表示行业不适用或数据不全",
+        help_text=gettext_lazy("大型/中型/小型/微型；空字符串表示行业不适用或数据不全"),
     )
 
     class Meta:
@@ -68,13 +71,19 @@ class EnterpriseUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     legal_representative = serializers.CharField(max_length=50, required=False, allow_blank=True)
     legal_rep_id_number = serializers.CharField(
-        max_length=30, required=False, allow_blank=True, help_text="18位身份证号；原样回传的掩码值保持不变"
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("18位身份证号；原样回传的掩码值保持不变"),
     )
     region_code = serializers.CharField(
-        max_length=12, required=False, allow_blank=True, help_text="GB/T 2260 行政区划代码（6位）"
+        max_length=12, required=False, allow_blank=True, help_text=gettext_lazy("GB/T 2260 行政区划代码（6位）")
     )
     industry_code = serializers.CharField(
-        max_length=12, required=False, allow_blank=True, help_text="GB/T 4754-2017 行业代码，如 C3311 或 3311"
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("GB/T 4754-2017 行业代码，如 C3311 或 3311"),
     )
     founded_on = serializers.DateField(required=False, allow_null=True)
     employees = serializers.IntegerField(min_value=0, required=False, allow_null=True)
@@ -83,7 +92,10 @@ class EnterpriseUpdateSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     contact_mobile = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, help_text="11位手机号码；原样回传的掩码值保持不变"
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("11位手机号码；原样回传的掩码值保持不变"),
     )
 
     def validate(self, attrs):
@@ -94,10 +106,10 @@ class EnterpriseUpdateSerializer(serializers.Serializer):
 class EnterpriseCreateSerializer(EnterpriseUpdateSerializer):
     """A new enterprise under the user's own FIC node; checked by the same action as the page."""
 
-    credit_code = serializers.CharField(max_length=30, help_text="统一社会信用代码（GB 32100-2015）")
+    credit_code = serializers.CharField(max_length=30, help_text=gettext_lazy("统一社会信用代码（GB 32100-2015）"))
     name = serializers.CharField(max_length=200)
     qualifications = serializers.ListField(
-        child=serializers.ChoiceField(choices=Qualification.choices), required=False, help_text="资质代码"
+        child=serializers.ChoiceField(choices=Qualification.choices), required=False, help_text=gettext_lazy("资质代码")
     )
 
 
@@ -196,45 +208,47 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class MemberKindRowSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="会员类别代码；total 为合计")
+    kind = serializers.CharField(help_text=gettext_lazy("会员类别代码；total 为合计"))
     label = serializers.CharField()
-    count = serializers.IntegerField(help_text="年末在册")
-    last_year = serializers.IntegerField(help_text="上年末在册")
-    change = serializers.IntegerField(help_text="较上年增减")
+    count = serializers.IntegerField(help_text=gettext_lazy("年末在册"))
+    last_year = serializers.IntegerField(help_text=gettext_lazy("上年末在册"))
+    change = serializers.IntegerField(help_text=gettext_lazy("较上年增减"))
 
 
 class GroupMembersSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="年末在册团体会员数")
-    chambers = serializers.IntegerField(help_text="其中登记在册的商会")
-    associations = serializers.IntegerField(help_text="其中其他协会（不在本系统登记）")
-    represented = serializers.IntegerField(help_text="团体会员代表的企业数")
-    represented_in_registry = serializers.IntegerField(help_text="按团体会员商会的年末在册企业会员计（不重复）")
-    represented_declared = serializers.IntegerField(help_text="协会申报的代表企业数合计")
-    direct = serializers.IntegerField(help_text="直接企业会员（不重复的企业）")
-    also_direct = serializers.IntegerField(help_text="团体会员代表的企业中同时是直接企业会员的")
-    reached = serializers.IntegerField(help_text="联系企业合计：直接与通过团体会员，同一企业只计一次")
+    count = serializers.IntegerField(help_text=gettext_lazy("年末在册团体会员数"))
+    chambers = serializers.IntegerField(help_text=gettext_lazy("其中登记在册的商会"))
+    associations = serializers.IntegerField(help_text=gettext_lazy("其中其他协会（不在本系统登记）"))
+    represented = serializers.IntegerField(help_text=gettext_lazy("团体会员代表的企业数"))
+    represented_in_registry = serializers.IntegerField(
+        help_text=gettext_lazy("按团体会员商会的年末在册企业会员计（不重复）")
+    )
+    represented_declared = serializers.IntegerField(help_text=gettext_lazy("协会申报的代表企业数合计"))
+    direct = serializers.IntegerField(help_text=gettext_lazy("直接企业会员（不重复的企业）"))
+    also_direct = serializers.IntegerField(help_text=gettext_lazy("团体会员代表的企业中同时是直接企业会员的"))
+    reached = serializers.IntegerField(help_text=gettext_lazy("联系企业合计：直接与通过团体会员，同一企业只计一次"))
 
 
 class ChamberTypeRowSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="商会类型代码；total 为合计")
+    type = serializers.CharField(help_text=gettext_lazy("商会类型代码；total 为合计"))
     label = serializers.CharField()
-    count = serializers.IntegerField(help_text="年末商会数（不含已注销）")
+    count = serializers.IntegerField(help_text=gettext_lazy("年末商会数（不含已注销）"))
     last_year = serializers.IntegerField()
     change = serializers.IntegerField()
 
 
 class PartyCoverageSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text="商会数")
-    covered = serializers.IntegerField(help_text="已建立党组织的商会数")
-    rate = serializers.FloatField(allow_null=True, help_text="覆盖率（%），无商会时为空")
-    party_members = serializers.IntegerField(help_text="党员人数合计")
+    total = serializers.IntegerField(help_text=gettext_lazy("商会数"))
+    covered = serializers.IntegerField(help_text=gettext_lazy("已建立党组织的商会数"))
+    rate = serializers.FloatField(allow_null=True, help_text=gettext_lazy("覆盖率（%），无商会时为空"))
+    party_members = serializers.IntegerField(help_text=gettext_lazy("党员人数合计"))
 
 
 class RatingRowSerializer(serializers.Serializer):
     scheme = serializers.ChoiceField(choices=RatingScheme.choices)
     label = serializers.CharField()
-    count = serializers.IntegerField(help_text="截至该年度获此评定的商会数")
-    this_year = serializers.IntegerField(help_text="该年度获此评定的商会数")
+    count = serializers.IntegerField(help_text=gettext_lazy("截至该年度获此评定的商会数"))
+    this_year = serializers.IntegerField(help_text=gettext_lazy("该年度获此评定的商会数"))
 
 
 class StatisticsSerializer(serializers.Serializer):
@@ -249,6 +263,14 @@ class StatisticsSerializer(serializers.Serializer):
 # --- writes and the parts of enterprises and chambers ---------------------------------------------------
 
 
+def _interpolate(template: str, label: str) -> str:
+    return template % {"label": label}
+
+
+# The fields are made when their serializer class is defined: the messages are put together when shown.
+_interpolate_lazy = lazy(_interpolate, str)
+
+
 class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
     """An id of an object the user may see (``scope(user)``); anything else is refused naming the field,
     whether it is missing or another node's (the two look the same)."""
@@ -258,10 +280,10 @@ class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
         kwargs.setdefault(
             "error_messages",
             {
-                "does_not_exist": f"{label}：不存在或不在您的管辖范围内",
-                "incorrect_type": f"{label}：应为编号（整数）",
-                "required": f"{label}：请填写",
-                "null": f"{label}：请填写",
+                "does_not_exist": _interpolate_lazy(gettext_lazy("%(label)s：不存在或不在您的管辖范围内"), label),
+                "incorrect_type": _interpolate_lazy(gettext_lazy("%(label)s：应为编号（整数）"), label),
+                "required": _interpolate_lazy(gettext_lazy("%(label)s：请填写"), label),
+                "null": _interpolate_lazy(gettext_lazy("%(label)s：请填写"), label),
             },
         )
         super().__init__(label=label, **kwargs)
@@ -294,8 +316,12 @@ class ContactSerializer(serializers.ModelSerializer):
 class ContactUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False)
     position = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="掩码值原样回传则不变")
-    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text="掩码值原样回传则不变")
+    mobile = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text=gettext_lazy("掩码值原样回传则不变")
+    )
+    id_number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text=gettext_lazy("掩码值原样回传则不变")
+    )
 
     def validate(self, attrs):
         return without_masked(attrs)
@@ -303,7 +329,7 @@ class ContactUpdateSerializer(serializers.Serializer):
 
 class ContactCreateSerializer(ContactUpdateSerializer):
     enterprise = ScopedPrimaryKey(
-        queryset=Enterprise.objects.all(), scope=lambda user: visible_enterprises(user), label="企业"
+        queryset=Enterprise.objects.all(), scope=lambda user: visible_enterprises(user), label=gettext_lazy("企业")
     )
     name = serializers.CharField(max_length=50)
 
@@ -323,15 +349,17 @@ class YearFiguresCreateSerializer(YearFiguresUpdateSerializer):
     """Enter or correct one year's figures (one row per enterprise and year, never overwriting another)."""
 
     enterprise = ScopedPrimaryKey(
-        queryset=Enterprise.objects.all(), scope=lambda user: visible_enterprises(user), label="企业"
+        queryset=Enterprise.objects.all(), scope=lambda user: visible_enterprises(user), label=gettext_lazy("企业")
     )
-    year = serializers.IntegerField(min_value=1949, max_value=2999, help_text="年度")
+    year = serializers.IntegerField(min_value=1949, max_value=2999, help_text=gettext_lazy("年度"))
 
 
 class MemberDetailSerializer(MemberSerializer):
     """One member, with what a group member passes down."""
 
-    represented = serializers.SerializerMethodField(help_text="团体会员代表的企业数（商会按其在册企业会员计）")
+    represented = serializers.SerializerMethodField(
+        help_text=gettext_lazy("团体会员代表的企业数（商会按其在册企业会员计）")
+    )
 
     class Meta(MemberSerializer.Meta):
         fields = [*MemberSerializer.Meta.fields, "represented_enterprises", "represented"]
@@ -346,7 +374,9 @@ class MemberUpdateSerializer(serializers.Serializer):
     joined_on = serializers.DateField(required=False)
     left_on = serializers.DateField(required=False, allow_null=True)
     person_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text="个人会员")
+    id_number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text=gettext_lazy("个人会员")
+    )
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
     group_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     represented_enterprises = serializers.IntegerField(
@@ -362,15 +392,17 @@ class MemberCreateSerializer(MemberUpdateSerializer):
     (an outside association, with ``represented_enterprises``) for group members; ``person_name`` for
     individuals; ``credit_code`` for enterprises. The action checks what the kind needs."""
 
-    organization = serializers.IntegerField(min_value=1, help_text="入会组织（工商联或商会）编号")
+    organization = serializers.IntegerField(min_value=1, help_text=gettext_lazy("入会组织（工商联或商会）编号"))
     kind = serializers.ChoiceField(choices=MemberKind.choices)
     credit_code = serializers.CharField(
         max_length=30,
         required=False,
         allow_blank=True,
-        help_text="企业会员：企业的统一社会信用代码（须已登记在入会组织的工商联）",
+        help_text=gettext_lazy("企业会员：企业的统一社会信用代码（须已登记在入会组织的工商联）"),
     )
-    group = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="团体会员商会的组织编号")
+    group = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text=gettext_lazy("团体会员商会的组织编号")
+    )
     joined_on = serializers.DateField()
 
 
@@ -387,7 +419,7 @@ class ChamberFieldsSerializer(serializers.Serializer):
 
 class ChamberUpdateSerializer(ChamberFieldsSerializer):
     law_firm_id = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="本会所属工商联及上级的律师事务所"
+        min_value=1, required=False, allow_null=True, help_text=gettext_lazy("本会所属工商联及上级的律师事务所")
     )
 
 
@@ -398,12 +430,14 @@ class ChamberCreateSerializer(ChamberFieldsSerializer):
     chamber_type = serializers.ChoiceField(choices=ChamberType.choices)
     organization = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    fic = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="所属工商联组织编号")
+    fic = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text=gettext_lazy("所属工商联组织编号")
+    )
     region_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
 
     def validate(self, attrs):
         if not attrs.get("organization") and not ((attrs.get("name") or "").strip() and attrs.get("fic")):
-            raise serializers.ValidationError({"name": "商会名称：请给出已有商会组织，或新商会的名称和所属工商联"})
+            raise serializers.ValidationError({"name": _("商会名称：请给出已有商会组织，或新商会的名称和所属工商联")})
         return attrs
 
 
@@ -424,7 +458,9 @@ class TermUpdateSerializer(serializers.Serializer):
 class TermCreateSerializer(TermUpdateSerializer):
     """Record a new leadership term (换届); its end date becomes the chamber's next 换届 due date."""
 
-    chamber = ScopedPrimaryKey(queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label="商会")
+    chamber = ScopedPrimaryKey(
+        queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label=gettext_lazy("商会")
+    )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
 
@@ -437,7 +473,9 @@ class RatingDetailSerializer(serializers.ModelSerializer):
 
 
 class RatingCreateSerializer(serializers.Serializer):
-    chamber = ScopedPrimaryKey(queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label="商会")
+    chamber = ScopedPrimaryKey(
+        queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label=gettext_lazy("商会")
+    )
     scheme = serializers.ChoiceField(choices=RatingScheme.choices)
     year = serializers.IntegerField(min_value=1990, max_value=2999)
 
@@ -457,5 +495,7 @@ class BranchUpdateSerializer(serializers.Serializer):
 
 
 class BranchCreateSerializer(BranchUpdateSerializer):
-    chamber = ScopedPrimaryKey(queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label="商会")
+    chamber = ScopedPrimaryKey(
+        queryset=Chamber.objects.all(), scope=lambda user: visible_chambers(user), label=gettext_lazy("商会")
+    )
     name = serializers.CharField(max_length=100)
