@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 from qinqing.orgs.models import Organization
@@ -134,13 +135,13 @@ def create_enterprise(*, actor, fic: Organization, credit_code: str, name: str, 
     _in_scope(actor, fic.path)
     unknown = set(fields) - set(ENTERPRISE_EDIT_FIELDS)
     if unknown:
-        raise PermissionDenied(f"不能填写：{'、'.join(sorted(unknown))}")
+        raise PermissionDenied(_("不能填写：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     fields = rules.check_enterprise({"credit_code": credit_code, **fields})
     code = fields.pop("credit_code")
     if not (name or "").strip():
-        raise ValidationError({"name": "企业名称：请填写"})
+        raise ValidationError({"name": _("企业名称：请填写")})
     if Enterprise.objects.filter(credit_code=code).exists():
-        raise ValidationError({"credit_code": "统一社会信用代码：该代码已登记"})
+        raise ValidationError({"credit_code": _("统一社会信用代码：该代码已登记")})
     enterprise = Enterprise(credit_code=code, name=name.strip(), fic=fic, org_path=fic.path, **fields)
     enterprise.region_code = enterprise.region_code or fic.region_code
     enterprise.size_class = size_of(enterprise)
@@ -156,7 +157,7 @@ def update_enterprise(enterprise: Enterprise, *, actor, **changes) -> Enterprise
     allowed = SELF_SERVICE_FIELDS if _may_edit(actor, enterprise) else ENTERPRISE_EDIT_FIELDS
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise PermissionDenied(f"不能修改：{'、'.join(sorted(unknown))}")
+        raise PermissionDenied(_("不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     changes = rules.check_enterprise(changes)  # the same standards checks as the form, the API and imports
     fields = [*allowed, "size_class"]
     before = audit.snapshot(enterprise, fields)
@@ -179,7 +180,7 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
     updates the enterprise's current employees/revenue/assets and so its size class."""
     _may_edit(actor, enterprise)
     if not 1949 <= year <= datetime.date.today().year:
-        raise ValidationError({"year": f"年度：应在1949年至{datetime.date.today().year}年之间"})
+        raise ValidationError({"year": _("年度：应在1949年至%(year)s年之间") % {"year": datetime.date.today().year}})
     row, created = EnterpriseYearFigures.objects.select_for_update().get_or_create(enterprise=enterprise, year=year)
     before = audit.snapshot(row, FIGURE_FIELDS)
     for name in FIGURE_FIELDS:
@@ -191,7 +192,7 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
         "registry.record_year_figures",
         obj=enterprise,
         actor=actor,
-        object_repr=f"{enterprise.name} {year}年度",
+        object_repr=_("%(name)s %(year)s年度") % {"name": enterprise.name, "year": year},
         before=old or None,
         after={"year": year, **new},
     )
@@ -220,7 +221,7 @@ def remove_year_figures(row: EnterpriseYearFigures, *, actor) -> None:
         "registry.remove_year_figures",
         obj=enterprise,
         actor=actor,
-        object_repr=f"{enterprise.name} {before['year']}年度",
+        object_repr=_("%(name)s %(year)s年度") % {"name": enterprise.name, "year": before["year"]},
         before=before,
     )
     rematch_after_commit(enterprise.pk)
@@ -236,17 +237,17 @@ def _clean_contact(values: dict) -> dict:
     if "name" in out:
         out["name"] = (out["name"] or "").strip()
         if not out["name"]:
-            errors["name"] = "姓名：请填写联系人姓名"
+            errors["name"] = _("姓名：请填写联系人姓名")
     if out.get("mobile"):
         try:
             out["mobile"] = mobile.validate_mobile(out["mobile"])
         except mobile.InvalidMobile as exc:
-            errors["mobile"] = f"手机号码：{exc.message}"
+            errors["mobile"] = _("手机号码：%(reason)s") % {"reason": exc.message}
     if out.get("id_number"):
         try:
             out["id_number"] = idcard.validate(out["id_number"])
         except idcard.InvalidIdNumber as exc:
-            errors["id_number"] = f"身份证号：{exc}"
+            errors["id_number"] = _("身份证号：%(reason)s") % {"reason": exc}
     if errors:
         raise ValidationError(errors)
     return out
@@ -265,7 +266,7 @@ def add_contact(enterprise: Enterprise, *, actor, name: str, **fields) -> Enterp
         obj=enterprise,
         actor=actor,
         after=_redact(audit.snapshot(contact, CONTACT_FIELDS)),
-        message=f"联系人：{contact.name}",
+        message=_("联系人：%(name)s") % {"name": contact.name},
     )
     return contact
 
@@ -288,7 +289,7 @@ def update_contact(contact: EnterpriseContact, *, actor, **changes) -> Enterpris
             actor=actor,
             before=_redact(old),
             after=_redact(new),
-            message=f"联系人：{contact.name}",
+            message=_("联系人：%(name)s") % {"name": contact.name},
         )
     return contact
 
@@ -300,7 +301,11 @@ def remove_contact(contact: EnterpriseContact, *, actor) -> None:
     before = _redact(audit.snapshot(contact, CONTACT_FIELDS))
     contact.delete()
     audit.record(
-        "registry.remove_contact", obj=enterprise, actor=actor, before=before, message=f"联系人：{before['name']}"
+        "registry.remove_contact",
+        obj=enterprise,
+        actor=actor,
+        before=before,
+        message=_("联系人：%(name)s") % {"name": before["name"]},
     )
 
 
@@ -334,7 +339,7 @@ def reveal_pii(obj, field: str, *, actor) -> str:
         obj=obj,
         actor=actor,
         after={"field": field},
-        message=f"查看完整{obj._meta.get_field(field).verbose_name}：{obj}",
+        message=_("查看完整%(field)s：%(object)s") % {"field": obj._meta.get_field(field).verbose_name, "object": obj},
     )
     return value
 
@@ -347,7 +352,7 @@ def record_pii_access(*, actor, object_type: str, ids: list[int], channel: str) 
         actor=actor,
         object_type=object_type,
         after={"ids": ids, "channel": channel},
-        message=f"通过{channel}查看完整号码（{len(ids)}条）",
+        message=_("通过%(channel)s查看完整号码（%(count)s条）") % {"channel": channel, "count": len(ids)},
     )
 
 
@@ -365,7 +370,7 @@ def record_export(*, actor, kind: str, rows: int, fmt: str, filters: str) -> Non
             "filters": filters,
             "unmasked": actor is not None and actor.has_perm("registry.view_pii"),
         },
-        message=f"导出{rows}条",
+        message=_("导出%(rows)s条") % {"rows": rows},
     )
 
 
@@ -388,16 +393,19 @@ def _check_member(kind: str, values: dict) -> dict:
     errors name the field."""
     out = dict(values)
     errors: dict[str, str] = {}
-    for name, label, check in (("id_number", "身份证号", rules.id_number), ("mobile", "手机号码", rules.mobile_number)):
+    for name, label, check in (
+        ("id_number", _("身份证号"), rules.id_number),
+        ("mobile", _("手机号码"), rules.mobile_number),
+    ):
         if out.get(name):
             try:
                 out[name] = check(str(out[name]))
             except rules.RuleError as exc:
-                errors[name] = f"{label}：{exc}"
+                errors[name] = _("%(label)s：%(reason)s") % {"label": label, "reason": exc}
     if "role" in out and out["role"] not in MemberRole.values:
-        errors["role"] = "职务：请选择列表中的职务"
+        errors["role"] = _("职务：请选择列表中的职务")
     if out.get("represented_enterprises") is not None and out["represented_enterprises"] < 0:
-        errors["represented_enterprises"] = "代表企业数：不能为负数"
+        errors["represented_enterprises"] = _("代表企业数：不能为负数")
     for name in ("person_name", "group_name"):
         if name in out:
             out[name] = (out[name] or "").strip()
@@ -425,21 +433,21 @@ def add_member(
     if unknown:
         raise PermissionDenied
     if organization.kind not in ("fic", "chamber"):
-        raise ValidationError({"organization": "入会组织：会员只能加入工商联或商会"})
+        raise ValidationError({"organization": _("入会组织：会员只能加入工商联或商会")})
     if kind not in MemberKind.values:
-        raise ValidationError({"kind": "会员类别：请选择企业会员、团体会员或个人会员"})
+        raise ValidationError({"kind": _("会员类别：请选择企业会员、团体会员或个人会员")})
     fields = _check_member(kind, fields)
     if kind == MemberKind.ENTERPRISE and enterprise is None:
-        raise ValidationError({"enterprise": "企业：企业会员必须选择企业"})
+        raise ValidationError({"enterprise": _("企业：企业会员必须选择企业")})
     if kind == MemberKind.GROUP:
         if group is not None and (group.kind != "chamber" or group.pk == organization.pk):
-            raise ValidationError({"group": "团体会员单位：必须是另一个商会"})
+            raise ValidationError({"group": _("团体会员单位：必须是另一个商会")})
         if group is None and not fields.get("group_name"):
-            raise ValidationError({"group_name": "团体会员单位名称：请选择登记在册的商会，或填写协会名称"})
+            raise ValidationError({"group_name": _("团体会员单位名称：请选择登记在册的商会，或填写协会名称")})
     if kind == MemberKind.INDIVIDUAL and not fields.get("person_name"):
-        raise ValidationError({"person_name": "姓名：个人会员必须填写姓名"})
+        raise ValidationError({"person_name": _("姓名：个人会员必须填写姓名")})
     if fields.get("left_on") and fields["left_on"] < joined_on:
-        raise ValidationError({"left_on": "退会日期：早于入会日期"})
+        raise ValidationError({"left_on": _("退会日期：早于入会日期")})
     # Only what the kind needs is kept: a group's declared figure only for associations outside the registry.
     if kind != MemberKind.GROUP or group is not None:
         fields.pop("group_name", None)
@@ -448,13 +456,15 @@ def add_member(
         fields.pop("id_number", None)
     dup = Member.objects.filter(organization=organization)
     if kind == MemberKind.ENTERPRISE and dup.filter(enterprise=enterprise).exists():
-        raise ValidationError({"enterprise": "企业：该企业已是会员"})
+        raise ValidationError({"enterprise": _("企业：该企业已是会员")})
     if kind == MemberKind.GROUP and group is not None and dup.filter(group=group).exists():
-        raise ValidationError({"group": "团体会员单位：该商会已是团体会员"})
+        raise ValidationError({"group": _("团体会员单位：该商会已是团体会员")})
     if kind == MemberKind.GROUP and group is None and dup.filter(kind=kind, group_name=fields["group_name"]).exists():
-        raise ValidationError({"group_name": f"团体会员单位名称：“{fields['group_name']}”已是团体会员"})
+        raise ValidationError(
+            {"group_name": _("团体会员单位名称：“%(name)s”已是团体会员") % {"name": fields["group_name"]}}
+        )
     if kind == MemberKind.INDIVIDUAL and fields.get("id_number") and dup.filter(id_number=fields["id_number"]).exists():
-        raise ValidationError({"id_number": "身份证号：此人已是个人会员"})
+        raise ValidationError({"id_number": _("身份证号：此人已是个人会员")})
     member = Member.objects.create(
         organization=organization,
         org_path=organization.path,
@@ -481,7 +491,7 @@ def update_member(member: Member, *, actor, **changes) -> Member:
     for name, value in changes.items():
         setattr(member, name, value)
     if member.left_on and member.left_on < member.joined_on:
-        raise ValidationError({"left_on": "退会日期：早于入会日期"})
+        raise ValidationError({"left_on": _("退会日期：早于入会日期")})
     old, new = audit.diff(before, audit.snapshot(member, MEMBER_FIELDS))
     if new:
         member.save(update_fields=[*new.keys(), "updated_at"])
@@ -525,7 +535,8 @@ def start_import(
                 out.write(chunk)
     from .importing.runner import TITLES
 
-    title = ("预检" if dry_run else "导入") + TITLES[kind] + f"：{filename}"
+    values = {"title": TITLES[kind], "filename": filename}
+    title = _("预检%(title)s：%(filename)s") % values if dry_run else _("导入%(title)s：%(filename)s") % values
     return start_job(
         "registry.import_preview" if dry_run else "registry.import_commit",
         title,
@@ -551,6 +562,6 @@ def refuse_import(job, *, actor) -> None:
     _require(actor, "registry.import_registry")
     (import_dir() / job.params["stored_name"]).unlink(missing_ok=True)
     job.result = {**job.result, "refused": True}
-    job.message = "已拒绝整个文件，未写入任何数据"
+    job.message = _("已拒绝整个文件，未写入任何数据")
     job.save(update_fields=["result", "message", "updated_at"])
     audit.record("registry.refuse_import", obj=job, actor=actor, message=job.params.get("filename", ""))

@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 from qinqing.orgs import regions
@@ -54,20 +55,20 @@ def _check_chamber(values: dict) -> dict:
     values = dict(values)
     errors = {}
     if "chamber_type" in values and values["chamber_type"] not in ChamberType.values:
-        errors["chamber_type"] = "商会类型：请选择列表中的类型"
+        errors["chamber_type"] = _("商会类型：请选择列表中的类型")
     if "registration_status" in values and values["registration_status"] not in RegistrationStatus.values:
-        errors["registration_status"] = "登记状态：请选择列表中的状态"
+        errors["registration_status"] = _("登记状态：请选择列表中的状态")
     if values.get("party_members") is not None and values["party_members"] < 0:
-        errors["party_members"] = "党员人数：不能为负数"
+        errors["party_members"] = _("党员人数：不能为负数")
     if values.get("registered_on") and values["registered_on"] > timezone.localdate():
-        errors["registered_on"] = "登记日期：不能晚于今天"
+        errors["registered_on"] = _("登记日期：不能晚于今天")
     if values.get("credit_code"):
         try:
             values["credit_code"] = uscc.validate(values["credit_code"])
         except uscc.InvalidCreditCode as exc:
-            errors["credit_code"] = f"统一社会信用代码：{exc}"
+            errors["credit_code"] = _("统一社会信用代码：%(reason)s") % {"reason": exc}
     if values.get("law_firm_id") and not Organization.objects.filter(pk=values["law_firm_id"], kind="lawfirm").exists():
-        errors["law_firm_id"] = "联系律师事务所：请选择律师事务所"
+        errors["law_firm_id"] = _("联系律师事务所：请选择律师事务所")
     if errors:
         raise ValidationError(errors)
     return values
@@ -78,9 +79,9 @@ def register_chamber(organization: Organization, *, actor, chamber_type: str, **
     _require(actor, "registry.change_chamber")
     _in_scope(actor, organization.path)
     if organization.kind != "chamber":
-        raise ValidationError({"organization": "只能为商会类组织登记商会信息"})
+        raise ValidationError({"organization": _("只能为商会类组织登记商会信息")})
     if Chamber.objects.filter(organization=organization).exists():
-        raise ValidationError({"organization": "该商会已登记"})
+        raise ValidationError({"organization": _("该商会已登记")})
     fields = _check_chamber({"chamber_type": chamber_type, **fields})
     chamber = Chamber.objects.create(organization=organization, org_path=organization.path, **fields)
     audit.record("registry.register_chamber", obj=chamber, actor=actor, after=_redact(audit.snapshot(chamber)))
@@ -96,19 +97,19 @@ def create_chamber(
     (``registry.change_chamber`` in scope) is checked here, FIC staff hold no right over the tree itself."""
     _require(actor, "registry.change_chamber")
     if fic.kind != "fic":
-        raise ValidationError({"fic": "所属工商联：请选择工商联"})
+        raise ValidationError({"fic": _("所属工商联：请选择工商联")})
     _in_scope(actor, fic.path)
     name = (name or "").strip()
     errors = {}
     if not name:
-        errors["name"] = "商会名称：请填写"
+        errors["name"] = _("商会名称：请填写")
     elif Organization.objects.filter(parent=fic, kind="chamber", name=name).exists():
-        errors["name"] = f"商会名称：“{fic.name}”下已有“{name}”"
+        errors["name"] = _("商会名称：“%(fic)s”下已有“%(name)s”") % {"fic": fic.name, "name": name}
     code = (region_code or "").strip() or fic.region_code
     try:
         code = rules.region_code(code)
     except rules.RuleError as exc:
-        errors["region_code"] = f"行政区划代码：{exc}"
+        errors["region_code"] = _("行政区划代码：%(reason)s") % {"reason": exc}
     if errors:
         raise ValidationError(errors)
     _check_chamber({"chamber_type": chamber_type, **fields})  # refuse before the node is made
@@ -138,13 +139,23 @@ def update_chamber(chamber: Chamber, *, actor, **changes) -> Chamber:
 
 def _check_term(chamber: Chamber, starts_on: datetime.date, ends_on: datetime.date, *, number: int) -> None:
     if ends_on <= starts_on:
-        raise ValidationError({"ends_on": "任期届满：必须晚于任期开始日期"})
+        raise ValidationError({"ends_on": _("任期届满：必须晚于任期开始日期")})
     previous = chamber.terms.filter(number__lt=number).order_by("-number").first()
     if previous is not None and starts_on < previous.starts_on:
-        raise ValidationError({"starts_on": f"任期开始：早于第{previous.number}届的开始日期（{previous.starts_on}）"})
+        raise ValidationError(
+            {
+                "starts_on": _("任期开始：早于第%(number)s届的开始日期（%(date)s）")
+                % {"number": previous.number, "date": previous.starts_on}
+            }
+        )
     following = chamber.terms.filter(number__gt=number).order_by("number").first()
     if following is not None and starts_on > following.starts_on:
-        raise ValidationError({"starts_on": f"任期开始：晚于第{following.number}届的开始日期（{following.starts_on}）"})
+        raise ValidationError(
+            {
+                "starts_on": _("任期开始：晚于第%(number)s届的开始日期（%(date)s）")
+                % {"number": following.number, "date": following.starts_on}
+            }
+        )
 
 
 def _sync_term_end(chamber: Chamber) -> None:
@@ -219,12 +230,16 @@ def remove_term(term: ChamberTerm, *, actor) -> None:
     _can_change_chamber(actor, chamber)
     latest = chamber.terms.order_by("-number").values_list("number", flat=True).first()
     if term.number != latest:
-        raise ValidationError({"number": f"届次：只能删除最近一届（第{latest}届）"})
+        raise ValidationError({"number": _("届次：只能删除最近一届（第%(number)s届）") % {"number": latest}})
     before = {"number": term.number, **audit.snapshot(term, TERM_FIELDS)}
     term.delete()
     _sync_term_end(chamber)
     audit.record(
-        "registry.remove_term", obj=chamber, actor=actor, object_repr=f"{chamber} 第{before['number']}届", before=before
+        "registry.remove_term",
+        obj=chamber,
+        actor=actor,
+        object_repr=_("%(chamber)s 第%(number)s届") % {"chamber": chamber, "number": before["number"]},
+        before=before,
     )
 
 
@@ -236,13 +251,17 @@ def add_rating(chamber: Chamber, *, actor, scheme: str, year: int) -> ChamberRat
     _require(actor, "registry.change_chamber")
     _in_scope(actor, chamber.org_path)
     if scheme not in RatingScheme.values:
-        raise ValidationError({"scheme": "评定：请选择列表中的评定"})
+        raise ValidationError({"scheme": _("评定：请选择列表中的评定")})
     this_year = timezone.localdate().year
     if not FIRST_RATING_YEAR <= year <= this_year:
-        raise ValidationError({"year": f"年度：应在{FIRST_RATING_YEAR}年至{this_year}年之间"})
+        raise ValidationError(
+            {"year": _("年度：应在%(first)s年至%(last)s年之间") % {"first": FIRST_RATING_YEAR, "last": this_year}}
+        )
     rating, created = ChamberRating.objects.get_or_create(chamber=chamber, scheme=scheme, year=year)
     if not created:
-        raise ValidationError({"scheme": f"评定：{year}年度已有“{rating.get_scheme_display()}”"})
+        raise ValidationError(
+            {"scheme": _("评定：%(year)s年度已有“%(scheme)s”") % {"year": year, "scheme": rating.get_scheme_display()}}
+        )
     audit.record(
         "registry.add_rating",
         obj=chamber,
@@ -274,16 +293,18 @@ def _check_branch(chamber: Chamber, values: dict, *, exclude: int | None = None)
         out["name"] = (out["name"] or "").strip()
         same = chamber.branches.filter(name=out["name"]).exclude(pk=exclude)
         if not out["name"]:
-            errors["name"] = "名称：请填写联络站名称"
+            errors["name"] = _("名称：请填写联络站名称")
         elif same.exists():
-            errors["name"] = f"名称：本商会已有联络站“{out['name']}”"
+            errors["name"] = _("名称：本商会已有联络站“%(name)s”") % {"name": out["name"]}
     code = (out.get("region_code") or "").strip()
     if "region_code" in out:
         out["region_code"] = code
     if code and regions.region_of(code) is None:
-        errors["region_code"] = f"所在行政区划：“{code}”不是有效的行政区划代码（GB/T 2260，6位数字）"
+        errors["region_code"] = _("所在行政区划：“%(code)s”不是有效的行政区划代码（GB/T 2260，6位数字）") % {
+            "code": code
+        }
     if out.get("established_on") and out["established_on"] > timezone.localdate():
-        errors["established_on"] = "设立日期：不能晚于今天"
+        errors["established_on"] = _("设立日期：不能晚于今天")
     if errors:
         raise ValidationError(errors)
     return out

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "qinqing.registry"
     label = "registry"
-    verbose_name = "会员与商会"
+    verbose_name = _("会员与商会")

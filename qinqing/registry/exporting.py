@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import xlsxwriter
+from django.utils.translation import gettext as _
 
 from .choices import ChamberType, MemberKind, MemberRole, Qualification, RegistrationStatus
 from .importing.columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
@@ -152,7 +153,7 @@ def write_csv(columns: list[Column], rows, out) -> None:
 
 def write_xlsx(columns: list[Column], rows, target, *, example: bool = False) -> None:
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": isinstance(target, io.BytesIO)})
-    sheet = workbook.add_worksheet("数据")
+    sheet = workbook.add_worksheet(_("数据"))
     head = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     text = workbook.add_format({"num_format": "@"})
     for col, column in enumerate(columns):
@@ -168,12 +169,12 @@ def write_xlsx(columns: list[Column], rows, target, *, example: bool = False) ->
             else:
                 sheet.write_string(r, col, str(value))
     if example:
-        note = workbook.add_worksheet("填写说明")
-        note.write_string(
-            0, 0, "第一行为列名，请勿修改；示例行可删除。必填列：" + "、".join(c.label for c in columns if c.required)
-        )
-        note.write_string(1, 0, "资质可填多项，用“、”分隔：" + "、".join(str(v) for v in QUALIFICATION_LABELS.values()))
-        note.write_string(2, 0, "“企业规模”为系统按统计上大中小微型企业划分办法(2017)计算的列，导入时忽略。")
+        note = workbook.add_worksheet(_("填写说明"))
+        required = "、".join(c.label for c in columns if c.required)
+        note.write_string(0, 0, _("第一行为列名，请勿修改；示例行可删除。必填列：%(columns)s") % {"columns": required})
+        qualifications = "、".join(str(v) for v in QUALIFICATION_LABELS.values())
+        note.write_string(1, 0, _("资质可填多项，用“、”分隔：%(choices)s") % {"choices": qualifications})
+        note.write_string(2, 0, _("“企业规模”为系统按统计上大中小微型企业划分办法(2017)计算的列，导入时忽略。"))
     workbook.close()
 
 

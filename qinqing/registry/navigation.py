@@ -1,17 +1,19 @@
 """Registry entries in the side navigation (group 会员与商会) and home-page cards."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.navigation import NavItem
 
-GROUP = "会员与商会"
+GROUP = _("会员与商会")
 ITEMS = [
-    NavItem("会员与商会概况", "registry:overview", "registry.view_statistics", GROUP, 200),
-    NavItem("企业名录", "registry:enterprise_list", "registry.view_enterprise", GROUP, 210, mobile=True),
-    NavItem("会员名册", "registry:member_list", "registry.view_member", GROUP, 220),
-    NavItem("商会", "registry:chamber_list", "registry.view_chamber", GROUP, 230),
-    NavItem("换届提醒", "registry:term_due", "registry.view_chamber", GROUP, 240),
-    NavItem("导入", "registry:import_start", "registry.import_registry", GROUP, 250),
+    NavItem(_("会员与商会概况"), "registry:overview", "registry.view_statistics", GROUP, 200),
+    NavItem(_("企业名录"), "registry:enterprise_list", "registry.view_enterprise", GROUP, 210, mobile=True),
+    NavItem(_("会员名册"), "registry:member_list", "registry.view_member", GROUP, 220),
+    NavItem(_("商会"), "registry:chamber_list", "registry.view_chamber", GROUP, 230),
+    NavItem(_("换届提醒"), "registry:term_due", "registry.view_chamber", GROUP, 240),
+    NavItem(_("导入"), "registry:import_start", "registry.import_registry", GROUP, 250),
 ]
 
 
@@ -21,8 +23,10 @@ def home_cards(user) -> list[dict]:
     cards = []
     if user.has_perm("registry.view_statistics"):
         members = statistics.members_by_kind(permissions.visible_members(user), timezone.localdate().year)[-1]
-        cards.append({"label": "在册会员", "value": members["count"], "url": "/registry/members/?status=active"})
+        cards.append(
+            {"label": gettext("在册会员"), "value": members["count"], "url": "/registry/members/?status=active"}
+        )
     if user.has_perm("registry.view_chamber") and user.role != "chamber_secretary":
         due = statistics.term_due(permissions.visible_chambers(user), timezone.localdate()).count()
-        cards.append({"label": "90天内需换届商会", "value": due, "url": "/registry/chambers/term-due/"})
+        cards.append({"label": gettext("90天内需换届商会"), "value": due, "url": "/registry/chambers/term-due/"})
     return cards

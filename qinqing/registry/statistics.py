@@ -11,6 +11,7 @@ also drops out of last year's figure; say so where the change is shown.
 import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from .choices import ChamberType, MemberKind, RatingScheme, RegistrationStatus
 from .models import Chamber, ChamberRating, Member
@@ -36,7 +37,7 @@ def members_by_kind(members: QuerySet[Member], year: int) -> list[dict]:
     rows.append(
         {
             "kind": "total",
-            "label": "合计",
+            "label": _("合计"),
             "count": total_now,
             "last_year": total_prev,
             "change": total_now - total_prev,
@@ -113,7 +114,7 @@ def chambers_by_type(chambers: QuerySet[Chamber], year: int) -> list[dict]:
     rows.append(
         {
             "type": "total",
-            "label": "合计",
+            "label": _("合计"),
             "count": total_now,
             "last_year": total_prev,
             "change": total_now - total_prev,

@@ -141,7 +141,7 @@ def enterprise_list(request):
     qs = permissions.visible_enterprises(request.user).select_related("fic")
     filterset = EnterpriseFilter(request.GET, queryset=qs)
     if request.GET.get("export"):
-        return _export(request, "enterprises", filterset.qs, "企业名录")
+        return _export(request, "enterprises", filterset.qs, _("企业名录"))
     page = _page(request, filterset.qs)
     template = "registry/partials/_enterprise_rows.html" if request.htmx else "registry/enterprise_list.html"
     return render(request, template, {"filter": filterset, "page": page})
@@ -190,9 +190,9 @@ def enterprise_create(request):
         except ValidationError as exc:
             form.apply(exc)
         else:
-            messages.success(request, "已登记企业")
+            messages.success(request, _("已登记企业"))
             return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return _form(request, form, "登记企业")
+    return _form(request, form, _("登记企业"))
 
 
 @requires("registry.view_enterprise")
@@ -205,9 +205,9 @@ def enterprise_edit(request, pk: int):
     return _save(
         request,
         form,
-        f"修改：{enterprise.name}",
+        _("修改：%(name)s") % {"name": enterprise.name},
         lambda _data: actions.update_enterprise(enterprise, actor=request.user, **form.changes()),
-        "已保存",
+        _("已保存"),
         f"/registry/enterprises/{enterprise.pk}/",
     )
 
@@ -221,9 +221,9 @@ def enterprise_figures(request, pk: int):
     if form.is_valid():
         data = dict(form.cleaned_data)
         actions.record_year_figures(enterprise, data.pop("year"), actor=request.user, **data)
-        messages.success(request, "已保存年度数据")
+        messages.success(request, _("已保存年度数据"))
         return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return _form(request, form, f"年度数据：{enterprise.name}")
+    return _form(request, form, _("年度数据：%(name)s") % {"name": enterprise.name})
 
 
 def _editable_figures(request, pk: int):
@@ -243,9 +243,9 @@ def figures_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in actions.FIGURE_FIELDS}
         actions.record_year_figures(enterprise, row.year, actor=request.user, **data)
-        messages.success(request, f"已保存{row.year}年度数据")
+        messages.success(request, _("已保存%(year)s年度数据") % {"year": row.year})
         return _done(request, f"/registry/enterprises/{enterprise.pk}/")
-    return _form(request, form, f"修改{row.year}年度数据：{enterprise.name}")
+    return _form(request, form, _("修改%(year)s年度数据：%(name)s") % {"year": row.year, "name": enterprise.name})
 
 
 @requires("registry.view_enterprise")
@@ -254,7 +254,7 @@ def figures_remove(request, pk: int):
     if refused := _post_only(request):
         return refused
     actions.remove_year_figures(row, actor=request.user)
-    messages.success(request, f"已删除{row.year}年度数据")
+    messages.success(request, _("已删除%(year)s年度数据") % {"year": row.year})
     return _done(request, f"/registry/enterprises/{row.enterprise_id}/")
 
 
@@ -276,9 +276,9 @@ def contact_add(request, pk: int):
     return _save(
         request,
         ContactForm(request.POST or None),
-        f"添加联系人：{enterprise.name}",
+        _("添加联系人：%(name)s") % {"name": enterprise.name},
         lambda data: actions.add_contact(enterprise, actor=request.user, **data),
-        "已添加联系人",
+        _("已添加联系人"),
         f"/registry/enterprises/{enterprise.pk}/",
     )
 
@@ -290,9 +290,9 @@ def contact_edit(request, pk: int):
     return _save(
         request,
         form,
-        f"修改联系人：{contact.name}",
+        _("修改联系人：%(name)s") % {"name": contact.name},
         lambda _data: actions.update_contact(contact, actor=request.user, **form.changes()),
-        "已保存联系人",
+        _("已保存联系人"),
         f"/registry/enterprises/{contact.enterprise_id}/",
     )
 
@@ -303,7 +303,7 @@ def contact_remove(request, pk: int):
     if refused := _post_only(request):
         return refused
     actions.remove_contact(contact, actor=request.user)
-    messages.success(request, f"已删除联系人{contact.name}")
+    messages.success(request, _("已删除联系人%(name)s") % {"name": contact.name})
     return _done(request, f"/registry/enterprises/{contact.enterprise_id}/")
 
 
@@ -335,7 +335,7 @@ def member_list(request):
     qs = permissions.visible_members(request.user).select_related("organization", "enterprise", "group")
     filterset = MemberFilter(request.GET, queryset=qs)
     if request.GET.get("export"):
-        return _export(request, "members", filterset.qs, "会员名册")
+        return _export(request, "members", filterset.qs, _("会员名册"))
     page = _page(request, filterset.qs)
     template = "registry/partials/_member_rows.html" if request.htmx else "registry/member_list.html"
     return render(request, template, {"filter": filterset, "page": page})
@@ -355,7 +355,7 @@ def member_detail(request, pk: int):
             except ValidationError as exc:
                 form.apply(exc)
             else:
-                messages.success(request, "已保存")
+                messages.success(request, _("已保存"))
                 return _done(request, f"/registry/members/{member.pk}/")
     return render(
         request,
@@ -397,7 +397,7 @@ def member_add(request):
         if data["kind"] == "enterprise":
             enterprise = permissions.enterprise_for_membership(org, data["credit_code"])
             if enterprise is None:
-                form.add_error("credit_code", "企业统一社会信用代码：未找到该企业（须已登记在本工商联）")
+                form.add_error("credit_code", _("企业统一社会信用代码：未找到该企业（须已登记在本工商联）"))
         if not form.errors:
             try:
                 member = actions.add_member(
@@ -410,9 +410,9 @@ def member_add(request):
             except ValidationError as exc:
                 form.apply(exc)
             else:
-                messages.success(request, "已添加会员")
+                messages.success(request, _("已添加会员"))
                 return _done(request, f"/registry/members/{member.pk}/")
-    return _form(request, form, "添加会员")
+    return _form(request, form, _("添加会员"))
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -442,7 +442,7 @@ def import_job(request, pk: int):
             raise Http404
         if decision == "refuse":
             actions.refuse_import(job, actor=request.user)
-            messages.info(request, "已拒绝整个文件")
+            messages.info(request, _("已拒绝整个文件"))
             return _done(request, f"/registry/import/{job.pk}/")
         if decision == "commit":
             commit = actions.start_import(
@@ -464,7 +464,7 @@ def import_errors(request, pk: int):
     path = errors_path(job.pk)
     if not path.exists():
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误-{job.pk}.csv")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=_("导入错误-%(id)s.csv") % {"id": job.pk})
 
 
 @requires("registry.import_registry")
@@ -475,5 +475,5 @@ def import_template(request, kind: str):
     buffer = io.BytesIO()
     write_xlsx(columns, template_rows(columns), buffer, example=True)
     buffer.seek(0)
-    name = f"{TITLES[kind]}导入模板.xlsx"
+    name = _("%(title)s导入模板.xlsx") % {"title": TITLES[kind]}
     return FileResponse(buffer, as_attachment=True, filename=name)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.core.permissions import requires
 
@@ -34,7 +35,7 @@ def chamber_list(request):
     qs = permissions.visible_chambers(request.user).select_related("organization")
     filterset = ChamberFilter(request.GET, queryset=qs)
     if request.GET.get("export"):
-        return _export(request, "chambers", filterset.qs, "商会名录")
+        return _export(request, "chambers", filterset.qs, _("商会名录"))
     page = _page(request, filterset.qs)
     template = "registry/partials/_chamber_rows.html" if request.htmx else "registry/chamber_list.html"
     return render(request, template, {"filter": filterset, "page": page})
@@ -66,9 +67,9 @@ def chamber_create(request):
         except ValidationError as exc:
             form.apply(exc)
         else:
-            messages.success(request, "已登记商会")
+            messages.success(request, _("已登记商会"))
             return _done(request, _url(chamber.pk))
-    return _form(request, form, "登记商会")
+    return _form(request, form, _("登记商会"))
 
 
 @requires("registry.view_chamber")
@@ -104,9 +105,9 @@ def chamber_edit(request, pk: int):
     return _save(
         request,
         form,
-        f"修改：{chamber}",
+        _("修改：%(name)s") % {"name": chamber},
         lambda data: actions_chambers.update_chamber(chamber, actor=request.user, **data),
-        "已保存",
+        _("已保存"),
         _url(chamber.pk),
     )
 
@@ -120,9 +121,9 @@ def chamber_term(request, pk: int):
     return _save(
         request,
         TermForm(request.POST or None),
-        f"登记换届：{chamber}",
+        _("登记换届：%(name)s") % {"name": chamber},
         lambda data: actions_chambers.start_term(chamber, actor=request.user, **data),
-        "已登记换届",
+        _("已登记换届"),
         _url(chamber.pk),
     )
 
@@ -141,9 +142,9 @@ def term_edit(request, pk: int):
     return _save(
         request,
         form,
-        f"修改第{term.number}届：{term.chamber}",
+        _("修改第%(number)s届：%(name)s") % {"number": term.number, "name": term.chamber},
         lambda data: actions_chambers.update_term(term, actor=request.user, **data),
-        "已保存届次",
+        _("已保存届次"),
         _url(term.chamber_id),
     )
 
@@ -158,7 +159,7 @@ def term_remove(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已删除第{term.number}届")
+        messages.success(request, _("已删除第%(number)s届") % {"number": term.number})
     return _done(request, _url(term.chamber_id))
 
 
@@ -181,9 +182,9 @@ def rating_add(request, pk: int):
     return _save(
         request,
         RatingForm(request.POST or None, initial={"year": timezone.localdate().year}),
-        f"登记评定：{chamber}",
+        _("登记评定：%(name)s") % {"name": chamber},
         lambda data: actions_chambers.add_rating(chamber, actor=request.user, **data),
-        "已登记评定",
+        _("已登记评定"),
         _url(chamber.pk),
     )
 
@@ -196,7 +197,7 @@ def rating_remove(request, pk: int):
     if refused := _post_only(request):
         return refused
     actions_chambers.remove_rating(rating, actor=request.user)
-    messages.success(request, f"已删除评定：{rating}")
+    messages.success(request, _("已删除评定：%(rating)s") % {"rating": rating})
     return _done(request, _url(rating.chamber_id))
 
 
@@ -209,9 +210,9 @@ def branch_add(request, pk: int):
     return _save(
         request,
         BranchForm(request.POST or None),
-        f"添加联络站：{chamber}",
+        _("添加联络站：%(name)s") % {"name": chamber},
         lambda data: actions_chambers.add_branch(chamber, actor=request.user, **data),
-        "已添加联络站",
+        _("已添加联络站"),
         _url(chamber.pk),
     )
 
@@ -222,9 +223,9 @@ def branch_edit(request, pk: int):
     return _save(
         request,
         BranchForm(request.POST or None, initial=BranchForm.initial_of(branch)),
-        f"修改联络站：{branch}",
+        _("修改联络站：%(name)s") % {"name": branch},
         lambda data: actions_chambers.update_branch(branch, actor=request.user, **data),
-        "已保存联络站",
+        _("已保存联络站"),
         _url(branch.chamber_id),
     )
 
@@ -235,5 +236,5 @@ def branch_remove(request, pk: int):
     if refused := _post_only(request):
         return refused
     actions_chambers.remove_branch(branch, actor=request.user)
-    messages.success(request, f"已删除联络站：{branch}")
+    messages.success(request, _("已删除联络站：%(name)s") % {"name": branch})
     return _done(request, _url(branch.chamber_id))

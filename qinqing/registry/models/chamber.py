@@ -1,6 +1,7 @@
 """Chambers of commerce: details beside their orgs.Organization node, terms, ratings, branches."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import TimeStampedModel
@@ -66,7 +67,7 @@ class ChamberTerm(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["chamber", "number"], name="registry_term_number_once")]
 
     def __str__(self) -> str:
-        return f"第{self.number}届"
+        return gettext("第%(number)s届") % {"number": self.number}
 
 
 class ChamberRating(TimeStampedModel):
