@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 from qinqing.core.calendar_source import get_calendar
@@ -70,10 +71,10 @@ def calendar() -> sla.Calendar:
 
 
 def calendar_gap_message(year: int) -> str:
-    return (
-        f"{year}年的法定节假日和调休安排尚未录入，无法按工作日计算办理期限，本次操作未执行。"
-        f"请系统管理员在“节假日设置”（/calendar/）录入{year}年的安排后再试。"
-    )
+    return _(
+        "%(year)s年的法定节假日和调休安排尚未录入，无法按工作日计算办理期限，本次操作未执行。"
+        "请系统管理员在“节假日设置”（/calendar/）录入%(year)s年的安排后再试。"
+    ) % {"year": year}
 
 
 def _on_calendar(compute: Callable[[], T]) -> T:
@@ -146,29 +147,29 @@ def _check_scope(appeal: Appeal, actor, name: str) -> None:
     org_path = getattr(actor.org, "path", "") or "//"
     if role in (wf.STAFF, wf.LEADER):
         if not appeal.org_path.startswith(org_path):
-            raise AppealError("该诉求不在您的管辖范围内")
+            raise AppealError(_("该诉求不在您的管辖范围内"))
     elif role == wf.LIAISON and name == "co_note":
         if not appeal.co_departments.filter(pk=actor.org_id).exists():
-            raise AppealError("只有协办单位可以填写协办意见")
+            raise AppealError(_("只有协办单位可以填写协办意见"))
     elif role == wf.LIAISON:
         if appeal.lead_department_id != actor.org_id:
-            raise AppealError("只有主办单位可以办理该诉求")
+            raise AppealError(_("只有主办单位可以办理该诉求"))
     elif role == wf.ENTERPRISE:
         if appeal.enterprise_id != actor.enterprise_id:
-            raise AppealError("只能评价本企业的诉求")
+            raise AppealError(_("只能评价本企业的诉求"))
     else:
-        raise AppealError("您的角色不能办理诉求")
+        raise AppealError(_("您的角色不能办理诉求"))
 
 
 def _event(appeal: Appeal, actor, name: str, label: str, before_status: str, comment: str = "", **data) -> AppealEvent:
     return AppealEvent.objects.create(
         appeal=appeal,
         action=name,
-        label=label,
+        label=str(label),
         from_status=before_status,
         to_status=appeal.status,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "name", "") or "系统",
+        actor_name=getattr(actor, "name", "") or _("系统"),
         actor_org=getattr(getattr(actor, "org", None), "name", "") if actor else "",
         comment=comment,
         public=data.pop("public", True),
@@ -179,7 +180,14 @@ def _event(appeal: Appeal, actor, name: str, label: str, before_status: str, com
 def _notify(appeal: Appeal, event: AppealEvent, recipients: Iterable, title: str, kind: str = "") -> None:
     users = list(recipients)
     url = reverse("appeals:detail", args=[appeal.pk])
-    body = f"{appeal.number} {appeal.title}" + (f"：{event.comment}" if event.comment else "")
+    if event.comment:
+        body = _("%(number)s %(title)s：%(comment)s") % {
+            "number": appeal.number,
+            "title": appeal.title,
+            "comment": event.comment,
+        }
+    else:
+        body = f"{appeal.number} {appeal.title}"
     key = f"appeal:{appeal.pk}:{event.pk}"
     transaction.on_commit(
         lambda: notify(users, kind=kind or f"appeals.{event.action}", title=title, body=body, url=url, key=key)
@@ -241,8 +249,13 @@ def _cancel_pending_extensions(appeal: Appeal, actor, why: str) -> list[Extensio
         )
         if ext.requested_by_id:
             users, url = [ext.requested_by], reverse("appeals:detail", args=[appeal.pk])
-            title = f"延期申请已撤销：{appeal.number}"
-            body = f"{appeal.number} {appeal.title}：您申请的延期{ext.days}个工作日未经审批即撤销，原因：{why}"
+            title = _("延期申请已撤销：%(number)s") % {"number": appeal.number}
+            body = _("%(number)s %(title)s：您申请的延期%(days)s个工作日未经审批即撤销，原因：%(why)s") % {
+                "number": appeal.number,
+                "title": appeal.title,
+                "days": ext.days,
+                "why": why,
+            }
             transaction.on_commit(
                 lambda users=users, title=title, body=body, url=url, pk=ext.pk: notify(
                     users,
@@ -256,10 +269,11 @@ def _cancel_pending_extensions(appeal: Appeal, actor, why: str) -> list[Extensio
     return pending
 
 
-def _require(text: str, field: str) -> str:
+def _require(text: str, refusal: str) -> str:
+    """The stripped text; refuse with ``refusal`` (e.g. 请填写诉求标题) when it is empty."""
     text = (text or "").strip()
     if not text:
-        raise AppealError(f"请填写{field}")
+        raise AppealError(refusal)
     return text
 
 
@@ -287,28 +301,28 @@ def register_appeal(
     role = actor.role
     if role == wf.ENTERPRISE:
         if enterprise.pk != actor.enterprise_id:
-            raise AppealError("只能为本企业提交诉求")
+            raise AppealError(_("只能为本企业提交诉求"))
         channel = Channel.ONLINE
     elif role == wf.STAFF:
         if not enterprise.org_path.startswith(actor.org.path):
-            raise AppealError("企业不在您的管辖范围内")
+            raise AppealError(_("企业不在您的管辖范围内"))
     elif role == wf.SECRETARY:
         from .permissions import chamber_member_ids
 
         if not chamber_member_ids(actor.org_id).filter(enterprise_id=enterprise.pk).exists():
-            raise AppealError("只能为本商会的会员企业报送诉求")
+            raise AppealError(_("只能为本商会的会员企业报送诉求"))
         channel = Channel.CHAMBER
         chamber = actor.org
     else:
-        raise AppealError("您的角色不能登记诉求")
-    title = _require(title, "诉求标题")
-    description = _require(description, "诉求内容")
+        raise AppealError(_("您的角色不能登记诉求"))
+    title = _require(title, _("请填写诉求标题"))
+    description = _require(description, _("请填写诉求内容"))
     if channel not in Channel.values:
-        raise AppealError("来源渠道无效")
+        raise AppealError(_("来源渠道无效"))
     files = list(files)
     for f in files:
         if f.size > MAX_ATTACHMENT_BYTES:
-            raise AppealError(f"附件“{f.name}”超过20MB")
+            raise AppealError(_("附件“%(name)s”超过20MB") % {"name": f.name})
     rule = _rule_for(appeal_type, domain)
     day = registered_on or today()
     accept_due = _on_calendar(lambda: sla.add_workdays(calendar(), day, rule.accept_days))
@@ -346,14 +360,14 @@ def register_appeal(
     event = AppealEvent.objects.create(
         appeal=appeal,
         action="register",
-        label="登记",
+        label=_("登记"),
         to_status=appeal.status,
         actor=actor,
         actor_name=actor.name,
         actor_org=actor.org.name if actor.org_id else "",
-        comment=f"来源：{appeal.get_channel_display()}",
+        comment=_("来源：%(channel)s") % {"channel": appeal.get_channel_display()},
     )
-    _notify(appeal, event, staff_of(appeal), f"新诉求待受理：{appeal.number}")
+    _notify(appeal, event, staff_of(appeal), _("新诉求待受理：%(number)s") % {"number": appeal.number})
     return appeal
 
 
@@ -364,13 +378,13 @@ def accept_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
         _start_dispatch_clock(a)
 
     appeal, event = _apply(appeal, actor, "accept", mutate, comment=comment)
-    _notify(appeal, event, enterprise_users(appeal), f"您的诉求已受理：{appeal.number}")
+    _notify(appeal, event, enterprise_users(appeal), _("您的诉求已受理：%(number)s") % {"number": appeal.number})
     return appeal
 
 
 @transaction.atomic
 def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
-    reason = _require(reason, "不予受理理由")
+    reason = _require(reason, _("请填写不予受理理由"))
 
     def mutate(a: Appeal) -> None:
         a.reject_reason = reason[:500]
@@ -378,7 +392,7 @@ def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
         a.deadline_state = sla.OK
 
     appeal, event = _apply(appeal, actor, "reject", mutate, comment=reason)
-    _notify(appeal, event, enterprise_users(appeal), f"您的诉求不予受理：{appeal.number}")
+    _notify(appeal, event, enterprise_users(appeal), _("您的诉求不予受理：%(number)s") % {"number": appeal.number})
     return appeal
 
 
@@ -414,9 +428,9 @@ def assign_appeal(appeal: Appeal, *, actor, lead_department, co_departments=(), 
     co_departments = [d for d in co_departments if d.pk != getattr(lead_department, "pk", None)]
     for dept in [lead_department, *co_departments]:
         if dept is None or dept.kind != "department":
-            raise AppealError("请选择承办单位（政府部门）")
+            raise AppealError(_("请选择承办单位（政府部门）"))
         if not dept.path.startswith(actor.org.path):
-            raise AppealError(f"承办单位“{dept.name}”不在您的管辖范围内")
+            raise AppealError(_("承办单位“%(name)s”不在您的管辖范围内") % {"name": dept.name})
 
     def mutate(a: Appeal) -> None:
         a.lead_department = lead_department
@@ -432,13 +446,18 @@ def assign_appeal(appeal: Appeal, *, actor, lead_department, co_departments=(), 
         co=[d.name for d in co_departments],
     )
     appeal.co_departments.set(co_departments)
-    _notify(appeal, event, department_users(appeal), f"新交办诉求：{appeal.number}，答复期限 {appeal.reply_due}")
+    _notify(
+        appeal,
+        event,
+        department_users(appeal),
+        _("新交办诉求：%(number)s，答复期限 %(due)s") % {"number": appeal.number, "due": appeal.reply_due},
+    )
     return appeal
 
 
 @transaction.atomic
 def contact_enterprise(appeal: Appeal, *, actor, comment: str) -> Appeal:
-    comment = _require(comment, "联系情况")
+    comment = _require(comment, _("请填写联系情况"))
 
     def mutate(a: Appeal) -> None:
         a.contacted_at = timezone.now()
@@ -447,13 +466,13 @@ def contact_enterprise(appeal: Appeal, *, actor, comment: str) -> Appeal:
         a.deadline_state = sla.deadline_state(calendar(), a.reply_due, today(), a.warn_days)
 
     appeal, event = _apply(appeal, actor, "contact", mutate, comment=comment)
-    _notify(appeal, event, enterprise_users(appeal), f"承办单位已与您联系：{appeal.number}")
+    _notify(appeal, event, enterprise_users(appeal), _("承办单位已与您联系：%(number)s") % {"number": appeal.number})
     return appeal
 
 
 @transaction.atomic
 def reply_appeal(appeal: Appeal, *, actor, reply: str) -> Appeal:
-    reply = _require(reply, "答复内容")
+    reply = _require(reply, _("请填写答复内容"))
 
     def mutate(a: Appeal) -> None:
         a.reply = reply
@@ -466,19 +485,23 @@ def reply_appeal(appeal: Appeal, *, actor, reply: str) -> Appeal:
         a.escalation = 0
 
     appeal, event = _apply(appeal, actor, "reply", mutate, comment=reply)
-    _notify(appeal, event, [*enterprise_users(appeal), *staff_of(appeal)], f"诉求已答复，待回访：{appeal.number}")
+    _notify(
+        appeal,
+        event,
+        [*enterprise_users(appeal), *staff_of(appeal)],
+        _("诉求已答复，待回访：%(number)s") % {"number": appeal.number},
+    )
     return appeal
 
 
 @transaction.atomic
 def return_appeal(appeal: Appeal, *, actor, reason: str, suggested_department=None) -> Appeal:
     """退回: the lead department says it is not theirs; back to 已受理 for the FIC to reassign."""
-    reason = _require(reason, "退回理由")
+    reason = _require(reason, _("请填写退回理由"))
 
     def mutate(a: Appeal) -> None:
-        _cancel_pending_extensions(
-            a, actor, f"诉求已被{a.lead_department.name if a.lead_department else '承办单位'}退回"
-        )
+        department = a.lead_department.name if a.lead_department else _("承办单位")
+        _cancel_pending_extensions(a, actor, _("诉求已被%(department)s退回") % {"department": department})
         a.lead_department = None
         a.contact_due = a.reply_due = None
         _start_dispatch_clock(a)
@@ -489,12 +512,14 @@ def return_appeal(appeal: Appeal, *, actor, reason: str, suggested_department=No
         actor,
         "return",
         mutate,
-        comment=reason + (f"（建议承办单位：{suggestion}）" if suggestion else ""),
+        comment=_("%(reason)s（建议承办单位：%(department)s）") % {"reason": reason, "department": suggestion}
+        if suggestion
+        else reason,
         suggested_department=getattr(suggested_department, "pk", None),
         public=False,
     )
     appeal.co_departments.clear()
-    _notify(appeal, event, staff_of(appeal), f"诉求被退回，请重新交办：{appeal.number}")
+    _notify(appeal, event, staff_of(appeal), _("诉求被退回，请重新交办：%(number)s") % {"number": appeal.number})
     return appeal
 
 
@@ -513,43 +538,57 @@ def record_callback(appeal: Appeal, *, actor, satisfaction: int, solved: bool, c
         a.deadline_state = sla.OK
 
     def rehandle(a: Appeal) -> None:
-        _cancel_pending_extensions(a, actor, "企业不满意，诉求重办，办理期限重新计算")
+        _cancel_pending_extensions(a, actor, _("企业不满意，诉求重办，办理期限重新计算"))
         a.rehandle_count += 1
         _start_handling_clock(a, keep_lateness=True)
 
+    if solved:
+        summary = _("%(satisfaction)s；已实际解决") % {"satisfaction": label}
+    else:
+        summary = _("%(satisfaction)s；未实际解决") % {"satisfaction": label}
+    if comment:
+        summary = _("%(summary)s；%(comment)s") % {"summary": summary, "comment": comment}
     appeal, event = _apply(
         appeal,
         actor,
         outcome,
         close if outcome == "close" else rehandle,
-        comment=f"{label}；{'已' if solved else '未'}实际解决" + (f"；{comment}" if comment else ""),
+        comment=summary,
         satisfaction=satisfaction,
         solved=bool(solved),
     )
     if outcome == "close":
-        _notify(appeal, event, [*department_users(appeal), *enterprise_users(appeal)], f"诉求已办结：{appeal.number}")
+        _notify(
+            appeal,
+            event,
+            [*department_users(appeal), *enterprise_users(appeal)],
+            _("诉求已办结：%(number)s") % {"number": appeal.number},
+        )
     else:
-        _notify(appeal, event, department_users(appeal), f"企业不满意，诉求重办：{appeal.number}")
+        _notify(
+            appeal, event, department_users(appeal), _("企业不满意，诉求重办：%(number)s") % {"number": appeal.number}
+        )
     return appeal
 
 
 @transaction.atomic
 def request_extension(appeal: Appeal, *, actor, days: int, reason: str) -> ExtensionRequest:
-    reason = _require(reason, "延期理由")
+    reason = _require(reason, _("请填写延期理由"))
     days = int(days)
     if not 1 <= days <= 30:
-        raise AppealError("延期天数须在1到30个工作日之间")
+        raise AppealError(_("延期天数须在1到30个工作日之间"))
     holder: dict = {}
 
     def mutate(a: Appeal) -> None:
         if a.reply_due and today() > a.reply_due:
-            raise AppealError(f"已超过答复期限（{a.reply_due}），不能再申请延期")
+            raise AppealError(_("已超过答复期限（%(due)s），不能再申请延期") % {"due": a.reply_due})
         if a.extensions.filter(status=ExtensionRequest.PENDING).exists():
-            raise AppealError("已有待审批的延期申请")
+            raise AppealError(_("已有待审批的延期申请"))
         holder["ext"] = ExtensionRequest.objects.create(appeal=a, days=days, reason=reason[:500], requested_by=actor)
 
-    appeal, event = _apply(appeal, actor, "request_extension", mutate, comment=f"申请延期{days}个工作日：{reason}")
-    _notify(appeal, event, staff_of(appeal), f"延期申请待审批：{appeal.number}")
+    comment = _("申请延期%(days)s个工作日：%(reason)s") % {"days": days, "reason": reason}
+    appeal, event = _apply(appeal, actor, "request_extension", mutate, comment=comment)
+    _notify(appeal, event, staff_of(appeal), _("延期申请待审批：%(number)s") % {"number": appeal.number})
     return holder["ext"]
 
 
@@ -559,11 +598,11 @@ def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note:
     Appeal.objects.select_for_update(of=("self",)).filter(pk=extension.appeal_id).first()
     ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if ext.status == ExtensionRequest.CANCELLED:
-        raise AppealError("该延期申请已撤销（诉求已退回、重办或合并），无需审批")
+        raise AppealError(_("该延期申请已撤销（诉求已退回、重办或合并），无需审批"))
     if ext.status != ExtensionRequest.PENDING:
-        raise AppealError("该延期申请已审批")
+        raise AppealError(_("该延期申请已审批"))
     if not approve:
-        note = _require(note, "不同意的理由")
+        note = _require(note, _("请填写不同意的理由"))
 
     def mutate(a: Appeal) -> None:
         ext.old_due = a.reply_due
@@ -574,14 +613,16 @@ def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note:
             a.escalation = 0
         ext.new_due = a.reply_due
 
-    verdict = "同意" if approve else "不同意"
-    appeal, event = _apply(
-        ext.appeal,
-        actor,
-        "decide_extension",
-        mutate,
-        comment=f"{verdict}延期{ext.days}个工作日。延期理由：{ext.reason}" + (f"；审批意见：{note}" if note else ""),
-    )
+    facts = {"days": ext.days, "reason": ext.reason, "note": note}
+    if approve:
+        summary = _("同意延期%(days)s个工作日。延期理由：%(reason)s") % facts
+        if note:
+            summary = _("同意延期%(days)s个工作日。延期理由：%(reason)s；审批意见：%(note)s") % facts
+    else:
+        summary = _("不同意延期%(days)s个工作日。延期理由：%(reason)s") % facts
+        if note:
+            summary = _("不同意延期%(days)s个工作日。延期理由：%(reason)s；审批意见：%(note)s") % facts
+    appeal, event = _apply(ext.appeal, actor, "decide_extension", mutate, comment=summary)
     ext.status = ExtensionRequest.APPROVED if approve else ExtensionRequest.REFUSED
     ext.decided_by = actor
     ext.decision_note = note[:500]
@@ -590,7 +631,7 @@ def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note:
         appeal,
         event,
         [*department_users(appeal, co=False), *enterprise_users(appeal)],
-        f"延期申请{verdict}：{appeal.number}",
+        (_("延期申请同意：%(number)s") if approve else _("延期申请不同意：%(number)s")) % {"number": appeal.number},
     )
     return ext
 
@@ -598,7 +639,7 @@ def decide_extension(extension: ExtensionRequest, *, actor, approve: bool, note:
 @transaction.atomic
 def pause_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """等待企业补充材料: the clock stops until resume_appeal."""
-    reason = _require(reason, "需要企业补充的材料")
+    reason = _require(reason, _("请填写需要企业补充的材料"))
 
     def mutate(a: Appeal) -> None:
         a.is_paused = True
@@ -608,7 +649,7 @@ def pause_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
             a.ever_overdue = True
 
     appeal, event = _apply(appeal, actor, "pause", mutate, comment=reason)
-    _notify(appeal, event, enterprise_users(appeal), f"请补充材料：{appeal.number}")
+    _notify(appeal, event, enterprise_users(appeal), _("请补充材料：%(number)s") % {"number": appeal.number})
     return appeal
 
 
@@ -635,8 +676,13 @@ def _resume_clocks(a: Appeal) -> None:
 
 @transaction.atomic
 def resume_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
-    appeal, event = _apply(appeal, actor, "resume", _resume_clocks, comment=comment or "企业已补充材料，恢复计时")
-    _notify(appeal, event, [*department_users(appeal, co=False), *staff_of(appeal)], f"恢复办理：{appeal.number}")
+    appeal, event = _apply(appeal, actor, "resume", _resume_clocks, comment=comment or _("企业已补充材料，恢复计时"))
+    _notify(
+        appeal,
+        event,
+        [*department_users(appeal, co=False), *staff_of(appeal)],
+        _("恢复办理：%(number)s") % {"number": appeal.number},
+    )
     return appeal
 
 
@@ -646,27 +692,33 @@ def supply_materials(appeal: Appeal, *, actor, comment: str, files: Iterable = (
     files = list(files)
     comment = (comment or "").strip()
     if not comment and not files:
-        raise AppealError("请填写补充说明或上传补充材料")
+        raise AppealError(_("请填写补充说明或上传补充材料"))
     for f in files:
         if f.size > MAX_ATTACHMENT_BYTES:
-            raise AppealError(f"附件“{f.name}”超过20MB")
+            raise AppealError(_("附件“%(name)s”超过20MB") % {"name": f.name})
     names = [f.name[:200] for f in files]
-    text = comment + (f"（附件：{'、'.join(names)}）" if names else "")
-    appeal, event = _apply(appeal, actor, "supply", _resume_clocks, comment=text or "企业已补充材料", files=names)
+    text = comment
+    if names:
+        text = _("%(comment)s（附件：%(files)s）") % {"comment": comment, "files": "、".join(names)}
+    appeal, event = _apply(appeal, actor, "supply", _resume_clocks, comment=text or _("企业已补充材料"), files=names)
     for f in files:
         AppealAttachment.objects.create(appeal=appeal, file=f, name=f.name[:200], uploaded_by=actor)
     recipients = [*department_users(appeal, co=False), *staff_of(appeal)]
-    _notify(appeal, event, recipients, f"企业已补充材料，恢复办理：{appeal.number}")
+    _notify(appeal, event, recipients, _("企业已补充材料，恢复办理：%(number)s") % {"number": appeal.number})
     return appeal
 
 
 @transaction.atomic
 def record_co_note(appeal: Appeal, *, actor, comment: str) -> Appeal:
     """协办意见: a co-handling department records its contribution for the lead department and the FIC."""
-    comment = _require(comment, "协办意见")
+    comment = _require(comment, _("请填写协办意见"))
     appeal, event = _apply(appeal, actor, "co_note", comment=comment, public=False)
     lead = department_users(appeal, co=False)
-    _notify(appeal, event, [*lead, *staff_of(appeal)], f"协办单位{actor.org.name}填写了协办意见：{appeal.number}")
+    title = _("协办单位%(department)s填写了协办意见：%(number)s") % {
+        "department": actor.org.name,
+        "number": appeal.number,
+    }
+    _notify(appeal, event, [*lead, *staff_of(appeal)], title)
     return appeal
 
 
@@ -678,9 +730,9 @@ def urge_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
         a.urge_count += 1
         a.escalation = max(a.escalation, 1)
 
-    appeal, event = _apply(appeal, actor, "urge", mutate, comment=comment or "请抓紧办理", public=False)
+    appeal, event = _apply(appeal, actor, "urge", mutate, comment=comment or _("请抓紧办理"), public=False)
     recipients = department_users(appeal) if appeal.lead_department_id else staff_of(appeal)
-    _notify(appeal, event, recipients, f"催办：{appeal.number}", kind="appeals.urge")
+    _notify(appeal, event, recipients, _("催办：%(number)s") % {"number": appeal.number}, kind="appeals.urge")
     return appeal
 
 
@@ -691,8 +743,15 @@ def supervise_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
     def mutate(a: Appeal) -> None:
         a.escalation = 2
 
-    appeal, event = _apply(appeal, actor, "supervise", mutate, comment=comment or "超期未办结，提请督办", public=False)
-    _notify(appeal, event, [*leaders_of(appeal), *department_users(appeal)], f"督办：{appeal.number}")
+    appeal, event = _apply(
+        appeal, actor, "supervise", mutate, comment=comment or _("超期未办结，提请督办"), public=False
+    )
+    _notify(
+        appeal,
+        event,
+        [*leaders_of(appeal), *department_users(appeal)],
+        _("督办：%(number)s") % {"number": appeal.number},
+    )
     return appeal
 
 
@@ -708,48 +767,52 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
     itself, still open, inside the actor's tree, and not (through earlier merges) below the duplicate.
     """
     if duplicate.pk == master.pk:
-        raise AppealError("不能把诉求合并到它自己")
+        raise AppealError(_("不能把诉求合并到它自己"))
     rows = {
         a.pk: a
         for a in Appeal.objects.select_for_update(of=("self",)).filter(pk__in=[duplicate.pk, master.pk]).order_by("pk")
     }
     locked_master = rows.get(master.pk)
     if locked_master is None or duplicate.pk not in rows:
-        raise AppealError("诉求不存在")
+        raise AppealError(_("诉求不存在"))
     if locked_master.status in MERGE_TARGET_REFUSED:
         raise AppealError(
-            f"主诉求 {locked_master.number} {locked_master.status_label}，不能作为合并对象（请选择仍在办理中的诉求）"
+            _("主诉求 %(number)s %(state)s，不能作为合并对象（请选择仍在办理中的诉求）")
+            % {"number": locked_master.number, "state": locked_master.status_label}
         )
     if not locked_master.org_path.startswith(actor.org.path):
-        raise AppealError("主诉求不在您的管辖范围内")
+        raise AppealError(_("主诉求不在您的管辖范围内"))
     seen, up = {duplicate.pk}, locked_master.merged_into_id
     while up is not None:  # defensive: an open master has no merged_into, but old data might
         if up in seen:
-            raise AppealError("不能循环合并：主诉求已（间接）合并到本诉求")
+            raise AppealError(_("不能循环合并：主诉求已（间接）合并到本诉求"))
         seen.add(up)
         up = Appeal.objects.filter(pk=up).values_list("merged_into_id", flat=True).first()
     master = locked_master
 
     def mutate(a: Appeal) -> None:
-        _cancel_pending_extensions(a, actor, f"诉求已合并至 {master.number}")
+        _cancel_pending_extensions(a, actor, _("诉求已合并至 %(number)s") % {"number": master.number})
         a.merged_into = master
         a.closed_at = timezone.now()
         a.deadline_state = sla.OK
 
-    duplicate, event = _apply(duplicate, actor, "merge", mutate, comment=comment or f"与 {master.number} 重复，已合并")
+    comment = comment or _("与 %(number)s 重复，已合并") % {"number": master.number}
+    duplicate, event = _apply(duplicate, actor, "merge", mutate, comment=comment)
     duplicate.related.add(master)
     _event(
         master,
         actor,
         "merged_in",
-        "并入重复诉求",
+        _("并入重复诉求"),
         master.status,
-        f"{duplicate.number} 已并入本诉求",
+        _("%(number)s 已并入本诉求") % {"number": duplicate.number},
         duplicate=duplicate.pk,
         public=duplicate.enterprise_id == master.enterprise_id,  # another enterprise's appeal stays internal
     )
     audit.record("appeals.merged_in", obj=master, actor=actor, after={"duplicate": duplicate.pk})
-    _notify(duplicate, event, enterprise_users(duplicate), f"您的诉求已与 {master.number} 合并办理")
+    _notify(
+        duplicate, event, enterprise_users(duplicate), _("您的诉求已与 %(number)s 合并办理") % {"number": master.number}
+    )
     return duplicate
 
 
@@ -757,13 +820,21 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
 def link_appeals(appeal: Appeal, other: Appeal, *, actor) -> None:
     """关联: mark two appeals as related without changing either's state."""
     if appeal.pk == other.pk:
-        raise AppealError("不能关联诉求自身")
+        raise AppealError(_("不能关联诉求自身"))
     for a in (appeal, other):
         if not a.org_path.startswith(actor.org.path):
-            raise AppealError(f"诉求 {a.number} 不在您的管辖范围内")
+            raise AppealError(_("诉求 %(number)s 不在您的管辖范围内") % {"number": a.number})
     appeal.related.add(other)
     audit.record("appeals.link", obj=appeal, actor=actor, after={"related": other.pk})
-    _event(appeal, actor, "link", "关联诉求", appeal.status, f"关联 {other.number}", public=False)
+    _event(
+        appeal,
+        actor,
+        "link",
+        _("关联诉求"),
+        appeal.status,
+        _("关联 %(number)s") % {"number": other.number},
+        public=False,
+    )
 
 
 @transaction.atomic
@@ -775,10 +846,10 @@ def solve_on_spot(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
         a.solved = True
         a.accepted_at = a.accepted_at or timezone.now()
         a.closed_at = timezone.now()
-        a.reply = comment or a.reply or "会上现场解决"
+        a.reply = comment or a.reply or _("会上现场解决")
         a.deadline_state = sla.OK
 
-    appeal, _ = _apply(appeal, actor, "solve_on_spot", mutate, comment=comment or "会上现场解决")
+    appeal, _event_row = _apply(appeal, actor, "solve_on_spot", mutate, comment=comment or _("会上现场解决"))
     return appeal
 
 
@@ -874,27 +945,34 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
                 recipients = staff_of(locked)
             else:
                 recipients = department_users(locked) or staff_of(locked)
-            what = {wf.REGISTERED: "受理", wf.ACCEPTED: "交办", wf.REPLIED: "回访"}.get(locked.status, "办理")
+            step = {wf.REGISTERED: _("受理"), wf.ACCEPTED: _("交办"), wf.REPLIED: _("回访")}.get(
+                locked.status, _("办理")
+            )
+            facts = {"step": step, "number": locked.number, "due": due}
             if raised:
-                label = "督办" if new_level == 2 else "催办"
                 counts["supervised" if new_level == 2 else "urged"] += 1
-                event = _event(
-                    locked, None, "auto_escalate", f"超期自动{label}", locked.status, f"{what}期限 {due}", public=False
-                )
+                event_label = _("超期自动督办") if new_level == 2 else _("超期自动催办")
+                event_comment = _("%(step)s期限 %(due)s") % facts
+                event = _event(locked, None, "auto_escalate", event_label, locked.status, event_comment, public=False)
                 if new_level == 2:
                     recipients = [*recipients, *leaders_of(locked)]
                 _notify(
                     locked,
                     event,
                     recipients,
-                    f"{what}超期{label}：{locked.number}（期限 {due}）",
+                    (
+                        _("%(step)s超期督办：%(number)s（期限 %(due)s）")
+                        if new_level == 2
+                        else _("%(step)s超期催办：%(number)s（期限 %(due)s）")
+                    )
+                    % facts,
                     kind="appeals.escalate",
                 )
             elif warned:
-                event = _event(locked, None, "warning", "临期预警", locked.status, f"{what}期限 {due}", public=False)
-                _notify(
-                    locked, event, recipients, f"{what}临期预警：{locked.number}（期限 {due}）", kind="appeals.warning"
-                )
+                event_comment = _("%(step)s期限 %(due)s") % facts
+                event = _event(locked, None, "warning", _("临期预警"), locked.status, event_comment, public=False)
+                title = _("%(step)s临期预警：%(number)s（期限 %(due)s）") % facts
+                _notify(locked, event, recipients, title, kind="appeals.warning")
     if gaps:
         warn_calendar_gap(sorted(gaps), day, stalled=counts["uncovered"])
     return counts
@@ -905,14 +983,19 @@ def warn_calendar_gap(years: list[int], day: date, *, stalled: int = 0) -> None:
 
     Once per year ahead of time; once a day per year while appeals cannot be tracked because of it.
     """
-    names = "、".join(f"{y}年" for y in years)
+    names = "、".join(_("%(year)s年") % {"year": y} for y in years)
     logger.warning("working-day calendar does not cover %s; %d open appeals not tracked", years, stalled)
-    title = f"{names}节假日安排尚未录入，诉求办理期限无法计算"
+    title = _("%(years)s节假日安排尚未录入，诉求办理期限无法计算") % {"years": names}
     if stalled:
-        effect = f"目前有{stalled}件在办诉求因此无法判断临期、超期。"
+        body = _(
+            "请系统管理员在“节假日设置”（/calendar/）录入国务院办公厅公布的放假和调休安排。"
+            "目前有%(count)s件在办诉求因此无法判断临期、超期。"
+        ) % {"count": stalled}
     else:
-        effect = "录入前，办理期限落在该年的诉求将无法登记、交办或延期。"
-    body = f"请系统管理员在“节假日设置”（/calendar/）录入国务院办公厅公布的放假和调休安排。{effect}"
+        body = _(
+            "请系统管理员在“节假日设置”（/calendar/）录入国务院办公厅公布的放假和调休安排。"
+            "录入前，办理期限落在该年的诉求将无法登记、交办或延期。"
+        )
     recipients = _users(role__in=["fic_staff", "sys_admin"])
     key = f"calendar-gap:{'-'.join(map(str, years))}" + (f":{day}" if stalled else "")
     transaction.on_commit(

@@ -1,6 +1,7 @@
 """Administrators edit the classification (type × domain) and deadline rules."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 
@@ -48,7 +49,7 @@ def save_deadline_rule(*, actor, appeal_type=None, domain=None, **days) -> Deadl
     for name in RULE_FIELDS:
         value = days.get(name)
         if value is None or not 0 <= int(value) <= 60:
-            raise ValueError(f"{name}：请填写0到60之间的工作日数")
+            raise ValueError(_("%(field)s：请填写0到60之间的工作日数") % {"field": name})
     rule = (
         DeadlineRule.objects.select_for_update(of=("self",))
         .filter(appeal_type=appeal_type, domain=domain)

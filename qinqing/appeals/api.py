@@ -1,5 +1,7 @@
 """Appeals API: list/retrieve/register, one endpoint per step, figures — same rules as the pages."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -27,15 +29,17 @@ from .serializers import (
 )
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", str, description="编号、标题或企业名称"),
-    OpenApiParameter("status", str, enum=["open", *wf.STATE_LABELS], description="状态；open 为所有在办"),
-    OpenApiParameter("deadline", str, enum=["warning", "overdue", "paused", "escalated"], description="时限状态"),
-    OpenApiParameter("type", str, description="诉求类型编码"),
-    OpenApiParameter("domain", str, description="诉求领域编码"),
-    OpenApiParameter("channel", str, description="来源渠道"),
-    OpenApiParameter("department", int, description="主办单位 id"),
-    OpenApiParameter("from", OpenApiTypes.DATE, description="登记日期起"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="登记日期止"),
+    OpenApiParameter("q", str, description=gettext_lazy("编号、标题或企业名称")),
+    OpenApiParameter("status", str, enum=["open", *wf.STATE_LABELS], description=gettext_lazy("状态；open 为所有在办")),
+    OpenApiParameter(
+        "deadline", str, enum=["warning", "overdue", "paused", "escalated"], description=gettext_lazy("时限状态")
+    ),
+    OpenApiParameter("type", str, description=gettext_lazy("诉求类型编码")),
+    OpenApiParameter("domain", str, description=gettext_lazy("诉求领域编码")),
+    OpenApiParameter("channel", str, description=gettext_lazy("来源渠道")),
+    OpenApiParameter("department", int, description=gettext_lazy("主办单位 id")),
+    OpenApiParameter("from", OpenApiTypes.DATE, description=gettext_lazy("登记日期起")),
+    OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("登记日期止")),
 ]
 
 
@@ -46,7 +50,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     pagination_class = Pagination
 
     def get_queryset(self):
-        qs, _ = filter_appeals(visible_appeals(self.request.user), self.request.query_params)
+        qs, _params = filter_appeals(visible_appeals(self.request.user), self.request.query_params)
         return qs.select_related("enterprise", "appeal_type", "domain", "lead_department")
 
     def get_serializer_class(self):
@@ -101,13 +105,15 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("title", str, description="标题"),
-            OpenApiParameter("description", str, description="诉求内容"),
-            OpenApiParameter("credit_code", str, description="企业统一社会信用代码（企业用户不填，取本企业）"),
-            OpenApiParameter("domain", int, description="诉求领域 id（同领域近90天的诉求参与比对）"),
+            OpenApiParameter("title", str, description=gettext_lazy("标题")),
+            OpenApiParameter("description", str, description=gettext_lazy("诉求内容")),
+            OpenApiParameter(
+                "credit_code", str, description=gettext_lazy("企业统一社会信用代码（企业用户不填，取本企业）")
+            ),
+            OpenApiParameter("domain", int, description=gettext_lazy("诉求领域 id（同领域近90天的诉求参与比对）")),
         ],
         responses=SimilarAppealSerializer(many=True),
-        summary="可能重复或相关的诉求",
+        summary=gettext_lazy("可能重复或相关的诉求"),
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def similar(self, request):
@@ -121,7 +127,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             credit_code = user.enterprise.credit_code
         domain = params.get("domain", "")
         if domain and (not domain.isdigit() or len(domain) > 9):
-            raise ValidationError({"domain": ["诉求领域须为整数 id"]})
+            raise ValidationError({"domain": [_("诉求领域须为整数 id")]})
         matches = duplicates.suggest(
             visible_appeals(user),
             text,
@@ -154,10 +160,12 @@ class AppealStepView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        parameters=[OpenApiParameter("op", str, OpenApiParameter.PATH, enum=steps.STEP_OPS, description="步骤")],
+        parameters=[
+            OpenApiParameter("op", str, OpenApiParameter.PATH, enum=steps.STEP_OPS, description=gettext_lazy("步骤"))
+        ],
         request={"application/json": AppealStepSerializer, "multipart/form-data": AppealStepSerializer},
         responses={200: AppealDetailSerializer, 409: AppealRefusalSerializer},
-        summary="办理诉求的一个步骤",
+        summary=gettext_lazy("办理诉求的一个步骤"),
     )
     def post(self, request, pk: int, op: str):
         appeal = get_appeal(request.user, pk)
@@ -179,17 +187,19 @@ class FiguresView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("by", str, enum=list(figures.DIMENSIONS), description="分组维度，默认 department"),
+            OpenApiParameter(
+                "by", str, enum=list(figures.DIMENSIONS), description=gettext_lazy("分组维度，默认 department")
+            ),
             *FILTER_PARAMETERS,
         ],
         responses=FiguresSerializer,
-        summary="诉求办理统计",
+        summary=gettext_lazy("诉求办理统计"),
     )
     def get(self, request):
-        qs, _ = filter_appeals(visible_appeals(request.user), request.query_params)
+        qs, _params = filter_appeals(visible_appeals(request.user), request.query_params)
         dimension = request.query_params.get("by", "department")
         if dimension not in figures.DIMENSIONS:
-            raise ValidationError({"by": f"维度须为 {', '.join(figures.DIMENSIONS)} 之一"})
+            raise ValidationError({"by": _("维度须为 %(names)s 之一") % {"names": ", ".join(figures.DIMENSIONS)}})
         rows = figures.by_dimension(qs, dimension, base_path=request.user.org.path)
         base_path = request.user.org.path
         dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import workflow as wf
 
@@ -42,22 +44,22 @@ COUNTS = {
 }
 
 RATES = [
-    ("assign_rate", "交办率", "assigned", "accepted"),
+    ("assign_rate", gettext_lazy("交办率"), "assigned", "accepted"),
     # Timeliness counts the appeals still unanswered past their deadline too, not only those answered.
-    ("contact_rate", "首次联系及时率", "contacted_on_time", ("contacted", "contact_missed")),
-    ("reply_rate", "按时答复率", "replied_on_time", ("replied", "reply_missed")),
-    ("close_rate", "办结率", "closed", "accepted"),
-    ("satisfaction_rate", "满意率", "satisfied", "rated"),
-    ("solve_rate", "解决率", "solved", "solved_known"),
+    ("contact_rate", gettext_lazy("首次联系及时率"), "contacted_on_time", ("contacted", "contact_missed")),
+    ("reply_rate", gettext_lazy("按时答复率"), "replied_on_time", ("replied", "reply_missed")),
+    ("close_rate", gettext_lazy("办结率"), "closed", "accepted"),
+    ("satisfaction_rate", gettext_lazy("满意率"), "satisfied", "rated"),
+    ("solve_rate", gettext_lazy("解决率"), "solved", "solved_known"),
 ]
 
 DIMENSIONS = {
-    "department": ("lead_department_id", "lead_department__name", "承办单位"),
-    "type": ("appeal_type_id", "appeal_type__name", "诉求类型"),
-    "domain": ("domain_id", "domain__name", "诉求领域"),
-    "channel": ("channel", None, "来源渠道"),
-    "region": ("fic_id", "fic__path", "地区"),
-    "month": ("month", None, "月份"),
+    "department": ("lead_department_id", "lead_department__name", gettext_lazy("承办单位")),
+    "type": ("appeal_type_id", "appeal_type__name", gettext_lazy("诉求类型")),
+    "domain": ("domain_id", "domain__name", gettext_lazy("诉求领域")),
+    "channel": ("channel", None, gettext_lazy("来源渠道")),
+    "region": ("fic_id", "fic__path", gettext_lazy("地区")),
+    "month": ("month", None, gettext_lazy("月份")),
 }
 
 
@@ -102,7 +104,7 @@ def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[d
 
             row["label"] = dict(Channel.choices).get(row["channel"], row["channel"])
         elif dimension != "region":
-            row["label"] = row.get(label_field) or "（未交办）"
+            row["label"] = row.get(label_field) or _("（未交办）")
     result = [rates(r) | {"label": r["label"], "region": r.get("region", "")} for r in rows]
     if dimension == "month":
         result.sort(key=lambda r: r["label"])
@@ -137,7 +139,8 @@ def _roll_up(rows: list[dict], base_path: str) -> list[dict]:
             bucket[k] += row[k]
     names = dict(Organization.objects.filter(path__in=list(buckets)).values_list("path", "name"))
     for path, bucket in buckets.items():
-        bucket["label"] = ("本级：" if path == base_path else "") + names.get(path, path)
+        name = names.get(path, path)
+        bucket["label"] = _("本级：%(name)s") % {"name": name} if path == base_path else name
     return list(buckets.values())
 
 
@@ -149,7 +152,9 @@ def _label_regions(rows: list[dict], base_path: str) -> None:
     names = dict(Organization.objects.filter(path__in=set(children.values())).values_list("path", "name"))
     for r in rows:
         child = children[r["lead_department__path"]]
-        r["region"] = "" if not r["lead_department__path"] else "本级" if child == base_path else names.get(child, "")
+        r["region"] = (
+            "" if not r["lead_department__path"] else _("本级") if child == base_path else names.get(child, "")
+        )
 
 
 def departments_by_region(department_rows: list[dict]) -> list[dict]:
@@ -178,7 +183,7 @@ def league(qs: QuerySet) -> list[dict]:
 
 def league_from(department_rows: list[dict]) -> list[dict]:
     """Department league table: a composite score of contact, reply, satisfaction and solve rates."""
-    rows = [dict(r) for r in department_rows if r["received"] and r["label"] != "（未交办）"]
+    rows = [dict(r) for r in department_rows if r["received"] and r["label"] != _("（未交办）")]
     for r in rows:
         parts = [r[k] for k in ("contact_rate", "reply_rate", "satisfaction_rate", "solve_rate") if r[k] is not None]
         r["score"] = round(sum(parts) / len(parts), 1) if parts else 0.0

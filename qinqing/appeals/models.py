@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import TimeStampedModel
@@ -81,11 +82,14 @@ class DeadlineRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.appeal_type or '全部类型'} × {self.domain or '全部领域'}"
+        return gettext("%(type)s × %(domain)s") % {
+            "type": self.appeal_type or gettext("全部类型"),
+            "domain": self.domain or gettext("全部领域"),
+        }
 
 
-STATUS_CHOICES = [(k, _(v)) for k, v in wf.STATE_LABELS.items()]
-SATISFACTION_CHOICES = [(k, _(v)) for k, v in wf.SATISFACTION_LABELS.items()]
+STATUS_CHOICES = list(wf.STATE_LABELS.items())
+SATISFACTION_CHOICES = list(wf.SATISFACTION_LABELS.items())
 
 
 class Appeal(TimeStampedModel):

@@ -1,4 +1,6 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qinqing.core.navigation import NavItem
 
@@ -6,11 +8,11 @@ from . import workflow as wf
 from .permissions import CLASSIFY, FIGURES, SUBMIT, VIEW, visible_appeals
 
 ITEMS = [
-    NavItem("企业诉求", "appeals:list", VIEW, group="诉求", order=20, mobile=True),
-    NavItem("提交诉求", "appeals:new", SUBMIT, group="诉求", order=21, mobile=True),
-    NavItem("诉求查询", "appeals:track", VIEW, group="诉求", order=22, mobile=True),
-    NavItem("诉求统计", "appeals:figures", FIGURES, group="诉求", order=23),
-    NavItem("诉求分类", "appeals:classification", CLASSIFY, group="诉求", order=24),
+    NavItem(gettext_lazy("企业诉求"), "appeals:list", VIEW, group=gettext_lazy("诉求"), order=20, mobile=True),
+    NavItem(gettext_lazy("提交诉求"), "appeals:new", SUBMIT, group=gettext_lazy("诉求"), order=21, mobile=True),
+    NavItem(gettext_lazy("诉求查询"), "appeals:track", VIEW, group=gettext_lazy("诉求"), order=22, mobile=True),
+    NavItem(gettext_lazy("诉求统计"), "appeals:figures", FIGURES, group=gettext_lazy("诉求"), order=23),
+    NavItem(gettext_lazy("诉求分类"), "appeals:classification", CLASSIFY, group=gettext_lazy("诉求"), order=24),
 ]
 
 
@@ -20,17 +22,17 @@ def home_cards(user) -> list[dict]:
     qs = visible_appeals(user).filter(status__in=wf.OPEN_STATES)
     url = reverse("appeals:list")
     role = user.role
-    cards = [{"label": "办理中的诉求", "value": qs.count(), "url": f"{url}?status=open"}]
+    cards = [{"label": _("办理中的诉求"), "value": qs.count(), "url": f"{url}?status=open"}]
     if role in (wf.STAFF, wf.LIAISON, wf.LEADER):
         cards.append(
             {
-                "label": "超期诉求",
+                "label": _("超期诉求"),
                 "value": qs.filter(deadline_state="overdue").count(),
                 "url": f"{url}?deadline=overdue",
             }
         )
     if role == wf.STAFF:
         cards.append(
-            {"label": "待受理", "value": qs.filter(status=wf.REGISTERED).count(), "url": f"{url}?status=registered"}
+            {"label": _("待受理"), "value": qs.filter(status=wf.REGISTERED).count(), "url": f"{url}?status=registered"}
         )
     return cards

@@ -1,5 +1,7 @@
 """API shapes for appeals; input is validated by the same forms as the pages (steps.py)."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -106,19 +108,23 @@ class AppealRegisterSerializer(serializers.Serializer):
     """Registering an appeal (documentation; AppealForm validates, as on the page)."""
 
     credit_code = serializers.CharField(
-        max_length=18, required=False, help_text="企业统一社会信用代码（工作人员、商会秘书处必填；企业用户不填）"
+        max_length=18,
+        required=False,
+        help_text=gettext_lazy("企业统一社会信用代码（工作人员、商会秘书处必填；企业用户不填）"),
     )
-    channel = serializers.CharField(required=False, help_text="来源渠道（工作人员必填：hotline、visit、meeting 等）")
-    appeal_type = serializers.IntegerField(help_text="诉求类型 id")
-    domain = serializers.IntegerField(help_text="诉求领域 id")
+    channel = serializers.CharField(
+        required=False, help_text=gettext_lazy("来源渠道（工作人员必填：hotline、visit、meeting 等）")
+    )
+    appeal_type = serializers.IntegerField(help_text=gettext_lazy("诉求类型 id"))
+    domain = serializers.IntegerField(help_text=gettext_lazy("诉求领域 id"))
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(help_text="诉求内容")
+    description = serializers.CharField(help_text=gettext_lazy("诉求内容"))
     contact_name = serializers.CharField(max_length=50, required=False)
     contact_phone = serializers.CharField(max_length=30, required=False)
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,
-        help_text="附件（multipart/form-data，可多个，每个不超过20MB）",
+        help_text=gettext_lazy("附件（multipart/form-data，可多个，每个不超过20MB）"),
     )
 
 
@@ -130,36 +136,53 @@ class SimilarAppealSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
     registered_on = serializers.DateField()
-    score = serializers.IntegerField(help_text="相似度（%）")
-    same_enterprise = serializers.BooleanField(help_text="是否同一企业")
+    score = serializers.IntegerField(help_text=gettext_lazy("相似度（%）"))
+    same_enterprise = serializers.BooleanField(help_text=gettext_lazy("是否同一企业"))
 
 
 class AppealStepSerializer(serializers.Serializer):
     """The fields a step may take (documentation; steps.py validates them with the page's forms)."""
 
     comment = serializers.CharField(
-        required=False, help_text="意见/理由/联系情况/答复内容（不予受理、联系、答复、退回、延期、暂停必填）"
+        required=False,
+        help_text=gettext_lazy("意见/理由/联系情况/答复内容（不予受理、联系、答复、退回、延期、暂停必填）"),
     )
-    lead_department = serializers.IntegerField(required=False, help_text="交办：主办单位 id")
+    lead_department = serializers.IntegerField(required=False, help_text=gettext_lazy("交办：主办单位 id"))
     co_departments = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="交办：协办单位 id 列表"
+        child=serializers.IntegerField(), required=False, help_text=gettext_lazy("交办：协办单位 id 列表")
     )
-    suggested_department = serializers.IntegerField(required=False, help_text="退回：建议承办单位 id")
+    suggested_department = serializers.IntegerField(required=False, help_text=gettext_lazy("退回：建议承办单位 id"))
     satisfaction = serializers.ChoiceField(
-        choices=list(wf.SATISFACTION_LABELS.items()), required=False, help_text="回访：满意度 5 非常满意 … 1 非常不满意"
+        choices=list(wf.SATISFACTION_LABELS.items()),
+        required=False,
+        help_text=gettext_lazy("回访：满意度 5 非常满意 … 1 非常不满意"),
     )
-    solved = serializers.ChoiceField(choices=[("1", "已解决"), ("0", "未解决")], required=False, help_text="回访")
-    days = serializers.IntegerField(min_value=1, max_value=30, required=False, help_text="申请延期：工作日数")
-    extension = serializers.IntegerField(required=False, help_text="审批延期：延期申请 id")
-    approve = serializers.ChoiceField(choices=[("1", "同意"), ("0", "不同意")], required=False, help_text="审批延期")
-    master_number = serializers.CharField(required=False, help_text="合并/关联：另一诉求的编号")
+    solved = serializers.ChoiceField(
+        choices=[("1", gettext_lazy("已解决")), ("0", gettext_lazy("未解决"))],
+        required=False,
+        help_text=gettext_lazy("回访"),
+    )
+    days = serializers.IntegerField(
+        min_value=1, max_value=30, required=False, help_text=gettext_lazy("申请延期：工作日数")
+    )
+    extension = serializers.IntegerField(required=False, help_text=gettext_lazy("审批延期：延期申请 id"))
+    approve = serializers.ChoiceField(
+        choices=[("1", gettext_lazy("同意")), ("0", gettext_lazy("不同意"))],
+        required=False,
+        help_text=gettext_lazy("审批延期"),
+    )
+    master_number = serializers.CharField(required=False, help_text=gettext_lazy("合并/关联：另一诉求的编号"))
     files = serializers.ListField(
-        child=serializers.FileField(), required=False, help_text="补充材料（supply）：附件，multipart/form-data"
+        child=serializers.FileField(),
+        required=False,
+        help_text=gettext_lazy("补充材料（supply）：附件，multipart/form-data"),
     )
 
 
 class AppealRefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="拒绝原因（如当前状态不允许、节假日安排未录入），诉求未作任何修改")
+    detail = serializers.CharField(
+        help_text=gettext_lazy("拒绝原因（如当前状态不允许、节假日安排未录入），诉求未作任何修改")
+    )
 
 
 # Figures: one integer per count, one nullable percentage per rate (figures.COUNTS / figures.RATES).
@@ -168,18 +191,23 @@ FigureTotalsSerializer = type(
     (serializers.Serializer,),
     {
         **{name: serializers.IntegerField() for name in figures.COUNTS},
-        **{key: serializers.FloatField(allow_null=True, help_text=f"{label}（%）") for key, label, *_ in figures.RATES},
+        **{
+            key: serializers.FloatField(allow_null=True, help_text=format_lazy("{}（%）", label))
+            for key, label, *_ in figures.RATES
+        },
     },
 )
 
 
 class FigureRowSerializer(FigureTotalsSerializer):
-    label = serializers.CharField(help_text="分组名称（承办单位、类型、领域、渠道、地区或月份）")
-    region = serializers.CharField(help_text="按承办单位分组时：单位所属的下一级地区（本级为“本级”）；其他维度为空")
+    label = serializers.CharField(help_text=gettext_lazy("分组名称（承办单位、类型、领域、渠道、地区或月份）"))
+    region = serializers.CharField(
+        help_text=gettext_lazy("按承办单位分组时：单位所属的下一级地区（本级为“本级”）；其他维度为空")
+    )
 
 
 class LeagueRowSerializer(FigureRowSerializer):
-    score = serializers.FloatField(help_text="综合得分：及时联系率、按时答复率、满意率、解决率的平均")
+    score = serializers.FloatField(help_text=gettext_lazy("综合得分：及时联系率、按时答复率、满意率、解决率的平均"))
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -187,5 +215,5 @@ class FiguresSerializer(serializers.Serializer):
     rows = FigureRowSerializer(many=True)
     league = LeagueRowSerializer(many=True)
     department_regions = FigureRowSerializer(
-        many=True, help_text="按地区统计时：按承办单位所属的下一级地区汇总（其他维度为空列表）"
+        many=True, help_text=gettext_lazy("按地区统计时：按承办单位所属的下一级地区汇总（其他维度为空列表）")
     )

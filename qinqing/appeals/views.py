@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.core.pagination import CappedPaginator
@@ -58,7 +59,7 @@ def appeal_new(request):
             except actions.AppealError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"诉求已登记，编号 {appeal.number}")
+                messages.success(request, _("诉求已登记，编号 %(number)s") % {"number": appeal.number})
                 return redirect("appeals:detail", appeal.pk)
     return render(request, "appeals/new.html", {"form": form})
 
@@ -72,7 +73,7 @@ def _enterprise_for(user, credit_code: str, form):
     qs = visible_enterprises(user) if user.role == wf.STAFF else Enterprise.objects.all()
     enterprise = qs.filter(credit_code=code).first()
     if enterprise is None:
-        form.add_error("credit_code", "未找到该统一社会信用代码对应的企业（或不在您的管辖范围内）")
+        form.add_error("credit_code", _("未找到该统一社会信用代码对应的企业（或不在您的管辖范围内）"))
     return enterprise
 
 
@@ -190,9 +191,9 @@ def appeal_step(request, pk: int, op: str):
         messages.error(request, str(exc))
     else:
         if form is not None:
-            messages.error(request, f"输入有误：{steps.form_errors(form)}")
+            messages.error(request, _("输入有误：%(errors)s") % {"errors": steps.form_errors(form)})
         else:
-            messages.success(request, "操作成功")
+            messages.success(request, _("操作成功"))
     url = reverse("appeals:detail", args=[pk])
     if request.htmx:
         response = redirect(url)

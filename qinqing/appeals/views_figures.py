@@ -5,6 +5,7 @@ import io
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from qinqing.core.permissions import requires
 
@@ -61,13 +62,13 @@ def figures_export(request):
     dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("诉求统计")
+    sheet = book.add_worksheet(_("诉求统计"))
     head = [
-        figures.DIMENSIONS[dimension][2],
-        "登记量",
-        "受理量",
-        "已办结",
-        *[label for _k, label, _n, _d in figures.RATES],
+        str(figures.DIMENSIONS[dimension][2]),
+        _("登记量"),
+        _("受理量"),
+        _("已办结"),
+        *[str(label) for _k, label, _n, _d in figures.RATES],
     ]
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, head, bold)
@@ -79,13 +80,22 @@ def figures_export(request):
     sheet.write_row(
         len(rows) + 1,
         0,
-        ["合计", total["received"], total["accepted"], total["closed"], *[total[k] for k, *_ in figures.RATES]],
+        [_("合计"), total["received"], total["accepted"], total["closed"], *[total[k] for k, *_ in figures.RATES]],
         bold,
     )
     sheet.set_column(0, 0, 28)
-    league_sheet = book.add_worksheet("承办单位排行榜")
-    league_head = ["名次", "承办单位", "所属地区", "交办量", "首次联系及时率", "按时答复率", "满意率", "解决率"]
-    league_head.append("综合得分")
+    league_sheet = book.add_worksheet(_("承办单位排行榜"))
+    league_head = [
+        _("名次"),
+        _("承办单位"),
+        _("所属地区"),
+        _("交办量"),
+        _("首次联系及时率"),
+        _("按时答复率"),
+        _("满意率"),
+        _("解决率"),
+        _("综合得分"),
+    ]
     league_sheet.write_row(0, 0, league_head, bold)
     for i, r in enumerate(figures.league_from(dept_rows), start=1):
         league_sheet.write_row(
@@ -102,9 +112,12 @@ def figures_export(request):
         )
     league_sheet.set_column(1, 2, 28)
     if dimension == "region":
-        regions = book.add_worksheet("按承办单位所属地区")
+        regions = book.add_worksheet(_("按承办单位所属地区"))
         regions.write_row(
-            0, 0, ["承办单位所属地区", "交办量", "已办结", *[label for _k, label, _n, _d in figures.RATES]], bold
+            0,
+            0,
+            [_("承办单位所属地区"), _("交办量"), _("已办结"), *[str(label) for _k, label, _n, _d in figures.RATES]],
+            bold,
         )
         for i, r in enumerate(figures.departments_by_region(dept_rows), start=1):
             regions.write_row(i, 0, [r["label"], r["received"], r["closed"], *[r[k] for k, *_ in figures.RATES]])
@@ -126,15 +139,15 @@ def classification(request):
     rule_form = DeadlineRuleForm(request.POST if is_rule else None)
     if is_rule and rule_form.is_valid():
         save_deadline_rule(actor=request.user, **rule_form.cleaned_data)
-        messages.success(request, "时限规则已保存（只对之后登记的诉求生效）")
+        messages.success(request, _("时限规则已保存（只对之后登记的诉求生效）"))
         return redirect("appeals:classification")
     if request.method == "POST" and not is_rule and form.is_valid():
         kind = request.POST.get("kind")
         if kind in ("type", "domain"):
             save_classification(kind, actor=request.user, **form.cleaned_data)
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("appeals:classification")
-        form.add_error(None, "请选择保存为类型还是领域")
+        form.add_error(None, _("请选择保存为类型还是领域"))
     return render(
         request,
         "appeals/classification.html",

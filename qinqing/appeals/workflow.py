@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from qinqing.core.errors import Refused
 
 # States
@@ -22,14 +25,14 @@ CLOSED = "closed"
 MERGED = "merged"
 
 STATE_LABELS = {
-    REGISTERED: "已登记",
-    ACCEPTED: "已受理",
-    REJECTED: "不予受理",
-    ASSIGNED: "已交办",
-    CONTACTED: "已联系",
-    REPLIED: "已答复",
-    CLOSED: "已办结",
-    MERGED: "已合并",
+    REGISTERED: gettext_lazy("已登记"),
+    ACCEPTED: gettext_lazy("已受理"),
+    REJECTED: gettext_lazy("不予受理"),
+    ASSIGNED: gettext_lazy("已交办"),
+    CONTACTED: gettext_lazy("已联系"),
+    REPLIED: gettext_lazy("已答复"),
+    CLOSED: gettext_lazy("已办结"),
+    MERGED: gettext_lazy("已合并"),
 }
 FINAL_STATES = frozenset({REJECTED, CLOSED, MERGED})
 OPEN_STATES = frozenset(STATE_LABELS) - FINAL_STATES
@@ -44,11 +47,11 @@ SECRETARY = "chamber_secretary"
 
 # Satisfaction (回访满意度)
 SATISFACTION_LABELS = {
-    5: "非常满意",
-    4: "满意",
-    3: "基本满意",
-    2: "不满意",
-    1: "非常不满意",
+    5: gettext_lazy("非常满意"),
+    4: gettext_lazy("满意"),
+    3: gettext_lazy("基本满意"),
+    2: gettext_lazy("不满意"),
+    1: gettext_lazy("非常不满意"),
 }
 SATISFIED_LEVELS = frozenset({5, 4, 3})
 
@@ -69,26 +72,26 @@ def _t(name: str, label: str, sources: set[str] | frozenset[str], target: str | 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        _t("accept", "受理", {REGISTERED}, ACCEPTED, {STAFF}),
-        _t("reject", "不予受理", {REGISTERED}, REJECTED, {STAFF}),
-        _t("assign", "交办", {ACCEPTED}, ASSIGNED, {STAFF}),
-        _t("contact", "首次联系企业", {ASSIGNED}, CONTACTED, {LIAISON}),
-        _t("reply", "答复", {CONTACTED}, REPLIED, {LIAISON}),
-        _t("return", "退回", HANDLING_STATES, ACCEPTED, {LIAISON}),
-        _t("close", "回访办结", {REPLIED}, CLOSED, {STAFF, ENTERPRISE}),
-        _t("rehandle", "不满意重办", {REPLIED}, ASSIGNED, {STAFF, ENTERPRISE}),
-        _t("request_extension", "申请延期", HANDLING_STATES, None, {LIAISON}),
-        _t("decide_extension", "审批延期", HANDLING_STATES | {REPLIED}, None, {STAFF}),
-        _t("pause", "等待企业补充材料", {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {STAFF, LIAISON}),
-        _t("resume", "企业已补充材料", {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {STAFF, LIAISON}),
-        _t("urge", "催办", {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
-        _t("supervise", "督办", {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
-        _t("merge", "合并为重复诉求", {REGISTERED, ACCEPTED} | HANDLING_STATES, MERGED, {STAFF}),
-        _t("solve_on_spot", "现场解决", {REGISTERED, ACCEPTED}, CLOSED, {STAFF}),
+        _t("accept", gettext_lazy("受理"), {REGISTERED}, ACCEPTED, {STAFF}),
+        _t("reject", gettext_lazy("不予受理"), {REGISTERED}, REJECTED, {STAFF}),
+        _t("assign", gettext_lazy("交办"), {ACCEPTED}, ASSIGNED, {STAFF}),
+        _t("contact", gettext_lazy("首次联系企业"), {ASSIGNED}, CONTACTED, {LIAISON}),
+        _t("reply", gettext_lazy("答复"), {CONTACTED}, REPLIED, {LIAISON}),
+        _t("return", gettext_lazy("退回"), HANDLING_STATES, ACCEPTED, {LIAISON}),
+        _t("close", gettext_lazy("回访办结"), {REPLIED}, CLOSED, {STAFF, ENTERPRISE}),
+        _t("rehandle", gettext_lazy("不满意重办"), {REPLIED}, ASSIGNED, {STAFF, ENTERPRISE}),
+        _t("request_extension", gettext_lazy("申请延期"), HANDLING_STATES, None, {LIAISON}),
+        _t("decide_extension", gettext_lazy("审批延期"), HANDLING_STATES | {REPLIED}, None, {STAFF}),
+        _t("pause", gettext_lazy("等待企业补充材料"), {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {STAFF, LIAISON}),
+        _t("resume", gettext_lazy("企业已补充材料"), {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {STAFF, LIAISON}),
+        _t("urge", gettext_lazy("催办"), {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
+        _t("supervise", gettext_lazy("督办"), {ACCEPTED} | HANDLING_STATES, None, {STAFF, LEADER}),
+        _t("merge", gettext_lazy("合并为重复诉求"), {REGISTERED, ACCEPTED} | HANDLING_STATES, MERGED, {STAFF}),
+        _t("solve_on_spot", gettext_lazy("现场解决"), {REGISTERED, ACCEPTED}, CLOSED, {STAFF}),
         # The enterprise sends what was asked for while the clock was stopped; this resumes it.
-        _t("supply", "企业补充材料", {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {ENTERPRISE}),
+        _t("supply", gettext_lazy("企业补充材料"), {REGISTERED, ACCEPTED} | HANDLING_STATES, None, {ENTERPRISE}),
         # A co-handling department (协办单位) records its part; the lead department and the FIC read it.
-        _t("co_note", "协办意见", HANDLING_STATES | {REPLIED}, None, {LIAISON}),
+        _t("co_note", gettext_lazy("协办意见"), HANDLING_STATES | {REPLIED}, None, {LIAISON}),
     )
 }
 
@@ -101,20 +104,20 @@ def check(name: str, state: str, role: str, *, paused: bool = False) -> Transiti
     """Return the transition if ``role`` may apply ``name`` to an appeal in ``state``; raise otherwise."""
     transition = TRANSITIONS.get(name)
     if transition is None:
-        raise TransitionError(f"未知的操作：{name}")
+        raise TransitionError(_("未知的操作：%(name)s") % {"name": name})
     if role not in transition.roles:
-        raise TransitionError(f"您的角色不能执行“{transition.label}”")
+        raise TransitionError(_("您的角色不能执行“%(action)s”") % {"action": transition.label})
     if state not in transition.sources:
         raise TransitionError(
-            f"诉求当前状态为“{STATE_LABELS.get(state, state)}”，不能执行“{transition.label}”"
-            "（可能已被他人处理，请刷新）"
+            _("诉求当前状态为“%(state)s”，不能执行“%(action)s”（可能已被他人处理，请刷新）")
+            % {"state": STATE_LABELS.get(state, state), "action": transition.label}
         )
     if name == "pause" and paused:
-        raise TransitionError("诉求已在等待企业补充材料")
+        raise TransitionError(_("诉求已在等待企业补充材料"))
     if name in ("resume", "supply") and not paused:
-        raise TransitionError("诉求未处于等待企业补充材料状态")
+        raise TransitionError(_("诉求未处于等待企业补充材料状态"))
     if paused and name not in {"resume", "supply", "urge", "supervise", "merge", "decide_extension", "co_note"}:
-        raise TransitionError("诉求正在等待企业补充材料，请先恢复办理")
+        raise TransitionError(_("诉求正在等待企业补充材料，请先恢复办理"))
     return transition
 
 
@@ -132,5 +135,5 @@ def allowed(state: str, role: str, *, paused: bool = False) -> list[Transition]:
 def callback_outcome(satisfaction: int) -> str:
     """不满意/非常不满意 sends the appeal back for re-handling; anything better closes it."""
     if satisfaction not in SATISFACTION_LABELS:
-        raise TransitionError("请选择满意度（非常满意、满意、基本满意、不满意、非常不满意）")
+        raise TransitionError(_("请选择满意度（非常满意、满意、基本满意、不满意、非常不满意）"))
     return "close" if satisfaction in SATISFIED_LEVELS else "rehandle"
