@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 from qinqing.core.idranges import id_ranges
@@ -44,10 +45,10 @@ def _snapshot(policy: Policy) -> dict:
 def _clean(data: dict) -> dict:
     data = {k: v for k, v in data.items() if k in FIELDS or k == "issuer"}
     if not (data.get("title") or "").strip():
-        raise ValidationError({"title": "请填写政策名称"})
+        raise ValidationError({"title": _("请填写政策名称")})
     effective, expires = data.get("effective_on"), data.get("expires_on")
     if effective and expires and expires < effective:
-        raise ValidationError({"expires_on": "截止日期不能早于生效日期"})
+        raise ValidationError({"expires_on": _("截止日期不能早于生效日期")})
     try:
         data["rule"] = rules.normalize(data.get("rule"))
     except rules.RuleError as exc:
@@ -68,14 +69,14 @@ def _owner_for(actor):
 def create_policy(*, actor, data: dict, owner=None) -> Policy:
     """Enter a policy (a draft) owned by the actor's FIC node or one below it."""
     if not actor.has_perm("policies.change_policy"):
-        raise PermissionDenied("没有录入政策的权限")
+        raise PermissionDenied(_("没有录入政策的权限"))
     data = dict(data)
     if actor.role == Role.DEPT_LIAISON:
         data["issuer"] = actor.org  # a department enters its own policies
     data = _clean(data)
     owner = owner or _owner_for(actor)
     if actor.role != Role.DEPT_LIAISON and not owner.path.startswith(actor.org.path):
-        raise PermissionDenied("只能在本级及下级工商联录入政策")
+        raise PermissionDenied(_("只能在本级及下级工商联录入政策"))
     policy = Policy(**data, owner=owner, org_path=owner.path, created_by=actor)
     policy.save()
     index_policy(policy)
@@ -86,7 +87,7 @@ def create_policy(*, actor, data: dict, owner=None) -> Policy:
 @transaction.atomic
 def update_policy(policy: Policy, *, actor, data: dict) -> Policy:
     if not can_edit(actor, policy):
-        raise PermissionDenied("没有修改该政策的权限")
+        raise PermissionDenied(_("没有修改该政策的权限"))
     data = dict(data)
     if actor.role == Role.DEPT_LIAISON:
         data["issuer"] = actor.org
@@ -108,9 +109,9 @@ def update_policy(policy: Policy, *, actor, data: dict) -> Policy:
 def set_policy_state(policy: Policy, *, actor, state: str) -> Policy:
     """Publish or withdraw a policy (a published policy is visible to every signed-in user)."""
     if not can_edit(actor, policy):
-        raise PermissionDenied("没有发布该政策的权限")
+        raise PermissionDenied(_("没有发布该政策的权限"))
     if state not in PublishState.values:
-        raise ValidationError({"state": "发布状态无效"})
+        raise ValidationError({"state": _("发布状态无效")})
     before = _snapshot(policy)
     policy.state = state
     if state == PublishState.PUBLISHED and policy.published_on is None:
@@ -135,7 +136,7 @@ def _attachment_snapshot(attachment: PolicyAttachment) -> dict:
 def add_attachment(policy: Policy, *, actor, name: str, file) -> PolicyAttachment:
     """Attach a file (validated: type and size); its text is extracted and made searchable."""
     if not can_edit(actor, policy):
-        raise PermissionDenied("没有修改该政策的权限")
+        raise PermissionDenied(_("没有修改该政策的权限"))
     attachments.validate(file)
     original = file.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
     text = attachments.extract_text(original, attachments.read_all(file))
@@ -157,7 +158,7 @@ def delete_attachment(attachment: PolicyAttachment, *, actor) -> None:
     """Remove an attachment; its words leave the search index, the file leaves the disk after commit."""
     policy = attachment.policy
     if not can_edit(actor, policy):
-        raise PermissionDenied("没有修改该政策的权限")
+        raise PermissionDenied(_("没有修改该政策的权限"))
     before = _attachment_snapshot(attachment)
     storage, stored_name = attachment.file.storage, attachment.file.name
     attachment.delete()
@@ -169,9 +170,9 @@ def delete_attachment(attachment: PolicyAttachment, *, actor) -> None:
 @transaction.atomic
 def delete_policy(policy: Policy, *, actor) -> None:
     if not can_edit(actor, policy):
-        raise PermissionDenied("没有删除该政策的权限")
+        raise PermissionDenied(_("没有删除该政策的权限"))
     if policy.state == PublishState.PUBLISHED:
-        raise ValidationError("已发布的政策不能删除，请先撤回")
+        raise ValidationError(_("已发布的政策不能删除，请先撤回"))
     before = _snapshot(policy)
     audit.record("policies.delete_policy", obj=policy, actor=actor, before=before)
     pk = policy.pk
@@ -282,7 +283,7 @@ def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[i
         batch_size=1000,
         ignore_conflicts=True,
     )
-    pushed = [pk for pk, _ in firms]
+    pushed = [pk for pk, _path in firms]
     for start in range(0, len(pushed), CHUNK):
         _notify(policy, pushed[start : start + CHUNK])
     audit.record(
@@ -290,7 +291,7 @@ def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[i
         obj=policy,
         actor=actor,
         after={"enterprises": len(pushed), "automatic": actor is None},
-        message="政策推送" if actor is not None else "政策自动推送",
+        message=_("政策推送") if actor is not None else _("政策自动推送"),
     )
     return pushed
 
@@ -309,7 +310,7 @@ def _notify(policy: Policy, enterprise_ids: list[int]) -> None:
     notify(
         recipients,
         kind="policy",
-        title=f"您可能符合政策：{policy.title}"[:200],
+        title=(_("您可能符合政策：%(title)s") % {"title": policy.title})[:200],
         body=policy.summary,
         url=reverse("policies:detail", args=[policy.pk]),
         key=f"policy-{policy.pk}",
@@ -320,7 +321,7 @@ def _notify(policy: Policy, enterprise_ids: list[int]) -> None:
 def push_policy(policy: Policy, *, actor) -> int:
     """Staff push a policy to every eligible enterprise of their scope that has not had it yet."""
     if not actor.has_perm("policies.push_policy"):
-        raise PermissionDenied("没有推送政策的权限")
+        raise PermissionDenied(_("没有推送政策的权限"))
     scope = scope_path(actor)
     return len(_push(policy, matching.eligible_ids(policy, scope).to_list(), actor=actor, within=scope))
 
@@ -330,14 +331,14 @@ def export_eligible(policy: Policy, enterprises, *, actor):
     from . import exports
 
     if not actor.has_perm("policies.view_matching"):
-        raise PermissionDenied("没有导出名单的权限")
+        raise PermissionDenied(_("没有导出名单的权限"))
     response, rows = exports.eligible_xlsx(policy, enterprises, actor=actor)
     audit.record(
         "policies.export_eligible",
         obj=policy,
         actor=actor,
         after={"rows": rows, "unmasked": exports.unmasked_for(actor)},
-        message=f"导出符合条件企业名单{rows}条",
+        message=_("导出符合条件企业名单%(rows)s条") % {"rows": rows},
     )
     return response
 
@@ -352,14 +353,14 @@ def mark_push_opened(policy: Policy, enterprise) -> None:
 def start_matching(*, actor, scope: str | None = None):
     """Run matching for the actor's scope as a background job with progress."""
     if not actor.has_perm("policies.run_matching"):
-        raise PermissionDenied("没有运行政策匹配的权限")
+        raise PermissionDenied(_("没有运行政策匹配的权限"))
     from qinqing.core.jobs import start_job
 
     from .tasks import match_policies_task
 
     scope = scope or scope_path(actor)
     if not scope.startswith(actor.org.path):
-        raise PermissionDenied("只能匹配本级及下级范围")
+        raise PermissionDenied(_("只能匹配本级及下级范围"))
     return start_job(
-        "policies.match", "政策匹配", user=actor, params={"scope": scope}, task=match_policies_task, org_path=scope
+        "policies.match", _("政策匹配"), user=actor, params={"scope": scope}, task=match_policies_task, org_path=scope
     )

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -171,10 +172,11 @@ class Vocabulary(APIView):
         return Response(
             {
                 "attributes": [
-                    {**asdict(a), "operators": rules.OPERATORS_BY_KIND[a.kind]} for a in rules.ATTRIBUTES.values()
+                    {**{k: str(v) for k, v in asdict(a).items()}, "operators": rules.OPERATORS_BY_KIND[a.kind]}
+                    for a in rules.ATTRIBUTES.values()
                 ],
-                "operators": rules.OPERATORS,
-                "groups": rules.GROUP_OPS,
+                "operators": {op: str(label) for op, label in rules.OPERATORS.items()},
+                "groups": {op: str(label) for op, label in rules.GROUP_OPS.items()},
                 "qualifications": rules.qualifications(),
                 "size_classes": list(rules.SIZE_CLASSES),
             }
@@ -201,7 +203,7 @@ class MyPolicies(APIView):
     @extend_schema(responses=MyPoliciesSerializer)
     def get(self, request):
         if not request.user.enterprise_id:
-            raise NotFound("账号未关联企业")
+            raise NotFound(_("账号未关联企业"))
         enterprise = Enterprise.objects.get(pk=request.user.enterprise_id)
         attrs = enterprise_attrs(enterprise)
         policies = [

@@ -9,6 +9,7 @@ import io
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qinqing.registry.masking import masked_mobile
 
@@ -22,22 +23,25 @@ def eligible_xlsx(policy, enterprises, *, actor=None) -> tuple[HttpResponse, int
     unmasked = unmasked_for(actor)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("符合条件企业")
+    sheet = book.add_worksheet(_("符合条件企业"))
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, policy.title, bold)
     sheet.write(
-        1, 0, f"兑现方式：{policy.get_application_method_display()}　导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
+        1,
+        0,
+        _("兑现方式：%(method)s　导出时间：%(time)s")
+        % {"method": policy.get_application_method_display(), "time": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
     )
     headers = [
-        "序号",
-        "企业名称",
-        "统一社会信用代码",
-        "所属工商联",
-        "行政区划",
-        "行业代码",
-        "规模",
-        "联系人",
-        "联系电话",
+        _("序号"),
+        _("企业名称"),
+        _("统一社会信用代码"),
+        _("所属工商联"),
+        _("行政区划"),
+        _("行业代码"),
+        _("规模"),
+        _("联系人"),
+        _("联系电话"),
     ]
     for col, header in enumerate(headers):
         sheet.write(3, col, header, bold)

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.orgs.models import Organization
 
@@ -24,15 +25,15 @@ def departments_in_scope(user):
 
 
 class PolicyFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(label="层级", choices=Level.choices)
-    benefit_type = django_filters.ChoiceFilter(label="扶持类型", choices=BenefitType.choices)
-    application_method = django_filters.ChoiceFilter(label="兑现方式", choices=ApplicationMethod.choices)
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices)
+    benefit_type = django_filters.ChoiceFilter(label=_("扶持类型"), choices=BenefitType.choices)
+    application_method = django_filters.ChoiceFilter(label=_("兑现方式"), choices=ApplicationMethod.choices)
     issuer = django_filters.ModelChoiceFilter(
-        label="发布部门", queryset=Organization.objects.filter(kind="department"), empty_label="全部部门"
+        label=_("发布部门"), queryset=Organization.objects.filter(kind="department"), empty_label=_("全部部门")
     )
-    status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, method="filter_status")
-    published_from = django_filters.DateFilter(label="发布日期自", field_name="published_on", lookup_expr="gte")
-    published_to = django_filters.DateFilter(label="发布日期至", field_name="published_on", lookup_expr="lte")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, method="filter_status")
+    published_from = django_filters.DateFilter(label=_("发布日期自"), field_name="published_on", lookup_expr="gte")
+    published_to = django_filters.DateFilter(label=_("发布日期至"), field_name="published_on", lookup_expr="lte")
 
     class Meta:
         model = Policy

@@ -16,6 +16,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import idsets, rules
 from .attributes import read_frame
@@ -72,20 +73,20 @@ def run_matching(
     run.enterprises, run.policies = frame.height, len(policies)
     run.seconds["read"] = time.perf_counter() - step
     if progress:
-        progress(1, 3, "已读取企业数据")
+        progress(1, 3, _("已读取企业数据"))
 
     step = time.perf_counter()
     results = evaluate_policies(policies, frame, scope_path)
     run.seconds["match"] = time.perf_counter() - step
     if progress:
-        progress(2, 3, "已完成匹配")
+        progress(2, 3, _("已完成匹配"))
 
     step = time.perf_counter()
     run.newly_eligible = store_results(scope_path, results, replace_all=policies is not None)
     run.pairs = sum(len(ids) for ids in results.values())
     run.seconds["store"] = time.perf_counter() - step
     if progress:
-        progress(3, 3, "已保存结果")
+        progress(3, 3, _("已保存结果"))
     return run
 
 

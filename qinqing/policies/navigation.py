@@ -1,14 +1,17 @@
 """Policy entries in the side navigation (group 政策) and home-page cards."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qinqing.core.navigation import NavItem
 
+GROUP = gettext_lazy("政策")
 ITEMS = [
-    NavItem("政策超市", "policies:list", "policies.view_policy", group="政策", order=40, mobile=True),
-    NavItem("我的政策", "policies:mine", "policies.view_my_policies", group="政策", order=41, mobile=True),
-    NavItem("政策匹配", "policies:matching", "policies.view_matching", group="政策", order=42),
-    NavItem("政策统计", "policies:figures", "policies.view_figures", group="政策", order=43),
+    NavItem(gettext_lazy("政策超市"), "policies:list", "policies.view_policy", group=GROUP, order=40, mobile=True),
+    NavItem(gettext_lazy("我的政策"), "policies:mine", "policies.view_my_policies", group=GROUP, order=41, mobile=True),
+    NavItem(gettext_lazy("政策匹配"), "policies:matching", "policies.view_matching", group=GROUP, order=42),
+    NavItem(gettext_lazy("政策统计"), "policies:figures", "policies.view_figures", group=GROUP, order=43),
 ]
 
 
@@ -32,19 +35,19 @@ def home_cards(user) -> list[dict]:
                 for policy in matching.applicable_policies(enterprise.org_path).only("rule", "org_path")
                 if enterprise.org_path.startswith(policy.org_path) and rules.explain(policy.rule, attrs).eligible
             )
-            cards.append({"label": "符合条件的政策", "value": eligible, "url": reverse("policies:mine")})
+            cards.append({"label": _("符合条件的政策"), "value": eligible, "url": reverse("policies:mine")})
     if user.has_perm("policies.view_figures"):
         scope = scope_path(user)
         cards.append(
             {
-                "label": "生效中的政策",
+                "label": _("生效中的政策"),
                 "value": matching.applicable_policies(scope).count(),
                 "url": reverse("policies:list") + "?status=active",
             }
         )
         cards.append(
             {
-                "label": "已推送政策",
+                "label": _("已推送政策"),
                 "value": PolicyPush.objects.filter(org_path__startswith=scope).count(),
                 "url": reverse("policies:figures"),
             }

@@ -28,6 +28,8 @@ from functools import cache, reduce
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 @cache
@@ -53,7 +55,13 @@ def __getattr__(name: str):  # rules.QUALIFICATIONS / rules.QUALIFICATION_BITS, 
     raise AttributeError(name)
 
 
-SIZE_CLASSES = {"大型": "大型", "中型": "中型", "小型": "小型", "微型": "微型"}
+# Keys: the size classes as enterprise data holds them (matched); values: how they are shown.
+SIZE_CLASSES = {
+    "大型": _("大型"),
+    "中型": _("中型"),
+    "小型": _("小型"),
+    "微型": _("微型"),
+}
 
 # GB/T 4754-2017: 门类 letter for each two-digit 大类 range.
 _SECTIONS = [
@@ -101,35 +109,59 @@ class Attribute:
 ATTRIBUTES: dict[str, Attribute] = {
     a.key: a
     for a in [
-        Attribute("region", "所在地区", "code", missing_hint="企业所在地行政区划代码"),
-        Attribute("industry", "所属行业", "code", missing_hint="企业国民经济行业分类代码"),
-        Attribute("size_class", "企业规模", "enum", missing_hint="企业规模（大中小微）"),
-        Attribute("years", "成立年限", "number", "年", missing_hint="企业成立日期"),
-        Attribute("employees", "从业人数", "number", "人", missing_hint="最近年度从业人数"),
-        Attribute("revenue", "营业收入", "number", "万元", missing_hint="最近年度营业收入"),
-        Attribute("tax", "纳税额", "number", "万元", missing_hint="最近年度纳税额"),
-        Attribute("rd_ratio", "研发投入占比", "number", "%", missing_hint="最近年度研发投入和营业收入"),
-        Attribute("total_assets", "资产总额", "number", "万元", missing_hint="资产总额"),
-        Attribute("qualifications", "资质荣誉", "set", missing_hint="企业资质认定情况"),
-        Attribute("member", "工商联会员", "bool", missing_hint="会员信息"),
-        Attribute("chambers", "所属商会", "idset", missing_hint="所属商会"),
+        Attribute("region", _("所在地区"), "code", missing_hint=_("企业所在地行政区划代码")),
+        Attribute("industry", _("所属行业"), "code", missing_hint=_("企业国民经济行业分类代码")),
+        Attribute("size_class", _("企业规模"), "enum", missing_hint=_("企业规模（大中小微）")),
+        Attribute("years", _("成立年限"), "number", _("年"), missing_hint=_("企业成立日期")),
+        Attribute(
+            "employees",
+            _("从业人数"),
+            "number",
+            _("人"),
+            missing_hint=_("最近年度从业人数"),
+        ),
+        Attribute(
+            "revenue",
+            _("营业收入"),
+            "number",
+            _("万元"),
+            missing_hint=_("最近年度营业收入"),
+        ),
+        Attribute("tax", _("纳税额"), "number", _("万元"), missing_hint=_("最近年度纳税额")),
+        Attribute(
+            "rd_ratio",
+            _("研发投入占比"),
+            "number",
+            "%",
+            missing_hint=_("最近年度研发投入和营业收入"),
+        ),
+        Attribute(
+            "total_assets",
+            _("资产总额"),
+            "number",
+            _("万元"),
+            missing_hint=_("资产总额"),
+        ),
+        Attribute("qualifications", _("资质荣誉"), "set", missing_hint=_("企业资质认定情况")),
+        Attribute("member", _("工商联会员"), "bool", missing_hint=_("会员信息")),
+        Attribute("chambers", _("所属商会"), "idset", missing_hint=_("所属商会")),
     ]
 }
 
 OPERATORS: dict[str, str] = {
-    "eq": "等于",
-    "ne": "不等于",
-    "gt": "大于",
-    "ge": "大于等于",
-    "lt": "小于",
-    "le": "小于等于",
-    "between": "介于",
-    "in": "属于",
-    "not_in": "不属于",
-    "startswith": "以…开头",
-    "has_any": "具有其一",
-    "has_all": "全部具有",
-    "has_none": "均不具有",
+    "eq": _("等于"),
+    "ne": _("不等于"),
+    "gt": _("大于"),
+    "ge": _("大于等于"),
+    "lt": _("小于"),
+    "le": _("小于等于"),
+    "between": _("介于"),
+    "in": _("属于"),
+    "not_in": _("不属于"),
+    "startswith": _("以…开头"),
+    "has_any": _("具有其一"),
+    "has_all": _("全部具有"),
+    "has_none": _("均不具有"),
 }
 
 OPERATORS_BY_KIND: dict[str, list[str]] = {
@@ -141,7 +173,7 @@ OPERATORS_BY_KIND: dict[str, list[str]] = {
     "idset": ["has_any", "has_none"],
 }
 
-GROUP_OPS = {"all": "同时满足", "any": "满足其一"}
+GROUP_OPS = {"all": _("同时满足"), "any": _("满足其一")}
 
 
 # --- validation -------------------------------------------------------------------------------------
@@ -159,21 +191,23 @@ def normalize_leaf(leaf: dict) -> dict:
     """Check one condition and return it with its value in canonical form; raise RuleError otherwise."""
     attr = ATTRIBUTES.get(leaf.get("attr", ""))
     if attr is None:
-        raise RuleError(f"未知的条件项：{leaf.get('attr')!r}")
+        raise RuleError(gettext("未知的条件项：%(attr)s") % {"attr": repr(leaf.get("attr"))})
     op = leaf.get("op")
     if op not in OPERATORS_BY_KIND[attr.kind]:
-        raise RuleError(f"条件项“{attr.label}”不能使用运算“{OPERATORS.get(op, op)}”")
+        raise RuleError(
+            gettext("条件项“%(attr)s”不能使用运算“%(op)s”") % {"attr": attr.label, "op": OPERATORS.get(op, op)}
+        )
     value = leaf.get("value")
     if attr.kind == "number":
         try:
             value = [float(v) for v in _as_list(value)] if op == "between" else float(value)
         except (TypeError, ValueError):
-            raise RuleError(f"条件项“{attr.label}”的取值必须是数字") from None
+            raise RuleError(gettext("条件项“%(attr)s”的取值必须是数字") % {"attr": attr.label}) from None
         if op == "between":
             if len(value) != 2:
-                raise RuleError(f"条件项“{attr.label}”的区间需要下限和上限两个数")
+                raise RuleError(gettext("条件项“%(attr)s”的区间需要下限和上限两个数") % {"attr": attr.label})
             if value[0] > value[1]:
-                raise RuleError(f"条件项“{attr.label}”的区间下限大于上限")
+                raise RuleError(gettext("条件项“%(attr)s”的区间下限大于上限") % {"attr": attr.label})
     elif attr.kind == "bool":
         if isinstance(value, str):
             value = value.strip().lower() in {"true", "1", "是", "yes"}
@@ -182,7 +216,7 @@ def normalize_leaf(leaf: dict) -> dict:
         try:
             value = sorted({int(v) for v in _as_list(value)})
         except (TypeError, ValueError):
-            raise RuleError(f"条件项“{attr.label}”的取值无效") from None
+            raise RuleError(gettext("条件项“%(attr)s”的取值无效") % {"attr": attr.label}) from None
     else:
         values = [str(v).strip() for v in _as_list(value) if str(v).strip()]
         if attr.key == "industry":
@@ -190,16 +224,22 @@ def normalize_leaf(leaf: dict) -> dict:
         if attr.kind == "set":
             unknown = [v for v in values if v not in qualification_bits()]
             if unknown:
-                raise RuleError(f"条件项“{attr.label}”的取值无效：{'、'.join(unknown)}")
+                raise RuleError(
+                    gettext("条件项“%(attr)s”的取值无效：%(values)s")
+                    % {"attr": attr.label, "values": "、".join(unknown)}
+                )
         if attr.kind == "enum":
             unknown = [v for v in values if v not in SIZE_CLASSES]
             if unknown:
-                raise RuleError(f"条件项“{attr.label}”的取值无效：{'、'.join(unknown)}")
+                raise RuleError(
+                    gettext("条件项“%(attr)s”的取值无效：%(values)s")
+                    % {"attr": attr.label, "values": "、".join(unknown)}
+                )
         if not values:
-            raise RuleError(f"条件项“{attr.label}”缺少取值")
+            raise RuleError(gettext("条件项“%(attr)s”缺少取值") % {"attr": attr.label})
         value = values[0] if op in ("eq", "ne") else values
     if value in (None, []):
-        raise RuleError(f"条件项“{attr.label}”缺少取值")
+        raise RuleError(gettext("条件项“%(attr)s”缺少取值") % {"attr": attr.label})
     return {"attr": attr.key, "op": op, "value": value}
 
 
@@ -208,7 +248,7 @@ def normalize(rule: dict | None) -> dict:
     if not rule:
         return {"op": "all", "items": []}
     if not isinstance(rule, dict):
-        raise RuleError("规则格式无效")
+        raise RuleError(gettext("规则格式无效"))
     if rule.get("op") in GROUP_OPS:
         return {"op": rule["op"], "items": [normalize(item) for item in rule.get("items", [])]}
     return normalize_leaf(rule)
@@ -333,10 +373,15 @@ class Explanation:
 
     @property
     def verdict_label(self) -> str:
-        return VERDICTS[self.verdict]
+        return str(VERDICTS[self.verdict])
 
 
-VERDICTS = {"eligible": "符合", "near_miss": "差一项", "unknown": "待补充数据", "not_eligible": "不符合"}
+VERDICTS = {
+    "eligible": _("符合"),
+    "near_miss": _("差一项"),
+    "unknown": _("待补充数据"),
+    "not_eligible": _("不符合"),
+}
 
 
 Names = dict[str, dict[str, str]]  # attribute key → raw value (as text) → how to show it (labels.value_names)
@@ -350,12 +395,12 @@ def describe_value(attr_key: str, value: Any, names: Names | None = None) -> str
         return ""
     own = (names or {}).get(attr_key, {})
     if attr.kind == "bool":
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if attr.kind == "enum":
         values = value if isinstance(value, list) else [value]
-        return "、".join(SIZE_CLASSES.get(v, v) for v in values)
+        return "、".join(str(SIZE_CLASSES.get(v, v)) for v in values)
     if attr.kind in ("set", "idset"):
-        return "、".join(own.get(str(v), str(v)) for v in value) or "无"
+        return "、".join(own.get(str(v), str(v)) for v in value) or gettext("无")
     if attr.kind == "number":
         if isinstance(value, list):
             return f"{_num(value[0])}～{_num(value[1])}{attr.unit}"
@@ -390,7 +435,7 @@ def describe_tree(rule: dict, names: Names | None = None, explanation: Explanati
     def walk(node: dict) -> dict:
         if is_group(node):
             items = [walk(item) for item in node["items"]]
-            return {"kind": "group", "op": node["op"], "label": GROUP_OPS[node["op"]], "items": items}
+            return {"kind": "group", "op": node["op"], "label": str(GROUP_OPS[node["op"]]), "items": items}
         index = next(counter)
         item = {"kind": "leaf", "text": describe_leaf(node, names), "status": "", "actual": "", "missing_hint": ""}
         if index < len(results):
@@ -412,11 +457,11 @@ def explain(rule: dict, attrs: dict, names: Names | None = None) -> Explanation:
             LeafResult(
                 index=index,
                 attr=attr.key,
-                label=attr.label,
+                label=str(attr.label),
                 text=describe_leaf(leaf, names),
                 actual=describe_value(attr.key, attrs.get(attr.key), names),
                 status={True: "met", False: "not_met", None: "unknown"}[outcome],
-                missing_hint=attr.missing_hint if outcome is None else "",
+                missing_hint=str(attr.missing_hint) if outcome is None else "",
             )
         )
     root = evaluate(rule, attrs)

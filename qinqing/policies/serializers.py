@@ -1,6 +1,7 @@
 """API representations of policies, explanations and matching results."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from qinqing.orgs.models import Organization
@@ -59,11 +60,13 @@ class PolicyAttachmentSerializer(serializers.Serializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     """A new attachment (multipart): type and size are checked by the action (attachments.validate)."""
 
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="附件名称（默认文件名）")
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text=_("附件名称（默认文件名）")
+    )
     file = serializers.FileField(
-        help_text="pdf、docx、xlsx、txt、jpg 或 png",
-        error_messages={"required": "附件文件：请选择要上传的文件", "empty": "附件文件：文件是空的",
-                        "invalid": "附件文件：不是有效的文件"},
+        help_text=_("pdf、docx、xlsx、txt、jpg 或 png"),
+        error_messages={"required": _("附件文件：请选择要上传的文件"), "empty": _("附件文件：文件是空的"),
+                        "invalid": _("附件文件：不是有效的文件")},
     )  # fmt: skip
 
 
@@ -117,8 +120,8 @@ class AttributeSerializer(serializers.Serializer):
 
 class VocabularySerializer(serializers.Serializer):
     attributes = AttributeSerializer(many=True)
-    operators = serializers.DictField(child=serializers.CharField(), help_text="运算代码 → 名称")
-    groups = serializers.DictField(child=serializers.CharField(), help_text="all/any → 名称")
+    operators = serializers.DictField(child=serializers.CharField(), help_text=_("运算代码 → 名称"))
+    groups = serializers.DictField(child=serializers.CharField(), help_text=_("all/any → 名称"))
     qualifications = serializers.ListField(child=serializers.CharField())
     size_classes = serializers.ListField(child=serializers.CharField())
 
@@ -161,7 +164,7 @@ class EligibleEnterpriseSerializer(serializers.Serializer):
 
 
 class PushedSerializer(serializers.Serializer):
-    pushed = serializers.IntegerField(help_text="本次新推送的企业数（已推送过的不再重复）")
+    pushed = serializers.IntegerField(help_text=_("本次新推送的企业数（已推送过的不再重复）"))
 
 
 class PolicyStatusCountSerializer(serializers.Serializer):
@@ -177,9 +180,9 @@ class PolicyBenefitCountSerializer(serializers.Serializer):
 
 
 class PolicyFiguresSerializer(serializers.Serializer):
-    scope = serializers.CharField(help_text="统计范围（组织路径）")
-    by_status = PolicyStatusCountSerializer(many=True, help_text="已发布政策按状态（有效/未生效/已失效）")
-    by_benefit = PolicyBenefitCountSerializer(many=True, help_text="已发布政策按扶持类型")
-    enterprises_reached = serializers.IntegerField(help_text="收到过推送的企业数")
-    pushes_sent = serializers.IntegerField(help_text="推送次数（每项政策每家企业至多一次）")
-    pushes_opened = serializers.IntegerField(help_text="企业已查看的推送数")
+    scope = serializers.CharField(help_text=_("统计范围（组织路径）"))
+    by_status = PolicyStatusCountSerializer(many=True, help_text=_("已发布政策按状态（有效/未生效/已失效）"))
+    by_benefit = PolicyBenefitCountSerializer(many=True, help_text=_("已发布政策按扶持类型"))
+    enterprises_reached = serializers.IntegerField(help_text=_("收到过推送的企业数"))
+    pushes_sent = serializers.IntegerField(help_text=_("推送次数（每项政策每家企业至多一次）"))
+    pushes_opened = serializers.IntegerField(help_text=_("企业已查看的推送数"))

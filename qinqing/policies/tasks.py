@@ -1,6 +1,7 @@
 """Background work: batch matching (with progress), re-matching a changed policy, and the nightly run."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from qinqing.core.jobs import JobRunner, job_task
@@ -78,7 +79,7 @@ def start_nightly(now=None) -> dict:
     for root in Organization.objects.filter(kind="fic", parent__isnull=True, is_active=True).order_by("path"):
         start_job(
             NIGHTLY_KIND,
-            "夜间政策匹配",
+            _("夜间政策匹配"),
             user=None,
             params={"scope": root.path, "nightly": True},
             task=match_policies_task,

@@ -126,7 +126,7 @@ def _edit(request, policy: Policy | None):
                 for field, messages_ in errors.items():
                     form.add_error(field if field in form.fields else None, messages_)
             else:
-                messages.success(request, "政策已保存")
+                messages.success(request, _("政策已保存"))
                 return _redirect(request, policy_url(policy))
     return render(
         request,
@@ -196,7 +196,7 @@ def policy_state(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "发布状态已更新")
+        messages.success(request, _("发布状态已更新"))
     return _redirect(request, policy_url(policy))
 
 
@@ -308,7 +308,7 @@ def matching_detail(request, pk):
 def matching_push(request, pk):
     policy = get_matching_policy(request.user, pk)
     count = actions.push_policy(policy, actor=request.user)
-    messages.success(request, f"已向 {count} 家企业推送（已推送过的企业不再重复推送）")
+    messages.success(request, _("已向 %(count)s 家企业推送（已推送过的企业不再重复推送）") % {"count": count})
     return _redirect(request, reverse("policies:matching_detail", args=[policy.pk]))
 
 
