@@ -54,9 +54,15 @@ def notify(recipients, *, kind: str, title: str, body: str = "", url: str = "", 
         seen.add(user.pk)
         if Notification.objects.filter(recipient=user, key=key).exists():
             continue
-        created.append(
-            Notification.objects.create(recipient=user, kind=kind, title=title[:200], body=body, url=url, key=key)
-        )
+        try:
+            with transaction.atomic():  # a savepoint: a clash must not break the caller's transaction
+                created.append(
+                    Notification.objects.create(
+                        recipient=user, kind=kind, title=title[:200], body=body, url=url, key=key
+                    )
+                )
+        except IntegrityError:  # a concurrent notify with the same key stored it between the check and here
+            continue
     if not created:
         return created
     sms_on = channel_senders.sms_configured()

@@ -39,6 +39,21 @@ def test_given_same_key_twice_then_one_message_and_one_delivery(
     assert sent == [("督办群", "催办")]
 
 
+def test_given_concurrent_notify_stored_the_key_first_then_skipped_without_error(
+    users, fake_channel, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given the same message already stored by another worker after this one checked for it
+    actions.notify([users.liaison], kind="appeals.calendar_gap", title="节假日未录入", key="calendar-gap:2027")
+    monkeypatch.setattr(type(Notification.objects.all()), "exists", lambda self: False)
+    # when this worker stores it too, for two recipients
+    created = actions.notify(
+        [users.liaison, users.county_staff], kind="appeals.calendar_gap", title="节假日未录入", key="calendar-gap:2027"
+    )
+    # then the clash is skipped (no IntegrityError), the other recipient still gets it, and once only
+    assert [n.recipient for n in created] == [users.county_staff]
+    assert Notification.objects.filter(key="calendar-gap:2027").count() == 2
+
+
 def test_given_failing_gateway_then_retried_with_backoff_then_sent(users, fake_channel):
     _channel, sent, state = fake_channel
     state["fail"] = 1
