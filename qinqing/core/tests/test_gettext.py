@@ -20,6 +20,8 @@ PACKAGES = (
     "orgs",
     "meetings",
     "notifications",
+    "appeals",
+    "policies",
 )
 
 # Modules whose Chinese literals are demo or reference DATA (organisation, people and region names).
@@ -28,12 +30,50 @@ DATA_MODULES = {
     "core/demo.py",
     "orgs/demo.py",
     "orgs/regions.py",
+    "appeals/demo.py",
+    "policies/demo.py",
+    # The default type × domain names, written to the database by a migration; administrators edit them there.
+    "appeals/classification.py",
+    # Stop words for segmenting appeal text in duplicate detection.
+    "appeals/duplicates.py",
 }
+
+# GB/T 4754-2017's 20 section (门类) names: the standard's own names, reference data like region names.
+SECTION_NAMES = (
+    "农、林、牧、渔业",
+    "采矿业",
+    "制造业",
+    "电力、热力、燃气及水生产和供应业",
+    "建筑业",
+    "批发和零售业",
+    "交通运输、仓储和邮政业",
+    "住宿和餐饮业",
+    "信息传输、软件和信息技术服务业",
+    "金融业",
+    "房地产业",
+    "租赁和商务服务业",
+    "科学研究和技术服务业",
+    "水利、环境和公共设施管理业",
+    "居民服务、修理和其他服务业",
+    "教育",
+    "卫生和社会工作",
+    "文化、体育和娱乐业",
+    "公共管理、社会保障和社会组织",
+    "国际组织",
+)
 
 # Single literals that must stay as they are, with the reason.
 EXEMPT = {
     # Built into the database triggers by a migration: the database raises it, not Django.
     ("core/audit_guard.py", "审计日志只能追加，不能修改或删除"),
+    # Size classes as the enterprise data stores them, matched by policy rules (the displayed ones are wrapped).
+    *(("policies/rules.py", size) for size in ("大型", "中型", "小型", "微型")),
+    *(("policies/rules.py", name) for name in SECTION_NAMES),
+    # Input tokens parsed from a typed true/false value, not messages.
+    ("policies/rules.py", "是"),
+    ("policies/forms.py", "是"),
+    # A suffix removed from organisation names (removesuffix), not a message.
+    ("policies/forms.py", "工商联"),
 }
 
 GETTEXT_NAMES = {
