@@ -2,7 +2,6 @@
 
 import io
 import random
-import time
 
 import pytest
 from django.core.management import call_command
@@ -66,9 +65,7 @@ def _seed(profile: str, *args) -> str:
 def test_given_an_empty_database_when_seeding_the_city_profile_then_the_tree_matches_yueyang():
     from qinqing.orgs.models import Organization
 
-    started = time.perf_counter()
-    _seed("city")
-    elapsed = time.perf_counter() - started
+    _seed("city")  # how long seeding takes is measured in docs/performance/demo.md, not asserted here
 
     root = Organization.objects.get(parent=None)
     assert (root.name, root.code) == ("湖南省工商联", "430000")
@@ -86,8 +83,6 @@ def test_given_an_empty_database_when_seeding_the_city_profile_then_the_tree_mat
     assert Organization.objects.filter(kind="lawfirm").exists()
     for org in Organization.objects.exclude(parent=None):
         assert org.path == f"{org.parent.path}{org.code}/", org
-    # The tree part of the seed (the domains' seeders are timed by bench, not here) stays fast.
-    assert elapsed < 60
 
 
 @pytest.mark.django_db
