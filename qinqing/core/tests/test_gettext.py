@@ -22,6 +22,7 @@ PACKAGES = (
     "notifications",
     "appeals",
     "policies",
+    "registry",
 )
 
 # Modules whose Chinese literals are demo or reference DATA (organisation, people and region names).
@@ -36,6 +37,12 @@ DATA_MODULES = {
     "appeals/classification.py",
     # Stop words for segmenting appeal text in duplicate detection.
     "appeals/duplicates.py",
+    "registry/demo.py",
+    "registry/demo_chambers.py",
+    # Import column labels and header synonyms: they must match the literal headers of users' files.
+    "registry/importing/columns.py",
+    # The 2017 办法's size-class table (industry names of the official text).
+    "registry/standards/sizeclass.py",
 }
 
 # GB/T 4754-2017's 20 section (门类) names: the standard's own names, reference data like region names.
@@ -74,6 +81,42 @@ EXEMPT = {
     ("policies/forms.py", "是"),
     # A suffix removed from organisation names (removesuffix), not a message.
     ("policies/forms.py", "工商联"),
+    # Size classes as stored values (SizeClass values, written by the import's size-class expressions).
+    *(
+        (module, size)
+        for module in ("registry/choices.py", "registry/importing/columnar.py", "registry/importing/fastcheck.py")
+        for size in ("大型", "中型", "小型", "微型")
+    ),
+    # The chamber export writes 是/否 so that the import's YES/NO sets read them back.
+    ("registry/exporting.py", "是"),
+    ("registry/exporting.py", "否"),
+    # Tokens compared against cell contents when an import parses them: chamber type aliases, 是/否
+    # synonyms, the 年 suffix stripped from rating years, qualification and member-kind aliases.
+    *(
+        ("registry/importing/chambers.py", token)
+        for token in (
+            *("行业", "市场", "异地", "乡镇商会", "街道商会", "乡镇、街道商会", "其他商会组织"),
+            *("是", "有", "已建立", "已设立", "否", "无", "未建立", "未设立", "年"),
+        )
+    ),
+    *(
+        ("registry/importing/enterprises.py", token)
+        for token in (
+            "高企",
+            "高新企业",
+            "专精特新中小企业",
+            "小巨人",
+            "专精特新“小巨人”",
+            "制造业单项冠军",
+            "上市",
+            "拟上市",
+        )
+    ),
+    *(("registry/importing/members.py", token) for token in ("企业", "团体", "个人")),
+    ("registry/importing/parse.py", r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),  # a date pattern
+    # GB/T 4754 level names, compared with the level column of the shipped table.
+    ("registry/rules.py", "门类"),
+    *(("registry/standards/industry.py", level) for level in ("门类", "大类", "中类", "小类")),
 }
 
 GETTEXT_NAMES = {
