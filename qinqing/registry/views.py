@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -82,7 +83,7 @@ def _export(request, kind: str, queryset, stem: str):
         out = io.StringIO()
         write_csv(columns, rows(queryset, request.user), out)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{stem}-{stamp}.csv"
+        response["Content-Disposition"] = content_disposition_header(True, f"{stem}-{stamp}.csv")
         return response
     buffer = io.BytesIO()
     write_xlsx(columns, rows(queryset, request.user), buffer)

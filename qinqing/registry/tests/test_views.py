@@ -1,6 +1,7 @@
 """Registry pages through the client: scope, restricted permissions, masking, import flow."""
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 
@@ -69,6 +70,9 @@ def test_given_staff_then_numbers_masked_and_leader_can_reveal_with_audit(ent, u
 
 def test_given_export_by_staff_then_masked(ent, users, login):
     response = login(users.county_staff).get("/registry/enterprises/?export=csv")
+    # the Chinese file name travels percent-encoded (RFC 6266/5987), as browsers require
+    assert f"filename*=utf-8''{quote('企业名录')}-" in response["Content-Disposition"]
+    assert response["Content-Disposition"].isascii()
     text = response.content.decode("utf-8-sig")
     assert "企业规模" in text.splitlines()[0]
     assert "139****5678" in text and "13912345678" not in text
