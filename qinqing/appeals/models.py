@@ -215,7 +215,7 @@ class Appeal(TimeStampedModel):
 
     @property
     def status_label(self) -> str:
-        return wf.STATE_LABELS.get(self.status, self.status)
+        return str(wf.STATE_LABELS.get(self.status, self.status))  # plain text: exports write it as is
 
     @property
     def current_due(self):
