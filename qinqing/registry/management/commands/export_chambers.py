@@ -1,7 +1,7 @@
 """manage.py export_chambers PATH.csv|PATH.xlsx [--org CODE] [--unmasked]: the chamber list, re-importable
 (audited like every export)."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from qinqing.registry.models import Chamber
 
@@ -9,6 +9,9 @@ from .export_enterprises import Command as EnterpriseCommand
 
 
 class Command(EnterpriseCommand):
-    help = gettext_lazy("导出商会名录（.csv 或 .xlsx），可原样导入")
+    @property
+    def help(self) -> str:  # argparse needs a str, not a lazy string
+        return _("导出商会名录（.csv 或 .xlsx），可原样导入")
+
     kind = "chambers"
     model = Chamber

@@ -9,7 +9,6 @@ import getpass
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qinqing.core import context
 from qinqing.registry import actions
@@ -32,7 +31,10 @@ class _Operator:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("导出企业名录（.csv 或 .xlsx），含计算列“企业规模”；身份证号、手机号默认脱敏")
+    @property
+    def help(self) -> str:  # argparse needs a str, not a lazy string
+        return _("导出企业名录（.csv 或 .xlsx），含计算列“企业规模”；身份证号、手机号默认脱敏")
+
     kind = "enterprises"
     model = Enterprise
 

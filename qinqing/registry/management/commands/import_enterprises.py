@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qinqing.core import context
 from qinqing.orgs.models import Organization
@@ -14,7 +13,10 @@ from qinqing.registry.tasks import write_errors_csv
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("导入企业名录（.xlsx/.xls/.csv），按统一社会信用代码新增或更新")
+    @property
+    def help(self) -> str:  # argparse needs a str, not a lazy string
+        return _("导入企业名录（.xlsx/.xls/.csv），按统一社会信用代码新增或更新")
+
     kind = "enterprises"
 
     def add_arguments(self, parser):
