@@ -321,7 +321,7 @@ class BatchPlan:
     changed_years: dict = field(default_factory=dict)  # year → id ranges of existing enterprises whose year changed
     created_ids: str = ""  # id ranges of the new enterprises (known once written)
     id_span: tuple = ()  # (lowest, highest) id written: lets the history find a batch with one SQL filter
-    staged: dict = field(default_factory=dict)  # "enterprises"/"figures" → sqlwrite.Staged (SQLite, pipelined)
+    staged: dict = field(default_factory=dict)  # _frames() name → sqlwrite.Staged or None (SQLite, pipelined)
 
 
 _EXISTING = {
