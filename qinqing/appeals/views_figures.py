@@ -7,10 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from qinqing.core.cellsafety import workbook
 from qinqing.core.permissions import requires
 
 from . import figures
-from .actions_classification import save_classification, save_deadline_rule
+from .actions.classification import save_classification, save_deadline_rule
 from .filters import filter_appeals
 from .models import AppealDomain, AppealType, DeadlineRule
 from .permissions import CLASSIFY, FIGURES, visible_appeals
@@ -54,14 +55,12 @@ def figures_page(request):
 
 @requires(FIGURES)
 def figures_export(request):
-    import xlsxwriter
-
     qs, _params, dimension = _scoped(request)
     base_path = request.user.org.path
     rows = figures.by_dimension(qs, dimension, base_path=base_path)
     dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer, {"in_memory": True})  # text as text: no formula from a department name
     sheet = book.add_worksheet(_("诉求统计"))
     head = [
         str(figures.DIMENSIONS[dimension][2]),

@@ -1,7 +1,7 @@
 """The appeal state machine (受理 → 交办 → 办理 → 答复 → 回访 → 办结) as plain data: no ORM.
 
 Each transition names its from-states, its to-state (None: the state does not change, e.g. 催办 or
-申请延期) and the roles allowed to make it. actions.py looks a transition up here, checks it against
+申请延期) and the roles allowed to make it. The actions package looks a transition up here, checks it against
 the appeal's current state after taking the row lock, then writes.
 """
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from qinqing.core import audit
 
-from .models import AppealDomain, AppealType, DeadlineRule
+from ..models import AppealDomain, AppealType, DeadlineRule
 
 
 @transaction.atomic

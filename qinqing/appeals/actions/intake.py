@@ -1,0 +1,153 @@
+"""Stage 1, intake: 登记 (enterprise online, FIC staff, chamber secretary), 受理, 不予受理."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from uuid import uuid4
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qinqing.appeals import actions as pkg  # today()/calendar()/limits looked up at call time (tests pin them)
+from qinqing.core import audit
+
+from .. import sla
+from .. import workflow as wf
+from ..models import (
+    Appeal,
+    AppealAttachment,
+    AppealDomain,
+    AppealEvent,
+    AppealType,
+    Channel,
+)
+from .common import (
+    AUDIT_FIELDS,
+    AppealError,
+    _apply,
+    _notify,
+    _on_calendar,
+    _require,
+    _rule_for,
+    _start_dispatch_clock,
+    enterprise_users,
+    staff_of,
+)
+
+
+@transaction.atomic
+def register_appeal(
+    *,
+    actor,
+    enterprise,
+    appeal_type: AppealType,
+    domain: AppealDomain,
+    title: str,
+    description: str,
+    channel: str = Channel.ONLINE,
+    contact_name: str = "",
+    contact_phone: str = "",
+    chamber=None,
+    meeting=None,
+    files: Iterable = (),
+    registered_on: date | None = None,
+) -> Appeal:
+    """登记: by the enterprise online, FIC staff (hotline, visit, meeting…), or a chamber secretary."""
+    role = actor.role
+    if role == wf.ENTERPRISE:
+        if enterprise.pk != actor.enterprise_id:
+            raise AppealError(_("只能为本企业提交诉求"))
+        channel = Channel.ONLINE
+    elif role == wf.STAFF:
+        if not enterprise.org_path.startswith(actor.org.path):
+            raise AppealError(_("企业不在您的管辖范围内"))
+    elif role == wf.SECRETARY:
+        from ..permissions import chamber_member_ids
+
+        if not chamber_member_ids(actor.org_id).filter(enterprise_id=enterprise.pk).exists():
+            raise AppealError(_("只能为本商会的会员企业报送诉求"))
+        channel = Channel.CHAMBER
+        chamber = actor.org
+    else:
+        raise AppealError(_("您的角色不能登记诉求"))
+    title = _require(title, _("请填写诉求标题"))
+    description = _require(description, _("请填写诉求内容"))
+    if channel not in Channel.values:
+        raise AppealError(_("来源渠道无效"))
+    files = list(files)
+    for f in files:
+        if f.size > pkg.MAX_ATTACHMENT_BYTES:
+            raise AppealError(_("附件“%(name)s”超过20MB") % {"name": f.name})
+    rule = _rule_for(appeal_type, domain)
+    day = registered_on or pkg.today()
+    accept_due = _on_calendar(lambda: sla.add_workdays(pkg.calendar(), day, rule.accept_days))
+    appeal = Appeal.objects.create(
+        number=uuid4().hex[:20],
+        enterprise=enterprise,
+        fic=enterprise.fic,
+        org_path=enterprise.org_path,
+        region_code=enterprise.region_code,
+        channel=channel,
+        appeal_type=appeal_type,
+        domain=domain,
+        title=title[:200],
+        description=description,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        reported_by=actor,
+        chamber=chamber,
+        meeting=meeting,
+        registered_on=day,
+        accept_days=rule.accept_days,
+        contact_days=rule.contact_days,
+        reply_days=rule.reply_days,
+        warn_days=rule.warn_days,
+        supervise_after=rule.supervise_after,
+        dispatch_days=rule.dispatch_days,
+        callback_days=rule.callback_days,
+        accept_due=accept_due,
+    )
+    appeal.number = f"SQ{day:%Y}{appeal.pk:08d}"
+    appeal.save(update_fields=["number"])
+    for f in files:
+        AppealAttachment.objects.create(appeal=appeal, file=f, name=f.name[:200], uploaded_by=actor)
+    audit.record("appeals.register", obj=appeal, actor=actor, after=audit.snapshot(appeal, ["number", *AUDIT_FIELDS]))
+    event = AppealEvent.objects.create(
+        appeal=appeal,
+        action="register",
+        label=_("登记"),
+        to_status=appeal.status,
+        actor=actor,
+        actor_name=actor.name,
+        actor_org=actor.org.name if actor.org_id else "",
+        comment=_("来源：%(channel)s") % {"channel": appeal.get_channel_display()},
+    )
+    _notify(appeal, event, staff_of(appeal), _("新诉求待受理：%(number)s") % {"number": appeal.number})
+    return appeal
+
+
+@transaction.atomic
+def accept_appeal(appeal: Appeal, *, actor, comment: str = "") -> Appeal:
+    def mutate(a: Appeal) -> None:
+        a.accepted_at = timezone.now()
+        _start_dispatch_clock(a)
+
+    appeal, event = _apply(appeal, actor, "accept", mutate, comment=comment)
+    _notify(appeal, event, enterprise_users(appeal), _("您的诉求已受理：%(number)s") % {"number": appeal.number})
+    return appeal
+
+
+@transaction.atomic
+def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
+    reason = _require(reason, _("请填写不予受理理由"))
+
+    def mutate(a: Appeal) -> None:
+        a.reject_reason = reason[:500]
+        a.closed_at = timezone.now()
+        a.deadline_state = sla.OK
+
+    appeal, event = _apply(appeal, actor, "reject", mutate, comment=reason)
+    _notify(appeal, event, enterprise_users(appeal), _("您的诉求不予受理：%(number)s") % {"number": appeal.number})
+    return appeal
