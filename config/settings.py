@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "qinqing.appeals",
     "qinqing.meetings",
     "qinqing.policies",
+    "qinqing.operations",
+    "qinqing.reports",
     "django.forms",  # last: core's templates/django/forms/ override its field templates (named errors)
 ]
 
@@ -189,6 +191,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {  # zxcvbn's guess estimate: refuses Passw0rd!, Qwerty123!, Aa1aaaaa (score 1); 0–4, 3 = "safely unguessable"
+        "NAME": "qinqing.accounts.validators.StrengthValidator",
+        "OPTIONS": {"min_score": int(os.environ.get("QINQING_PASSWORD_MIN_SCORE", "3"))},
+    },
     {
         "NAME": "qinqing.accounts.validators.PasswordHistoryValidator",
         "OPTIONS": {"history": QINQING_PASSWORD_HISTORY},
@@ -212,11 +218,38 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Lockout by username after 5 failures (django-axes).
+# Lockout after 5 failures (django-axes, qinqing/accounts/lockouts.py): the (username, address) pair
+# first; the username from everywhere once failures come from QINQING_LOCKOUT_ADDRESSES addresses.
+# A lock ends QINQING_LOCKOUT_MINUTES after the failure that caused it: refused tries do not extend it.
 AXES_FAILURE_LIMIT = int(os.environ.get("QINQING_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QINQING_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+QINQING_LOCKOUT_ADDRESSES = int(os.environ.get("QINQING_LOCKOUT_ADDRESSES", "3"))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "qinqing.accounts.lockouts.AuditedAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "qinqing.core.middleware.client_ip"  # the proxy-aware address, not a forgeable header
 AXES_RESET_ON_SUCCESS = True
+# TOTP second factor: always required for the three administrators, plus the roles listed here.
+QINQING_TOTP_REQUIRED_ROLES = env_list("QINQING_TOTP_REQUIRED_ROLES")
+
+# --- Shared cache and throttles -------------------------------------------------------------
+# Throttle counters must be shared by every worker process: the database cache (table created by the
+# accounts migrations), or Redis when QINQING_REDIS_URL is set (needs the `redis` package).
+QINQING_REDIS_URL = os.environ.get("QINQING_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": QINQING_REDIS_URL}
+        if QINQING_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qinqing_cache"}
+    )
+}
+QINQING_THROTTLE_CACHE = "default"
+QINQING_THROTTLE_RATES = {
+    "auth_token": os.environ.get("QINQING_THROTTLE_TOKEN", "20/min"),  # per client address
+    "login": os.environ.get("QINQING_THROTTLE_LOGIN", "20/min"),  # sign-in form posts per client address
+    "password_change": os.environ.get("QINQING_THROTTLE_PASSWORD_CHANGE", "10/hour"),  # per user
+    "appeal_submit": os.environ.get("QINQING_THROTTLE_APPEAL", "30/hour"),  # per enterprise
+}
 AXES_LOCKOUT_CALLABLE = "qinqing.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -262,6 +295,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("QINQING_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+
+# --- Backup (manage.py backup / restore; scheduled by run_scheduler) ------------------------
+QINQING_BACKUP_DIR = Path(os.environ.get("QINQING_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# 32 hex digits (a 128-bit SM4 key): archives are encrypted when set. Keep a copy of it off the machine.
+QINQING_BACKUP_KEY = os.environ.get("QINQING_BACKUP_KEY", "")
+QINQING_BACKUP_INTERVAL_HOURS = float(os.environ.get("QINQING_BACKUP_INTERVAL_HOURS", "24"))
+QINQING_BACKUP_KEEP = int(os.environ.get("QINQING_BACKUP_KEEP", "14"))
+QINQING_BACKUP_MAX_AGE_HOURS = float(os.environ.get("QINQING_BACKUP_MAX_AGE_HOURS", "36"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 

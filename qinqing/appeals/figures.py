@@ -189,3 +189,51 @@ def league_from(department_rows: list[dict]) -> list[dict]:
         r["score"] = round(sum(parts) / len(parts), 1) if parts else 0.0
     rows.sort(key=lambda r: (-r["score"], -r["received"]))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Registry declarations (qinqing.core.figures): the figures dashboards, statistics and the annual summary read.
+# Appeals count on their registration day; each figure's drill-down is the appeals it counts.
+def _declare() -> None:
+    from qinqing.core.figures import Column, Figure, Rate, register
+
+    columns = (
+        Column(gettext_lazy("诉求编号"), "number"),
+        Column(gettext_lazy("标题"), "title"),
+        Column(gettext_lazy("诉求领域"), "domain__name"),
+        Column(gettext_lazy("状态"), "status"),
+        Column(gettext_lazy("登记日期"), "registered_on"),
+        Column(gettext_lazy("受理工商联"), "fic__name"),
+        Column(gettext_lazy("承办单位"), "lead_department__name"),
+    )
+
+    def appeal(name, label, where=None, description=""):
+        return Figure(
+            key=f"appeals.{name}",
+            label=label,
+            unit=gettext_lazy("件"),
+            section="economy",
+            model="appeals.Appeal",
+            path_field="org_path",
+            date_field="registered_on",
+            where=where,
+            columns=columns,
+            description=description,
+        )
+
+    register(
+        appeal("received", gettext_lazy("诉求登记量"), description=gettext_lazy("期间内登记的全部诉求")),
+        appeal("accepted", gettext_lazy("诉求受理量"), COUNTS["accepted"], gettext_lazy("已受理且未被合并的诉求")),
+        appeal("assigned", gettext_lazy("诉求交办量"), COUNTS["assigned"]),
+        appeal("closed", gettext_lazy("诉求办结量"), COUNTS["closed"]),
+        appeal("rated", gettext_lazy("已评价诉求"), COUNTS["rated"]),
+        appeal("satisfied", gettext_lazy("满意诉求"), COUNTS["satisfied"], gettext_lazy("评价为满意或基本满意")),
+        appeal("solved_known", gettext_lazy("已确认解决情况的诉求"), COUNTS["solved_known"]),
+        appeal("solved", gettext_lazy("实际解决诉求"), COUNTS["solved"]),
+        Rate("appeals.close_rate", gettext_lazy("诉求办结率"), "economy", "appeals.closed", "appeals.accepted"),
+        Rate("appeals.satisfaction_rate", gettext_lazy("诉求满意率"), "economy", "appeals.satisfied", "appeals.rated"),
+        Rate("appeals.solve_rate", gettext_lazy("诉求解决率"), "economy", "appeals.solved", "appeals.solved_known"),
+    )
+
+
+_declare()

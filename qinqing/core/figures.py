@@ -85,6 +85,7 @@ class Figure:
     date_field: str | None = None  # the day the record counts on; None: every record regardless of period
     measure: str = "count"  # "count" | "distinct:<field>" | "sum:<field>"
     filters: dict = field(default_factory=dict)  # extra ORM filters (kwargs) on the records
+    where: Any = None  # an extra Q (or a callable Period -> Q) on the records, for conditions kwargs cannot say
     records: Callable[[Period], QuerySet] | None = None  # overrides model/date_field/filters when given
     stock: bool = False  # True: records dated on or before the period's end (a position, not a flow)
     columns: tuple[Column, ...] = ()
@@ -98,6 +99,8 @@ class Figure:
         qs = apps.get_model(self.model)._default_manager.all()
         if self.filters:
             qs = qs.filter(**self.filters)
+        if self.where is not None:
+            qs = qs.filter(self.where(period) if callable(self.where) else self.where)
         if self.date_field:
             model = qs.model
             is_dt = isinstance(_resolve_field(model, self.date_field), DateTimeField)

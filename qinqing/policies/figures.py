@@ -36,3 +36,62 @@ def policy_figures(user) -> dict:
         "pushes_sent": stats["sent"],
         "pushes_opened": stats["opened"],
     }
+
+
+# Registry declarations (qinqing.core.figures): policies count on their publication day, pushes on their sending day.
+def _declare() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from qinqing.core.figures import Column, Figure, Rate, register
+
+    push_columns = (
+        Column(_("政策名称"), "policy__title"),
+        Column(_("企业名称"), "enterprise__name"),
+        Column(_("统一社会信用代码"), "enterprise__credit_code"),
+        Column(_("推送时间"), "created_at"),
+        Column(_("查看时间"), "opened_at"),
+    )
+    register(
+        Figure(
+            key="policies.published",
+            label=_("发布惠企政策"),
+            unit=_("条"),
+            section="economy",
+            model="policies.Policy",
+            path_field="org_path",
+            date_field="published_on",
+            filters={"state": PublishState.PUBLISHED},
+            columns=(
+                Column(_("政策名称"), "title"),
+                Column(_("文号"), "doc_number"),
+                Column(_("政策层级"), "level"),
+                Column(_("扶持类型"), "benefit_type"),
+                Column(_("发布日期"), "published_on"),
+            ),
+        ),
+        Figure(
+            key="policies.pushes",
+            label=_("政策精准推送"),
+            unit=_("次"),
+            section="economy",
+            model="policies.PolicyPush",
+            path_field="org_path",
+            date_field="created_at",
+            columns=push_columns,
+        ),
+        Figure(
+            key="policies.pushes_opened",
+            label=_("企业已查看的推送"),
+            unit=_("次"),
+            section="economy",
+            model="policies.PolicyPush",
+            path_field="org_path",
+            date_field="created_at",
+            filters={"opened_at__isnull": False},
+            columns=push_columns,
+        ),
+        Rate("policies.open_rate", _("推送查看率"), "economy", "policies.pushes_opened", "policies.pushes"),
+    )
+
+
+_declare()

@@ -1,0 +1,149 @@
+"""A dashboard of one FIC node: every registered figure for a period, rolled up from the node's subtree,
+with 同比 (same period a year earlier) and 环比 (the period just before), and a breakdown by the node's
+children from one grouped query per figure (GROUP BY the path prefix that names the child).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from qinqing.core.figures import SECTIONS, Figure, Period, Rate, all_figures
+from qinqing.orgs.models import Organization
+
+from . import drilldown
+from .periods import previous_month
+
+
+@dataclass
+class Child:
+    path: str
+    name: str
+    code: str
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    figures: list[dict] = field(default_factory=list)
+
+
+def children_of(node: Organization) -> list[Child]:
+    rows = Organization.objects.filter(parent=node, kind="fic", is_active=True).order_by("code")
+    return [Child(o.path, o.name, o.code) for o in rows.only("path", "name", "code")]
+
+
+def _grouped(figure: Figure, node_path: str, period: Period, prefix_len: int) -> dict[str, object]:
+    """Values per path prefix of ``prefix_len`` characters (a direct child's path, or shorter for the node's own)."""
+    qs = (
+        figure.drilldown(node_path, period)
+        .annotate(_prefix=Substr(figure.path_field, 1, prefix_len))
+        .order_by()
+        .values("_prefix")
+        .annotate(v=figure.aggregate_expression())
+    )
+    return {row["_prefix"]: row["v"] or 0 for row in qs}
+
+
+def _pct(now, before) -> float | None:
+    if now is None or before in (None, 0):
+        return None
+    return round(100.0 * (float(now) - float(before)) / float(before), 1)
+
+
+def _child_prefix_len(node: Organization, children: list[Child]) -> int | None:
+    lengths = {len(c.path) for c in children}
+    return lengths.pop() if len(lengths) == 1 else None
+
+
+def build(node: Organization, period: Period, *, with_children: bool = True) -> dict:
+    figures = all_figures()
+    yoy_period, mom_period = period.previous_year(), previous_month(period)
+    children = children_of(node) if with_children else []
+    prefix_len = _child_prefix_len(node, children)
+    by_child: dict[str, dict[str, object]] = {}
+    current: dict[str, object] = {}
+    for f in figures:
+        if not isinstance(f, Figure):
+            continue
+        if children and prefix_len and not f.measure.startswith("distinct:"):
+            grouped = _grouped(f, node.path, period, prefix_len)
+            by_child[f.key] = {c.path: grouped.get(c.path, 0) for c in children}
+            total = sum((v for v in grouped.values()), Decimal(0) if f.measure.startswith("sum:") else 0)
+            current[f.key] = total
+        else:
+            current[f.key] = f.value(node.path, period)
+    yoy = drilldown.values(figures, node.path, yoy_period)
+    mom = drilldown.values(figures, node.path, mom_period)
+    sections: dict[str, Section] = {}
+    for f in figures:
+        if isinstance(f, Rate):
+            num, den = current.get(f.numerator), current.get(f.denominator)
+            value = round(100.0 * float(num) / float(den), 2) if den else None
+            entry = {"numerator": num, "denominator": den}
+            nums, dens = by_child.get(f.numerator), by_child.get(f.denominator)
+            child_values = {c.path: _rate(nums[c.path], dens[c.path]) for c in children} if nums and dens else {}
+        else:
+            value = current[f.key]
+            entry = {}
+            child_values = by_child.get(f.key, {})
+        section = sections.setdefault(f.section, Section(f.section, str(SECTIONS[f.section])))
+        entry.update(
+            key=f.key,
+            label=str(f.label),
+            unit=str(f.unit),
+            is_rate=isinstance(f, Rate),
+            value=value,
+            yoy_value=yoy[f.key]["value"],
+            mom_value=mom[f.key]["value"],
+            yoy=_pct(value, yoy[f.key]["value"]) if not isinstance(f, Rate) else _diff(value, yoy[f.key]["value"]),
+            mom=_pct(value, mom[f.key]["value"]) if not isinstance(f, Rate) else _diff(value, mom[f.key]["value"]),
+            url=drilldown.url(f.key, node.code, period),
+            children=[child_values.get(c.path) for c in children] if child_values else [],
+        )
+        section.figures.append(entry)
+    ordered = [sections[k] for k in SECTIONS if k in sections]
+    return {
+        "node": node,
+        "period": period,
+        "yoy_period": yoy_period,
+        "mom_period": mom_period,
+        "children": children,
+        "sections": ordered,
+        "charts": [_chart(s, children) for s in ordered],
+    }
+
+
+def _rate(num, den):
+    return round(100.0 * float(num) / float(den), 2) if num is not None and den else None
+
+
+def _diff(now, before):
+    """Rates compare in percentage points."""
+    if now is None or before is None:
+        return None
+    return round(float(now) - float(before), 2)
+
+
+def _chart(section: Section, children: list[Child]) -> dict:
+    """A grouped bar chart of the section's counts by child (up to four figures), and its table."""
+    series = [f for f in section.figures if not f["is_rate"] and f["children"]][:4]
+    if not series:
+        series_all = [f for f in section.figures if not f["is_rate"]][:6]
+        return {
+            "id": f"chart-{section.key}",
+            "title": section.label,
+            "labels": [f["label"] for f in series_all],
+            "series": [{"name": _("本期"), "data": [drilldown.plain(f["value"]) for f in series_all]},
+                       {"name": _("上年同期"), "data": [drilldown.plain(f["yoy_value"]) for f in series_all]}],
+        }  # fmt: skip
+    return {
+        "id": f"chart-{section.key}",
+        "title": section.label,
+        "labels": [c.name for c in children],
+        "series": [{"name": f["label"], "data": [drilldown.plain(v) for v in f["children"]]} for f in series],
+    }

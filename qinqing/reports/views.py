@@ -1,0 +1,122 @@
+"""Report pages: the dashboard, the figures page, each figure's drill-down list and CSV."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from qinqing.core.figures import Rate, all_figures, get
+from qinqing.core.pagination import CappedPaginator
+from qinqing.core.permissions import requires
+
+from . import dashboard as dash
+from . import drilldown
+from .periods import PRESETS, from_params
+from .permissions import VIEW, get_node, visible_nodes
+
+
+def _scope(request):
+    node = get_node(request.user, request.GET.get("org"))
+    period, preset, errors = from_params(request.GET)
+    return node, period, preset, errors
+
+
+def _nodes(user):
+    return visible_nodes(user).only("code", "name", "path").order_by("path")[:500]
+
+
+def _figure(key: str):
+    try:
+        return get(key)
+    except KeyError:
+        raise Http404 from None
+
+
+@requires(VIEW)
+def dashboard(request):
+    node, period, preset, errors = _scope(request)
+    data = dash.build(node, period)
+    context = {
+        **data,
+        "preset": preset,
+        "presets": PRESETS,
+        "errors": errors,
+        "nodes": _nodes(request.user),
+        "chart_data": data["charts"],
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@requires(VIEW)
+def figures_page(request):
+    node, period, preset, errors = _scope(request)
+    figures = all_figures()
+    values = drilldown.values(figures, node.path, period)
+    rows = []
+    for f in figures:
+        v = values[f.key]
+        rows.append(
+            {
+                "figure": f,
+                "is_rate": isinstance(f, Rate),
+                **v,
+                "url": drilldown.url(f.key, node.code, period),
+                "csv": "" if isinstance(f, Rate) else drilldown.url(f.key, node.code, period, csv_export=True),
+            }
+        )
+    context = {
+        "node": node,
+        "period": period,
+        "preset": preset,
+        "presets": PRESETS,
+        "errors": errors,
+        "rows": rows,
+        "nodes": _nodes(request.user),
+    }
+    return render(request, "reports/figures.html", context)
+
+
+@requires(VIEW)
+def figure_detail(request, key: str):
+    figure = _figure(key)
+    node, period, _preset, errors = _scope(request)
+    context = {"figure": figure, "node": node, "period": period, "errors": errors}
+    if isinstance(figure, Rate):
+        value = figure.value(node.path, period)
+        context.update(
+            is_rate=True,
+            value=value,
+            numerator=get(figure.numerator),
+            denominator=get(figure.denominator),
+            numerator_url=drilldown.url(figure.numerator, node.code, period),
+            denominator_url=drilldown.url(figure.denominator, node.code, period),
+        )
+        return render(request, "reports/figure_detail.html", context)
+    page = CappedPaginator(drilldown.raw_rows(figure, node.path, period), 50).get_page(request.GET.get("page"))
+    page.object_list = list(drilldown.format_rows(figure, page.object_list))
+    context.update(
+        is_rate=False,
+        value=figure.value(node.path, period),
+        headers=drilldown.headers(figure),
+        page=page,
+        amount_index=drilldown.amount_index(figure),
+        csv_url=drilldown.url(figure.key, node.code, period, csv_export=True),
+    )
+    return render(request, "reports/figure_detail.html", context)
+
+
+@requires(VIEW)
+def figure_csv(request, key: str):
+    figure = _figure(key)
+    if isinstance(figure, Rate):
+        raise Http404
+    node, period, _preset, _errors = _scope(request)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    drilldown.write_csv(figure, node.path, period, buffer)
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = f"{figure.key}-{node.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
