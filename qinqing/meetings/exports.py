@@ -5,6 +5,8 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinqing.core.cellsafety import workbook
+
 COLUMNS_PROBLEMS = [
     gettext_lazy("序号"),
     gettext_lazy("诉求编号"),
@@ -58,11 +60,9 @@ def title_for(meeting, kind: str) -> str:
 
 
 def to_xlsx(meeting, kind: str) -> bytes:
-    import xlsxwriter
-
     head, rows = _rows(meeting, kind)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer, {"in_memory": True})  # text as text: no formula from an enterprise name
     sheet = book.add_worksheet(_("清单"))
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, title_for(meeting, kind), bold)

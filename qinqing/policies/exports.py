@@ -6,11 +6,11 @@ holds registry.view_pii; actions.export_eligible audits every export and whether
 
 import io
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core.cellsafety import workbook
 from qinqing.registry.masking import masked_mobile
 
 
@@ -22,7 +22,7 @@ def eligible_xlsx(policy, enterprises, *, actor=None) -> tuple[HttpResponse, int
     """The workbook as a download, and the number of enterprise rows written."""
     unmasked = unmasked_for(actor)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer, {"in_memory": True})  # text as text: no formula from an enterprise name
     sheet = book.add_worksheet(_("符合条件企业"))
     bold = book.add_format({"bold": True})
     sheet.write(0, 0, policy.title, bold)

@@ -4,13 +4,13 @@ Personal numbers are masked unless the user holds registry.view_pii; re-importin
 keeps the stored one (see importing.enterprises).
 """
 
-import csv
 import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from qinqing.core import cellsafety
 
 from .choices import ChamberType, MemberKind, MemberRole, Qualification, RegistrationStatus
 from .importing.columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
@@ -143,16 +143,17 @@ def _plain(value) -> str:
 
 
 def write_csv(columns: list[Column], rows, out) -> None:
-    """UTF-8 with BOM so Excel opens the Chinese headers correctly."""
+    """UTF-8 with BOM so Excel opens the Chinese headers correctly; a cell that would start a formula is
+    quoted (core.cellsafety), and the import strips that quote again."""
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = cellsafety.csv_writer(out)
     writer.writerow([c.label for c in columns])
     for row in rows:
         writer.writerow([_plain(v) for v in row])
 
 
 def write_xlsx(columns: list[Column], rows, target, *, example: bool = False) -> None:
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": isinstance(target, io.BytesIO)})
+    workbook = cellsafety.workbook(target, {"constant_memory": True, "in_memory": isinstance(target, io.BytesIO)})
     sheet = workbook.add_worksheet(_("数据"))
     head = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     text = workbook.add_format({"num_format": "@"})

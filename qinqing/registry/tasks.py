@@ -1,6 +1,5 @@
 """Background registry work: imports run as jobs with progress and a resumable checkpoint."""
 
-import csv
 from pathlib import Path
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from qinqing.accounts.models import User
+from qinqing.core.cellsafety import csv_writer
 from qinqing.core.jobs import JobError, JobRunner, job_task
 from qinqing.orgs.models import Organization
 
@@ -28,7 +28,7 @@ def errors_path(job_id: int) -> Path:
 
 def write_errors_csv(report, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
+        writer = csv_writer(out)  # a quoted value cannot start a formula
         writer.writerow([_("行号"), _("列"), _("值"), _("原因")])
         for issue in report.errors:
             writer.writerow(issue.as_list())

@@ -1,0 +1,223 @@
+"""Every export endpoint, given data carrying OWASP's formula payloads, writes cells that cannot run.
+
+Enterprise, chamber, member, appeal, domain and import-error texts are set to the payloads; each export is
+downloaded through its page or API route. xlsx: no formula cell, and the text is kept as written. CSV: no
+cell starts a formula (the payload comes back quoted). The URL configuration is walked so that an export
+route added later fails the coverage test until it is listed here.
+"""
+
+import csv
+import datetime
+import inspect
+import io
+import re
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from qinqing.appeals.models import AppealDomain, AppealType
+from qinqing.core import cellsafety
+from qinqing.core.tests.isolation_registry import endpoints
+from qinqing.core.tests.test_cellsafety import PAYLOADS
+
+pytestmark = pytest.mark.django_db
+
+ENTERPRISE = PAYLOADS[0]  # =cmd|' /C calc'!A0
+TITLE = PAYLOADS[1]  # =HYPERLINK(…)
+DOMAIN = PAYLOADS[2]  # +1+1
+CHAMBER_NOTE = PAYLOADS[3]  # -2+3
+MEMBER = PAYLOADS[4]  # @SUM(…)
+IMPORT_VALUE = PAYLOADS[5]  # tab-prefixed
+
+
+@pytest.fixture
+def poisoned(tree, users):
+    """County-A data whose free texts are formula payloads, and one meeting issue, policy and import job."""
+    from qinqing.meetings import actions as meeting_actions
+    from qinqing.policies.actions import create_policy, set_policy_state
+    from qinqing.policies.matching import run_matching
+    from qinqing.registry import actions_chambers
+    from qinqing.registry.models import Enterprise, Member
+
+    Enterprise.objects.filter(pk=tree.ent_a.pk).update(name=ENTERPRISE, employees=50, address=PAYLOADS[6])
+    tree.ent_a.refresh_from_db()
+    domain = AppealDomain.objects.first()
+    AppealDomain.objects.filter(pk=domain.pk).update(name=DOMAIN)
+    domain.refresh_from_db()
+    meeting = meeting_actions.create_meeting(
+        actor=users.county_staff,
+        kind="talk",
+        title="恳谈会",
+        day=datetime.date(2026, 3, 10),
+        host_leader="县长",
+        departments=[tree.dept_a],
+        enterprises=[tree.ent_a],
+    )
+    meeting_actions.record_issue(
+        meeting,
+        actor=users.county_staff,
+        enterprise=tree.ent_a,
+        appeal_type=AppealType.objects.first(),
+        domain=domain,
+        title=TITLE,
+    )
+    chamber = actions_chambers.register_chamber(tree.chamber_a, actor=users.county_staff, chamber_type="industry")
+    type(chamber).objects.filter(pk=chamber.pk).update(note=CHAMBER_NOTE)
+    Member.objects.create(
+        organization=tree.county_a,
+        org_path=tree.county_a.path,
+        kind="individual",
+        person_name=MEMBER,
+        joined_on=datetime.date(2020, 1, 1),
+    )
+    rule = {"op": "all", "items": [{"attr": "employees", "op": "ge", "value": 10}]}
+    policy = create_policy(
+        actor=users.city_staff,
+        data={
+            "title": "稳岗补贴",
+            "level": "city",
+            "benefit_type": "subsidy",
+            "application_method": "apply",
+            "effective_on": datetime.date(2024, 1, 1),
+            "body": "对吸纳就业的中小企业给予稳岗补贴。",
+            "rule": rule,
+        },
+    )
+    policy = set_policy_state(policy, actor=users.city_staff, state="published")
+    run_matching(tree.city.path)
+    return {"meeting": meeting, "policy": policy, "job": _import_job_with_errors(users)}
+
+
+def _import_job_with_errors(users):
+    """A finished import job whose errors.csv holds a payload as the rejected value."""
+    from qinqing.core.models import Job
+    from qinqing.registry.importing.report import ImportReport, RowIssue
+    from qinqing.registry.tasks import errors_path, write_errors_csv
+
+    job = Job.objects.create(
+        kind="registry.import_preview",
+        title="预检企业名录",
+        created_by=users.county_staff,
+        org_path=users.county_staff.org.path,
+        status="succeeded",
+    )
+    report = ImportReport(kind="enterprises")
+    report.errors.append(RowIssue(2, "企业名称", IMPORT_VALUE, "测试原因"))
+    write_errors_csv(report, errors_path(job.pk))
+    return job
+
+
+def _body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _cells(response) -> tuple[bool, list]:
+    """Whether the download is an xlsx, and every cell: (value, is_formula); (value, False) from a CSV."""
+    body = _body(response)
+    assert response.status_code == 200, response.status_code
+    if body[:2] == b"PK":
+        book = openpyxl.load_workbook(io.BytesIO(body))
+        return True, [
+            (cell.value, cell.data_type == "f")
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
+    text = body.decode("utf-8-sig")
+    return False, [(cell, False) for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+# name → (who downloads it, the URL from the fixture, the payload that must come back safely)
+EXPORTS = {
+    "registry:enterprise_list": ("leader", lambda d: "/registry/enterprises/?export=xlsx", ENTERPRISE),
+    "registry:enterprise_list csv": ("leader", lambda d: "/registry/enterprises/?export=csv", ENTERPRISE),
+    "registry:member_list": ("leader", lambda d: "/registry/members/?export=xlsx", MEMBER),
+    "registry:member_list csv": ("leader", lambda d: "/registry/members/?export=csv", MEMBER),
+    "registry:chamber_list": ("leader", lambda d: "/registry/chambers/?export=xlsx", CHAMBER_NOTE),
+    "registry:chamber_list csv": ("leader", lambda d: "/registry/chambers/?export=csv", CHAMBER_NOTE),
+    "registry:import_errors": (
+        "county_staff",
+        lambda d: reverse("registry:import_errors", args=[d["job"].pk]),
+        IMPORT_VALUE,
+    ),
+    "meetings:export": (
+        "county_staff",
+        lambda d: reverse("meetings:export", args=[d["meeting"].pk, "problems", "xlsx"]),
+        TITLE,
+    ),
+    "meetings:export duties": (
+        "county_staff",
+        lambda d: reverse("meetings:export", args=[d["meeting"].pk, "duties", "xlsx"]),
+        TITLE,
+    ),
+    "meetings-meeting-lists": (
+        "county_staff",
+        lambda d: f"/api/v1/meetings/{d['meeting'].pk}/lists/?kind=problems&fmt=xlsx",
+        ENTERPRISE,
+    ),
+    "appeals:figures_export": ("leader", lambda d: reverse("appeals:figures_export") + "?by=domain", DOMAIN),
+    "policies:matching_detail": (
+        "city_staff",
+        lambda d: reverse("policies:matching_detail", args=[d["policy"].pk]) + "?export=xlsx",
+        ENTERPRISE,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula(name, poisoned, users, client):
+    who, url, payload = EXPORTS[name]
+    user = getattr(users, who)
+    if url(poisoned).startswith("/api/"):
+        token = Token.objects.create(user=user)
+        response = client.get(url(poisoned), HTTP_AUTHORIZATION=f"Token {token.key}")
+    else:
+        client.force_login(user)
+        response = client.get(url(poisoned))
+
+    xlsx, cells = _cells(response)
+
+    assert not [value for value, formula in cells if formula], "formula cells in the export"
+    texts = [str(value).replace("_x000D_", "\r") for value, _formula in cells]
+    if xlsx:  # a text cell is never evaluated: the text is kept exactly
+        assert payload in texts, f"{payload!r} not found as a text cell"
+    else:  # CSV has no types: a cell that would start a formula is quoted
+        assert not [t for t in texts if cellsafety.is_dangerous(t)]
+        assert "'" + payload in texts, f"{payload!r} not found quoted"
+
+
+# Views whose code writes a spreadsheet file (by these words in their source), with their route.
+EXPORT_WORDS = re.compile(r"export|xlsx|\.csv|write_csv|FileResponse")
+NOT_SPREADSHEETS = {
+    "registry:import_template",  # the empty template: column labels and one fixed example row
+    "registry-import-template",
+}
+
+
+def _view_source(endpoint) -> str:
+    """The source of the view function, or of the DRF viewset's methods this route dispatches to."""
+    callback = endpoint.callback
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
+    actions = getattr(callback, "actions", None)
+    try:
+        if actions:
+            return "\n".join(inspect.getsource(getattr(view, name)) for name in actions.values() if hasattr(view, name))
+        return inspect.getsource(view)
+    except (OSError, TypeError):
+        return ""
+
+
+def test_given_the_url_configuration_when_walked_then_every_export_route_is_tested_above():
+    covered = {name.split(" ")[0] for name in EXPORTS}
+    uncovered = [
+        f"{endpoint.label} ({endpoint.route})"
+        for endpoint in endpoints()
+        if (EXPORT_WORDS.search(_view_source(endpoint)) or EXPORT_WORDS.search(endpoint.route))
+        and endpoint.label not in covered | NOT_SPREADSHEETS
+    ]
+    assert not uncovered, "export routes without a formula-injection test in EXPORTS:\n" + "\n".join(sorted(uncovered))
