@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinqing.appeals import actions as appeal_actions
-from qinqing.appeals.models import Channel
+from qinqing.appeals import workflow as wf
+from qinqing.appeals.models import Appeal, Channel
 from qinqing.core import audit
+from qinqing.notifications.actions import notify
 
 from .models import Meeting, MeetingKind, MeetingStatus, PreVisit
 
@@ -113,6 +116,8 @@ def update_meeting(
     old, new = audit.diff(before, _state(meeting))
     if new:
         audit.record("meetings.update", obj=meeting, actor=actor, before=old, after=new)
+    if meeting.agenda_published_at and {"date", "location", "enterprises", "departments"} & set(new):
+        _notify_invitees(meeting, _("会议安排变更：%(title)s（%(date)s）"), key="update")
     return meeting
 
 
@@ -133,7 +138,36 @@ def publish_agenda(meeting: Meeting, *, actor, agenda: str) -> Meeting:
         before=before,
         after=audit.snapshot(meeting, ["agenda", "agenda_published_at"]),
     )
+    _notify_invitees(meeting, _("会议议程：%(title)s（%(date)s）"), key="agenda")
     return meeting
+
+
+def invitees(meeting: Meeting) -> list:
+    """The active users of the invited enterprises and the liaisons of the participating departments."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    enterprise_ids = list(meeting.enterprises.values_list("pk", flat=True))
+    department_ids = list(meeting.departments.values_list("pk", flat=True))
+    return [
+        *users.filter(role="enterprise", enterprise_id__in=enterprise_ids),
+        *users.filter(role="dept_liaison", org_id__in=department_ids),
+    ]
+
+
+def _notify_invitees(meeting: Meeting, title: str, *, key: str) -> None:
+    """Tell the invited enterprises and departments the date, place and agenda (after the commit)."""
+    recipients = invitees(meeting)
+    facts = {"title": meeting.title, "date": meeting.date, "location": meeting.location or _("另行通知")}
+    body = _("会议日期：%(date)s；地点：%(location)s。") % facts
+    if meeting.agenda_published_at:
+        body += _("议程：%(agenda)s") % {"agenda": meeting.agenda}
+    title = title % facts
+    url = reverse("meetings:detail", args=[meeting.pk])
+    stamp = f"meeting:{meeting.pk}:{key}:{meeting.date}:{timezone.now():%Y%m%d%H%M%S%f}"
+    transaction.on_commit(
+        lambda: notify(recipients, kind="meetings.invitation", title=title, body=body, url=url, key=stamp)
+    )
 
 
 @transaction.atomic
@@ -170,6 +204,8 @@ def record_issue(
     Not on a signed-off meeting (its problem list is closed); the meeting row is locked for the check."""
     _check(actor, meeting)
     meeting = _lock_open(meeting, _("会议已销号，不能再登记问题"))
+    if solved_on_spot:
+        _require_held(meeting)
     appeal = appeal_actions.register_appeal(
         actor=actor,
         enterprise=enterprise,
@@ -201,7 +237,17 @@ def solve_issue(meeting: Meeting, appeal, *, actor, comment: str = ""):
     meeting = _lock_open(meeting, _("会议已销号，不能再修改问题"))
     if appeal.meeting_id != meeting.pk:
         raise MeetingError(_("诉求 %(number)s 不是在本次会议上提出的问题") % {"number": appeal.number})
+    _require_held(meeting)
     return appeal_actions.solve_on_spot(appeal, actor=actor, comment=comment)
+
+
+def _require_held(meeting: Meeting) -> None:
+    """现场解决 happens at the meeting: not before it has been marked 已召开."""
+    if meeting.status == MeetingStatus.PLANNED:
+        raise MeetingError(
+            _("会议（%(date)s）尚未召开，不能标记“现场解决”；请在会议召开并标记“已召开”后再操作")
+            % {"date": meeting.date}
+        )
 
 
 @transaction.atomic
@@ -212,6 +258,11 @@ def hold_meeting(meeting: Meeting, *, actor, attendees: int) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise MeetingError(_("会议已召开"))
+    today = appeal_actions.today()
+    if meeting.date > today:
+        raise MeetingError(
+            _("会议日期为 %(date)s，今天（%(today)s）之前不能标记为已召开") % {"date": meeting.date, "today": today}
+        )
     before = audit.snapshot(meeting, FIELDS)
     meeting.status = MeetingStatus.HELD
     meeting.attendees = attendees
@@ -229,6 +280,20 @@ def sign_off(meeting: Meeting, *, actor, at_meeting: Meeting, note: str) -> Meet
         raise MeetingError(_("只有已召开的会议可以销号"))
     if at_meeting.pk == meeting.pk or at_meeting.date < meeting.date:
         raise MeetingError(_("请选择之后召开的会议进行销号"))
+    at_meeting = Meeting.objects.get(pk=at_meeting.pk)  # its status as it is now, not as the caller read it
+    if at_meeting.status == MeetingStatus.PLANNED:
+        raise MeetingError(
+            _("销号会议“%(title)s”（%(date)s）尚未召开；成果销号须在已召开的会议上进行")
+            % {"title": at_meeting.title, "date": at_meeting.date}
+        )
+    issues = Appeal.objects.filter(meeting=meeting, status__in=wf.OPEN_STATES).order_by("pk")
+    still_open = list(issues.values_list("number", flat=True))
+    if still_open:
+        shown = "、".join(still_open[:10]) + ("…" if len(still_open) > 10 else "")
+        raise MeetingError(
+            _("本次会议仍有%(count)s件问题未办结（%(numbers)s），全部办结后才能成果销号")
+            % {"count": len(still_open), "numbers": shown}
+        )
     if not note.strip():
         raise MeetingError(_("请填写销号说明"))
     before = audit.snapshot(meeting, FIELDS)

@@ -45,10 +45,12 @@ def test_given_staff_when_running_a_meeting_through_the_api_then_each_step_is_re
     second = _post(staff, f"/api/v1/meetings/{mid}/issues/", {**issue, "title": "招工难"}).json()
     assert first["channel"] == "meeting" and first["registered_on"] == "2026-11-20"
     r = _post(staff, f"/api/v1/meetings/{mid}/issues/{second['id']}/solve/", {"comment": "人社局现场对接招聘会"})
-    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["solved"] is True
-    # Hold it; download the lists
+    assert r.status_code == 409 and "尚未召开" in r.json()["detail"]  # 现场解决 only once the meeting is held
+    # Hold it, solve one issue on the spot; download the lists
     r = _post(staff, f"/api/v1/meetings/{mid}/hold/", {"attendees": 12})
     assert r.status_code == 200 and r.json()["status"] == "held"
+    r = _post(staff, f"/api/v1/meetings/{mid}/issues/{second['id']}/solve/", {"comment": "人社局现场对接招聘会"})
+    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["solved"] is True
     docx = staff.get(f"/api/v1/meetings/{mid}/lists/", {"kind": "problems", "fmt": "docx"})
     assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
     xlsx = staff.get(f"/api/v1/meetings/{mid}/lists/", {"kind": "duties", "fmt": "xlsx"})
@@ -58,6 +60,12 @@ def test_given_staff_when_running_a_meeting_through_the_api_then_each_step_is_re
     assert {r[1] for r in rows[1:] if r and r[1]} >= {first["number"], second["number"]}
     # Sign it off at a later meeting; then no more issues can be recorded
     later = _post(staff, "/api/v1/meetings/", {**PLAN, "date": "2026-12-10", "title": "年终恳谈会"}).json()
+    r = _post(staff, f"/api/v1/meetings/{mid}/sign-off/", {"at_meeting": later["id"], "note": "问题均已办结"})
+    assert r.status_code == 409 and "尚未召开" in r.json()["detail"]
+    assert _post(staff, f"/api/v1/meetings/{later['id']}/hold/", {"attendees": 20}).status_code == 200
+    r = _post(staff, f"/api/v1/meetings/{mid}/sign-off/", {"at_meeting": later["id"], "note": "问题均已办结"})
+    assert r.status_code == 409 and first["number"] in r.json()["detail"]  # an issue is still open
+    r = _post(staff, f"/api/v1/meetings/{mid}/issues/{first['id']}/solve/", {"comment": "会后协调解决"})
     r = _post(staff, f"/api/v1/meetings/{mid}/sign-off/", {"at_meeting": later["id"], "note": "问题均已办结"})
     assert r.status_code == 200 and r.json()["status"] == "signed_off" and r.json()["signed_off_at"] == later["id"]
     n = Appeal.objects.count()

@@ -32,6 +32,7 @@ def test_meeting_flow_issues_become_appeals_and_figures(meeting, users, tree):
     a1 = actions.record_issue(
         meeting, actor=users.county_staff, enterprise=tree.ent_a, appeal_type=t, domain=d, title="用地指标"
     )
+    actions.hold_meeting(meeting, actor=users.county_staff, attendees=12)
     a2 = actions.record_issue(
         meeting,
         actor=users.county_staff,
@@ -43,19 +44,20 @@ def test_meeting_flow_issues_become_appeals_and_figures(meeting, users, tree):
     )
     assert a1.channel == "meeting" and a1.meeting == meeting and a1.registered_on == date(2026, 3, 10)
     assert a2.status == "closed" and a2.solved_on_spot
-    actions.hold_meeting(meeting, actor=users.county_staff, attendees=12)
     later = actions.create_meeting(
         actor=users.county_staff, kind="talk", title="二季度", day=date(2026, 6, 10), host_leader="县长"
     )
+    actions.hold_meeting(later, actor=users.county_staff, attendees=9)
     with pytest.raises(actions.MeetingError):
         actions.sign_off(meeting, actor=users.county_staff, at_meeting=later, note="")
+    actions.solve_issue(meeting, a1, actor=users.county_staff, comment="会后协调解决")
     actions.sign_off(meeting, actor=users.county_staff, at_meeting=later, note="问题均已办结")
     figures = meeting_figures(Meeting.objects.all())
     assert (
-        figures["held"] == 1
-        and figures["attendees"] == 12
+        figures["held"] == 2
+        and figures["attendees"] == 21
         and figures["issues"] == 2
-        and figures["solved_on_spot"] == 1
+        and figures["solved_on_spot"] == 2
     )
 
 
@@ -75,6 +77,7 @@ def test_exports_docx_and_xlsx(meeting, users, tree, login):
 
 
 def test_fast_issue_entry_page(meeting, users, login, tree):
+    actions.hold_meeting(meeting, actor=users.county_staff, attendees=5)
     client = login(users.county_staff)
     t, d = AppealType.objects.first(), AppealDomain.objects.first()
     client.post(
@@ -175,6 +178,7 @@ def test_given_signed_off_meeting_when_editing_then_refused(meeting, users):
     later = actions.create_meeting(
         actor=users.county_staff, kind="talk", title="二季度", day=date(2026, 6, 10), host_leader="县长"
     )
+    actions.hold_meeting(later, actor=users.county_staff, attendees=8)
     actions.sign_off(meeting, actor=users.county_staff, at_meeting=later, note="均已办结")
     with pytest.raises(actions.MeetingError, match="已销号"):
         _edit(meeting, users.county_staff, location="改")
