@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import polars as pl
 
-from qinqing.policies import rules
+from qinqing.eligibility import rules
 
 REGIONS = ["430602", "430603", "430611", "430621", "430623", "430624", "430626", "430681", "430682"]
 INDUSTRIES = ["1391", "1761", "3911", "3989", "4710", "5121", "5211", "5432", "6210", "6511", "7010", "0111", "7291"]

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from qinqing.core import audit
 from qinqing.core.idranges import id_ranges
 from qinqing.core.roles import Role
+from qinqing.eligibility import rules
 
-from . import attachments, matching, rules, search_index
+from . import attachments, matching, search_index
 from .choices import PublishState
 from .models import Policy, PolicyAttachment, PolicyPush
 from .permissions import can_edit, scope_path

@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 
 from qinqing.core.api import Pagination
 from qinqing.core.permissions import AUTHENTICATED
+from qinqing.eligibility import rules
+from qinqing.eligibility.attributes import enterprise_attrs
 from qinqing.registry.models import Enterprise
 
-from . import actions, attachments, matching, rules
-from .attributes import enterprise_attrs
+from . import actions, attachments, matching
 from .figures import policy_figures
 from .filters import PolicyFilter
 from .labels import value_names

@@ -15,10 +15,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.roles import Role
+from qinqing.eligibility import rules
 from qinqing.orgs.models import Organization
 from qinqing.registry.standards import industry
 
-from . import rules
 from .labels import value_names
 from .models import Policy
 from .permissions import scope_path

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from qinqing.eligibility import rules
 from qinqing.orgs.models import Organization, Region
 from qinqing.registry.standards import industry
-
-from . import rules
 
 
 def _values(rule_list: Iterable[dict], attrs_list: Iterable[dict], key: str) -> set[str]:

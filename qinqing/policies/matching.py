@@ -7,7 +7,6 @@ computed on demand from rules.explain over the same attributes, so nothing per p
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,16 +17,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import idsets, rules
-from .attributes import read_frame
+from qinqing.eligibility import idsets
+from qinqing.eligibility.attributes import read_frame
+from qinqing.eligibility.matching import ancestor_paths, evaluate_owned
+
 from .choices import PublishState, Status
 from .models import Policy, PolicyMatch, status_q
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'/a/b/c/' → ['/', '/a/', '/a/b/', '/a/b/c/']"""
-    parts = [p for p in path.split("/") if p]
-    return ["/"] + ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def applicable_policies(scope_path: str) -> QuerySet[Policy]:
@@ -41,14 +36,7 @@ def applicable_policies(scope_path: str) -> QuerySet[Policy]:
 
 def evaluate_policies(policies: list[Policy], frame: pl.DataFrame, scope_path: str) -> dict[int, pl.Series]:
     """Eligible ids per policy; a policy owned below the scope only reaches its own subtree."""
-    by_path: dict[str, dict[int, dict]] = defaultdict(dict)
-    for policy in policies:
-        by_path[policy.org_path if len(policy.org_path) > len(scope_path) else scope_path][policy.pk] = policy.rule
-    results: dict[int, pl.Series] = {}
-    for path, group in by_path.items():
-        sub = frame if path == scope_path else frame.filter(pl.col("org_path").str.starts_with(path))
-        results.update(rules.evaluate_all(group, sub))
-    return results
+    return evaluate_owned(((p.pk, p.org_path, p.rule) for p in policies), frame, scope_path)
 
 
 @dataclass

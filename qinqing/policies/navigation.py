@@ -17,15 +17,16 @@ ITEMS = [
 
 def home_cards(user) -> list[dict]:
     """An enterprise: the policies it qualifies for now; staff: policies in effect and pushes in their scope."""
-    from . import matching, rules
+    from qinqing.eligibility import rules
+
+    from . import matching
     from .models import PolicyPush
     from .permissions import scope_path
 
     cards = []
     if user.has_perm("policies.view_my_policies") and user.enterprise_id:
+        from qinqing.eligibility.attributes import enterprise_attrs
         from qinqing.registry.models import Enterprise
-
-        from .attributes import enterprise_attrs
 
         enterprise = Enterprise.objects.filter(pk=user.enterprise_id).first()
         if enterprise is not None:

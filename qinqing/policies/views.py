@@ -14,10 +14,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from qinqing.core.models import Job
 from qinqing.core.permissions import requires
+from qinqing.eligibility import rules
+from qinqing.eligibility.attributes import enterprise_attrs
 from qinqing.registry.models import Enterprise
 
-from . import actions, attachments, matching, rules
-from .attributes import enterprise_attrs
+from . import actions, attachments, matching
 from .choices import PublishState
 from .figures import policy_figures
 from .filters import PolicyFilter

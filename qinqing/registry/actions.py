@@ -47,7 +47,7 @@ MEMBER_FIELDS = [
 
 
 PII_FIELDS = {"legal_rep_id_number", "contact_mobile", "id_number", "mobile"}
-# Enterprise fields policy eligibility is decided on (qinqing.policies.attributes.read_frame).
+# Enterprise fields policy eligibility is decided on (qinqing.eligibility.attributes.read_frame).
 MATCHING_FIELDS = {
     "region_code",
     "industry_code",

@@ -4,8 +4,8 @@ import collections
 
 import pytest
 
-from qinqing.policies import rules
-from qinqing.policies.attributes import read_frame
+from qinqing.eligibility import rules
+from qinqing.eligibility.attributes import read_frame
 from qinqing.policies.models import Policy, PolicyAttachment
 from qinqing.policies.search import RankedResults
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from qinqing.policies import rules
-from qinqing.policies.attributes import enterprise_attrs, read_frame
+from qinqing.eligibility import rules
+from qinqing.eligibility.attributes import enterprise_attrs, read_frame
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from qinqing.policies.attributes import read_frame
+from qinqing.eligibility.attributes import read_frame
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ the registry's qualification vocabulary, chambers and issuing departments limite
 import pytest
 from django.urls import reverse
 
-from qinqing.policies import rules
+from qinqing.eligibility import rules
 from qinqing.policies.models import Policy
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_given_registry_qualifications_when_rule_vocabulary_read_then_the_same_c
 
 
 def test_given_every_registry_qualification_when_enterprise_holds_it_then_the_rule_sees_it(firms):
-    from qinqing.policies.attributes import enterprise_attrs
+    from qinqing.eligibility.attributes import enterprise_attrs
     from qinqing.registry.choices import Qualification
     from qinqing.registry.models import Enterprise
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qinqing.policies import rules
-from qinqing.policies.rules import RuleError, evaluate_all, explain, frame_from_records, normalize
+from qinqing.eligibility import rules
+from qinqing.eligibility.rules import RuleError, evaluate_all, explain, frame_from_records, normalize
 
 RULE = {
     "op": "all",
@@ -169,7 +169,7 @@ def test_given_frame_when_evaluated_then_result_is_sorted_int_series():
 def test_given_id_sets_when_encoded_as_gaps_then_decoded_exactly_and_old_blobs_still_read():
     import io
 
-    from qinqing.policies import idsets
+    from qinqing.eligibility import idsets
 
     ids = [3, 4, 5, 900, 70_000, 4_000_000_000]
     blob = idsets.encode(pl.Series(ids[::-1]))
