@@ -49,6 +49,20 @@ def _media_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+TEST_DATA_KEYS = "t1:" + "11" * 16
+TEST_INDEX_KEYS = "ti1:" + "22" * 32
+
+
+@pytest.fixture(autouse=True)
+def _test_crypto_keys(settings):
+    """A fixed key pair for personal data at rest (qinqing.core.crypto), never the developer's var/ file."""
+    settings.QINQING_KEY_FILE = ""
+    settings.QINQING_DATA_KEYS = TEST_DATA_KEYS
+    settings.QINQING_DATA_KEY_ID = ""
+    settings.QINQING_INDEX_KEYS = TEST_INDEX_KEYS
+    settings.QINQING_INDEX_KEY_ID = ""
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Argon2 is the production hasher (asserted in accounts/tests/test_password_policy.py); at test

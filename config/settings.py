@@ -65,6 +65,14 @@ def _audit_key() -> str:
 
 
 QINQING_AUDIT_KEY = _audit_key()
+# Personal data at rest (qinqing.core.crypto.keys): keys outside the database, behind a provider.
+QINQING_ALLOW_LOCAL_SECRET = env_bool("QINQING_ALLOW_LOCAL_SECRET", True)
+QINQING_KEY_PROVIDER = os.environ.get("QINQING_KEY_PROVIDER", "qinqing.core.crypto.keys.LocalKeyProvider")
+QINQING_KEY_FILE = os.environ.get("QINQING_KEY_FILE", "")
+QINQING_DATA_KEYS = os.environ.get("QINQING_DATA_KEYS", "")
+QINQING_DATA_KEY_ID = os.environ.get("QINQING_DATA_KEY_ID", "")
+QINQING_INDEX_KEYS = os.environ.get("QINQING_INDEX_KEYS", "")
+QINQING_INDEX_KEY_ID = os.environ.get("QINQING_INDEX_KEY_ID", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
