@@ -4,12 +4,19 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from . import audit, calendar_source
+from .holiday_notice import Notice
 from .models import CalendarDay, CalendarYear
 
 PERMISSION = "core.manage_calendar"
+
+# Sent inside the entering transaction when an official schedule replaces a provisional year, with
+# ``year``, ``old`` and ``new`` (WorkCalendar before and after) and ``actor``. Receivers (the appeals'
+# deadline recompute) run in the same transaction: if one fails, nothing is entered.
+official_year_entered = Signal()
 
 
 def _check(actor) -> None:
@@ -53,10 +60,13 @@ def remove_calendar_day(day: CalendarDay, *, actor) -> None:
 
 @transaction.atomic
 def mark_year_complete(*, year: int, complete: bool = True, note: str = "", actor) -> CalendarYear:
-    """Declare that every holiday and make-up workday of ``year`` has been entered (or withdraw it)."""
+    """Declare that every holiday and make-up workday of ``year`` has been entered (or withdraw it).
+
+    Completing a provisional year makes it official: open deadlines in it are recomputed (signal)."""
     _check(actor)
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("年份应在2000至2100之间")})
+    old = calendar_source.get_calendar()
     row = CalendarYear.objects.filter(year=year).first()
     before = audit.snapshot(row, ["year", "complete", "note"]) if row else None
     if row is None:
@@ -73,4 +83,69 @@ def mark_year_complete(*, year: int, complete: bool = True, note: str = "", acto
     )
     transaction.on_commit(calendar_source.invalidate)
     calendar_source.invalidate()
+    if complete and old.is_provisional(year):
+        official_year_entered.send(
+            sender=CalendarYear, year=year, old=old, new=calendar_source.get_calendar(), actor=actor
+        )
+    return row
+
+
+@transaction.atomic
+def enter_holiday_notice(notice: Notice, *, actor) -> CalendarYear:
+    """Save a parsed State Council notice as the official schedule of ``notice.year``.
+
+    Every day off and make-up working day of the notice becomes an override (名称 = the festival); the
+    year's other overrides (a provisional guess or an earlier entry) are removed, since the notice is the
+    whole arrangement; the year is marked complete with the notice's title as 依据. One audit entry
+    lists what was saved and removed. When the year was provisional, the open deadlines in it are
+    recomputed in the same transaction (``official_year_entered``).
+    """
+    _check(actor)
+    year = notice.year
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("年份应在2000至2100之间")})
+    old = calendar_source.get_calendar()
+    wanted = {
+        **{d: (False, n) for d, n in notice.off.items()},
+        **{d: (True, f"{n}调休上班"[:50]) for d, n in notice.on.items()},
+    }
+    existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(date__year=year)}
+    removed = sorted(d for d in existing if d not in wanted)
+    CalendarDay.objects.filter(date__in=removed).delete()
+    changed = []
+    for d, (is_workday, name) in sorted(wanted.items()):
+        day = existing.get(d)
+        if day is None:
+            CalendarDay.objects.create(date=d, is_workday=is_workday, name=name[:50])
+            changed.append(d)
+        elif (day.is_workday, day.name) != (is_workday, name[:50]):
+            day.is_workday, day.name = is_workday, name[:50]
+            day.save(update_fields=["is_workday", "name", "updated_at"])
+            changed.append(d)
+    note = (notice.title or _("国务院办公厅关于%(year)s年部分节假日安排的通知") % {"year": year})[:200]
+    row, _created = CalendarYear.objects.get_or_create(year=year, defaults={"complete": True, "note": note})
+    before = {"complete": row.complete, "note": row.note} if not _created else None
+    row.complete, row.note = True, note
+    row.save(update_fields=["complete", "note", "updated_at"])
+    audit.record(
+        "core.enter_holiday_notice",
+        obj=row,
+        actor=actor,
+        before=before,
+        after={
+            "year": year,
+            "note": note,
+            "off": [d.isoformat() for d in sorted(notice.off)],
+            "on": [d.isoformat() for d in sorted(notice.on)],
+            "removed": [d.isoformat() for d in removed],
+            "changed": len(changed),
+            "warnings": list(notice.warnings),
+        },
+    )
+    transaction.on_commit(calendar_source.invalidate)
+    calendar_source.invalidate()
+    if old.is_provisional(year):
+        official_year_entered.send(
+            sender=CalendarYear, year=year, old=old, new=calendar_source.get_calendar(), actor=actor
+        )
     return row

@@ -21,6 +21,7 @@ from .workdays import CalendarNotCovered, WorkCalendar
 __all__ = [
     "CalendarNotCovered",
     "add_workdays",
+    "database_ready",
     "get_calendar",
     "invalidate",
     "is_workday",
@@ -30,6 +31,15 @@ __all__ = [
 
 _lock = threading.Lock()
 _cached: tuple[tuple, WorkCalendar] | None = None
+
+
+def database_ready() -> bool:
+    """Whether the calendar tables exist (False before ``make migrate`` on an empty database)."""
+    try:
+        names = set(connection.introspection.table_names())
+    except Exception:
+        return False
+    return {CalendarDay._meta.db_table, CalendarYear._meta.db_table} <= names
 
 
 def _fingerprint() -> tuple:

@@ -2,8 +2,13 @@
 
 A date is a working day when an administrator's override says so; otherwise when the State Council's
 arrangement (package ``chinese_calendar``) makes it a make-up workday (调休上班), or it is Monday to Friday
-and not a public holiday. A year neither the package nor a completed administrator entry covers raises
-:class:`CalendarNotCovered` — deadlines are never guessed.
+and not a public holiday.
+
+A year neither the package nor a completed administrator entry covers ("official") is *provisional*: its
+days off are the statutory holidays of 《全国年节及纪念日放假办法》 (2024 revision) with their 补假 when one
+falls on a weekend (Article 6), computed by the ``holidays`` package; no 调休 is guessed. Work never stops
+for want of a notice: ``is_provisional(year)`` tells callers to show the result as 暂定. Only a year the
+``holidays`` package cannot compute (outside 1950–2100) raises :class:`CalendarNotCovered`.
 
 Conventions (n working days "after" d, as in 办理时限 "N个工作日内"):
 
@@ -36,12 +41,35 @@ HOLIDAY_NAMES = {
 }
 
 
+PROVISIONAL_YEARS = range(1950, 2101)  # what the ``holidays`` package's lunar tables can compute
+
+
 class CalendarNotCovered(Exception):
-    """The holiday arrangement of ``year`` is unknown: neither the package nor an administrator covers it."""
+    """The holiday arrangement of ``year`` cannot even be estimated (outside ``PROVISIONAL_YEARS``)."""
 
     def __init__(self, year: int):
         self.year = year
         super().__init__(_("%(year)s年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入") % {"year": year})
+
+
+def statutory_days(year: int) -> dict[dt.date, str]:
+    """The provisional days off of ``year``: 《全国年节及纪念日放假办法》 (2024 revision: 元旦 1, 春节 4 from
+    除夕, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3) plus 补假 on the next working day for a holiday falling on a
+    Saturday or Sunday (Article 6), from the ``holidays`` package. Days it marks "substituted" (调休 it
+    copied from a published notice) are left out: make-up working days are only ever taken from a notice.
+    """
+    if year not in PROVISIONAL_YEARS:
+        raise CalendarNotCovered(year)
+    import holidays
+
+    days = holidays.China(years=year, language="zh_CN", categories=("public",))
+    english = holidays.China(years=year, language="en_US", categories=("public",))
+    result = {}
+    for d, name in days.items():
+        if "substituted" in english.get(d, "") or d.year != year:
+            continue
+        result[d] = str(name).replace("（补假）", "补假").replace("农历除夕", "春节").replace("; ", "、")
+    return result
 
 
 @dataclass(frozen=True)
@@ -52,6 +80,7 @@ class WorkCalendar:
     makeup_workdays: Mapping[dt.date, str] = field(default_factory=dict)  # package: weekend days worked (调休)
     overrides: Mapping[dt.date, bool] = field(default_factory=dict)  # administrator: date -> is_workday
     covered_years: frozenset[int] = frozenset()
+    _provisional: dict = field(default_factory=dict, compare=False, repr=False)  # year -> statutory_days()
 
     @classmethod
     def build(
@@ -78,7 +107,24 @@ class WorkCalendar:
         )
 
     def covers(self, year: int) -> bool:
+        """True when ``year`` follows an official arrangement (package or a completed entry)."""
         return year in self.covered_years
+
+    def is_provisional(self, year: int) -> bool:
+        """True when ``year`` is computed from the statutory rules only (show results as 暂定)."""
+        return year not in self.covered_years
+
+    def any_provisional(self, a: dt.date, b: dt.date) -> bool:
+        """Whether counting between a and b (either order) touches a provisional year."""
+        lo, hi = sorted((a, b))
+        return any(self.is_provisional(y) for y in range(lo.year, hi.year + 1))
+
+    def provisional_days(self, year: int) -> Mapping[dt.date, str]:
+        """The statutory days off used for a provisional ``year`` (computed once per calendar)."""
+        days = self._provisional.get(year)
+        if days is None:
+            days = self._provisional[year] = statutory_days(year)
+        return days
 
     def is_workday(self, d: dt.date) -> bool:
         if isinstance(d, dt.datetime):
@@ -86,7 +132,7 @@ class WorkCalendar:
         if d in self.overrides:
             return self.overrides[d]
         if d.year not in self.covered_years:
-            raise CalendarNotCovered(d.year)
+            return d.weekday() < 5 and d not in self.provisional_days(d.year)
         if d in self.makeup_workdays:
             return True
         return d.weekday() < 5 and d not in self.holidays
@@ -128,5 +174,8 @@ class WorkCalendar:
         return count
 
     def package_name(self, d: dt.date) -> str:
-        """ "国庆节" for a package holiday or make-up workday of that festival; "" otherwise."""
+        """ "国庆节" for a package holiday or make-up workday of that festival (or a provisional statutory
+        day off); "" otherwise."""
+        if d.year not in self.covered_years and d.year in PROVISIONAL_YEARS:
+            return self.provisional_days(d.year).get(d, "")
         return self.holidays.get(d) or self.makeup_workdays.get(d) or ""

@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from qinqing.core import calendar_actions, calendar_source
 from qinqing.core.models import AuditEntry, CalendarDay, CalendarYear
-from qinqing.core.workdays import CalendarNotCovered
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -43,12 +42,13 @@ def test_given_an_override_written_elsewhere_then_the_fingerprint_notices_it():
 
 
 def test_given_a_year_marked_complete_then_it_becomes_covered():
-    with pytest.raises(CalendarNotCovered):
-        calendar_source.is_workday(D(2027, 1, 4))
+    assert calendar_source.get_calendar().is_provisional(2027)
+    assert not calendar_source.is_workday(D(2027, 2, 9))  # provisional: 春节补假
     calendar_actions.set_calendar_day(date=D(2027, 1, 1), is_workday=False, name="元旦", actor=None)
     calendar_actions.mark_year_complete(year=2027, note="国办发明电〔2026〕X号", actor=None)
     assert calendar_source.is_workday(D(2027, 1, 4)) and not calendar_source.is_workday(D(2027, 1, 1))
-    assert CalendarYear.objects.get(year=2027).complete
+    assert CalendarYear.objects.get(year=2027).complete and not calendar_source.get_calendar().is_provisional(2027)
+    assert calendar_source.is_workday(D(2027, 2, 9))  # official now: only the entered days are off
 
 
 def test_given_workdays_command_then_it_prints_the_date():
@@ -57,12 +57,32 @@ def test_given_workdays_command_then_it_prints_the_date():
     assert out.getvalue().strip() == "2026-10-10"
 
 
-def test_given_an_uncovered_year_then_the_command_exits_non_zero_with_the_chinese_message():
+def test_given_a_provisional_year_then_the_command_answers_with_the_date_and_provisional():
+    out, err = StringIO(), StringIO()
+    call_command("workdays", "2026-12-30", "5", stdout=out, stderr=err)  # no SystemExit: exit status 0
+    assert out.getvalue().strip() == "2027-01-07 暂定"
+    assert "2027年尚未录入国务院办公厅的节假日安排通知" in err.getvalue()
+    out = StringIO()
+    call_command("workdays", "2028-09-29", "3", stdout=out, stderr=StringIO())
+    assert out.getvalue().strip() == "2028-10-09 暂定"  # 国庆 10-01…03 + 中秋 (10-03) + 补假 10-04
+
+
+def test_given_a_year_no_table_computes_then_the_command_exits_non_zero_with_the_chinese_message():
     err = StringIO()
     with pytest.raises(SystemExit) as exc:
-        call_command("workdays", "2028-03-01", "5", stderr=err)
+        call_command("workdays", "2101-03-01", "5", stdout=StringIO(), stderr=err)
     assert exc.value.code == 1
-    assert "2028年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入" in err.getvalue()
+    assert "2101年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入" in err.getvalue()
+
+
+def test_given_an_unmigrated_database_then_the_command_says_run_make_migrate(monkeypatch):
+    from django.core.management import CommandError
+    from django.db import connection
+
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: [])  # as before migrate
+    with pytest.raises(CommandError) as exc:
+        call_command("workdays", "2026-12-30", "5", stdout=StringIO(), stderr=StringIO())
+    assert "make migrate" in str(exc.value) and "数据库尚未初始化" in str(exc.value)
 
 
 def test_given_fic_staff_then_calendar_actions_and_page_are_refused(users, login):
@@ -86,7 +106,7 @@ def test_given_sys_admin_when_using_the_page_then_overrides_are_added_checked_an
     response = client.get("/calendar/", {"start": "2026-03-13", "n": 1}, HTTP_HX_REQUEST="true")
     assert response.context["result"]["date"] == D(2026, 3, 14) and "2026-03-14" in response.content.decode()
     response = client.get("/calendar/", {"start": "2027-12-30", "n": 3})
-    assert "2027年的法定节假日安排尚未录入" in response.content.decode()
+    assert response.context["result"]["provisional"] and "暂定" in response.content.decode()
     assert client.post("/calendar/", {"op": "remove", "pk": day.pk}).status_code == 302
     assert not CalendarDay.objects.exists()
     response = client.post("/calendar/", {"op": "add", "day-date": "", "day-is_workday": "1"})

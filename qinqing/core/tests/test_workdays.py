@@ -56,13 +56,26 @@ def test_given_an_override_making_a_weekday_a_holiday_then_it_is_skipped():
     assert cal.add_workdays(D(2026, 3, 13), 1) == D(2026, 3, 17)
 
 
-def test_given_an_uncovered_year_then_a_clear_chinese_error_is_raised():
+def test_given_an_unentered_year_then_it_is_provisional_from_the_statutory_rules():
+    # 2027 is in neither chinesecalendar 1.11 nor the database: weekends + statutory days + 补假
+    assert CAL.is_provisional(2027) and not CAL.covers(2027) and not CAL.is_provisional(2026)
+    assert CAL.add_workdays(D(2026, 12, 30), 5) == D(2027, 1, 7)  # 12-31, (元旦 01-01, weekend), 01-04…07
+    days = CAL.provisional_days(2027)
+    assert sorted(d for d, n in days.items() if n.startswith("春节")) == [D(2027, 2, d) for d in range(5, 11)]
+    assert days[D(2027, 2, 9)] == "春节补假"  # 除夕 Fri, 初一—初三 Fri–Mon: two weekend days make up Tue, Wed
+    assert sorted(d for d, n in days.items() if n.startswith("国庆节")) == [D(2027, 10, d) for d in range(1, 6)]
+    assert len([n for n in days.values() if "补假" not in n]) == 13  # 元旦1 春节4 清明1 劳动2 端午1 中秋1 国庆3
+    assert not CAL.is_workday(D(2027, 6, 9)) and CAL.is_workday(D(2027, 6, 10))  # 端午
+    assert CAL.any_provisional(D(2026, 12, 30), D(2027, 1, 7)) and not CAL.any_provisional(
+        D(2026, 1, 1), D(2026, 12, 31)
+    )
+
+
+def test_given_a_year_no_table_can_compute_then_a_clear_chinese_error_is_raised():
     with pytest.raises(CalendarNotCovered) as exc:
-        CAL.add_workdays(D(2026, 12, 30), 5)
-    assert exc.value.year == 2027
-    assert str(exc.value) == "2027年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入"
-    with pytest.raises(CalendarNotCovered, match="2028年"):
-        CAL.is_workday(D(2028, 5, 1))
+        CAL.is_workday(D(2101, 5, 3))
+    assert exc.value.year == 2101
+    assert str(exc.value) == "2101年的法定节假日安排尚未录入，请系统管理员在“节假日设置”中录入"
 
 
 def test_given_a_year_marked_complete_then_it_is_covered_with_its_overrides():
@@ -71,11 +84,10 @@ def test_given_a_year_marked_complete_then_it_is_covered_with_its_overrides():
     assert cal.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)
 
 
-def test_given_an_override_in_an_uncovered_year_then_only_that_date_is_known():
-    cal = WorkCalendar.build(overrides={D(2027, 1, 2): True})
-    assert cal.is_workday(D(2027, 1, 2))
-    with pytest.raises(CalendarNotCovered):
-        cal.is_workday(D(2027, 1, 4))
+def test_given_an_override_in_a_provisional_year_then_it_wins_and_the_year_stays_provisional():
+    cal = WorkCalendar.build(overrides={D(2027, 1, 2): True, D(2027, 1, 4): False})
+    assert cal.is_workday(D(2027, 1, 2)) and not cal.is_workday(D(2027, 1, 4))
+    assert cal.is_provisional(2027) and cal.is_workday(D(2027, 1, 5))
 
 
 dates = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 9, 30))
