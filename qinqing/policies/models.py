@@ -174,3 +174,22 @@ class PolicyPush(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.policy_id} → {self.enterprise_id}"
+
+
+class SearchSynonym(TimeStampedModel):
+    """A search word and the other words a search for it also finds (检索同义词), applied at query time by
+    both search engines (search.py). One-way: 补贴 → 补助 does not make 补助 find 补贴 unless a row says so.
+    Maintained by the system administrators on /policies/synonyms/."""
+
+    term = models.CharField(_("检索词"), max_length=50, unique=True)
+    synonyms = models.CharField(
+        _("同时检索"), max_length=500, help_text=_("搜索该词时一并检索的词，以空格、逗号或顿号分隔")
+    )
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("检索同义词")
+        verbose_name_plural = _("检索同义词")
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.synonyms}"

@@ -5,6 +5,10 @@ Both index ``Policy.search_text`` (segmented words separated by spaces, see segm
 find the same policies: SQLite's unicode61 tokenizer and PostgreSQL's 'simple' parser only split at the
 spaces and punctuation; neither has to understand Chinese. The migration creates the database index; the
 actions call :func:`index_policy` whenever a policy changes, which keeps both indexes current.
+
+The indexed text also holds the policy's benefit type (扶持类型, e.g. 融资支持) and application method labels, so
+a search for 融资 finds every 融资支持 policy. Query words are expanded with the synonym table (synonyms.py)
+the same way on every engine.
 """
 
 # ruff: noqa: S608 -- the SQL interpolates only the constant table name and Django-compiled SQL; values are parameters.
@@ -15,7 +19,8 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.models import QuerySet
 
-from . import search_index
+from . import search_index, synonyms
+from .choices import ApplicationMethod, BenefitType
 from .models import Policy
 from .segment import query_words, segment
 
@@ -26,7 +31,20 @@ def policy_search_text(policy: Policy) -> str:
     attachments = ""
     if policy.pk:  # names and extracted text (attachments.extract_text) of every attachment
         attachments = " ".join(f"{name} {text}" for name, text in policy.attachments.values_list("name", "text"))
-    return segment(policy.title, policy.doc_number, policy.issuer_display, policy.summary, policy.body, attachments)
+    return segment(
+        policy.title,
+        policy.doc_number,
+        policy.issuer_display,
+        policy.summary,
+        policy.body,
+        attachments,
+        _label(BenefitType, policy.benefit_type),
+        _label(ApplicationMethod, policy.application_method),
+    )
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else ""
 
 
 def index_policy(policy: Policy) -> None:
@@ -63,8 +81,33 @@ def reindex_all(batch: int = 2000) -> int:
         return cursor.fetchone()[0]
 
 
-def _fts5_query(words: list[str]) -> str:
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+def _fts5_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _fts5_query(groups: list[synonyms.Group]) -> str:
+    """Every group (AND); within a group any alternative (OR); an alternative's words all (AND)."""
+    parts = []
+    for group in groups:
+        alternatives = [" AND ".join(_fts5_phrase(w) for w in alternative) for alternative in group]
+        if len(alternatives) == 1:
+            parts.append(alternatives[0])
+        else:
+            parts.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery(groups: list[synonyms.Group]) -> tuple[str, list[str]]:
+    """The same as a PostgreSQL tsquery expression: plainto_tsquery per alternative (its words ANDed), || for
+    OR, && for AND; every word is a parameter."""
+    parts, params = [], []
+    for group in groups:
+        alternatives = []
+        for alternative in group:
+            alternatives.append("plainto_tsquery('simple', %s)")
+            params.append(" ".join(alternative))
+        parts.append("(" + " || ".join(alternatives) + ")")
+    return " && ".join(parts), params
 
 
 class RankedResults(Sequence):
@@ -74,15 +117,17 @@ class RankedResults(Sequence):
     else by the database's full-text index.
     """
 
-    def __init__(self, queryset: QuerySet[Policy], query: str, *, use_engine: bool = True):
+    def __init__(self, queryset: QuerySet[Policy], query: str, *, use_engine: bool = True, use_synonyms: bool = True):
         self.queryset = queryset
-        self.words = query_words(query)
+        words = query_words(query)
+        self.groups = synonyms.expand(words, synonyms.table_for(words) if use_synonyms else {})
+        self.words = synonyms.flat(self.groups)  # every word a hit may show (for highlighting)
         self._count: int | None = None
         self.engine: search_index.EngineSearch | None = None
-        current = search_index.handle() if (use_engine and self.words) else None
+        current = search_index.handle() if (use_engine and self.groups) else None
         if current is not None:
             try:
-                self.engine = search_index.EngineSearch(current, queryset, self.words)
+                self.engine = search_index.EngineSearch(current, queryset, self.groups)
             except search_index.Untranslatable as exc:
                 search_index.logger.debug("policy search falls back to the database: %s", exc)
 
@@ -106,7 +151,7 @@ class RankedResults(Sequence):
                 f"SELECT count(*) FROM policies_policy WHERE ({where[0]}) "
                 f"AND id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
             )
-            return sql, [*where[1], _fts5_query(self.words)]
+            return sql, [*where[1], _fts5_query(self.groups)]
         if where is not None:
             # Ranked page: the full-text index drives (ORDER BY rank) and joins the policy row.
             sql = (
@@ -114,27 +159,28 @@ class RankedResults(Sequence):
                 f"JOIN policies_policy ON policies_policy.id = {FTS_TABLE}.rowid "
                 f"WHERE {FTS_TABLE} MATCH %s AND ({where[0]}) {tail}"
             )
-            return sql, [_fts5_query(self.words), *where[1]]
+            return sql, [_fts5_query(self.groups), *where[1]]
         if connection.vendor == "sqlite":
             sql = f"SELECT {select} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND +rowid IN ({inner}) {tail}"
-            return sql, [_fts5_query(self.words), *inner_params]
+            return sql, [_fts5_query(self.groups), *inner_params]
         where = self._where()
+        tsquery, words = _tsquery(self.groups)
         if where is not None:
             sql = (
                 f"SELECT {select.replace('p.', 'policies_policy.')} FROM policies_policy, "
-                f"plainto_tsquery('simple', %s) q WHERE policies_policy.search_vector @@ q AND ({where[0]}) "
+                f"(SELECT {tsquery} AS q) tq WHERE policies_policy.search_vector @@ q AND ({where[0]}) "
                 f"{tail.replace('p.', 'policies_policy.')}"
             )
-            return sql, [" ".join(self.words), *where[1]]
+            return sql, [*words, *where[1]]
         sql = (
-            f"SELECT {select} FROM policies_policy p, plainto_tsquery('simple', %s) q "
+            f"SELECT {select} FROM policies_policy p, (SELECT {tsquery} AS q) tq "
             f"WHERE p.search_vector @@ q AND p.id IN ({inner}) {tail}"
         )
-        return sql, [" ".join(self.words), *inner_params]
+        return sql, [*words, *inner_params]
 
     def count(self) -> int:
         if self._count is None:
-            if not self.words:
+            if not self.groups:
                 self._count = 0
             elif self.engine is not None:
                 self._count = self.engine.count()
@@ -149,7 +195,7 @@ class RankedResults(Sequence):
         return self.count()
 
     def ids(self, offset: int, limit: int) -> list[int]:
-        if not self.words:
+        if not self.groups:
             return []
         if self.engine is not None:
             return self.engine.ids(offset, limit)

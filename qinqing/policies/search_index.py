@@ -39,7 +39,7 @@ from django.db.models.sql.where import AND, OR, NothingNode, WhereNode
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the indexed text holds the benefit type and method labels (rebuild)
 TOKENIZER = "words"  # whitespace + lowercase: the words are already segmented (segment.py)
 # Policy columns that can appear in a filter, and how each is indexed.
 STRING_FIELDS = ("state", "level", "benefit_type", "application_method", "org_path")
@@ -401,11 +401,23 @@ def translate(queryset, current: _Handle) -> tantivy.Query:
     return _Translator(current.index.schema, alias).node(query.where)
 
 
-def text_query(current: _Handle, words: list[str]) -> tantivy.Query:
-    """Every word must occur (as in FTS5's implicit AND and plainto_tsquery); BM25 ranks."""
+def text_query(current: _Handle, groups: list[list[list[str]]]) -> tantivy.Query:
+    """Every group must match (as in FTS5's AND and the && of tsqueries), a group by any of its alternatives
+    (the word or a synonym, synonyms.py), an alternative by all its words; BM25 ranks."""
     schema = current.index.schema
-    terms = [tantivy.Query.term_query(schema, "text", word, index_option="freq") for word in words]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, term) for term in terms])
+
+    def every(words: list[str]) -> tantivy.Query:
+        terms = [tantivy.Query.term_query(schema, "text", word, index_option="freq") for word in words]
+        return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, t) for t in terms])
+
+    parts = []
+    for group in groups:
+        alternatives = [every(alternative) for alternative in group]
+        if len(alternatives) == 1:
+            parts.append(alternatives[0])
+        else:
+            parts.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, a) for a in alternatives]))
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, part) for part in parts])
 
 
 class EngineSearch:
@@ -413,8 +425,8 @@ class EngineSearch:
 
     FIRST_PAGE = 50  # the count's search also collects this many ranked ids (the first page of any list)
 
-    def __init__(self, current: _Handle, queryset, words: list[str]):
-        scored = text_query(current, words)
+    def __init__(self, current: _Handle, queryset, groups: list[list[list[str]]]):
+        scored = text_query(current, groups)
         where = translate(queryset, current)
         self.current = current
         self.query = tantivy.Query.boolean_query(
