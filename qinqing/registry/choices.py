@@ -50,7 +50,29 @@ class ChamberType(models.TextChoices):
     MARKET = "market", _("市场商会")
     NONLOCAL = "nonlocal", _("异地商会")
     TOWNSHIP = "township", _("乡镇街道商会")
+    PARK = "park", _("园区商会")
+    YOUTH = "youth", _("青年商会")
+    SPECIAL = "special", _("特色商会")
     OTHER = "other", _("其他")
+
+
+class PartyOrgType(models.TextChoices):
+    """A chamber's party organisation (DOMAIN.md §6); without one a 党建联络员 covers it."""
+
+    INDEPENDENT = "independent", _("独立党组织")
+    JOINT = "joint", _("联合党组织")
+    FUNCTIONAL = "functional", _("功能型党组织")
+    NONE = "none", _("无")
+
+
+class DeputyLevel(models.TextChoices):
+    """The level of a member's seat as 人大代表 or 政协委员."""
+
+    NATIONAL = "national", _("全国")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    TOWNSHIP = "township", _("乡镇级")
 
 
 class RegistrationStatus(models.TextChoices):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import TimeStampedModel
 
-from ..choices import ChamberType, RatingScheme, RegistrationStatus
+from ..choices import ChamberType, PartyOrgType, RatingScheme, RegistrationStatus
 
 
 class Chamber(TimeStampedModel):
@@ -28,6 +28,15 @@ class Chamber(TimeStampedModel):
     registered_on = models.DateField(_("登记日期"), null=True, blank=True)
     party_org_established = models.BooleanField(_("已建立党组织"), default=False)
     party_members = models.PositiveIntegerField(_("党员人数"), default=0)
+    party_org_type = models.CharField(
+        _("党组织类型"),
+        max_length=12,
+        choices=PartyOrgType.choices,
+        blank=True,
+        db_default="",
+        help_text=_("独立、联合、功能型或无"),
+    )
+    party_liaison = models.CharField(_("党建联络员"), max_length=50, blank=True, db_default="")
     has_mediation_committee = models.BooleanField(_("设立调解委员会"), default=False)
     law_firm = models.ForeignKey(
         "orgs.Organization",

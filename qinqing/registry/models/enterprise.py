@@ -39,6 +39,10 @@ class Enterprise(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_mobile = models.CharField(_("联系人手机"), max_length=11, blank=True)
+    # Exclusions from the N强 rankings (DOMAIN.md §8): firms with serious credit failures, and firms not
+    # privately controlled, are left out and counted in the list's note.
+    serious_dishonesty = models.BooleanField(_("严重失信"), default=False, db_default=False)
+    non_private_controlled = models.BooleanField(_("非民营控股"), default=False, db_default=False)
 
     class Meta:
         ordering = ["name"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import TimeStampedModel
 
-from ..choices import MemberKind, MemberRole, MemberStatus
+from ..choices import DeputyLevel, MemberKind, MemberRole, MemberStatus
 
 
 def member_status(joined_on: datetime.date | None, left_on: datetime.date | None, today: datetime.date) -> str:
@@ -60,6 +60,12 @@ class Member(TimeStampedModel):
     role = models.CharField(_("职务"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     joined_on = models.DateField(_("入会日期"))
     left_on = models.DateField(_("退会日期"), null=True, blank=True)
+    npc_level = models.CharField(
+        _("人大代表层级"), max_length=10, choices=DeputyLevel.choices, blank=True, db_default=""
+    )
+    cppcc_level = models.CharField(
+        _("政协委员层级"), max_length=10, choices=DeputyLevel.choices, blank=True, db_default=""
+    )
 
     class Meta:
         ordering = ["organization", "-joined_on", "id"]
