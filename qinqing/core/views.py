@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from .audit_display import present
 from .forms import AuditSearchForm
 from .home import home_cards
 from .models import Job
@@ -50,7 +51,8 @@ def audit_log(request):
     entries = form.filter(entries) if form.is_valid() else entries.none()
     page = CappedPaginator(entries.order_by("-id"), 50).get_page(request.GET.get("page"))
     template = "core/partials/_audit_rows.html" if request.htmx else "core/audit_log.html"
-    return render(request, template, {"page": page, "form": form, "q": request.GET.get("q", "")})
+    context = {"page": page, "rows": present(page.object_list), "form": form, "q": request.GET.get("q", "")}
+    return render(request, template, context)
 
 
 def visible_jobs(user):

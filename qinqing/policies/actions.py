@@ -15,9 +15,10 @@ from qinqing.eligibility import rules
 
 from . import attachments, matching, search_index
 from .choices import PublishState
-from .models import Policy, PolicyAttachment, PolicyPush
+from .models import Policy, PolicyAttachment, PolicyPush, SearchSynonym
 from .permissions import can_edit, scope_path
 from .search import index_policy, unindex_policy
+from .synonyms import split_synonyms
 
 AUDITED = [
     "title",
@@ -365,3 +366,37 @@ def start_matching(*, actor, scope: str | None = None):
     return start_job(
         "policies.match", _("政策匹配"), user=actor, params={"scope": scope}, task=match_policies_task, org_path=scope
     )
+
+
+def _synonym_snapshot(synonym: SearchSynonym) -> dict:
+    return {"term": synonym.term, "synonyms": synonym.synonyms}
+
+
+@transaction.atomic
+def save_synonym(synonym: SearchSynonym | None, *, actor, term: str, words: str) -> SearchSynonym:
+    """Add or change a row of the search synonym table (applies to the next search, on both engines)."""
+    if not actor.has_perm("policies.manage_synonyms"):
+        raise PermissionDenied(_("没有维护检索同义词的权限"))
+    term = term.strip().lower()
+    cleaned = [w for w in split_synonyms(words) if w != term]
+    if not term:
+        raise ValidationError({"term": _("请填写检索词")})
+    if not cleaned:
+        raise ValidationError({"synonyms": _("请至少填写一个与检索词不同的词")})
+    clash = SearchSynonym.objects.filter(term=term).exclude(pk=synonym.pk if synonym else None)
+    if clash.exists():
+        raise ValidationError({"term": _("检索词“%(term)s”已有一行，请直接修改该行") % {"term": term}})
+    before = _synonym_snapshot(synonym) if synonym else None
+    synonym = synonym or SearchSynonym()
+    synonym.term, synonym.synonyms = term, " ".join(cleaned)
+    synonym.save()
+    audit.record("policies.save_synonym", obj=synonym, actor=actor, before=before, after=_synonym_snapshot(synonym))
+    return synonym
+
+
+@transaction.atomic
+def delete_synonym(synonym: SearchSynonym, *, actor) -> None:
+    if not actor.has_perm("policies.manage_synonyms"):
+        raise PermissionDenied(_("没有维护检索同义词的权限"))
+    audit.record("policies.delete_synonym", obj=synonym, actor=actor, before=_synonym_snapshot(synonym))
+    synonym.delete()

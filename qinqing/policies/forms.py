@@ -234,3 +234,12 @@ def tree_view(rule: dict | None, path: str = "", user=None) -> dict:
         "group_ops": list(rules.GROUP_OPS.items()),
         "children": children,
     }
+
+
+class SynonymForm(forms.Form):
+    """One row of the search synonym table (actions.save_synonym checks and writes it)."""
+
+    term = forms.CharField(label=_("检索词"), max_length=50)
+    synonyms = forms.CharField(
+        label=_("同时检索"), max_length=500, help_text=_("搜索该词时一并检索的词，以空格、逗号或顿号分隔")
+    )

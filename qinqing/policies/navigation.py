@@ -12,6 +12,7 @@ ITEMS = [
     NavItem(gettext_lazy("我的政策"), "policies:mine", "policies.view_my_policies", group=GROUP, order=41, mobile=True),
     NavItem(gettext_lazy("政策匹配"), "policies:matching", "policies.view_matching", group=GROUP, order=42),
     NavItem(gettext_lazy("政策统计"), "policies:figures", "policies.view_figures", group=GROUP, order=43),
+    NavItem(gettext_lazy("检索同义词"), "policies:synonyms", "policies.manage_synonyms", group=GROUP, order=44),
 ]
 
 

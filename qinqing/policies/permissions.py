@@ -33,6 +33,7 @@ GRANTS = {
     Role.CHAMBER_SECRETARY: {"policies.view_policy"},
     Role.BANK_OFFICER: {"policies.view_policy"},
     Role.LAWYER: {"policies.view_policy"},
+    Role.SYS_ADMIN: {"policies.manage_synonyms"},  # the search synonym table (检索同义词)
 }
 
 

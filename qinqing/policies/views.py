@@ -26,6 +26,7 @@ from .forms import (
     LEAF_NAME,
     AttachmentForm,
     PolicyForm,
+    SynonymForm,
     industry_matches,
     leaf_view,
     new_id,
@@ -34,7 +35,7 @@ from .forms import (
     tree_view,
 )
 from .labels import value_names
-from .models import Policy, PolicyPush
+from .models import Policy, PolicyPush, SearchSynonym
 from .permissions import (
     can_edit,
     editable_policies,
@@ -330,3 +331,52 @@ def figures(request):
             "editable": editable_policies(request.user).count(),
         },
     )
+
+
+@requires("policies.manage_synonyms")
+def synonym_list(request):
+    """检索同义词: the table both search engines expand queries with; add, change or delete a row."""
+    editing = None
+    if request.GET.get("edit"):
+        editing = (
+            SearchSynonym.objects.filter(pk=request.GET["edit"]).first() if request.GET["edit"].isdigit() else None
+        )
+        if editing is None:
+            raise Http404
+    form = SynonymForm(
+        request.POST or None, initial={"term": editing.term, "synonyms": editing.synonyms} if editing else None
+    )
+    if request.method == "POST":
+        if request.POST.get("id"):
+            editing = (
+                SearchSynonym.objects.filter(pk=request.POST["id"]).first() if request.POST["id"].isdigit() else None
+            )
+            if editing is None:
+                raise Http404
+        if form.is_valid():
+            try:
+                actions.save_synonym(
+                    editing, actor=request.user, term=form.cleaned_data["term"], words=form.cleaned_data["synonyms"]
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("检索同义词已保存，下一次搜索即生效"))
+                return _redirect(request, reverse("policies:synonyms"))
+    return render(
+        request,
+        "policies/synonyms.html",
+        {"rows": SearchSynonym.objects.all(), "form": form, "editing": editing},
+    )
+
+
+@require_POST
+@requires("policies.manage_synonyms")
+def synonym_delete(request, pk):
+    synonym = SearchSynonym.objects.filter(pk=pk).first()
+    if synonym is None:
+        raise Http404
+    actions.delete_synonym(synonym, actor=request.user)
+    messages.success(request, _("已删除检索词“%(term)s”") % {"term": synonym.term})
+    return _redirect(request, reverse("policies:synonyms"))

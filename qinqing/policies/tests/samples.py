@@ -39,4 +39,13 @@ SAMPLES = [
     Sample("policies:attachment", _draft_attachment),
     Sample("api-policy", lambda tree, users: {"pk": _draft(tree, users).pk}),
     Sample("api-policy-attachment", _draft_attachment),
+    Sample("policies:synonym_delete", lambda tree, users: {"pk": _synonym().pk}, isolated=False),
 ]
+
+SCOPE = {"policies.SearchSynonym": None}  # one table for the whole platform
+
+
+def _synonym():
+    from qinqing.policies.models import SearchSynonym
+
+    return SearchSynonym.objects.get_or_create(term="样例词", defaults={"synonyms": "样例"})[0]
