@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "qinqing.policies",
     "qinqing.operations",
     "qinqing.reports",
+    "qinqing.financing",
     "django.forms",  # last: core's templates/django/forms/ override its field templates (named errors)
 ]
 
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qinqing.core.middleware.RequestContextMiddleware",
+    "qinqing.core.badinput.BadInputMiddleware",  # bad dates, huge ids in a page's parameters: 400, not 500
     "qinqing.accounts.middleware.SessionLifetimeMiddleware",
     "qinqing.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -326,6 +328,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qinqing.core.api_errors.exception_handler",
+    # JSON nested too deep answers 400 (core.badinput); forms and uploads as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "qinqing.core.badinput.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,123 @@
+"""Which bank products fit a need, and why (the same explanations as 我的政策).
+
+A product fits a need when the enterprise meets the product's eligibility rule (the shared engine,
+qinqing.eligibility) AND the need's own terms fall in the product's ranges (amount, term, guarantee, rate).
+``match_needs`` does it for many needs and products in one vectorised pass (Polars).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from qinqing.eligibility import rules
+from qinqing.eligibility.attributes import enterprise_attrs, read_frame
+
+from .choices import Guarantee
+from .models import BankProduct, FinancingNeed
+
+VERDICT_ORDER = {"eligible": 0, "near_miss": 1, "unknown": 2, "not_eligible": 3}
+
+
+@dataclass
+class ProductFit:
+    product: BankProduct
+    explanation: rules.Explanation
+    terms: list[str] = field(default_factory=list)  # the need's terms outside the product's ranges
+    verdict: str = ""
+
+    @property
+    def verdict_label(self) -> str:
+        return str(rules.VERDICTS[self.verdict])
+
+
+def term_mismatches(product: BankProduct, need: FinancingNeed) -> list[str]:
+    out = []
+    if not product.amount_min <= need.amount <= product.amount_max:
+        out.append(
+            _("融资金额 %(amount)s 万元不在产品额度 %(low)s–%(high)s 万元内")
+            % {"amount": need.amount, "low": product.amount_min, "high": product.amount_max}
+        )
+    if not product.term_min <= need.term_months <= product.term_max:
+        out.append(
+            _("期限 %(term)s 个月不在产品期限 %(low)s–%(high)s 个月内")
+            % {"term": need.term_months, "low": product.term_min, "high": product.term_max}
+        )
+    if need.guarantee not in (product.guarantees or []):
+        out.append(_("担保方式“%(g)s”不在产品支持的方式内") % {"g": Guarantee(need.guarantee).label})
+    if need.rate_ceiling is not None and need.rate_ceiling < product.rate_min:
+        out.append(
+            _("产品最低年利率 %(rate)s%% 高于可接受的 %(ceiling)s%%")
+            % {"rate": product.rate_min, "ceiling": need.rate_ceiling}
+        )
+    return out
+
+
+def fits_for_need(need: FinancingNeed, products=None, attrs: dict | None = None) -> list[ProductFit]:
+    """Every active product explained for one need: eligible first, then near misses."""
+    from qinqing.policies.labels import value_names
+
+    products = list(
+        products if products is not None else BankProduct.objects.filter(is_active=True).select_related("bank")
+    )
+    attrs = attrs if attrs is not None else enterprise_attrs(need.enterprise)
+    names = value_names([p.rule for p in products])
+    found = []
+    for product in products:
+        explanation = rules.explain(product.rule or {"op": "all", "items": []}, attrs, names)
+        terms = term_mismatches(product, need)
+        verdict = explanation.verdict
+        if terms:
+            verdict = "near_miss" if verdict == "eligible" and len(terms) == 1 else "not_eligible"
+        found.append(ProductFit(product, explanation, terms, verdict))
+    found.sort(key=lambda f: (VERDICT_ORDER[f.verdict], f.product.rate_min))
+    return found
+
+
+def needs_frame(needs) -> pl.DataFrame:
+    rows = list(needs.values_list("pk", "enterprise_id", "amount", "term_months", "guarantee", "rate_ceiling"))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "need": pl.Int64,
+            "id": pl.Int64,
+            "amount": pl.Float64,
+            "term": pl.Int64,
+            "guarantee": pl.Utf8,
+            "rate_ceiling": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+def match_frames(products: list[dict], enterprises: pl.DataFrame, needs: pl.DataFrame) -> dict[int, pl.Series]:
+    """Fitting need ids per product id: the product rules over the enterprises (rules.evaluate_all, one pass),
+    then the needs' terms against the product ranges. ``products``: dicts with pk, rule, amount_min/max,
+    term_min/max, rate_min, guarantees."""
+    eligible = rules.evaluate_all({p["pk"]: p["rule"] or {"op": "all", "items": []} for p in products}, enterprises)
+    out: dict[int, pl.Series] = {}
+    for product in products:
+        ids = eligible[product["pk"]]
+        sub = needs.filter(
+            pl.col("id").is_in(ids.cast(pl.Int64).implode())
+            & pl.col("amount").is_between(float(product["amount_min"]), float(product["amount_max"]))
+            & pl.col("term").is_between(product["term_min"], product["term_max"])
+            & pl.col("guarantee").is_in(list(product["guarantees"] or []))
+            & (pl.col("rate_ceiling").is_null() | (pl.col("rate_ceiling") >= float(product["rate_min"])))
+        )
+        out[product["pk"]] = sub.get_column("need")
+    return out
+
+
+def match_needs(needs, products=None) -> dict[int, list[int]]:
+    """Every product against every given need, in one pass; product id → fitting need ids."""
+    frame = needs_frame(needs)
+    if frame.is_empty():
+        return {}
+    enterprises = read_frame("/", enterprise_ids=frame.get_column("id").unique().to_list())
+    products = products if products is not None else BankProduct.objects.filter(is_active=True)
+    fields = ("pk", "rule", "amount_min", "amount_max", "term_min", "term_max", "rate_min", "guarantees")
+    found = match_frames(list(products.values(*fields)), enterprises, frame)
+    return {pk: ids.to_list() for pk, ids in found.items() if len(ids)}
