@@ -15,11 +15,11 @@ import polars as pl
 import psycopg
 import psycopg.errors
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 from psycopg import generators as psycopg_generators
 
 from qinqing.registry.choices import Qualification
+from qinqing.registry.membership import active_q
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures, Member
 
 from . import rules
@@ -132,9 +132,7 @@ def read_frame(
         .unique("id", keep="first")
     )
     # Active memberships only, filtered in the database; read with COPY like the enterprises (200,000+ rows).
-    active = members.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=today)).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today)
-    )
+    active = members.filter(active_q(today))  # the registry's one membership rule (also on the enterprise page)
     memberships = _read(
         active,
         ["enterprise_id", "organization_id", "organization__kind"],

@@ -91,9 +91,40 @@ def save_changes(obj, fields: list[str], before: dict) -> tuple[dict, dict]:
     return old, new
 
 
-def size_of(enterprise: Enterprise) -> str:
+SIZE_FIGURES = ("employees", "revenue_wan", "total_assets_wan")
+
+
+def latest_figures(enterprise_ids) -> dict[int, dict]:
+    """Per enterprise, each size figure from the most recent year that has it (one query)."""
+    found: dict[int, dict] = {}
+    rows = (
+        EnterpriseYearFigures.objects.filter(enterprise_id__in=list(enterprise_ids))
+        .order_by("enterprise_id", "-year")
+        .values_list("enterprise_id", *SIZE_FIGURES)
+    )
+    for enterprise_id, *values in rows:
+        current = found.setdefault(enterprise_id, {})
+        for name, value in zip(SIZE_FIGURES, values, strict=True):
+            if value is not None and current.get(name) is None:
+                current[name] = value
+    return found
+
+
+def size_figures(enterprise: Enterprise, latest: dict | None = None) -> dict:
+    """The figures the size class is decided on: the enterprise's own, a blank one filled from the latest
+    year that has it (an enterprise often files only its annual figures)."""
+    own = {name: getattr(enterprise, name) for name in SIZE_FIGURES}
+    if all(value is not None for value in own.values()) or not enterprise.pk:
+        return own
+    if latest is None:
+        latest = latest_figures([enterprise.pk]).get(enterprise.pk, {})
+    return {name: value if value is not None else latest.get(name) for name, value in own.items()}
+
+
+def size_of(enterprise: Enterprise, latest: dict | None = None) -> str:
+    figures = size_figures(enterprise, latest)
     result = sizeclass.classify(
-        enterprise.industry_code or "", enterprise.employees, enterprise.revenue_wan, enterprise.total_assets_wan
+        enterprise.industry_code or "", figures["employees"], figures["revenue_wan"], figures["total_assets_wan"]
     )
     return result.size or ""
 
@@ -197,6 +228,11 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
         after={"year": year, **new},
     )
     latest = enterprise.year_figures.order_by("-year").values_list("year", flat=True).first()
+    if latest != year:  # an older year may still fill a figure the enterprise lacks
+        size = size_of(enterprise)
+        if size != enterprise.size_class:
+            enterprise.size_class = size
+            enterprise.save(update_fields=["size_class", "updated_at"])
     if latest == year:
         enterprise.employees = row.employees if row.employees is not None else enterprise.employees
         enterprise.revenue_wan = row.revenue_wan if row.revenue_wan is not None else enterprise.revenue_wan
@@ -313,10 +349,11 @@ def remove_contact(contact: EnterpriseContact, *, actor) -> None:
 def recompute_size_classes(queryset, *, actor=None) -> int:
     """After the 办法's table or the industry data changes: recompute and store every size class."""
     changed = []
-    for enterprise in queryset.only(
-        "id", "industry_code", "employees", "revenue_wan", "total_assets_wan", "size_class"
-    ):
-        size = size_of(enterprise)
+    enterprises = list(queryset.only("id", "industry_code", *SIZE_FIGURES, "size_class"))
+    blanks = [e.pk for e in enterprises if any(getattr(e, name) is None for name in SIZE_FIGURES)]
+    latest = latest_figures(blanks) if blanks else {}
+    for enterprise in enterprises:
+        size = size_of(enterprise, latest.get(enterprise.pk, {}))
         if size != enterprise.size_class:
             enterprise.size_class = size
             changed.append(enterprise)

@@ -15,7 +15,7 @@ from qinqing.core.models import AuditEntry
 from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
 
-from . import actions, permissions, statistics
+from . import actions, membership, permissions, statistics
 from .exporting import EXPORTS, template_rows, write_csv, write_xlsx
 from .filters import EnterpriseFilter, MemberFilter
 from .forms import (
@@ -167,6 +167,9 @@ def enterprise_detail(request, pk: int):
             "figures": enterprise.year_figures.all(),
             "contacts": contacts,
             "memberships": memberships,
+            "standing": membership.standing(enterprise.pk),
+            "size_from_years": bool(enterprise.size_class)
+            and any(getattr(enterprise, name) is None for name in actions.SIZE_FIGURES),
             "history": _enterprise_history(enterprise),
             "can_edit": permissions.can_edit_enterprise(user, enterprise),
             "can_see_pii": permissions.can_see_pii(user),
