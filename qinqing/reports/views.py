@@ -80,6 +80,8 @@ def figures_page(request):
 
 @requires(VIEW)
 def figure_detail(request, key: str):
+    if request.GET.get("format") == "csv":
+        return figure_csv(request, key)
     figure = _figure(key)
     node, period, _preset, errors = _scope(request)
     context = {"figure": figure, "node": node, "period": period, "errors": errors}
