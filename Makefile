@@ -7,7 +7,7 @@ PROFILE ?= city
 WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test install assets migrate demo lint format clean serve
+.PHONY: run test install system-packages assets migrate demo lint format clean serve
 
 $(BIN)/.installed: requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,15 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed system-packages
+
+# Chinese fonts for the annual summary's PDF (fonts-noto-cjk) and pdftoppm for its test (poppler-utils).
+system-packages:
+	@if ! fc-list 2>/dev/null | grep -q "Noto Serif CJK" || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null; \
+	  else echo "Missing Debian packages: sudo apt-get install fonts-noto-cjk poppler-utils"; fi; \
+	fi
 
 var/vendor/.fetched: package-lock.json scripts/fetch_assets.py
 	$(BIN)/python scripts/fetch_assets.py
