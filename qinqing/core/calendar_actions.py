@@ -107,7 +107,7 @@ def enter_holiday_notice(notice: Notice, *, actor) -> CalendarYear:
     old = calendar_source.get_calendar()
     wanted = {
         **{d: (False, n) for d, n in notice.off.items()},
-        **{d: (True, f"{n}调休上班"[:50]) for d, n in notice.on.items()},
+        **{d: (True, (_("%(name)s调休上班") % {"name": n})[:50]) for d, n in notice.on.items()},
     }
     existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(date__year=year)}
     removed = sorted(d for d in existing if d not in wanted)

@@ -49,6 +49,12 @@ YEAR_RES = [
 HAS_DATE_RE = re.compile(r"\d{1,2}月\d{1,2}日")
 
 
+def tidy_festival_name(name: str) -> str:
+    """The ``holidays`` package's zh_CN names as the notices write them: 农历除夕 is part of 春节, "（补假）"
+    becomes 补假, and two festivals on one day ("中秋节; 国庆节") are joined with 、."""
+    return name.replace("（补假）", "补假").replace("农历除夕", "春节").replace("; ", "、")
+
+
 class NoticeError(ValueError):
     """The notice cannot be read fully; ``line`` is the offending line (1-based ``line_no``)."""
 

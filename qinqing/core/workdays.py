@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .holiday_notice import tidy_festival_name
+
 ONE_DAY = dt.timedelta(days=1)
 
 # chinese_calendar names its holidays in English.
@@ -68,7 +70,7 @@ def statutory_days(year: int) -> dict[dt.date, str]:
     for d, name in days.items():
         if "substituted" in english.get(d, "") or d.year != year:
             continue
-        result[d] = str(name).replace("（补假）", "补假").replace("农历除夕", "春节").replace("; ", "、")
+        result[d] = tidy_festival_name(str(name))
     return result
 
 

@@ -44,6 +44,8 @@ DATA_MODULES = {
     "registry/importing/columns.py",
     # The 2017 办法's size-class table (industry names of the official text).
     "registry/standards/sizeclass.py",
+    # Parser of the State Council's holiday notice: its patterns must match the notice's literal wording.
+    "core/holiday_notice.py",
 }
 
 # GB/T 4754-2017's 20 section (门类) names: the standard's own names, reference data like region names.
