@@ -5,18 +5,19 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status, throttling
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qinqing.core.middleware import client_ip
 
-from . import actions
+from . import actions, totp
 from .filters import UserFilter
 from .middleware import password_change_required
 from .permissions import visible_users
 from .serializers import TokenRequestSerializer, TokenSerializer, UserSerializer
+from .throttles import TokenThrottle
 
 
 class UserList(generics.ListAPIView):
@@ -40,18 +41,14 @@ class UserDetail(generics.RetrieveAPIView):
         return visible_users(self.request.user)
 
 
-class TokenThrottle(throttling.AnonRateThrottle):
-    """Per client address, on top of the per-username lockout: slows password spraying."""
-
-    scope = "auth_token"
-    rate = "20/min"
-
-
 class ObtainToken(APIView):
     """Exchange a username and password for an API token (the previous token is revoked).
 
-    Goes through django-axes exactly like the sign-in page: failures are counted by username, a locked
-    username is refused even with the right password (403, code ``locked_out``), every attempt is audited.
+    Goes through django-axes exactly like the sign-in page: failures are counted per (username, address)
+    and per username across addresses, a locked account is refused even with the right password (403,
+    code ``locked_out``), every attempt is audited. Accounts with two-step verification also send ``otp``
+    (the authenticator's code or a recovery code); a wrong code counts as a failed sign-in. The token is
+    shown once: the platform keeps only its digest.
     """
 
     is_public = True
@@ -86,5 +83,19 @@ class ObtainToken(APIView):
                 {"detail": _("密码已到期或须修改，请先在网页上修改密码"), "code": "password_change_required"},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        token = actions.issue_api_token(user, ip=client_ip(django_request))
-        return Response({"token": token.key, "username": user.username, "name": user.name})
+        if actions.has_totp(user):
+            code = form.validated_data.get("otp") or ""
+            if not code or not actions.verify_second_factor(user, code):
+                from django.contrib.auth.signals import user_login_failed
+
+                user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=django_request)
+                return Response(
+                    {"detail": _("两步验证码不正确或已使用"), "code": "invalid_otp"}, status=status.HTTP_400_BAD_REQUEST
+                )
+        elif totp.required_for(user.role):
+            return Response(
+                {"detail": _("您的角色必须使用两步验证，请先在网页上登录并绑定验证器"), "code": "totp_required"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        issued = actions.issue_api_token(user, ip=client_ip(django_request))
+        return Response({"token": issued.key, "username": user.username, "name": user.name})

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -48,20 +49,35 @@ class PasswordChangeForm(NewPasswordMixin, forms.Form):
     new_password1 = _password_field(_("新密码"))
     new_password2 = _password_field(_("确认新密码"))
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
+        self.locked_out = False
         super().__init__(*args, **kwargs)
 
     def clean_old_password(self):
+        """The old password goes through ``authenticate()``, so a wrong one counts as a failed sign-in
+        (django-axes lockout and audit row) and a locked account cannot change its password."""
         value = self.cleaned_data["old_password"]
-        if not self.user.check_password(value):
+        checked = authenticate(self.request, username=self.user.get_username(), password=value)
+        if checked is None or checked.pk != self.user.pk:
+            self.locked_out = bool(getattr(self.request, "axes_locked_out", False))
             raise forms.ValidationError(_("原密码不正确"))
         return value
 
 
-class PasswordResetForm(NewPasswordMixin, forms.Form):
-    new_password1 = _password_field(_("临时密码"))
-    new_password2 = _password_field(_("确认临时密码"))
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        help_text=_("验证器上显示的6位数字，或一个恢复码"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"required": _("请输入验证码")},
+    )
+
+
+class RequestDecisionForm(forms.Form):
+    reason = forms.CharField(label=_("审批意见"), max_length=200, required=False)
 
 
 class OrgChoiceField(forms.ModelChoiceField):

@@ -103,3 +103,108 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """An API token. Only its SHA-256 digest and its first characters are stored: a copy of the database
+    lets nobody call the API. The key itself is shown once, when it is issued."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(_("令牌前缀"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (RFC 6238). Unconfirmed until the first code is entered."""
+
+    user = models.OneToOneField(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)  # the last accepted time step: a code works once
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["user_id"]
+        verbose_name = _("两步验证设备")
+        verbose_name_plural = _("两步验证设备")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator once; stored as a password hash."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} #{self.pk}"
+
+
+class AccountRequest(models.Model):
+    """A new account or a role change proposed by a 系统管理员; it takes effect only when a
+    安全管理员 approves it (two-person rule of 三员分立)."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建账号")
+        CHANGE = "change", _("变更角色或组织")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        CANCELLED = "cancelled", _("已撤回")
+
+    kind = models.CharField(_("申请类型"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    target = models.ForeignKey(
+        User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    username = models.CharField(_("账号"), max_length=150)
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    org = models.ForeignKey("orgs.Organization", verbose_name=_("所属组织"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    password_hash = models.CharField(max_length=128, blank=True)  # a new account's initial password, hashed
+    proposed_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    reason = models.CharField(_("审批意见"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("账号申请")
+        verbose_name_plural = _("账号申请")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username}"

@@ -1,6 +1,7 @@
 """Which user accounts an administrator may see and manage, and the grants of the three administrators.
 
-三员分立: 系统管理员 manages ordinary accounts; 安全管理员 watches sign-in security and unlocks;
+三员分立: 系统管理员 proposes ordinary accounts and role changes, which take effect when a 安全管理员
+approves them (two-person rule); 安全管理员 also watches sign-in security and unlocks;
 审计管理员 (core.view_auditentry, granted in core) only reads the audit log. None of them holds a
 domain permission.
 """
@@ -11,11 +12,17 @@ from django.http import Http404
 from qinqing.core.permissions import subtree_q
 from qinqing.core.roles import ADMIN_ROLES, Role
 
-from .models import User
+from .models import AccountRequest, User
 
 GRANTS = {
-    Role.SYS_ADMIN: {"accounts.view_user", "accounts.manage_user"},
-    Role.SEC_ADMIN: {"accounts.view_user", "accounts.unlock_user", "accounts.view_security"},
+    Role.SYS_ADMIN: {"accounts.view_user", "accounts.manage_user", "accounts.view_request"},
+    Role.SEC_ADMIN: {
+        "accounts.view_user",
+        "accounts.unlock_user",
+        "accounts.view_security",
+        "accounts.view_request",
+        "accounts.approve_account",
+    },
 }
 
 
@@ -74,3 +81,19 @@ def find_enterprise(user, credit_code: str):
     if not code or not user.has_perm("accounts.manage_user"):
         return None
     return Enterprise.objects.filter(subtree_q(user, "org_path"), credit_code=code).first()
+
+
+def visible_requests(user) -> QuerySet[AccountRequest]:
+    """Account requests for organisations in the user's subtree: both the proposer's and the approver's view."""
+    if not user.has_perm("accounts.view_request"):
+        return AccountRequest.objects.none()
+    return AccountRequest.objects.filter(subtree_q(user, "org__path")).select_related(
+        "org", "enterprise", "target", "proposed_by", "decided_by"
+    )
+
+
+def get_request(user, pk) -> AccountRequest:
+    try:
+        return visible_requests(user).get(pk=pk)
+    except (AccountRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

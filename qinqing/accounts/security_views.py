@@ -19,6 +19,7 @@ def security_overview(request):
         "lockouts": lockouts.current_lockouts(request.user),
         "page": failures,
         "failure_limit": lockouts.failure_limit(),
+        "address_limit": lockouts.address_limit(),
         "can_unlock": request.user.has_perm("accounts.unlock_user"),
     }
     template = "accounts/partials/_failures.html" if request.htmx else "accounts/security.html"
@@ -36,4 +37,19 @@ def unlock(request):
         messages.success(request, _("已解锁账号“%(username)s”") % {"username": username})
     else:
         messages.warning(request, _("账号“%(username)s”当前没有被锁定") % {"username": username})
+    return redirect("accounts:security")
+
+
+@requires("accounts.unlock_user")
+@require_POST
+def reset_totp(request):
+    """Clear the authenticator of a user who lost it and the recovery codes (they bind a new one)."""
+    from .models import User
+
+    username = request.POST.get("username", "").strip()
+    user = User.objects.filter(username=username).first()
+    if user is None or not lockouts.username_in_scope(request.user, username) or user.pk == request.user.pk:
+        raise Http404
+    actions.disable_totp(user, actor=request.user)
+    messages.success(request, _("已重置账号“%(username)s”的两步验证，下次登录须重新绑定") % {"username": username})
     return redirect("accounts:security")

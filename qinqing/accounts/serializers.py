@@ -35,6 +35,9 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         label=_("密码"), max_length=256, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        label=_("两步验证码"), max_length=20, required=False, allow_blank=True, help_text=_("已绑定验证器的账号必填")
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -7,7 +7,6 @@ the username is locked) and security.lockout when axes locks a username.
 import time
 
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -19,15 +18,15 @@ from .middleware import LOGIN_AT_KEY
 
 
 def refused_while_locked(request) -> bool:
-    """True when the username was already locked before this attempt.
+    """True when the account was already locked before this attempt.
 
     axes' failure receiver runs before ours (its app is listed first). With
-    AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT (the default) it counts the refused attempt too, so the
-    count is then above the limit; with it off, the backend flags the request and nothing is counted."""
+    AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off, a refused attempt is flagged by the backend and
+    not counted, so the handler never sets ``axes_failures_since_start``; the failure that causes a
+    lock is counted and does set it."""
     if not getattr(request, "axes_locked_out", False):
         return False
-    failures = getattr(request, "axes_failures_since_start", None)
-    return failures is None or failures > settings.AXES_FAILURE_LIMIT
+    return getattr(request, "axes_failures_since_start", None) is None
 
 
 @receiver(user_logged_in)

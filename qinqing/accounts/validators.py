@@ -5,6 +5,7 @@ import string
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 def character_classes(password: str) -> int:
@@ -52,3 +53,38 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return _("不能与最近%(history)s次使用过的密码相同。") % {"history": self.history}
+
+
+class StrengthValidator:
+    """Refuse passwords a guesser tries early (common words, keyboard walks, l33t, repeats), using the
+    zxcvbn estimator. ``Passw0rd!``, ``Qwerty123!`` and ``Aa1aaaaa`` pass the length and character-class
+    rules but score 1 of 4; the default minimum is 3."""
+
+    FEEDBACK = {
+        "dictionary": _lazy("密码包含常见单词或常用密码"),
+        "spatial": _lazy("密码包含键盘上相邻的按键序列（如 qwerty、asdf）"),
+        "repeat": _lazy("密码包含重复的字符或片段"),
+        "sequence": _lazy("密码包含连续的字母或数字（如 abc、123）"),
+        "date": _lazy("密码包含日期或年份"),
+        "regex": _lazy("密码包含年份等容易猜到的片段"),
+    }
+
+    def __init__(self, min_score: int = 3):
+        self.min_score = min_score
+
+    def validate(self, password, user=None):
+        from zxcvbn import zxcvbn
+
+        inputs = [v for v in (getattr(user, "username", ""), getattr(user, "name", "")) if v]
+        result = zxcvbn(password[:100], user_inputs=inputs)  # zxcvbn is slow on very long input
+        if result["score"] >= self.min_score:
+            return
+        patterns = [m.get("pattern") for m in result.get("sequence", []) if m.get("pattern") != "bruteforce"]
+        reasons = [str(self.FEEDBACK[p]) for p in dict.fromkeys(patterns) if p in self.FEEDBACK]
+        message = _("密码太容易被猜到，请换一个更难猜的密码（可用几个不相关的词组合）")
+        if reasons:
+            message = f"{message}：{'；'.join(reasons)}"
+        raise ValidationError(message, code="password_too_guessable")
+
+    def get_help_text(self):
+        return _("不能使用常见密码、键盘序列或简单变形（如 Passw0rd!、Qwerty123!）。")

@@ -32,3 +32,28 @@ def clock():
 
 def sign_in(client, username, password, **extra):
     return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, steps_ahead: int = 0) -> str:
+    """The code of the current 30-second step (plus ``steps_ahead``), by the frozen or real clock."""
+    import pyotp
+
+    otp = pyotp.TOTP(secret)
+    return otp.generate_otp(otp.timecode(datetime.now(UTC)) + steps_ahead)
+
+
+def enrol(user, secret: str = TOTP_SECRET) -> list[str]:
+    """Bind an authenticator for ``user``; the current step is then spent (use ``steps_ahead=1`` next)."""
+    from qinqing.accounts import actions
+
+    return actions.enable_totp(user, secret=secret, code=totp_code(secret))
+
+
+def sign_in_with_code(client, username, password, secret: str = TOTP_SECRET, **extra):
+    """Both steps of the sign-in for an account whose authenticator uses ``secret``."""
+    first = sign_in(client, username, password, **extra)
+    assert first.status_code == 302 and first.url == "/accounts/login/code/", first
+    return client.post("/accounts/login/code/", {"code": totp_code(secret, steps_ahead=1)}, **extra)

@@ -2,11 +2,10 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD
 from qinqing.accounts import actions
-from qinqing.accounts.models import User
+from qinqing.accounts.models import ApiToken, User
 from qinqing.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -49,10 +48,12 @@ def test_given_no_change_when_updating_then_no_audit_row(users):
     assert AuditEntry.objects.count() == before
 
 
-def test_given_role_change_then_api_token_revoked(users, tree):
+def test_given_approved_role_change_then_api_token_revoked(users, tree):
     actions.issue_api_token(users.county_staff)
-    actions.update_user(users.county_staff, actor=users.sys_admin, name="x", role="fic_leader", org=tree.county_a)
-    assert not Token.objects.filter(user=users.county_staff).exists()
+    proposal = actions.propose_change(users.county_staff, actor=users.sys_admin, role="fic_leader", org=tree.county_a)
+    assert ApiToken.objects.filter(user=users.county_staff).exists()  # nothing happens before approval
+    actions.approve_request(proposal, actor=users.sec_admin)
+    assert not ApiToken.objects.filter(user=users.county_staff).exists()
 
 
 def test_given_own_account_when_editing_or_disabling_then_refused(users, tree):
@@ -78,7 +79,7 @@ def test_given_same_state_when_setting_active_then_nothing_recorded(users):
 
 def test_given_reset_password_then_history_kept_and_old_password_cannot_come_back(users):
     target = users.county_staff
-    actions.reset_password(target, new_password="Huarong#Lake7", actor=users.sys_admin)
+    actions.reset_password(target, actor=users.sys_admin)
     with pytest.raises(ValidationError):
         actions.change_password(User.objects.get(pk=target.pk), new_password=PASSWORD)
 

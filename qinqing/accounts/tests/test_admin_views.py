@@ -1,11 +1,13 @@
-"""User administration pages of the 系统管理员: list, create, edit, enable/disable, reset password."""
+"""User administration pages of the 系统管理员: list, propose (create, role change), edit, enable/disable,
+reset password; the 安全管理员 approves the proposals."""
 
 import re
 
 import pytest
 
 from conftest import PASSWORD
-from qinqing.accounts.models import User
+from qinqing.accounts import actions
+from qinqing.accounts.models import AccountRequest, User
 from qinqing.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -76,20 +78,29 @@ def test_user_list_query_count_does_not_grow_with_rows(admin, tree, django_asser
         assert admin.get("/accounts/users/").status_code == 200
 
 
-def test_given_valid_form_when_creating_then_user_exists_and_must_change_password(admin, tree, users):
+def approve_pending(users):
+    for proposal in AccountRequest.objects.filter(status="pending"):
+        actions.approve_request(proposal, actor=users.sec_admin)
+
+
+def test_given_valid_form_when_creating_then_pending_until_approved_then_must_change_password(admin, tree, users):
     response = admin.post("/accounts/users/new/", create_payload(tree))
-    assert response.status_code == 302 and response.url == "/accounts/users/"
+    assert response.status_code == 302 and response.url == "/accounts/requests/"
+    assert not User.objects.filter(username="zhang_wei").exists()
+    approve_pending(users)
     user = User.objects.get(username="zhang_wei")
     assert user.org == tree.county_a and user.must_change_password and user.check_password(NEW_PASSWORD)
     entry = AuditEntry.objects.get(action="accounts.create_user", object_id=str(user.pk))
-    assert entry.actor_id == users.sys_admin.pk and entry.after["role"] == "fic_staff"
+    assert entry.actor_id == users.sec_admin.pk and entry.after["role"] == "fic_staff"
+    assert AuditEntry.objects.get(action="accounts.propose_account").actor_id == users.sys_admin.pk
 
 
-def test_given_enterprise_role_when_creating_with_credit_code_then_linked(admin, tree):
+def test_given_enterprise_role_when_creating_with_credit_code_then_linked(admin, tree, users):
     response = admin.post(
         "/accounts/users/new/", create_payload(tree, role="enterprise", credit_code=tree.ent_a.credit_code.lower())
     )
     assert response.status_code == 302
+    approve_pending(users)
     assert User.objects.get(username="zhang_wei").enterprise == tree.ent_a
 
 
@@ -119,7 +130,7 @@ def test_given_bad_input_when_creating_then_chinese_error_and_nothing_created(ad
     before = User.objects.count()
     response = admin.post("/accounts/users/new/", create_payload(tree, **overrides))
     assert response.status_code == 200 and message in response.content.decode()
-    assert User.objects.count() == before
+    assert User.objects.count() == before and not AccountRequest.objects.exists()
 
 
 def test_given_org_of_another_city_when_creating_then_refused(admin, tree):
@@ -133,12 +144,16 @@ def test_given_user_when_editing_then_changes_saved_and_audited_with_before_afte
         f"/accounts/users/{target.pk}/",
         {"name": "新名字", "title": "副主席", "role": "fic_leader", "org": tree.county_b.pk, "credit_code": ""},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == "/accounts/requests/"
     target.refresh_from_db()
-    assert (target.name, target.title, target.role, target.org) == ("新名字", "副主席", "fic_leader", tree.county_b)
-    entry = AuditEntry.objects.get(action="accounts.update_user", object_id=str(target.pk))
+    # name and title at once; role and organisation only after the 安全管理员 approves
+    assert (target.name, target.title, target.role, target.org) == ("新名字", "副主席", "fic_staff", tree.county_a)
+    approve_pending(users)
+    target.refresh_from_db()
+    assert (target.role, target.org) == ("fic_leader", tree.county_b)
+    entry = AuditEntry.objects.filter(action="accounts.update_user", object_id=str(target.pk)).order_by("id").last()
     assert entry.before["role"] == "fic_staff" and entry.after["role"] == "fic_leader"
-    assert entry.after["org_id"] == tree.county_b.pk
+    assert entry.after["org_id"] == tree.county_b.pk and entry.actor_id == users.sec_admin.pk
 
 
 def test_given_admin_account_when_editing_then_404(admin, users):
@@ -189,29 +204,36 @@ def test_set_active_is_post_only(admin, users):
     assert admin.get(f"/accounts/users/{users.county_staff.pk}/active/").status_code == 405
 
 
-def test_given_reset_password_then_must_change_and_old_sessions_end(admin, users):
+def test_given_reset_password_then_one_time_password_shown_once_must_change_notified_and_sessions_end(admin, users):
     from django.test import Client
+
+    from qinqing.notifications.models import Notification
 
     victim = Client()
     victim.force_login(users.county_staff)
-    response = admin.post(
+    assert admin.get(f"/accounts/users/{users.county_staff.pk}/password/").status_code == 200
+    response = admin.post(f"/accounts/users/{users.county_staff.pk}/password/")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    password = re.search(r'<code class="one-time-password">([^<]+)</code>', response.content.decode()).group(1)
+    users.county_staff.refresh_from_db()
+    assert users.county_staff.must_change_password and users.county_staff.check_password(password)
+    assert password not in str(list(AuditEntry.objects.values_list("before", "after", "message")))
+    assert victim.get("/").status_code == 302  # the session hash no longer matches
+    assert AuditEntry.objects.filter(action="accounts.reset_password").count() == 1
+    assert Notification.objects.filter(recipient=users.county_staff, kind="account_security").count() == 1
+    # the one-time password opens only the password-change page
+    fresh = Client()
+    fresh.post("/accounts/login/", {"username": "county_staff", "password": password})
+    assert fresh.get("/").url == "/accounts/password/"
+
+
+def test_given_reset_form_then_the_administrator_cannot_choose_the_password(admin, users):
+    admin.post(
         f"/accounts/users/{users.county_staff.pk}/password/",
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
-    assert response.status_code == 302
     users.county_staff.refresh_from_db()
-    assert users.county_staff.must_change_password and users.county_staff.check_password(NEW_PASSWORD)
-    assert victim.get("/").status_code == 302  # the session hash no longer matches
-    assert AuditEntry.objects.filter(action="accounts.reset_password").count() == 1
-
-
-def test_given_weak_temporary_password_when_resetting_then_refused(admin, users):
-    response = admin.post(
-        f"/accounts/users/{users.county_staff.pk}/password/", {"new_password1": "abc", "new_password2": "abc"}
-    )
-    assert response.status_code == 200 and "密码太短" in response.content.decode()
-    users.county_staff.refresh_from_db()
-    assert users.county_staff.check_password(PASSWORD)
+    assert not users.county_staff.check_password(NEW_PASSWORD)
 
 
 @pytest.mark.parametrize("role", ["sec_admin", "audit_admin", "county_staff", "leader", "enterprise"])

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD
 from qinqing.accounts import actions
+from qinqing.accounts.models import ApiToken
 from qinqing.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_given_five_api_failures_then_right_password_refused_on_api_and_web(user
     web = Client().post("/accounts/login/", {"username": "county_staff", "password": PASSWORD})
     assert web.status_code == 403
     assert AuditEntry.objects.filter(action="security.lockout", object_repr="county_staff").count() == 1
-    assert not Token.objects.filter(user=users.county_staff).exists()
+    assert not ApiToken.objects.filter(user=users.county_staff).exists()
 
     clock.shift(timedelta(minutes=31))
     assert get_token(Client(), "county_staff", PASSWORD).status_code == 200
@@ -135,11 +135,12 @@ def test_given_a_token_older_than_its_lifetime_then_refused_in_chinese_and_remov
     # Given a token issued 13 hours ago, with the 12-hour lifetime
     settings.QINQING_API_TOKEN_HOURS = 12
     key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
-    Token.objects.filter(key=key).update(created=Token.objects.get(key=key).created - timedelta(hours=13))
+    token = ApiToken.objects.get(user=users.county_staff)
+    ApiToken.objects.filter(pk=token.pk).update(created_at=token.created_at - timedelta(hours=13))
     # When it is used, then it is refused with a Chinese reason and no longer exists
     response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401 and "令牌已过期" in response.json()["detail"]
-    assert not Token.objects.filter(key=key).exists()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_given_a_token_when_the_password_expires_then_the_token_stops_working(users, settings):

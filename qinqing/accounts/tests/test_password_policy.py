@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from conftest import PASSWORD
 from qinqing.accounts import actions
 from qinqing.accounts.validators import character_classes
 from qinqing.core.models import AuditEntry
 
-from .conftest import sign_in
+from .conftest import enrol, sign_in, sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,8 @@ def test_given_password_older_than_90_days_when_opening_a_page_then_sent_to_pass
 def test_given_must_change_password_when_signing_in_then_every_page_leads_to_password_change(users, client, clock):
     users.sys_admin.must_change_password = True
     users.sys_admin.save()
-    sign_in(client, "sys_admin", PASSWORD)
+    enrol(users.sys_admin)
+    sign_in_with_code(client, "sys_admin", PASSWORD)
 
     for path in ("/", "/accounts/users/", "/accounts/users/new/", "/audit/"):
         response = client.get(path)
@@ -142,3 +144,50 @@ def test_given_a_deployment_profile_then_the_pages_quote_its_numbers(users, logi
     settings.QINQING_PASSWORD_MAX_AGE_DAYS = 60
     body = login(users.county_staff).get("/accounts/password/").content.decode()
     assert "密码至少12位" in body and "每60天须更换" in body
+
+
+@pytest.mark.parametrize("weak", ["Passw0rd!", "Qwerty123!", "Aa1aaaaa", "Zxcvbnm1!"])
+def test_given_a_common_or_keyboard_password_then_refused_in_chinese(users, weak):
+    with pytest.raises(ValidationError) as exc:
+        actions.change_password(users.county_staff, new_password=weak)
+    assert any("太容易被猜到" in m for m in exc.value.message_dict["new_password1"]), exc.value.message_dict
+
+
+@pytest.mark.parametrize("strong", [PASSWORD, "Qinqing@2026", "Dongting#Lake9", "Yueyang#Lake1"])
+def test_given_the_demo_and_test_passwords_then_still_accepted(tree, strong):
+    from django.contrib.auth import password_validation
+
+    from qinqing.accounts.models import User
+
+    password_validation.validate_password(strong, User(username="new_person", name="新人", org=tree.city))
+
+
+def test_given_a_weak_password_on_the_change_page_then_the_reason_is_shown(users, login):
+    response = login(users.county_staff).post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Qwerty123!", "new_password2": "Qwerty123!"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "太容易被猜到" in body and "常见单词" in body
+
+
+def test_given_wrong_old_passwords_on_the_change_page_then_counted_as_failed_sign_ins_and_locked(users, client, clock):
+    # Given a signed-in user (a stolen session) guessing the old password
+    sign_in(client, "county_staff", PASSWORD)
+    for _ in range(4):
+        response = client.post(
+            "/accounts/password/",
+            {"old_password": "Wrong@Password1", "new_password1": "Dongting#Lake9", "new_password2": "Dongting#Lake9"},
+        )
+        assert response.status_code == 200 and "原密码不正确" in response.content.decode()
+    failed = AuditEntry.objects.filter(action="security.login_failed", object_repr="county_staff")
+    assert failed.count() == 4
+    # When the fifth guess is wrong, then the account is locked and the session ends
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "Wrong@Password1", "new_password1": "Dongting#Lake9", "new_password2": "Dongting#Lake9"},
+    )
+    assert response.status_code == 403 and "已被锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert sign_in(Client(), "county_staff", PASSWORD).status_code == 403
+    assert AuditEntry.objects.filter(action="security.lockout", object_repr="county_staff").count() == 1

@@ -8,11 +8,11 @@ from django.http import Http404
 from django.test import Client
 from django.urls import include, path
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import urls as root_urls
+from qinqing.accounts.actions import issue_api_token
 from qinqing.core.errors import Refused
 from qinqing.core.models import AuditEntry
 
@@ -55,7 +55,7 @@ GUARDED = "/api/v1/_conventions/guarded/"
 
 
 def _token_client(user) -> Client:
-    token = Token.objects.create(user=user)
+    token = issue_api_token(user)
     return Client(HTTP_AUTHORIZATION=f"Token {token.key}", raise_request_exception=False)
 
 

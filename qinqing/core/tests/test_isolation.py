@@ -144,7 +144,7 @@ def test_given_county_a_objects_when_county_b_users_open_their_detail_routes_the
 
 @pytest.mark.parametrize("who", COUNTY_B_USERS)
 def test_given_a_county_a_enterprise_when_a_county_b_user_requests_it_by_api_then_404_in_chinese(tree, users, who):
-    from rest_framework.authtoken.models import Token
+    from qinqing.accounts.actions import issue_api_token
 
     detail = next(
         (
@@ -156,7 +156,7 @@ def test_given_a_county_a_enterprise_when_a_county_b_user_requests_it_by_api_the
     )
     if detail is None:
         pytest.skip("no enterprise detail API yet")
-    token = Token.objects.create(user=getattr(users, who))
+    token = issue_api_token(getattr(users, who))
     (param,) = detail.params
 
     response = Client().get(detail.url({param: tree.ent_a.pk}), HTTP_AUTHORIZATION=f"Token {token.key}")

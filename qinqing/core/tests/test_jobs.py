@@ -247,10 +247,10 @@ def test_given_anonymous_when_polling_a_job_then_redirected_to_login(client, use
 
 
 def test_given_the_creator_when_reading_the_job_api_then_progress_is_returned(client, users):
-    from rest_framework.authtoken.models import Token
+    from qinqing.accounts.actions import issue_api_token
 
     job = Job.objects.create(kind="k", title="导入企业", done=1, total=4, created_by=users.county_staff)
-    token = Token.objects.create(user=users.county_staff)
+    token = issue_api_token(users.county_staff)
 
     response = client.get(f"/api/v1/jobs/{job.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
 
@@ -262,10 +262,10 @@ def test_given_the_creator_when_reading_the_job_api_then_progress_is_returned(cl
 
 
 def test_given_another_county_when_reading_the_job_api_then_404_in_chinese(client, users):
-    from rest_framework.authtoken.models import Token
+    from qinqing.accounts.actions import issue_api_token
 
     job = Job.objects.create(kind="k", title="导入企业", created_by=users.county_staff)
-    token = Token.objects.create(user=users.county_b_staff)
+    token = issue_api_token(users.county_b_staff)
 
     response = client.get(f"/api/v1/jobs/{job.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
 
