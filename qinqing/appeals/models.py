@@ -162,6 +162,9 @@ class Appeal(TimeStampedModel):
     reply_due = models.DateField(_("答复期限"), null=True, blank=True)
     dispatch_due = models.DateField(_("交办期限"), null=True, blank=True)
     callback_due = models.DateField(_("回访期限"), null=True, blank=True)
+    # The *_due fields above that fall in a year without the State Council's official schedule (computed
+    # on the provisional statutory calendar): shown as 暂定, recomputed when the notice is entered.
+    provisional_dues = models.JSONField(_("暂定期限"), default=list, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     contacted_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
@@ -216,6 +219,23 @@ class Appeal(TimeStampedModel):
     @property
     def status_label(self) -> str:
         return str(wf.STATE_LABELS.get(self.status, self.status))  # plain text: exports write it as is
+
+    def save(self, *args, **kwargs):
+        """Keep ``provisional_dues`` in step with the deadline fields on every save that writes them."""
+        from .sla import DUE_FIELDS, provisional_dues
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(DUE_FIELDS):
+            self.provisional_dues = provisional_dues(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "provisional_dues"}
+        super().save(*args, **kwargs)
+
+    @property
+    def current_due_provisional(self) -> bool:
+        """Whether the deadline now running was computed on a provisional year (shown as 暂定)."""
+        due = self.current_due
+        return due is not None and any(getattr(self, f, None) == due for f in self.provisional_dues or ())
 
     @property
     def current_due(self):

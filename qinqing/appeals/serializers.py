@@ -46,6 +46,12 @@ class AppealSerializer(serializers.ModelSerializer):
     )
     status_label = serializers.CharField(read_only=True)
     current_due = serializers.DateField(read_only=True)
+    current_due_provisional = serializers.BooleanField(
+        read_only=True, help_text=gettext_lazy("当前期限落在尚未录入国务院通知的年份，按法定节假日推算（暂定）")
+    )
+    provisional_dues = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=gettext_lazy("暂定的期限字段名，如 reply_due")
+    )
 
     class Meta:
         model = Appeal
@@ -68,6 +74,8 @@ class AppealSerializer(serializers.ModelSerializer):
             "contact_due",
             "reply_due",
             "current_due",
+            "current_due_provisional",
+            "provisional_dues",
             "deadline_state",
             "escalation",
             "rehandle_count",

@@ -1,10 +1,11 @@
 """Appeal deadlines on the Chinese working-day calendar: pure functions on dates and plain rules.
 
 The calendar is the foundation's :class:`qinqing.core.workdays.WorkCalendar` (statutory holidays, 调休
-make-up workdays and administrators' overrides); ``actions.calendar()`` gets the one in force. A year the
-calendar does not cover raises :class:`CalendarNotCovered`: a deadline is never guessed from plain
-weekdays. The actions turn that into a refusal telling the user to have the year entered at /calendar/;
-the periodic sweep turns it into a warning in the staff's inbox.
+make-up workdays and administrators' overrides); ``actions.calendar()`` gets the one in force. A year
+without the State Council's official schedule is *provisional* (statutory holidays only): deadlines in it
+are computed all the same, stored with their field names in ``Appeal.provisional_dues`` and shown as 暂定,
+and recomputed when the notice is entered (``actions.recompute_deadlines``). Only a year no table can
+compute (after 2100) raises :class:`CalendarNotCovered`, which the actions turn into a refusal.
 
 - ``add_workdays(cal, d, n)``: the n-th working day after d (d itself not counted; n = 0 gives d);
 - ``workdays_between(cal, a, b)``: working days in (a, b], i.e. how many remain from a until b.
@@ -21,6 +22,8 @@ from typing import Protocol
 from qinqing.core.workdays import CalendarNotCovered
 
 __all__ = ["CalendarNotCovered"]
+
+DUE_FIELDS = ("accept_due", "contact_due", "reply_due", "dispatch_due", "callback_due")
 
 
 class Calendar(Protocol):
@@ -44,8 +47,22 @@ def workdays_between(cal: Calendar, a: date, b: date) -> int:
 
 
 def uncovered_years(cal: Calendar, first: date, last: date) -> list[int]:
-    """The years from ``first`` to ``last`` (inclusive) whose holiday arrangement nobody has entered yet."""
+    """The years from ``first`` to ``last`` (inclusive) whose official arrangement nobody has entered yet
+    (provisional: deadlines in them are 暂定)."""
     return [y for y in range(first.year, last.year + 1) if not cal.covers(y)]
+
+
+def provisional_dues(appeal, cal: Calendar | None = None) -> list[str]:
+    """The deadline fields of ``appeal`` that fall in a provisional year (a deadline counted into a year
+    is provisional when that year is; the start of a clock is never in a later year than its end)."""
+    dues = {f: d for f in DUE_FIELDS if (d := getattr(appeal, f, None)) is not None}
+    if not dues:
+        return []
+    if cal is None:
+        from qinqing.core.calendar_source import get_calendar
+
+        cal = get_calendar()
+    return [f for f, d in dues.items() if not cal.covers(d.year)]
 
 
 @dataclass(frozen=True)

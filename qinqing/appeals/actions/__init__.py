@@ -51,6 +51,7 @@ from .deadlines import (
     _backfill_due,
     _deadline_levels,
     mark_deadlines,
+    recompute_deadlines,
     warn_calendar_gap,
 )
 from .dispatch import assign_appeal, return_appeal, supervise_appeal, urge_appeal
@@ -95,6 +96,7 @@ __all__ = [
     "record_callback",
     "record_co_note",
     "register_appeal",
+    "recompute_deadlines",
     "reject_appeal",
     "reply_appeal",
     "request_extension",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qinqing.appeals import actions as pkg  # today()/calendar()/limits looked up at call time (tests pin them)
 from qinqing.core import audit
@@ -64,9 +66,10 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
     department) and 回访 (replied). The decision is taken again on the locked row, so two sweeps running
     at once write and notify each new level once.
 
-    Appeals whose deadline arithmetic needs a year the calendar does not cover keep their state and are
-    counted under ``uncovered``; staff and system administrators get an inbox warning (see
-    ``warn_calendar_gap``), as they do 45 days before such a year begins.
+    A year without the official schedule is provisional and swept like any other (its deadlines are
+    暂定); staff and system administrators get a reminder to enter the State Council's notice 45 days
+    before such a year begins (``warn_calendar_gap``). Only a year no table can compute (after 2100)
+    leaves appeals untracked, counted under ``uncovered``.
     """
     cal, day = pkg.calendar(), day or pkg.today()
     counts = {"warning": 0, "overdue": 0, "urged": 0, "supervised": 0, "uncovered": 0}
@@ -156,25 +159,125 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
 
 
 def warn_calendar_gap(years: list[int], day: date, *, stalled: int = 0) -> None:
-    """Tell FIC staff and system administrators that a year's holidays must be entered at /calendar/.
+    """Remind FIC staff and system administrators to enter the State Council's notice at /calendar/.
 
-    Once per year ahead of time; once a day per year while appeals cannot be tracked because of it.
+    Work goes on meanwhile: deadlines in those years are 暂定 (statutory holidays only) and are
+    recomputed on entry. Once per year ahead of time; once a day per year while appeals cannot be
+    tracked at all (only a year no table can compute).
     """
     names = "、".join(_("%(year)s年") % {"year": y} for y in years)
-    logger.warning("working-day calendar does not cover %s; %d open appeals not tracked", years, stalled)
-    title = _("%(years)s节假日安排尚未录入，诉求办理期限无法计算") % {"years": names}
+    logger.warning("no official holiday schedule for %s (provisional); %d open appeals not tracked", years, stalled)
+    title = _("%(years)s节假日安排尚未录入，办理期限暂按法定节假日计算") % {"years": names}
+    body = _(
+        "国务院办公厅公布%(years)s部分节假日安排的通知后，请系统管理员在“节假日设置”（/calendar/）粘贴通知全文录入。"
+        "录入前诉求照常办理，落在该年的办理期限按《全国年节及纪念日放假办法》的法定节假日暂定计算并标注“暂定”；"
+        "录入后，在办诉求的期限自动按正式安排重算，期限有变的经办人会收到通知。"
+    ) % {"years": names}
     if stalled:
-        body = _(
-            "请系统管理员在“节假日设置”（/calendar/）录入国务院办公厅公布的放假和调休安排。"
-            "目前有%(count)s件在办诉求因此无法判断临期、超期。"
-        ) % {"count": stalled}
-    else:
-        body = _(
-            "请系统管理员在“节假日设置”（/calendar/）录入国务院办公厅公布的放假和调休安排。"
-            "录入前，办理期限落在该年的诉求将无法登记、交办或延期。"
-        )
+        body += _("目前有%(count)s件在办诉求无法判断临期、超期。") % {"count": stalled}
     recipients = _users(role__in=["fic_staff", "sys_admin"])
     key = f"calendar-gap:{'-'.join(map(str, years))}" + (f":{day}" if stalled else "")
     transaction.on_commit(
         lambda: notify(recipients, kind="appeals.calendar_gap", title=title, body=body, url="/calendar/", key=key)
     )
+
+
+# ---------------------------------------------------------------- official schedule entered
+
+# The clocks still running in each state (a met step's deadline is history and never moves).
+LIVE_DUES = {
+    wf.REGISTERED: ("accept_due",),
+    wf.ACCEPTED: ("dispatch_due",),
+    wf.ASSIGNED: ("contact_due", "reply_due"),
+    wf.CONTACTED: ("reply_due",),
+    wf.REPLIED: ("callback_due",),
+}
+DUE_LABELS = {
+    "accept_due": gettext_lazy("受理期限"),
+    "dispatch_due": gettext_lazy("交办期限"),
+    "contact_due": gettext_lazy("首次联系期限"),
+    "reply_due": gettext_lazy("答复期限"),
+    "callback_due": gettext_lazy("回访期限"),
+}
+
+
+def _moved_due(old: sla.Calendar, new: sla.Calendar, anchor: date, due: date) -> date:
+    """``due`` moved from ``old`` to ``new``: the working days left after ``anchor`` on the calendar the
+    deadline was computed with, counted again on the new one (days up to ``anchor`` are lived)."""
+    remaining = old.workdays_between(anchor, due)
+    return new.add_workdays(anchor, remaining) if remaining > 0 else due
+
+
+def recompute_deadlines(year: int, *, old: sla.Calendar, new: sla.Calendar, actor=None, day: date | None = None):
+    """The official schedule of ``year`` replaced the provisional one: move every open deadline in it.
+
+    For each open appeal (受理 … 回访, paused ones counted from the day they paused), every running clock
+    due on or after 1 January of ``year`` keeps the number of working days it had left and is counted
+    again on the new calendar. A deadline that moves is audited (``appeals.recompute_deadlines``), noted in
+    the appeal's history (not shown to the enterprise) and its handlers are told: the department for
+    首次联系/答复, the FIC staff for 受理/交办/回访. Every deadline in the year loses its 暂定 flag. Closed
+    appeals are not touched. Returns ``{"moved": n, "confirmed": m}``.
+    """
+    day = day or pkg.today()
+    first = date(year, 1, 1)
+    in_year = Q()
+    for name in sla.DUE_FIELDS:
+        in_year |= Q(**{f"{name}__gte": first})
+    counts = {"moved": 0, "confirmed": 0}
+    ids = list(Appeal.objects.filter(in_year, status__in=SWEPT_STATES).values_list("pk", flat=True))
+    for pk in ids:
+        locked = Appeal.objects.select_for_update(of=("self",)).select_related("fic", "lead_department").get(pk=pk)
+        if locked.status not in SWEPT_STATES:
+            continue
+        anchor = locked.paused_on if locked.is_paused and locked.paused_on else day
+        moves = {}
+        for name in LIVE_DUES.get(locked.status, ()):
+            if name == "contact_due" and locked.contacted_at is not None:
+                continue
+            due = getattr(locked, name)
+            if due is None or due < first or due <= anchor:
+                continue
+            moved = _moved_due(old, new, anchor, due)
+            if moved != due:
+                moves[name] = (due, moved)
+                setattr(locked, name, moved)
+        flags = sla.provisional_dues(locked, new)
+        if not moves:
+            if flags != (locked.provisional_dues or []):
+                locked.provisional_dues = flags
+                locked.save(update_fields=["provisional_dues", "updated_at"])
+                counts["confirmed"] += 1
+            continue
+        before = {name: old_due.isoformat() for name, (old_due, _new) in moves.items()}
+        after = {name: new_due.isoformat() for name, (_old, new_due) in moves.items()}
+        locked.save(update_fields=[*moves, "updated_at"])
+        comment = "；".join(
+            _("%(label)s由%(old)s改为%(new)s") % {"label": DUE_LABELS[n], "old": o, "new": m}
+            for n, (o, m) in moves.items()
+        )
+        reason = _("%(year)s年节假日安排已按国务院办公厅通知录入") % {"year": year}
+        audit.record(
+            "appeals.recompute_deadlines",
+            obj=locked,
+            actor=actor,
+            before=before,
+            after=after,
+            message=f"{reason}：{comment}"[:500],
+        )
+        event = _event(
+            locked, actor, "recompute_deadlines", _("期限按正式安排重算"), locked.status, comment, public=False
+        )
+        if locked.status in FIC_CLOCK_STATES:
+            recipients = staff_of(locked)
+        else:
+            recipients = department_users(locked) or staff_of(locked)
+        title = _("办理期限调整：%(number)s（%(changes)s）") % {"number": locked.number, "changes": comment}
+        _notify(locked, event, recipients, title[:200], kind="appeals.deadline_moved")
+        counts["moved"] += 1
+    logger.info("recomputed deadlines for %s: %s", year, counts)
+    return counts
+
+
+def on_official_year_entered(sender, *, year, old, new, actor=None, **kwargs):
+    """Receiver of ``qinqing.core.calendar_actions.official_year_entered`` (connected in apps.ready)."""
+    return recompute_deadlines(year, old=old, new=new, actor=actor)

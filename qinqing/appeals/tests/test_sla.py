@@ -64,18 +64,21 @@ def test_pick_rule_prefers_most_specific():
     assert sla.pick_rule([], "x", "y") == sla.DEFAULT_RULE
 
 
-def test_given_uncovered_year_when_counting_then_clear_error_not_weekdays():
-    # Given a calendar that covers 2026 but not 2027
+def test_given_unentered_year_when_counting_then_provisional_statutory_days_not_a_refusal():
+    # Given a calendar that covers 2026 officially but not 2027
     cal = WorkCalendar.build()
-    assert not cal.covers(2027)
-    # When a deadline would run into 2027, then it is refused rather than guessed from weekdays
-    with pytest.raises(sla.CalendarNotCovered) as exc:
-        sla.add_workdays(cal, date(2026, 12, 29), 5)
-    assert exc.value.year == 2027
-    with pytest.raises(sla.CalendarNotCovered):
-        sla.workdays_between(cal, date(2026, 12, 30), date(2027, 1, 5))
+    assert not cal.covers(2027) and cal.is_provisional(2027)
+    # When a deadline runs into 2027, then it is computed on 2027's statutory days (元旦 01-01 off)
+    assert sla.add_workdays(cal, date(2026, 12, 29), 5) == date(2027, 1, 6)  # 12-30, 12-31, 01-04, 01-05, 01-06
+    assert sla.workdays_between(cal, date(2026, 12, 30), date(2027, 1, 5)) == 3
     # And inside a covered year nothing changes
     assert sla.add_workdays(cal, date(2026, 12, 29), 2) == date(2026, 12, 31)
+
+
+def test_given_a_year_no_table_computes_then_clear_error():
+    with pytest.raises(sla.CalendarNotCovered) as exc:
+        sla.add_workdays(CAL, date(2100, 12, 29), 5)
+    assert exc.value.year == 2101
 
 
 def test_given_year_entered_by_admin_then_deadline_crosses_new_year():

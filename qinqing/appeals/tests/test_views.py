@@ -1,5 +1,3 @@
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
@@ -207,22 +205,3 @@ def test_admin_changes_deadline_rule_for_new_appeals_only(make_appeal, users, lo
     new = make_appeal("新诉求")
     old.refresh_from_db()
     assert old.reply_days == 5 and new.reply_days == 4 and new.accept_days == 1
-
-
-def test_given_2027_not_entered_when_dispatching_through_page_then_message_names_calendar_and_nothing_changes(
-    make_appeal, users, login, tree, fixed_today
-):
-    # Given an accepted appeal on 2026-12-28, whose reply deadline would fall in 2027 (not entered yet)
-    fixed_today(date(2026, 12, 28))
-    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
-    staff = login(users.county_staff)
-    # When staff dispatch it on the detail page
-    response = staff.post(
-        reverse("appeals:step", args=[appeal.pk, "assign"]), {"lead_department": tree.dept_a.pk}, follow=True
-    )
-    # Then the page shows the Chinese refusal pointing at the calendar settings, and nothing changed
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "2027年的法定节假日和调休安排尚未录入" in page and "/calendar/" in page
-    appeal.refresh_from_db()
-    assert appeal.status == wf.ACCEPTED and appeal.lead_department is None
