@@ -32,6 +32,7 @@ from .importing.history import import_history_for
 from .importing.runner import TITLES
 from .masking import masked_id, masked_mobile
 from .models import Enterprise
+from .standards import uscc
 from .tasks import errors_path
 
 PAGE_SIZE = 30
@@ -195,8 +196,18 @@ def enterprise_create(request):
             form.apply(exc)
         else:
             messages.success(request, _("已登记企业"))
+            _code_note(request, request.POST.get("credit_code", ""), enterprise.credit_code)
             return _done(request, f"/registry/enterprises/{enterprise.pk}/")
     return _form(request, form, _("登记企业"))
+
+
+def _code_note(request, typed: str, stored: str) -> None:
+    """Say how a typed credit code was normalised (lower case, full width, spaces), as the import preview does."""
+    notes = uscc.normalize(typed)[1]
+    if notes:
+        messages.info(
+            request, _("统一社会信用代码：%(notes)s，已保存为 %(code)s") % {"notes": "，".join(notes), "code": stored}
+        )
 
 
 @requires("registry.view_enterprise")
@@ -415,6 +426,8 @@ def member_add(request):
                 form.apply(exc)
             else:
                 messages.success(request, _("已添加会员"))
+                if enterprise is not None:
+                    _code_note(request, data["credit_code"], enterprise.credit_code)
                 return _done(request, f"/registry/members/{member.pk}/")
     return _form(request, form, _("添加会员"))
 
