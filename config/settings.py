@@ -328,12 +328,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qinqing.core.api_errors.exception_handler",
-    # JSON nested too deep answers 400 (core.badinput); forms and uploads as DRF's defaults.
-    "DEFAULT_PARSER_CLASSES": [
-        "qinqing.core.badinput.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {

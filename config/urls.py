@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("qinqing.core.urls")),
 ]
 
+handler400 = "qinqing.core.badinput.bad_request"
 handler404 = "qinqing.core.views.page_not_found"
 handler403 = "qinqing.core.views.permission_denied"
 handler500 = "qinqing.core.views.server_error"

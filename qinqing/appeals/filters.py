@@ -1,6 +1,9 @@
 """One filter definition for the appeal list: page, API and export share it."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from qinqing.core.badinput import date_param, int_param
 
 from . import workflow as wf
 
@@ -28,10 +31,13 @@ def filter_appeals(qs: QuerySet, params) -> tuple[QuerySet, dict]:
         qs = qs.filter(domain__code=p["domain"])
     if p["channel"]:
         qs = qs.filter(channel=p["channel"])
-    if p["department"].isdigit():
-        qs = qs.filter(lead_department_id=int(p["department"]))
-    if p["from"]:
-        qs = qs.filter(registered_on__gte=p["from"])
-    if p["to"]:
-        qs = qs.filter(registered_on__lte=p["to"])
+    # Bad values answer 400 naming the field (core.badinput), never a 500 from the database.
+    department = int_param(p, "department", _("承办单位"))
+    if department is not None:
+        qs = qs.filter(lead_department_id=department)
+    start, end = date_param(p, "from", _("起始日期")), date_param(p, "to", _("截止日期"))
+    if start:
+        qs = qs.filter(registered_on__gte=start)
+    if end:
+        qs = qs.filter(registered_on__lte=end)
     return qs.order_by("-registered_on", "-id"), p

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from . import badinput
 from .errors import Refused
 
 logger = logging.getLogger(__name__)
@@ -17,6 +19,10 @@ EXPLAINED_AUTH_FAILURES = {"token_expired", "password_change_required"}
 
 
 def exception_handler(exc, context):
+    bad = None if isinstance(exc, DjangoValidationError) else badinput.status_and_message(exc)
+    if bad is not None:  # the request itself is bad: too large, too many fields, a value out of range
+        set_rollback()
+        return Response({"detail": bad[1]}, status=bad[0])
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import calendar_actions
+from .badinput import int_param
 from .calendar_source import get_calendar
 from .holiday_notice import NoticeError, parse_notice
 from .models import CalendarDay, CalendarYear
@@ -64,10 +65,8 @@ class CheckForm(forms.Form):
 
 
 def _year_of(request) -> int:
-    try:
-        return int(request.GET.get("year") or dt.date.today().year)
-    except ValueError:
-        return dt.date.today().year
+    year = int_param(request.GET, "year", _("年份"), minimum=1900, maximum=2200)  # 400 naming the field
+    return year or dt.date.today().year
 
 
 @requires("core.manage_calendar")
