@@ -10,69 +10,32 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from qinqing.core import uploads
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = uploads.DEFAULT_MAX_BYTES
 MAX_TEXT_CHARS = 200_000
-
-# extension → (content type, accepted leading bytes; None: any text without NUL bytes)
-ALLOWED: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "txt": ("text/plain; charset=utf-8", None),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-}
+ALLOWED = uploads.DOCUMENTS  # the checker is shared with appeal attachments (qinqing.core.uploads)
+extension = uploads.extension
+content_type = uploads.content_type
 
 
 def max_bytes() -> int:
     return int(getattr(settings, "POLICY_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def extension(filename: str) -> str:
-    return PurePath(filename or "").suffix.lower().lstrip(".")
-
-
-def content_type(filename: str) -> str:
-    return ALLOWED.get(extension(filename), ("application/octet-stream", None))[0]
-
-
-def _head(file, size: int = 16) -> bytes:
-    file.seek(0)
-    head = file.read(size)
-    file.seek(0)
-    return head
-
-
 def validate(file) -> None:
     """Raise ValidationError({"file": ...}) with a Chinese message unless the upload is acceptable."""
-    if file is None:
-        raise ValidationError({"file": _("附件文件：请选择要上传的文件")})
-    ext = extension(file.name)
-    if ext not in ALLOWED:
-        raise ValidationError(
-            {"file": _("附件文件：只能上传 PDF、Word（docx）、Excel（xlsx）、文本（txt）或 JPG/PNG 图片")}
-        )
-    limit = max_bytes()
-    if file.size > limit:
-        raise ValidationError({"file": _("附件文件：文件不能超过 %(mb)s MB") % {"mb": f"{limit / 1024 / 1024:g}"}})
-    if file.size == 0:
-        raise ValidationError({"file": _("附件文件：文件是空的")})
-    magic = ALLOWED[ext][1]
-    head = _head(file, 4096)
-    if magic is None:
-        if b"\x00" in head:
-            raise ValidationError({"file": _("附件文件：文件内容与扩展名 .%(ext)s 不符") % {"ext": ext}})
-    elif not head.startswith(magic):
-        raise ValidationError({"file": _("附件文件：文件内容与扩展名 .%(ext)s 不符") % {"ext": ext}})
+    try:
+        uploads.check(file, label=_("附件文件"), allowed=ALLOWED, max_bytes=max_bytes())
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
 
 
 def _decode(data: bytes) -> str:
@@ -135,19 +98,5 @@ def read_all(file) -> bytes:
 
 
 def download_response(attachment):
-    """The file as a download, named with its original (Chinese) name: FileResponse writes RFC 5987's
-    ``filename*=utf-8''…`` for non-ASCII names, with an ASCII fallback."""
-    from django.http import FileResponse, Http404
-
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=content_type(attachment.download_name),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """The file as a download, named with its original (Chinese) name (attachment, nosniff)."""
+    return uploads.download_response(attachment.file, attachment.download_name, ALLOWED)
