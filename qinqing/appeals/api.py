@@ -63,17 +63,32 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         request={"application/json": AppealRegisterSerializer, "multipart/form-data": AppealRegisterSerializer},
-        responses={201: AppealDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=gettext_lazy(
+                    "可选，最长64个字符。同一用户以相同的键重复提交（重试、重复点击）只登记一次，"
+                    "返回已登记的诉求（200，响应头 Idempotent-Replayed: true）；同一键用于不同内容返回409"
+                ),
+            )
+        ],
+        responses={201: AppealDetailSerializer, 200: AppealDetailSerializer, 409: AppealRefusalSerializer},
     )
     def create(self, request):
         """Register an appeal (enterprise online, FIC staff by credit code, chamber secretary); attachments
-        go as ``files`` in a multipart/form-data body."""
+        go as ``files`` in a multipart/form-data body. Send an ``Idempotency-Key`` header to make a retry
+        safe: the same key from the same user returns the appeal already registered."""
         user = request.user
         if not (user.has_perm("appeals.submit_appeal") or user.has_perm("appeals.manage_appeal")):
             raise NotFound()
         data = request.data
         if hasattr(data, "getlist"):  # multipart: plain fields as values, files separately
             data = {k: data.get(k) for k in data if k != "files"}
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 64:
+            raise ValidationError({"detail": _("Idempotency-Key 最长64个字符")})
         form = AppealForm(data, request.FILES or None, role=user.role)
         if not form.is_valid():
             raise ValidationError({"detail": steps.form_errors(form)})
@@ -95,13 +110,21 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 contact_name=d["contact_name"],
                 contact_phone=d["contact_phone"],
                 files=d.get("files") or [],
+                submission_key=key,
             )
         except actions.AppealError as exc:
+            if key and "Idempotency-Key" in str(exc):
+                return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
             raise ValidationError({"detail": str(exc)}) from None
+        replayed = getattr(appeal, "replayed", False)
         appeal = get_appeal(user, appeal.pk)
-        return Response(
-            AppealDetailSerializer(appeal, context={"request": request}).data, status=status.HTTP_201_CREATED
+        response = Response(
+            AppealDetailSerializer(appeal, context={"request": request}).data,
+            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
         )
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
     @extend_schema(
         parameters=[

@@ -1,5 +1,7 @@
 """Forms for appeal pages: binding and field validation only; actions do the writing."""
 
+from uuid import uuid4
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,19 +27,36 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+MAX_DESCRIPTION_CHARS = 5000  # as actions.MAX_DESCRIPTION_CHARS
+PICK = [("", _("请选择"))]  # no answer is preselected: the user must choose
+
+
 class AppealForm(forms.Form):
-    credit_code = forms.CharField(label=_("企业统一社会信用代码"), max_length=18, required=False)
+    # Staff and secretaries: the enterprise by credit code or by (part of) its name.
+    credit_code = forms.CharField(label=_("企业（统一社会信用代码或名称）"), max_length=200, required=False)
     channel = forms.ChoiceField(label=_("来源渠道"), choices=STAFF_CHANNELS, required=False)
     appeal_type = forms.ModelChoiceField(label=_("诉求类型"), queryset=AppealType.objects.filter(is_active=True))
     domain = forms.ModelChoiceField(label=_("诉求领域"), queryset=AppealDomain.objects.filter(is_active=True))
     title = forms.CharField(label=_("标题"), max_length=200)
-    description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea)
+    description = forms.CharField(
+        label=_("诉求内容"),
+        widget=forms.Textarea,
+        max_length=MAX_DESCRIPTION_CHARS,
+        help_text=_("最多5000字；详细材料请作为附件上传"),
+        error_messages={
+            "max_length": _("诉求内容最多%(limit_value)d字（现有%(show_value)d字），请精简，详细材料可作为附件上传")
+        },
+    )
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     files = MultipleFileField(label=_("附件"), required=False)
+    # A fresh key per rendered form: a double click or a resent POST carries the same key → one appeal.
+    submission_key = forms.CharField(label=_("提交标识"), widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, role: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_key"].initial = uuid4().hex
         if role == wf.ENTERPRISE:
             del self.fields["credit_code"]
             del self.fields["channel"]
@@ -84,10 +103,16 @@ class ReturnForm(forms.Form):
 
 class CallbackForm(forms.Form):
     satisfaction = forms.TypedChoiceField(
-        label=_("满意度"), choices=[(k, v) for k, v in wf.SATISFACTION_LABELS.items()], coerce=int
+        label=_("满意度"),
+        choices=[*PICK, *wf.SATISFACTION_LABELS.items()],
+        coerce=int,
+        error_messages={"required": _("请选择满意度")},
     )
     solved = forms.TypedChoiceField(
-        label=_("问题是否实际解决"), choices=[("1", _("已解决")), ("0", _("未解决"))], coerce=lambda v: v == "1"
+        label=_("问题是否实际解决"),
+        choices=[*PICK, ("1", _("已解决")), ("0", _("未解决"))],
+        coerce=lambda v: v == "1",
+        error_messages={"required": _("请选择问题是否实际解决")},
     )
     comment = forms.CharField(label=_("评价意见"), widget=forms.Textarea, required=False)
 
@@ -100,14 +125,22 @@ class ExtensionForm(forms.Form):
 class DecideExtensionForm(forms.Form):
     extension = forms.IntegerField(widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(
-        label=_("审批"), choices=[("1", _("同意")), ("0", _("不同意"))], coerce=lambda v: v == "1"
+        label=_("审批"),
+        choices=[*PICK, ("1", _("同意")), ("0", _("不同意"))],
+        coerce=lambda v: v == "1",
+        error_messages={"required": _("请选择同意或不同意")},
     )
     comment = forms.CharField(label=_("审批意见"), widget=forms.Textarea, required=False)
 
 
 class MergeForm(forms.Form):
     master_number = forms.CharField(label=_("主诉求编号"), max_length=20)
-    comment = forms.CharField(label=_("说明"), widget=forms.Textarea, required=False)
+    comment = forms.CharField(
+        label=_("合并理由"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("两件诉求的企业或领域不同时必填"),
+    )
 
 
 class ClassificationForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -189,11 +190,21 @@ class Appeal(TimeStampedModel):
         "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
     related = models.ManyToManyField("self", verbose_name=_("关联诉求"), blank=True, symmetrical=True)
+    # The submitting form's hidden key or the API's Idempotency-Key header: a double click or a retried
+    # request with the same key from the same person returns the appeal already made.
+    submission_key = models.CharField(_("提交标识"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-registered_on", "-id"]
         verbose_name = _("企业诉求")
         verbose_name_plural = _("企业诉求")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reported_by", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="appeal_unique_submission",
+            ),
+        ]
         indexes = [
             # Staff list: scope by path prefix, filter by status, newest first.
             models.Index(fields=["org_path", "status", "-registered_on", "-id"], name="appeal_scope_status"),

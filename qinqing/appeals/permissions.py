@@ -4,6 +4,10 @@
 - department liaisons: appeals where their department is lead or co-handler;
 - enterprise users: their own enterprise's;
 - chamber secretaries: those they reported, or of their chamber's current member enterprises.
+
+An enterprise whose appeal was merged into another enterprise's may also open that master appeal's page
+(read-only, public steps only, the other enterprise's contact masked): ``readable_appeals``. Lists,
+figures and exports stay on ``visible_appeals``.
 """
 
 from django.db.models import Q, QuerySet
@@ -21,11 +25,12 @@ HANDLE = "appeals.handle_appeal"  # department liaison: contact, reply, extensio
 FIGURES = "appeals.view_figures"
 CLASSIFY = "appeals.manage_classification"
 SUPERVISE = "appeals.supervise_appeal"
+REVEAL_CONTACT = "appeals.reveal_contact"  # the appeal's contact name and phone in full (audited)
 
 GRANTS = {
-    Role.FIC_STAFF: {VIEW, MANAGE, FIGURES, SUPERVISE},
+    Role.FIC_STAFF: {VIEW, MANAGE, FIGURES, SUPERVISE, REVEAL_CONTACT},
     Role.FIC_LEADER: {VIEW, FIGURES, SUPERVISE},
-    Role.DEPT_LIAISON: {VIEW, HANDLE},
+    Role.DEPT_LIAISON: {VIEW, HANDLE, REVEAL_CONTACT},
     Role.ENTERPRISE: {VIEW, SUBMIT},
     Role.CHAMBER_SECRETARY: {VIEW, SUBMIT},
     Role.SYS_ADMIN: {CLASSIFY},
@@ -53,6 +58,22 @@ def visible_appeals(user) -> QuerySet[Appeal]:
     return qs.none()
 
 
+def readable_appeals(user) -> QuerySet[Appeal]:
+    """``visible_appeals`` plus, for an enterprise user, the master appeals its own appeals were merged into."""
+    qs = visible_appeals(user)
+    if getattr(user, "role", None) == Role.ENTERPRISE and user.enterprise_id:
+        masters = Appeal.objects.filter(enterprise_id=user.enterprise_id, merged_into__isnull=False).values(
+            "merged_into_id"
+        )
+        qs = Appeal.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=masters))
+    return qs
+
+
+def is_foreign(user, appeal: Appeal) -> bool:
+    """An enterprise user reading another enterprise's appeal (the master of a merge): read-only."""
+    return getattr(user, "role", None) == Role.ENTERPRISE and appeal.enterprise_id != user.enterprise_id
+
+
 def chamber_member_ids(chamber_id):
     """Enterprises that are current members of the chamber (subquery)."""
     from qinqing.registry.models import Member
@@ -65,7 +86,7 @@ def chamber_member_ids(chamber_id):
 def get_appeal(user, pk) -> Appeal:
     try:
         return (
-            visible_appeals(user)
+            readable_appeals(user)
             .select_related("enterprise", "fic", "lead_department", "appeal_type", "domain")
             .get(pk=pk)
         )

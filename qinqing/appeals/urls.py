@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_figures
+from . import views, views_figures, views_public
 
 app_name = "appeals"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("figures/", views_figures.figures_page, name="figures"),
     path("figures/export/", views_figures.figures_export, name="figures_export"),
     path("classification/", views_figures.classification, name="classification"),
+    path("status/", views_public.status_lookup, name="status"),
     path("<int:pk>/", views.appeal_detail, name="detail"),
+    path("<int:pk>/reveal-contact/", views.reveal_contact, name="reveal_contact"),
     path("<int:pk>/<slug:op>/", views.appeal_step, name="step"),
 ]

@@ -13,11 +13,20 @@ from qinqing.core.permissions import requires
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
 
-from . import actions, duplicates, forms, steps
+from . import actions, contacts, duplicates, forms, steps
 from . import workflow as wf
 from .filters import filter_appeals
 from .models import ExtensionRequest
-from .permissions import MANAGE, SUBMIT, VIEW, get_appeal, get_appeal_by_number, visible_appeals
+from .permissions import (
+    MANAGE,
+    SUBMIT,
+    VIEW,
+    get_appeal,
+    get_appeal_by_number,
+    is_foreign,
+    readable_appeals,
+    visible_appeals,
+)
 
 
 @requires(VIEW)
@@ -55,11 +64,13 @@ def appeal_new(request):
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
                     files=data["files"],
+                    submission_key=data.get("submission_key", ""),
                 )
             except actions.AppealError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("诉求已登记，编号 %(number)s") % {"number": appeal.number})
+                if not getattr(appeal, "replayed", False):
+                    messages.success(request, _("诉求已登记，编号 %(number)s") % {"number": appeal.number})
                 return redirect("appeals:detail", appeal.pk)
     return render(request, "appeals/new.html", {"form": form})
 
@@ -69,12 +80,25 @@ def _enterprise_for(user, credit_code: str, form):
 
     if user.role == wf.ENTERPRISE:
         return user.enterprise
-    code = credit_code.strip().upper()
+    text = credit_code.strip()
     qs = visible_enterprises(user) if user.role == wf.STAFF else Enterprise.objects.all()
-    enterprise = qs.filter(credit_code=code).first()
-    if enterprise is None:
-        form.add_error("credit_code", _("未找到该统一社会信用代码对应的企业（或不在您的管辖范围内）"))
-    return enterprise
+    enterprise = qs.filter(credit_code=text.upper()).first()
+    if enterprise is not None or not text:
+        if enterprise is None:
+            form.add_error("credit_code", _("请填写企业的统一社会信用代码或名称"))
+        return enterprise
+    # Not a known code: look the text up as the enterprise's name (exact first, then a unique part).
+    by_name = list(qs.filter(name=text)[:2]) or list(qs.filter(name__icontains=text).order_by("name")[:6])
+    if len(by_name) == 1:
+        return by_name[0]
+    if by_name:
+        names = "、".join(f"{e.name}（{e.credit_code}）" for e in by_name[:5])
+        facts = {"text": text, "names": names}
+        form.add_error("credit_code", _("有多家企业名称含“%(text)s”：%(names)s，请填写完整名称或信用代码") % facts)
+    else:
+        facts = {"text": text}
+        form.add_error("credit_code", _("未找到信用代码或名称为“%(text)s”的企业（或不在您的管辖范围内）") % facts)
+    return None
 
 
 @requires(VIEW)
@@ -139,35 +163,78 @@ def _merged_timelines(appeal, user) -> list[tuple]:
 def appeal_detail(request, pk: int):
     appeal = get_appeal(request.user, pk)
     user = request.user
+    foreign = is_foreign(user, appeal)  # the master of a merge, opened by the merged enterprise: read-only
     events = appeal.events.select_related("actor")
     if user.role in (wf.ENTERPRISE, wf.SECRETARY):
         events = events.filter(public=True)
-    steps = _step_forms(appeal, user)
-    merged_timelines = _merged_timelines(appeal, user)
+    steps = {} if foreign else _step_forms(appeal, user)
+    merged_timelines = [] if foreign else _merged_timelines(appeal, user)
     departments = _departments(user) if user.role == wf.STAFF else Organization.objects.none()
     context = {
         "appeal": appeal,
+        "foreign": foreign,
+        "own_merged": visible_appeals(user).filter(merged_into=appeal) if foreign else [],
+        "contact": contacts.shown_contact(appeal, user),
         "events": events,
         "steps": steps,
         "callback": "close" in steps,
-        "assign_form": forms.AssignForm(departments=departments) if "assign" in steps else None,
+        "assign_form": forms.AssignForm(departments=departments, initial=_suggested(appeal, departments))
+        if "assign" in steps
+        else None,
         "return_form": forms.ReturnForm(
             departments=Organization.objects.filter(kind="department", path__startswith=appeal.fic.path)
         )
         if "return" in steps
         else None,
         "callback_form": forms.CallbackForm() if "close" in steps else None,
-        "extension_form": forms.ExtensionForm() if "request_extension" in steps else None,
+        "extension_form": forms.ExtensionForm() if "request_extension" in steps and _may_extend(appeal) else None,
+        "round_extension_days": _round_extension_days(appeal),
         "pending_extensions": appeal.extensions.filter(status=ExtensionRequest.PENDING)
         if "decide_extension" in steps
         else [],
         "extensions": appeal.extensions.all(),
-        "attachments": appeal.attachments.all(),
+        "attachments": [] if foreign else appeal.attachments.all(),
         "co_departments": appeal.co_departments.all(),
-        "related": appeal.related.filter(pk__in=visible_appeals(user).values("pk"))[:20],
+        "related": [] if foreign else appeal.related.filter(pk__in=visible_appeals(user).values("pk"))[:20],
         "merged_timelines": merged_timelines,
     }
     return render(request, "appeals/detail.html", context)
+
+
+def _suggested(appeal, departments) -> dict:
+    """After a 退回, the department the returning liaison suggested is preselected for staff."""
+    event = appeal.events.filter(action="return").order_by("-created_at", "-id").first()
+    pk = (event.data or {}).get("suggested_department") if event else None
+    if pk and departments.filter(pk=pk).exists():
+        return {"lead_department": pk}
+    return {}
+
+
+def _may_extend(appeal) -> bool:
+    """The extension form only when a request could succeed: none pending and the reply not yet late."""
+    if appeal.reply_due and actions.today() > appeal.reply_due:
+        return False
+    return not appeal.extensions.filter(status=ExtensionRequest.PENDING).exists()
+
+
+def _round_extension_days(appeal) -> int:
+    """Working days granted in the current handling round (a 重办 or new 交办 starts the deadline afresh)."""
+    approved = appeal.extensions.filter(status=ExtensionRequest.APPROVED)
+    if appeal.assigned_at:
+        approved = approved.filter(created_at__gte=appeal.assigned_at)
+    return sum(approved.values_list("days", flat=True))
+
+
+@require_POST
+@requires(VIEW)
+def reveal_contact(request, pk: int):
+    """The appeal's contact name and phone in full, for staff and handling departments; audited."""
+    appeal = get_appeal(request.user, pk)
+    try:
+        contact = contacts.reveal(appeal, actor=request.user)
+    except actions.AppealError:
+        raise Http404 from None
+    return render(request, "appeals/partials/_contact.html", {"contact": contact, "appeal": appeal})
 
 
 @requires(VIEW)
@@ -195,6 +262,10 @@ def appeal_step(request, pk: int, op: str):
         else:
             messages.success(request, _("操作成功"))
     url = reverse("appeals:detail", args=[pk])
+    if not readable_appeals(request.user).filter(pk=pk).exists():
+        # e.g. a liaison who has just returned the appeal: it has left their list, so go back to the list
+        messages.info(request, _("诉求 %(number)s 已不在您的办理范围内") % {"number": appeal.number})
+        url = reverse("appeals:list")
     if request.htmx:
         response = redirect(url)
         response["HX-Redirect"] = url

@@ -24,6 +24,7 @@ from .classification import OPTIONAL_RULE_FIELDS, RULE_FIELDS, save_classificati
 from .common import (
     AUDIT_FIELDS,
     MAX_ATTACHMENT_BYTES,
+    MAX_DESCRIPTION_CHARS,
     AppealError,
     _apply,
     _check_scope,
@@ -35,6 +36,7 @@ from .common import (
     _start_dispatch_clock,
     _start_handling_clock,
     _users,
+    acting_unit,
     calendar,
     calendar_gap_message,
     department_users,
@@ -66,20 +68,22 @@ from .handling import (
     solve_on_spot,
     supply_materials,
 )
-from .intake import accept_appeal, register_appeal, reject_appeal
-from .merge import MERGE_TARGET_REFUSED, link_appeals, merge_appeal
+from .intake import accept_appeal, previous_submission, register_appeal, reject_appeal
+from .merge import MERGE_TARGET_REFUSED, link_appeals, merge_appeal, merge_differences
 
 __all__ = [
     "AUDIT_FIELDS",
     "CALENDAR_LOOKAHEAD",
     "FIC_CLOCK_STATES",
     "MAX_ATTACHMENT_BYTES",
+    "MAX_DESCRIPTION_CHARS",
     "MERGE_TARGET_REFUSED",
     "OPTIONAL_RULE_FIELDS",
     "RULE_FIELDS",
     "SWEPT_STATES",
     "AppealError",
     "accept_appeal",
+    "acting_unit",
     "assign_appeal",
     "calendar",
     "calendar_gap_message",
@@ -92,11 +96,13 @@ __all__ = [
     "logger",
     "mark_deadlines",
     "merge_appeal",
+    "merge_differences",
     "pause_appeal",
+    "previous_submission",
+    "recompute_deadlines",
     "record_callback",
     "record_co_note",
     "register_appeal",
-    "recompute_deadlines",
     "reject_appeal",
     "reply_appeal",
     "request_extension",

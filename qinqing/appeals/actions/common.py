@@ -55,6 +55,7 @@ AUDIT_FIELDS = [
     "reject_reason",
 ]
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_DESCRIPTION_CHARS = 5000  # about three pages; longer material goes in an attachment
 
 
 def today() -> date:
@@ -157,6 +158,16 @@ def _check_scope(appeal: Appeal, actor, name: str) -> None:
         raise AppealError(_("您的角色不能办理诉求"))
 
 
+def acting_unit(actor) -> str:
+    """The unit a step is shown under: an enterprise user's enterprise (never the FIC their account hangs
+    under), a chamber secretary's chamber, a liaison's department, staff's FIC; empty for the system."""
+    if actor is None:
+        return ""
+    if getattr(actor, "role", "") == wf.ENTERPRISE and getattr(actor, "enterprise_id", None):
+        return actor.enterprise.name
+    return getattr(getattr(actor, "org", None), "name", "") or ""
+
+
 def _event(appeal: Appeal, actor, name: str, label: str, before_status: str, comment: str = "", **data) -> AppealEvent:
     return AppealEvent.objects.create(
         appeal=appeal,
@@ -166,16 +177,19 @@ def _event(appeal: Appeal, actor, name: str, label: str, before_status: str, com
         to_status=appeal.status,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "name", "") or _("系统"),
-        actor_org=getattr(getattr(actor, "org", None), "name", "") if actor else "",
+        actor_org=acting_unit(actor),
         comment=comment,
         public=data.pop("public", True),
         data=audit._jsonable(data),
     )
 
 
-def _notify(appeal: Appeal, event: AppealEvent, recipients: Iterable, title: str, kind: str = "") -> None:
+def _notify(
+    appeal: Appeal, event: AppealEvent, recipients: Iterable, title: str, kind: str = "", *, link: Appeal | None = None
+) -> None:
+    """Queue an inbox message about ``appeal`` (linking to ``link`` when given, e.g. a merge's master)."""
     users = list(recipients)
-    url = reverse("appeals:detail", args=[appeal.pk])
+    url = reverse("appeals:detail", args=[(link or appeal).pk])
     if event.comment:
         body = _("%(number)s %(title)s：%(comment)s") % {
             "number": appeal.number,

@@ -39,6 +39,9 @@ def contact_enterprise(appeal: Appeal, *, actor, comment: str) -> Appeal:
         a.deadline_state = sla.deadline_state(pkg.calendar(), a.reply_due, pkg.today(), a.warn_days)
 
     appeal, event = _apply(appeal, actor, "contact", mutate, comment=comment)
+    if appeal.rehandle_count:  # after 重办 the department contacts the enterprise again
+        event.label = _("再次联系企业")
+        event.save(update_fields=["label"])
     _notify(appeal, event, enterprise_users(appeal), _("承办单位已与您联系：%(number)s") % {"number": appeal.number})
     return appeal
 

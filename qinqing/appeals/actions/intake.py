@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from uuid import uuid4
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,9 +32,29 @@ from .common import (
     _require,
     _rule_for,
     _start_dispatch_clock,
+    acting_unit,
     enterprise_users,
     staff_of,
 )
+
+
+def previous_submission(*, actor, submission_key: str) -> Appeal | None:
+    """The appeal this person already made with this submission key (the form's hidden field, the API's
+    Idempotency-Key header); None without a key."""
+    if not submission_key or not getattr(actor, "pk", None):
+        return None
+    return Appeal.objects.filter(reported_by=actor, submission_key=submission_key).first()
+
+
+def _same_submission(appeal: Appeal, *, enterprise, title: str) -> Appeal:
+    """A key reused for a different appeal is refused rather than silently answered with the old one."""
+    if appeal.enterprise_id != enterprise.pk or appeal.title != (title or "").strip()[:200]:
+        raise AppealError(
+            _("该提交标识（Idempotency-Key）已用于诉求 %(number)s，内容不同；请为新的诉求使用新的标识")
+            % {"number": appeal.number}
+        )
+    appeal.replayed = True
+    return appeal
 
 
 @transaction.atomic
@@ -53,8 +73,12 @@ def register_appeal(
     meeting=None,
     files: Iterable = (),
     registered_on: date | None = None,
+    submission_key: str = "",
 ) -> Appeal:
-    """登记: by the enterprise online, FIC staff (hotline, visit, meeting…), or a chamber secretary."""
+    """登记: by the enterprise online, FIC staff (hotline, visit, meeting…), or a chamber secretary.
+
+    Idempotent: a repeat with the same ``submission_key`` by the same person (double click, retried
+    request) returns the appeal already made, with ``replayed = True``, and writes nothing."""
     role = actor.role
     if role == wf.ENTERPRISE:
         if enterprise.pk != actor.enterprise_id:
@@ -74,6 +98,17 @@ def register_appeal(
         raise AppealError(_("您的角色不能登记诉求"))
     title = _require(title, _("请填写诉求标题"))
     description = _require(description, _("请填写诉求内容"))
+    if len(description) > pkg.MAX_DESCRIPTION_CHARS:
+        raise AppealError(
+            _("诉求内容最多%(limit)s字（现有%(count)s字），请精简，详细材料可作为附件上传")
+            % {"limit": pkg.MAX_DESCRIPTION_CHARS, "count": len(description)}
+        )
+    submission_key = (submission_key or "").strip()[:64]
+    if len(submission_key) > 0 and not submission_key.isprintable():
+        raise AppealError(_("提交标识（Idempotency-Key）无效"))
+    earlier = previous_submission(actor=actor, submission_key=submission_key)
+    if earlier is not None:
+        return _same_submission(earlier, enterprise=enterprise, title=title)
     if channel not in Channel.values:
         raise AppealError(_("来源渠道无效"))
     files = list(files)
@@ -83,34 +118,30 @@ def register_appeal(
     rule = _rule_for(appeal_type, domain)
     day = registered_on or pkg.today()
     accept_due = _on_calendar(lambda: sla.add_workdays(pkg.calendar(), day, rule.accept_days))
-    appeal = Appeal.objects.create(
-        number=uuid4().hex[:20],
-        enterprise=enterprise,
-        fic=enterprise.fic,
-        org_path=enterprise.org_path,
-        region_code=enterprise.region_code,
-        channel=channel,
-        appeal_type=appeal_type,
-        domain=domain,
-        title=title[:200],
-        description=description,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        reported_by=actor,
-        chamber=chamber,
-        meeting=meeting,
-        registered_on=day,
-        accept_days=rule.accept_days,
-        contact_days=rule.contact_days,
-        reply_days=rule.reply_days,
-        warn_days=rule.warn_days,
-        supervise_after=rule.supervise_after,
-        dispatch_days=rule.dispatch_days,
-        callback_days=rule.callback_days,
-        accept_due=accept_due,
-    )
-    appeal.number = f"SQ{day:%Y}{appeal.pk:08d}"
-    appeal.save(update_fields=["number"])
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin with the same key loses here
+            appeal = _create(
+                actor,
+                enterprise,
+                appeal_type,
+                domain,
+                rule,
+                day,
+                accept_due,
+                submission_key=submission_key,
+                channel=channel,
+                title=title,
+                description=description,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                chamber=chamber,
+                meeting=meeting,
+            )
+    except IntegrityError:
+        earlier = previous_submission(actor=actor, submission_key=submission_key)
+        if earlier is None:
+            raise
+        return _same_submission(earlier, enterprise=enterprise, title=title)
     for f in files:
         AppealAttachment.objects.create(appeal=appeal, file=f, name=f.name[:200], uploaded_by=actor)
     audit.record("appeals.register", obj=appeal, actor=actor, after=audit.snapshot(appeal, ["number", *AUDIT_FIELDS]))
@@ -121,10 +152,38 @@ def register_appeal(
         to_status=appeal.status,
         actor=actor,
         actor_name=actor.name,
-        actor_org=actor.org.name if actor.org_id else "",
+        actor_org=acting_unit(actor),
         comment=_("来源：%(channel)s") % {"channel": appeal.get_channel_display()},
     )
     _notify(appeal, event, staff_of(appeal), _("新诉求待受理：%(number)s") % {"number": appeal.number})
+    appeal.replayed = False
+    return appeal
+
+
+def _create(actor, enterprise, appeal_type, domain, rule, day, accept_due, **fields) -> Appeal:
+    appeal = Appeal.objects.create(
+        number=uuid4().hex[:20],
+        enterprise=enterprise,
+        fic=enterprise.fic,
+        org_path=enterprise.org_path,
+        region_code=enterprise.region_code,
+        appeal_type=appeal_type,
+        domain=domain,
+        title=fields.pop("title")[:200],
+        reported_by=actor,
+        registered_on=day,
+        accept_days=rule.accept_days,
+        contact_days=rule.contact_days,
+        reply_days=rule.reply_days,
+        warn_days=rule.warn_days,
+        supervise_after=rule.supervise_after,
+        dispatch_days=rule.dispatch_days,
+        callback_days=rule.callback_days,
+        accept_due=accept_due,
+        **fields,
+    )
+    appeal.number = f"SQ{day:%Y}{appeal.pk:08d}"
+    appeal.save(update_fields=["number"])
     return appeal
 
 

@@ -25,6 +25,21 @@ from .extensions import _cancel_pending_extensions
 MERGE_TARGET_REFUSED = frozenset({wf.MERGED, wf.REJECTED, wf.CLOSED})
 
 
+def merge_differences(duplicate: Appeal, master: Appeal) -> list[str]:
+    """What makes two appeals unlikely duplicates (different enterprise, different domain), in Chinese;
+    merging them anyway needs a reason."""
+    found = []
+    if duplicate.enterprise_id != master.enterprise_id:
+        found.append(
+            _("企业不同（%(dup)s / %(master)s）") % {"dup": duplicate.enterprise.name, "master": master.enterprise.name}
+        )
+    if duplicate.domain_id != master.domain_id:
+        found.append(
+            _("诉求领域不同（%(dup)s / %(master)s）") % {"dup": duplicate.domain.name, "master": master.domain.name}
+        )
+    return found
+
+
 @transaction.atomic
 def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "") -> Appeal:
     """合并: the duplicate ends as 已合并 pointing at the master; both keep their full histories.
@@ -56,6 +71,10 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
         seen.add(up)
         up = Appeal.objects.filter(pk=up).values_list("merged_into_id", flat=True).first()
     master = locked_master
+    differences = merge_differences(rows[duplicate.pk], master)
+    if differences and not (comment or "").strip():
+        facts = {"differences": "，".join(differences)}
+        raise AppealError(_("两件诉求%(differences)s，可能并非重复；如确需合并，请填写合并理由") % facts)
 
     def mutate(a: Appeal) -> None:
         _cancel_pending_extensions(a, actor, _("诉求已合并至 %(number)s") % {"number": master.number})
@@ -63,8 +82,13 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
         a.closed_at = timezone.now()
         a.deadline_state = sla.OK
 
+    if differences:
+        comment = _("合并理由：%(reason)s（%(differences)s）") % {
+            "reason": comment.strip(),
+            "differences": "，".join(differences),
+        }
     comment = comment or _("与 %(number)s 重复，已合并") % {"number": master.number}
-    duplicate, event = _apply(duplicate, actor, "merge", mutate, comment=comment)
+    duplicate, event = _apply(duplicate, actor, "merge", mutate, comment=comment, differences=differences)
     duplicate.related.add(master)
     _event(
         master,
@@ -77,8 +101,13 @@ def merge_appeal(duplicate: Appeal, *, actor, master: Appeal, comment: str = "")
         public=duplicate.enterprise_id == master.enterprise_id,  # another enterprise's appeal stays internal
     )
     audit.record("appeals.merged_in", obj=master, actor=actor, after={"duplicate": duplicate.pk})
+    # The merged enterprise follows the master appeal from now on: the message links there (read-only).
     _notify(
-        duplicate, event, enterprise_users(duplicate), _("您的诉求已与 %(number)s 合并办理") % {"number": master.number}
+        duplicate,
+        event,
+        enterprise_users(duplicate),
+        _("您的诉求已与 %(number)s 合并办理") % {"number": master.number},
+        link=master,
     )
     return duplicate
 

@@ -62,7 +62,7 @@ def test_given_other_enterprises_duplicate_when_master_enterprise_opens_master_t
         actor=users.enterprise_b, enterprise=tree.ent_b, appeal_type=kinds.consult, domain=kinds.finance,
         title="贷款审批慢", description="华容县企业贷款审批慢",
     )  # fmt: skip
-    actions.merge_appeal(dup, actor=users.city_staff, master=master)
+    actions.merge_appeal(dup, actor=users.city_staff, master=master, comment="同一银行同一批贷款")
     # When the master's enterprise opens its appeal, then the other enterprise's history is not shown
     page = login(users.enterprise).get(reverse("appeals:detail", args=[master.pk])).content.decode()
     assert dup.number not in page and "已并入的重复诉求" not in page
