@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_figures, views_public
+from . import views, views_attachments, views_figures, views_public
 
 app_name = "appeals"
 urlpatterns = [
@@ -14,5 +14,6 @@ urlpatterns = [
     path("status/", views_public.status_lookup, name="status"),
     path("<int:pk>/", views.appeal_detail, name="detail"),
     path("<int:pk>/reveal-contact/", views.reveal_contact, name="reveal_contact"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views_attachments.attachment_download, name="attachment"),
     path("<int:pk>/<slug:op>/", views.appeal_step, name="step"),
 ]

@@ -13,6 +13,7 @@ from qinqing.appeals import actions as pkg  # today()/calendar()/limits looked u
 
 from .. import sla
 from .. import workflow as wf
+from ..attachments import check_files
 from ..models import (
     Appeal,
     AppealAttachment,
@@ -127,9 +128,7 @@ def supply_materials(appeal: Appeal, *, actor, comment: str, files: Iterable = (
     comment = (comment or "").strip()
     if not comment and not files:
         raise AppealError(_("请填写补充说明或上传补充材料"))
-    for f in files:
-        if f.size > pkg.MAX_ATTACHMENT_BYTES:
-            raise AppealError(_("附件“%(name)s”超过20MB") % {"name": f.name})
+    check_files(files, max_bytes=pkg.MAX_ATTACHMENT_BYTES)  # extension and content (core.uploads)
     names = [f.name[:200] for f in files]
     text = comment
     if names:

@@ -15,6 +15,7 @@ from qinqing.core import audit
 
 from .. import sla
 from .. import workflow as wf
+from ..attachments import check_files
 from ..models import (
     Appeal,
     AppealAttachment,
@@ -112,9 +113,7 @@ def register_appeal(
     if channel not in Channel.values:
         raise AppealError(_("来源渠道无效"))
     files = list(files)
-    for f in files:
-        if f.size > pkg.MAX_ATTACHMENT_BYTES:
-            raise AppealError(_("附件“%(name)s”超过20MB") % {"name": f.name})
+    check_files(files, max_bytes=pkg.MAX_ATTACHMENT_BYTES)  # extension and content (core.uploads)
     rule = _rule_for(appeal_type, domain)
     day = registered_on or pkg.today()
     accept_due = _on_calendar(lambda: sla.add_workdays(pkg.calendar(), day, rule.accept_days))
