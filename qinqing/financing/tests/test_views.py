@@ -1,0 +1,146 @@
+"""Pages for each role through the HTTP client: the funnel end to end, and a bank seeing only its own."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from qinqing.financing import actions
+from qinqing.financing.models import FinancingNeed, NeedReferral
+
+from .conftest import need_data, past
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def xlsx(rows) -> io.BytesIO:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for i, row in enumerate(rows):
+        sheet.write_row(i, 0, row)
+    book.close()
+    buffer.seek(0)
+    buffer.name = "x.xlsx"
+    return buffer
+
+
+def test_given_enterprise_when_stating_need_on_page_then_created_and_detail_shows_products(client, tree, users, fin):
+    actions.save_product(actor=users.banker, data={"name": "税易贷", "amount_min": "10", "amount_max": "500",
+                         "term_min": 1, "term_max": 36, "rate_min": "3.5", "rate_max": "6",
+                         "guarantees": ["credit"]})  # fmt: skip
+    login(client, users.enterprise)
+    response = client.post(
+        reverse("financing:need_new"),
+        {"amount": "200", "term_months": "12", "purpose": "working", "guarantee": "credit"},
+    )
+    need = FinancingNeed.objects.order_by("-pk").first()
+    assert response.status_code == 302 and need.amount == 200
+    page = client.get(reverse("financing:need_detail", args=[need.pk])).content.decode()
+    assert "税易贷" in page and "符合" in page
+
+
+def test_given_bad_amount_when_posting_then_field_error_and_nothing_created(client, tree, users, fin):
+    login(client, users.enterprise)
+    before = FinancingNeed.objects.count()
+    response = client.post(
+        reverse("financing:need_new"), {"amount": "0", "term_months": "12", "purpose": "working", "guarantee": "credit"}
+    )
+    assert response.status_code == 200 and "融资金额" in response.content.decode()
+    assert FinancingNeed.objects.count() == before
+
+
+def test_given_staff_when_pushing_list_then_bank_sees_it_and_other_bank_does_not(client, tree, users, fin):
+    login(client, users.county_staff)
+    assert client.get(reverse("financing:lists")).status_code == 200
+    response = client.post(reverse("financing:lists_push"), {"need": [fin.need.pk], "bank": tree.bank.pk})
+    assert response.status_code == 302
+    referral = NeedReferral.objects.get(need=fin.need)
+    client.logout()
+    login(client, users.banker)
+    assert fin.need.number in client.get(reverse("financing:bank")).content.decode()
+    client.logout()
+    login(client, fin.banker2)
+    assert fin.need.number not in client.get(reverse("financing:bank")).content.decode()
+    assert client.get(reverse("financing:referral_detail", args=[referral.pk])).status_code == 404
+    assert client.get(reverse("financing:need_detail", args=[fin.need.pk])).status_code == 404
+
+
+def test_given_bank_when_recording_lent_before_credit_on_page_then_error_shown(client, tree, users, fin):
+    referral = actions.push_batch(actor=users.county_staff, bank=tree.bank, needs=[fin.need]).referrals.get()
+    login(client, users.banker)
+    response = client.post(reverse("financing:referral_stage", args=[referral.pk]), {"stage": "lent", "amount": "10"})
+    assert response.status_code == 200 and "须先登记授信" in response.content.decode()
+    response = client.post(
+        reverse("financing:referral_stage", args=[referral.pk]), {"stage": "credited", "amount": "10"}
+    )
+    assert response.status_code == 302
+
+
+def test_given_feedback_file_naming_unpushed_need_then_row_error_and_nothing_recorded(client, tree, users, fin):
+    referral = actions.push_batch(
+        actor=users.county_staff, bank=tree.bank, needs=[fin.need], on=past(5)
+    ).referrals.get()
+    other = actions.state_need(actor=users.county_staff, enterprise=tree.ent_a, data=need_data())
+    login(client, users.banker)
+    header = ["需求编号", "办理进展", "日期", "金额（万元）", "执行年利率（%）", "未获贷原因", "原因说明", "备注"]
+    rows = [header, [fin.need.number, "授信", str(past(2)), "300", "", "", "", ""],
+            [other.number, "授信", str(past(2)), "100", "", "", "", ""]]  # fmt: skip
+    response = client.post(reverse("financing:feedback_import"), {"file": xlsx(rows)})
+    page = response.content.decode()
+    assert "第 3 行" in page and "未推送给本机构" in page
+    referral.refresh_from_db()
+    assert referral.stage == "pushed"
+    rows = [header, [fin.need.number, "授信", str(past(2)), "300", "", "", "", ""],
+            [fin.need.number, "放款", str(past(1)), "300", "4.2", "", "", ""]]  # fmt: skip
+    assert client.post(reverse("financing:feedback_import"), {"file": xlsx(rows)}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.stage == "lent" and referral.loan_amount == 300
+
+
+def test_given_staff_when_importing_needs_with_bad_row_then_nothing_created(client, tree, users, fin):
+    login(client, users.county_staff)
+    header = ["统一社会信用代码", "融资金额（万元）", "期限（月）", "用途", "担保方式", "是否首贷"]
+    before = FinancingNeed.objects.count()
+    rows = [header, [tree.ent_a.credit_code, "100", "12", "流动资金", "信用", "是"],
+            [tree.ent_a.credit_code, "100", "999", "流动资金", "信用", "否"]]  # fmt: skip
+    page = client.post(reverse("financing:need_import"), {"file": xlsx(rows)}).content.decode()
+    assert "第 3 行“期限（月）”" in page
+    assert FinancingNeed.objects.count() == before
+    rows.pop()
+    assert client.post(reverse("financing:need_import"), {"file": xlsx(rows)}).status_code == 302
+    assert FinancingNeed.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("name", ["needs", "lists", "events", "fixes", "products", "figures", "batches"])
+def test_given_staff_then_pages_open(client, tree, users, fin, name):
+    login(client, users.county_staff)
+    assert client.get(reverse(f"financing:{name}")).status_code == 200
+
+
+def test_given_lent_referral_when_opening_figures_then_figure_and_list_agree(client, tree, users, fin):
+    referral = actions.push_batch(
+        actor=users.county_staff, bank=tree.bank, needs=[fin.need], on=past(5)
+    ).referrals.get()
+    actions.record_stage(referral, actor=users.banker, data={"stage": "credited", "amount": "300", "on": past(4)})
+    actions.record_stage(referral, actor=users.banker, data={"stage": "lent", "amount": "280", "on": past(3)})
+    login(client, users.leader)
+    start, end = past(30), past(0)
+    page = client.get(reverse("financing:figures"), {"start": start, "end": end}).content.decode()
+    assert "280" in page
+    drill = client.get(reverse("financing:figure_records", args=["financing.loan_amount"]),
+                       {"start": start, "end": end, "bank": tree.bank.pk})  # fmt: skip
+    assert drill.status_code == 200 and fin.need.number in drill.content.decode()
+    other = client.get(reverse("financing:figure_records", args=["financing.loan_amount"]),
+                       {"start": start, "end": end, "bank": fin.bank2.pk})  # fmt: skip
+    assert fin.need.number not in other.content.decode()
+    export = client.get(reverse("financing:figures_export"), {"start": start, "end": end})
+    assert export.status_code == 200
+    from qinqing.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="financing.export_figures").exists()
