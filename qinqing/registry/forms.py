@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from . import rules
 from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus
+from .importing import limits
 from .masking import masked_id, masked_mobile
 from .models import ChamberBranch, ChamberTerm, Enterprise, EnterpriseContact, EnterpriseYearFigures
 from .standards import idcard, mobile
@@ -480,4 +481,8 @@ class ImportForm(NamedErrors, forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
             raise forms.ValidationError(_("仅支持 .xlsx、.xls 和 .csv 文件"))
+        try:
+            limits.check_upload(upload)  # size, expanded size and rows, before the file is stored or parsed
+        except limits.FileRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
         return upload

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from qinqing.core.models import Job
 
 from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus, SizeClass
+from .importing import limits
 from .masking import show_id, show_mobile
 from .models import (
     Chamber,
@@ -205,6 +206,15 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
     strict = serializers.BooleanField(default=False)
+
+    def validate_file(self, upload):
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
+            raise serializers.ValidationError(_("仅支持 .xlsx、.xls 和 .csv 文件"))
+        try:
+            limits.check_upload(upload)  # size, expanded size and rows, before the file is stored or parsed
+        except limits.FileRefused as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return upload
 
 
 class MemberKindRowSerializer(serializers.Serializer):

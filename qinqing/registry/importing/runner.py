@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from qinqing.core import audit
 
-from . import chambers, enterprises, members, sqlwrite
+from . import chambers, enterprises, limits, members, sqlwrite
 from .columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, map_headers
 from .reader import UnreadableFile, read_table
 from .report import ImportReport
@@ -61,8 +61,10 @@ def run_import(
     columns, engine = KINDS[kind]
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:
+        limits.check_path(path, filename)  # size, expanded size, stated rows: before anything is parsed
         table = read_table(path, filename)
-    except UnreadableFile as exc:
+        limits.check_rows(len(table))
+    except (UnreadableFile, limits.FileRefused) as exc:
         report.fatal = str(exc)
         return report
     report.encoding = table.encoding
