@@ -33,7 +33,7 @@ def test_given_different_enterprise_and_domain_when_merging_without_reason_then_
 ):
     master = make_appeal("贷款审批慢")
     audits = AuditEntry.objects.count()
-    with pytest.raises(actions.AppealError, match="企业不同.*诉求领域不同.*请填写合并理由"):
+    with pytest.raises(actions.AppealError, match=r"企业不同.*诉求领域不同.*请填写合并理由"):
         actions.merge_appeal(appeal_b, actor=users.city_staff, master=master)
     appeal_b.refresh_from_db()
     assert appeal_b.status == "registered" and appeal_b.merged_into is None
