@@ -275,3 +275,7 @@ def as_json(node, year: int, summary=None) -> dict:
         ],
         "figures": figures,
     }
+
+
+def is_registered(key: str) -> bool:
+    return any(f.key == key for f in all_figures())

@@ -1,0 +1,166 @@
+"""The only writers of report records: summaries (save, finalise, reopen), published ranking lists,
+参政议政 outputs. Each is atomic and writes its own audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qinqing.core import audit
+from qinqing.core.errors import Refused
+
+from . import rankings, summary
+from .choices import AdoptionLevel, OutputKind, SummaryState
+from .models import AdvisoryOutput, AnnualSummary, RankingList
+
+MAX_SQMY_CHARS = 1500
+
+
+def _check_texts(texts: dict) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    for key, text in texts.items():
+        if key not in summary.ALL_SECTIONS:
+            raise Refused(_("未知的总结部分：%(key)s") % {"key": key})
+        text = (text or "").strip()
+        for cited in summary.cited(text):
+            if not summary.is_registered(cited):
+                raise Refused(
+                    _("“%(section)s”中引用的指标 {{%(key)s}} 不存在")
+                    % {"section": summary.ALL_SECTIONS[key], "key": cited}
+                )
+        clean[key] = text
+    return clean
+
+
+@transaction.atomic
+def save_summary(node, year: int, *, actor, texts: dict[str, str]) -> AnnualSummary:
+    """Create or update the draft text of a node's summary for a year."""
+    obj, _created = AnnualSummary.objects.select_for_update().get_or_create(
+        org=node, year=year, defaults={"org_path": node.path, "created_by": actor}
+    )
+    if obj.state == SummaryState.FINAL:
+        raise Refused(_("总结已定稿，如需修改请先撤销定稿"))
+    before = dict(obj.texts)
+    obj.texts = {**summary.default_texts(summary.compute(node, year), node.name), **before, **_check_texts(texts)}
+    obj.save(update_fields=["texts", "updated_at"])
+    audit.record("reports.summary_save", obj=obj, actor=actor, before={"texts": before}, after={"texts": obj.texts})
+    return obj
+
+
+@transaction.atomic
+def finalise_summary(obj: AnnualSummary, *, actor) -> AnnualSummary:
+    obj = AnnualSummary.objects.select_for_update().get(pk=obj.pk)
+    if obj.state == SummaryState.FINAL:
+        raise Refused(_("总结已定稿"))
+    node = obj.org
+    if not obj.texts:
+        obj.texts = summary.default_texts(summary.compute(node, obj.year), node.name)
+    obj.snapshot = summary.snapshot_of(node, obj.year, obj.texts)
+    obj.state = SummaryState.FINAL
+    obj.finalised_at = timezone.now()
+    obj.finalised_by = actor
+    obj.save(update_fields=["texts", "snapshot", "state", "finalised_at", "finalised_by", "updated_at"])
+    audit.record("reports.summary_finalise", obj=obj, actor=actor, after={"values": obj.snapshot["values"]})
+    return obj
+
+
+@transaction.atomic
+def reopen_summary(obj: AnnualSummary, *, actor) -> AnnualSummary:
+    obj = AnnualSummary.objects.select_for_update().get(pk=obj.pk)
+    if obj.state != SummaryState.FINAL:
+        raise Refused(_("总结尚未定稿"))
+    obj.state = SummaryState.DRAFT
+    obj.finalised_at = None
+    obj.save(update_fields=["state", "finalised_at", "updated_at"])
+    audit.record("reports.summary_reopen", obj=obj, actor=actor, before={"state": "final"}, after={"state": "draft"})
+    return obj
+
+
+@transaction.atomic
+def publish_ranking(node, *, actor, metric: str, year: int, top: int) -> RankingList:
+    """Freeze an N强 list as computed now: its entries, rule, note and data date."""
+    r = rankings.compute(metric, year, top, node.path)
+    obj = RankingList.objects.create(
+        org=node,
+        org_path=node.path,
+        metric=metric,
+        year=year,
+        top=top,
+        title=f"{node.name}{r.title}",
+        rule=r.rule(),
+        note=r.note(),
+        value_header=r.value_header,
+        data_date=r.data_date,
+        entries=[
+            {
+                "rank": e["rank"],
+                "credit_code": e["credit_code"],
+                "name": e["name"],
+                "value": rankings.format_value(e["value"]),
+            }
+            for e in r.entries
+        ],
+        published_by=actor,
+    )
+    audit.record("reports.ranking_publish", obj=obj, actor=actor, after={"metric": metric, "year": year, "top": top,
+                 "entries": len(obj.entries)})  # fmt: skip
+    return obj
+
+
+OUTPUT_FIELDS = [
+    "kind", "proposal_type", "session", "number", "title", "authors", "units", "body", "submitted_on", "submitted_to",
+    "filed", "key_supervised", "adoption_levels", "adopted_on", "instruction_level", "instruction_note", "award",
+]  # fmt: skip
+
+
+def _check_output(data: dict) -> None:
+    if not (data.get("title") or "").strip():
+        raise Refused(_("请填写标题"))
+    if data.get("kind") not in OutputKind.values:
+        raise Refused(_("类别无效"))
+    codes = [c for c in (data.get("adoption_levels") or "").split(",") if c]
+    bad = [c for c in codes if c not in AdoptionLevel.values]
+    if bad:
+        raise Refused(_("采用层级无效：%(codes)s") % {"codes": "、".join(bad)})
+    data["adoption_levels"] = ",".join(dict.fromkeys(codes))
+    if data.get("kind") == OutputKind.SQMY and len(data.get("body") or "") > MAX_SQMY_CHARS:
+        raise Refused(
+            _("社情民意信息正文不超过%(n)s字（现%(len)s字）") % {"n": MAX_SQMY_CHARS, "len": len(data["body"])}
+        )
+    if data.get("kind") != OutputKind.PROPOSAL and (data.get("filed") or data.get("key_supervised")):
+        raise Refused(_("只有提案才有立案和重点督办"))
+
+
+@transaction.atomic
+def record_output(node, *, actor, attachment=None, **data) -> AdvisoryOutput:
+    data = {k: v for k, v in data.items() if k in OUTPUT_FIELDS}
+    data.setdefault("submitted_on", timezone.localdate())
+    _check_output(data)
+    obj = AdvisoryOutput(org=node, org_path=node.path, created_by=actor, **data)
+    if attachment is not None:
+        obj.attachment = attachment
+    obj.save()
+    audit.record("reports.output_create", obj=obj, actor=actor, after=audit.snapshot(obj, OUTPUT_FIELDS))
+    return obj
+
+
+@transaction.atomic
+def update_output(obj: AdvisoryOutput, *, actor, attachment=None, **data) -> AdvisoryOutput:
+    obj = AdvisoryOutput.objects.select_for_update().get(pk=obj.pk)
+    before = audit.snapshot(obj, OUTPUT_FIELDS)
+    merged = {**before, **{k: v for k, v in data.items() if k in OUTPUT_FIELDS}}
+    if isinstance(merged.get("submitted_on"), str):
+        merged["submitted_on"] = dt.date.fromisoformat(merged["submitted_on"])
+    if isinstance(merged.get("adopted_on"), str):
+        merged["adopted_on"] = dt.date.fromisoformat(merged["adopted_on"]) if merged["adopted_on"] else None
+    _check_output(merged)
+    for k, v in merged.items():
+        setattr(obj, k, v)
+    if attachment is not None:
+        obj.attachment = attachment
+    obj.save()
+    audit.record("reports.output_update", obj=obj, actor=actor, before=before, after=audit.snapshot(obj, OUTPUT_FIELDS))
+    return obj
