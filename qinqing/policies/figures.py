@@ -6,15 +6,25 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from qinqing.eligibility.matching import ancestor_paths
+
 from .choices import BenefitType, PublishState, Status
 from .models import Policy, PolicyPush, status_q
 from .permissions import scope_path
 
 
+def applying_policies(scope: str):
+    """Published policies that apply in the scope: its own and its subtree's, and those issued above it. The home
+    page's 生效中的政策 is the 有效 part of these (matching.applicable_policies), so the two numbers agree."""
+    return Policy.objects.filter(
+        Q(org_path__startswith=scope) | Q(org_path__in=ancestor_paths(scope)), state=PublishState.PUBLISHED
+    )
+
+
 def policy_figures(user) -> dict:
     scope = scope_path(user)
     today = timezone.localdate()
-    policies = Policy.objects.filter(org_path__startswith=scope, state=PublishState.PUBLISHED)
+    policies = applying_policies(scope)
     by_status = [
         {"status": s.value, "label": str(s.label), "count": policies.filter(status_q(s.value, today)).count()}
         for s in Status

@@ -211,10 +211,32 @@ def eligible_policy_ids(enterprise) -> list[int]:
 
 
 def stored_counts(policy_ids: list[int], scope_path: str) -> dict[int, dict]:
-    """Eligible counts stored for exactly this scope (the matching page shows the scope's own run)."""
-    return {
-        policy_id: {"count": count, "matched_at": matched_at}
-        for policy_id, count, matched_at in PolicyMatch.objects.filter(
-            scope_path=scope_path, policy_id__in=policy_ids
-        ).values_list("policy_id", "count", "matched_at")
+    """Eligible counts within the scope, from the same stored set eligible_ids() (the 名单) reads: the nearest,
+    most recent run of this scope or one above it, restricted to the scope's enterprises. So the overview and a
+    policy's list always agree (a county whose city ran matching sees the city's result for its own firms)."""
+    best: dict[int, tuple] = {}
+    rows = PolicyMatch.objects.filter(policy_id__in=policy_ids, scope_path__in=ancestor_paths(scope_path))
+    for policy_id, path, count, matched_at in rows.values_list("policy_id", "scope_path", "count", "matched_at"):
+        key = (matched_at, -len(path))
+        if policy_id not in best or key > best[policy_id][0]:
+            best[policy_id] = (key, path, count, matched_at)
+    wider = [pid for pid, (_key, path, _count, _at) in best.items() if path != scope_path]
+    inside = pl.DataFrame(schema={"id": pl.Int64})
+    if wider:
+        from qinqing.registry.models import Enterprise
+
+        ids_inside = Enterprise.objects.filter(org_path__startswith=scope_path).values_list("id", flat=True)
+        inside = pl.DataFrame({"id": list(ids_inside)}, schema={"id": pl.Int64})
+    blobs = {
+        (policy_id, path): blob
+        for policy_id, path, blob in PolicyMatch.objects.filter(
+            policy_id__in=wider, scope_path__in=ancestor_paths(scope_path)
+        ).values_list("policy_id", "scope_path", "ids")
     }
+    result = {}
+    for policy_id, (_key, path, count, matched_at) in best.items():
+        if path != scope_path:
+            ids = idsets.decode(blobs[policy_id, path]).cast(pl.Int64).to_frame("id")
+            count = ids.join(inside, on="id", how="semi").height
+        result[policy_id] = {"count": count, "matched_at": matched_at}
+    return result

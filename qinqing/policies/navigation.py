@@ -44,7 +44,7 @@ def home_cards(user) -> list[dict]:
             {
                 "label": _("生效中的政策"),
                 "value": matching.applicable_policies(scope).count(),
-                "url": reverse("policies:list") + "?status=active",
+                "url": reverse("policies:figures"),  # its 按状态 table shows the same 有效 count
             }
         )
         cards.append(
