@@ -37,7 +37,7 @@ __all__ = [
 
 
 def is_sealed(value: str | None) -> bool:
-    return bool(value) and value.startswith(PREFIX)
+    return isinstance(value, str) and value.startswith(PREFIX)
 
 
 def key_id_of(token: str) -> str:

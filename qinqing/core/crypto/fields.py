@@ -11,12 +11,15 @@
 - ``filter(mobile="139…")`` and ``filter(mobile__in=[…])`` are answered from the blind index (every
   configured index key, so lookups work during a key rotation); ``filter(mobile="")`` compares the
   column. Other lookups (contains, startswith, ordering by value…) are refused: ciphertext has no order.
-- ``save()`` and ``bulk_create()`` fill the blind index (``BlindIndexField.pre_save``).
+- ``save()`` and ``bulk_create()`` fill the blind index (``BlindIndexField.pre_save``); the model mixes
+  in ``SealedFieldsModel`` so that ``save(update_fields=["mobile"])`` writes ``mobile_bidx`` too.
   ``bulk_update()`` and ``QuerySet.update()`` do not call it: pass ``with_blind_indexes(Model, fields)``
   as bulk_update's fields after ``fill_blind_indexes(objs)``, or update both columns.
 - For many rows, ``seal_instances(objs)`` seals and indexes a whole list in one vectorised pass before
   ``bulk_create`` (the field then passes already sealed values through).
 """
+
+import contextlib
 
 from django.core import checks
 from django.db import models
@@ -53,6 +56,8 @@ class EncryptedCharField(models.CharField):
                 self.model._meta.get_field(self.blind_index)
             except Exception:
                 errors.append(checks.Error(f"blind_index {self.blind_index!r} is not a field", obj=self))
+        if self.blind_index and not issubclass(self.model, SealedFieldsModel):
+            errors.append(checks.Error("a model with blind indexes must mix in SealedFieldsModel", obj=self))
         if self.unique or self.db_index:
             errors.append(checks.Error("a sealed column cannot be unique or indexed: use its blind index", obj=self))
         return errors
@@ -84,6 +89,18 @@ class EncryptedCharField(models.CharField):
         return None
 
 
+class SealedFieldsModel(models.Model):
+    """Mixin: ``save(update_fields=[…])`` naming a sealed field also writes its blind index."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = with_blind_indexes(type(self), list(update_fields))
+        return super().save(*args, update_fields=update_fields, **kwargs)
+
+
 class BlindIndexField(models.CharField):
     """HMAC-SM3 of another field's value (``crypto.blind_index``), indexed, filled on save."""
 
@@ -109,7 +126,9 @@ class BlindIndexField(models.CharField):
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.source)
-        index = crypto.blind_index(crypto.open(value)) if value else ""
+        if crypto.is_sealed(value):  # sealed by seal_instances, which set the index too
+            return getattr(model_instance, self.attname)
+        index = crypto.blind_index(value) if value else ""
         setattr(model_instance, self.attname, index)
         return index
 
@@ -161,19 +180,39 @@ def sealed_fields(model) -> list[EncryptedCharField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
 
 
-def seal_instances(objs: list[models.Model]) -> None:
+def seal_instances(objs: list[models.Model]) -> list[tuple[models.Model, str, str]]:
     """Seal every sealed field and fill its blind index on many instances in one vectorised pass
-    (before bulk_create / bulk_update; the attributes then hold sealed values until reloaded)."""
+    (before bulk_create / bulk_update). Returns what ``restore_plain`` needs to put the plain values back."""
+    restore: list[tuple[models.Model, str, str]] = []
     if not objs:
-        return
+        return restore
     for field in sealed_fields(type(objs[0])):
-        plain = [crypto.open(getattr(o, field.attname)) for o in objs]
+        plain = [getattr(o, field.attname) for o in objs]
         if field.blind_index:
             index_name = type(objs[0])._meta.get_field(field.blind_index).attname
             for o, index in zip(objs, crypto.blind_index_many(plain), strict=True):
                 setattr(o, index_name, index)
-        for o, token in zip(objs, crypto.seal_many(plain), strict=True):
-            setattr(o, field.attname, token)
+        for o, value, token in zip(objs, plain, crypto.seal_many(plain), strict=True):
+            if token != value:
+                restore.append((o, field.attname, value))
+                setattr(o, field.attname, token)
+    return restore
+
+
+def restore_plain(restore: list[tuple[models.Model, str, str]]) -> None:
+    for obj, attname, value in restore:
+        setattr(obj, attname, value)
+
+
+@contextlib.contextmanager
+def sealed(objs: list[models.Model]):
+    """``with sealed(objs): Model.objects.bulk_create(objs)`` — one vectorised pass instead of one
+    OpenSSL call per value; the instances hold their plain values again afterwards."""
+    restore = seal_instances(objs)
+    try:
+        yield objs
+    finally:
+        restore_plain(restore)
 
 
 def fill_blind_indexes(objs: list[models.Model]) -> None:

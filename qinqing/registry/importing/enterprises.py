@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.utils.translation import gettext as _
 
+from qinqing.core import crypto
 from qinqing.core.idranges import expand_ranges, id_ranges
 
 from .. import rules
@@ -59,6 +60,9 @@ FIGURE_SOURCES = {
     "total_assets_wan": "total_assets_wan",
 }
 PII_FIELDS = {"legal_rep_id_number", "contact_mobile"}
+# Sealed at rest (qinqing.core.crypto): the import compares blind indexes, never decrypts stored values,
+# and seals whole columns (vectorised) just before the write.
+BLIND_INDEX = {"legal_rep_id_number": "legal_rep_id_number_bidx", "contact_mobile": "contact_mobile_bidx"}
 CURRENT_FIGURES = {"employees", "revenue_wan", "total_assets_wan"}  # on the enterprise and in each year
 LABELS = {c.key: c.label for c in ENTERPRISE_COLUMNS}
 QUALIFICATION_LABELS = {
@@ -331,6 +335,7 @@ _EXISTING = {
     "org_path": "text",
     "size_class": "text",
     **{f: NULLABLE_KIND.get(f, "text") for f in ENTERPRISE_FIELDS},
+    **{index: "text" for index in BLIND_INDEX.values()},
 }
 
 
@@ -338,6 +343,10 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
     """Compare a batch of clean rows with the database; rows of another FIC's subtree become errors."""
     batch = data.frame[indices]
     mapped = [f for f in ENTERPRISE_FIELDS if f in batch.columns]
+    batch = batch.with_columns(
+        pl.Series(BLIND_INDEX[f], crypto.blind_index_many(batch[f].to_list()), dtype=pl.String)
+        for f in PII_FIELDS & set(mapped)
+    )
     codes = batch["credit_code"].to_list()
     old = sqlwrite.fetch(Enterprise._meta.db_table, "credit_code", codes, _EXISTING)
     old = old.rename({c: f"{c}__old" for c in old.columns if c != "credit_code"})
@@ -390,9 +399,14 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
         empty = pl.lit("") if f in TEXT_FIELDS else pl.lit(None, dtype=pl.String)
         if f not in mapped:
             record.append(pl.when(is_old).then(pl.col(f"{f}__old")).otherwise(empty).alias(f))
+            if f in BLIND_INDEX:
+                index = BLIND_INDEX[f]
+                record.append(pl.when(is_old).then(pl.col(f"{index}__old")).otherwise(pl.lit("")).alias(index))
         elif f in PII_FIELDS:
             masked = pl.col(f).str.contains("*", literal=True)
             record.append(pl.when(masked).then(pl.col(f"{f}__old")).otherwise(pl.col(f)).alias(f))
+            index = BLIND_INDEX[f]
+            record.append(pl.when(masked).then(pl.col(f"{index}__old")).otherwise(pl.col(index)).alias(index))
         elif f in CURRENT_FIGURES:
             # Blank keeps the stored value. With a 年度, the figure is that year's: it becomes the current
             # figure only for the enterprise's latest year and only when it changes that year's value, so
@@ -416,7 +430,7 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
         .otherwise(pl.col("region_code").replace_strict({k: v[1] for k, v in places.items()}, return_dtype=pl.String)),
     )
     changed = ~is_old | pl.any_horizontal(
-        [pl.col(f).ne_missing(pl.col(f"{f}__old")) for f in (*ENTERPRISE_FIELDS, "size_class")]
+        [pl.col(_compared(f)).ne_missing(pl.col(f"{_compared(f)}__old")) for f in (*ENTERPRISE_FIELDS, "size_class")]
     )
     joined = joined.with_columns(changed=changed, figures_changed=pl.lit(False))
 
@@ -455,14 +469,17 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
             changed_years[str(year)] = id_ranges(group["id__old"].to_list())
     new = joined.filter(~is_old).height
     updated = joined.filter(is_old & (pl.col("changed") | pl.col("figures_changed"))).height
-    inserts = joined.filter(~is_old).select("credit_code", "fic_id", "org_path", "size_class", *ENTERPRISE_FIELDS)
+    stored = [*ENTERPRISE_FIELDS, *BLIND_INDEX.values()]
+    inserts = _sealed(joined.filter(~is_old).select("credit_code", "fic_id", "org_path", "size_class", *stored))
     old_changed = joined.filter(is_old & pl.col("changed"))
-    updates = old_changed.select(pl.col("id__old").alias("id"), "size_class", *ENTERPRISE_FIELDS)
+    updates = _sealed(old_changed.select(pl.col("id__old").alias("id"), "size_class", *stored))
     # Which enterprises each import changed, and in which columns (ids as ranges: compact for big files).
     changed_fields = {}
     if old_changed.height:
         for f in (*ENTERPRISE_FIELDS, "size_class"):
-            ids_f = old_changed.filter(pl.col(f).ne_missing(pl.col(f"{f}__old")))["id__old"].to_list()
+            ids_f = old_changed.filter(pl.col(_compared(f)).ne_missing(pl.col(f"{_compared(f)}__old")))[
+                "id__old"
+            ].to_list()
             if ids_f:
                 changed_fields[f] = id_ranges(ids_f)
     updated_ids = joined.filter(is_old & (pl.col("changed") | pl.col("figures_changed")))["id__old"].to_list()
@@ -484,6 +501,20 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
     )
 
 
+def _compared(f: str) -> str:
+    """The column that tells whether ``f`` changed: a sealed number by its blind index (ciphertexts of
+    one number differ every time it is sealed)."""
+    return BLIND_INDEX.get(f, f)
+
+
+def _sealed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The personal numbers of the rows about to be written, sealed column by column (values kept from
+    the database are sealed already and pass through)."""
+    if not frame.height:
+        return frame
+    return frame.with_columns(pl.Series(f, crypto.seal_many(frame[f].to_list()), dtype=pl.String) for f in PII_FIELDS)
+
+
 def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
     """The enterprises a written batch created or changed (their policy eligibility may have changed)."""
     return expand_ranges(plan.created_ids) + expand_ranges(plan.updated_ids)
@@ -492,7 +523,7 @@ def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
 def _frames(plan: BatchPlan) -> dict[str, pl.DataFrame]:
     """What the batch writes: new and changed enterprises (columns named as the table's), new yearly
     figures (with the credit code that finds a new enterprise's id once it is written), changed ones."""
-    columns = {f: Enterprise._meta.get_field(f).column for f in ENTERPRISE_FIELDS}
+    columns = {f: Enterprise._meta.get_field(f).column for f in (*ENTERPRISE_FIELDS, *BLIND_INDEX.values())}
     return {
         "inserts": plan.inserts.rename(columns),
         "updates": plan.updates.rename(columns),

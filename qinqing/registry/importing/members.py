@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from qinqing.core.crypto.fields import sealed, with_blind_indexes
 from qinqing.orgs.models import Organization
 
 from ..choices import MemberKind, MemberRole
@@ -289,8 +290,10 @@ class _People:
 
 
 def write_batch(plan: BatchPlan) -> None:
-    Member.objects.bulk_create(plan.create, batch_size=1000)
-    Member.objects.bulk_update(plan.update, FIELDS, batch_size=1000)
+    # Personal numbers sealed for the whole batch at once (qinqing.core.crypto), blind indexes with them.
+    with sealed([*plan.create, *plan.update]):
+        Member.objects.bulk_create(plan.create, batch_size=1000)
+        Member.objects.bulk_update(plan.update, with_blind_indexes(Member, FIELDS), batch_size=1000)
 
 
 def changed_enterprise_ids(plan: BatchPlan) -> list[int]:

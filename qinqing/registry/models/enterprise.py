@@ -3,12 +3,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.crypto.fields import BlindIndexField, EncryptedCharField, SealedFieldsModel
 from qinqing.core.models import TimeStampedModel
 
 from ..choices import Qualification, SizeClass
 
 
-class Enterprise(TimeStampedModel):
+class Enterprise(SealedFieldsModel, TimeStampedModel):
     """A private enterprise, identified by its 统一社会信用代码, under the FIC node of its region.
 
     ``size_class`` is computed from industry, employees, revenue and assets (统计上大中小微型企业划分办法
@@ -27,7 +28,11 @@ class Enterprise(TimeStampedModel):
     region_code = models.CharField(_("行政区划代码"), max_length=6, blank=True)
     industry_code = models.CharField(_("行业代码"), max_length=5, blank=True, db_index=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
-    legal_rep_id_number = models.CharField(_("法定代表人身份证号"), max_length=18, blank=True)
+    # Personal numbers are sealed with SM4 at rest (qinqing.core.crypto); *_bidx finds them by value.
+    legal_rep_id_number = EncryptedCharField(
+        _("法定代表人身份证号"), max_length=18, blank=True, blind_index="legal_rep_id_number_bidx"
+    )
+    legal_rep_id_number_bidx = BlindIndexField(source="legal_rep_id_number")
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("从业人员"), null=True, blank=True)
     revenue_wan = models.DecimalField(_("营业收入（万元）"), max_digits=16, decimal_places=2, null=True, blank=True)
@@ -38,7 +43,8 @@ class Enterprise(TimeStampedModel):
     qualifications = models.CharField(_("资质"), max_length=200, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_mobile = models.CharField(_("联系人手机"), max_length=11, blank=True)
+    contact_mobile = EncryptedCharField(_("联系人手机"), max_length=11, blank=True, blind_index="contact_mobile_bidx")
+    contact_mobile_bidx = BlindIndexField(source="contact_mobile")
     # Exclusions from the N强 rankings (DOMAIN.md §8): firms with serious credit failures, and firms not
     # privately controlled, are left out and counted in the list's note.
     serious_dishonesty = models.BooleanField(_("严重失信"), default=False, db_default=False)
@@ -87,7 +93,7 @@ class EnterpriseYearFigures(TimeStampedModel):
         return f"{self.enterprise_id} {self.year}"
 
 
-class EnterpriseContact(TimeStampedModel):
+class EnterpriseContact(SealedFieldsModel, TimeStampedModel):
     """A contact person. ID and mobile numbers are shown masked unless the viewer holds registry.view_pii."""
 
     enterprise = models.ForeignKey(
@@ -95,8 +101,10 @@ class EnterpriseContact(TimeStampedModel):
     )
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, blank=True)
-    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    mobile = EncryptedCharField(_("手机号码"), max_length=11, blank=True, blind_index="mobile_bidx")
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True, blind_index="id_number_bidx")
+    mobile_bidx = BlindIndexField(source="mobile")
+    id_number_bidx = BlindIndexField(source="id_number")
 
     class Meta:
         ordering = ["enterprise", "id"]

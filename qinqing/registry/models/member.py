@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.crypto.fields import BlindIndexField, EncryptedCharField, SealedFieldsModel
 from qinqing.core.models import TimeStampedModel
 
 from ..choices import DeputyLevel, MemberKind, MemberRole, MemberStatus
@@ -20,7 +21,7 @@ def member_status(joined_on: datetime.date | None, left_on: datetime.date | None
     return MemberStatus.ACTIVE
 
 
-class Member(TimeStampedModel):
+class Member(SealedFieldsModel, TimeStampedModel):
     """One membership of an enterprise, a group or a person in an organisation (FIC or chamber).
 
     A group member (团体会员) is a chamber or association joining as a member. It stands for an
@@ -55,8 +56,11 @@ class Member(TimeStampedModel):
     group_name = models.CharField(_("团体会员单位名称"), max_length=100, blank=True)
     represented_enterprises = models.PositiveIntegerField(_("代表企业数"), null=True, blank=True)
     person_name = models.CharField(_("姓名/代表人"), max_length=50, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    # Sealed with SM4 at rest (qinqing.core.crypto); the blind indexes answer lookups and duplicate checks.
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True, blind_index="id_number_bidx")
+    mobile = EncryptedCharField(_("手机号码"), max_length=11, blank=True, blind_index="mobile_bidx")
+    id_number_bidx = BlindIndexField(source="id_number")
+    mobile_bidx = BlindIndexField(source="mobile")
     role = models.CharField(_("职务"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
     joined_on = models.DateField(_("入会日期"))
     left_on = models.DateField(_("退会日期"), null=True, blank=True)
