@@ -18,7 +18,13 @@ ADMINS = ("sys_admin", "sec_admin", "audit_admin")
 ADMIN_APPS = {"accounts", "core", "orgs"}
 # Reviewed exceptions: configuration dictionaries a 系统管理员 maintains that hold no case or person data.
 CONFIGURATION_PERMISSIONS = {
-    "sys_admin": {"appeals.manage_classification", "notifications.manage_channel"},
+    "sys_admin": {
+        "appeals.manage_classification",
+        "notifications.manage_channel",
+        "policies.manage_synonyms",  # the search synonym table
+        "financing.manage_reasons",  # the catalogue of refusal reasons
+        "operations.view_backups",  # backup runs and their checks (file names, sizes, counts)
+    },
     "sec_admin": set(),
     "audit_admin": set(),
 }
