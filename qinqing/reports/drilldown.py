@@ -6,7 +6,6 @@ its CSV hold exactly the rows the figure counts, and the amount column sums to i
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -15,6 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from qinqing.core.cellsafety import csv_writer
 from qinqing.core.figures import Figure, Period, Rate, _resolve_field
 
 
@@ -82,7 +82,7 @@ def amount_index(figure: Figure) -> int | None:
 
 def write_csv(figure: Figure, scope_path: str, period: Period, fh) -> int:
     """The drill-down as CSV (UTF-8 with BOM for Excel); returns the number of data rows."""
-    writer = csv.writer(fh)
+    writer = csv_writer(fh)  # a name from the records cannot start a formula
     writer.writerow(headers(figure))
     n = 0
     for row in rows(figure, scope_path, period):

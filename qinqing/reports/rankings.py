@@ -13,7 +13,6 @@ Two queries find the cut-off value and the entries; the exclusion counts are one
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinqing.core.cellsafety import csv_writer
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures
 
 METRICS = {
@@ -151,7 +151,7 @@ def headers(value_header: str) -> list[str]:
 
 
 def write_csv(entries: list[dict], value_header: str, fh) -> None:
-    writer = csv.writer(fh)
+    writer = csv_writer(fh)  # an enterprise name cannot start a formula
     writer.writerow(headers(value_header))
     for e in entries:
         writer.writerow([e["rank"], e["credit_code"], e["name"], format_value(e["value"])])

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core.cellsafety import workbook
 from qinqing.core.errors import Refused
 from qinqing.core.permissions import requires
 
@@ -95,10 +96,8 @@ def ranking_export(request, pk: int, fmt: str):
     head = rankings.headers(obj.value_header)
     rows = [[e["rank"], e["credit_code"], e["name"], e["value"]] for e in obj.entries]
     if fmt == "xlsx":
-        import xlsxwriter
-
         buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        book = workbook(buffer, {"in_memory": True})  # text as text: no formula from an enterprise name
         sheet = book.add_worksheet(_("榜单"))
         bold = book.add_format({"bold": True})
         sheet.write(0, 0, obj.title, bold)

@@ -70,9 +70,7 @@ ALLOWED_WRITERS = {
     "qinqing/core/cellsafety.py",  # the safe writers themselves
     "qinqing/registry/importing/sqlwrite.py",  # polars write_csv into PostgreSQL COPY, never a download
 }
-WRITER_CALLS = re.compile(
-    r"csv\.writer\(|csv\.DictWriter\(|xlsxwriter\.Workbook\(|openpyxl\.Workbook\(|\.write_csv\(|\.write_excel\("
-)
+WRITER_CALLS = re.compile(r"csv\.writer\(|csv\.DictWriter\(|\bWorkbook\(|\.write_excel\(")
 
 
 def test_given_the_source_when_scanned_then_every_spreadsheet_writer_goes_through_cellsafety():

@@ -15,7 +15,6 @@ import re
 import openpyxl
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from qinqing.appeals.models import AppealDomain, AppealType
 from qinqing.core import cellsafety
@@ -166,19 +165,56 @@ EXPORTS = {
         lambda d: reverse("policies:matching_detail", args=[d["policy"].pk]) + "?export=xlsx",
         ENTERPRISE,
     ),
+    "reports:figure_csv": ("county_staff", lambda d: "/reports/figures/registry.members/csv", MEMBER),
+    "reports:ranking_export": (
+        "county_staff",
+        lambda d: reverse("reports:ranking_export", args=[_ranking(d).pk, "xlsx"]),
+        ENTERPRISE,
+    ),
+    # The rows come from the financing module's row builders, replaced here by rows carrying the payload:
+    # what is tested is that the view writes them through the safe workbook.
+    "financing:need_export": ("city_staff", lambda d: reverse("financing:need_export"), TITLE),
+    "financing:referral_export": ("city_staff", lambda d: reverse("financing:referral_export"), TITLE),
+}
+PATCHED_ROWS = {
+    "financing:need_export": "need_rows",
+    "financing:referral_export": "referral_rows",
 }
 
 
+def _ranking(data):
+    from django.utils import timezone
+
+    from qinqing.reports.models import RankingList
+
+    org = data["tree"].county_a
+    return RankingList.objects.create(
+        org=org,
+        org_path=org.path,
+        metric="revenue",
+        year=2025,
+        top=1,
+        title="营收榜",
+        rule="按营业收入",
+        note="",
+        value_header="营业收入",
+        data_date=timezone.now(),
+        entries=[{"rank": 1, "credit_code": data["tree"].ent_a.credit_code, "name": ENTERPRISE, "value": 1}],
+    )
+
+
 @pytest.mark.parametrize("name", sorted(EXPORTS))
-def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula(name, poisoned, users, client):
+def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula(
+    name, poisoned, tree, users, client, monkeypatch
+):
     who, url, payload = EXPORTS[name]
-    user = getattr(users, who)
-    if url(poisoned).startswith("/api/"):
-        token = Token.objects.create(user=user)
-        response = client.get(url(poisoned), HTTP_AUTHORIZATION=f"Token {token.key}")
-    else:
-        client.force_login(user)
-        response = client.get(url(poisoned))
+    if name in PATCHED_ROWS:
+        from qinqing.financing import exports
+
+        monkeypatch.setattr(exports, PATCHED_ROWS[name], lambda *a, **k: (["企业"], [[p] for p in PAYLOADS]))
+    client.force_login(getattr(users, who))  # a session serves the API too
+
+    response = client.get(url({**poisoned, "tree": tree}))
 
     xlsx, cells = _cells(response)
 
@@ -194,8 +230,15 @@ def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula
 # Views whose code writes a spreadsheet file (by these words in their source), with their route.
 EXPORT_WORDS = re.compile(r"export|xlsx|\.csv|write_csv|FileResponse")
 NOT_SPREADSHEETS = {
-    "registry:import_template",  # the empty template: column labels and one fixed example row
+    # templates: fixed column labels and example rows, no stored data
+    "registry:import_template",
     "registry-import-template",
+    "financing:need_template",
+    "financing:feedback_template",
+    "financing:figures_export",  # figure labels and numbers only (written through core.cellsafety anyway)
+    "reports:summary_export",  # .docx/.pdf, no spreadsheet
+    "reports:figures",  # HTML pages that link to reports:figure_csv
+    "reports:figure",
 }
 
 
