@@ -160,3 +160,35 @@ def test_given_a_token_when_the_user_changes_the_password_then_the_token_is_revo
     key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
     actions.change_password(users.county_staff, new_password="Dongting#Lake2026")
     assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_given_an_issued_token_then_only_its_digest_and_prefix_are_stored(users):
+    import hashlib
+
+    key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
+    stored = ApiToken.objects.get(user=users.county_staff)
+    assert stored.prefix == key[:8] and stored.digest == hashlib.sha256(key.encode()).hexdigest()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM accounts_apitoken")
+        assert key not in str(cursor.fetchall())
+    # a database copy gives nothing to call the API with
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {stored.digest}").status_code == 401
+
+
+def test_given_the_own_security_page_then_only_the_prefix_is_shown(users, login):
+    key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
+    page = login(users.county_staff).get("/accounts/me/").content.decode()
+    assert key[:8] in page and key not in page
+
+
+def test_given_a_web_logout_with_revocation_then_the_tokens_stop_working(users, login):
+    key = get_token(Client(), "county_staff", PASSWORD).json()["token"]
+    client = login(users.county_staff)
+    client.post("/accounts/logout/")  # a plain logout keeps the token
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    client = login(users.county_staff)
+    assert client.post("/accounts/logout/", {"revoke_tokens": "1"}).status_code == 302
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    assert AuditEntry.objects.filter(action="security.tokens_revoked", object_id=str(users.county_staff.pk)).exists()
