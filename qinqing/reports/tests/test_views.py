@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from qinqing.appeals.models import AppealDomain, AppealType
 from qinqing.registry.models import Member
 
 
@@ -66,8 +65,6 @@ def test_given_bad_dates_then_chinese_message_and_default_period(client, users):
 
 
 def test_given_appeals_when_dashboard_then_query_count_bounded(client, users, tree, django_assert_max_num_queries):
-    AppealType.objects.get_or_create(name="其他")
-    AppealDomain.objects.get_or_create(name="其他")
     client.force_login(users.city_staff)
     with django_assert_max_num_queries(200):
         assert client.get("/reports/").status_code == 200
