@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qinqing.core.cellsafety import workbook
 from qinqing.registry.masking import masked_mobile
+from qinqing.registry.templatetags.registry_names import industry_display, region_names
 
 
 def unmasked_for(actor) -> bool:
@@ -38,7 +39,7 @@ def eligible_xlsx(policy, enterprises, *, actor=None) -> tuple[HttpResponse, int
         _("统一社会信用代码"),
         _("所属工商联"),
         _("行政区划"),
-        _("行业代码"),
+        _("行业"),
         _("规模"),
         _("联系人"),
         _("联系电话"),
@@ -46,14 +47,15 @@ def eligible_xlsx(policy, enterprises, *, actor=None) -> tuple[HttpResponse, int
     for col, header in enumerate(headers):
         sheet.write(3, col, header, bold)
     row = 4
+    regions = region_names(enterprises.order_by().values_list("region_code", flat=True).distinct())
     for index, firm in enumerate(enterprises.iterator(chunk_size=2000), start=1):
         values = [
             index,
             firm.name,
             firm.credit_code,
             firm.fic.name,
-            firm.region_code,
-            firm.industry_code,
+            f"{regions[firm.region_code]}（{firm.region_code}）" if firm.region_code in regions else firm.region_code,
+            industry_display(firm.industry_code),
             getattr(firm, "size_class", ""),
             getattr(firm, "contact_name", ""),
             firm.contact_mobile if unmasked else masked_mobile(firm.contact_mobile),

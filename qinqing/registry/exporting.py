@@ -16,6 +16,8 @@ from .choices import ChamberType, MemberKind, MemberRole, Qualification, Registr
 from .importing.columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
 from .masking import show_id, show_mobile
 from .models import EnterpriseYearFigures
+from .standards import industry
+from .templatetags.registry_names import region_names
 
 CHUNK = 2000
 QUALIFICATION_LABELS = dict(Qualification.choices)
@@ -53,6 +55,7 @@ def enterprise_rows(queryset, user) -> Iterator[list]:
         if not chunk:
             break
         last_id = chunk[-1]["id"]
+        regions = region_names(r["region_code"] for r in chunk)
         latest: dict[int, dict] = {}
         for fig in (
             EnterpriseYearFigures.objects.filter(enterprise_id__in=[r["id"] for r in chunk])
@@ -67,6 +70,8 @@ def enterprise_rows(queryset, user) -> Iterator[list]:
                 "contact_mobile": show_mobile(r["contact_mobile"], user),
                 "founded_on": r["founded_on"].isoformat() if r["founded_on"] else "",
                 "qualifications": _qualifications(r["qualifications"]),
+                "industry_name": industry.label(r["industry_code"]) if r["industry_code"] else "",
+                "region_name": regions.get(r["region_code"], ""),
             }
             fig = latest.get(r["id"])
             if fig is not None:

@@ -102,6 +102,9 @@ ENTERPRISE_COLUMNS = [
     Column("tax_wan", "纳税额（万元）", ("纳税额", "纳税", "税收", "纳税总额"), example="260"),
     Column("rd_spend_wan", "研发投入（万元）", ("研发投入", "研发费用", "R&D投入"), example="310"),
     Column("size_class", "企业规模", ("规模", "企业规模（计算）"), computed=True),
+    # Names beside the codes, for the reader (an import ignores them: the codes above are the data).
+    Column("industry_name", "行业名称", (), computed=True),
+    Column("region_name", "行政区划名称", (), computed=True),
 ]
 
 MEMBER_COLUMNS = [

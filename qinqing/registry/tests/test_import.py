@@ -171,7 +171,7 @@ def test_given_export_when_reimported_then_everything_unchanged(tree, users, csv
         else:
             write_xlsx(columns, export_rows(qs, users.county_staff), str(target))
         report = run_import("enterprises", target, org=tree.county_a, dry_run=False)
-        assert report.ignored_columns == ["企业规模"]
+        assert report.ignored_columns == ["企业规模", "行业名称", "行政区划名称"]
         assert (report.new, report.updated, report.bad_rows) == (0, 0, 0), report.errors[:3]
         assert report.unchanged == 8
     assert Enterprise.objects.get(credit_code=make_code(1)).contact_mobile == "13800138000"
