@@ -71,3 +71,52 @@ def test_given_enterprise_submits_when_each_role_acts_then_closed_with_rating(li
         expect(phone.locator("#timeline")).to_contain_text("非常满意")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360 + 1
         browser.close()
+
+
+def test_given_staff_merge_another_enterprises_duplicate_then_merged_enterprise_follows_the_master(
+    live_server, users, tree, kinds
+):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("需要 /usr/bin/chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    from qinqing.appeals import actions
+
+    # County A's appeal (the master) and county B's enterprise's duplicate, a different domain too.
+    master = actions.register_appeal(
+        actor=users.enterprise, enterprise=tree.ent_a, appeal_type=kinds.consult, domain=kinds.finance,
+        title="园区道路积水", description="工业园区道路雨后积水，货车无法进出",
+        contact_name="张三", contact_phone="13800001111",
+    )  # fmt: skip
+    dup = actions.register_appeal(
+        actor=users.enterprise_b, enterprise=tree.ent_b, appeal_type=kinds.consult, domain=kinds.labour,
+        title="园区道路积水", description="同一园区道路积水，员工上下班困难",
+    )  # fmt: skip
+    sessions = {name: _session(getattr(users, name)) for name in ("city_staff", "enterprise_b")}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        staff = _page(browser, live_server, sessions["city_staff"])
+        staff.on("dialog", lambda dialog: dialog.accept())  # 确认将本诉求作为重复诉求合并？
+        staff.goto(f"{live_server.url}/appeals/{dup.pk}/")
+        merge = staff.locator("form[action$='/merge/']")
+        merge.locator("input[name='master_number']").fill(master.number)
+        merge.locator("button").click()
+        # Different enterprise and domain: the page warns and asks for a reason; nothing merged yet
+        expect(staff.locator("body")).to_contain_text("企业不同")
+        expect(staff.locator("#appeal-status")).to_have_text("已登记")
+        merge = staff.locator("form[action$='/merge/']")
+        merge.locator("input[name='master_number']").fill(master.number)
+        merge.locator("input[name='comment']").fill("同一园区同一段道路")
+        merge.locator("button").click()
+        expect(staff.locator("#appeal-status")).to_have_text("已合并")
+
+        # The merged enterprise opens its message, which links to the master's progress (read-only)
+        phone = _page(browser, live_server, sessions["enterprise_b"], viewport={"width": 360, "height": 740})
+        phone.goto(f"{live_server.url}/notifications/")
+        phone.get_by_text(f"您的诉求已与 {master.number} 合并办理").first.click()
+        expect(phone.locator("h1")).to_contain_text(master.number)
+        expect(phone.locator("#merged-notice")).to_contain_text(dup.number)
+        expect(phone.locator("#appeal-contact")).to_contain_text("138****1111")
+        expect(phone.locator("#appeal-contact")).not_to_contain_text("13800001111")
+        expect(phone.locator("#steps")).to_have_count(0)
+        browser.close()
