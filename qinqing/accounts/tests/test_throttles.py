@@ -117,3 +117,28 @@ def test_token_endpoint_answers_429_with_retry_after(users, settings):
     ]
     assert [r.status_code for r in statuses] == [400, 400, 429]
     assert int(statuses[-1]["Retry-After"]) > 0
+
+
+def test_given_many_online_appeals_of_one_enterprise_then_refused_but_staff_intake_is_not(users, tree, settings):
+    from qinqing.appeals import actions as appeal_actions
+    from qinqing.appeals.models import AppealDomain, AppealType
+    from qinqing.core.errors import Refused
+
+    settings.QINQING_THROTTLE_RATES = {**settings.QINQING_THROTTLE_RATES, "appeal_submit": "2/hour"}
+    kinds = {
+        "appeal_type": AppealType.objects.order_by("pk").first(),
+        "domain": AppealDomain.objects.order_by("pk").first(),
+    }
+
+    def submit(actor, enterprise, n):
+        return appeal_actions.register_appeal(
+            actor=actor, enterprise=enterprise, title=f"诉求{n}", description="内容", **kinds
+        )
+
+    submit(users.enterprise, tree.ent_a, 1)
+    submit(users.enterprise, tree.ent_a, 2)
+    with pytest.raises(Refused) as exc:
+        submit(users.enterprise, tree.ent_a, 3)
+    assert "过于频繁" in str(exc.value)
+    submit(users.enterprise_b, tree.ent_b, 4)  # another enterprise has its own count
+    submit(users.county_staff, tree.ent_a, 5)  # hotline intake by staff is not limited

@@ -112,6 +112,11 @@ def register_appeal(
         return _same_submission(earlier, enterprise=enterprise, title=title)
     if channel not in Channel.values:
         raise AppealError(_("来源渠道无效"))
+    if role == wf.ENTERPRISE:  # per enterprise, in the cache every worker shares (accounts.throttles)
+        from qinqing.accounts.throttles import hit
+
+        if hit("appeal_submit", f"enterprise:{enterprise.pk}") is not None:
+            raise AppealError(_("本企业提交诉求过于频繁，请稍后再试；紧急事项请拨打工商联热线"))
     files = list(files)
     check_files(files, max_bytes=pkg.MAX_ATTACHMENT_BYTES)  # extension and content (core.uploads)
     rule = _rule_for(appeal_type, domain)
