@@ -18,7 +18,7 @@ from qinqing.eligibility import rules
 from qinqing.eligibility.attributes import enterprise_attrs
 from qinqing.registry.models import Enterprise
 
-from . import actions, attachments, matching
+from . import actions, attachments, matching, reasons
 from .choices import PublishState
 from .figures import policy_figures
 from .filters import PolicyFilter
@@ -103,6 +103,8 @@ def policy_detail(request, pk):
             "rule_tree": rules.describe_tree(policy.rule, names, explanation),
             "has_conditions": bool(rules.leaves(policy.rule or {"op": "all", "items": []})),
             "can_edit": can_edit(request.user, policy),
+            "can_see_list": policy.state == PublishState.PUBLISHED
+            and matching_policies(request.user).filter(pk=policy.pk).exists(),
             "attachments": policy.attachments.all(),
             "attachment_form": AttachmentForm(),
         },
@@ -292,12 +294,22 @@ def matching_detail(request, pk):
         return actions.export_eligible(policy, enterprises, actor=request.user)
     pushed = PolicyPush.objects.filter(policy=policy, org_path__startswith=scope)
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    near_total, near = None, []
+    if request.GET.get("tab") == "near":  # one pass over the scope's enterprises: only when asked for
+        near_total, misses = reasons.near_misses(policy, scope)
+        firms = Enterprise.objects.select_related("fic").in_bulk([m.enterprise_id for m in misses])
+        near = [{"firm": firms[m.enterprise_id], "missing": m.missing} for m in misses if m.enterprise_id in firms]
+    why = reasons.qualifying(policy, [firm.pk for firm in page.object_list], scope)
     return render(
         request,
         "policies/matching_detail.html",
         {
             "policy": policy,
             "page": page,
+            "rows": [{"firm": firm, "met": why.get(firm.pk, [])} for firm in page.object_list],
+            "tab": "near" if near_total is not None else "eligible",
+            "near": near,
+            "near_total": near_total,
             "pushed": pushed.count(),
             "opened": pushed.filter(opened_at__isnull=False).count(),
             "can_push": request.user.has_perm("policies.push_policy"),
