@@ -73,6 +73,8 @@ QINQING_DATA_KEYS = os.environ.get("QINQING_DATA_KEYS", "")
 QINQING_DATA_KEY_ID = os.environ.get("QINQING_DATA_KEY_ID", "")
 QINQING_INDEX_KEYS = os.environ.get("QINQING_INDEX_KEYS", "")
 QINQING_INDEX_KEY_ID = os.environ.get("QINQING_INDEX_KEY_ID", "")
+# Uploaded import files and their errors.csv are deleted after this many days (registry.retention).
+QINQING_IMPORT_RETENTION_DAYS = int(os.environ.get("QINQING_IMPORT_RETENTION_DAYS", "7"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -62,3 +62,14 @@ def run_import_job(run: JobRunner) -> dict:
 @job_task
 def import_registry_file(run: JobRunner) -> dict:
     return run_import_job(run)
+
+
+@task()
+def purge_import_files() -> int:
+    """Delete uploads and errors.csv files older than QINQING_IMPORT_RETENTION_DAYS (registry.retention)."""
+    from .retention import purge_import_files as purge
+
+    return purge()
+
+
+PERIODIC = [(3600, purge_import_files)]

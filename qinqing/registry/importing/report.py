@@ -15,7 +15,20 @@ class RowIssue:
     reason: str
 
     def as_list(self) -> list:
-        return [self.row, self.column, self.value, self.reason]
+        """Row, column, value (an ID or mobile number masked) and reason: what errors.csv and the job
+        result hold. Both outlive the request (a file on disk, a database row), so they carry no full
+        personal number, whoever reads them (issue 11 §3)."""
+        return [self.row, self.column, masked_value(self.column, self.value), self.reason]
+
+
+def masked_value(column: str, value: str) -> str:
+    from ..masking import masked_id, masked_mobile
+    from .columns import ENTERPRISE_COLUMNS, MEMBER_COLUMNS
+
+    kind = {c.label: c.pii for c in (*ENTERPRISE_COLUMNS, *MEMBER_COLUMNS) if c.pii}.get(column)
+    if not kind or not value:
+        return value
+    return masked_id(value) if kind == "id" else masked_mobile(value)
 
 
 class RowChecks:
