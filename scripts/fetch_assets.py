@@ -24,6 +24,7 @@ REGISTRY = os.environ.get("NPM_REGISTRY", "https://registry.npmjs.org").rstrip("
 WANTED = {
     "htmx.org": ["dist/htmx.min.js", "LICENSE"],
     "echarts": ["dist/echarts.min.js", "LICENSE"],
+    "axe-core": ["axe.min.js", "LICENSE"],  # accessibility checks of the browser tests (not used by pages)
 }
 
 
