@@ -4,10 +4,9 @@ city profile (× ctx.scale), ~98% satisfied, a realistic share overdue, re-handl
 each with its real records (ExtensionRequest rows, 重办 and 合并 history events, merged pairs), and
 meetings with departments, invited enterprises, pre-visits and their sign-off meeting.
 
-The year shown ends today unless a deadline it computes would fall in a year whose holidays nobody has
-entered (the calendar package covers up to its release year): then the window ends early enough that
-every deadline stays inside the covered years, and the loader says so in Chinese. Holidays are never
-guessed. Bulk writes only; deterministic for ctx.rng."""
+The year shown ends today. A deadline that falls in a year whose official holiday schedule nobody has
+entered yet is computed on the provisional statutory calendar and flagged 暂定 (``provisional_dues``), as
+the actions do; the loader says so in Chinese. Bulk writes only; deterministic for ctx.rng."""
 
 from __future__ import annotations
 
@@ -69,25 +68,21 @@ WINDOW = timedelta(days=365)
 
 
 def demo_window(cal, today: date) -> tuple[date, date] | None:
-    """(first, last) registration day of the demo year: ending today when every deadline it computes is
-    in a covered year, else ending ``LOOKAHEAD`` before the end of the last covered year. None when no
-    year around today is covered at all."""
-    if cal.covers(today.year) and cal.covers((today + LOOKAHEAD).year):
-        end = today
-    else:
-        year = next((y for y in range(today.year, today.year - 5, -1) if cal.covers(y)), None)
-        if year is None:
-            return None
-        end = min(today, date(year, 12, 31) - LOOKAHEAD)
-    start = end - WINDOW
-    if not cal.covers(start.year):
+    """(first, last) registration day of the demo year: the year ending today. Years without the official
+    schedule are provisional (computed, flagged 暂定), so the window never stops short of them. None only
+    when no table can compute the years around today (after 2100)."""
+    start = today - WINDOW
+    try:
+        cal.is_workday(start)
+        cal.is_workday(today + LOOKAHEAD)
+    except sla.CalendarNotCovered:
         return None
-    return start, end
+    return start, today
 
 
 def seed(ctx) -> None:
-    """All or nothing. The demo window keeps every computed deadline inside the covered years (see the
-    module docstring); if that is impossible, write no appeals or meetings and say why."""
+    """All or nothing. Deadlines in a provisional year are flagged 暂定 (see the module docstring); a year
+    no table can compute writes no appeals or meetings and says why."""
     cal = get_calendar()
     today = timezone.localdate()
     window = demo_window(cal, today)
@@ -98,12 +93,11 @@ def seed(ctx) -> None:
         )
         return
     start, end = window
-    if end < today:
-        missing = (today + LOOKAHEAD).year
+    missing = (today + LOOKAHEAD).year
+    if cal.is_provisional(missing):
         ctx.log(
-            f"注意：{missing}年的法定节假日和调休安排尚未录入。演示诉求的时间窗口调整为 {start} 至 {end}，"
-            f"使所有办理期限都落在已录入的年份内；{missing}年的安排录入前，期限落在{missing}年的诉求无法登记、"
-            f"交办或延期。请系统管理员在“节假日设置”（/calendar/）录入{missing}年的安排。"
+            f"注意：{missing}年的节假日安排（国务院办公厅通知）尚未录入，期限落在{missing}年的演示诉求按法定节假日"
+            f"暂定计算并标注“暂定”。请系统管理员在“节假日设置”（/calendar/）粘贴通知录入，录入后期限自动重算。"
         )
     try:
         with transaction.atomic():
@@ -318,6 +312,8 @@ def _seed(ctx, cal, start: date, end: date, today: date) -> None:
     for a in rng.sample(closed, k=max(1, len(closed) // 60)):
         a.satisfaction = rng.choice([1, 2])
         a.rehandle_count = max(a.rehandle_count, 1)
+    for a in appeals:  # bulk_create skips Appeal.save(): flag the provisional deadlines here
+        a.provisional_dues = sla.provisional_dues(a, cal)
     Appeal.objects.bulk_create(appeals, batch_size=1000)
     merged = _merge_pairs(rng, appeals)
 

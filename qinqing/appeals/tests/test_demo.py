@@ -1,4 +1,4 @@
-"""The demo appeals: a window whose deadlines stay in covered years; real records behind the counters."""
+"""The demo appeals: a year ending today (deadlines in a provisional year flagged); real records behind the counters."""
 
 import io
 from datetime import date
@@ -15,15 +15,11 @@ from qinqing.core.workdays import WorkCalendar
 PACKAGE = WorkCalendar.build()  # covers up to 2026, like the shipped package
 
 
-def test_given_mid_december_without_next_year_then_window_ends_so_deadlines_stay_in_covered_year():
-    start, end = demo_window(PACKAGE, date(2026, 12, 20))
-    assert end == date(2026, 12, 1) and start == date(2025, 12, 1)  # 30 days before 2027
-
-
-def test_given_next_year_entered_or_early_in_the_year_then_window_ends_today():
-    entered = WorkCalendar.build(overrides={date(2027, 1, 1): False}, complete_years=[2027])
-    assert demo_window(entered, date(2026, 12, 20))[1] == date(2026, 12, 20)
+def test_given_mid_december_without_next_year_then_window_still_ends_today():
+    # 2027 is provisional (statutory holidays), not a reason to stop the demo year short
+    assert demo_window(PACKAGE, date(2026, 12, 20)) == (date(2025, 12, 20), date(2026, 12, 20))
     assert demo_window(PACKAGE, date(2026, 6, 1)) == (date(2025, 6, 1), date(2026, 6, 1))
+    assert demo_window(PACKAGE, date(2100, 12, 20)) is None  # no lunar table after 2100
 
 
 @pytest.mark.django_db
@@ -36,14 +32,19 @@ def test_given_december_2026_when_seeding_then_appeals_written_with_real_records
     from qinqing.meetings.models import Meeting
 
     text = out.getvalue()
-    # Then the loader says why the window ends early, and still writes the appeals
-    assert "2027年的法定节假日和调休安排尚未录入" in text and "/calendar/" in text
+    # Then the loader says 2027's deadlines are provisional, and writes the appeals up to today
+    assert "2027年的节假日安排（国务院办公厅通知）尚未录入" in text and "暂定" in text and "/calendar/" in text
     appeals = Appeal.objects.all()
     assert appeals.count() >= 20
     latest = appeals.aggregate(
         *(Max(f) for f in ("accept_due", "contact_due", "reply_due", "dispatch_due", "callback_due"))
     )
-    assert all(d is None or d.year <= 2026 for d in latest.values())
+    assert all(d is None or d.year <= 2027 for d in latest.values())
+    # And every deadline in 2027 is flagged provisional, none in 2026
+    fields = ("accept_due", "contact_due", "reply_due", "dispatch_due", "callback_due")
+    for a in appeals:
+        in_2027 = sorted(f for f in fields if getattr(a, f) and getattr(a, f).year == 2027)
+        assert sorted(a.provisional_dues) == in_2027
     # Rejected and merged appeals were never accepted; each merged one has its master and events
     assert not appeals.filter(status__in=[wf.REJECTED, wf.MERGED], accepted_at__isnull=False).exists()
     for dup in appeals.filter(status=wf.MERGED):
