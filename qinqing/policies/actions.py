@@ -61,6 +61,20 @@ def _clean(data: dict) -> dict:
     return data
 
 
+def _check_issuer(data: dict, *, actor, owner) -> None:
+    """The issuing department must lie inside the owner's subtree and the actor's scope: a county cannot
+    publish in another county's department's name (whose liaison could then edit and push it)."""
+    issuer_id = data.get("issuer_id")
+    if issuer_id is None:
+        return
+    from qinqing.orgs.models import Organization
+
+    issuer = Organization.objects.filter(pk=issuer_id, kind="department").first()
+    scope = owner.path if actor.role == Role.DEPT_LIAISON else actor.org.path
+    if issuer is None or not issuer.path.startswith(owner.path) or not issuer.path.startswith(scope):
+        raise ValidationError({"issuer": _("发布部门：只能选择本辖区的部门")})
+
+
 def _owner_for(actor):
     if actor.role == Role.DEPT_LIAISON:
         return actor.org.fic()
@@ -79,6 +93,7 @@ def create_policy(*, actor, data: dict, owner=None) -> Policy:
     owner = owner or _owner_for(actor)
     if actor.role != Role.DEPT_LIAISON and not owner.path.startswith(actor.org.path):
         raise PermissionDenied(_("只能在本级及下级工商联录入政策"))
+    _check_issuer(data, actor=actor, owner=owner)
     policy = Policy(**data, owner=owner, org_path=owner.path, created_by=actor)
     policy.save()
     index_policy(policy)
@@ -94,6 +109,8 @@ def update_policy(policy: Policy, *, actor, data: dict) -> Policy:
     if actor.role == Role.DEPT_LIAISON:
         data["issuer"] = actor.org
     data = _clean(data)
+    if "issuer_id" in data and data["issuer_id"] != policy.issuer_id:
+        _check_issuer(data, actor=actor, owner=policy.owner)
     before = _snapshot(policy)
     for name, value in data.items():
         setattr(policy, name, value)

@@ -38,11 +38,14 @@ GRANTS = {
 
 
 def editable_q(user) -> Q:
-    if not user.is_authenticated or not user.has_perm("policies.change_policy"):
+    """Editing and publishing follow the issuer's scope: a liaison edits its department's policies owned by
+    its own FIC chain; staff edit policies of their subtree whose issuing department is theirs too (a policy
+    naming another county's department is left to the level above both)."""
+    if not user.is_authenticated or not user.has_perm("policies.change_policy") or not user.org_id:
         return Q(pk__in=[])
     if user.role == Role.DEPT_LIAISON:
-        return Q(issuer_id=user.org_id) if user.org_id else Q(pk__in=[])
-    return subtree_q(user, "org_path")
+        return Q(issuer_id=user.org_id, org_path__in=_ancestors(user.org.path))
+    return subtree_q(user, "org_path") & (Q(issuer__isnull=True) | Q(issuer__path__startswith=user.org.path))
 
 
 def visible_policies(user) -> QuerySet[Policy]:
