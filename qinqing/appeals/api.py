@@ -92,16 +92,17 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         form = AppealForm(data, request.FILES or None, role=user.role)
         if not form.is_valid():
             raise ValidationError({"detail": steps.form_errors(form)})
-        from .views import _enterprise_for
+        from .views import _enterprise_for, register_with_enterprise
 
-        enterprise = _enterprise_for(user, form.cleaned_data.get("credit_code", ""), form)
+        d = form.cleaned_data
+        enterprise = _enterprise_for(user, d.get("credit_code", ""), form, provisional=d.get("provisional"))
         if enterprise is None:
             raise ValidationError({"detail": steps.form_errors(form)})
         d = form.cleaned_data
         try:
-            appeal = actions.register_appeal(
+            appeal = register_with_enterprise(
+                enterprise,
                 actor=user,
-                enterprise=enterprise,
                 appeal_type=d["appeal_type"],
                 domain=d["domain"],
                 title=d["title"],

@@ -50,6 +50,12 @@ class AppealForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     files = MultipleFileField(label=_("附件"), required=False)
+    # Staff only: the enterprise is not in the registry yet → a provisional record (registry.provisional).
+    provisional = forms.BooleanField(
+        label=_("企业尚未入库：按上面填写的企业名称临时登记"),
+        required=False,
+        help_text=_("临时登记的企业之后由企业库补全信用代码，或合并到已登记的企业"),
+    )
     # A fresh key per rendered form: a double click or a resent POST carries the same key → one appeal.
     submission_key = forms.CharField(label=_("提交标识"), widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -57,6 +63,8 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["submission_key"].initial = uuid4().hex
+        if role != wf.STAFF:
+            del self.fields["provisional"]
         if role == wf.ENTERPRISE:
             del self.fields["credit_code"]
             del self.fields["channel"]

@@ -116,12 +116,16 @@ class AppealRegisterSerializer(serializers.Serializer):
     """Registering an appeal (documentation; AppealForm validates, as on the page)."""
 
     credit_code = serializers.CharField(
-        max_length=18,
+        max_length=200,
         required=False,
-        help_text=gettext_lazy("企业统一社会信用代码（工作人员、商会秘书处必填；企业用户不填）"),
+        help_text=gettext_lazy("企业统一社会信用代码或企业名称（工作人员、商会秘书处必填；企业用户不填）"),
     )
     channel = serializers.CharField(
         required=False, help_text=gettext_lazy("来源渠道（工作人员必填：hotline、visit、meeting 等）")
+    )
+    provisional = serializers.BooleanField(
+        required=False,
+        help_text=gettext_lazy("工作人员：企业尚未入库时为 true，按 credit_code 中填写的企业名称临时登记企业"),
     )
     appeal_type = serializers.IntegerField(help_text=gettext_lazy("诉求类型 id"))
     domain = serializers.IntegerField(help_text=gettext_lazy("诉求领域 id"))

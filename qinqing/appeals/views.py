@@ -1,7 +1,10 @@
 """Appeal pages: list (every role, scoped), register, detail with the timeline and the next steps,
 one POST endpoint per step (dispatching to actions), tracking by number, duplicate suggestions."""
 
+import re
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,12 +53,12 @@ def appeal_new(request):
     form = forms.AppealForm(request.POST or None, request.FILES or None, role=user.role)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        enterprise = _enterprise_for(user, data.get("credit_code", ""), form)
+        enterprise = _enterprise_for(user, data.get("credit_code", ""), form, provisional=data.get("provisional"))
         if enterprise is not None:
             try:
-                appeal = actions.register_appeal(
+                appeal = register_with_enterprise(
+                    enterprise,
                     actor=user,
-                    enterprise=enterprise,
                     appeal_type=data["appeal_type"],
                     domain=data["domain"],
                     title=data["title"],
@@ -75,7 +78,31 @@ def appeal_new(request):
     return render(request, "appeals/new.html", {"form": form})
 
 
-def _enterprise_for(user, credit_code: str, form):
+class NewEnterprise(str):
+    """The name of an enterprise to register provisionally together with the appeal (staff intake)."""
+
+
+def register_with_enterprise(enterprise, **kwargs):
+    """register_appeal, first creating the provisional enterprise when intake asked for one; both or
+    neither are saved (a refused appeal, or a repeated submission, leaves no stray enterprise)."""
+    from django.core.exceptions import ValidationError
+
+    from qinqing.registry.provisional import create_provisional_enterprise
+
+    if not isinstance(enterprise, NewEnterprise):
+        return actions.register_appeal(enterprise=enterprise, **kwargs)
+    with transaction.atomic():
+        try:
+            created = create_provisional_enterprise(actor=kwargs["actor"], name=str(enterprise))
+        except ValidationError as exc:
+            raise actions.AppealError("；".join(exc.messages)) from None
+        appeal = actions.register_appeal(enterprise=created, **kwargs)
+        if getattr(appeal, "replayed", False):
+            transaction.set_rollback(True)  # the first submission made its own provisional record
+        return appeal
+
+
+def _enterprise_for(user, credit_code: str, form, *, provisional: bool = False):
     from qinqing.registry.models import Enterprise
 
     if user.role == wf.ENTERPRISE:
@@ -95,9 +122,17 @@ def _enterprise_for(user, credit_code: str, form):
         names = "、".join(f"{e.name}（{e.credit_code}）" for e in by_name[:5])
         facts = {"text": text, "names": names}
         form.add_error("credit_code", _("有多家企业名称含“%(text)s”：%(names)s，请填写完整名称或信用代码") % facts)
+    elif provisional and user.role == wf.STAFF:
+        if re.fullmatch(r"[0-9A-Za-z]{18}", text):
+            form.add_error("credit_code", _("临时登记请填写企业名称（该信用代码的企业不在企业库中）"))
+            return None
+        return NewEnterprise(text)
     else:
         facts = {"text": text}
-        form.add_error("credit_code", _("未找到信用代码或名称为“%(text)s”的企业（或不在您的管辖范围内）") % facts)
+        message = _("未找到信用代码或名称为“%(text)s”的企业（或不在您的管辖范围内）") % facts
+        if user.role == wf.STAFF:
+            message += _("；如企业尚未入库，请勾选“按企业名称临时登记”后再提交")
+        form.add_error("credit_code", message)
     return None
 
 

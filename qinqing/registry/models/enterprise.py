@@ -49,6 +49,10 @@ class Enterprise(SealedFieldsModel, TimeStampedModel):
     # privately controlled, are left out and counted in the list's note.
     serious_dishonesty = models.BooleanField(_("严重失信"), default=False, db_default=False)
     non_private_controlled = models.BooleanField(_("非民营控股"), default=False, db_default=False)
+    # 临时登记: registered from an appeal intake before the enterprise was in the registry (placeholder
+    # credit code "LS…"); the registry completes it with the real code or merges it into the real record
+    # (qinqing.registry.provisional).
+    is_provisional = models.BooleanField(_("临时登记"), default=False, db_default=False)
 
     class Meta:
         ordering = ["name"]
