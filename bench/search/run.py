@@ -5,6 +5,11 @@ ranked, highlights) — on the tantivy index and on the database's own index —
 same run, and recall of each relative to LIKE: the mean of the per-query recalls, the recall over all matches
 pooled (Σ|found ∩ LIKE| / Σ|LIKE|, dominated by the common words) and the worst single query.
 
+Concept queries (issue 10: 融资 found 1 of the 4 融资支持 policies, 补贴 missed 补助/奖补/贴息, 科技 found none):
+recall and precision against a judged relevant set per query (CONCEPTS: the benefit type it names, or any of
+the words a reader counts as the same thing in the title or text), with the synonym table and benefit-type
+labels (both engines) against synonyms off and against the old behaviour (the query word itself in the text).
+
     QINQING_SQLITE_PATH=/tmp/qq_policy_bench.sqlite3 .venv/bin/python bench/search/run.py [--policies 100000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qq_policy_bench .venv/bin/python bench/search/run.py
 
@@ -30,7 +35,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
-WORDS = ["融资", "稳岗", "补贴", "担保", "贷款", "贴息", "税费", "减免", "人才", "引进", "用地", "厂房", "租金", "研发", "创新", "专精特新", "小巨人", "高新技术企业", "技术改造", "数字化", "转型", "出口", "外贸", "就业", "社保", "返还", "奖励", "培育", "上市", "股改", "品牌", "标准", "专利", "知识产权", "电商", "物流", "农业", "龙头企业", "文旅", "消费", "首台套", "绿色", "节能", "减排", "安全生产", "招商", "总部", "孵化器", "创业", "大学生", "退役军人", "技能", "培训"]  # fmt: skip
+WORDS = ["融资", "稳岗", "补贴", "补助", "奖补", "科技", "担保", "贷款", "贴息", "税费", "减免", "人才", "引进", "用地", "厂房", "租金", "研发", "创新", "专精特新", "小巨人", "高新技术企业", "技术改造", "数字化", "转型", "出口", "外贸", "就业", "社保", "返还", "奖励", "培育", "上市", "股改", "品牌", "标准", "专利", "知识产权", "电商", "物流", "农业", "龙头企业", "文旅", "消费", "首台套", "绿色", "节能", "减排", "安全生产", "招商", "总部", "孵化器", "创业", "大学生", "退役军人", "技能", "培训"]  # fmt: skip
+# Judged relevance of the concept queries: a policy of one of these benefit types, or one whose title or
+# text holds one of these words (chosen as a reader would, not read off the synonym table).
+CONCEPTS = {
+    "融资": ({"financing"}, ["融资", "贷款", "担保", "贴息"]),
+    "补贴": ({"subsidy"}, ["补贴", "补助", "奖补", "贴息"]),
+    "科技": (set(), ["科技", "研发", "创新", "高新技术企业", "技术改造", "专精特新"]),
+}
+BENEFIT_LABELS = {"subsidy": "资金补贴", "tax": "税费减免", "financing": "融资支持", "talent": "人才", "land": "用地", "honor": "荣誉资质", "other": "其他"}  # fmt: skip
 FILLER = ["对符合条件的企业给予支持", "按照有关规定执行。申报单位应当提交申请材料", "由主管部门审核后兑现。本办法自发布之日起施行", "由市财政局会同相关部门负责解释。企业应当如实填报有关数据。"]  # fmt: skip
 
 
@@ -62,16 +75,17 @@ def load(n: int) -> None:
     batch = []
     for i in range(n):
         title, body = make_text(r)
+        benefit = r.choice(["subsidy", "tax", "financing", "talent", "land", "honor", "other"])
         batch.append(
             Policy(
                 title=title,
                 body=body,
                 level=r.choice(["national", "province", "city", "county"]),
-                benefit_type=r.choice(["subsidy", "tax", "financing", "talent", "land", "honor", "other"]),
+                benefit_type=benefit,
                 state="published",
                 owner=org,
                 org_path=org.path,
-                search_text=segment(title, body),
+                search_text=segment(title, body, BENEFIT_LABELS[benefit], "申报"),  # as policy_search_text
             )  # fmt: skip
         )
         if len(batch) == 5000:
@@ -186,6 +200,33 @@ def main() -> None:
             f"{worst[1] / worst[2] * 100:.2f}% ({worst[1]:,} of {worst[2]:,})"
         )
     print("counts: tantivy and database agree on every query")
+    concept_recall(base)
+
+
+def concept_recall(base) -> None:
+    """Recall and precision of the concept queries against their judged relevant sets."""
+    from qinqing.policies.search import RankedResults
+
+    for q, (benefits, words) in CONCEPTS.items():
+        text = Q()
+        for w in words:
+            text |= Q(title__contains=w) | Q(body__contains=w)
+        relevant = set(base.filter(text | Q(benefit_type__in=benefits)).values_list("id", flat=True))
+        old = set(base.filter(Q(title__contains=q) | Q(body__contains=q)).values_list("id", flat=True))
+        runs = [("old: the word itself", old)]
+        for label, engine, synonyms in (
+            ("tantivy, synonyms", True, True),
+            ("database, synonyms", False, True),
+            ("tantivy, synonyms off", True, False),
+        ):
+            results = RankedResults(base, q, use_engine=engine, use_synonyms=synonyms)
+            runs.append((label, set(results.ids(0, results.count()))))
+        for label, found in runs:
+            hit = len(found & relevant)
+            print(
+                f"concept “{q}” ({len(relevant):,} relevant) {label:24s} recall {hit / len(relevant) * 100:6.2f}%, "
+                f"precision {hit / max(1, len(found)) * 100:6.2f}% ({len(found):,} found)"
+            )
 
 
 def page_search_ids(base, q: str, use_engine: bool) -> list[int]:
