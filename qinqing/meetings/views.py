@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qinqing.appeals import actions as appeal_actions
 from qinqing.appeals.permissions import visible_appeals
 from qinqing.appeals.steps import departments_for, form_errors
 from qinqing.core.permissions import requires
@@ -17,6 +18,7 @@ from qinqing.registry.permissions import visible_enterprises
 
 from . import actions, exports, forms
 from .figures import meeting_figures
+from .models import MeetingStatus
 from .permissions import LISTS, MANAGE, VIEW, agenda_visible, get_meeting, visible_meetings
 
 
@@ -93,7 +95,13 @@ def meeting_edit(request, pk: int):
 @requires(VIEW)
 def meeting_detail(request, pk: int):
     meeting = get_meeting(request.user, pk)
-    later = visible_meetings(request.user).filter(date__gte=meeting.date).exclude(pk=meeting.pk)
+    # 成果销号 happens at a later meeting that has itself been held
+    later = (
+        visible_meetings(request.user)
+        .filter(date__gte=meeting.date)
+        .exclude(pk=meeting.pk)
+        .exclude(status=MeetingStatus.PLANNED)
+    )
     user = request.user
     internal = user.has_perm(LISTS)
     context = {
@@ -113,6 +121,7 @@ def meeting_detail(request, pk: int):
         "hold_form": forms.HoldForm(),
         "signoff_form": forms.SignOffForm(meetings=later),
         "can_manage": request.user.has_perm(MANAGE),
+        "hold_open": meeting.date <= appeal_actions.today(),  # 已召开 not before the meeting's date
     }
     return render(request, "meetings/detail.html", context)
 

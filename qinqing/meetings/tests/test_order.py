@@ -104,3 +104,20 @@ def test_given_published_agenda_then_invited_enterprise_and_department_are_told_
         )
     )
     assert len(titles) == 2 and any("2026-12-21" in t for t in titles)
+
+
+def test_meeting_page_offers_hold_only_from_the_date_and_signoff_only_at_held_meetings(users, tree, login):
+    from django.urls import reverse
+
+    future = _plan(users, tree, date(2026, 12, 14))
+    client = login(users.county_staff)
+    page = client.get(reverse("meetings:detail", args=[future.pk])).content.decode()
+    assert 'id="hold-later"' in page and "/hold/" not in page
+    past = _plan(users, tree, date(2026, 9, 1), title="三季度")
+    actions.hold_meeting(past, actor=users.county_staff, attendees=3)
+    held_later = _plan(users, tree, date(2026, 12, 1), title="四季度")
+    page = client.get(reverse("meetings:detail", args=[past.pk])).content.decode()
+    assert "四季度" not in page  # planned: not offered for 成果销号 yet
+    actions.hold_meeting(held_later, actor=users.county_staff, attendees=3)
+    page = client.get(reverse("meetings:detail", args=[past.pk])).content.decode()
+    assert "四季度" in page and 'id="hold-later"' not in page
