@@ -13,13 +13,13 @@ from qinqing.core import figures as registry
 from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
 from qinqing.orgs.models import Organization
+from qinqing.registry.choices import SizeClass
 
 from . import figures as fin_figures
 from .permissions import FIGURES
 from .views import _xlsx
 
 DIMS = ("bank", "region", "industry", "size")
-SIZES = ("大型", "中型", "小型", "微型")
 
 
 def _params(request) -> tuple[registry.Period, dict]:
@@ -81,7 +81,7 @@ def figures_page(request):
             "period": period,
             "dims": dims,
             "banks": Organization.objects.filter(kind="bank").order_by("path"),
-            "sizes": SIZES,
+            "sizes": SizeClass.choices,
             "chart": {"funnel": funnel},
             "reasons": fin_figures.refusal_reasons(scope, period, dims),
         },

@@ -24,6 +24,8 @@ PACKAGES = (
     "policies",
     "registry",
     "eligibility",
+    "reports",
+    "financing",
 )
 
 # Modules whose Chinese literals are demo or reference DATA (organisation, people and region names).
@@ -39,7 +41,12 @@ DATA_MODULES = {
     # Stop words for segmenting appeal text in duplicate detection.
     "appeals/duplicates.py",
     "registry/demo.py",
+    "financing/demo.py",
+    # The default refusal-reason catalogue, written to the database by a migration; administrators maintain it.
+    "financing/reasons.py",
     "registry/demo_chambers.py",
+    # Demo 参政议政 topics and title shapes.
+    "reports/demo.py",
     # Import column labels and header synonyms: they must match the literal headers of users' files.
     "registry/importing/columns.py",
     # The 2017 办法's size-class table (industry names of the official text).
@@ -90,6 +97,9 @@ EXEMPT = {
         for module in ("registry/choices.py", "registry/importing/columnar.py", "registry/importing/fastcheck.py")
         for size in ("大型", "中型", "小型", "微型")
     ),
+    # Financing: a department-name suffix matched when routing a fix task; cell tokens the imports parse.
+    ("financing/actions.py", "局"),
+    *(("financing/importing.py", t) for t in ("是", "首贷", "对接", "意向", "授信", "放款", "拒贷", "未获贷")),
     # The chamber export writes 是/否 so that the import's YES/NO sets read them back.
     ("registry/exporting.py", "是"),
     ("registry/exporting.py", "否"),
