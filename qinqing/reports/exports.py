@@ -59,5 +59,5 @@ def pdf_bytes(doc: dict, base_url: str = "") -> bytes:
 
 
 def _chinese_number(n: int) -> str:
-    digits = "零一二三四五六七八九十"
-    return digits[n] if n <= 10 else str(n)
+    digits = _("一二三四五六七八九十")  # section numbers as Chinese documents write them (一、二、…)
+    return digits[n - 1] if 1 <= n <= len(digits) else str(n)
