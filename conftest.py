@@ -64,6 +64,14 @@ def _test_crypto_keys(settings):
 
 
 @pytest.fixture(autouse=True)
+def _audit_dirs_tmp(settings, tmp_path):
+    """Audit checkpoints and archived segments of a test live in its own directory."""
+    settings.QINQING_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+    settings.QINQING_AUDIT_ARCHIVE_DIR = str(tmp_path / "audit-archive")
+    settings.QINQING_AUDIT_SYSLOG = ""
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Argon2 is the production hasher (asserted in accounts/tests/test_password_policy.py); at test
     # time it would spend ~1 s per fixture user on a 2-core machine.

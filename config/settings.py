@@ -73,6 +73,14 @@ QINQING_DATA_KEYS = os.environ.get("QINQING_DATA_KEYS", "")
 QINQING_DATA_KEY_ID = os.environ.get("QINQING_DATA_KEY_ID", "")
 QINQING_INDEX_KEYS = os.environ.get("QINQING_INDEX_KEYS", "")
 QINQING_INDEX_KEY_ID = os.environ.get("QINQING_INDEX_KEY_ID", "")
+# Audit log (qinqing.core.audit_checkpoint, audit_archive): signed checkpoints outside the database,
+# syslog copy when set ("/dev/log" or "host:514"), retention before rows move to archived segments.
+QINQING_AUDIT_CHECKPOINT_DIR = os.environ.get(
+    "QINQING_AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints")
+)
+QINQING_AUDIT_SYSLOG = os.environ.get("QINQING_AUDIT_SYSLOG", "")
+QINQING_AUDIT_RETENTION_DAYS = int(os.environ.get("QINQING_AUDIT_RETENTION_DAYS", "180"))
+QINQING_AUDIT_ARCHIVE_DIR = os.environ.get("QINQING_AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive"))
 # Uploaded import files and their errors.csv are deleted after this many days (registry.retention).
 QINQING_IMPORT_RETENTION_DAYS = int(os.environ.get("QINQING_IMPORT_RETENTION_DAYS", "7"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")

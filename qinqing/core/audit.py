@@ -147,9 +147,11 @@ class ChainReport:
         return self.broken_id is None
 
 
-def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the log in id order; report the first row whose link or content does not verify."""
-    prev = GENESIS
+def verify_chain(batch_size: int = 5000, start_hash: str = GENESIS) -> ChainReport:
+    """Walk the log in id order; report the first row whose link or content does not verify.
+
+    ``start_hash`` is the hash of the last row moved to an archived segment (audit_archive), if any."""
+    prev = start_hash
     checked = 0
     last_id = 0
     values = ("id", "prev_hash", "hash", *(f for f in HASHED_FIELDS))

@@ -6,7 +6,8 @@ table also carries triggers (migration core 0002) that abort any UPDATE or DELET
 the application, a script or an injected statement from rewriting history by accident or design.
 
 `lifted()` suspends the guard on this connection for the test suite's flush between transactional
-tests and for tests that tamper on purpose; nothing in the application calls it.
+tests and for tests that tamper on purpose; in the application only the retention job calls it, to
+delete rows it has just written to a verified, signed archive segment (audit_archive).
 - SQLite: the triggers call `qinqing_audit_guard()`, a function each Django connection registers.
   A connection without it (the sqlite3 shell) fails on "no such function", so it cannot write either.
 - PostgreSQL: the trigger function reads the session setting `qinqing.audit_guard`.
@@ -45,6 +46,82 @@ POSTGRES_REMOVE = [
     "DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry",
     "DROP FUNCTION IF EXISTS core_auditentry_guard()",
 ]
+
+
+# The chain head (core_auditchainhead, migration core 0003): never deleted, inserted only into an empty
+# table, and updated only forward, to the newest audit row and its hash. So after rows are cut from the
+# end of the log, the head cannot be wound back to the new last row to hide it (verify_chain would then
+# report the head and the last row disagreeing); the signed checkpoints outside the database
+# (audit_checkpoint) catch what someone who can lift the guard or alter the schema does.
+HEAD_CONSISTENT = (
+    "NEW.id = OLD.id AND NEW.last_id > OLD.last_id"
+    " AND NEW.last_id = (SELECT max(id) FROM core_auditentry)"
+    " AND NEW.last_hash = (SELECT hash FROM core_auditentry WHERE id = NEW.last_id)"
+)
+SQLITE_HEAD_INSTALL = [
+    f"""CREATE TRIGGER core_auditchainhead_no_delete BEFORE DELETE ON core_auditchainhead
+        WHEN qinqing_audit_guard() BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    f"""CREATE TRIGGER core_auditchainhead_forward_only BEFORE UPDATE ON core_auditchainhead
+        WHEN qinqing_audit_guard() AND NOT ({HEAD_CONSISTENT})
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    f"""CREATE TRIGGER core_auditchainhead_one_row BEFORE INSERT ON core_auditchainhead
+        WHEN qinqing_audit_guard() AND EXISTS (SELECT 1 FROM core_auditchainhead)
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",  # noqa: S608 -- constant DDL
+]
+SQLITE_HEAD_REMOVE = [
+    "DROP TRIGGER IF EXISTS core_auditchainhead_no_delete",
+    "DROP TRIGGER IF EXISTS core_auditchainhead_forward_only",
+    "DROP TRIGGER IF EXISTS core_auditchainhead_one_row",
+]
+POSTGRES_HEAD_INSTALL = [
+    f"""CREATE OR REPLACE FUNCTION core_auditchainhead_guard() RETURNS trigger AS $$
+        BEGIN
+          IF coalesce(current_setting('qinqing.audit_guard', true), '') = 'off' THEN
+            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+          END IF;
+          IF TG_OP = 'UPDATE' AND {HEAD_CONSISTENT} THEN
+            RETURN NEW;
+          END IF;
+          IF TG_OP = 'INSERT' AND NOT EXISTS (SELECT 1 FROM core_auditchainhead) THEN
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+        END $$ LANGUAGE plpgsql""",  # noqa: S608 -- constant DDL
+    """CREATE TRIGGER core_auditchainhead_guard BEFORE INSERT OR UPDATE OR DELETE ON core_auditchainhead
+        FOR EACH ROW EXECUTE FUNCTION core_auditchainhead_guard()""",
+    # TRUNCATE skips row triggers: refuse it on both tables unless the guard is lifted (the test flush).
+    f"""CREATE OR REPLACE FUNCTION core_audit_no_truncate() RETURNS trigger AS $$
+        BEGIN
+          IF coalesce(current_setting('qinqing.audit_guard', true), '') = 'off' THEN
+            RETURN NULL;
+          END IF;
+          RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+        END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER core_auditchainhead_no_truncate BEFORE TRUNCATE ON core_auditchainhead
+        FOR EACH STATEMENT EXECUTE FUNCTION core_audit_no_truncate()""",
+    """CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry
+        FOR EACH STATEMENT EXECUTE FUNCTION core_audit_no_truncate()""",
+]
+POSTGRES_HEAD_REMOVE = [
+    "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry",
+    "DROP TRIGGER IF EXISTS core_auditchainhead_no_truncate ON core_auditchainhead",
+    "DROP FUNCTION IF EXISTS core_audit_no_truncate()",
+    "DROP TRIGGER IF EXISTS core_auditchainhead_guard ON core_auditchainhead",
+    "DROP FUNCTION IF EXISTS core_auditchainhead_guard()",
+]
+
+
+def install_head(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    statements = {"sqlite": SQLITE_HEAD_INSTALL, "postgresql": POSTGRES_HEAD_INSTALL}.get(vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def remove_head(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for sql in {"sqlite": SQLITE_HEAD_REMOVE, "postgresql": POSTGRES_HEAD_REMOVE}.get(vendor, []):
+        schema_editor.execute(sql)
 
 
 def _guarded() -> int:
