@@ -109,6 +109,26 @@ def seed(ctx) -> None:
         )
 
 
+def handling_departments(departments, org_path: str) -> list:
+    """The departments an appeal of the FIC at ``org_path`` may go to: its own, else its city's (the level above),
+    never another county's."""
+    own = [d for d in departments if d.path.rsplit("/", 2)[0] + "/" == org_path]
+    parent = org_path.rsplit("/", 2)[0] + "/"
+    above = [d for d in departments if d.path.rsplit("/", 2)[0] + "/" == parent]
+    return (
+        (own + above) or [d for d in departments if org_path.startswith(d.path.rsplit("/", 2)[0] + "/")] or departments
+    )
+
+
+def host_leaders(fic_name: str) -> list[str]:
+    """Who chairs a meeting of this FIC's level: 县委书记/县长 for a county, 市长 for a city, 区长 for a district."""
+    place = fic_name.removesuffix("工商联")
+    unit = place[-1:] if place[-1:] in ("县", "市", "区", "省", "旗") else "县"
+    if unit == "省":
+        return ["省委书记", "省长", "副省长", "省工商联主席"]
+    return [f"{unit}委书记", f"{unit}长", f"常务副{unit}长", f"副{unit}长", f"{place}工商联主席"]
+
+
 def _seed_meetings(ctx, rng, start: date, end: date, today: date, enterprises, departments, staff) -> list:
     from qinqing.meetings.models import Meeting, PreVisit
 
@@ -126,7 +146,7 @@ def _seed_meetings(ctx, rng, start: date, end: date, today: date, enterprises, d
                 kind=kind,
                 title=f"{fic.name}{day:%Y年%m月}{MEETING_NAMES[kind]}",
                 date=day,
-                host_leader=rng.choice(["县委书记", "县长", "常务副县长", "市长", "副市长", "工商联主席"]),
+                host_leader=rng.choice(host_leaders(fic.name)),
                 location=f"{fic.name}会议室",
                 agenda="一、企业家发言反映问题\n二、相关部门现场答复\n三、领导讲话",
                 agenda_published_at=_at(day - timedelta(days=3), 9),
@@ -180,11 +200,16 @@ def _seed_meetings(ctx, rng, start: date, end: date, today: date, enterprises, d
 
 
 def _seed(ctx, cal, start: date, end: date, today: date) -> None:
-    enterprises = list(
-        Enterprise.objects.filter(org_path__startswith=ctx.root.path).values_list(
-            "pk", "fic_id", "org_path", "region_code"
-        )[:5000]
-    )
+    # Up to 600 enterprises of every FIC (not the first 5,000 by id, which left whole counties without appeals).
+    enterprises = []
+    for fic_id in sorted(
+        set(Enterprise.objects.filter(org_path__startswith=ctx.root.path).values_list("fic_id", flat=True))
+    ):
+        enterprises.extend(
+            Enterprise.objects.filter(fic_id=fic_id)
+            .order_by("pk")
+            .values_list("pk", "fic_id", "org_path", "region_code")[:600]
+        )
     if not enterprises:
         ctx.log("诉求：没有企业数据，未生成演示诉求")
         return
@@ -208,8 +233,14 @@ def _seed(ctx, cal, start: date, end: date, today: date) -> None:
     base_number = Appeal.objects.count()
     appeals: list[Appeal] = []
     extensions: list[tuple[Appeal, int, date, date]] = []
+    by_fic: dict[int, list] = {}
+    for row in enterprises:
+        by_fic.setdefault(row[1], []).append(row)
+    fic_ids = sorted(by_fic)
     for i in range(n):
-        ent_id, fic_id, org_path, region = rng.choice(enterprises)
+        # The first round gives every FIC some appeals; then enterprises at random (busier FICs get more).
+        pool = by_fic[fic_ids[i]] if i < len(fic_ids) else enterprises
+        ent_id, fic_id, org_path, region = rng.choice(pool)
         domain_code = rng.choice(list(TOPICS))
         day = start + timedelta(days=int(rng.random() ** 0.8 * 364))
         channel = _pick(rng, CHANNEL_WEIGHTS)
@@ -268,7 +299,7 @@ def _seed(ctx, cal, start: date, end: date, today: date) -> None:
             appeals.append(a)
             continue
         if status in (wf.ASSIGNED, wf.CONTACTED, wf.REPLIED, wf.CLOSED):
-            dept = rng.choice(departments)
+            dept = rng.choice(handling_departments(departments, org_path))
             a.lead_department_id = dept.pk
             assigned = sla.add_workdays(cal, a.accepted_at.date(), rng.choice([0, 1]))
             a.assigned_at = _at(assigned, 15)

@@ -351,10 +351,31 @@ def _seed_members(ctx, rng, fics, chambers, enterprise_ids, today) -> int:
             )
         )
     individuals = int(total * 0.07)
-    enterprise_slots = max(0, total - len(members) - individuals)
     pool = list(enterprise_ids)
     rng.shuffle(pool)
     seen: set[tuple[int, int]] = set()
+    # Every chamber has enterprise members: a few of the enterprises of the FIC it belongs to.
+    by_fic_path: dict[str, list[int]] = {}
+    for pk in pool:
+        by_fic_path.setdefault(by_path[pk], []).append(pk)
+    for chamber in chambers:
+        fic_path = chamber.org_path.rsplit("/", 2)[0] + "/"
+        local = [pk for path, pks in by_fic_path.items() if path.startswith(fic_path) for pk in pks]
+        for pk in rng.sample(local, k=min(len(local), rng.randint(3, 12))):
+            seen.add((chamber.organization.pk, pk))
+            joined, left = dates()
+            members.append(
+                Member(
+                    organization=chamber.organization,
+                    org_path=chamber.organization.path,
+                    kind=MemberKind.ENTERPRISE,
+                    enterprise_id=pk,
+                    role=rng.choice(roles),
+                    joined_on=joined,
+                    left_on=left,
+                )
+            )
+    enterprise_slots = max(0, total - len(members) - individuals)
     chamber_orgs = [c.organization for c in chambers]
     for i in range(enterprise_slots):
         pk = pool[i % len(pool)] if pool else None
