@@ -45,7 +45,7 @@ class AppealSerializer(serializers.ModelSerializer):
         source="lead_department.name", read_only=True, default=None, allow_null=True
     )
     status_label = serializers.CharField(read_only=True)
-    current_due = serializers.DateField(read_only=True)
+    current_due = serializers.DateField(read_only=True, allow_null=True)  # none once closed or returned
     current_due_provisional = serializers.BooleanField(
         read_only=True, help_text=gettext_lazy("当前期限落在尚未录入国务院通知的年份，按法定节假日推算（暂定）")
     )
