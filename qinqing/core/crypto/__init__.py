@@ -12,6 +12,7 @@ Whole columns go through ``seal_many`` / ``open_many`` / ``blind_index_many`` (v
 """
 
 import base64
+import binascii
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -52,13 +53,14 @@ def seal_many(values: Sequence[str | None], key_id: str | None = None) -> list[s
     """Seal each non-empty, not yet sealed value under the current (or the given) data key."""
     p = provider()
     key_id = key_id or p.current_data_key_id()
-    todo = [i for i, v in enumerate(values) if v and not is_sealed(v)]
+    todo = [i for i, v in enumerate(values) if v and not v.startswith(PREFIX)]
     out = list(values)
     if todo:
         sealed = p.seal_many(key_id, [values[i].encode("utf-8") for i in todo], _aad(key_id))
         head = f"{PREFIX}{key_id}:"
+        b64 = binascii.b2a_base64
         for i, raw in zip(todo, sealed, strict=True):
-            out[i] = head + base64.b64encode(raw).decode("ascii")
+            out[i] = head + b64(raw, newline=False).decode("ascii")
     return out
 
 
