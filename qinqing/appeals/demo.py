@@ -199,6 +199,10 @@ def _seed_meetings(ctx, rng, start: date, end: date, today: date, enterprises, d
     return meetings
 
 
+CONTACT_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+CONTACT_TITLES = ["经理", "女士", "先生", "主任", "会计"]
+
+
 def _seed(ctx, cal, start: date, end: date, today: date) -> None:
     # Up to 600 enterprises of every FIC (not the first 5,000 by id, which left whole counties without appeals).
     enterprises = []
@@ -276,6 +280,10 @@ def _seed(ctx, cal, start: date, end: date, today: date) -> None:
             meeting=meeting,
             registered_on=day,
             reported_by=staff,
+            # A contact person for 首次联系 and the public status lookup (fixed by the index, not drawn
+            # from rng, so the rest of the demo stays as it was).
+            contact_name=CONTACT_SURNAMES[i % len(CONTACT_SURNAMES)] + CONTACT_TITLES[i % len(CONTACT_TITLES)],
+            contact_phone=f"13{(i * 7) % 10}{(i * 104729 + 12345678) % 10**8:08d}",
             accept_due=sla.add_workdays(cal, day, 3),
         )
         # Rejected and merged appeals never reached 受理: no accepted_at, closed when decided.
@@ -366,6 +374,13 @@ def _seed(ctx, cal, start: date, end: date, today: date) -> None:
         batch_size=1000,
     )
     AppealEvent.objects.bulk_create(_events(appeals, extensions, merged), batch_size=2000)
+    # 成果销号 only once every issue raised at the meeting is closed (as meetings.actions.sign_off requires).
+    from qinqing.meetings.models import Meeting
+
+    still_open = Appeal.objects.filter(
+        meeting_id__in=[m.pk for m in meetings if m.status == "signed_off"], status__in=wf.OPEN_STATES
+    ).values("meeting_id")
+    Meeting.objects.filter(pk__in=still_open).update(status="held", signed_off_at=None, signoff_note="")
     ctx.log(
         f"诉求：{len(appeals)} 件（办结 {sum(a.status == wf.CLOSED for a in appeals)}，"
         f"超期 {sum(a.ever_overdue for a in appeals)}，重办 {sum(bool(a.rehandle_count) for a in appeals)}，"

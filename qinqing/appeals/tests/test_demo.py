@@ -62,3 +62,10 @@ def test_given_december_2026_when_seeding_then_appeals_written_with_real_records
     from qinqing.meetings.models import PreVisit
 
     assert PreVisit.objects.exists()
+    # 成果销号 only when every issue raised at the meeting is closed, at a meeting that was held
+    open_issue = Appeal.objects.filter(meeting__status="signed_off", status__in=wf.OPEN_STATES)
+    assert not open_issue.exists()
+    assert not meetings.filter(status="signed_off", signed_off_at__status="planned").exists()
+    # Every appeal has a contact person for 首次联系 and the public status lookup
+    assert not appeals.filter(Q(contact_name="") | Q(contact_phone="")).exists()
+    assert all(len(p) == 11 and p.startswith("13") for p in appeals.values_list("contact_phone", flat=True))
