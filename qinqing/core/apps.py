@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from . import checks  # noqa: F401 -- registers the key-location and audit-retention checks
         from .audit_guard import register_sqlite_function
         from .roles import load_grants
 

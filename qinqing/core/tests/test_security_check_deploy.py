@@ -26,6 +26,10 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
             "QINQING_ALLOW_LOCAL_SECRET": "0",
             "DJANGO_ALLOWED_HOSTS": "qinqing.example.gov.cn",
             "QINQING_SQLITE_PATH": str(tmp_path / "deploy.sqlite3"),
+            # personal-data keys and audit checkpoints away from the database (qinqing.core.checks)
+            "QINQING_DATA_KEYS": "p1:" + secrets.token_hex(16),
+            "QINQING_INDEX_KEYS": "pi1:" + secrets.token_hex(32),
+            "QINQING_AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
         }
     )
     env.update(overrides)
