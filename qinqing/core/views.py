@@ -1,11 +1,16 @@
 """Core pages: home, health check, the audit log (审计管理员 only), background-job progress."""
 
+import io
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from . import audit
 from .audit_display import present
+from .cellsafety import csv_writer
 from .forms import AuditSearchForm
 from .home import home_cards
 from .models import Job
@@ -52,7 +57,38 @@ def audit_log(request):
     page = CappedPaginator(entries.order_by("-id"), 50).get_page(request.GET.get("page"))
     template = "core/partials/_audit_rows.html" if request.htmx else "core/audit_log.html"
     context = {"page": page, "rows": present(page.object_list), "form": form, "q": request.GET.get("q", "")}
+    # Reading the log is itself audited (issue 11 §4), with the filters used (after the rows are read).
+    audit.record("core.view_audit_log", actor=request.user, message=request.GET.urlencode()[:500])
     return render(request, template, context)
+
+
+AUDIT_EXPORT_LIMIT = 100_000
+AUDIT_EXPORT_COLUMNS = ("id", "created_at", "actor_name", "org_path", "ip", "request_id", "action")
+AUDIT_EXPORT_MORE = ("object_type", "object_id", "object_repr", "success", "message", "hash")
+
+
+@requires("core.view_auditentry")
+def audit_export(request):
+    """The filtered log as CSV (at most AUDIT_EXPORT_LIMIT rows, newest first); the export is audited."""
+    form = AuditSearchForm(request.GET)
+    entries = visible_audit_entries(request.user)
+    entries = form.filter(entries) if form.is_valid() else entries.none()
+    names = (*AUDIT_EXPORT_COLUMNS, *AUDIT_EXPORT_MORE)
+    rows = list(entries.order_by("-id").values_list(*names)[:AUDIT_EXPORT_LIMIT])
+    audit.record(
+        "core.export_audit_log",
+        actor=request.user,
+        after={"rows": len(rows), "filters": request.GET.urlencode()[:500]},
+    )
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    head = [_("编号"), _("时间"), _("账号"), _("组织路径"), _("来源地址"), _("请求编号"), _("操作")]
+    writer.writerow([*head, _("对象类型"), _("对象编号"), _("对象"), _("成功"), _("说明"), _("摘要")])
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, _("审计日志.csv"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def visible_jobs(user):

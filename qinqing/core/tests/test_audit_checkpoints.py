@@ -149,3 +149,20 @@ def test_given_a_broken_chain_then_the_daily_verification_alerts_audit_admins(us
     assert {n.recipient.role for n in alerted} == {"audit_admin"} and alerted.count() >= 1
     assert AuditEntry.objects.filter(action="core.audit_verify_failed", success=False).exists()
     assert len(audit_checkpoint.read_checkpoints()) == 1  # no checkpoint blesses a broken chain
+
+
+def test_given_the_audit_page_and_its_export_then_both_are_audited_and_the_wal_warning_shown(users, login):
+    audit.record("security.login_failed", actor=users.city_staff, object_repr="=HYPERLINK(1)", success=False)
+    client = login(users.audit_admin)
+    html = client.get("/audit/", {"failed": "1"}).content.decode()
+    assert "WAL" in html and "备份命令" in html
+    viewed = AuditEntry.objects.get(action="core.view_audit_log")
+    assert viewed.actor_id == users.audit_admin.pk and "failed=1" in viewed.message
+    response = client.get("/audit/export.csv", {"failed": "1"})
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    body = response.content.decode("utf-8-sig")
+    assert "security.login_failed" in body and "'=HYPERLINK(1)" in body  # text, never a formula
+    exported = AuditEntry.objects.get(action="core.export_audit_log")
+    assert exported.after["rows"] == 1
+    # other roles get neither
+    assert login(users.county_staff).get("/audit/export.csv").status_code in (403, 404)
