@@ -5,7 +5,7 @@ import string
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 
 def character_classes(password: str) -> int:
@@ -61,12 +61,12 @@ class StrengthValidator:
     rules but score 1 of 4; the default minimum is 3."""
 
     FEEDBACK = {
-        "dictionary": _lazy("密码包含常见单词或常用密码"),
-        "spatial": _lazy("密码包含键盘上相邻的按键序列（如 qwerty、asdf）"),
-        "repeat": _lazy("密码包含重复的字符或片段"),
-        "sequence": _lazy("密码包含连续的字母或数字（如 abc、123）"),
-        "date": _lazy("密码包含日期或年份"),
-        "regex": _lazy("密码包含年份等容易猜到的片段"),
+        "dictionary": gettext_lazy("密码包含常见单词或常用密码"),
+        "spatial": gettext_lazy("密码包含键盘上相邻的按键序列（如 qwerty、asdf）"),
+        "repeat": gettext_lazy("密码包含重复的字符或片段"),
+        "sequence": gettext_lazy("密码包含连续的字母或数字（如 abc、123）"),
+        "date": gettext_lazy("密码包含日期或年份"),
+        "regex": gettext_lazy("密码包含年份等容易猜到的片段"),
     }
 
     def __init__(self, min_score: int = 3):
