@@ -8,6 +8,7 @@ urlpatterns = [
     path("figures/", views.figures_page, name="figures"),
     path("figures/<str:key>/", views.figure_detail, name="figure"),
     path("figures/<str:key>/csv", views.figure_csv, name="figure_csv"),
+    path("statistics/", views.statistics_page, name="statistics"),
     path("rankings/", views_rankings.ranking_page, name="rankings"),
     path("rankings/<int:pk>/", views_rankings.ranking_detail, name="ranking"),
     path("rankings/<int:pk>/export.<slug:fmt>", views_rankings.ranking_export, name="ranking_export"),

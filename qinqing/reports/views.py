@@ -6,6 +6,7 @@ import io
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from qinqing.core.figures import Rate, all_figures, get
 from qinqing.core.pagination import CappedPaginator
@@ -122,3 +123,39 @@ def figure_csv(request, key: str):
     name = f"{figure.key}-{node.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+def _day(request):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    raw = request.GET.get("date")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate(), None
+    except ValueError:
+        return timezone.localdate(), _("统计日期格式应为 YYYY-MM-DD")
+
+
+@requires(VIEW)
+def statistics_page(request):
+    from . import statistics
+
+    node = get_node(request.user, request.GET.get("org"))
+    day, error = _day(request)
+    data = statistics.build(node.path, day)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            statistics.xlsx_bytes(node.name, data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''statistics-{node.code}-{day:%Y%m%d}.xlsx"
+        return response
+    context = {
+        "node": node,
+        "data": data,
+        "error": error,
+        "nodes": _nodes(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/statistics.html", context)
