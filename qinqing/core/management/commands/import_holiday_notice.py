@@ -40,6 +40,8 @@ class Command(BaseCommand):
             text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(_("无法读取文件“%(path)s”：%(error)s") % {"path": path, "error": exc}) from exc
+        if not dry_run and not database_ready():
+            raise CommandError(str(NOT_MIGRATED))
         try:
             notice = parse_notice(text)
         except NoticeError as exc:
@@ -54,8 +56,6 @@ class Command(BaseCommand):
             return
         if notice.warnings and not force:
             raise CommandError(_("通知中有需要核对的地方（见上），未保存。核对无误后加 --force 保存。"))
-        if not database_ready():
-            raise CommandError(str(NOT_MIGRATED))
         row = calendar_actions.enter_holiday_notice(notice, actor=None)
         if not as_json:
             self.stdout.write(_("已保存%(year)s年节假日安排（依据：%(note)s）") % {"year": row.year, "note": row.note})
