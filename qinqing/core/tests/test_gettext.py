@@ -20,6 +20,7 @@ PACKAGES = (
     "orgs",
     "meetings",
     "notifications",
+    "operations",
     "appeals",
     "policies",
     "registry",
