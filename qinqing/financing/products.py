@@ -18,6 +18,7 @@ from qinqing.eligibility.attributes import enterprise_attrs, read_frame
 from .choices import Guarantee
 from .models import BankProduct, FinancingNeed
 
+EMPTY = {"op": "all", "items": []}
 VERDICT_ORDER = {"eligible": 0, "near_miss": 1, "unknown": 2, "not_eligible": 3}
 
 
@@ -76,9 +77,12 @@ def fits_for_need(need: FinancingNeed, products=None, attrs: dict | None = None)
     return found
 
 
+GUARANTEE_BITS = {value: 1 << i for i, value in enumerate(Guarantee.values)}
+
+
 def needs_frame(needs) -> pl.DataFrame:
     rows = list(needs.values_list("pk", "enterprise_id", "amount", "term_months", "guarantee", "rate_ceiling"))
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         rows,
         schema={
             "need": pl.Int64,
@@ -90,25 +94,35 @@ def needs_frame(needs) -> pl.DataFrame:
         },
         orient="row",
     )
+    return frame.with_columns(pl.col("guarantee").replace_strict(GUARANTEE_BITS, default=0, return_dtype=pl.Int64))
+
+
+def product_expr(product: dict, codes) -> pl.Expr:
+    """The product's rule (shared engine) AND the need's terms in the product's ranges, as one expression."""
+    mask = sum(GUARANTEE_BITS.get(g, 0) for g in product["guarantees"] or [])
+    terms = (
+        pl.col("amount").is_between(float(product["amount_min"]), float(product["amount_max"]))
+        & pl.col("term").is_between(product["term_min"], product["term_max"])
+        & ((pl.col("guarantee") & mask) != 0)
+        & (pl.col("rate_ceiling").is_null() | (pl.col("rate_ceiling") >= float(product["rate_min"])))
+    )
+    rule = product["rule"] or {"op": "all", "items": []}
+    return terms if not rule.get("items") and rules.is_group(rule) else rules.to_expr(rule, codes) & terms
 
 
 def match_frames(products: list[dict], enterprises: pl.DataFrame, needs: pl.DataFrame) -> dict[int, pl.Series]:
-    """Fitting need ids per product id: the product rules over the enterprises (rules.evaluate_all, one pass),
-    then the needs' terms against the product ranges. ``products``: dicts with pk, rule, amount_min/max,
-    term_min/max, rate_min, guarantees."""
-    eligible = rules.evaluate_all({p["pk"]: p["rule"] or {"op": "all", "items": []} for p in products}, enterprises)
-    out: dict[int, pl.Series] = {}
-    for product in products:
-        ids = eligible[product["pk"]]
-        sub = needs.filter(
-            pl.col("id").is_in(ids.cast(pl.Int64).implode())
-            & pl.col("amount").is_between(float(product["amount_min"]), float(product["amount_max"]))
-            & pl.col("term").is_between(product["term_min"], product["term_max"])
-            & pl.col("guarantee").is_in(list(product["guarantees"] or []))
-            & (pl.col("rate_ceiling").is_null() | (pl.col("rate_ceiling") >= float(product["rate_min"])))
-        )
-        out[product["pk"]] = sub.get_column("need")
-    return out
+    """Fitting need ids per product id, in one pass: every need row carries its enterprise's attributes, and one
+    Polars select computes every product's boolean column (rules.to_expr + the ranges); each column then picks
+    its need ids. ``products``: dicts with pk, rule, amount_min/max, term_min/max, rate_min, guarantees;
+    ``needs``: needs_frame(); ``enterprises``: attributes.read_frame()."""
+    if not products or needs.is_empty():
+        return {p["pk"]: pl.Series("need", [], dtype=pl.UInt32) for p in products}
+    frame = needs.join(enterprises, on="id", how="inner").sort("need")
+    uses_chambers = any(leaf["attr"] == "chambers" for p in products for leaf in rules.leaves(p["rule"] or EMPTY))
+    frame, codes = rules.encode_codes(frame, chambers=uses_chambers)
+    masks = frame.lazy().select([product_expr(p, codes).alias(f"p{i}") for i, p in enumerate(products)]).collect()
+    ids = frame.get_column("need").cast(pl.UInt32)
+    return {p["pk"]: ids.filter(masks.get_column(f"p{i}")) for i, p in enumerate(products)}
 
 
 def match_needs(needs, products=None) -> dict[int, list[int]]:
