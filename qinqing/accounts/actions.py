@@ -410,7 +410,7 @@ def _check_decider(request: AccountRequest, actor) -> None:
 
 
 def _lock_request(request: AccountRequest) -> AccountRequest:
-    return AccountRequest.objects.select_for_update().select_related("org", "target").get(pk=request.pk)
+    return AccountRequest.objects.select_for_update(of=("self",)).select_related("org", "target").get(pk=request.pk)
 
 
 @transaction.atomic
