@@ -170,10 +170,10 @@ def build(path: str, day: dt.date) -> dict:
 
 
 def xlsx_bytes(node_name: str, data: dict) -> bytes:
-    import xlsxwriter
+    from qinqing.core.cellsafety import workbook
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer, {"in_memory": True})  # text as text: no formula from a name
     sheet = book.add_worksheet(_("会员和商会统计"))
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 14})

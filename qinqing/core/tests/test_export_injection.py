@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from qinqing.appeals.models import AppealDomain, AppealType
-from qinqing.core import cellsafety
+from qinqing.core import audit, cellsafety
 from qinqing.core.tests.isolation_registry import endpoints
 from qinqing.core.tests.test_cellsafety import PAYLOADS
 
@@ -42,6 +42,7 @@ def poisoned(tree, users):
 
     Enterprise.objects.filter(pk=tree.ent_a.pk).update(name=ENTERPRISE, employees=50, address=PAYLOADS[6])
     tree.ent_a.refresh_from_db()
+    audit.record("registry.update_enterprise", obj=tree.ent_a, actor=users.county_staff)  # for the log export
     domain = AppealDomain.objects.first()
     AppealDomain.objects.filter(pk=domain.pk).update(name=DOMAIN)
     domain.refresh_from_db()
@@ -166,6 +167,8 @@ EXPORTS = {
         ENTERPRISE,
     ),
     "reports:figure_csv": ("county_staff", lambda d: "/reports/figures/registry.members/csv", MEMBER),
+    "core:audit_export": ("audit_admin", lambda d: "/audit/export.csv", ENTERPRISE),
+    "reports:statistics": ("county_staff", lambda d: "/reports/statistics/?format=xlsx", None),
     "reports:ranking_export": (
         "county_staff",
         lambda d: reverse("reports:ranking_export", args=[_ranking(d).pk, "xlsx"]),
@@ -220,6 +223,8 @@ def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula
 
     assert not [value for value, formula in cells if formula], "formula cells in the export"
     texts = [str(value).replace("_x000D_", "\r") for value, _formula in cells]
+    if payload is None:  # labels and counts only: no stored text to carry a payload
+        return
     if xlsx:  # a text cell is never evaluated: the text is kept exactly
         assert payload in texts, f"{payload!r} not found as a text cell"
     else:  # CSV has no types: a cell that would start a formula is quoted
@@ -239,6 +244,7 @@ NOT_SPREADSHEETS = {
     "reports:summary_export",  # .docx/.pdf, no spreadsheet
     "reports:figures",  # HTML pages that link to reports:figure_csv
     "reports:figure",
+    "reports-figure",  # JSON (its docstring mentions the CSV export)
 }
 
 
