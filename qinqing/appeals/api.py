@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +26,8 @@ from .serializers import (
     AppealSerializer,
     AppealStepSerializer,
     FiguresSerializer,
+    PublicStatusRequestSerializer,
+    PublicStatusSerializer,
     SimilarAppealSerializer,
 )
 
@@ -236,3 +239,48 @@ class FiguresView(APIView):
                 "department_regions": by_region,
             }
         )
+
+
+class PublicStatusView(APIView):
+    """诉求进度查询 without signing in: the appeal number plus the phone number given at intake.
+
+    Public; the same limits as the page (per client address and per appeal number, 429 with
+    Retry-After); an unknown number and a wrong phone both answer 404 with the same message."""
+
+    is_public = True
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        request=PublicStatusRequestSerializer,
+        responses={200: PublicStatusSerializer, 404: AppealRefusalSerializer, 429: AppealRefusalSerializer},
+        summary=gettext_lazy("诉求进度查询（无需登录）"),
+    )
+    def post(self, request):
+        from .views_public import lookup, not_found_message, public_steps
+
+        form = PublicStatusRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        appeal, wait = lookup(request._request, form.validated_data["number"], form.validated_data["phone"])
+        if wait:
+            response = Response(
+                {"detail": _("查询过于频繁，请 %(seconds)s 秒后再试") % {"seconds": int(wait) + 1}},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(int(wait) + 1)
+            return response
+        if appeal is None:
+            return Response({"detail": not_found_message()}, status=status.HTTP_404_NOT_FOUND)
+        body = {
+            "number": appeal.number,
+            "status": appeal.status,
+            "status_label": appeal.status_label,
+            "is_paused": appeal.is_paused,
+            "registered_on": appeal.registered_on,
+            "current_due": appeal.current_due,
+            "merged_into_number": appeal.merged_into.number if appeal.merged_into_id else None,
+            "steps": [
+                {"created_at": e.created_at, "label": e.label, "unit": e.actor_org} for e in public_steps(appeal)
+            ],
+        }
+        return Response(PublicStatusSerializer(body).data)

@@ -8,6 +8,7 @@ router.register("appeals", api.AppealViewSet, basename="appeals-appeal")
 
 urlpatterns = [
     path("appeals/figures/", api.FiguresView.as_view(), name="appeals-figures"),
+    path("appeals/status/", api.PublicStatusView.as_view(), name="appeals-status"),
     path("appeals/<int:pk>/steps/<slug:op>/", api.AppealStepView.as_view(), name="appeals-step"),
     *router.urls,
 ]

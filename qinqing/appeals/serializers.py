@@ -191,6 +191,28 @@ class AppealStepSerializer(serializers.Serializer):
     )
 
 
+class PublicStatusRequestSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=20, help_text=gettext_lazy("诉求编号"))
+    phone = serializers.CharField(max_length=30, help_text=gettext_lazy("登记诉求时留的联系电话"))
+
+
+class PublicStepSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    label = serializers.CharField(help_text=gettext_lazy("环节"))
+    unit = serializers.CharField(help_text=gettext_lazy("办理单位"))
+
+
+class PublicStatusSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    is_paused = serializers.BooleanField()
+    registered_on = serializers.DateField()
+    current_due = serializers.DateField(allow_null=True)
+    merged_into_number = serializers.CharField(allow_null=True)
+    steps = PublicStepSerializer(many=True)
+
+
 class AppealRefusalSerializer(serializers.Serializer):
     detail = serializers.CharField(
         help_text=gettext_lazy("拒绝原因（如当前状态不允许、节假日安排未录入），诉求未作任何修改")

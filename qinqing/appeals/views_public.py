@@ -6,6 +6,7 @@ the public progress only: state, dates and the public steps with the acting unit
 comments, no attachments).
 """
 
+import hashlib
 import re
 import time
 
@@ -20,6 +21,11 @@ from qinqing.core.permissions import public
 
 from .models import Appeal
 
+
+def not_found_message() -> str:
+    return _("未找到匹配的诉求，请核对诉求编号和登记时留的联系电话")
+
+
 # Per client address, and per appeal number (guessing the phone of one appeal from many addresses).
 LOOKUP_RATES = {"address": "10/min", "number": "20/hour"}
 
@@ -30,7 +36,8 @@ def _hit(kind: str, ident: str) -> float | None:
     limit, period = parse_rate(rates.get(f"appeal_lookup_{kind}", LOOKUP_RATES[kind]))
     cache = caches[getattr(settings, "QINQING_THROTTLE_CACHE", "default")]
     now = time.time()
-    key = f"qinqing-throttle:appeal_lookup_{kind}:{ident}"
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]  # any text typed in stays a safe cache key
+    key = f"qinqing-throttle:appeal_lookup_{kind}:{digest}"
     history = [t for t in (cache.get(key) or []) if t > now - period]
     if len(history) >= limit:
         return max(history[0] + period - now, 1.0)
@@ -54,6 +61,18 @@ def find(number: str, phone: str) -> Appeal | None:
     return appeal
 
 
+def lookup(request, number: str, phone: str):
+    """(appeal, None), (None, seconds to wait) or (None, None) for no match — counted against the limits."""
+    wait = _hit("address", client_ip(request) or "-") or _hit("number", number.strip().upper())
+    if wait:
+        return None, wait
+    return find(number, phone), None
+
+
+def public_steps(appeal: Appeal):
+    return appeal.events.filter(public=True).order_by("created_at", "id")
+
+
 @public
 def status_lookup(request):
     number = (request.POST.get("number") or "").strip()[:20]
@@ -63,13 +82,12 @@ def status_lookup(request):
         if not number or not phone:
             context["error"] = _("请填写诉求编号和登记时留的联系电话")
             return render(request, "appeals/status.html", context, status=400)
-        wait = _hit("address", client_ip(request) or "-") or _hit("number", number.upper())
+        appeal, wait = lookup(request, number, phone)
         if wait:
             return too_many_page(request, wait)
-        appeal = find(number, phone)
         if appeal is None:
-            context["error"] = _("未找到匹配的诉求，请核对诉求编号和登记时留的联系电话")
+            context["error"] = not_found_message()
         else:
             context["appeal"] = appeal
-            context["events"] = appeal.events.filter(public=True).order_by("created_at", "id")
+            context["events"] = public_steps(appeal)
     return render(request, "appeals/status.html", context)

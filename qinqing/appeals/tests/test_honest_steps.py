@@ -188,3 +188,20 @@ def test_public_status_lookup_is_rate_limited(make_appeal, client, clear_throttl
     assert codes[:10] == [200] * 10 and codes[10] == 429
     # Blocked even with the right phone until the window passes
     assert client.post(url, {"number": appeal.number, "phone": "13800001111"}).status_code == 429
+
+
+def test_public_status_lookup_through_the_api(make_appeal, users, client, clear_throttles):
+    appeal = actions.accept_appeal(make_appeal(contact_phone="13800001111"), actor=users.county_staff)
+    r = client.post("/api/v1/appeals/status/", {"number": appeal.number, "phone": "138 0000 1111"})
+    body = r.json()
+    assert r.status_code == 200 and body["status"] == "accepted" and body["status_label"] == "已受理"
+    assert [s["label"] for s in body["steps"]] == ["登记", "受理"] and "contact_name" not in body
+    r = client.post("/api/v1/appeals/status/", {"number": appeal.number, "phone": "13900001111"})
+    assert r.status_code == 404 and "未找到匹配的诉求" in r.json()["detail"]
+    r = client.post("/api/v1/appeals/status/", {"number": appeal.number})
+    assert r.status_code == 400 and "phone" in r.json()
+    codes = [
+        client.post("/api/v1/appeals/status/", {"number": appeal.number, "phone": "13800001111"}).status_code
+        for _i in range(10)
+    ]
+    assert codes[-1] == 429
