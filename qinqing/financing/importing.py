@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from qinqing.core import audit
 from qinqing.core.errors import Refused
+from qinqing.registry.importing import limits
 from qinqing.registry.importing.reader import UnreadableFile, read_table
 
 from . import actions
@@ -72,11 +73,19 @@ def _labels(columns) -> dict[str, str]:
 
 def _table(upload) -> tuple[list[str], list[list[str]]]:
     suffix = Path(getattr(upload, "name", "") or "x.xlsx").suffix or ".xlsx"
+    try:  # the registry import's limits: size, expanded size and rows, before anything is parsed
+        limits.check_upload(upload)
+    except limits.FileRefused as exc:
+        raise UnreadableFile(str(exc)) from None
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in upload.chunks():
             tmp.write(chunk)
         tmp.flush()
         table = read_table(tmp.name, upload.name)
+    try:
+        limits.check_rows(len(table))
+    except limits.FileRefused as exc:
+        raise UnreadableFile(str(exc)) from None
     return [h.strip() for h in table.headers], table.rows
 
 

@@ -131,3 +131,11 @@ def test_given_too_many_rows_after_parsing_when_importing_a_path_then_fatal_and_
     report = run_import("enterprises", path, org=tree.county_a, dry_run=False)
 
     assert "行数过多" in report.fatal and report.new == 0
+
+
+def test_given_a_zip_bomb_as_a_financing_import_then_refused_before_parsing(users, no_parsing):
+    from qinqing.financing import importing
+
+    for run in (importing.import_needs, importing.import_feedback):
+        with pytest.raises(importing.UnreadableFile, match="压缩比异常"):
+            run(SimpleUploadedFile("需求.xlsx", _bomb()), actor=users.county_staff)
