@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.crypto.fields import EncryptedCharField
 from qinqing.core.roles import Role
 
 
@@ -127,7 +128,7 @@ class TOTPDevice(models.Model):
     """A user's authenticator app (RFC 6238). Unconfirmed until the first code is entered."""
 
     user = models.OneToOneField(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="totp")
-    secret = models.CharField(max_length=64)
+    secret = EncryptedCharField(max_length=64)  # sealed with SM4 at rest (core.crypto), opened to check codes
     confirmed_at = models.DateTimeField(_("绑定时间"), null=True, blank=True)
     last_step = models.BigIntegerField(default=0)  # the last accepted time step: a code works once
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

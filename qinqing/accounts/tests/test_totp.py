@@ -209,3 +209,16 @@ def test_given_an_administrator_without_authenticator_then_no_api_token(users, c
         "/api/v1/auth/token/", {"username": "sys_admin", "password": PASSWORD}, content_type="application/json"
     )
     assert response.status_code == 403 and response.json()["code"] == "totp_required"
+
+
+def test_the_totp_secret_is_sealed_at_rest(users, clock):
+    from django.db import connection
+
+    from qinqing.core import crypto
+
+    enrol(users.county_staff)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM accounts_totpdevice")
+        (stored,) = cursor.fetchone()
+    assert stored != TOTP_SECRET and crypto.is_sealed(stored)
+    assert TOTPDevice.objects.get(user=users.county_staff).secret == TOTP_SECRET
