@@ -428,7 +428,8 @@ class FiguresView(APIView):
         period, dims = _params(request)
         scope = _scope(request)
         out = {}
+        values = fin_figures.values_batch(scope, period, dims)
         for figure in registry.all_figures(domain="financing"):
-            value = fin_figures.value(figure, scope, period, dims)
+            value = values[figure.key]
             out[figure.key] = {"label": str(figure.label), "unit": str(figure.unit), "value": value}
         return Response({"start": period.start, "end": period.end, "dims": dims, "figures": out})

@@ -49,8 +49,9 @@ def _scope(request) -> str:
 
 def _rows(scope: str, period, dims):
     rows = []
+    values = fin_figures.values_batch(scope, period, dims)
     for figure in registry.all_figures(domain="financing"):
-        value = fin_figures.value(figure, scope, period, dims)
+        value = values[figure.key]
         rows.append({"figure": figure, "value": value, "is_rate": isinstance(figure, registry.Rate)})
     return rows
 

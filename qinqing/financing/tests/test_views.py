@@ -144,3 +144,27 @@ def test_given_lent_referral_when_opening_figures_then_figure_and_list_agree(cli
     from qinqing.core.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="financing.export_figures").exists()
+
+
+@pytest.mark.parametrize("dims", [{}, {"bank": "BANK"}, {"region": "4306"}, {"size": "小型", "industry": "C"}])
+def test_given_a_funnel_when_all_figures_batched_then_each_equals_its_own_records(tree, users, fin, dims):
+    from qinqing.core import figures as registry
+    from qinqing.financing import figures as fin_figures
+
+    referral = actions.push_batch(
+        actor=users.county_staff, bank=tree.bank, needs=[fin.need], on=past(5)
+    ).referrals.get()
+    actions.record_stage(referral, actor=users.banker, data={"stage": "intended", "amount": "350", "on": past(4)})
+    actions.record_stage(referral, actor=users.banker, data={"stage": "credited", "amount": "300", "on": past(4)})
+    actions.record_stage(referral, actor=users.banker, data={"stage": "lent", "amount": "280", "on": past(3)})
+    event = actions.save_event(actor=users.county_staff, data={"title": "会", "date": past(2), "banks": [tree.bank]})
+    actions.sign_intention(event, actor=users.county_staff, need=actions.state_need(
+        actor=users.enterprise, enterprise=tree.ent_a, data=need_data()), bank=tree.bank, amount="100")  # fmt: skip
+    dims = {k: (str(tree.bank.pk) if v == "BANK" else v) for k, v in dims.items()}
+    dims = {"bank": "", "region": "", "industry": "", "size": "", **dims}
+    period = registry.Period(past(30), past(0))
+    batch = fin_figures.values_batch(tree.province.path, period, dims)
+    for figure in registry.all_figures(domain="financing"):
+        assert batch[figure.key] == fin_figures.value(figure, tree.province.path, period, dims), figure.key
+    if not dims["size"]:
+        assert batch["financing.loan_amount"] == 280
