@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.crypto.fields import EncryptedCharField
 from qinqing.core.models import TimeStampedModel
 
 from . import workflow as wf
@@ -111,7 +112,8 @@ class Appeal(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("诉求内容"))
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Sealed with SM4 at rest (qinqing.core.crypto); read and written as plain text by the code.
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=STATUS_CHOICES, default=wf.REGISTERED)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

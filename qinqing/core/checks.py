@@ -65,7 +65,8 @@ def keys_away_from_database(app_configs=None, **kwargs):
 
 @checks.register(checks.Tags.security)
 def keys_away_from_database_warning(app_configs=None, **kwargs):
-    if settings.DEBUG:
+    # Production mode only (QINQING_ALLOW_LOCAL_SECRET=0): the single-machine demo keeps var/ and stays quiet.
+    if settings.DEBUG or getattr(settings, "QINQING_ALLOW_LOCAL_SECRET", True):
         return []
     return [checks.Warning(p, id="qinqing.W001") for p in key_location_problems()]
 

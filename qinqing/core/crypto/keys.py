@@ -196,7 +196,8 @@ def provider() -> KeyProvider:
 def reset(**kwargs) -> None:
     """Forget the provider (settings changed in a test, or keys reloaded)."""
     global _provider
-    if not kwargs or kwargs.get("setting", "").startswith(("QINQING_KEY", "QINQING_DATA_KEY", "QINQING_INDEX_KEY")):
+    prefixes = ("QINQING_KEY", "QINQING_DATA_KEY", "QINQING_INDEX_KEY", "QINQING_ALLOW_LOCAL_SECRET")
+    if not kwargs or kwargs.get("setting", "").startswith(prefixes):
         _provider = None
 
 
