@@ -28,7 +28,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, DateTimeField, QuerySet, Sum
+from django.db.models import Count, DateTimeField, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 # The canonical sections of an FIC's annual work summary (DOMAIN.md §8); every figure names one.
@@ -96,20 +96,39 @@ class Figure:
     def base_queryset(self, period: Period) -> QuerySet:
         if self.records is not None:
             return self.records(period)
-        qs = apps.get_model(self.model)._default_manager.all()
-        if self.filters:
-            qs = qs.filter(**self.filters)
+        return apps.get_model(self.model)._default_manager.filter(self.condition(period))
+
+    def condition(self, period: Period) -> Q:
+        """The records of a period as one Q on ``model`` (not for figures declared with ``records``), so a
+        dashboard can aggregate several periods in one query with ``filter=`` conditions."""
+        if self.records is not None:
+            raise ValueError(f"figure {self.key} selects its records with a function")
+        q = Q(**self.filters) if self.filters else Q()
         if self.where is not None:
-            qs = qs.filter(self.where(period) if callable(self.where) else self.where)
+            q &= self.where(period) if callable(self.where) else self.where
         if self.date_field:
-            model = qs.model
-            is_dt = isinstance(_resolve_field(model, self.date_field), DateTimeField)
-            lookup = f"{self.date_field}__date" if is_dt else self.date_field
+            lookup = self.date_field
+            start, end_exclusive = period.start, period.end + dt.timedelta(days=1)
+            if isinstance(_resolve_field(apps.get_model(self.model), self.date_field), DateTimeField):
+                # Local-day boundaries as instants: the same rows as ``__date`` but a plain range an index can
+                # serve (``__date`` converts every row's timestamp, seconds on a few hundred thousand rows).
+                start, end_exclusive = _day_start(start), _day_start(end_exclusive)
             if self.stock:
-                qs = qs.filter(**{f"{lookup}__lte": period.end})
+                q &= Q(**{f"{lookup}__lt": end_exclusive})
             else:
-                qs = qs.filter(**{f"{lookup}__gte": period.start, f"{lookup}__lte": period.end})
-        return qs
+                q &= Q(**{f"{lookup}__gte": start, f"{lookup}__lt": end_exclusive})
+        return q
+
+    def aggregate_expression_where(self, condition: Q):
+        """The measure restricted to the rows matching ``condition`` (conditional aggregation)."""
+        if self.measure == "count":
+            return Count("pk", filter=condition)
+        kind, _sep, name = self.measure.partition(":")
+        if kind == "distinct":
+            return Count(name, distinct=True, filter=condition)
+        if kind == "sum":
+            return Sum(name, filter=condition)
+        raise ValueError(f"unknown measure {self.measure!r} on figure {self.key}")
 
     def drilldown(self, scope_path: str, period: Period) -> QuerySet:
         """The records behind the figure for a subtree and a period: what its list page and CSV show."""
@@ -205,6 +224,20 @@ def all_figures(section: str | None = None, domain: str | None = None) -> list[F
     if domain is not None:
         out = [f for f in out if f.key.split(".", 1)[0] == domain]
     return list(out)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight of a local calendar day, as an aware instant when time zones are in use."""
+    from django.utils import timezone
+
+    moment = dt.datetime.combine(day, dt.time.min)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) and _use_tz() else moment
+
+
+def _use_tz() -> bool:
+    from django.conf import settings
+
+    return settings.USE_TZ
 
 
 def _resolve_field(model, lookup: str):

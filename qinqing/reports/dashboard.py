@@ -37,16 +37,23 @@ def children_of(node: Organization) -> list[Child]:
     return [Child(o.path, o.name, o.code) for o in rows.only("path", "name", "code")]
 
 
-def _grouped(figure: Figure, node_path: str, period: Period, prefix_len: int) -> dict[str, object]:
-    """Values per path prefix of ``prefix_len`` characters (a direct child's path, or shorter for the node's own)."""
-    qs = (
-        figure.drilldown(node_path, period)
-        .annotate(_prefix=Substr(figure.path_field, 1, prefix_len))
-        .order_by()
-        .values("_prefix")
-        .annotate(v=figure.aggregate_expression())
-    )
-    return {row["_prefix"]: row["v"] or 0 for row in qs}
+def _multi(figure: Figure, node_path: str, periods: list[Period], prefix_len: int | None) -> list[dict]:
+    """One query for several periods: per path prefix (a direct child's path, or the node's own rows), the
+    figure's value in each period by conditional aggregation. Returns one {prefix: value} per period."""
+    from django.apps import apps
+
+    conditions = [figure.condition(p) for p in periods]
+    either = conditions[0]
+    for c in conditions[1:]:
+        either |= c
+    qs = apps.get_model(figure.model)._default_manager.filter(either, **{f"{figure.path_field}__startswith": node_path})
+    aggregates = {f"v{i}": figure.aggregate_expression_where(c) for i, c in enumerate(conditions)}
+    if prefix_len:
+        rows = qs.annotate(_prefix=Substr(figure.path_field, 1, prefix_len)).order_by().values("_prefix")
+        rows = list(rows.annotate(**aggregates))
+    else:
+        rows = [{"_prefix": node_path, **qs.aggregate(**aggregates)}]
+    return [{r["_prefix"]: r[f"v{i}"] or 0 for r in rows} for i in range(len(periods))]
 
 
 def _pct(now, before) -> float | None:
@@ -60,48 +67,61 @@ def _child_prefix_len(node: Organization, children: list[Child]) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
+def _zero(figure: Figure):
+    return Decimal(0) if figure.measure.startswith("sum:") else 0
+
+
 def build(node: Organization, period: Period, *, with_children: bool = True) -> dict:
+    """Every figure for the period, 同比 and 环比, and per child: one query per figure (figures declared with
+    a ``records`` function or a ``compute`` rollup are asked for their value per period instead)."""
     figures = all_figures()
     yoy_period, mom_period = period.previous_year(), previous_month(period)
+    periods = [period, yoy_period, mom_period]
     children = children_of(node) if with_children else []
     prefix_len = _child_prefix_len(node, children)
     by_child: dict[str, dict[str, object]] = {}
-    current: dict[str, object] = {}
+    values: list[dict[str, object]] = [{}, {}, {}]
     for f in figures:
         if not isinstance(f, Figure):
             continue
-        if children and prefix_len and not f.measure.startswith("distinct:"):
-            grouped = _grouped(f, node.path, period, prefix_len)
-            by_child[f.key] = {c.path: grouped.get(c.path, 0) for c in children}
-            total = sum((v for v in grouped.values()), Decimal(0) if f.measure.startswith("sum:") else 0)
-            current[f.key] = total
+        grouped = f.records is None and f.compute is None and not f.measure.startswith("distinct:")
+        if grouped:
+            per_period = _multi(f, node.path, periods, prefix_len if children else None)
+            for i, groups in enumerate(per_period):
+                values[i][f.key] = sum(groups.values(), _zero(f))
+            if children and prefix_len:
+                by_child[f.key] = {c.path: per_period[0].get(c.path, 0) for c in children}
         else:
-            current[f.key] = f.value(node.path, period)
-    yoy = drilldown.values(figures, node.path, yoy_period)
-    mom = drilldown.values(figures, node.path, mom_period)
-    sections: dict[str, Section] = {}
+            for i, p in enumerate(periods):
+                values[i][f.key] = f.value(node.path, p)
+    current, yoy, mom = ({k: {"value": v} for k, v in vals.items()} for vals in values)
     for f in figures:
         if isinstance(f, Rate):
-            num, den = current.get(f.numerator), current.get(f.denominator)
-            value = round(100.0 * float(num) / float(den), 2) if den else None
-            entry = {"numerator": num, "denominator": den}
+            for vals in (current, yoy, mom):
+                num, den = vals[f.numerator]["value"], vals[f.denominator]["value"]
+                vals[f.key] = {"value": _rate(num, den), "numerator": num, "denominator": den}
+    sections: dict[str, Section] = {}
+    for f in figures:
+        rate = isinstance(f, Rate)
+        if rate:
             nums, dens = by_child.get(f.numerator), by_child.get(f.denominator)
             child_values = {c.path: _rate(nums[c.path], dens[c.path]) for c in children} if nums and dens else {}
         else:
-            value = current[f.key]
-            entry = {}
             child_values = by_child.get(f.key, {})
+        value = current[f.key]["value"]
+        entry = {k: v for k, v in current[f.key].items() if k != "value"}
         section = sections.setdefault(f.section, Section(f.section, str(SECTIONS[f.section])))
+        compare = _diff if rate else _pct
         entry.update(
             key=f.key,
             label=str(f.label),
             unit=str(f.unit),
-            is_rate=isinstance(f, Rate),
+            is_rate=rate,
             value=value,
             yoy_value=yoy[f.key]["value"],
             mom_value=mom[f.key]["value"],
-            yoy=_pct(value, yoy[f.key]["value"]) if not isinstance(f, Rate) else _diff(value, yoy[f.key]["value"]),
-            mom=_pct(value, mom[f.key]["value"]) if not isinstance(f, Rate) else _diff(value, mom[f.key]["value"]),
+            yoy=compare(value, yoy[f.key]["value"]),
+            mom=compare(value, mom[f.key]["value"]),
             url=drilldown.url(f.key, node.code, period),
             children=[child_values.get(c.path) for c in children] if child_values else [],
         )
