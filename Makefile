@@ -25,8 +25,10 @@ system-packages:
 	  else echo "Missing Debian packages: sudo apt-get install fonts-noto-cjk poppler-utils"; fi; \
 	fi
 
-var/vendor/.fetched: package-lock.json scripts/fetch_assets.py
-	$(BIN)/python scripts/fetch_assets.py
+# npm's own client installs package-lock.json's exact versions from the configured registry or mirror.
+var/vendor/.fetched: package-lock.json scripts/vendor_assets.py
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(BIN)/python scripts/vendor_assets.py
 	@touch $@
 
 assets: install var/vendor/.fetched
