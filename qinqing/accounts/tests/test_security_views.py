@@ -101,3 +101,16 @@ def test_given_htmx_when_paging_failures_then_partial(users, login):
     lock("county_staff")
     response = login(users.sec_admin).get("/accounts/security/", HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode() and "county_staff" in response.content.decode()
+
+
+def test_given_a_locked_pair_and_a_locked_username_then_the_page_shows_their_scope(users, login):
+    lock("county_staff", ip="10.0.0.9")  # one address: only that pair
+    for i in range(3):  # three addresses: the whole username
+        for _ in range(2):
+            sign_in(Client(REMOTE_ADDR=f"10.1.0.{i}"), "liaison", "Wrong@Password1")
+
+    body = login(users.sec_admin).get("/accounts/security/").content.decode().split("最近的登录失败")[0]
+
+    assert "仅地址 10.0.0.9" in body and "全部地址" in body
+    row_of = {name: body.split(name, 1)[1].split("</tr>", 1)[0] for name in ("county_staff", "liaison")}
+    assert "仅地址" in row_of["county_staff"] and "全部地址" in row_of["liaison"]
