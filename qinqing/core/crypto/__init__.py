@@ -49,18 +49,32 @@ def _aad(key_id: str) -> bytes:
     return f"qinqing:{key_id}".encode("ascii")
 
 
-def seal_many(values: Sequence[str | None], key_id: str | None = None) -> list[str | None]:
-    """Seal each non-empty, not yet sealed value under the current (or the given) data key."""
+def seal_many(
+    values: Sequence[str | None], key_id: str | None = None, *, share_equal: bool = False
+) -> list[str | None]:
+    """Seal each non-empty, not yet sealed value under the current (or the given) data key.
+
+    ``share_equal``: equal values in this call get one sealed token (sealed once). Only for columns with
+    a blind index, whose equal values are visibly equal already; the nonce is still fresh per distinct
+    value, so no keystream is ever reused for two different values."""
     p = provider()
     key_id = key_id or p.current_data_key_id()
     todo = [i for i, v in enumerate(values) if v and not v.startswith(PREFIX)]
     out = list(values)
-    if todo:
-        sealed = p.seal_many(key_id, [values[i].encode("utf-8") for i in todo], _aad(key_id))
-        head = f"{PREFIX}{key_id}:"
-        b64 = binascii.b2a_base64
-        for i, raw in zip(todo, sealed, strict=True):
-            out[i] = head + b64(raw, newline=False).decode("ascii")
+    if not todo:
+        return out
+    head = f"{PREFIX}{key_id}:"
+    b64 = binascii.b2a_base64
+    if share_equal:
+        distinct = list(dict.fromkeys(values[i] for i in todo))
+        sealed = p.seal_many(key_id, [v.encode("utf-8") for v in distinct], _aad(key_id))
+        tokens = {v: head + b64(raw, newline=False).decode("ascii") for v, raw in zip(distinct, sealed, strict=True)}
+        for i in todo:
+            out[i] = tokens[values[i]]
+        return out
+    sealed = p.seal_many(key_id, [values[i].encode("utf-8") for i in todo], _aad(key_id))
+    for i, raw in zip(todo, sealed, strict=True):
+        out[i] = head + b64(raw, newline=False).decode("ascii")
     return out
 
 

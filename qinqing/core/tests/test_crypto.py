@@ -157,3 +157,12 @@ def test_sealed_text_is_base64_of_nonce_ciphertext_tag():
     raw = base64.b64decode(token.split(":", 2)[2])
     assert len(raw) == 12 + 11 + 16
     assert sm.sm4_gcm_decrypt(bytes.fromhex("11" * 16), raw, b"qinqing:t1") == b"13912345678"
+
+
+def test_share_equal_seals_each_distinct_value_once_with_its_own_nonce():
+    values = ["430621199001011234", "13912345678", "430621199001011234", ""]
+    tokens = crypto.seal_many(values, share_equal=True)
+    assert tokens[0] == tokens[2] and tokens[0] != tokens[1] and tokens[3] == ""
+    nonce = lambda t: base64.b64decode(t.split(":", 2)[2])[:12]  # noqa: E731
+    assert nonce(tokens[0]) != nonce(tokens[1])
+    assert crypto.open_many(tokens) == values

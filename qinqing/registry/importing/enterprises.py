@@ -509,10 +509,13 @@ def _compared(f: str) -> str:
 
 def _sealed(frame: pl.DataFrame) -> pl.DataFrame:
     """The personal numbers of the rows about to be written, sealed column by column (values kept from
-    the database are sealed already and pass through)."""
+    the database are sealed already and pass through; equal numbers in a batch share one token, as their
+    blind indexes already show them equal)."""
     if not frame.height:
         return frame
-    return frame.with_columns(pl.Series(f, crypto.seal_many(frame[f].to_list()), dtype=pl.String) for f in PII_FIELDS)
+    return frame.with_columns(
+        pl.Series(f, crypto.seal_many(frame[f].to_list(), share_equal=True), dtype=pl.String) for f in PII_FIELDS
+    )
 
 
 def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
