@@ -127,7 +127,7 @@ def clean_need_fields(data: dict) -> dict:
         is_first_loan=bool(data.get("is_first_loan")),
         needed_by=needed_by,
         credit_check_authorised=bool(data.get("credit_check_authorised")),
-        authorisation_note=(data.get("authorisation_note") or "").strip(),
+        authorisation_note=(data.get("authorisation_note") or "").strip()[:500],
         contact_name=(data.get("contact_name") or "").strip()[:50],
         contact_phone=(data.get("contact_phone") or "").strip()[:30],
     )

@@ -39,7 +39,9 @@ class NeedForm(forms.Form):
     preferred_banks = forms.ModelMultipleChoiceField(label=_("意向银行"), queryset=Organization.objects.none(),
                                                      required=False)  # fmt: skip
     credit_check_authorised = forms.BooleanField(label=_("授权金融机构查询企业及法定代表人征信"), required=False)
-    authorisation_note = forms.CharField(label=_("授权说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    authorisation_note = forms.CharField(
+        label=_("授权说明"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
 

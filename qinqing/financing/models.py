@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.crypto.fields import EncryptedCharField
 from qinqing.core.models import TimeStampedModel
 
 from .choices import BatchKind, FixStatus, Guarantee, ListState, Purpose, Source, Stage
@@ -95,10 +96,10 @@ class FinancingNeed(TimeStampedModel):
         "orgs.Organization", verbose_name=_("意向银行"), blank=True, related_name="+"
     )
     credit_check_authorised = models.BooleanField(_("授权查询征信"), default=False)
-    # Personal/financial text (SM4 field once qinqing.core.crypto provides one).
-    authorisation_note = models.TextField(_("授权说明"), blank=True)
-    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Personal/financial text, sealed with SM4-GCM at rest (qinqing.core.crypto); plain text to the code.
+    authorisation_note = EncryptedCharField(_("授权说明"), max_length=500, blank=True)
+    contact_name = EncryptedCharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices, default=Source.ENTERPRISE)
     stated_on = models.DateField(_("提出日期"), db_index=True)
     list_state = models.CharField(

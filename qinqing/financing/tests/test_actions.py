@@ -197,3 +197,16 @@ def test_given_product_with_bad_ranges_then_refused(tree, users, fin):
     product = actions.save_product(actor=users.banker, data=data)
     assert product.bank_id == tree.bank.pk
     assert RefusalReason.objects.count() == 12
+
+
+def test_given_a_need_then_contact_and_authorisation_sealed_at_rest(tree, users, fin):
+    from django.db import connection
+
+    need = actions.state_need(actor=users.enterprise, enterprise=tree.ent_a,
+                              data=need_data(authorisation_note="授权工行查询征信"))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact_phone, authorisation_note FROM financing_financingneed WHERE id = %s", [need.pk])
+        phone, note = cursor.fetchone()
+    assert "13800000000" not in phone and "工行" not in note
+    need.refresh_from_db()
+    assert need.contact_phone == "13800000000" and need.authorisation_note == "授权工行查询征信"
