@@ -47,7 +47,7 @@ def test_given_paused_appeal_when_enterprise_supplies_materials_on_the_page_then
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("appeals:step", args=[assigned.pk, "supply"]),
-            {"comment": "已上传贷款合同", "files": SimpleUploadedFile("贷款合同.pdf", b"%PDF demo")},
+            {"comment": "已上传贷款合同", "files": SimpleUploadedFile("贷款合同.pdf", b"%PDF-1.4 demo")},
         )
     # Then the appeal runs again with its deadline moved by the pause, the file is attached,
     # the step is on the enterprise's timeline and the department is told
