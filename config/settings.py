@@ -372,10 +372,26 @@ TASKS = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# One time zone (Asia/Shanghai, offset shown) and the request id on every line; QINQING_LOG_FORMAT=json for
+# log collectors. A 4xx is one line without a traceback (qinqing.core.logformat.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "qinqing.core.logformat.RequestIdFilter"},
+        "no_refusal_traceback": {"()": "qinqing.core.logformat.NoTracebackForRefusals"},
+    },
+    "formatters": {
+        "platform": {"()": "qinqing.core.logformat.PlatformFormatter"},
+        "json": {"()": "qinqing.core.logformat.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "no_refusal_traceback"],
+            "formatter": "json" if os.environ.get("QINQING_LOG_FORMAT", "").lower() == "json" else "platform",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("QINQING_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
