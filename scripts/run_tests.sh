@@ -6,7 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL="${QINQING_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/qinqing}"
-ARGS=("$@")
+# Two pytest-xdist workers (the machine has two cores); QINQING_TEST_WORKERS=0 runs in one process.
+WORKERS="${QINQING_TEST_WORKERS:-2}"
+ARGS=(-n "$WORKERS" "$@")
 
 run_pytest() {
   local label="$1"; shift
