@@ -198,6 +198,7 @@ def record_issue(
     description: str = "",
     solved_on_spot: bool = False,
     comment: str = "",
+    submission_key: str = "",
 ):
     """Fast entry of one issue raised at the meeting: an appeal with channel=meeting, optionally 现场解决.
 
@@ -216,7 +217,10 @@ def record_issue(
         channel=Channel.MEETING,
         meeting=meeting,
         registered_on=meeting.date,
+        submission_key=submission_key,
     )
+    if getattr(appeal, "replayed", False):  # the same entry sent twice (double click, retry): recorded once
+        return appeal
     if solved_on_spot:
         appeal = appeal_actions.solve_on_spot(appeal, actor=actor, comment=comment)
     return appeal

@@ -245,7 +245,15 @@ class MeetingViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=IssueSerializer,
-        responses={201: AppealSerializer, 409: REFUSED},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=gettext_lazy("可选，最长64个字符：同一键重复提交只登记一次，返回已登记的问题（200）"),
+            )
+        ],
+        responses={201: AppealSerializer, 200: AppealSerializer, 409: REFUSED},
         summary=gettext_lazy("登记会上提出的问题"),
     )
     @action(detail=True, methods=["post"])
@@ -266,7 +274,12 @@ class MeetingViewSet(viewsets.GenericViewSet):
             description=d["description"],
             solved_on_spot=d["solved_on_spot"],
             comment=d["comment"],
+            submission_key=request.headers.get("Idempotency-Key", "").strip()[:64],
         )
+        if getattr(appeal, "replayed", False):  # a retried request with the same Idempotency-Key
+            response = Response(AppealSerializer(appeal).data, status=status.HTTP_200_OK)
+            response["Idempotent-Replayed"] = "true"
+            return response
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

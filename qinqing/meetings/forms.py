@@ -1,3 +1,5 @@
+from uuid import uuid4
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,13 @@ class IssueForm(forms.Form):
     title = forms.CharField(label=_("问题"), max_length=200)
     solved_on_spot = forms.BooleanField(label=_("现场解决"), required=False)
     comment = forms.CharField(label=_("现场答复"), required=False)
+    # A fresh key per rendered form: a double click records the issue once (appeals' submission key).
+    submission_key = forms.CharField(label=_("提交标识"), widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_key"].initial = uuid4().hex
 
 
 class HoldForm(forms.Form):

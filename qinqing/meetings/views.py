@@ -168,6 +168,7 @@ def meeting_step(request, pk: int, op: str):
                 title=d["title"],
                 solved_on_spot=d["solved_on_spot"],
                 comment=d["comment"],
+                submission_key=d.get("submission_key", ""),
             )
             messages.success(request, _("已登记问题 %(number)s") % {"number": appeal.number})
         elif op == "hold":

@@ -121,3 +121,36 @@ def test_meeting_page_offers_hold_only_from_the_date_and_signoff_only_at_held_me
     actions.hold_meeting(held_later, actor=users.county_staff, attendees=3)
     page = client.get(reverse("meetings:detail", args=[past.pk])).content.decode()
     assert "四季度" in page and 'id="hold-later"' not in page
+
+
+def test_given_issue_entry_sent_twice_then_one_appeal(users, tree, login):
+    from django.urls import reverse
+
+    meeting = _plan(users, tree, date(2026, 12, 1))
+    actions.hold_meeting(meeting, actor=users.county_staff, attendees=3)
+    client = login(users.county_staff)
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'name="submission_key"' in page
+    entry = {
+        "credit_code": tree.ent_a.credit_code,
+        "appeal_type": AppealType.objects.get(code="coordination").pk,
+        "domain": AppealDomain.objects.get(code="land").pk,
+        "title": "停车难",
+        "solved_on_spot": "on",
+        "submission_key": "issue-1",
+    }
+    for _i in range(2):
+        client.post(reverse("meetings:step", args=[meeting.pk, "issue"]), entry)
+    assert meeting.appeals.count() == 1 and meeting.appeals.get().status == "closed"
+    # The API with the same Idempotency-Key: 201, then 200 with the same appeal
+    body = {
+        "enterprise": tree.ent_a.pk,
+        "appeal_type": entry["appeal_type"],
+        "domain": entry["domain"],
+        "title": "用电",
+    }
+    url = f"/api/v1/meetings/{meeting.pk}/issues/"
+    r1 = client.post(url, body, content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    r2 = client.post(url, body, content_type="application/json", headers={"Idempotency-Key": "api-1"})
+    assert (r1.status_code, r2.status_code) == (201, 200) and r1.json()["id"] == r2.json()["id"]
+    assert meeting.appeals.count() == 2
