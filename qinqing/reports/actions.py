@@ -44,7 +44,7 @@ def save_summary(node, year: int, *, actor, texts: dict[str, str]) -> AnnualSumm
     if obj.state == SummaryState.FINAL:
         raise Refused(_("总结已定稿，如需修改请先撤销定稿"))
     before = dict(obj.texts)
-    obj.texts = {**summary.default_texts(summary.compute(node, year), node.name), **before, **_check_texts(texts)}
+    obj.texts = {**summary.draft(node, year), **before, **_check_texts(texts)}
     obj.save(update_fields=["texts", "updated_at"])
     audit.record("reports.summary_save", obj=obj, actor=actor, before={"texts": before}, after={"texts": obj.texts})
     return obj
@@ -57,7 +57,7 @@ def finalise_summary(obj: AnnualSummary, *, actor) -> AnnualSummary:
         raise Refused(_("总结已定稿"))
     node = obj.org
     if not obj.texts:
-        obj.texts = summary.default_texts(summary.compute(node, obj.year), node.name)
+        obj.texts = summary.draft(node, obj.year)
     obj.snapshot = summary.snapshot_of(node, obj.year, obj.texts)
     obj.state = SummaryState.FINAL
     obj.finalised_at = timezone.now()

@@ -123,9 +123,27 @@ def cited(text: str) -> list[str]:
     return [m.group(1) for m in PLACEHOLDER.finditer(text)]
 
 
-def default_texts(values: dict[str, Value], node_name: str) -> dict[str, str]:
-    """The first draft of every section."""
+YOY_CLAUSE = re.compile(r"，?同比增长\{\{\s*([a-z_]+\.[a-z0-9_]+)\|yoy\s*\}\}%")
+
+
+def draft(node, year: int) -> dict[str, str]:
+    """The first draft of a node's summary for a year."""
+    values = compute(node, year)
+    yoy_keys = {
+        m.group(1) for shapes in SENTENCES.values() for shape in shapes for m in YOY_CLAUSE.finditer(str(shape))
+    }
+    previous = last_year(node, year, {k for k in yoy_keys if k in values})
+    return default_texts(values, node.name, previous)
+
+
+def default_texts(values: dict[str, Value], node_name: str, previous: dict | None = None) -> dict[str, str]:
+    """The first draft of every section; a growth clause is left out when last year had nothing to grow from."""
     texts: dict[str, str] = {}
+    previous = previous or {}
+
+    def without_empty_growth(shape: str) -> str:
+        return YOY_CLAUSE.sub(lambda m: m.group(0) if previous.get(m.group(1)) else "", shape)
+
     registered = {f.key: f for f in all_figures()}
     used: set[str] = set()
     for section in ALL_SECTIONS:
@@ -136,7 +154,7 @@ def default_texts(values: dict[str, Value], node_name: str) -> dict[str, str]:
                 continue  # a domain not installed
             used.update(keys)
             if _has_records(keys, values):
-                sentences.append(str(shape))
+                sentences.append(without_empty_growth(str(shape)))
         for f in registered.values():
             if f.section == section and f.key not in used and not isinstance(f, Rate) and values[f.key].value:
                 sentences.append(f"{f.label}{{{{{f.key}}}}}{f.unit}。")
@@ -190,7 +208,7 @@ def document(node, year: int, summary=None) -> dict:
     """Everything a page or export shows: sections as parts, the figures cited with their links, and
     (for a finalised summary) the figures whose live value moved since."""
     live = compute(node, year)
-    texts = summary.texts if summary and summary.texts else default_texts(live, node.name)
+    texts = summary.texts if summary and summary.texts else draft(node, year)
     keys = {k for t in texts.values() for k in cited(t)}
     final = bool(summary and summary.state == "final")
     snapshot = summary.snapshot if final else {}

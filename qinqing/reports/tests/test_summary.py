@@ -110,3 +110,10 @@ def test_given_unknown_org_then_chinese_error(db, tmp_path):
 
     with pytest.raises(CommandError, match="未找到工商联组织编码"):
         call_command("annual_summary", "000000", "2025", "--out", str(tmp_path / "x.json"))
+
+
+def test_given_no_new_members_last_year_then_growth_clause_left_out(tree):
+    Member.objects.create(organization=tree.county_a, org_path=tree.county_a.path, kind="individual",
+                          person_name="甲", joined_on=dt.date(YEAR, 5, 1))  # fmt: skip
+    text = summary.draft(tree.city, YEAR)["organisation"]
+    assert "全年新发展会员{{registry.members_new}}个。" in text and "同比" not in text
