@@ -22,6 +22,24 @@ def check_files(files: Iterable, *, max_bytes: int) -> None:
             raise AppealError(exc.messages[0]) from None
 
 
+def get_attachment(user, appeal_pk, attachment_pk):
+    """An attachment of an appeal the user may see; 404 for a missing or forbidden one alike.
+
+    visible_appeals, not readable_appeals: an enterprise reading the master of a merge does not get
+    another enterprise's files."""
+    from django.http import Http404
+
+    from .models import AppealAttachment
+    from .permissions import visible_appeals
+
+    try:
+        return AppealAttachment.objects.select_related("appeal").get(
+            pk=attachment_pk, appeal_id=appeal_pk, appeal__in=visible_appeals(user)
+        )
+    except (AppealAttachment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
 def download(attachment, *, actor):
     """The file as a download (attachment, nosniff); the download is audited."""
     response = uploads.download_response(attachment.file, attachment.name)

@@ -117,3 +117,23 @@ def test_given_an_attachment_of_another_appeal_when_asked_under_this_appeal_then
     response = login(users.county_staff).get(reverse("appeals:attachment", args=[other.pk, attachment.pk]))
 
     assert response.status_code == 404
+
+
+def test_given_a_token_when_downloading_through_the_api_then_the_same_headers_audit_and_scope(attached, users):
+    from django.test import Client
+
+    from qinqing.accounts.actions import issue_api_token
+
+    appeal, attachment = attached
+    url = f"/api/v1/appeals/{appeal.pk}/attachments/{attachment.pk}/"
+
+    def get(user):
+        return Client().get(url, HTTP_AUTHORIZATION=f"Token {issue_api_token(user).key}")
+
+    response = get(users.county_staff)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert AuditEntry.objects.filter(action="appeals.download_attachment").count() == 1
+    assert get(users.county_b_staff).status_code == 404
+    assert get(users.enterprise_b).status_code == 404
