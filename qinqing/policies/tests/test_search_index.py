@@ -165,3 +165,18 @@ def test_given_index_write_fails_when_policy_saved_then_saved_and_logged(library
     policy.refresh_from_db()
     assert policy.state == "withdrawn"
     assert "policy search index update failed" in caplog.text
+
+
+@pytest.mark.parametrize("role", ["city_staff", "county_staff", "liaison", "enterprise", "leader"])
+def test_given_each_role_when_searching_the_list_then_the_index_answers(users, make_policy, role):
+    # A visibility filter the index cannot translate (a join) would silently send every search of that role
+    # to the database's slower full-text index.
+    from qinqing.policies.filters import PolicyFilter
+    from qinqing.policies.permissions import visible_policies
+    from qinqing.policies.search import RankedResults
+
+    make_policy(title="岳阳市稳岗补贴政策")
+    user = getattr(users, role)
+    for params in ({}, {"level": "city"}, {"status": "active"}):
+        results = RankedResults(PolicyFilter(params, queryset=visible_policies(user)).qs, "稳岗")
+        assert results.engine is not None, (role, params)
