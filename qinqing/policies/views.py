@@ -63,6 +63,8 @@ def policy_list(request):
     q = request.GET.get("q", "").strip()
     words = query_words(q)
     results = RankedResults(queryset, q) if words else queryset.order_by("-published_on", "-id")
+    if words:
+        words = results.words  # the query's words and their synonyms: every hit is marked
     page = Paginator(results, 20).get_page(request.GET.get("page"))
     rows = [
         {"policy": p, "title": highlight(p.title, words, 200), "excerpt": highlight(p.summary or p.body, words, 140)}

@@ -65,3 +65,10 @@ def test_given_other_roles_when_opening_synonyms_then_refused(client, users, rol
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"term": "甲", "synonyms": "乙"}).status_code == 403
     assert not SearchSynonym.objects.filter(term="甲").exists()
+
+
+def test_given_synonym_hit_when_listed_then_the_synonym_is_marked(client, users, make_policy):
+    make_policy(title="人才公寓入住补助", body="对引进人才提供公寓。", benefit_type="talent")
+    client.force_login(users.city_staff)
+    html = client.get("/policies/", {"q": "补贴"}).content.decode()
+    assert "<mark>补助</mark>" in html
