@@ -26,7 +26,25 @@ def _appeal(tree, users):
         return actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
 
 
+def _attachment(tree, users):
+    """A county-A appeal with one attached scan, as the kwargs of the attachment download routes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.appeals.models import AppealAttachment
+
+    appeal = _appeal(tree, users)
+    scan = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    attachment = AppealAttachment.objects.create(
+        appeal=appeal, file=scan, name="scan.png", uploaded_by=users.enterprise
+    )
+    return {"pk": appeal.pk, "attachment_id": attachment.pk}
+
+
 # GET routes only (the isolation test opens them); POST-only step routes are covered by the role matrix.
-SAMPLES = [Sample("appeals:detail", lambda tree, users: {"pk": _appeal(tree, users).pk})]
+SAMPLES = [
+    Sample("appeals:detail", lambda tree, users: {"pk": _appeal(tree, users).pk}),
+    Sample("appeals:attachment", _attachment),
+    Sample("appeals-attachment", _attachment),
+]
 
 COUNTY_A_OBJECTS = {"appeals.Appeal": lambda tree, users: [_appeal(tree, users)]}
