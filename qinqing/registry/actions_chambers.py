@@ -33,6 +33,8 @@ CHAMBER_FIELDS = [
     "has_mediation_committee",
     "law_firm_id",
     "note",
+    "party_org_type",
+    "party_liaison",
 ]
 TERM_FIELDS = ["starts_on", "ends_on", "president", "secretary_general"]
 BRANCH_FIELDS = ["name", "region_code", "contact_name", "established_on"]

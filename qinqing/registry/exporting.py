@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qinqing.core import cellsafety
 
-from .choices import ChamberType, MemberKind, MemberRole, Qualification, RegistrationStatus
+from .choices import ChamberType, MemberKind, MemberRole, PartyOrgType, Qualification, RegistrationStatus
 from .importing.columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
 from .masking import show_id, show_mobile
 from .models import EnterpriseYearFigures
@@ -107,6 +107,7 @@ def chamber_rows(queryset, user) -> Iterator[list]:
     """Chambers in the chamber import's columns (名称 within 所属工商联 is the key, with the credit code)."""
     types = dict(ChamberType.choices)
     statuses = dict(RegistrationStatus.choices)
+    party_types = dict(PartyOrgType.choices)
     chambers = queryset.select_related("organization", "organization__parent").prefetch_related("terms", "ratings")
     for c in chambers.order_by("id").iterator(chunk_size=CHUNK):
         org = c.organization
@@ -125,6 +126,8 @@ def chamber_rows(queryset, user) -> Iterator[list]:
             "registered_on": c.registered_on.isoformat() if c.registered_on else "",
             "party_org_established": "是" if c.party_org_established else "否",
             "party_members": str(c.party_members),
+            "party_org_type": str(party_types.get(c.party_org_type, c.party_org_type)),
+            "party_liaison": c.party_liaison,
             "has_mediation_committee": "是" if c.has_mediation_committee else "否",
             "contact_phone": org.contact_phone,
             "address": org.address,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import rules
-from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus
+from .choices import ChamberType, MemberKind, MemberRole, PartyOrgType, Qualification, RatingScheme, RegistrationStatus
 from .importing import limits
 from .masking import masked_id, masked_mobile
 from .models import ChamberBranch, ChamberTerm, Enterprise, EnterpriseContact, EnterpriseYearFigures
@@ -352,6 +352,15 @@ class ChamberForm(NamedErrors, forms.Form):
     party_org_established = forms.BooleanField(label=gettext_lazy("已建立党组织"), required=False)
     party_members = forms.IntegerField(label=gettext_lazy("党员人数"), min_value=0)
     has_mediation_committee = forms.BooleanField(label=gettext_lazy("设立调解委员会"), required=False)
+    party_org_type = forms.ChoiceField(
+        label=gettext_lazy("党组织类型"), choices=[("", "—"), *PartyOrgType.choices], required=False
+    )
+    party_liaison = forms.CharField(
+        label=gettext_lazy("党建联络员"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("未建立党组织的商会选派"),
+    )
     law_firm_id = forms.TypedChoiceField(
         label=gettext_lazy("联系律师事务所"), coerce=int, empty_value=None, required=False
     )

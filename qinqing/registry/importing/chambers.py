@@ -16,7 +16,7 @@ from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
 
 from .. import actions_chambers
-from ..choices import ChamberType, RatingScheme, RegistrationStatus
+from ..choices import ChamberType, PartyOrgType, RatingScheme, RegistrationStatus
 from ..models import Chamber, ChamberRating, ChamberTerm
 from . import parse
 from .columns import CHAMBER_COLUMNS, HeaderMap
@@ -35,12 +35,17 @@ TYPE_LABELS = {str(label): code for code, label in ChamberType.choices} | {
     "其他商会组织": "other",
 }
 STATUS_LABELS = {str(label): code for code, label in RegistrationStatus.choices}
+PARTY_TYPE_LABELS = {str(label): code for code, label in PartyOrgType.choices} | {
+    "独立": "independent",
+    "联合": "joint",
+    "功能型": "functional",
+}
 YES = {"是", "有", "已建立", "已设立", "y", "yes", "true", "1", "√"}
 NO = {"否", "无", "未建立", "未设立", "n", "no", "false", "0", "×"}
 # The record's own fields that a file carries (the linked law firm is kept on the chamber's page).
 CHAMBER_FIELDS = [f for f in actions_chambers.CHAMBER_FIELDS if f != "law_firm_id"]
 ORG_FIELDS = ["contact_phone", "address"]
-TEXT_LIMITS = {"name": 100, "contact_phone": 30, "address": 200, "note": 2000}
+TEXT_LIMITS = {"name": 100, "contact_phone": 30, "address": 200, "note": 2000, "party_liaison": 50}
 RATING_COLUMNS = {f"rating_{scheme}": scheme for scheme in RatingScheme.values}
 LEADER_COLUMNS = {"term_president": "president", "term_secretary": "secretary_general"}  # column → ChamberTerm field
 _YEARS_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -87,6 +92,7 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     take("registration_status", parse.choice(raw["registration_status"], STATUS_LABELS, _("登记状态")))
     take("registered_on", parse.date(raw["registered_on"]))
     take("party_members", parse.integer(raw["party_members"]))
+    take("party_org_type", parse.choice(raw["party_org_type"], PARTY_TYPE_LABELS, LABELS["party_org_type"]))
     take("party_org_established", _boolean(raw["party_org_established"], LABELS["party_org_established"]))
     take("has_mediation_committee", _boolean(raw["has_mediation_committee"], LABELS["has_mediation_committee"]))
     take("term_number", parse.integer(raw["term_number"]))
@@ -242,6 +248,8 @@ def _defaults(values: dict) -> dict:
         "party_org_established": bool(values["party_org_established"]),
         "party_members": values["party_members"] or 0,
         "has_mediation_committee": bool(values["has_mediation_committee"]),
+        "party_org_type": values["party_org_type"] or "",
+        "party_liaison": values["party_liaison"] or "",
     }
 
 
@@ -337,6 +345,9 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
                 changes[f] = False
         if "party_members" in changes and changes["party_members"] is None:
             changes["party_members"] = 0
+        for f in ("party_org_type", "party_liaison"):
+            if f in changes and changes[f] is None:
+                changes[f] = ""
         if name != old.organization.name:
             org_values["name"] = name  # matched by credit code: the chamber was renamed
         chamber_changes = {f: x for f, x in changes.items() if getattr(old, f) != x}
