@@ -55,8 +55,11 @@ def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
     """Name columns c0…, make every cell stripped text with "" for empty, drop trailing empty rows."""
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     frame = frame.with_columns(pl.all().cast(pl.String).fill_null("").str.strip_chars())
-    # Our exports quote a cell that would start a formula ('=…, core.cellsafety); the import takes it off again.
-    frame = frame.with_columns(pl.all().str.replace(_QUOTED_FORMULA, "$1"))
+    # Our exports quote a cell that would start a formula ('=…, core.cellsafety); the import takes it off again
+    # (only in the columns that have a leading quote at all: the check is far cheaper than the replace).
+    quoted = [c for c in frame.columns if frame[c].str.starts_with("'").any()]
+    if quoted:
+        frame = frame.with_columns(pl.col(quoted).str.replace(_QUOTED_FORMULA, "$1"))
     dated = [c for c in frame.columns if frame[c].str.ends_with(" 00:00:00").any()]
     if dated:
         frame = frame.with_columns(pl.col(dated).str.replace(_MIDNIGHT, "$1"))
