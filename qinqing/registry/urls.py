@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_chambers
+from . import views, views_chambers, views_provisional
 
 app_name = "registry"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/figures/", views.enterprise_figures, name="enterprise_figures"),
     path("enterprises/<int:pk>/contacts/new/", views.contact_add, name="contact_add"),
     path("enterprises/<int:pk>/reveal/<str:field>/", views.reveal, name="reveal"),
+    path("enterprises/<int:pk>/provisional/", views_provisional.resolve, name="provisional_resolve"),
     path("figures/<int:pk>/edit/", views.figures_edit, name="figures_edit"),
     path("figures/<int:pk>/remove/", views.figures_remove, name="figures_remove"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),

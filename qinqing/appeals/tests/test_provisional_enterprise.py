@@ -90,3 +90,29 @@ def test_registry_merges_a_provisional_enterprise_into_the_registered_one(users,
     # Only a provisional record can be merged away, and not by another county
     with pytest.raises(ValidationError):
         provisional.merge_provisional(tree.ent_a, into=tree.ent_a, actor=users.county_staff)
+
+
+def test_registry_page_completes_or_merges_a_provisional_enterprise(users, tree, login):
+    from qinqing.registry.standards import uscc
+
+    client = login(users.county_staff)
+    ent = provisional.create_provisional_enterprise(actor=users.county_staff, name="新开张食品厂")
+    page = client.get(reverse("registry:enterprise_detail", args=[ent.pk])).content.decode()
+    assert "临时登记" in page and 'id="provisional"' in page
+    url = reverse("registry:provisional_resolve", args=[ent.pk])
+    # A bad code changes nothing and says why
+    response = client.post(url, {"op": "complete", "credit_code": "123"}, follow=True)
+    assert "统一社会信用代码" in response.content.decode() and Enterprise.objects.get(pk=ent.pk).is_provisional
+    code = "91430621MA4L0XY21" + uscc.check_char("91430621MA4L0XY21")
+    client.post(url, {"op": "complete", "credit_code": code})
+    assert Enterprise.objects.get(pk=ent.pk).credit_code == code
+    # Merge: another provisional record into the registered enterprise
+    other = provisional.create_provisional_enterprise(actor=users.county_staff, name="洞庭食品")
+    response = client.post(
+        reverse("registry:provisional_resolve", args=[other.pk]), {"op": "merge", "credit_code": tree.ent_a.credit_code}
+    )
+    assert response.url == reverse("registry:enterprise_detail", args=[tree.ent_a.pk])
+    assert not Enterprise.objects.filter(pk=other.pk).exists()
+    # Leaders may not; GET is not allowed
+    assert login(users.leader).post(url, {"op": "complete", "credit_code": code}).status_code == 403
+    assert login(users.county_staff).get(url).status_code == 405
