@@ -164,3 +164,19 @@ def update_output(obj: AdvisoryOutput, *, actor, attachment=None, **data) -> Adv
     obj.save()
     audit.record("reports.output_update", obj=obj, actor=actor, before=before, after=audit.snapshot(obj, OUTPUT_FIELDS))
     return obj
+
+
+@transaction.atomic
+def set_ranking_flags(enterprise, *, actor, serious_dishonesty: bool, non_private_controlled: bool):
+    """Mark an enterprise 严重失信 / 非民营控股: it is then left out of N强 lists and counted in their note."""
+    from qinqing.registry.models import Enterprise
+
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    fields = ["serious_dishonesty", "non_private_controlled"]
+    before = audit.snapshot(enterprise, fields)
+    enterprise.serious_dishonesty = bool(serious_dishonesty)
+    enterprise.non_private_controlled = bool(non_private_controlled)
+    enterprise.save(update_fields=[*fields, "updated_at"])
+    audit.record("reports.ranking_flags", obj=enterprise, actor=actor, before=before,
+                 after=audit.snapshot(enterprise, fields))  # fmt: skip
+    return enterprise

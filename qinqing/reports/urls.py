@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures/<str:key>/csv", views.figure_csv, name="figure_csv"),
     path("statistics/", views.statistics_page, name="statistics"),
     path("rankings/", views_rankings.ranking_page, name="rankings"),
+    path("rankings/flags/", views_rankings.ranking_flags, name="ranking_flags"),
     path("rankings/<int:pk>/", views_rankings.ranking_detail, name="ranking"),
     path("rankings/<int:pk>/export.<slug:fmt>", views_rankings.ranking_export, name="ranking_export"),
     path("summaries/", views_summary.summary_list, name="summaries"),

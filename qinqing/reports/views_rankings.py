@@ -85,6 +85,28 @@ def _get(user, pk) -> RankingList:
         raise Http404 from None
 
 
+@requires(MANAGE)
+def ranking_flags(request):
+    """Set or clear an enterprise's exclusion flags by its credit code (an enterprise of the reader's subtree)."""
+    from qinqing.registry.permissions import visible_enterprises
+
+    if request.method != "POST":
+        return redirect("reports:rankings")
+    code = (request.POST.get("credit_code") or "").strip().upper()
+    enterprise = visible_enterprises(request.user).filter(credit_code=code).first()
+    if enterprise is None:
+        messages.error(request, _("统一社会信用代码：未找到 %(code)s（或不在您的管辖范围内）") % {"code": code or "—"})
+        return redirect("reports:rankings")
+    actions.set_ranking_flags(
+        enterprise,
+        actor=request.user,
+        serious_dishonesty=request.POST.get("serious_dishonesty") == "on",
+        non_private_controlled=request.POST.get("non_private_controlled") == "on",
+    )
+    messages.success(request, _("已更新 %(name)s 的排除标记") % {"name": enterprise.name})
+    return redirect("reports:rankings")
+
+
 @requires(VIEW)
 def ranking_detail(request, pk: int):
     return render(request, "reports/ranking_detail.html", {"obj": _get(request.user, pk)})

@@ -131,3 +131,17 @@ def test_given_appeals_when_theming_then_domain_clusters_anonymised_and_draft_sa
     assert response.status_code == 302 and AdvisoryOutput.objects.get().kind == "sqmy"
     client.force_login(users.leader)
     assert client.get("/reports/themes/").status_code == 403
+
+
+def test_given_flag_form_then_enterprise_excluded_and_counted(client, users, tree):
+    EnterpriseYearFigures.objects.create(enterprise=tree.ent_a, year=YEAR, revenue_wan=Decimal("9"))
+    client.force_login(users.county_staff)
+    client.post("/reports/rankings/flags/", {"credit_code": tree.ent_a.credit_code.lower(), "serious_dishonesty": "on"})
+    tree.ent_a.refresh_from_db()
+    assert tree.ent_a.serious_dishonesty and not tree.ent_a.non_private_controlled
+    page = client.get(f"/reports/rankings/?metric=revenue&year={YEAR}&top=5").content.decode()
+    assert "严重失信1家" in page and tree.ent_a.credit_code not in page.split('id="ranking"')[1]
+    response = client.post("/reports/rankings/flags/", {"credit_code": tree.ent_b.credit_code}, follow=True)
+    assert "未找到" in response.content.decode()  # county B's enterprise is outside county A's scope
+    client.force_login(users.leader)
+    assert client.post("/reports/rankings/flags/", {"credit_code": tree.ent_a.credit_code}).status_code == 403
