@@ -250,6 +250,34 @@ def resume_stale(older_than: float = 0.0) -> list[Job]:
     return resumed
 
 
+def resume_stale_tasks(older_than: float = 0.0) -> list[str]:
+    """Enqueue again the plain tasks (no Job row: re-matching, deadline sweeps, notifications…) a dead worker
+    left RUNNING. Every task of the platform is idempotent, so running one again after an interruption is safe;
+    the abandoned result is closed as failed so it is not mistaken for live work. Returns the task paths."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - timedelta(seconds=older_than)
+    job_results = {str(pk) for pk in Job.objects.exclude(task_result_id="").values_list("task_result_id", flat=True)}
+    resumed = []
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lte=cutoff).order_by(
+        "enqueued_at"
+    ):
+        if str(result.pk) in job_results:
+            continue  # a Job's task: resume_stale handles it with its checkpoint
+        try:
+            task_obj = import_string(result.task_path)
+        except ImportError:
+            logger.warning("stale task %s: %s no longer exists", result.pk, result.task_path)
+            result.set_failed(RuntimeError("worker stopped; task no longer exists"))
+            continue
+        result.set_failed(RuntimeError("worker stopped; task re-enqueued by resume_jobs"))
+        args_kwargs = result.args_kwargs or {}
+        task_obj.enqueue(*args_kwargs.get("args", []), **args_kwargs.get("kwargs", {}))
+        resumed.append(result.task_path)
+    return resumed
+
+
 def _db_task_result(job: Job):
     if not job.task_result_id:
         return None

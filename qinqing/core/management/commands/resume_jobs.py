@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from qinqing.core.jobs import resume_stale
+from qinqing.core.jobs import resume_stale, resume_stale_tasks
 
 
 class Command(BaseCommand):
@@ -21,4 +21,7 @@ class Command(BaseCommand):
         resumed = resume_stale(older_than)
         for job in resumed:
             self.stdout.write(_("已重新排队：#%(id)s %(title)s") % {"id": job.pk, "title": job.title})
-        self.stdout.write(_("共重新排队 %(count)s 个任务") % {"count": len(resumed)})
+        tasks = resume_stale_tasks(older_than)
+        for path in tasks:
+            self.stdout.write(_("已重新排队后台任务：%(path)s") % {"path": path})
+        self.stdout.write(_("共重新排队 %(count)s 个任务") % {"count": len(resumed) + len(tasks)})
