@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # a docx/xlsx whose parts declare more is refused (text extraction)
+MAX_RATIO = 100  # documents compress 3–15×; a zip bomb thousands of times
 
 # extension → (content type, accepted leading bytes; None: text without NUL bytes)
 DOCUMENTS: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
@@ -60,6 +62,22 @@ def _office_package_ok(file, ext: str) -> bool:
         file.seek(0)
 
 
+def _expands_too_much(file) -> bool:
+    """A zip bomb: the package's declared uncompressed size (read from its directory, nothing is
+    decompressed) is above the limit, or far above what documents compress to."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a zip: _office_package_ok refuses it
+    finally:
+        file.seek(0)
+    expanded = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    return expanded > MAX_EXPANDED_BYTES or (expanded > 1024 * 1024 and expanded > MAX_RATIO * packed)
+
+
 def check(file, *, label: str, allowed: dict = DOCUMENTS, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Raise ValidationError with a Chinese message starting with ``label`` unless the upload is acceptable."""
     if file is None:
@@ -87,6 +105,8 @@ def check(file, *, label: str, allowed: dict = DOCUMENTS, max_bytes: int = DEFAU
         raise ValidationError(mismatch)
     if ext in OFFICE_PARTS and not _office_package_ok(file, ext):
         raise ValidationError(mismatch)
+    if ext in OFFICE_PARTS and _expands_too_much(file):
+        raise ValidationError(_("%(label)s：文件解压后过大或压缩比异常，拒绝上传") % {"label": label})
 
 
 def download_response(fieldfile, filename: str, allowed: dict = DOCUMENTS):

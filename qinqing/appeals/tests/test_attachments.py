@@ -32,7 +32,18 @@ REFUSED = [
     ("notes.txt", b"<!DOCTYPE html><script>alert(1)</script>", "不符"),
     ("contract.docx", b"PK\x03\x04 a zip that is no Word document", "不符"),
     ("run.exe", b"MZ\x90\x00", "不允许上传"),
+    ("bomb.docx", None, "压缩比异常"),  # a Word package whose document.xml expands 10 MB from a few KB
 ]
+
+
+def _docx_bomb() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"<w:t>" + b"a" * 10 * 1024 * 1024 + b"</w:t>")
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(("name", "content", "message"), REFUSED, ids=[r[0] for r in REFUSED])
@@ -40,7 +51,7 @@ def test_given_a_dangerous_or_renamed_file_when_registering_then_refused_and_not
     name, content, message, make_appeal
 ):
     with pytest.raises(actions.AppealError) as refused:
-        make_appeal(files=[SimpleUploadedFile(name, content)])
+        make_appeal(files=[SimpleUploadedFile(name, content if content is not None else _docx_bomb())])
 
     assert message in str(refused.value) and name in str(refused.value)
     assert not AppealAttachment.objects.exists()
