@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: it runs the view itself inside replica_reads() for the views listed in QINQING_REPLICA_VIEWS.
+    "qinqing.core.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,6 +185,18 @@ else:
             },
         }
     }
+# A PostgreSQL streaming replica for reads that tolerate a little lag (qinqing/core/replica.py): figures,
+# dashboards and exports read from it; a user who has just written reads from the primary for a few seconds.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["qinqing.core.replica.ReplicaRouter"]
+QINQING_REPLICA_VIEWS = env_list(
+    "QINQING_REPLICA_VIEWS", "*:figures*,*:dashboard*,*:statistics*,*:rankings*,*export*,reports:*"
+)
+QINQING_REPLICA_STICKY_SECONDS = float(os.environ.get("QINQING_REPLICA_STICKY_SECONDS", "10"))
+QINQING_REPLICA_RETRY_SECONDS = float(os.environ.get("QINQING_REPLICA_RETRY_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and sessions -----------------------------------------------------------
