@@ -30,7 +30,7 @@ def main() -> int:
         version = lock[f"node_modules/{name}"]["version"]
         installed = json.loads((MODULES / name / "package.json").read_text(encoding="utf-8"))["version"]
         if installed != version:
-            print(f"{name}: node_modules has {installed}, package-lock.json pins {version}; run npm ci", file=sys.stderr)
+            print(f"{name}: node_modules has {installed}, the lock pins {version}; run npm ci", file=sys.stderr)
             return 1
         target = VENDOR / name
         for rel in files:
