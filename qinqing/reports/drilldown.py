@@ -91,6 +91,18 @@ def write_csv(figure: Figure, scope_path: str, period: Period, fh) -> int:
     return n
 
 
+def write_rate_csv(rate: Rate, scope_path: str, period: Period, fh) -> None:
+    """A rate's CSV: its numerator and denominator (each with its own drill-down) and the percentage."""
+    from qinqing.core.figures import get
+
+    v = rate.value(scope_path, period)
+    writer = csv_writer(fh)
+    writer.writerow([_("项目"), _("指标编码"), _("指标"), _("数值")])
+    writer.writerow([_("分子"), rate.numerator, str(get(rate.numerator).label), display(v["numerator"])])
+    writer.writerow([_("分母"), rate.denominator, str(get(rate.denominator).label), display(v["denominator"])])
+    writer.writerow([_("比率（%）"), rate.key, str(rate.label), display(v["value"])])
+
+
 def value_of(figure: Figure | Rate, scope_path: str, period: Period) -> dict:
     """A figure's value as the pages and API show it (rates with numerator and denominator)."""
     if isinstance(figure, Rate):

@@ -113,12 +113,13 @@ def figure_detail(request, key: str):
 @requires(VIEW)
 def figure_csv(request, key: str):
     figure = _figure(key)
-    if isinstance(figure, Rate):
-        raise Http404
     node, period, _preset, _errors = _scope(request)
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    drilldown.write_csv(figure, node.path, period, buffer)
+    if isinstance(figure, Rate):
+        drilldown.write_rate_csv(figure, node.path, period, buffer)
+    else:
+        drilldown.write_csv(figure, node.path, period, buffer)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     name = f"{figure.key}-{node.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"

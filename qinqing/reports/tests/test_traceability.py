@@ -55,6 +55,9 @@ def test_given_demo_data_when_exporting_each_figure_then_csv_adds_up_to_the_figu
                     assert (value["numerator"], value["denominator"]) == (num, den), figure.key
                     page = response.content.decode()
                     assert f'id="numerator">{num}<' in page and f'id="denominator">{den}<' in page, figure.key
+                    body = client.get(drilldown.url(figure.key, node.code, period, csv_export=True)).content
+                    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+                    assert [lines[1][3], lines[2][3]] == [drilldown.display(num), drilldown.display(den)]
                     continue
                 assert isinstance(figure, Figure)
                 value = figure.value(node.path, period)
