@@ -199,3 +199,42 @@ def test_page_is_refused_to_fic_staff(db, users, login):
     text = NOTICE_2026.read_text(encoding="utf-8")
     response = login(users.city_staff).post("/calendar/", {"op": "notice_save", "notice-text": text, "confirm": "1"})
     assert response.status_code == 403 and not CalendarDay.objects.exists()
+
+
+def test_api_previews_then_saves_the_notice_and_refuses_others(db, users, login):
+    text = NOTICE_2026.read_text(encoding="utf-8")
+    client = login(users.sys_admin)
+
+    def post(body):
+        return client.post("/api/v1/calendar/notice/", body, content_type="application/json")
+
+    response = post({"text": text})
+    assert response.status_code == 200 and response.json() == {
+        "year": 2026,
+        **OFFICIAL[2026],
+        "warnings": [],
+        "saved": False,
+    }
+    assert not CalendarDay.objects.exists()  # dry_run is the default
+    bad = text.replace("5月9日（周六）上班", "5月9日（周六）照常上学")
+    response = post({"text": bad, "dry_run": False})
+    assert response.status_code == 400 and "四、劳动节" in response.json()["text"][0]
+    odd = text.replace("5月9日（周六）", "5月9日（周日）")
+    response = post({"text": odd, "dry_run": False})
+    assert response.status_code == 409 and "实为星期六" in response.json()["detail"]
+    assert not CalendarDay.objects.exists()
+    response = post({"text": text, "dry_run": False})
+    assert response.status_code == 201 and response.json()["saved"] is True
+    assert CalendarDay.objects.filter(date__year=2026).count() == 39
+    staff = login(users.city_staff)
+    response = staff.post("/api/v1/calendar/notice/", {"text": text}, content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_api_counts_workdays_and_says_when_provisional(db, users, login):
+    client = login(users.county_staff)
+    response = client.get("/api/v1/calendar/workdays/", {"date": "2026-09-30", "n": 3})
+    assert response.json() == {"start": "2026-09-30", "n": 3, "date": "2026-10-10", "provisional": False}
+    response = client.get("/api/v1/calendar/workdays/", {"date": "2026-12-30", "n": 5})
+    assert response.json() == {"start": "2026-12-30", "n": 5, "date": "2027-01-07", "provisional": True}
+    assert client.get("/api/v1/calendar/workdays/", {"date": "2026-13-01", "n": 1}).status_code == 400
