@@ -11,7 +11,8 @@ use) and django-import-export's standard import run in the same process on the s
 the first --die-rows rows (handed to it already read, so only its import is timed) and its time is
 extrapolated linearly to the full file (its cost is per row: a SELECT and an INSERT per row; the
 extrapolation from a small, still empty table flatters it slightly). PostgreSQL: database
-$BENCH_PG_DB (default qq_reg_bench) on 127.0.0.1:5432, dropped and recreated.
+$BENCH_PG_DB (default qq_reg_bench_<pid>, dropped at the end) on 127.0.0.1:5432. Files (the generated .xlsx,
+the SQLite database) go to --scratch or a new temporary directory: two runs at once never share a path.
 """
 
 import argparse
@@ -26,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-PG_DB = os.environ.get("BENCH_PG_DB", "qq_reg_bench")
+# Each run its own database and scratch directory, so two runs at once do not overwrite each other.
+PG_DB = os.environ.setdefault("BENCH_PG_DB", f"qq_reg_bench_{os.getpid()}")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 
 
@@ -85,7 +87,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(db: str, path: Path, die_rows: int, repeat: int) -> dict:
+def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dict:
     if db == "postgres":
         import psycopg
 
@@ -94,7 +96,7 @@ def child(db: str, path: Path, die_rows: int, repeat: int) -> dict:
             conn.execute(f"CREATE DATABASE {PG_DB}")
         os.environ["DATABASE_URL"] = PG_URL
     else:
-        sqlite = Path("/tmp/qq_reg_bench.sqlite3")
+        sqlite = scratch / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(sqlite) + suffix).unlink(missing_ok=True)
         os.environ["QINQING_SQLITE_PATH"] = str(sqlite)
@@ -257,10 +259,17 @@ def main() -> None:
     parser.add_argument("--die-rows", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each timing")
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--scratch", type=Path, help="scratch directory (default: a new temporary directory)")
     args = parser.parse_args()
-    path = Path(f"/tmp/qq_reg_bench_{args.rows}.xlsx")
+    own_scratch = args.scratch is None
+    if own_scratch:
+        import tempfile
+
+        args.scratch = Path(tempfile.mkdtemp(prefix="qq-reg-bench-"))
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    path = args.scratch / f"rows_{args.rows}.xlsx"
     if args.child:
-        print(json.dumps(child(args.db, path, args.die_rows, args.repeat)))
+        print(json.dumps(child(args.db, path, args.die_rows, args.repeat, args.scratch)))
         return
     if not path.exists():
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -281,6 +290,8 @@ def main() -> None:
                 str(args.die_rows),
                 "--repeat",
                 str(args.repeat),
+                "--scratch",
+                str(args.scratch),
             ],
             capture_output=True,
             text=True,
@@ -304,6 +315,15 @@ def main() -> None:
             f"{r['peak_rss_mb_after_ours']:.0f} MB after qinqing's first import, "
             f"{r['peak_rss_mb_end']:.0f} MB at the end"
         )
+    if args.db in ("postgres", "both") and not os.environ.get("BENCH_KEEP_DB"):
+        import psycopg
+
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    if own_scratch:
+        import shutil
+
+        shutil.rmtree(args.scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
