@@ -162,8 +162,10 @@ TEMPLATES = [
 # SQLite (WAL, immediate transactions) is the embedded default; DATABASE_URL selects PostgreSQL.
 SQLITE_PATH = os.environ.get("QINQING_SQLITE_PATH", str(BASE_DIR / "var" / "qinqing.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Persistent connections (seconds); 0 behind pgbouncer in transaction mode.
+DB_CONN_MAX_AGE = int(os.environ.get("QINQING_DB_CONN_MAX_AGE", "600"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -189,7 +191,9 @@ else:
 # dashboards and exports read from it; a user who has just written reads from the primary for a few seconds.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_URL and DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True)
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["qinqing.core.replica.ReplicaRouter"]
 QINQING_REPLICA_VIEWS = env_list(
