@@ -14,9 +14,16 @@ from .models import CalendarDay, CalendarYear
 PERMISSION = "core.manage_calendar"
 
 # Sent inside the entering transaction when an official schedule replaces a provisional year, with
-# ``year``, ``old`` and ``new`` (WorkCalendar before and after) and ``actor``. Receivers (the appeals'
-# deadline recompute) run in the same transaction: if one fails, nothing is entered.
+# ``year``, ``old`` and ``new`` (WorkCalendar before and after), ``overrides_before`` ({date: (is_workday,
+# updated_at)} of the year's day-by-day entries before the change, so a receiver can tell which of them a
+# deadline computed at some time already followed) and ``actor``. Receivers (the appeals' deadline
+# recompute) run in the same transaction: if one fails, nothing is entered.
 official_year_entered = Signal()
+
+
+def _year_overrides(year: int) -> dict:
+    rows = CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday", "updated_at")
+    return {d: (is_workday, at) for d, is_workday, at in rows}
 
 
 def _check(actor) -> None:
@@ -66,7 +73,7 @@ def mark_year_complete(*, year: int, complete: bool = True, note: str = "", acto
     _check(actor)
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("年份应在2000至2100之间")})
-    old = calendar_source.get_calendar()
+    old, overrides_before = calendar_source.get_calendar(), _year_overrides(year)
     row = CalendarYear.objects.filter(year=year).first()
     before = audit.snapshot(row, ["year", "complete", "note"]) if row else None
     if row is None:
@@ -85,7 +92,12 @@ def mark_year_complete(*, year: int, complete: bool = True, note: str = "", acto
     calendar_source.invalidate()
     if complete and old.is_provisional(year):
         official_year_entered.send(
-            sender=CalendarYear, year=year, old=old, new=calendar_source.get_calendar(), actor=actor
+            sender=CalendarYear,
+            year=year,
+            old=old,
+            new=calendar_source.get_calendar(),
+            overrides_before=overrides_before,
+            actor=actor,
         )
     return row
 
@@ -104,7 +116,7 @@ def enter_holiday_notice(notice: Notice, *, actor) -> CalendarYear:
     year = notice.year
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("年份应在2000至2100之间")})
-    old = calendar_source.get_calendar()
+    old, overrides_before = calendar_source.get_calendar(), _year_overrides(year)
     wanted = {
         **{d: (False, n) for d, n in notice.off.items()},
         **{d: (True, (_("%(name)s调休上班") % {"name": n})[:50]) for d, n in notice.on.items()},
@@ -146,6 +158,11 @@ def enter_holiday_notice(notice: Notice, *, actor) -> CalendarYear:
     calendar_source.invalidate()
     if old.is_provisional(year):
         official_year_entered.send(
-            sender=CalendarYear, year=year, old=old, new=calendar_source.get_calendar(), actor=actor
+            sender=CalendarYear,
+            year=year,
+            old=old,
+            new=calendar_source.get_calendar(),
+            overrides_before=overrides_before,
+            actor=actor,
         )
     return row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -201,6 +202,20 @@ DUE_LABELS = {
 }
 
 
+def _calendar_seen(old, year: int, overrides_before: dict, seen_at, cache: dict):
+    """The calendar a deadline saved at ``seen_at`` was computed on: ``old`` without the day-by-day entries
+    of ``year`` made after that moment (a deadline computed before an entry never followed it)."""
+    if not overrides_before:
+        return old
+    kept = frozenset(d for d, (_w, at) in overrides_before.items() if seen_at is None or at <= seen_at)
+    calendar = cache.get(kept)
+    if calendar is None:
+        overrides = {d: w for d, w in old.overrides.items() if d not in overrides_before}
+        overrides.update({d: overrides_before[d][0] for d in kept})
+        calendar = cache[kept] = dataclasses.replace(old, overrides=overrides)
+    return calendar
+
+
 def _moved_due(old: sla.Calendar, new: sla.Calendar, anchor: date, due: date) -> date:
     """``due`` moved from ``old`` to ``new``: the working days left after ``anchor`` on the calendar the
     deadline was computed with, counted again on the new one (days up to ``anchor`` are lived)."""
@@ -208,15 +223,25 @@ def _moved_due(old: sla.Calendar, new: sla.Calendar, anchor: date, due: date) ->
     return new.add_workdays(anchor, remaining) if remaining > 0 else due
 
 
-def recompute_deadlines(year: int, *, old: sla.Calendar, new: sla.Calendar, actor=None, day: date | None = None):
+def recompute_deadlines(
+    year: int,
+    *,
+    old: sla.Calendar,
+    new: sla.Calendar,
+    overrides_before: dict | None = None,
+    actor=None,
+    day: date | None = None,
+):
     """The official schedule of ``year`` replaced the provisional one: move every open deadline in it.
 
     For each open appeal (受理 … 回访, paused ones counted from the day they paused), every running clock
     due on or after 1 January of ``year`` keeps the number of working days it had left and is counted
-    again on the new calendar. A deadline that moves is audited (``appeals.recompute_deadlines``), noted in
-    the appeal's history (not shown to the enterprise) and its handlers are told: the department for
-    首次联系/答复, the FIC staff for 受理/交办/回访. Every deadline in the year loses its 暂定 flag. Closed
-    appeals are not touched. Returns ``{"moved": n, "confirmed": m}``.
+    again on the new calendar — the old calendar as it was when the appeal was last saved (day-by-day
+    entries of the year made later, listed in ``overrides_before``, are left out). A deadline that moves
+    is audited (``appeals.recompute_deadlines``), noted in the appeal's history (not shown to the
+    enterprise) and its handlers are told: the department for 首次联系/答复, the FIC staff for
+    受理/交办/回访. Every deadline in the year loses its 暂定 flag. Closed appeals are not touched.
+    Returns ``{"moved": n, "confirmed": m}``.
     """
     day = day or pkg.today()
     first = date(year, 1, 1)
@@ -224,12 +249,14 @@ def recompute_deadlines(year: int, *, old: sla.Calendar, new: sla.Calendar, acto
     for name in sla.DUE_FIELDS:
         in_year |= Q(**{f"{name}__gte": first})
     counts = {"moved": 0, "confirmed": 0}
+    seen_cache: dict = {}
     ids = list(Appeal.objects.filter(in_year, status__in=SWEPT_STATES).values_list("pk", flat=True))
     for pk in ids:
         locked = Appeal.objects.select_for_update(of=("self",)).select_related("fic", "lead_department").get(pk=pk)
         if locked.status not in SWEPT_STATES:
             continue
         anchor = locked.paused_on if locked.is_paused and locked.paused_on else day
+        seen = _calendar_seen(old, year, overrides_before or {}, locked.updated_at, seen_cache)
         moves = {}
         for name in LIVE_DUES.get(locked.status, ()):
             if name == "contact_due" and locked.contacted_at is not None:
@@ -237,7 +264,7 @@ def recompute_deadlines(year: int, *, old: sla.Calendar, new: sla.Calendar, acto
             due = getattr(locked, name)
             if due is None or due < first or due <= anchor:
                 continue
-            moved = _moved_due(old, new, anchor, due)
+            moved = _moved_due(seen, new, anchor, due)
             if moved != due:
                 moves[name] = (due, moved)
                 setattr(locked, name, moved)
@@ -278,6 +305,6 @@ def recompute_deadlines(year: int, *, old: sla.Calendar, new: sla.Calendar, acto
     return counts
 
 
-def on_official_year_entered(sender, *, year, old, new, actor=None, **kwargs):
+def on_official_year_entered(sender, *, year, old, new, overrides_before=None, actor=None, **kwargs):
     """Receiver of ``qinqing.core.calendar_actions.official_year_entered`` (connected in apps.ready)."""
-    return recompute_deadlines(year, old=old, new=new, actor=actor)
+    return recompute_deadlines(year, old=old, new=new, overrides_before=overrides_before, actor=actor)

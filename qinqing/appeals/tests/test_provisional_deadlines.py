@@ -173,3 +173,44 @@ def test_given_a_year_no_table_computes_then_the_action_is_refused_in_chinese(ye
     fixed_today(date(year - 1, 12, 31))
     with pytest.raises(actions.AppealError, match=f"{year}年"):
         make_appeal()
+
+
+def test_given_2027_entered_day_by_day_when_marked_complete_then_deadlines_computed_earlier_move(
+    make_appeal, users, tree, fixed_today, django_capture_on_commit_callbacks
+):
+    from qinqing.core import calendar_actions
+
+    # Given an appeal dispatched 2026-12-28 on provisional 2027 (reply due 01-05)
+    fixed_today(date(2026, 12, 28))
+    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    appeal = actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+    assert appeal.reply_due == date(2027, 1, 5)
+    # When the administrator then enters 2027 day by day (01-01, 01-04 off) and marks the year complete
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in (date(2027, 1, 1), date(2027, 1, 4)):
+            calendar_actions.set_calendar_day(date=day, is_workday=False, name="元旦", actor=users.sys_admin)
+        appeal.refresh_from_db()
+        assert appeal.reply_due == date(2027, 1, 5)  # day-by-day corrections move nothing yet
+        calendar_actions.mark_year_complete(year=2027, note="国办发明电", actor=users.sys_admin)
+    # Then the deadline computed before the entry follows it (it never counted 01-04 as a day off)
+    appeal.refresh_from_db()
+    assert appeal.reply_due == date(2027, 1, 6) and appeal.provisional_dues == []
+    assert Notification.objects.filter(recipient=users.liaison, kind="appeals.deadline_moved").exists()
+
+
+def test_given_a_paused_appeal_when_the_notice_is_entered_then_its_deadline_counts_from_the_pause(
+    make_appeal, users, tree, fixed_today
+):
+    from qinqing.core import calendar_actions
+    from qinqing.core.holiday_notice import parse_notice
+
+    fixed_today(date(2026, 12, 28))
+    appeal = actions.accept_appeal(make_appeal(), actor=users.county_staff)
+    appeal = actions.assign_appeal(appeal, actor=users.county_staff, lead_department=tree.dept_a)
+    fixed_today(date(2026, 12, 30))
+    appeal = actions.pause_appeal(appeal, actor=users.liaison, reason="请补充贷款合同")
+    # 3 working days were left after the pause day 12-30: 12-31, 01-04, 01-05 → 12-31, 01-05, 01-06
+    fixed_today(date(2027, 1, 8))  # entered later, while still paused: the days since the pause do not count
+    calendar_actions.enter_holiday_notice(parse_notice(NOTICE_2027), actor=users.sys_admin)
+    appeal.refresh_from_db()
+    assert appeal.is_paused and appeal.reply_due == date(2027, 1, 6)
