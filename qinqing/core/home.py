@@ -8,7 +8,6 @@ administrators, the audit log for the audit administrator); each domain adds its
 from importlib import import_module
 
 from django.apps import apps
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,14 +98,12 @@ def _sys_admin_cards(user) -> list[dict]:
 
 
 def _sec_admin_cards(user) -> list[dict]:
-    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessFailureLog
 
+    from qinqing.accounts.lockouts import current_lockouts
     from qinqing.accounts.models import User
 
-    in_scope = User.objects.filter(org__path__startswith=user.org.path).values("username")
-    locked = AccessAttempt.objects.filter(
-        username__in=in_scope, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    ).count()
+    locked = len(current_lockouts(user))  # the same list as the 账号安全 page (pairs and usernames, still in force)
     failed_today = AccessFailureLog.objects.filter(attempt_time__gte=_today_start()).count()
     url = _nav_url(user, "accounts.view_security")
     return [
