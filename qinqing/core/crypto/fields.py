@@ -102,7 +102,8 @@ class SealedFieldsModel(models.Model):
 
 
 class BlindIndexField(models.CharField):
-    """HMAC-SM3 of another field's value (``crypto.blind_index``), indexed, filled on save."""
+    """HMAC-SM3 of another field's value (``crypto.blind_index``), filled on save; index it in Meta.indexes
+    where lookups use it."""
 
     description = "Blind index of a sealed field"
 
@@ -113,7 +114,9 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("default", "")
         kwargs.setdefault("db_default", "")
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
+        # Not indexed by default: a model indexes the blind indexes it looks up with Meta.indexes (a plain
+        # b-tree; db_index=True would add PostgreSQL's useless varchar_pattern_ops "_like" index too).
+        kwargs.setdefault("db_index", False)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):

@@ -87,7 +87,11 @@ class Member(SealedFieldsModel, TimeStampedModel):
                 name="registry_member_group_once",
             ),
         ]
-        indexes = [models.Index(fields=["org_path", "kind"])]
+        indexes = [
+            models.Index(fields=["org_path", "kind"]),
+            models.Index(fields=["id_number_bidx"]),
+            models.Index(fields=["mobile_bidx"]),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
