@@ -126,9 +126,9 @@ def cited(text: str) -> list[str]:
 YOY_CLAUSE = re.compile(r"，?同比增长\{\{\s*([a-z_]+\.[a-z0-9_]+)\|yoy\s*\}\}%")
 
 
-def draft(node, year: int) -> dict[str, str]:
-    """The first draft of a node's summary for a year."""
-    values = compute(node, year)
+def draft(node, year: int, values: dict[str, Value] | None = None) -> dict[str, str]:
+    """The first draft of a node's summary for a year (``values``: the year's figures, if already computed)."""
+    values = values if values is not None else compute(node, year)
     yoy_keys = {
         m.group(1) for shapes in SENTENCES.values() for shape in shapes for m in YOY_CLAUSE.finditer(str(shape))
     }
@@ -208,7 +208,7 @@ def document(node, year: int, summary=None) -> dict:
     """Everything a page or export shows: sections as parts, the figures cited with their links, and
     (for a finalised summary) the figures whose live value moved since."""
     live = compute(node, year)
-    texts = summary.texts if summary and summary.texts else draft(node, year)
+    texts = summary.texts if summary and summary.texts else draft(node, year, live)
     keys = {k for t in texts.values() for k in cited(t)}
     final = bool(summary and summary.state == "final")
     snapshot = summary.snapshot if final else {}
