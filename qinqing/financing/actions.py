@@ -802,3 +802,28 @@ def _notify_enterprise(need, title: str, key: str) -> None:
 
     users = User.objects.filter(enterprise_id=need.enterprise_id, role=Role.ENTERPRISE, is_active=True)
     _send(users, title, key, f"/financing/needs/{need.pk}/")
+
+
+@transaction.atomic
+def save_reason(*, actor, data: dict, reason: RefusalReason | None = None) -> RefusalReason:
+    """The system administrator maintains the refusal-reason catalogue (codes stay: records refer to them)."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写原因名称")})
+    if reason is None:
+        code = (data.get("code") or "").strip()
+        if not code or not code.replace("_", "").isalnum() or not code.isascii():
+            raise ValidationError({"code": _("编码只能由英文字母、数字和下划线组成")})
+        if RefusalReason.objects.filter(code=code).exists():
+            raise ValidationError({"code": _("编码“%(code)s”已存在") % {"code": code}})
+        reason = RefusalReason(code=code, order=RefusalReason.objects.count())
+    before = {"name": reason.name, "is_active": reason.is_active} if reason.pk else None
+    reason.name = name[:30]
+    reason.fixable = bool(data.get("fixable"))
+    reason.department_hint = (data.get("department_hint") or "").strip()[:50]
+    reason.needs_text = bool(data.get("needs_text"))
+    reason.is_active = bool(data.get("is_active", True))
+    reason.save()
+    audit.record("financing.save_reason", obj=reason, actor=actor, before=before, after={"name": reason.name,
+                 "fixable": reason.fixable, "is_active": reason.is_active})  # fmt: skip
+    return reason

@@ -165,3 +165,12 @@ class FixDoneForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class ReasonForm(forms.Form):
+    code = forms.SlugField(label=_("编码（英文）"), max_length=30, required=False)
+    name = forms.CharField(label=_("名称"), max_length=30)
+    fixable = forms.BooleanField(label=_("可整改（拒贷后生成整改任务）"), required=False)
+    department_hint = forms.CharField(label=_("通常负责整改的部门"), max_length=50, required=False)
+    needs_text = forms.BooleanField(label=_("须填写说明"), required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)

@@ -39,6 +39,7 @@ urlpatterns = [
     path("fixes/<int:pk>/", views_events.fix_detail, name="fix_detail"),
     path("fixes/<int:pk>/appeal/", views_events.fix_appeal, name="fix_appeal"),
     path("fixes/<int:pk>/done/", views_events.fix_done, name="fix_done"),
+    path("reasons/", views_events.reason_list, name="reasons"),
     path("figures/", views_figures.figures_page, name="figures"),
     path("figures/export.xlsx", views_figures.figures_export, name="figures_export"),
     path("figures/<str:key>/", views_figures.figure_records, name="figure_records"),

@@ -13,7 +13,16 @@ from qinqing.registry.permissions import visible_enterprises
 
 from . import actions, forms
 from .choices import FixStatus
-from .permissions import MANAGE, VIEW, get_event, get_fix_task, visible_events, visible_fix_tasks, visible_needs
+from .permissions import (
+    MANAGE,
+    REASONS,
+    VIEW,
+    get_event,
+    get_fix_task,
+    visible_events,
+    visible_fix_tasks,
+    visible_needs,
+)
 
 
 @requires(VIEW)
@@ -179,3 +188,31 @@ def fix_done(request, pk: int):
     else:
         messages.success(request, _("整改已完成，可再次推荐至银行"))
     return redirect("financing:fix_detail", task.pk)
+
+
+@requires(REASONS)
+def reason_list(request):
+    """The refusal-reason catalogue: add a reason, or edit one (?edit=<id>)."""
+    from .models import RefusalReason
+
+    editing = None
+    if (request.GET.get("edit") or "").isdigit():
+        editing = RefusalReason.objects.filter(pk=request.GET["edit"]).first()
+    initial = None
+    if editing is not None:
+        initial = {f: getattr(editing, f) for f in ("code", "name", "fixable", "department_hint", "needs_text",
+                                                    "is_active")}  # fmt: skip
+    form = forms.ReasonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_reason(actor=request.user, data=form.cleaned_data, reason=editing)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("原因目录已保存"))
+            return redirect("financing:reasons")
+    return render(
+        request,
+        "financing/reasons.html",
+        {"reasons": RefusalReason.objects.all(), "form": form, "editing": editing},
+    )

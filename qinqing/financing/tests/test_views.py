@@ -168,3 +168,20 @@ def test_given_a_funnel_when_all_figures_batched_then_each_equals_its_own_record
         assert batch[figure.key] == fin_figures.value(figure, tree.province.path, period, dims), figure.key
     if not dims["size"]:
         assert batch["financing.loan_amount"] == 280
+
+
+def test_given_sys_admin_when_adding_a_reason_then_banks_can_use_it_and_others_cannot_open_the_page(client, users, fin):
+    from qinqing.accounts.actions import create_user
+    from qinqing.financing.models import RefusalReason
+
+    admin = create_user(username="sysadm", name="sysadm", role="sys_admin", org=users.city_staff.org,
+                        password="Qinqing@2026!x", must_change_password=False)  # fmt: skip
+    login(client, admin)
+    response = client.post(reverse("financing:reasons"), {"code": "", "name": "担保链风险", "is_active": "on"})
+    assert response.status_code == 200 and "编码" in response.content.decode()
+    response = client.post(reverse("financing:reasons"), {"code": "guarantee_chain", "name": "担保链风险",
+                                                          "is_active": "on"})  # fmt: skip
+    assert response.status_code == 302 and RefusalReason.objects.filter(code="guarantee_chain").exists()
+    client.logout()
+    login(client, users.banker)
+    assert client.get(reverse("financing:reasons")).status_code == 403
