@@ -87,8 +87,11 @@ def _fill(n_ent: int, n_appeals: int, n_members: int):
                                       tax_wan=rng.randint(1, 10**6) / 100, employees=rng.randint(1, 5000))
                 for pk, _p, _f in ids if rng.random() < 0.5]  # fmt: skip
         EnterpriseYearFigures.objects.bulk_create(rows, batch_size=5000)
-    if Member.objects.count() < n_members:
-        sample = rng.sample(ids, min(n_members, len(ids)))
+    have = Member.objects.count()
+    if have < n_members:
+        taken = set(Member.objects.values_list("enterprise_id", flat=True))
+        free = [row for row in ids if row[0] not in taken]
+        sample = rng.sample(free, min(n_members - have, len(free)))
         Member.objects.bulk_create(
             [Member(organization_id=f, org_path=p, kind="enterprise", enterprise_id=pk,
                     joined_on=dt.date(2015 + rng.randint(0, 10), rng.randint(1, 12), 1),
