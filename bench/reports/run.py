@@ -60,7 +60,12 @@ def _fill(n_ent: int, n_appeals: int, n_members: int):
     from qinqing.registry.models import Enterprise, EnterpriseYearFigures, Member
 
     province = Organization.objects.filter(code="430000").first()
-    if province is not None and Enterprise.objects.count() >= n_ent:
+    if (
+        province is not None
+        and Enterprise.objects.count() >= n_ent
+        and Appeal.objects.count() >= n_appeals
+        and Member.objects.count() >= n_members
+    ):
         return province
     rng = random.Random(15)
     t0 = time.perf_counter()
