@@ -376,6 +376,8 @@ SPECTACULAR_SETTINGS = {
         "MemberKindEnum": "qinqing.registry.choices.MemberKind",
         "MemberRoleEnum": "qinqing.registry.choices.MemberRole",
         "MeetingKindEnum": "qinqing.meetings.models.MeetingKind",
+        "FinancingGuaranteeEnum": "qinqing.financing.choices.Guarantee",
+        "FinancingStageEnum": "qinqing.financing.choices.Stage",
     },
 }
 
