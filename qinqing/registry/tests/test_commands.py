@@ -46,7 +46,8 @@ def test_given_import_then_export_command_writes_size_column_and_reimports_uncha
     csv_target = tmp_path / "out.csv"
     call_command("export_enterprises", str(csv_target), stdout=StringIO())
     header = csv_target.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.endswith("企业规模")
+    # Computed columns follow the importable ones: the size class, then the industry and region names.
+    assert header.endswith("企业规模,行业名称,行政区划名称")
 
 
 @pytest.mark.django_db
