@@ -111,8 +111,11 @@ EXEMPT = {
         for token in (
             *("行业", "市场", "异地", "乡镇商会", "街道商会", "乡镇、街道商会", "其他商会组织"),
             *("是", "有", "已建立", "已设立", "否", "无", "未建立", "未设立", "年"),
+            *("独立", "联合", "功能型"),  # short forms of the party organisation types
         )
     ),
+    # A pattern that finds the growth clause in a drafted summary sentence (removed when there is no base).
+    ("reports/summary.py", r"，?同比增长\{\{\s*([a-z_]+\.[a-z0-9_]+)\|yoy\s*\}\}%"),
     *(
         ("registry/importing/enterprises.py", token)
         for token in (
