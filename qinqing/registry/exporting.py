@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qinqing.core import cellsafety
 
-from .choices import ChamberType, MemberKind, MemberRole, PartyOrgType, Qualification, RegistrationStatus
+from .choices import ChamberType, DeputyLevel, MemberKind, MemberRole, PartyOrgType, Qualification, RegistrationStatus
 from .importing.columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, Column
 from .masking import show_id, show_mobile
 from .models import EnterpriseYearFigures
@@ -85,6 +85,7 @@ def enterprise_rows(queryset, user) -> Iterator[list]:
 def member_rows(queryset, user) -> Iterator[list]:
     kinds = dict(MemberKind.choices)
     roles = dict(MemberRole.choices)
+    levels = dict(DeputyLevel.choices)
     for m in queryset.select_related("organization", "enterprise", "group").order_by("id").iterator(chunk_size=CHUNK):
         values = {
             "credit_code": m.enterprise.credit_code if m.enterprise_id else "",
@@ -98,6 +99,8 @@ def member_rows(queryset, user) -> Iterator[list]:
             "role": str(roles.get(m.role, m.role)),
             "joined_on": m.joined_on.isoformat(),
             "left_on": m.left_on.isoformat() if m.left_on else "",
+            "npc_level": str(levels.get(m.npc_level, m.npc_level)) if m.npc_level else "",
+            "cppcc_level": str(levels.get(m.cppcc_level, m.cppcc_level)) if m.cppcc_level else "",
             "status": m.get_status_display(),
         }
         yield [values.get(c.key) for c in MEMBER_COLUMNS]

@@ -119,6 +119,9 @@ MEMBER_COLUMNS = [
     Column("role", "职务", ("会内职务", "担任职务"), example="会员"),
     Column("joined_on", "入会日期", ("入会时间",), required=True, example="2020-03-01"),
     Column("left_on", "退会日期", ("退会时间",), example=""),
+    # Seats as 人大代表 / 政协委员 (the annual statistics); a blank cell keeps the stored level, 无 clears it.
+    Column("npc_level", "人大代表层级", ("人大代表", "人大代表级别"), example=""),
+    Column("cppcc_level", "政协委员层级", ("政协委员", "政协委员级别"), example="县级"),
     Column("status", "会员状态", (), computed=True),
 ]
 

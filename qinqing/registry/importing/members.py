@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from qinqing.core.crypto.fields import sealed, with_blind_indexes
 from qinqing.orgs.models import Organization
 
-from ..choices import MemberKind, MemberRole
+from ..choices import DeputyLevel, MemberKind, MemberRole
 from ..masking import masked_id, masked_mobile
 from ..models import Enterprise, Member
 from ..standards import idcard, mobile
@@ -25,7 +25,11 @@ KIND_LABELS = {str(label): code for code, label in MemberKind.choices} | {
     "个人": "individual",
 }
 ROLE_LABELS = {str(label): code for code, label in MemberRole.choices}
-FIELDS = ["kind", "person_name", "id_number", "mobile", "role", "joined_on", "left_on"]
+# 无 clears a level ("" is stored); a blank cell (None after parsing) keeps the stored one.
+NONE_LABEL = "无"
+DEPUTY_LABELS = {str(label): code for code, label in DeputyLevel.choices} | {NONE_LABEL: NONE_LABEL}
+DEPUTY_FIELDS = ["npc_level", "cppcc_level"]
+FIELDS = ["kind", "person_name", "id_number", "mobile", "role", "joined_on", "left_on", *DEPUTY_FIELDS]
 
 
 @dataclass
@@ -48,6 +52,7 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
         "mobile",
         "role",
         "left_on",
+        *DEPUTY_FIELDS,
     ):
         raw.setdefault(key, [""] * n)
     out = Validated()
@@ -57,6 +62,8 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
     take("kind", parse.choice(raw["kind"], KIND_LABELS, _("会员类别")))
     take("role", parse.choice(raw["role"], ROLE_LABELS, _("职务")))
     take("joined_on", parse.date(raw["joined_on"]))
+    for key in DEPUTY_FIELDS:
+        take(key, parse.choice(raw[key], DEPUTY_LABELS, LABELS[key]))
     take("left_on", parse.date(raw["left_on"]))
     take("person_name", parse.text(raw["person_name"], 50))
     # A masked number (an export by someone without view_pii) is kept as typed: it identifies a stored
@@ -229,6 +236,11 @@ def plan_batch(indices: list[int], data: Validated, scope: Scope, errors: list[R
             continue
         for f in masked:  # a masked number re-imported keeps the stored one
             values[f] = getattr(old, f)
+        for f in DEPUTY_FIELDS:  # blank keeps the stored level (none for a new member); 无 clears it
+            if values[f] is None:
+                values[f] = getattr(old, f) if old is not None else ""
+            elif values[f] == NONE_LABEL:
+                values[f] = ""
         if old is None:
             member = Member(
                 organization=org, org_path=org.path, enterprise_id=enterprise_id, group_id=group_id, **values

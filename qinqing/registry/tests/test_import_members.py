@@ -122,6 +122,9 @@ def test_given_members_when_exported_masked_or_not_and_reimported_then_all_uncha
         enterprise=tree.ent_a,
         joined_on=datetime.date(2020, 1, 1),
     )
+    # with seats as 人大代表 / 政协委员 on two of them
+    Member.objects.filter(enterprise=tree.ent_a).update(npc_level="city", cppcc_level="county")
+    Member.objects.filter(mobile_bidx__isnull=False, id_number="").update(cppcc_level="national")
     before = list(Member.objects.order_by("id").values())
     columns, rows = EXPORTS["members"]
     for user in (users.county_staff, users.leader):  # masked and full numbers
@@ -137,3 +140,38 @@ def test_given_members_when_exported_masked_or_not_and_reimported_then_all_uncha
         assert report.errors == []
         assert (report.new, report.updated, report.unchanged) == (0, 0, 3)
         assert list(Member.objects.order_by("id").values()) == before
+
+
+@pytest.mark.django_db
+def test_given_deputy_levels_when_imported_then_labels_stored_blank_keeps_and_none_clears(tree, tmp_path):
+    # given a member imported as a county 人大代表 and a city 政协委员
+    headers = [*HEADERS, "人大代表层级", "政协委员层级"]
+    row = ["个人会员", "王芳", ID_1, "13800138001", "常委", "2021-03-01"]
+    report = run_import(
+        "members", _file(tmp_path / "a.csv", [[*row, "县级", "市级"]], headers), org=tree.county_a, dry_run=False
+    )
+    assert (report.new, report.errors) == (1, [])
+    member = Member.objects.get(person_name="王芳")
+    assert (member.role, member.npc_level, member.cppcc_level) == ("standing", "county", "city")
+    # when a file leaves 人大代表层级 blank and clears 政协委员层级 with 无
+    report = run_import(
+        "members", _file(tmp_path / "b.csv", [[*row, "", "无"]], headers), org=tree.county_a, dry_run=False
+    )
+    # then the blank cell kept the stored level and 无 removed the other
+    member.refresh_from_db()
+    assert report.updated == 1
+    assert (member.npc_level, member.cppcc_level) == ("county", "")
+
+
+@pytest.mark.django_db
+def test_given_unknown_deputy_level_then_row_and_column_named_and_nothing_written(tree, tmp_path):
+    # given a row whose 政协委员层级 is not a level
+    headers = [*HEADERS, "政协委员层级"]
+    path = _file(tmp_path / "m.csv", [["个人会员", "王芳", ID_1, "13800138001", "会员", "2021-03-01", "区级"]], headers)
+    # when imported
+    report = run_import("members", path, org=tree.county_a, dry_run=False)
+    # then the error names row 2 and the column, lists the choices, and nothing is written
+    assert report.new == 0 and not Member.objects.filter(person_name="王芳").exists()
+    [error] = report.errors
+    assert (error.row, error.column, error.value) == (2, "政协委员层级", "区级")
+    assert "县级" in error.reason
