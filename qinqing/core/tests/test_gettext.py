@@ -129,7 +129,7 @@ EXEMPT = {
             "拟上市",
         )
     ),
-    *(("registry/importing/members.py", token) for token in ("企业", "团体", "个人")),
+    *(("registry/importing/members.py", token) for token in ("企业", "团体", "个人", "无")),
     ("registry/importing/parse.py", r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),  # a date pattern
     # GB/T 4754 level names, compared with the level column of the shipped table.
     ("registry/rules.py", "门类"),
