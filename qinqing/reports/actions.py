@@ -13,8 +13,8 @@ from qinqing.core import audit
 from qinqing.core.errors import Refused
 
 from . import rankings, summary
-from .choices import AdoptionLevel, OutputKind, SummaryState
-from .models import AdvisoryOutput, AnnualSummary, RankingList
+from .choices import AdoptionLevel, OutputKind, RatingLevel, SummaryState
+from .models import AdvisoryOutput, AnnualSummary, FicRating, RankingList
 
 MAX_SQMY_CHARS = 1500
 
@@ -180,3 +180,48 @@ def set_ranking_flags(enterprise, *, actor, serious_dishonesty: bool, non_privat
     audit.record("reports.ranking_flags", obj=enterprise, actor=actor, before=before,
                  after=audit.snapshot(enterprise, fields))  # fmt: skip
     return enterprise
+
+
+# --- 五好县级工商联 ratings ------------------------------------------------------------------------
+RATING_FIELDS = ["org_id", "level", "year", "benchmark"]
+FIRST_RATING_YEAR = 2000
+
+
+def _rating_scope(actor, org) -> None:
+    """Only staff of a city or province FIC rate, and only an FIC node strictly below their own."""
+    from qinqing.orgs.choices import FicLevel
+
+    own = getattr(actor, "org", None)
+    if own is None or own.kind != "fic" or own.fic_level not in (FicLevel.PROVINCE, FicLevel.CITY):
+        raise Refused(_("评定：仅市级、省级工商联可评定五好县级工商联"))
+    if org.kind != "fic" or org.pk == own.pk or not org.path.startswith(own.path):
+        raise Refused(_("工商联：只能评定本级以下的工商联"))
+
+
+@transaction.atomic
+def record_fic_rating(org, *, actor, level: str, year: int, benchmark: bool = False) -> FicRating:
+    """Record a 五好县级工商联 title of ``org`` (an FIC node below the actor's) for a level and year."""
+    _rating_scope(actor, org)
+    if level not in RatingLevel.values:
+        raise Refused(_("评定层级：无效的层级"))
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or not FIRST_RATING_YEAR <= year <= this_year:
+        raise Refused(_("年度：应在%(first)s至%(last)s之间") % {"first": FIRST_RATING_YEAR, "last": this_year})
+    if FicRating.objects.filter(org=org, level=level, year=year).exists():
+        raise Refused(
+            _("评定：%(org)s已有%(year)s年%(level)s评定")
+            % {"org": org.name, "year": year, "level": RatingLevel(level).label}
+        )
+    rating = FicRating.objects.create(org=org, org_path=org.path, level=level, year=year, benchmark=bool(benchmark))
+    audit.record("reports.fic_rating_record", obj=rating, actor=actor, after=audit.snapshot(rating, RATING_FIELDS))
+    return rating
+
+
+@transaction.atomic
+def remove_fic_rating(rating: FicRating, *, actor) -> None:
+    """Remove a rating recorded in error (same scope as recording it)."""
+    rating = FicRating.objects.select_for_update().select_related("org").get(pk=rating.pk)
+    _rating_scope(actor, rating.org)
+    before = audit.snapshot(rating, RATING_FIELDS)
+    audit.record("reports.fic_rating_remove", obj=rating, actor=actor, before=before)
+    rating.delete()

@@ -16,7 +16,7 @@ from qinqing.core.api import Pagination, RolePermission
 from qinqing.core.figures import Figure, Rate, all_figures, get
 
 from . import actions, drilldown, rankings, summary
-from .models import AdvisoryOutput, AnnualSummary, RankingList
+from .models import AdvisoryOutput, AnnualSummary, FicRating, RankingList
 from .periods import from_params
 from .permissions import MANAGE, VIEW, get_node, scoped
 
@@ -272,3 +272,48 @@ class SummaryView(APIView):
         if s.validated_data.get("finalise"):
             saved = actions.finalise_summary(saved, actor=request.user)
         return Response(summary.as_json(node, year, saved))
+
+
+class FicRatingSerializer(serializers.ModelSerializer):
+    org = serializers.CharField(source="org.code", label=gettext_lazy("工商联编码"))
+    org_name = serializers.CharField(source="org.name", read_only=True)
+
+    class Meta:
+        model = FicRating
+        fields = ["id", "org", "org_name", "level", "year", "benchmark", "created_at"]
+        read_only_fields = ["id", "org_name", "created_at"]
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: FicRatingSerializer, 409: REFUSED}),
+    destroy=extend_schema(responses={204: None, 409: REFUSED}),
+)
+class FicRatingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """五好县级工商联 ratings of the reader's subtree; city and province FIC staff record and remove them."""
+
+    permission_classes = [RolePermission]
+    required_permissions = {"list": VIEW, "retrieve": VIEW, "create": MANAGE, "destroy": MANAGE}
+    serializer_class = FicRatingSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return scoped(self.request.user, FicRating).select_related("org")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        code = data["org"]["code"]
+        try:
+            org = get_node(self.request.user, code)
+        except Http404:
+            raise ValidationError(
+                {"org": [gettext_lazy("工商联编码：未找到该工商联（或不在您的管辖范围内）")]}
+            ) from None
+        serializer.instance = actions.record_fic_rating(
+            org, actor=self.request.user, level=data["level"], year=data["year"], benchmark=data.get("benchmark", False)
+        )
+
+    def perform_destroy(self, instance):
+        actions.remove_fic_rating(instance, actor=self.request.user)

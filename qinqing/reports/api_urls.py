@@ -6,6 +6,7 @@ from . import api
 router = SimpleRouter()
 router.register("reports/ranking-lists", api.RankingListViewSet, basename="reports-ranking-list")
 router.register("reports/outputs", api.OutputViewSet, basename="reports-output")
+router.register("reports/fic-ratings", api.FicRatingViewSet, basename="reports-fic-rating")
 
 urlpatterns = [
     path("reports/figures/", api.FiguresView.as_view(), name="reports-figures"),

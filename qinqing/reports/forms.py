@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AdoptionLevel
+from .choices import AdoptionLevel, RatingLevel
 from .models import AdvisoryOutput
 
 
@@ -34,3 +34,16 @@ class OutputForm(forms.ModelForm):
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("adoption", "attachment")}
         data["adoption_levels"] = ",".join(self.cleaned_data.get("adoption") or [])
         return data
+
+
+class FicRatingForm(forms.Form):
+    """A 五好县级工商联 rating: the FIC node (by code, among the nodes below the rater), level, year, 标杆."""
+
+    org = forms.ChoiceField(label=_("工商联"))
+    level = forms.ChoiceField(label=_("评定层级"), choices=RatingLevel.choices)
+    year = forms.IntegerField(label=_("年度"))
+    benchmark = forms.BooleanField(label=_("标杆"), required=False)
+
+    def __init__(self, *args, nodes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [(n.code, n.name) for n in nodes]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_outputs, views_rankings, views_summary, views_themes
+from . import views, views_outputs, views_rankings, views_ratings, views_summary, views_themes
 
 app_name = "reports"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("figures/<str:key>/", views.figure_detail, name="figure"),
     path("figures/<str:key>/csv", views.figure_csv, name="figure_csv"),
     path("statistics/", views.statistics_page, name="statistics"),
+    path("fic-ratings/", views_ratings.rating_list, name="fic_ratings"),
+    path("fic-ratings/<int:pk>/remove/", views_ratings.rating_remove, name="fic_rating_remove"),
     path("rankings/", views_rankings.ranking_page, name="rankings"),
     path("rankings/flags/", views_rankings.ranking_flags, name="ranking_flags"),
     path("rankings/<int:pk>/", views_rankings.ranking_detail, name="ranking"),

@@ -18,6 +18,14 @@ def _ranking(tree, users):
     return actions.publish_ranking(tree.county_a, actor=users.county_staff, metric="revenue", year=2025, top=10)
 
 
+def _rating(tree, users):
+    from qinqing.reports import actions
+    from qinqing.reports.models import FicRating
+
+    existing = FicRating.objects.filter(org=tree.county_a, level="city", year=2025).first()
+    return existing or actions.record_fic_rating(tree.county_a, actor=users.city_staff, level="city", year=2025)
+
+
 def _summary(tree, users):
     return {"code": tree.county_a.code, "year": 2025}
 
@@ -28,6 +36,8 @@ SAMPLES = [
     Sample("reports:output", lambda tree, users: {"pk": _output(tree, users).pk}),
     Sample("reports:ranking", lambda tree, users: {"pk": _ranking(tree, users).pk}),
     Sample("reports:ranking_export", lambda tree, users: {"pk": _ranking(tree, users).pk, "fmt": "xlsx"}),
+    Sample("reports:fic_rating_remove", lambda tree, users: {"pk": _rating(tree, users).pk}),
+    Sample("reports-fic-rating-detail", lambda tree, users: {"pk": _rating(tree, users).pk}),
     Sample("reports:summary", _summary),
     Sample("reports:summary_export", lambda tree, users: {**_summary(tree, users), "fmt": "docx"}),
     Sample("reports:theme", lambda tree, users: {"key": "0-0"}, isolated=False),
@@ -38,4 +48,5 @@ SAMPLES = [
 COUNTY_A_OBJECTS = {
     "reports.AdvisoryOutput": lambda tree, users: [_output(tree, users)],
     "reports.RankingList": lambda tree, users: [_ranking(tree, users)],
+    "reports.FicRating": lambda tree, users: [_rating(tree, users)],
 }
