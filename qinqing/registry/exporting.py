@@ -47,6 +47,8 @@ def enterprise_rows(queryset, user) -> Iterator[list]:
         "contact_name",
         "contact_mobile",
         "size_class",
+        "serious_dishonesty",
+        "non_private_controlled",
     ]
     last_id = 0
     base = queryset.order_by("id")
@@ -72,6 +74,8 @@ def enterprise_rows(queryset, user) -> Iterator[list]:
                 "qualifications": _qualifications(r["qualifications"]),
                 "industry_name": industry.label(r["industry_code"]) if r["industry_code"] else "",
                 "region_name": regions.get(r["region_code"], ""),
+                "serious_dishonesty": "是" if r["serious_dishonesty"] else "否",
+                "non_private_controlled": "是" if r["non_private_controlled"] else "否",
             }
             fig = latest.get(r["id"])
             if fig is not None:

@@ -127,6 +127,8 @@ EXEMPT = {
             "制造业单项冠军",
             "上市",
             "拟上市",
+            "是",  # the ranking exclusion flags' cells
+            "否",
         )
     ),
     *(("registry/importing/members.py", token) for token in ("企业", "团体", "个人", "无")),

@@ -101,6 +101,9 @@ ENTERPRISE_COLUMNS = [
     Column("year", "年度", ("数据年度", "统计年度", "年份"), example="2025"),
     Column("tax_wan", "纳税额（万元）", ("纳税额", "纳税", "税收", "纳税总额"), example="260"),
     Column("rd_spend_wan", "研发投入（万元）", ("研发投入", "研发费用", "R&D投入"), example="310"),
+    # N强 exclusion flags (issue 15); 是/否, a blank cell keeps the stored flag.
+    Column("serious_dishonesty", "严重失信", ("严重失信主体", "是否严重失信"), example="否"),
+    Column("non_private_controlled", "非民营控股", ("是否非民营控股",), example="否"),
     Column("size_class", "企业规模", ("规模", "企业规模（计算）"), computed=True),
     # Names beside the codes, for the reader (an import ignores them: the codes above are the data).
     Column("industry_name", "行业名称", (), computed=True),

@@ -35,6 +35,7 @@ from .report import RowIssue
 # while the database writes this one.
 PIPELINED = True
 
+FLAG_FIELDS = ["serious_dishonesty", "non_private_controlled"]  # N强 exclusions (reports.rankings)
 ENTERPRISE_FIELDS = [
     "name",
     "legal_representative",
@@ -49,6 +50,7 @@ ENTERPRISE_FIELDS = [
     "address",
     "contact_name",
     "contact_mobile",
+    *FLAG_FIELDS,
 ]
 FIGURE_FIELDS = ["revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"]
 # Which file column fills each yearly figure.
@@ -118,8 +120,32 @@ def _region_ok(value: str) -> str:
         raise ValueError(str(exc)) from None
 
 
-TEXT_FIELDS = [f for f in ENTERPRISE_FIELDS if f not in ("founded_on", "employees", "revenue_wan", "total_assets_wan")]
-NULLABLE_KIND = {"founded_on": "date", "employees": "nullable", "revenue_wan": "decimal", "total_assets_wan": "decimal"}
+TEXT_FIELDS = [
+    f
+    for f in ENTERPRISE_FIELDS
+    if f not in ("founded_on", "employees", "revenue_wan", "total_assets_wan", *FLAG_FIELDS)
+]
+NULLABLE_KIND = {
+    "founded_on": "date",
+    "employees": "nullable",
+    "revenue_wan": "decimal",
+    "total_assets_wan": "decimal",
+    **dict.fromkeys(FLAG_FIELDS, "bool"),
+}
+# 是/否 cells of the flags, kept as "1"/"0" (how sqlwrite.fetch reads a boolean on both databases).
+YES = ("是", "Y", "y", "yes", "1", "√", "true", "TRUE")
+NO = ("否", "N", "n", "no", "0", "×", "false", "FALSE")
+
+
+def _yes_no(value: str) -> str:
+    value = value.strip()
+    if value in YES:
+        return "1"
+    if value in NO:
+        return "0"
+    raise ValueError(_("请填写“是”或“否”"))
+
+
 FIGURE_KIND = {
     "revenue_wan": "decimal",
     "tax_wan": "decimal",
@@ -227,6 +253,9 @@ def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: li
             "qualifications",
             columnar.by_unique(raw["qualifications"], _qualifications_ok, (ValueError,)),
         )
+    for key in FLAG_FIELDS:  # few distinct values: each checked once
+        if key in raw:
+            take(key, columnar.by_unique(raw[key], _yes_no, (ValueError,)))
     if "year" in raw:
         take("year", columnar.integer(raw["year"], parse.year))
         this_year = datetime.date.today().year
@@ -397,7 +426,12 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
     record = []
     for f in ENTERPRISE_FIELDS:
         empty = pl.lit("") if f in TEXT_FIELDS else pl.lit(None, dtype=pl.String)
-        if f not in mapped:
+        if f in FLAG_FIELDS:
+            # A blank cell (or no column) keeps the stored flag; a new enterprise is not flagged.
+            given = pl.col(f) if f in mapped else pl.lit("")
+            stored = pl.coalesce(pl.col(f"{f}__old"), pl.lit("0"))
+            record.append(pl.when(given != "").then(given).otherwise(stored).alias(f))
+        elif f not in mapped:
             record.append(pl.when(is_old).then(pl.col(f"{f}__old")).otherwise(empty).alias(f))
             if f in BLIND_INDEX:
                 index = BLIND_INDEX[f]

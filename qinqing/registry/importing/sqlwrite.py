@@ -44,9 +44,18 @@ def _pg() -> bool:
 
 def fetch(table: str, key: str, keys: list, columns: dict[str, str]) -> pl.DataFrame:
     """Rows of ``table`` whose ``key`` is in ``keys``. ``columns`` maps column → kind: "int", "text"
-    (blank stays ""), "nullable" (text or null), "decimal" (canonical two places) or "date"."""
+    (blank stays ""), "nullable" (text or null), "decimal" (canonical two places), "date" or "bool"
+    ("1"/"0" on both databases: PostgreSQL would cast a boolean to "true")."""
     names = list(columns)
-    select = ", ".join(qn(c) if columns[c] in ("int", "text") else f"CAST({qn(c)} AS TEXT)" for c in names)
+
+    def column_sql(c: str) -> str:
+        if columns[c] in ("int", "text"):
+            return qn(c)
+        if columns[c] == "bool":
+            return f"CASE WHEN {qn(c)} THEN '1' ELSE '0' END"
+        return f"CAST({qn(c)} AS TEXT)"
+
+    select = ", ".join(column_sql(c) for c in names)
     rows: list[tuple] = []
     with connection.cursor() as cursor:
         if keys:

@@ -67,7 +67,8 @@ def diverging(tree, users):
 def test_given_current_figures_differing_from_latest_year_when_export_reimported_then_all_unchanged(
     tree, users, diverging, tmp_path, suffix
 ):
-    # given enterprises whose current figures were edited apart from their yearly rows
+    # given enterprises whose current figures were edited apart from their yearly rows, one flagged 严重失信
+    Enterprise.objects.filter(credit_code=make_code(502)).update(serious_dishonesty=True)
     before = _database()
     queryset = Enterprise.objects.filter(org_path__startswith=tree.county_a.path)  # a filtered list
     for user in (users.county_staff, users.leader):  # masked and unmasked numbers
@@ -142,3 +143,36 @@ def test_given_file_without_year_and_blank_figures_when_imported_then_current_fi
     assert report.updated == 1
     a = Enterprise.objects.get(credit_code=make_code(501))
     assert (a.revenue_wan, a.employees, a.total_assets_wan) == (Decimal("572.75"), 47, Decimal("950"))
+
+
+@pytest.mark.django_db
+def test_given_ranking_flag_cells_then_yes_no_set_blank_keeps_bad_refused_and_audited(tree, users, diverging, csv_file):
+    from qinqing.core.models import AuditEntry
+
+    headers = ["统一社会信用代码", "企业名称", "严重失信", "非民营控股"]
+    # when a file flags 甲 非民营控股 (是) and leaves 严重失信 blank, and says 否 for 乙
+    rows = [[make_code(501), "甲科技有限公司", "", "是"], [make_code(502), "乙食品有限公司", "否", "否"]]
+    report = run_import("enterprises", csv_file(rows, headers=headers), org=tree.county_a, dry_run=False)
+    # then only 甲 changed, and the import's audit row names the changed column
+    assert (report.updated, report.unchanged, report.errors) == (1, 1, [])
+    a = Enterprise.objects.get(credit_code=make_code(501))
+    assert (a.serious_dishonesty, a.non_private_controlled) == (False, True)
+    entry = AuditEntry.objects.filter(action="registry.import_enterprises").latest("id")
+    assert set(entry.after["changed_fields"]) == {"non_private_controlled"}
+    # and a later file with a blank cell keeps the flag, 否 clears it
+    rows = [[make_code(501), "甲科技有限公司", "是", ""]]
+    run_import("enterprises", csv_file(rows, headers=headers), org=tree.county_a, dry_run=False)
+    a.refresh_from_db()
+    assert (a.serious_dishonesty, a.non_private_controlled) == (True, True)
+    # a cell that is neither 是 nor 否 is refused with its row and column, and nothing changes
+    rows = [[make_code(501), "甲科技有限公司", "不是", "否"]]
+    report = run_import("enterprises", csv_file(rows, headers=headers), org=tree.county_a, dry_run=False)
+    [error] = report.errors
+    assert (error.row, error.column, error.value) == (2, "严重失信", "不是") and "是" in error.reason
+    a.refresh_from_db()
+    assert (a.serious_dishonesty, a.non_private_controlled) == (True, True)
+    # a new enterprise without the columns is not flagged
+    rows = [[make_code(504), "丁有限公司"]]
+    run_import("enterprises", csv_file(rows, headers=headers[:2]), org=tree.county_a, dry_run=False)
+    d = Enterprise.objects.get(credit_code=make_code(504))
+    assert (d.serious_dishonesty, d.non_private_controlled) == (False, False)
