@@ -75,7 +75,7 @@ def make_file(path: Path, rows: int) -> None:
             "rd_spend_wan": round(revenue * 0.02, 2),
         }
         for j, c in enumerate(columns):
-            v = values[c.key]
+            v = values.get(c.key, "")  # columns without a value here (e.g. the ranking flags) stay blank
             if isinstance(v, int | float):
                 ws.write_number(i, j, v)
             elif v:
