@@ -99,7 +99,7 @@ EXEMPT = {
         for size in ("大型", "中型", "小型", "微型")
     ),
     # Financing: a department-name suffix matched when routing a fix task; cell tokens the imports parse.
-    ("financing/actions.py", "局"),
+    ("financing/actions/outcomes.py", "局"),
     *(("financing/importing.py", t) for t in ("是", "首贷", "对接", "意向", "授信", "放款", "拒贷", "未获贷")),
     # The chamber export writes 是/否 so that the import's YES/NO sets read them back.
     ("registry/exporting.py", "是"),
