@@ -146,6 +146,8 @@ def users(tree):
         liaison_b=make("liaison_b", "dept_liaison", tree.dept_b),
         banker=make("banker", "bank_officer", tree.bank),
         lawyer=make("lawyer", "lawyer", tree.lawfirm),
+        mediator=make("mediator", "mediator", tree.chamber_a),
+        reviewer=make("reviewer", "discipline_reviewer", tree.city),
         sys_admin=make("sys_admin", "sys_admin", tree.city),
         sec_admin=make("sec_admin", "sec_admin", tree.city),
         audit_admin=make("audit_admin", "audit_admin", tree.city),

@@ -113,6 +113,13 @@ INSTALLED_APPS = [
     "qinqing.operations",
     "qinqing.reports",
     "qinqing.financing",
+    "qinqing.legal",
+    "qinqing.mediation",
+    "qinqing.health",
+    "qinqing.surveys",
+    "qinqing.activities",
+    "qinqing.programs",
+    "qinqing.contactlog",
     "django.forms",  # last: core's templates/django/forms/ override its field templates (named errors)
 ]
 

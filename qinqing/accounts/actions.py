@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinqing.core import audit
-from qinqing.core.roles import ADMIN_ROLES, ROLE_ORG_KIND, Role
+from qinqing.core.roles import ADMIN_ROLES, Role, org_kinds_for
 from qinqing.orgs.choices import OrgKind
 
 from . import totp
@@ -53,8 +53,8 @@ def _check_role_fields(*, role: str, org, enterprise) -> dict[str, str]:
     errors: dict[str, str] = {}
     if role not in Role.values:
         errors["role"] = _("角色不存在")
-    elif org.kind != ROLE_ORG_KIND[Role(role)]:
-        kind_label = OrgKind(ROLE_ORG_KIND[Role(role)]).label
+    elif org.kind not in org_kinds_for(role):
+        kind_label = _("或").join(str(OrgKind(kind).label) for kind in org_kinds_for(role))
         errors["org"] = _("“%(role)s”必须属于%(kind)s，而“%(org)s”不是%(kind)s") % {
             "role": Role(role).label,
             "kind": kind_label,

@@ -106,6 +106,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("liaison", "dept_liaison", "承办单位联络员", "department"),
     DemoAccount("banker", "bank_officer", "金融机构", "bank"),
     DemoAccount("lawyer", "lawyer", "联点律师", "lawfirm"),
+    DemoAccount("mediator", "mediator", "商会调解员", "chamber"),
+    DemoAccount("reviewer", "discipline_reviewer", "纪检监督", "city"),
     DemoAccount("sysadmin", "sys_admin", "系统管理员", "city"),
     DemoAccount("secadmin", "sec_admin", "安全管理员", "city"),
     DemoAccount("auditor", "audit_admin", "审计管理员", "city"),

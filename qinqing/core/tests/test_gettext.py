@@ -27,6 +27,13 @@ PACKAGES = (
     "eligibility",
     "reports",
     "financing",
+    "legal",
+    "mediation",
+    "health",
+    "surveys",
+    "activities",
+    "programs",
+    "contactlog",
 )
 
 # Modules whose Chinese literals are demo or reference DATA (organisation, people and region names).
@@ -43,6 +50,13 @@ DATA_MODULES = {
     "appeals/duplicates.py",
     "registry/demo.py",
     "financing/demo.py",
+    "legal/demo.py",
+    "mediation/demo.py",
+    "health/demo.py",
+    "surveys/demo.py",
+    "activities/demo.py",
+    "programs/demo.py",
+    "contactlog/demo.py",
     # The default refusal-reason catalogue, written to the database by a migration; administrators maintain it.
     "financing/reasons.py",
     "registry/demo_chambers.py",

@@ -1,0 +1,1 @@
+"""活动与培训: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""亲清日志: see docs/architecture.md."""

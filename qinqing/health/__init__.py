@@ -1,0 +1,1 @@
+"""企业健康体检: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""法治体检: see docs/architecture.md."""

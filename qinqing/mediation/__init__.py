@@ -1,0 +1,1 @@
+"""商会调解: see docs/architecture.md."""

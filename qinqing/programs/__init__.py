@@ -1,0 +1,1 @@
+"""专项工作: see docs/architecture.md."""

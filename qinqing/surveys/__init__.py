@@ -1,0 +1,1 @@
+"""问卷调查: see docs/architecture.md."""
