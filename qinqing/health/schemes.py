@@ -6,6 +6,7 @@ item, ``weights`` for the sum, ``low_below`` / ``fall_by`` for the visit thresho
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from django.core.exceptions import ValidationError
@@ -62,7 +63,7 @@ def check_bands(code: str, bands) -> list[dict]:
             {field: _("%(label)s：分档留有空档，%(high)s 及以上的值没有得分（最后一档上限应留空）")
              % {"label": label, "high": _fmt(out[-1]["high"])}}
         )  # fmt: skip
-    for position, (before, after) in enumerate(zip(out, out[1:], strict=False), start=1):
+    for position, (before, after) in enumerate(itertools.pairwise(out), start=1):
         end, start = before["high"], after["low"]
         if end is None or start is None:
             raise ValidationError(
