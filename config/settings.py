@@ -224,6 +224,9 @@ PASSWORD_HASHERS = [
 QINQING_PASSWORD_MIN_LENGTH = int(os.environ.get("QINQING_PASSWORD_MIN_LENGTH", "8"))
 QINQING_PASSWORD_MIN_CLASSES = int(os.environ.get("QINQING_PASSWORD_MIN_CLASSES", "3"))
 QINQING_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("QINQING_PASSWORD_MAX_AGE_DAYS", "90"))
+# A password the user did not choose (an administrator's reset, a newly approved account) signs in only
+# within this many hours; then it must be reset again.
+QINQING_ONE_TIME_PASSWORD_HOURS = int(os.environ.get("QINQING_ONE_TIME_PASSWORD_HOURS", "72"))
 QINQING_PASSWORD_HISTORY = int(os.environ.get("QINQING_PASSWORD_HISTORY", "5"))
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -10,6 +10,7 @@ from qinqing.core.roles import Role
 
 from . import permissions
 from .filters import UserFilter
+from .middleware import one_time_password_expired
 
 
 class LoginForm(AuthenticationForm):
@@ -28,6 +29,18 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
         self.fields["username"].error_messages["required"] = _("请输入账号")
         self.fields["password"].error_messages["required"] = _("请输入密码")
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if one_time_password_expired(user):
+            from qinqing.core import audit
+
+            audit.record("accounts.one_time_password_expired", obj=user, actor=user)
+            raise forms.ValidationError(
+                _("一次性密码已超过%(hours)s小时的有效期，不能再登录。请联系管理员重新重置密码。")
+                % {"hours": settings.QINQING_ONE_TIME_PASSWORD_HOURS},
+                code="one_time_password_expired",
+            )
 
 
 def _password_field(label, autocomplete="new-password"):

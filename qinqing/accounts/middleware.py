@@ -5,6 +5,7 @@ expire that many seconds after the last request.
 """
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -19,6 +20,14 @@ LOGIN_AT_KEY = "qinqing_login_at"
 # Pages a user who must change the password may still open (exact paths, resolved lazily).
 PASSWORD_CHANGE_EXEMPT_URLS = ("accounts:login", "accounts:logout", "accounts:password_change")
 PASSWORD_CHANGE_EXEMPT_PREFIXES = ("/static/", "/healthz")
+
+
+def one_time_password_expired(user) -> bool:
+    """A password the user has not chosen (drawn at a reset, or set when the account was approved) opens
+    the account only for QINQING_ONE_TIME_PASSWORD_HOURS; after that an administrator must reset it again."""
+    if not user.must_change_password:
+        return False
+    return timezone.now() - user.password_changed_at > timedelta(hours=settings.QINQING_ONE_TIME_PASSWORD_HOURS)
 
 
 def password_change_required(user) -> bool:
