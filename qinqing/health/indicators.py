@@ -102,7 +102,6 @@ QUESTIONS: tuple[Question, ...] = (
     Question("disputes", _("无未了结的重大诉讼、劳动争议或欠薪"), "bottom"),
 )
 QUESTIONS_BY_CODE = {q.code: q for q in QUESTIONS}
-ANSWERS: dict[str, object] = {"yes": _("是"), "partly": _("部分做到"), "no": _("否")}
 ANSWER_SCORES = {"yes": 100.0, "partly": 50.0, "no": 0.0}
 
 GRADES = (("A", 85.0, _("优")), ("B", 70.0, _("良")), ("C", 60.0, _("中")), ("D", float("-inf"), _("差")))

@@ -78,10 +78,16 @@ def latest_with_previous(years: pl.DataFrame) -> pl.DataFrame:
 
 
 def score_frame(
-    years: pl.DataFrame, config: dict, answers: pl.DataFrame | None = None, peers: pl.DataFrame | None = None
+    years: pl.DataFrame,
+    config: dict,
+    answers: pl.DataFrame | None = None,
+    peers: pl.DataFrame | None = None,
+    *,
+    keep_sources: bool = False,
 ) -> pl.DataFrame:
     """One row per enterprise: v_<indicator> values, p_<item> points, d_<dimension> and total scores (0–100),
-    coverage (weight with data, of 100); with ``peers`` also m_<dimension>/m_total medians, percentile, peer_count.
+    coverage (weight with data, of 100); with ``peers`` also m_<dimension>/m_total medians, percentile, peer_count;
+    with ``keep_sources`` also the latest year's sources and the previous year's growth bases (to name what is missing).
     """
     frame = latest_with_previous(years)
     frame = frame.with_columns([_indicator_expr(code).alias(f"v_{code}") for code in FORMULAS])
@@ -119,6 +125,8 @@ def score_frame(
     frame = frame.with_columns(scores)
     keep = ["id", "year", *[f"v_{c}" for c in FORMULAS], *[c for c, _d, _w in scored],
             *[f"d_{d}" for d in DIMENSIONS], "total", "coverage"]  # fmt: skip
+    if keep_sources:
+        keep += [*SOURCES, *(f"prev_{c}" for c in PREVIOUS)]
     frame = frame.select(keep)
     if peers is not None:
         frame = frame.join(peers.select(["id", "peer"]), on="id", how="left").with_columns(pl.col("peer").fill_null(""))
