@@ -74,7 +74,7 @@ def missing_of(row: dict, config: dict) -> list[dict]:
     for code in config["indicators"]:
         if row[f"v_{code}"] is not None:
             continue
-        kind, num, den, _factor = FORMULAS[code]
+        _kind, num, den, _factor = FORMULAS[code]
         fields = []
         if code in GROWTH:
             sources = ("assets", "liabilities") if num == "net_assets" else (num,)

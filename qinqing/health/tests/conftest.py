@@ -15,10 +15,9 @@ def figures(enterprise, year, revenue, **over):
 
 def score(actor):
     """A run for the actor's subtree, computed at once (the job body, without the queue)."""
+    from qinqing.health import actions
     from qinqing.health.models import HealthRun
     from qinqing.health.runs import compute_run
-
-    from qinqing.health import actions
 
     run = HealthRun.objects.create(version=actions.active_version(), org_path=actor.org.path, started_by=actor)
     compute_run(run)

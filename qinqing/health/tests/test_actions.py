@@ -79,8 +79,9 @@ def test_given_questionnaire_answers_when_saved_then_audited_and_a_bad_answer_is
 
 
 def test_given_a_low_score_when_visited_and_turned_into_an_appeal_then_the_appeal_is_assigned(tree, users, health):
-    [task] = actions.create_visits(actor=users.county_staff, results=[health.result_a],
-                                   due_on=actions.today() + dt.timedelta(days=3), assignee=users.county_staff)  # fmt: skip
+    due = actions.today() + dt.timedelta(days=3)
+    [task] = actions.create_visits(actor=users.county_staff, results=[health.result_a], due_on=due,
+                                   assignee=users.county_staff)  # fmt: skip
     assert task.reason == "low" and task.org_path == tree.ent_a.org_path
     with pytest.raises(actions.HealthError):
         actions.visit_to_appeal(task, actor=users.county_staff, department=tree.dept_a)
