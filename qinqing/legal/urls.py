@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views, views_admin, views_figures
+
+app_name = "legal"
+urlpatterns = [
+    path("", views.checkup_list, name="checkups"),
+    path("request/", views.checkup_request, name="checkup_request"),
+    path("checkups/<int:pk>/", views.checkup_detail, name="checkup_detail"),
+    path("checkups/<int:pk>/assign/", views.checkup_assign, name="checkup_assign"),
+    path("checkups/<int:pk>/cancel/", views.checkup_cancel, name="checkup_cancel"),
+    path("checkups/<int:pk>/selfcheck/", views.checkup_selfcheck, name="checkup_selfcheck"),
+    path("checkups/<int:pk>/visit/", views.checkup_visit, name="checkup_visit"),
+    path("checkups/<int:pk>/report/", views.checkup_report, name="checkup_report"),
+    path("checkups/<int:pk>/report/issue/", views.report_issue, name="report_issue"),
+    path("checkups/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("checkups/<int:pk>/report.docx", views.report_docx, name="report_docx"),
+    path("checkups/<int:pk>/follow/", views.checkup_follow, name="checkup_follow"),
+    path("checkups/<int:pk>/call/", views.followup_call, name="followup_call"),
+    path("risks/<int:pk>/delete/", views.risk_delete, name="risk_delete"),
+    path("risks/<int:pk>/appeal/", views.risk_appeal, name="risk_appeal"),
+    path("rounds/", views_admin.round_list, name="rounds"),
+    path("rounds/new/", views_admin.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views_admin.round_detail, name="round_detail"),
+    path("links/", views_admin.link_list, name="links"),
+    path("links/new/", views_admin.link_new, name="link_new"),
+    path("links/<int:pk>/", views_admin.link_detail, name="link_detail"),
+    path("links/<int:pk>/edit/", views_admin.link_edit, name="link_edit"),
+    path("talks/", views_admin.talk_list, name="talks"),
+    path("talks/new/", views_admin.talk_new, name="talk_new"),
+    path("talks/<int:pk>/", views_admin.talk_detail, name="talk_detail"),
+    path("questionnaire/", views_admin.version_list, name="versions"),
+    path("questionnaire/new/", views_admin.version_new, name="version_new"),
+    path("questionnaire/<int:pk>/", views_admin.version_detail, name="version_detail"),
+    path("questionnaire/<int:pk>/area/", views_admin.version_area, name="version_area"),
+    path("questionnaire/<int:pk>/question/", views_admin.version_question, name="version_question"),
+    path("questionnaire/<int:pk>/publish/", views_admin.version_publish, name="version_publish"),
+    path("questions/<int:pk>/delete/", views_admin.question_delete, name="question_delete"),
+    path("figures/", views_figures.figures_page, name="figures"),
+    path("figures/<str:key>/", views_figures.figure_records, name="figure_records"),
+]
