@@ -15,7 +15,9 @@ A figure is defined by the records behind it, which makes the traceability rule 
 - the drill-down list is exactly the scoped records, with ``columns`` for the page and its CSV export, so its
   row count (counts) or the sum of its amount column (sums) equals the figure.
 
-``compute`` may supply a faster equivalent (a rollup table); the traceability test compares it with the records.
+``compute`` may supply a faster equivalent; ``rollup=(name, column)`` reads the value from a rollup table kept by
+the domain's actions (qinqing.core.rollups: the column summed over the rows of the subtree and period). The
+drill-down stays the records, and the traceability test compares the two.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ class Figure:
     stock: bool = False  # True: records dated on or before the period's end (a position, not a flow)
     columns: tuple[Column, ...] = ()
     description: Any = ""  # what exactly is counted, shown beside the figure
-    compute: Callable[[str, Period], Any] | None = None  # optional faster equivalent (rollups)
+    compute: Callable[[str, Period], Any] | None = None  # optional faster equivalent
+    rollup: tuple[str, str] | None = None  # (rollup name, column): the value from qinqing.core.rollups
     order_by: tuple[str, ...] = ("-pk",)
 
     def base_queryset(self, period: Period) -> QuerySet:
@@ -147,6 +150,11 @@ class Figure:
     def value(self, scope_path: str, period: Period):
         if self.compute is not None:
             return self.compute(scope_path, period)
+        if self.rollup is not None:
+            from . import rollups
+
+            name, column = self.rollup
+            return rollups.get(name).total(column, scope_path, period)
         return self.direct_value(scope_path, period)
 
     def direct_value(self, scope_path: str, period: Period):
