@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from qinqing.core import rollups
 from qinqing.core.calendar_source import get_calendar
 from qinqing.registry.models import Enterprise
 
@@ -102,6 +103,8 @@ def seed(ctx) -> None:
     try:
         with transaction.atomic():
             _seed(ctx, cal, start, end, today)
+            # Written in bulk (no Appeal.save()): count them into the figures' rollup in the same transaction.
+            rollups.get("appeals").rebuild()
     except sla.CalendarNotCovered as exc:  # defensive: the window should have prevented it
         ctx.log(
             f"诉求：{exc.year}年节假日安排尚未录入，未生成演示诉求和恳谈会；"

@@ -10,7 +10,7 @@ appeal's org_path, so a city sees each county's figures including everything bel
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,13 +85,12 @@ def totals(qs: QuerySet) -> dict:
 
 
 def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[dict]:
-    key, label_field, _title = DIMENSIONS[dimension]
-    if dimension == "month":
-        qs = qs.annotate(month=TruncMonth("registered_on"))
-    values = [key] + ([label_field] if label_field else [])
-    if dimension == "department":
-        values.append("lead_department__path")
-    rows = list(qs.order_by().values(*values).annotate(**_aggregates()))
+    """Counts and rates per group of ``dimension``, from appeals (a queryset of Appeal) or from the rollup (a
+    queryset of AppealRollup, see ``rollup_source``): the same rows either way."""
+    from .models import AppealRollup
+
+    rows = _grouped_rollup(qs, dimension) if qs.model is AppealRollup else _grouped(qs, dimension)
+    _key, label_field, _title = DIMENSIONS[dimension]
     if dimension == "region":
         rows = _roll_up(rows, base_path)
     elif dimension == "department" and base_path:
@@ -109,8 +108,88 @@ def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[d
     if dimension == "month":
         result.sort(key=lambda r: r["label"])
     else:
-        result.sort(key=lambda r: -r["received"])
+        result.sort(key=lambda r: (-r["received"], r["label"]))
     return result
+
+
+def _grouped(qs: QuerySet, dimension: str) -> list[dict]:
+    key, label_field, _title = DIMENSIONS[dimension]
+    if dimension == "month":
+        qs = qs.annotate(month=TruncMonth("registered_on"))
+    values = [key] + ([label_field] if label_field else [])
+    if dimension == "department":
+        values.append("lead_department__path")
+    return list(qs.order_by().values(*values).annotate(**_aggregates()))
+
+
+# The rollup column each dimension groups by, and the lookups its label rows are completed with.
+ROLLUP_GROUPS = {
+    "department": ("department", "lead_department_id"),
+    "type": ("appeal_type", "appeal_type_id"),
+    "domain": ("domain", "domain_id"),
+    "channel": ("channel", "channel"),
+    "region": ("fic", "fic_id"),
+    "month": ("month", "month"),
+}
+
+
+def _rollup_aggregates() -> dict:
+    from . import actions
+
+    today = actions.today()
+    # Aliased (s_…): an annotation may not take the name of the column it sums.
+    sums = {f"s_{name}": Sum(name) for name, cond in COUNTS.items() if not callable(cond)}
+    sums["s_contact_missed"] = Sum("received", filter=Q(contact_wait__lt=today))
+    sums["s_reply_missed"] = Sum("received", filter=Q(reply_wait__lt=today))
+    return sums
+
+
+def _grouped_rollup(qs: QuerySet, dimension: str) -> list[dict]:
+    """The rows ``_grouped`` gives, from the rollup: sums per group, then the labels of the few groups."""
+    from qinqing.orgs.models import Organization
+
+    from .models import AppealDomain, AppealType
+
+    column, key = ROLLUP_GROUPS[dimension]
+    if dimension == "month":
+        qs = qs.annotate(month=TruncMonth("day"))
+    rows = list(qs.order_by().values(column).annotate(**_rollup_aggregates()))
+    for row in rows:
+        row[key] = row.pop(column) if column != key else row[column]
+        for name in COUNTS:
+            row[name] = row.pop(f"s_{name}") or 0
+    ids = [r[key] for r in rows]
+    if dimension in ("department", "region"):
+        orgs = {o.pk: o for o in Organization.objects.filter(pk__in=ids).only("name", "path")}
+        for row in rows:
+            org = orgs.get(row[key])
+            if dimension == "region":
+                row["fic__path"] = org.path if org else ""
+            else:
+                row[key] = row[key] or None  # 0 in the rollup: not dispatched
+                row["lead_department__name"] = org.name if org else None
+                row["lead_department__path"] = org.path if org else None
+    elif dimension in ("type", "domain"):
+        model, prefix = (AppealType, "appeal_type") if dimension == "type" else (AppealDomain, "domain")
+        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for row in rows:
+            row[f"{prefix}__name"] = names.get(row[key])
+    return rows
+
+
+def rollup_source(user, params) -> QuerySet | None:
+    """The rollup rows behind the figures page of ``user`` with ``params`` (the list's filters), or None when
+    a filter asks for something the rollup does not hold (keyword, current status or deadline state) or the
+    user's appeals are not a subtree (then the page counts the appeals themselves)."""
+    from qinqing.core.roles import Role
+
+    from .filters import filter_rollup
+    from .models import AppealRollup
+
+    org = getattr(user, "org", None)
+    if getattr(user, "role", None) not in (Role.FIC_STAFF, Role.FIC_LEADER) or org is None or not org.path:
+        return None
+    return filter_rollup(AppealRollup.objects.filter(org_path__startswith=org.path), params)
 
 
 def _child_of(path: str, base_path: str) -> str:
@@ -208,7 +287,9 @@ def _declare() -> None:
     )
 
     def appeal(name, label, where=None, description=""):
+        # Read from the rollup (rollups.py, same conditions); the drill-down is the appeals themselves.
         return Figure(
+            rollup=("appeals", name),
             key=f"appeals.{name}",
             label=label,
             unit=gettext_lazy("件"),

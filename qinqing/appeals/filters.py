@@ -11,7 +11,7 @@ FIELDS = ("q", "status", "deadline", "type", "domain", "channel", "department", 
 
 
 def filter_appeals(qs: QuerySet, params) -> tuple[QuerySet, dict]:
-    p = {k: (params.get(k) or "").strip() for k in FIELDS}
+    p = _parse(params)
     if p["q"]:
         q = p["q"]
         qs = qs.filter(Q(number=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
@@ -41,3 +41,35 @@ def filter_appeals(qs: QuerySet, params) -> tuple[QuerySet, dict]:
     if end:
         qs = qs.filter(registered_on__lte=end)
     return qs.order_by("-registered_on", "-id"), p
+
+
+# The filters a rollup row can answer (its keys); the others need the appeals themselves.
+ROLLUP_FIELDS = ("type", "domain", "channel", "department", "from", "to")
+
+
+def _parse(params) -> dict:
+    return {k: (params.get(k) or "").strip() for k in FIELDS}
+
+
+def filter_rollup(qs: QuerySet, params) -> QuerySet | None:
+    """The same filters as ``filter_appeals`` on AppealRollup rows; None when one of them needs the appeals."""
+    from .models import AppealDomain, AppealType
+
+    p = _parse(params)
+    if any(p[k] for k in FIELDS if k not in ROLLUP_FIELDS):
+        return None
+    if p["type"]:
+        qs = qs.filter(appeal_type__in=AppealType.objects.filter(code=p["type"]).values("pk"))
+    if p["domain"]:
+        qs = qs.filter(domain__in=AppealDomain.objects.filter(code=p["domain"]).values("pk"))
+    if p["channel"]:
+        qs = qs.filter(channel=p["channel"])
+    department = int_param(p, "department", _("承办单位"))
+    if department is not None:
+        qs = qs.filter(department=department)
+    start, end = date_param(p, "from", _("起始日期")), date_param(p, "to", _("截止日期"))
+    if start:
+        qs = qs.filter(day__gte=start)
+    if end:
+        qs = qs.filter(day__lte=end)
+    return qs

@@ -18,11 +18,13 @@ from .permissions import CLASSIFY, FIGURES, visible_appeals
 
 
 def _scoped(request):
+    """The appeals behind the page, or the rollup rows that hold the same counts when the filters allow."""
     qs, params = filter_appeals(visible_appeals(request.user), request.GET)
     dimension = request.GET.get("by", "department")
     if dimension not in figures.DIMENSIONS:
         dimension = "department"
-    return qs, params, dimension
+    rolled = figures.rollup_source(request.user, request.GET)
+    return (qs if rolled is None else rolled), params, dimension
 
 
 @requires(FIGURES)
