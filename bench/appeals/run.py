@@ -1,11 +1,17 @@
+# ruff: noqa: E501 -- benchmark script: report lines kept on one line
 """Benchmark: 1,000,000 appeals in PostgreSQL (own database), staff list page query and figures.
 
 Usage: .venv/bin/python bench/appeals/run.py [--rows 1000000] [--db postgres://postgres@127.0.0.1:5432/qq_appeals_bench]
+(``make bench`` runs it at --rows 50000 --runs 5 in its own database.)
 
 Runs the real ORM querysets of the list page (visible_appeals + filter_appeals + select_related, count and
-one page) and of the figures page (totals + by department + league). Baselines in the same run:
+one page) and of the figures page (by department with totals and league; by region with the departments by
+region). Baselines in the same run:
 - list: the same queries with the appeals indexes dropped inside a transaction that is rolled back;
-- figures: the naive strategy (fetch the rows and count in Python) instead of one FILTER aggregate.
+- figures: the page read from the rollup (appeals/rollups.py) against the same page counted from the appeals
+  with one FILTER aggregate per dimension (the direct query), interleaved run by run; and, once, the naive
+  strategy (fetch the rows and count in Python). The two figure sides are checked equal before timing.
+Prints the load average and PostgreSQL's shared_buffers and work_mem.
 """
 
 import argparse
@@ -17,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import machine  # noqa: E402
 
 
 def main() -> None:
@@ -36,7 +45,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     users = _fixtures()
     _fill(args.rows)
+    _rollup()
+    print(machine.state())
     _measure(users, args.runs)
+    print(machine.state())
 
 
 def _ensure_database(url: str) -> None:
@@ -130,7 +142,7 @@ def _fill(rows: int) -> None:
               contact_due, reply_due, accepted_at, assigned_at, contacted_at, replied_at, closed_at,
               contacted_on_time, replied_on_time, is_paused, deadline_state, escalation, ever_overdue,
               extension_days, rehandle_count, urge_count, reject_reason, reply, satisfaction, solved,
-              rating_comment, created_at, updated_at)
+              rating_comment, created_at, updated_at, submission_key, provisional_dues)
             select 'SQB' || lpad(g::text, 12, '0'), e.id, e.fic_id, e.org_path, e.region_code,
               (array['online','hotline','visit','chamber','meeting','transfer'])[1 + g % 6],
               (select min(id) from appeals_appealtype) + g % 4, (select min(id) from appeals_appealdomain) + g % 10,
@@ -144,7 +156,7 @@ def _fill(rows: int) -> None:
               case when g % 100 between 90 and 94 and g % 7 = 0 then 'overdue' else 'ok' end, 0, g % 17 = 0,
               case when g % 20 = 0 then 3 else 0 end, case when g % 25 = 0 then 1 else 0 end, 0, '', '',
               case when g % 100 < 90 then (array[5,5,5,4,4,3,5,4,5,2])[1 + g % 10] end,
-              case when g % 100 < 90 then g % 14 <> 0 end, '', now(), now()
+              case when g % 100 < 90 then g % 14 <> 0 end, '', now(), now(), '', '[]'::jsonb
             from generate_series({have + 1}, {rows}) g
             cross join lateral (select current_date - (g % 730) as d) dd
             join registry_enterprise e on e.id = {emin} + (g::bigint * 7919) % ({emax - emin + 1})
@@ -153,6 +165,23 @@ def _fill(rows: int) -> None:
         # As autovacuum would soon after a bulk load: the visibility map lets counts use index-only scans.
         cur.execute("vacuum analyze appeals_appeal")
     print(f"inserted {rows - have} appeals in {time.perf_counter() - t0:.1f} s")
+
+
+def _rollup() -> None:
+    """The bulk insert skips Appeal.save(): build the rollup from the appeals when it does not hold them all."""
+    from django.db import connection
+    from django.db.models import Sum
+
+    from qinqing.appeals.models import Appeal, AppealRollup
+    from qinqing.core import rollups
+
+    if (AppealRollup.objects.aggregate(n=Sum("received"))["n"] or 0) == Appeal.objects.count():
+        return
+    t0 = time.perf_counter()
+    written = rollups.get("appeals").rebuild()
+    with connection.cursor() as cur:
+        cur.execute("vacuum analyze appeals_appealrollup")
+    print(f"rollup rebuilt: {written} rows in {time.perf_counter() - t0:.1f} s")
 
 
 def _timed(fn, runs: int) -> dict:
@@ -180,15 +209,22 @@ def _list_query(user, params):
     return run
 
 
-def _figures(user):
+def _figures(user, *, rolled: bool, dimension: str = "department"):
+    """The figures page's queries (views_figures.figures_page) from the rollup or from the appeals."""
     from qinqing.appeals import figures
     from qinqing.appeals.permissions import visible_appeals
 
     def run():
-        qs = visible_appeals(user)
-        rows = figures.by_dimension(qs, "department", base_path=user.org.path)
+        source = figures.rollup_source(user, {}) if rolled else visible_appeals(user)
+        rows = figures.by_dimension(source, dimension, base_path=user.org.path)
+        dept = (
+            rows if dimension == "department" else figures.by_dimension(source, "department", base_path=user.org.path)
+        )
         figures.totals_from(rows)
-        figures.league_from(rows)
+        figures.league_from(dept)
+        if dimension == "region":
+            figures.departments_by_region(dept)
+        return rows
 
     return run
 
@@ -247,11 +283,23 @@ def _measure(users, runs: int) -> None:
         ratio = r["no_index"]["p95"] / r["indexed"]["p95"]
         ix, no = r["indexed"], r["no_index"]
         print(f"{name:45} {ix['p50']:8.1f} {ix['p95']:8.1f} | {no['p95']:12.1f} {ratio:6.1f}x")
-    fig = _timed(_figures(leader), 5)
-    naive = _timed(_figures_naive(leader), 2)
-    print("\nFigures page (totals + by department + league) for the city, milliseconds")
-    print(f"aggregate strategy p50 {fig['p50']:.0f}  max {fig['max']:.0f}")
-    print(f"naive Python counting p50 {naive['p50']:.0f}  ratio {naive['p50'] / fig['p50']:.1f}x")
+    print("\nFigures page for the city leader, milliseconds (rollup and direct query interleaved)")
+    print(
+        f"{'page':12} {'rollup p50':>10} {'p95':>7} {'best':>7} {'worst':>7} | {'direct p50':>10} {'p95':>7} {'worst':>7} {'ratio':>6}"
+    )
+    for dimension in ("department", "region", "month"):
+        fast, direct = (
+            _figures(leader, rolled=True, dimension=dimension),
+            _figures(leader, rolled=False, dimension=dimension),
+        )
+        assert fast() == direct(), f"rollup and direct query disagree by {dimension}"
+        times = machine.interleaved({"rollup": fast, "direct": direct}, max(3, runs // 3))
+        r, d = machine.summary(times["rollup"]), machine.summary(times["direct"])
+        print(
+            f"{dimension:12} {r['p50']:10.1f} {r['p95']:7.1f} {r['best']:7.1f} {r['worst']:7.1f} | {d['p50']:10.1f} {d['p95']:7.1f} {d['worst']:7.1f} {d['p50'] / r['p50']:5.1f}x"
+        )
+    naive = _timed(_figures_naive(leader), 1)
+    print(f"naive Python counting (by department) p50 {naive['p50']:.0f} ms")
 
 
 if __name__ == "__main__":
