@@ -40,3 +40,10 @@ def health(tree, users):
     result_a = HealthResult.objects.get(enterprise=tree.ent_a, is_current=True)
     result_b = HealthResult.objects.get(enterprise=tree.ent_b, is_current=True)
     return SimpleNamespace(version=version, run=run, result_a=result_a, result_b=result_b)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
