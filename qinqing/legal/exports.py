@@ -93,3 +93,22 @@ def pdf_bytes(checkup) -> bytes:
 
     html = render_to_string("legal/report_print.html", report_context(checkup))
     return HTML(string=html).write_pdf()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+def download(checkup, ext: str, *, actor):
+    """The report as an attachment (pages and API alike); each download is audited."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from qinqing.core import audit
+
+    body = pdf_bytes(checkup) if ext == "pdf" else docx_bytes(checkup)
+    audit.record("legal.download_report", obj=checkup, actor=actor, after={"format": ext})
+    response = HttpResponse(body, content_type=PDF if ext == "pdf" else DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename(checkup, ext))}"
+    return response

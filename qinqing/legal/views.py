@@ -4,12 +4,11 @@ scoped reads from permissions, one action per POST. Rounds, links, talks and the
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core import audit
 from qinqing.core.errors import Refused
 from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
@@ -274,17 +273,7 @@ def _download(request, pk: int, ext: str):
     checkup = get_checkup(request.user, pk)
     if checkup.report_on is None:
         raise Http404
-    if ext == "pdf":
-        body, mime = exports.pdf_bytes(checkup), "application/pdf"
-    else:
-        body = exports.docx_bytes(checkup)
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    audit.record("legal.download_report", obj=checkup, actor=request.user, after={"format": ext})
-    response = HttpResponse(body, content_type=mime)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exports.filename(checkup, ext))}"
-    return response
+    return exports.download(checkup, ext, actor=request.user)
 
 
 @requires(VIEW)
