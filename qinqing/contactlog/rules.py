@@ -65,7 +65,8 @@ def _money(value: Decimal) -> str:
 
 
 def _gift_kept(facts: ContactFacts, threshold: Decimal | None) -> str | None:
-    kept = [g for g in facts.gifts if not g.returned and (threshold is None or g.value > threshold)]
+    floor = threshold if threshold is not None else Decimal(0)  # a kept gift of no value (a brochure) is no gift
+    kept = [g for g in facts.gifts if not g.returned and g.value > floor]
     if not kept:
         return None
     total = sum((g.value for g in kept), Decimal(0))

@@ -35,6 +35,10 @@ def test_given_a_gift_kept_when_flagging_then_the_gift_item_names_it_and_the_tot
     assert "茶叶、购物卡" in flag.reason and "1800.00" in flag.reason and "纪念册" not in flag.reason
 
 
+def test_given_a_kept_item_of_no_value_when_flagging_then_it_is_no_gift():
+    assert codes(ContactFacts(gifts=(GiftFact("宣传册", Decimal("0"), False),))) == []
+
+
 def test_given_a_gift_threshold_when_a_cheap_gift_is_kept_then_it_is_not_flagged():
     items = [ItemRule("gifts", "礼品礼金", "gift_kept", Decimal("100"))]
     assert codes(ContactFacts(gifts=(GiftFact("矿泉水", Decimal("10"), False),)), items) == []
