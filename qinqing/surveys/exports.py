@@ -20,6 +20,7 @@ from .choices import Kind
 from .models import Survey
 from .structure import ENVIRONMENTS, items
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESPONDENT = [("enterprise", "enterprise__name"), ("credit_code", "enterprise__credit_code"),
               ("submitted_on", "submitted_on")]  # fmt: skip
 

@@ -18,7 +18,7 @@ from qinqing.eligibility.attributes import _read as read_rows  # COPY … TO STD
 
 from . import scores
 from .answers import ALPHABET
-from .choices import SCALE_LABELS, UNKNOWN, Kind
+from .choices import Kind
 from .models import Response, Survey
 from .structure import ENVIRONMENTS, Item, items
 
@@ -199,6 +199,8 @@ def score_table(survey: Survey, frame: pl.DataFrame | None = None) -> dict:
          long.select(pl.lit("all").alias("group"), "item", "value")]
     )  # fmt: skip
     weights = survey.structure.get("environment_weights") or {}
+    if survey.anonymous and frame.height < MIN_GROUP:  # nothing to show yet, not even the overall score
+        both = both.clear()
     table = scores.compute(both, all_items, weights)
     counts = dict(frame.group_by("region").len().with_columns(pl.col("region").fill_null("")).iter_rows())
     overall = table.filter(pl.col("group") == "all")
@@ -226,7 +228,3 @@ def score_table(survey: Survey, frame: pl.DataFrame | None = None) -> dict:
         "overall": row(overall.row(0, named=True), False) if overall.height else None,
         "regions": [row(r, True) for r in regions.iter_rows(named=True)],
     }
-
-
-def unknown_label() -> str:
-    return str(SCALE_LABELS[UNKNOWN])

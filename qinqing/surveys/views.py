@@ -24,7 +24,7 @@ from .models import Response, SurveyTarget
 from .permissions import ANSWER, MANAGE, VIEW, answerable, get_by_link, get_managed, get_survey, visible_surveys
 from .structure import items
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exports.XLSX
 
 
 @requires(AUTHENTICATED)

@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("surveys/surveys", api.SurveyViewSet, basename="surveys-survey")
+router.register("surveys/responses", api.ResponseViewSet, basename="surveys-response")
+
+urlpatterns = router.urls
