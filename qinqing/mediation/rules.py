@@ -141,9 +141,13 @@ def check_record(rec: dict, *, today: dt.date) -> None:
     other in the order a case goes through (the same order the actions enforce step by step)."""
     status = rec.get("status") or Status.OPEN
     closed_on = rec.get("closed_on")
+    if rec.get("confirmation") and status != Status.SETTLED:
+        raise RuleError("confirmation", _("只有调解成功的案件才能申请司法确认"))
+    if rec.get("lawsuit_case_number") and status != Status.FAILED:
+        raise RuleError("lawsuit_case_number", _("只有调解不成的案件才能登记立案案号"))
     if status == Status.OPEN:
-        if closed_on or rec.get("agreement_text") or rec.get("confirmation") or rec.get("lawsuit_case_number"):
-            raise RuleError("status", _("调解中的案件不能有结案日期、调解协议、司法确认或立案案号"))
+        if closed_on or rec.get("agreement_text"):
+            raise RuleError("status", _("调解中的案件不能有结案日期或调解协议"))
         return
     if closed_on is None:
         raise RuleError("closed_on", _("已结案的案件须有结案日期"))
@@ -154,8 +158,6 @@ def check_record(rec: dict, *, today: dt.date) -> None:
     confirmation = rec.get("confirmation") or ""
     if status == Status.SETTLED and not rec.get("agreement_text"):
         raise RuleError("agreement_text", _("调解成功的案件须有调解协议内容"))
-    if status != Status.SETTLED and confirmation:
-        raise RuleError("confirmation", _("只有调解成功的案件才能申请司法确认"))
     if confirmation:
         requested = rec.get("confirmation_requested_on")
         if requested is None:
@@ -170,7 +172,5 @@ def check_record(rec: dict, *, today: dt.date) -> None:
                 raise RuleError("confirmation_on", _("已有裁定结果的案件须有裁定日期"))
             if ruled < requested:
                 raise RuleError("confirmation_on", _("裁定日期不能早于申请日期 %(day)s") % {"day": requested})
-    if rec.get("lawsuit_case_number") and status != Status.FAILED:
-        raise RuleError("lawsuit_case_number", _("只有调解不成的案件才能登记立案案号"))
     if status == Status.RETURNED and rec.get("source") not in COURT_SOURCES:
         raise RuleError("status", _("只有法院委派或委托的案件才能超期退回法院"))
