@@ -3,16 +3,44 @@
 The core adds the scope overview of the user's role (the organisation tree below them, accounts for the
 administrators, the audit log for the audit administrator); each domain adds its own cards through
 ``<app>/navigation.py``'s ``home_cards(user) -> [{"label", "value", "url"}]``.
+
+Every card is a count over the user's subtree (a dozen COUNTs, some with ``org_path LIKE`` over large tables),
+and the home page is the most requested page. ``cached_cards`` keeps both sets of cards per user in the cache,
+keyed by the newest audit entry's id: every change to domain data goes through an action that writes an audit
+entry, so a new entry anywhere makes the next home page count afresh, and until then the page reads one
+primary-key index (the newest id) and one cache entry instead of the counts. ``HOME_CARDS_SECONDS`` bounds
+the age of a card against writes that are not audited (demo seeding, migrations).
 """
 
 from importlib import import_module
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .roles import FIC_ROLES, Role
+
+HOME_CARDS_SECONDS = 300
+
+
+def cached_cards(user, domain_cards=None) -> dict:
+    """``{"domain": home_cards(user), "scope": scope_cards(user)}``, recounted after any audited change
+    (``domain_cards``: the provider of the domains' cards, ``home_cards`` unless the view passes another)."""
+    from .models import AuditEntry
+
+    memo = getattr(user, "_home_cards", None)  # the view and the template tag ask within one request
+    if memo is not None:
+        return memo
+    newest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    key = f"qinqing:home:{user.pk}:{user.role}:{user.org_id}:{translation.get_language()}:{newest}"
+    cards = cache.get(key)
+    if cards is None:
+        cards = {"domain": (domain_cards or home_cards)(user), "scope": scope_cards(user)}
+        cache.set(key, cards, HOME_CARDS_SECONDS)
+    user._home_cards = cards
+    return cards
 
 
 def home_cards(user) -> list[dict]:
@@ -160,7 +188,7 @@ def profile(user) -> list[tuple[str, str]]:
         ]
     else:
         rows.append((_("所属组织"), user.org.name))
-        parent = user.org.parent
-        if parent is not None and user.org.kind != "fic":
+        parent = user.org.parent if user.org.kind != "fic" else None  # no query for an FIC
+        if parent is not None:
             rows.append((_("上级工商联"), parent.name))
     return rows
