@@ -9,4 +9,4 @@ register = template.Library()
 
 @register.simple_tag
 def home_scope(user) -> dict:
-    return {"cards": home.scope_cards(user), "profile": home.profile(user)}
+    return {"cards": home.cached_cards(user)["scope"], "profile": home.profile(user)}
