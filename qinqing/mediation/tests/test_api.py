@@ -81,8 +81,8 @@ def test_given_a_body_when_the_roster_is_kept_through_the_api_then_added_and_rem
                                                           "kind": "committee"}, format="json")  # fmt: skip
     assert response.status_code == 201
     pk = response.json()["id"]
-    response = client.post(f"/api/v1/mediation/bodies/{pk}/roster/add/", {"user": users.mediator.pk,
-                                                                           "specialities": ["ip"]}, format="json")  # fmt: skip
+    roster = f"/api/v1/mediation/bodies/{pk}/roster/add/"
+    response = client.post(roster, {"user": users.mediator.pk, "specialities": ["ip"]}, format="json")
     assert response.status_code == 201 and response.json()["specialities"] == ["ip"]
     response = client.post(f"/api/v1/mediation/bodies/{pk}/roster/add/", {"user": users.county_staff.pk},
                            format="json")  # fmt: skip

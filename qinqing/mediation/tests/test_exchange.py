@@ -129,11 +129,11 @@ def test_given_a_file_with_errors_when_imported_then_every_error_is_named_and_no
 
 
 def test_given_another_version_or_format_when_read_then_refused_in_chinese():
-    with pytest.raises(exchange.UnreadableFile, match="不支持的交换格式版本 9.0"):
+    with pytest.raises(exchange.UnreadableFile, match=r"不支持的交换格式版本 9\.0"):
         exchange.read_json(json.dumps({"format": exchange.FORMAT, "version": "9.0", "cases": []}).encode())
     with pytest.raises(exchange.UnreadableFile, match="交换格式"):
         exchange.read_json(b'{"format": "other"}')
-    with pytest.raises(exchange.UnreadableFile, match=".json 或 .xlsx"):
+    with pytest.raises(exchange.UnreadableFile, match=r"\.json 或 \.xlsx"):
         exchange.read_file("cases.csv", b"a,b")
 
 
