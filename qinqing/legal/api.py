@@ -64,9 +64,19 @@ class _Base(viewsets.GenericViewSet):
     pagination_class = Pagination
     http_method_names = ["get", "post", "put", "head", "options"]
 
+    output = None  # the read serializer of list and retrieve
+    ordering: tuple[str, ...] = ("-pk",)
+    getter = None  # permissions.get_* for one object (404 when missing or out of scope)
+
     def _page(self, qs, serializer):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(serializer(page, many=True, context={"request": self.request}).data)
+
+    def list(self, request):
+        return self._page(self.get_queryset().order_by(*self.ordering), self.output)
+
+    def retrieve(self, request, pk=None):
+        return Response(self.output(type(self).getter(request.user, pk)).data)
 
 
 class CheckupViewSet(_Base):
@@ -218,8 +228,7 @@ class RiskViewSet(_Base):
                 qs = qs.filter(**{name: value[:10]})
         return self._page(qs, s.LegalRiskSerializer)
 
-    def retrieve(self, request, pk=None):
-        return Response(s.LegalRiskSerializer(get_risk(request.user, pk)).data)
+    output, getter = s.LegalRiskSerializer, get_risk
 
     @extend_schema(request=s.LegalAppealInputSerializer, responses={200: s.LegalRiskSerializer, 409: REFUSED},
                    summary=gettext_lazy("红色风险转为诉求"))  # fmt: skip
@@ -235,14 +244,10 @@ class RoundViewSet(_Base):
     required_permission = MANAGE
     serializer_class = s.LegalRoundSerializer
 
+    output, getter = s.LegalRoundSerializer, get_round
+
     def get_queryset(self):
         return visible_rounds(self.request.user).prefetch_related("checkups")
-
-    def list(self, request):
-        return self._page(self.get_queryset().order_by("-pk"), s.LegalRoundSerializer)
-
-    def retrieve(self, request, pk=None):
-        return Response(s.LegalRoundSerializer(get_round(request.user, pk)).data)
 
     @extend_schema(request=s.LegalRoundInputSerializer, responses={201: s.LegalRoundSerializer, 409: REFUSED},
                    summary=gettext_lazy("组织体检批次"))  # fmt: skip
@@ -261,14 +266,10 @@ class LinkViewSet(_Base):
     required_permissions = {"create": MANAGE_LINKS, "update": MANAGE_LINKS}
     serializer_class = s.LegalLinkSerializer
 
+    output, getter, ordering = s.LegalLinkSerializer, get_link, ("-starts_on", "-pk")
+
     def get_queryset(self):
         return visible_links(self.request.user).select_related("law_firm", "chamber").prefetch_related("lawyers")
-
-    def list(self, request):
-        return self._page(self.get_queryset().order_by("-starts_on", "-pk"), s.LegalLinkSerializer)
-
-    def retrieve(self, request, pk=None):
-        return Response(s.LegalLinkSerializer(get_link(request.user, pk)).data)
 
     @extend_schema(request=s.LegalLinkInputSerializer, responses={201: s.LegalLinkSerializer, 409: REFUSED},
                    summary=gettext_lazy("登记所会联系（万所联万会）"))  # fmt: skip
@@ -290,14 +291,10 @@ class TalkViewSet(_Base):
     required_permissions = {"create": RECORD_TALKS}
     serializer_class = s.LegalTalkSerializer
 
+    output, getter, ordering = s.LegalTalkSerializer, get_talk, ("-date", "-pk")
+
     def get_queryset(self):
         return visible_talks(self.request.user).prefetch_related("enterprises")
-
-    def list(self, request):
-        return self._page(self.get_queryset().order_by("-date", "-pk"), s.LegalTalkSerializer)
-
-    def retrieve(self, request, pk=None):
-        return Response(s.LegalTalkSerializer(get_talk(request.user, pk)).data)
 
     @extend_schema(request=s.LegalTalkInputSerializer, responses={201: s.LegalTalkSerializer, 409: REFUSED},
                    summary=gettext_lazy("登记法律讲座/培训"))  # fmt: skip
@@ -313,14 +310,10 @@ class VersionViewSet(_Base):
                             "publish": QUESTIONNAIRE}  # fmt: skip
     serializer_class = s.LegalVersionSerializer
 
+    output, getter, ordering = s.LegalVersionSerializer, get_version, ("-number",)
+
     def get_queryset(self):
         return visible_versions(self.request.user).prefetch_related("areas__questions")
-
-    def list(self, request):
-        return self._page(self.get_queryset(), s.LegalVersionSerializer)
-
-    def retrieve(self, request, pk=None):
-        return Response(s.LegalVersionSerializer(get_version(request.user, pk)).data)
 
     @extend_schema(request=s.LegalVersionInputSerializer, responses={201: s.LegalVersionSerializer, 409: REFUSED},
                    summary=gettext_lazy("新建问卷版本（复制当前版本）"))  # fmt: skip
