@@ -388,6 +388,10 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "qinqing.meetings.models.MeetingKind",
         "FinancingGuaranteeEnum": "qinqing.financing.choices.Guarantee",
         "FinancingStageEnum": "qinqing.financing.choices.Stage",
+        "ProgramsPartyKindEnum": "qinqing.programs.choices.PartyKind",
+        "ProgramsProjectKindEnum": "qinqing.programs.choices.ProjectKind",
+        "ProgramsServiceKindEnum": "qinqing.programs.choices.ServiceKind",
+        "ProgramsListingStageEnum": "qinqing.programs.choices.ListingStage",
     },
 }
 
