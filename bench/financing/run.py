@@ -229,6 +229,10 @@ def main() -> None:
     import django
 
     django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import machine  # bench/machine.py: load average, shared_buffers, work_mem
+
+    print(machine.state())
     from django.core.paginator import Paginator
     from django.db import connection, reset_queries
     from django.utils import timezone

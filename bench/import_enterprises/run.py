@@ -105,6 +105,10 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dic
     import django
 
     django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import machine  # bench/machine.py: load average, shared_buffers, work_mem
+
+    print(machine.state())
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -134,6 +134,10 @@ def main() -> None:
     import django
 
     django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import machine  # bench/machine.py: load average, shared_buffers, work_mem
+
+    print(machine.state())
     r = random.Random(42)
     policies = {i: random_rule(r) for i in range(1, args.policies + 1)}
 

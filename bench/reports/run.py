@@ -37,6 +37,10 @@ def main() -> None:
     import django
 
     django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import machine  # bench/machine.py: load average, shared_buffers, work_mem
+
+    print(machine.state())
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -129,6 +129,10 @@ def page_search(user, q: str, params: dict, *, use_engine: bool):
 
 
 def main() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import machine  # bench/machine.py: load average, shared_buffers, work_mem
+
+    print(machine.state())
     parser = argparse.ArgumentParser()
     parser.add_argument("--policies", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)

@@ -1,0 +1,175 @@
+# ruff: noqa: E501 -- benchmark script: report lines kept on one line
+"""Home page under load: N clients (threads) request pages of a running gunicorn over HTTP, interleaved.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qq_home_bench .venv/bin/python bench/home/run.py \\
+        [--clients 8] [--requests 400] [--workers 3] [--seed-profile city] [--scratch DIR]
+
+The database is seeded with ``seed_demo --profile`` when it holds no organisation (city: the demo a city FIC
+runs). The benchmark starts its own gunicorn (``--workers``) on a free local port with its logs under the
+scratch directory (``--scratch`` or a fresh temporary directory), signs the users in by creating their
+sessions directly (no login form, so the throttles do not interfere), and then each client requests, in turn,
+the home page and the other pages of the same user (the appeals list, the policy list, the enterprise list) —
+so load that comes and goes falls on every page alike. It reports requests/s and p50/p95/worst per page, the
+load average and PostgreSQL's settings, and stops the server it started.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import machine  # noqa: E402
+
+PAGES = {"home": "/", "appeals list": "/appeals/", "policy list": "/policies/", "enterprise list": "/registry/"}
+USERS = ("city_staff", "city_leader", "county_staff")  # demo logins (seed_demo) tried in this order
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400, help="per page, over all clients")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--seed-profile", default="city")
+    parser.add_argument("--scratch", default=None)
+    args = parser.parse_args()
+    scratch = machine.scratch_dir(args.scratch, "home_bench")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from qinqing.orgs.models import Organization
+
+    call_command("migrate", verbosity=0)
+    if not Organization.objects.exists():
+        t0 = time.perf_counter()
+        call_command("seed_demo", profile=args.seed_profile, verbosity=0)
+        print(f"seeded the {args.seed_profile} demo in {time.perf_counter() - t0:.0f} s")
+    cookie = _session_cookie()
+    port = _free_port()
+    server = _start_server(port, args.workers, scratch)
+    try:
+        _wait(port)
+        print(machine.state())
+        results = _load(port, cookie, args.clients, args.requests)
+        print(machine.state())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\n{args.clients} clients, {args.workers} gunicorn workers; milliseconds per request (scratch: {scratch})")
+    print(f"{'page':18} {'req/s':>7} {'p50':>7} {'p95':>7} {'best':>7} {'worst':>7} {'errors':>6}")
+    for page, (times, errors, wall) in results.items():
+        s = machine.summary(times)
+        print(
+            f"{page:18} {len(times) / wall:7.1f} {s['p50']:7.1f} {s['p95']:7.1f} {s['best']:7.1f} {s['worst']:7.1f} {errors:6d}"
+        )
+
+
+def _session_cookie() -> tuple[str, str]:
+    """A signed-in session of the first demo user found, created in the session store directly."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from qinqing.accounts.models import User
+
+    user = User.objects.filter(username__in=USERS, is_active=True).order_by("username").first()
+    if user is None:
+        raise SystemExit(f"no demo user among {USERS}: seed the demo first")
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store["qinqing_login_at"] = time.time()
+    store.create()
+    print(f"signed in as {user.username} ({user.role}, {user.org})")
+    return settings.SESSION_COOKIE_NAME, store.session_key
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(port: int, workers: int, scratch: Path) -> subprocess.Popen:
+    log = open(scratch / "gunicorn.log", "w")  # noqa: SIM115 -- kept open for the server's lifetime
+    env = dict(os.environ, DJANGO_DEBUG="0")
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait(port: int) -> None:
+    import requests
+
+    for _ in range(120):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
+    raise SystemExit("the server did not start (see gunicorn.log in the scratch directory)")
+
+
+def _load(port: int, cookie: tuple[str, str], clients: int, total: int) -> dict:
+    import requests
+
+    base = f"http://127.0.0.1:{port}"
+    per_client = max(1, total // clients)
+    times: dict[str, list[float]] = {p: [] for p in PAGES}
+    errors = dict.fromkeys(PAGES, 0)
+    busy = dict.fromkeys(PAGES, 0.0)
+    lock = threading.Lock()
+
+    def client() -> None:
+        with requests.Session() as s:
+            s.cookies.set(*cookie)
+            for path in PAGES.values():  # warm-up: each worker's first hit is not measured
+                s.get(base + path, timeout=60)
+            for _ in range(per_client):
+                for page, path in PAGES.items():
+                    t0 = time.perf_counter()
+                    r = s.get(base + path, timeout=60, allow_redirects=False)
+                    ms = (time.perf_counter() - t0) * 1000
+                    with lock:
+                        times[page].append(ms)
+                        busy[page] += ms / 1000
+                        errors[page] += r.status_code != 200
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    # Each page's share of the wall time is its share of the busy time (the pages run interleaved).
+    total_busy = sum(busy.values()) or 1
+    return {p: (times[p], errors[p], wall * busy[p] / total_busy) for p in PAGES}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Every benchmark at a small size, each in its own PostgreSQL database (qq_bench_<name>_<pid>, dropped at the
+# end) and its own temporary directory: a few minutes on the project's 2-core machine. The full-size command of
+# each is in its docstring and on its page under docs/performance/.
+#   make bench                      (PG at 127.0.0.1:5432, user postgres; BENCH_PG to change the server URL)
+set -u
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+TAG=$$
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/qq_bench_XXXXXX")
+DBS=""
+failed=""
+db() { DBS="$DBS qq_bench_$1_$TAG"; echo "$PG/qq_bench_$1_$TAG"; }
+run() {
+  name=$1; shift
+  echo; echo "=== $name: $*"
+  start=$(date +%s)
+  if ! "$@"; then failed="$failed $name"; fi
+  echo "--- $name: $(( $(date +%s) - start )) s"
+}
+cleanup() {
+  for d in $DBS; do psql "$PG/postgres" -qc "drop database if exists \"$d\"" >/dev/null 2>&1; done
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT INT TERM
+
+for d in appeals financing matching reports home search; do psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null; done
+run appeals $PY bench/appeals/run.py --rows 20000 --runs 5 --db "$(db appeals)"
+run financing $PY bench/financing/run.py --postgres "$(db financing)" --needs 20000 --repeat 5
+run financing-matching $PY bench/financing/matching.py --enterprises 20000 --products 200 --naive-sample 20
+run matching $PY bench/matching/run.py --enterprises 20000 --policies 100 --loop-sample 200 --postgres "$(db matching)"
+run reports $PY bench/reports/run.py --enterprises 20000 --appeals 4000 --members 5000 --db "$(db reports)"
+run search-sqlite env QINQING_SQLITE_PATH="$SCRATCH/search.sqlite3" $PY bench/search/run.py --policies 5000 --queries 40
+run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --policies 5000 --queries 40
+run import env BENCH_PG_DB="qq_bench_import_$TAG" $PY bench/import_enterprises/run.py --rows 3000 --die-rows 300 --repeat 1 --scratch "$SCRATCH/import"
+run home env DATABASE_URL="$(db home)" $PY bench/home/run.py --seed-profile county --clients 8 --requests 160 --scratch "$SCRATCH/home"
+echo
+if [ -n "$failed" ]; then echo "failed:$failed"; exit 1; fi
+echo "all benchmarks ran"
