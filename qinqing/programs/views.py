@@ -47,6 +47,7 @@ def enterprise_by_code(user, code: str):
 def pairing_list(request):
     qs = filters.filter_pairings(request.GET, visible_pairings(request.user))
     qs = qs.select_related("enterprise", "chamber").annotate(project_count=Count("projects"))
+    qs = qs.order_by("-started_on", "-pk")
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     context = {"page": page, "params": request.GET, "party_kinds": PartyKind.choices,
                "project_kinds": ProjectKind.choices, "can_manage": request.user.has_perm(MANAGE),
