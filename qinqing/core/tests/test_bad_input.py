@@ -1,10 +1,12 @@
 """Bad input answers 400 (or 413), never 500, with a Chinese message: every list filter of every page and
 API endpoint, oversize bodies, too many fields and very deep JSON.
 
-The sweep walks the URL configuration like the role matrix: each GET page without path parameters is opened
-by a user who may see it, its GET forms are read for the filter names it offers (plus the names every list
-shares), and each filter is sent bad dates, huge integers and negative numbers; each GET API operation gets
-the same for the query parameters its OpenAPI description lists. Pages added later are swept automatically.
+The sweep walks the URL configuration like the role matrix: each GET page is opened (a page with path
+parameters at each sample object the domains register for the role matrix) by a user who may see it; its
+GET forms are read for the filter names it offers (plus the names every list shares) and its links back to
+itself for the query names they carry, and each name is sent bad dates, huge integers and negative numbers;
+each GET API operation gets the same for the query parameters its OpenAPI description lists, nested lists
+at each sample object. Pages added later are swept automatically.
 """
 
 import json
@@ -13,9 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
 from qinqing.core.permissions import AUTHENTICATED, user_has
-from qinqing.core.tests.isolation_registry import PUBLIC, declaration, endpoints, permission_for
+from qinqing.core.tests.isolation_registry import PUBLIC, declaration, endpoints, permission_for, samples_by_url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,7 @@ BAD_VALUES = ["abc", "2026-02-30", "99999999999999999999", "-1", "\x00"]
 COMMON = ["from", "to", "page", "q", "year", "month", "date", "org", "status"]
 FIELD_NAME = re.compile(r'<(?:input|select)\b[^>]*\bname="([^"]+)"')
 GET_FORM = re.compile(r"<form\b(?![^>]*method=\"post\")[^>]*>(.*?)</form>", re.S | re.I)
+SELF_LINK = re.compile(r'href="([^"?#]*)\?([^"#]*)"')
 SKIP_NAMES = {"csrfmiddlewaretoken", "export", "next"}
 
 
@@ -33,21 +37,34 @@ def _user_for(permission, users):
     return next((u for u in candidates if user_has(u, permission)), None)
 
 
-def _page_filters(html: str) -> list[str]:
-    """The names of the page's GET (filter) forms; a page with a filter form also gets the common names."""
+def _page_filters(html: str, url: str = "") -> list[str]:
+    """The names of the page's GET (filter) forms and of the query strings its links back to itself carry
+    (a drill-down's period, a list's page); a page with a filter form also gets the common names."""
     names = {name for form in GET_FORM.findall(html) for name in FIELD_NAME.findall(form)}
-    return sorted((names | set(COMMON) if names else {"page"}) - SKIP_NAMES)
+    linked = set()
+    for target, query in SELF_LINK.findall(html):
+        if target in ("", url):
+            linked |= {pair.split("=", 1)[0] for pair in query.replace("&amp;", "&").split("&") if pair}
+    return sorted(((names | set(COMMON)) if names else {"page"} | linked) - SKIP_NAMES)
 
 
 def _acceptable(response) -> bool:
     return response.status_code < 500
 
 
-def _sweep_pages(users) -> tuple[list[str], int]:
-    failures, sent = [], 0
+def _page_urls(endpoint, samples, tree, users) -> list[str]:
+    """The page itself, or, for a page with path parameters, one URL per registered sample object."""
+    if not endpoint.params:
+        return [endpoint.url()]
+    return [endpoint.url(sample.kwargs(tree, users)) for sample in samples.get(endpoint.name or "", [])]
+
+
+def _sweep_pages(tree, users) -> tuple[list[str], int, int]:
+    failures, sent, with_params = [], 0, 0
     clients: dict[int, Client] = {}
+    samples = samples_by_url()
     for endpoint in endpoints():
-        if endpoint.is_api or endpoint.params or declaration(endpoint.callback) is None:
+        if endpoint.is_api or declaration(endpoint.callback) is None:
             continue
         permission = permission_for(endpoint, "GET")
         user = _user_for(permission, users)
@@ -55,56 +72,72 @@ def _sweep_pages(users) -> tuple[list[str], int]:
             continue
         client = clients.setdefault(user.pk, Client(raise_request_exception=False))
         client.force_login(user)
-        url = endpoint.url()
-        first = client.get(url)
-        if first.status_code != 200 or "html" not in first.get("Content-Type", ""):
-            continue
-        for name in _page_filters(first.content.decode()):
-            for value in BAD_VALUES:
-                response = client.get(url, {name: value})
-                sent += 1
-                if not _acceptable(response):
-                    failures.append(f"{url}?{name}={value!r} → {response.status_code}")
-    return failures, sent
+        for url in _page_urls(endpoint, samples, tree, users):
+            first = client.get(url)
+            if first.status_code != 200 or "html" not in first.get("Content-Type", ""):
+                continue
+            names = _page_filters(first.content.decode(), url)
+            with_params += bool(endpoint.params)
+            for name in names:
+                for value in BAD_VALUES:
+                    response = client.get(url, {name: value})
+                    sent += 1
+                    if not _acceptable(response):
+                        failures.append(f"{url}?{name}={value!r} → {response.status_code}")
+    return failures, sent, with_params
 
 
-def _sweep_api(users) -> tuple[list[str], int]:
+def _sweep_api(tree, users) -> tuple[list[str], int]:
     from qinqing.core.tests.test_schema import RAW_SCHEMA
 
     failures, sent = [], 0
     clients: dict[int, Client] = {}
-    for path, operations in RAW_SCHEMA["paths"].items():
+    samples = samples_by_url()
+    for template, operations in RAW_SCHEMA["paths"].items():
         get = operations.get("get")
-        if get is None or "{" in path:
+        if get is None:
             continue
         names = sorted({p["name"] for p in get.get("parameters", []) if p.get("in") == "query"} | {"page"})
-        from django.urls import resolve
-
-        match = resolve(path)
+        if "{" in template:
+            if not {p["name"] for p in get.get("parameters", []) if p.get("in") == "query"}:
+                continue  # a detail route: no filters to sweep
+            # A nested list (e.g. an object's events): swept at each registered sample object.
+            name = resolve(re.sub(r"\{[^}]+\}", "1", template)).view_name
+            paths = [
+                re.sub(r"\{([^}]+)\}", lambda m, kw=kw: str(kw.get(m.group(1), kw.get("pk", ""))), template)
+                for kw in (sample.kwargs(tree, users) for sample in samples.get(name, []))
+            ]
+        else:
+            paths = [template]
+        if not paths:
+            continue
+        match = resolve(paths[0])
         permission = permission_for(SimpleNamespace(callback=match.func), "GET")
         user = _user_for(permission, users)
         if user is None:
             continue
         client = clients.setdefault(user.pk, Client(raise_request_exception=False))
         client.force_login(user)  # a session: the token scheme is another test's concern
-        for name in names:
-            for value in BAD_VALUES:
-                response = client.get(path, {name: value})
-                sent += 1
-                if not _acceptable(response):
-                    failures.append(f"{path}?{name}={value!r} → {response.status_code}")
+        for path in paths:
+            for name in names:
+                for value in BAD_VALUES:
+                    response = client.get(path, {name: value})
+                    sent += 1
+                    if not _acceptable(response):
+                        failures.append(f"{path}?{name}={value!r} → {response.status_code}")
     return failures, sent
 
 
 def test_given_bad_dates_huge_and_negative_numbers_when_every_page_filter_gets_them_then_never_5xx(tree, users):
-    failures, sent = _sweep_pages(users)
+    failures, sent, with_params = _sweep_pages(tree, users)
 
     assert sent > 100
+    assert with_params >= 20, "pages with path parameters (a chamber's, a meeting's…) must be swept too"
     assert not failures, "pages answering 5xx to bad filter values:\n" + "\n".join(failures)
 
 
 def test_given_bad_dates_huge_and_negative_numbers_when_every_api_filter_gets_them_then_never_5xx(tree, users):
-    failures, sent = _sweep_api(users)
+    failures, sent = _sweep_api(tree, users)
 
     assert sent > 50
     assert not failures, "API endpoints answering 5xx to bad filter values:\n" + "\n".join(failures)
