@@ -12,9 +12,10 @@ def test_given_city_staff_when_opening_the_tree_then_every_fic_below_is_listed_w
     assert list(rows) == ["岳阳市工商联", "岳阳县工商联", "华容县工商联"]  # never the province above
     assert rows["岳阳市工商联"]["chamber"] == 2 and rows["岳阳市工商联"]["bank"] == 1
     assert rows["岳阳县工商联"]["chamber"] == 1 and rows["岳阳县工商联"]["department"] == 1
-    # city: 9 users at the city node + the county users below it
-    assert rows["岳阳县工商联"]["users"] == 4  # county_staff, ent_user, secretary, liaison
-    assert rows["岳阳市工商联"]["users"] == 14
+    # city: 10 users at the city node (and its bank and law firm) + the county users below it
+    assert rows["岳阳县工商联"]["users"] == 5  # county_staff, ent_user, secretary, mediator, liaison
+    assert rows["岳阳市工商联"]["users"] == 16
+    assert "岳阳县（430621）" in response.content.decode()  # regions by name, not the bare code
 
 
 def test_given_county_a_staff_when_opening_the_tree_then_county_b_is_absent(users, tree, login):
@@ -64,6 +65,7 @@ def test_given_a_detail_page_then_children_and_counts_show(users, tree, login):
     assert "岳阳县餐饮行业商会" in body and "湖南省岳阳市岳阳县" in body
     response = login(users.city_staff).get(f"/orgs/{tree.county_a.pk}/?kind=department", HTTP_HX_REQUEST="true")
     assert [c.name for c in response.context["page"]] == ["岳阳县市场监督管理局"]
+    assert "岳阳县（430621）" in response.content.decode()
 
 
 def test_given_staff_when_opening_the_create_form_then_403(users, login):
