@@ -392,6 +392,11 @@ SPECTACULAR_SETTINGS = {
         "ProgramsProjectKindEnum": "qinqing.programs.choices.ProjectKind",
         "ProgramsServiceKindEnum": "qinqing.programs.choices.ServiceKind",
         "ProgramsListingStageEnum": "qinqing.programs.choices.ListingStage",
+        "MediationSourceEnum": "qinqing.mediation.choices.Source",
+        "MediationStatusEnum": "qinqing.mediation.choices.Status",
+        "MediationBodyKindEnum": "qinqing.mediation.choices.BodyKind",
+        "MediationPartyKindEnum": "qinqing.mediation.choices.PartyKind",
+        "MediationCaseTypeEnum": "qinqing.mediation.choices.CaseType",
     },
 }
 
