@@ -130,11 +130,9 @@ class PairingViewSet(_Base):
                    responses={200: XLSX}, summary=gettext_lazy("导出县级结对帮扶台账"))  # fmt: skip
     @action(detail=False, methods=["get"], pagination_class=None)
     def ledger(self, request):
-        from .views import ledger_export
+        from .views import ledger_response
 
-        response = ledger_export(request._request)
-        return HttpResponse(response.content, content_type=response["Content-Type"],
-                            headers={"Content-Disposition": response["Content-Disposition"]})  # fmt: skip
+        return ledger_response(request.user, request.query_params)
 
 
 class ProjectViewSet(_Base):

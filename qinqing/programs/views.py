@@ -142,28 +142,33 @@ def project_year(request, pk: int):
                   {"form": form, "title": _("填报年度资金"), "subtitle": project.name})  # fmt: skip
 
 
-@requires(FIGURES)
-def ledger_export(request):
-    """The county's 台账: every visible pairing with a village in that county (its projects and years)."""
-    county = filters.county_param(request.GET)
+def ledger_response(user, params) -> HttpResponse:
+    """The county's 台账 (.xlsx): every pairing the user sees with a village in that county, its projects and years;
+    audited. Shared by the page and the API."""
+    county = filters.county_param(params)
     if not county:
         raise BadInput(_("请选择“县级区划代码”"))
     try:
         region = actions.check_county(county)
     except ValidationError:
         raise BadInput(_("“县级区划代码”不是现行的县级区划：%(code)s") % {"code": county}) from None
-    year = int_param(request.GET, "year", _("年度"), minimum=1949, maximum=9999)
-    pairings = filters.filter_pairings(request.GET, visible_pairings(request.user))
+    year = int_param(params, "year", _("年度"), minimum=1949, maximum=9999)
+    pairings = filters.filter_pairings(params, visible_pairings(user))
     rows = exports.ledger_rows(pairings, year)
     title = _("%(county)s万企兴万村结对帮扶台账") % {"county": region.name}
     if year:
         title = f"{title}（{year}）"
     body = exports.ledger_xlsx(title, rows)
-    audit.record("programs.export_ledger", actor=request.user, object_type="programs.pairing",
+    audit.record("programs.export_ledger", actor=user, object_type="programs.pairing",
                  object_repr=title, after={"county": county, "year": year, "rows": len(rows)})  # fmt: skip
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ledger-{county}{"-" + str(year) if year else ""}.xlsx"'
     return response
+
+
+@requires(FIGURES)
+def ledger_export(request):
+    return ledger_response(request.user, request.GET)
 
 
 @requires(FIGURES)

@@ -133,4 +133,6 @@ def test_given_a_county_by_api_when_exporting_the_ledger_then_an_xlsx(prog, user
     response = api(users.leader).get("/api/v1/programs/pairings/ledger/?county=430621")
 
     assert response.status_code == 200 and response.content.startswith(b"PK")
+    bad = api(users.leader).get("/api/v1/programs/pairings/ledger/?county=999999")
+    assert bad.status_code == 400 and "县级区划代码" in bad.json()["detail"]
     assert api(users.enterprise).get("/api/v1/programs/pairings/ledger/?county=430621").status_code == 403
