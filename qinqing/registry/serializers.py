@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from qinqing.core.models import Job
+from qinqing.orgs.regions import region_of
 
 from .choices import ChamberType, MemberKind, MemberRole, Qualification, RatingScheme, RegistrationStatus, SizeClass
 from .importing import limits
@@ -21,11 +22,14 @@ from .models import (
     Member,
 )
 from .permissions import visible_chambers, visible_enterprises
+from .standards import industry as industry_standard
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     legal_rep_id_number = serializers.SerializerMethodField()
     contact_mobile = serializers.SerializerMethodField()
+    industry_name = serializers.SerializerMethodField(help_text=gettext_lazy("GB/T 4754 行业名称；代码未知时为空"))
+    region_name = serializers.SerializerMethodField(help_text=gettext_lazy("GB/T 2260 行政区划名称；代码未知时为空"))
     qualifications = serializers.ListField(child=serializers.CharField(), source="qualification_codes", read_only=True)
     size_class = serializers.ChoiceField(
         choices=SizeClass.choices,
@@ -42,7 +46,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "name",
             "fic",
             "region_code",
+            "region_name",
             "industry_code",
+            "industry_name",
             "legal_representative",
             "legal_rep_id_number",
             "founded_on",
@@ -60,6 +66,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     def get_legal_rep_id_number(self, obj) -> str:
         return show_id(obj.legal_rep_id_number, self.context["request"].user)
+
+    def get_industry_name(self, obj) -> str:
+        entry = industry_standard.lookup(obj.industry_code) if obj.industry_code else None
+        return entry.name if entry is not None else ""
+
+    def get_region_name(self, obj) -> str:
+        region = region_of(obj.region_code) if obj.region_code else None
+        return region.name if region is not None else ""
 
     def get_contact_mobile(self, obj) -> str:
         return show_mobile(obj.contact_mobile, self.context["request"].user)

@@ -40,3 +40,12 @@ def test_given_export_when_read_then_industry_and_region_names_beside_codes(name
     row = next(r for r in enterprise_rows(Enterprise.objects.filter(pk=named.ent_a.pk), users.county_staff))
     assert row[keys.index("industry_name")] == "金属结构制造"
     assert row[keys.index("region_name")] == "岳阳县"
+
+
+def test_given_industry_and_region_codes_when_read_by_api_then_names_beside_codes(named, users, client):
+    client.force_login(users.county_staff)
+    data = client.get(f"/api/v1/registry/enterprises/{named.ent_a.pk}/").json()
+    assert (data["industry_code"], data["industry_name"]) == ("3311", "金属结构制造")
+    assert (data["region_code"], data["region_name"]) == ("430621", "岳阳县")
+    listed = client.get("/api/v1/registry/enterprises/").json()["results"]
+    assert {row["industry_name"] for row in listed if row["id"] == named.ent_a.pk} == {"金属结构制造"}
