@@ -310,7 +310,7 @@ def matter_to_appeal(matter: Matter, *, actor):
     from qinqing.appeals import actions as appeal_actions
     from qinqing.appeals.models import AppealDomain, AppealType
 
-    matter = Matter.objects.select_for_update().select_related("entry", "enterprise", "department").get(pk=matter.pk)
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)  # no outer joins under FOR UPDATE (PostgreSQL)
     if matter.appeal_id:
         raise ContactLogError(_("该事项已转为诉求"))
     if matter.entry.logged_by_id != actor.pk or actor.role != Role.FIC_STAFF:
