@@ -48,9 +48,18 @@ def _rows(meeting, kind: str) -> tuple[list[str], list[list]]:
         else:
             co = "、".join(d.name for d in a.co_departments.all())
             lead = a.lead_department.name if a.lead_department else (_("现场解决") if a.solved_on_spot else _("待交办"))
-            rows.append([i, a.number, a.title, lead, co, str(a.reply_due or ""), a.status_label])
+            rows.append([i, a.number, a.title, lead, co, _due_text(a), a.status_label])
     head = COLUMNS_PROBLEMS if kind == "problems" else COLUMNS_DUTIES
     return [str(c) for c in head], rows  # xlsxwriter and python-docx need plain str
+
+
+def _due_text(appeal) -> str:
+    """The reply deadline; one computed on a year whose holiday notice is not entered yet says so (暂定)."""
+    if not appeal.reply_due:
+        return ""
+    if "reply_due" in (appeal.provisional_dues or ()):
+        return _("%(date)s（暂定）") % {"date": appeal.reply_due}
+    return str(appeal.reply_due)
 
 
 def title_for(meeting, kind: str) -> str:

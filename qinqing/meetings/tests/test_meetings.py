@@ -257,3 +257,19 @@ def test_given_invited_enterprise_when_opening_the_meeting_page_then_published_a
     url = reverse("meetings:export", args=[meeting.pk, "problems", "xlsx"])
     assert login(users.enterprise).get(url).status_code == 403
     assert login(users.county_staff).get(url).status_code == 200
+
+
+def test_given_a_provisional_reply_deadline_when_exported_then_marked_provisional(meeting, users, tree):
+    from qinqing.appeals.models import Appeal
+    from qinqing.meetings.exports import _rows
+
+    t, d = AppealType.objects.first(), AppealDomain.objects.first()
+    appeal = actions.record_issue(
+        meeting, actor=users.county_staff, enterprise=tree.ent_a, appeal_type=t, domain=d, title="跨年期限"
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(reply_due=date(2027, 1, 8), provisional_dues=["reply_due"])
+    _head, rows = _rows(meeting, "duties")
+    assert rows[0][5] == "2027-01-08（暂定）"
+    Appeal.objects.filter(pk=appeal.pk).update(provisional_dues=[])
+    _head, rows = _rows(meeting, "duties")
+    assert rows[0][5] == "2027-01-08"
