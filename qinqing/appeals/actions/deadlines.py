@@ -60,7 +60,7 @@ def _deadline_levels(cal: sla.Calendar, appeal: Appeal, day: date) -> tuple[date
     )
 
 
-def mark_deadlines(day: date | None = None) -> dict[str, int]:
+def mark_deadlines(day: date | None = None, *, ids: list[int] | None = None) -> dict[str, int]:
     """Recompute warning/overdue and escalation for open, running appeals; notify on each new level.
 
     Every clock is swept: 受理 (registered), 交办 (accepted, incl. returned), 首次联系/答复 (with the
@@ -76,6 +76,8 @@ def mark_deadlines(day: date | None = None) -> dict[str, int]:
     counts = {"warning": 0, "overdue": 0, "urged": 0, "supervised": 0, "uncovered": 0}
     gaps: set[int] = set(sla.uncovered_years(cal, day, day + CALENDAR_LOOKAHEAD))
     open_qs = Appeal.objects.filter(status__in=SWEPT_STATES, is_paused=False).select_related("lead_department", "fic")
+    if ids is not None:  # only these appeals (their deadlines just moved): the rest wait for the regular sweep
+        open_qs = open_qs.filter(pk__in=ids)
     for appeal in open_qs.iterator(chunk_size=500):
         try:
             due, state, level = _deadline_levels(cal, appeal, day)
@@ -249,6 +251,7 @@ def recompute_deadlines(
     for name in sla.DUE_FIELDS:
         in_year |= Q(**{f"{name}__gte": first})
     counts = {"moved": 0, "confirmed": 0}
+    moved_ids: list[int] = []
     seen_cache: dict = {}
     ids = list(Appeal.objects.filter(in_year, status__in=SWEPT_STATES).values_list("pk", flat=True))
     for pk in ids:
@@ -301,6 +304,9 @@ def recompute_deadlines(
         title = _("办理期限调整：%(number)s（%(changes)s）") % {"number": locked.number, "changes": comment}
         _notify(locked, event, recipients, title[:200], kind="appeals.deadline_moved")
         counts["moved"] += 1
+        moved_ids.append(locked.pk)
+    if moved_ids:  # 临期/超期 and escalation follow the moved deadlines now, not at the next sweep
+        mark_deadlines(day, ids=moved_ids)
     logger.info("recomputed deadlines for %s: %s", year, counts)
     return counts
 

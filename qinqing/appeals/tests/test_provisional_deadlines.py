@@ -214,3 +214,23 @@ def test_given_a_paused_appeal_when_the_notice_is_entered_then_its_deadline_coun
     calendar_actions.enter_holiday_notice(parse_notice(NOTICE_2027), actor=users.sys_admin)
     appeal.refresh_from_db()
     assert appeal.is_paused and appeal.reply_due == date(2027, 1, 6)
+
+
+def test_given_a_stale_deadline_mark_when_the_notice_moves_the_deadline_then_the_mark_follows_at_once(
+    make_appeal, users, tree, fixed_today, tmp_path
+):
+    from qinqing.appeals import sla
+
+    fixed_today(date(2026, 12, 31))
+    handled = actions.accept_appeal(make_appeal("在办"), actor=users.county_staff)
+    handled = actions.assign_appeal(handled, actor=users.county_staff, lead_department=tree.dept_a)
+    Appeal.objects.filter(pk=handled.pk).update(reply_due=date(2027, 1, 5), deadline_state=sla.OVERDUE)
+    path = tmp_path / "2027.txt"
+    path.write_text(NOTICE_2027, encoding="utf-8")
+    call_command("import_holiday_notice", str(path), stdout=StringIO(), stderr=StringIO())
+    handled.refresh_from_db()
+    assert handled.reply_due == date(2027, 1, 6)
+    expected = sla.deadline_state(
+        calendar_source.get_calendar(), handled.current_due, date(2026, 12, 31), handled.warn_days
+    )
+    assert handled.deadline_state == expected != sla.OVERDUE
