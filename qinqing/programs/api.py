@@ -37,8 +37,8 @@ from .permissions import (
 )
 
 REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
-XLSX = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("Excel 文件"))
-PDF = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("PDF 文件"))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _valid(serializer_class, data) -> dict:
@@ -127,7 +127,8 @@ class PairingViewSet(_Base):
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[COUNTY, OpenApiParameter("year", int, description=gettext_lazy("年度"))],
-                   responses={200: XLSX}, summary=gettext_lazy("导出县级结对帮扶台账"))  # fmt: skip
+                   responses={(200, XLSX): OpenApiTypes.BINARY},
+                   summary=gettext_lazy("导出县级结对帮扶台账"))  # fmt: skip
     @action(detail=False, methods=["get"], pagination_class=None)
     def ledger(self, request):
         from .views import ledger_response
@@ -209,7 +210,7 @@ class DonationViewSet(_Base):
         donation = actions.attach_receipt(donation, actor=request.user, receipt=d["receipt"])
         return Response(s.DonationSerializer(donation).data)
 
-    @extend_schema(responses={200: PDF}, summary=gettext_lazy("生成感谢信 PDF"))
+    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY}, summary=gettext_lazy("生成感谢信 PDF"))
     @action(detail=True, methods=["get"], pagination_class=None)
     def letter(self, request, pk=None):
         donation = get_donation(request.user, pk)
