@@ -7,7 +7,7 @@ PROFILE ?= city
 WORKERS ?= 3
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test install system-packages assets migrate demo lint format clean serve
+.PHONY: run test bench install system-packages assets migrate demo lint format clean serve
 
 $(BIN)/.installed: requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ serve: migrate
 
 test: assets
 	@scripts/run_tests.sh
+
+# Every benchmark at a small size (minutes), in throwaway databases; full-size commands in docs/performance/.
+bench: install
+	@bench/run_all.sh
 
 lint: install
 	$(BIN)/ruff check .
