@@ -87,7 +87,11 @@ def _session_cookie() -> tuple[str, str]:
         raise SystemExit(f"no demo user among {USERS}: seed the demo first")
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    from django.utils.module_loading import import_string
+
+    # The first backend that loads users (django-axes' comes first and only checks sign-in attempts).
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user"))
+    store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store["qinqing_login_at"] = time.time()
     store.create()
@@ -158,6 +162,8 @@ def _load(port: int, cookie: tuple[str, str], clients: int, total: int) -> dict:
                         times[page].append(ms)
                         busy[page] += ms / 1000
                         errors[page] += r.status_code != 200
+            if any(errors.values()):
+                print(f"errors (see gunicorn.log): {errors}")
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     t0 = time.perf_counter()
