@@ -78,7 +78,9 @@ def agreement_docx(case: Case) -> bytes:
     mediator = case.mediator.name if case.mediator_id and case.mediator.name else ""
     _para(doc, _("调解员（签字）：%(m)s") % {"m": mediator})
     _para(doc, _("%(body)s（盖章）") % {"body": case.body.name})
-    _para(doc, f"{case.closed_on:%Y年%m月%d日}" if case.closed_on else "")
+    if case.closed_on:
+        day = case.closed_on
+        _para(doc, _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day})
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

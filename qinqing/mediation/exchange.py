@@ -210,7 +210,7 @@ def _from_label(f: F, value: str) -> str:
         by_label = {str(label): code for code, label in f.choices.choices}
         return by_label.get(value, value)
     if f.kind == "bool":
-        return {"是": True, "否": False, "": False}.get(value, value)
+        return {_("是"): True, _("否"): False, "": False}.get(value, value)
     return value
 
 
