@@ -256,8 +256,8 @@ class RoundViewSet(_Base):
         found = list(visible_enterprises(request.user).filter(pk__in=d["enterprises"]))
         if len(found) != len(set(d["enterprises"])):
             raise ValidationError({"enterprises": [_("部分企业不存在或不在您的管辖范围内")]})
-        rnd = actions.plan_round(actor=request.user, title=d["title"], enterprises=found, planned_on=d["planned_on"],
-                                 note=d["note"])  # fmt: skip
+        rnd = actions.plan_round(actor=request.user, title=d["title"], enterprises=found,
+                                 planned_on=d.get("planned_on"), note=d["note"])  # fmt: skip
         return Response(s.LegalRoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
 
 
