@@ -140,8 +140,8 @@ def compute(survey: Survey, frame: pl.DataFrame | None = None) -> Results:
                 result.stats = {"min": numbers.min(), "max": numbers.max(), "mean": round(numbers.mean(), 2),
                                 "median": numbers.median()}  # fmt: skip
         else:
-            texts = json_values.get(item.code, pl.Series([], dtype=pl.Utf8))
-            texts = texts.str.json_decode(pl.Utf8).filter(texts.str.len_chars() > 2)
+            texts = json_values.get(item.code, pl.Series([], dtype=pl.Utf8))  # json_path_match unquotes strings
+            texts = texts.filter(texts.str.len_chars() > 0)
             result.answered = len(texts)
             result.texts = texts.tail(20).to_list()
         out.append(result)
