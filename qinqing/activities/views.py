@@ -45,7 +45,7 @@ def activity_list(request):
     qs = qs.annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
         waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
-    )
+    ).order_by("-starts_on", "-pk")
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     mine = None
     if request.user.role == Role.ENTERPRISE:

@@ -1,7 +1,8 @@
 """Check-in: by a signed, expiring link (shown as a QR code, per registration or per session) or by staff.
 
 A link carries what it checks in (a registration or a session) and the last day it is valid (the activity's
-end), signed with the site's key (django.core.signing), so nobody can forge or extend one. Opening it needs a
+end), signed with the site's key (django.core.signing), so nobody can forge or extend one. The same target
+always gives the same link, so a printed or displayed code stays valid until the activity ends. Opening it needs a
 signed-in user: a session link checks in the user's own enterprise's registration; a registration link is
 opened by its enterprise or scanned at the door by the organiser's staff.
 """
@@ -28,8 +29,8 @@ SALT = "qinqing.activities.checkin"
 
 def make_token(target: Registration | Session) -> str:
     kind = "r" if isinstance(target, Registration) else "s"
-    return signing.dumps({"k": kind, "id": target.pk, "x": target.activity.ends_on.toordinal()}, salt=SALT,
-                         compress=True)  # fmt: skip
+    payload = {"k": kind, "id": target.pk, "x": target.activity.ends_on.toordinal()}
+    return signing.Signer(salt=SALT).sign_object(payload, compress=True)
 
 
 def checkin_path(target: Registration | Session) -> str:
@@ -39,7 +40,7 @@ def checkin_path(target: Registration | Session) -> str:
 def read_token(token: str) -> tuple[str, int]:
     """(kind, id) of a valid link; refused when forged, damaged or expired."""
     try:
-        data = signing.loads(token, salt=SALT)
+        data = signing.Signer(salt=SALT).unsign_object(token)
         kind, pk, last = data["k"], int(data["id"]), int(data["x"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise ValidationError({"token": _("签到码无效")}) from None
