@@ -37,6 +37,9 @@ FORMULAS: dict[str, tuple[str, str, str, float]] = {
     "inventory_days": ("ratio", "inventory", "cost", 365.0),
     "debt_ratio": ("ratio", "liabilities", "assets", 100.0),
 }
+# Totals are ranked to this many decimals: equal scores reached by different sums (another missing indicator,
+# another order) differ in the last bit of a float and must still tie.
+RANK_DIGITS = 6
 PREVIOUS = sorted({num for kind, num, _den, _f in FORMULAS.values() if kind == "growth"})
 
 
@@ -135,9 +138,11 @@ def score_frame(
             [pl.col(f"d_{d}").median().over(over).alias(f"m_{d}") for d in DIMENSIONS]
             + [
                 pl.col("total").median().over(over).alias("m_total"),
-                (pl.col("total").rank("max").over(over) / pl.col("total").count().over(over) * 100.0).alias(
-                    "percentile"
-                ),
+                (
+                    pl.col("total").round(RANK_DIGITS).rank("max").over(over)
+                    / pl.col("total").count().over(over)
+                    * 100.0
+                ).alias("percentile"),
                 pl.col("total").count().over(over).alias("peer_count"),
             ]
         )
@@ -218,5 +223,9 @@ def score_plain(rows: list[dict], config: dict, answers: dict | None = None, pee
         for pk in group:
             mine = out[pk]["total"]
             out[pk]["peer_count"] = len(totals)
-            out[pk]["percentile"] = None if mine is None else sum(t <= mine for t in totals) / len(totals) * 100.0
+            if mine is None:
+                out[pk]["percentile"] = None
+                continue
+            mine = round(mine, RANK_DIGITS)
+            out[pk]["percentile"] = sum(round(t, RANK_DIGITS) <= mine for t in totals) / len(totals) * 100.0
     return out
