@@ -16,7 +16,7 @@ from qinqing.orgs.models import Organization
 
 from .choices import MemberKind, MemberRole, RatingScheme
 from .demo_chambers import Fic, plan_branches, plan_chambers
-from .importing.enterprises import compute_size
+from .enterprises.importing import compute_size
 from .models import (
     Chamber,
     ChamberBranch,

@@ -1,7 +1,7 @@
 """Exports of any filtered list, in the import's own columns so the file re-imports unchanged.
 
 Personal numbers are masked unless the user holds registry.view_pii; re-importing a masked number
-keeps the stored one (see importing.enterprises).
+keeps the stored one (see enterprises.importing).
 """
 
 import io

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from qinqing.core import audit
 
 from . import rules
-from .actions import _in_scope, _require, update_enterprise
+from .common import _in_scope, _require
+from .enterprises.actions import update_enterprise
 from .models import Enterprise
 
 PREFIX = "LS"

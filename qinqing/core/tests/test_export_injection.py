@@ -37,7 +37,7 @@ def poisoned(tree, users):
     from qinqing.meetings import actions as meeting_actions
     from qinqing.policies.actions import create_policy, set_policy_state
     from qinqing.policies.matching import run_matching
-    from qinqing.registry import actions_chambers
+    from qinqing.registry.chambers import actions as actions_chambers
     from qinqing.registry.models import Enterprise, Member
 
     Enterprise.objects.filter(pk=tree.ent_a.pk).update(name=ENTERPRISE, employees=50, address=PAYLOADS[6])

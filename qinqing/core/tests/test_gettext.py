@@ -121,7 +121,7 @@ EXEMPT = {
     # Tokens compared against cell contents when an import parses them: chamber type aliases, 是/否
     # synonyms, the 年 suffix stripped from rating years, qualification and member-kind aliases.
     *(
-        ("registry/importing/chambers.py", token)
+        ("registry/chambers/importing.py", token)
         for token in (
             *("行业", "市场", "异地", "乡镇商会", "街道商会", "乡镇、街道商会", "其他商会组织"),
             *("是", "有", "已建立", "已设立", "否", "无", "未建立", "未设立", "年"),
@@ -131,7 +131,7 @@ EXEMPT = {
     # A pattern that finds the growth clause in a drafted summary sentence (removed when there is no base).
     ("reports/summary.py", r"，?同比增长\{\{\s*([a-z_]+\.[a-z0-9_]+)\|yoy\s*\}\}%"),
     *(
-        ("registry/importing/enterprises.py", token)
+        ("registry/enterprises/importing.py", token)
         for token in (
             "高企",
             "高新企业",
@@ -145,7 +145,7 @@ EXEMPT = {
             "否",
         )
     ),
-    *(("registry/importing/members.py", token) for token in ("企业", "团体", "个人", "无")),
+    *(("registry/members/importing.py", token) for token in ("企业", "团体", "个人", "无")),
     ("registry/importing/parse.py", r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),  # a date pattern
     # GB/T 4754 level names, compared with the level column of the shipped table.
     ("registry/rules.py", "门类"),

@@ -19,7 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from qinqing.core import audit
 
-from . import chambers, enterprises, limits, members, sqlwrite
+from ..chambers import importing as chambers
+from ..enterprises import importing as enterprises
+from ..members import importing as members
+from . import limits, sqlwrite
 from .columns import CHAMBER_COLUMNS, ENTERPRISE_COLUMNS, MEMBER_COLUMNS, map_headers
 from .reader import UnreadableFile, read_table
 from .report import ImportReport

@@ -1,8 +1,8 @@
-"""Registry models, one module per aggregate."""
+"""Registry models: each aggregate's models live in its sub-package (enterprises, members, chambers)."""
 
-from .chamber import Chamber, ChamberBranch, ChamberRating, ChamberTerm
-from .enterprise import Enterprise, EnterpriseContact, EnterpriseYearFigures
-from .member import Member, member_status
+from ..chambers.models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
+from ..enterprises.models import Enterprise, EnterpriseContact, EnterpriseYearFigures
+from ..members.models import Member, member_status
 
 __all__ = [
     "Chamber",

@@ -70,7 +70,7 @@ def csv_file(tmp_path):
 
 @pytest.fixture
 def chamber(tree, users):
-    from qinqing.registry import actions_chambers
+    from qinqing.registry.chambers import actions as actions_chambers
 
     chamber = actions_chambers.register_chamber(tree.chamber_a, actor=users.county_staff, chamber_type="industry")
     actions_chambers.start_term(

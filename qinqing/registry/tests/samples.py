@@ -10,7 +10,7 @@ _serial = itertools.count(1)
 
 
 def _chamber(tree, users):
-    from qinqing.registry import actions_chambers
+    from qinqing.registry.chambers import actions as actions_chambers
     from qinqing.registry.models import Chamber
 
     existing = Chamber.objects.filter(organization=tree.chamber_a).first()
@@ -32,7 +32,7 @@ def _figures(tree, users):
 
 
 def _term(tree, users):
-    from qinqing.registry import actions_chambers
+    from qinqing.registry.chambers import actions as actions_chambers
 
     chamber = _chamber(tree, users)
     start = datetime.date(2000, 1, 1) + datetime.timedelta(days=next(_serial))
@@ -42,7 +42,7 @@ def _term(tree, users):
 
 
 def _rating(tree, users):
-    from qinqing.registry import actions_chambers
+    from qinqing.registry.chambers import actions as actions_chambers
 
     chamber = _chamber(tree, users)
     # The first year without this rating: the serial counter runs on across a whole session, and ratings
@@ -53,7 +53,7 @@ def _rating(tree, users):
 
 
 def _branch(tree, users):
-    from qinqing.registry import actions_chambers
+    from qinqing.registry.chambers import actions as actions_chambers
 
     return {"pk": actions_chambers.add_branch(_chamber(tree, users), actor=None, name=f"联络站{next(_serial)}").pk}
 

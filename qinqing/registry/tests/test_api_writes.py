@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from qinqing.core.models import AuditEntry
-from qinqing.registry import actions, actions_chambers
+from qinqing.registry import actions
+from qinqing.registry.chambers import actions as actions_chambers
 from qinqing.registry.models import (
     Chamber,
     ChamberBranch,

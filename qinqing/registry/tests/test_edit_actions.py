@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from qinqing.core.models import AuditEntry
-from qinqing.registry import actions, actions_chambers
+from qinqing.registry import actions
+from qinqing.registry.chambers import actions as actions_chambers
 from qinqing.registry.models import ChamberBranch, ChamberRating, ChamberTerm, EnterpriseContact, EnterpriseYearFigures
 
 ID = "430621199001011234"

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from qinqing.core.models import AuditEntry
-from qinqing.registry import actions, actions_chambers
+from qinqing.registry import actions
+from qinqing.registry.chambers import actions as actions_chambers
 from qinqing.registry.models import ChamberBranch, ChamberRating, EnterpriseContact, EnterpriseYearFigures
 
 ID = "430621199001011234"

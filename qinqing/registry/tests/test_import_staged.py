@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, transaction
 
 from qinqing.core import crypto
-from qinqing.registry.importing import enterprises, sqlwrite
+from qinqing.registry.enterprises import importing as enterprises
+from qinqing.registry.importing import sqlwrite
 from qinqing.registry.importing.columns import ENTERPRISE_COLUMNS, map_headers
 from qinqing.registry.importing.reader import read_table
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures

@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from qinqing.orgs.actions import create_organization
-from qinqing.registry import actions, actions_chambers, statistics
+from qinqing.registry import actions, statistics
+from qinqing.registry.chambers import actions as actions_chambers
 from qinqing.registry.models import Chamber, Member
 
 

@@ -10,13 +10,13 @@ from qinqing.core.crypto.fields import sealed, with_blind_indexes
 from qinqing.orgs.models import Organization
 
 from ..choices import DeputyLevel, MemberKind, MemberRole
+from ..importing import parse
+from ..importing.columns import MEMBER_COLUMNS, HeaderMap
+from ..importing.reader import Table
+from ..importing.report import RowChecks, RowIssue
 from ..masking import masked_id, masked_mobile
 from ..models import Enterprise, Member
 from ..standards import idcard, mobile
-from . import parse
-from .columns import MEMBER_COLUMNS, HeaderMap
-from .reader import Table
-from .report import RowChecks, RowIssue
 
 LABELS = {c.key: c.label for c in MEMBER_COLUMNS}
 KIND_LABELS = {str(label): code for code, label in MemberKind.choices} | {

@@ -15,14 +15,14 @@ from qinqing.orgs import regions
 from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
 
-from .. import actions_chambers
 from ..choices import ChamberType, PartyOrgType, RatingScheme, RegistrationStatus
+from ..importing import parse
+from ..importing.columns import CHAMBER_COLUMNS, HeaderMap
+from ..importing.reader import Table
+from ..importing.report import RowChecks, RowIssue
+from ..members.importing import Scope
 from ..models import Chamber, ChamberRating, ChamberTerm
-from . import parse
-from .columns import CHAMBER_COLUMNS, HeaderMap
-from .members import Scope
-from .reader import Table
-from .report import RowChecks, RowIssue
+from . import actions as actions_chambers
 
 LABELS = {c.key: c.label for c in CHAMBER_COLUMNS}
 TYPE_LABELS = {str(label): code for code, label in ChamberType.choices} | {

@@ -17,11 +17,11 @@ from qinqing.orgs import regions
 from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
 
-from . import rules
-from .actions import _in_scope, _redact, _require, save_changes
-from .choices import ChamberType, RatingScheme, RegistrationStatus
-from .models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
-from .standards import uscc
+from .. import rules
+from ..choices import ChamberType, RatingScheme, RegistrationStatus
+from ..common import _in_scope, _redact, _require, save_changes
+from ..models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
+from ..standards import uscc
 
 CHAMBER_FIELDS = [
     "chamber_type",

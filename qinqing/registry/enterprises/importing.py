@@ -26,10 +26,10 @@ try:  # GB/T 4754 data module (written alongside); until it lands only the code'
     from ..standards import industry
 except ImportError:  # pragma: no cover
     industry = None
-from . import columnar, fastcheck, parse, sqlwrite
-from .columns import ENTERPRISE_COLUMNS, HeaderMap
-from .reader import Table
-from .report import RowIssue
+from ..importing import columnar, fastcheck, parse, sqlwrite
+from ..importing.columns import ENTERPRISE_COLUMNS, HeaderMap
+from ..importing.reader import Table
+from ..importing.report import RowIssue
 
 # Batches are independent (a credit code appears once in a file), so the runner may plan the next batch
 # while the database writes this one.

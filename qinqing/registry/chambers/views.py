@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from qinqing.core.permissions import requires
 
-from . import actions_chambers, permissions, statistics
-from .filters import ChamberFilter
-from .forms import BranchForm, ChamberCreateForm, ChamberForm, RatingForm, TermForm
-from .views import _done, _export, _form, _history, _page, _post_only, _save
+from .. import permissions, statistics
+from ..filters import ChamberFilter
+from ..forms import BranchForm, ChamberCreateForm, ChamberForm, RatingForm, TermForm
+from ..viewkit import _done, _export, _form, _history, _page, _post_only, _save
+from . import actions as actions_chambers
 
 
 def _url(chamber_id: int) -> str:

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 
 from qinqing.core.api import Pagination, RolePermission
 
-from . import actions_chambers, permissions, statistics
-from .filters import ChamberFilter
-from .serializers import (
+from .. import permissions, statistics
+from ..filters import ChamberFilter
+from ..serializers import (
     BranchCreateSerializer,
     BranchDetailSerializer,
     BranchUpdateSerializer,
@@ -30,6 +30,7 @@ from .serializers import (
     TermDetailSerializer,
     TermUpdateSerializer,
 )
+from . import actions as actions_chambers
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
 TERM_DUE_DAYS = 90
