@@ -75,20 +75,14 @@ def _pk(make):
     return lambda tree, users: {"pk": make(tree, users).pk}
 
 
+# Pages that answer GET (the POST-only steps answer 405 to any GET before looking the object up).
 SAMPLES = [
     Sample("legal:checkup_detail", _pk(_checkup)),
-    Sample("legal:checkup_assign", _pk(_checkup)),
-    Sample("legal:checkup_cancel", _pk(_checkup)),
     Sample("legal:checkup_selfcheck", _pk(_checkup)),
     Sample("legal:checkup_visit", _pk(_checkup)),
     Sample("legal:checkup_report", _pk(_checkup)),
-    Sample("legal:report_issue", _pk(_checkup)),
     Sample("legal:report_pdf", _pk(_checkup)),
     Sample("legal:report_docx", _pk(_checkup)),
-    Sample("legal:checkup_follow", _pk(_checkup)),
-    Sample("legal:followup_call", _pk(_checkup)),
-    Sample("legal:risk_delete", _pk(_risk)),
-    Sample("legal:risk_appeal", _pk(_risk)),
     Sample("legal:round_detail", _pk(_round)),
     Sample("legal:link_detail", _pk(_link)),
     Sample("legal:link_edit", _pk(_link)),
