@@ -138,43 +138,47 @@ def _wait(port: int) -> None:
     raise SystemExit("the server did not start (see gunicorn.log in the scratch directory)")
 
 
-def _load(port: int, cookie: tuple[str, str], clients: int, total: int) -> dict:
+def _load(port: int, cookie: tuple[str, str], clients: int, total: int, rounds: int = 4) -> dict:
+    """Rounds of bursts: in each round every page in turn gets ``clients`` concurrent clients making
+    ``total / rounds / clients`` requests each, so each page is measured under the same concurrency, alone,
+    and the pages alternate through the run (load that comes and goes falls on all of them)."""
     import requests
 
     base = f"http://127.0.0.1:{port}"
-    per_client = max(1, total // clients)
+    per_client = max(1, total // rounds // clients)
     times: dict[str, list[float]] = {p: [] for p in PAGES}
     errors = dict.fromkeys(PAGES, 0)
-    busy = dict.fromkeys(PAGES, 0.0)
+    wall = dict.fromkeys(PAGES, 0.0)
     lock = threading.Lock()
 
-    def client() -> None:
+    def burst(page: str, path: str) -> None:
         with requests.Session() as s:
             s.cookies.set(*cookie)
-            for path in PAGES.values():  # warm-up: each worker's first hit is not measured
-                s.get(base + path, timeout=60)
             for _ in range(per_client):
-                for page, path in PAGES.items():
-                    t0 = time.perf_counter()
-                    r = s.get(base + path, timeout=60, allow_redirects=False)
-                    ms = (time.perf_counter() - t0) * 1000
-                    with lock:
-                        times[page].append(ms)
-                        busy[page] += ms / 1000
-                        errors[page] += r.status_code != 200
-            if any(errors.values()):
-                print(f"errors (see gunicorn.log): {errors}")
+                t0 = time.perf_counter()
+                r = s.get(base + path, timeout=120, allow_redirects=False)
+                ms = (time.perf_counter() - t0) * 1000
+                with lock:
+                    times[page].append(ms)
+                    errors[page] += r.status_code != 200
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
-    # Each page's share of the wall time is its share of the busy time (the pages run interleaved).
-    total_busy = sum(busy.values()) or 1
-    return {p: (times[p], errors[p], wall * busy[p] / total_busy) for p in PAGES}
+    with requests.Session() as s:  # warm-up: every worker's first hit of every page is not measured
+        s.cookies.set(*cookie)
+        for path in PAGES.values():
+            for _ in range(3):
+                s.get(base + path, timeout=120)
+    for _ in range(rounds):
+        for page, path in PAGES.items():
+            threads = [threading.Thread(target=burst, args=(page, path)) for _ in range(clients)]
+            t0 = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            wall[page] += time.perf_counter() - t0
+    if any(errors.values()):
+        print(f"errors (see gunicorn.log): {errors}")
+    return {p: (times[p], errors[p], wall[p]) for p in PAGES}
 
 
 if __name__ == "__main__":
