@@ -119,13 +119,6 @@ class ChamberForm(forms.Form):
     bank = forms.ModelChoiceField(label=_("授信银行"), queryset=Organization.objects.none())
     credit_line = forms.DecimalField(label=_("整会授信额度（万元）"), max_digits=14, decimal_places=2, required=False)
     note = forms.CharField(label=_("商会筛查说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    rows = forms.CharField(
-        label=_("推荐企业（每行：统一社会信用代码 金额万元 期限月 用途 担保方式 商会意见）"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_(
-            "用途：流动资金/扩大生产/设备购置/研发投入/备货采购/其他；担保：信用/保证/抵押/质押/政府性融资担保"
-        ),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -316,29 +316,35 @@ def product_edit(request, pk: int):
 # --- chamber 整会授信 ------------------------------------------------------------------------------
 
 
-def _parse_chamber_rows(user, text: str) -> list[dict]:
-    from qinqing.registry.models import Enterprise
+def _chamber_members(user, q: str = ""):
+    """The chamber's current enterprise members, the list the secretary picks from."""
+    from qinqing.registry.models import Member
 
-    purposes = {str(label): value for value, label in Purpose.choices}
-    guarantees = {str(label): value for value, label in Guarantee.choices}
+    members = Member.objects.filter(organization=user.org, enterprise__isnull=False, left_on__isnull=True)
+    if q:
+        members = members.filter(enterprise__name__contains=q)
+    return members.select_related("enterprise").order_by("enterprise__name", "pk")
+
+
+def _picked_entries(request, members) -> list[dict]:
+    """One entry per member ticked on the page, with its need fields; a bad value names the enterprise."""
+    by_id = {str(m.enterprise_id): m.enterprise for m in members}
     entries = []
-    for number, line in enumerate([ln for ln in text.splitlines() if ln.strip()], start=1):
-        parts = line.split()
-        if len(parts) < 5:
-            raise ValidationError(
-                {"rows": _("第 %(row)s 行应包含：信用代码 金额 期限 用途 担保方式（可加商会意见）") % {"row": number}}
-            )
-        enterprise = Enterprise.objects.filter(credit_code=parts[0].upper()).first()
+    for key in request.POST.getlist("pick"):
+        enterprise = by_id.get(key)
         if enterprise is None:
-            raise ValidationError({"rows": _("第 %(row)s 行：未找到企业 %(code)s") % {"row": number, "code": parts[0]}})
+            raise ValidationError({"pick": _("只能推荐本商会的在册会员企业")})
+        amount = request.POST.get(f"amount_{key}", "").strip()
         try:
-            Decimal(parts[1])
+            Decimal(amount)
         except InvalidOperation:
-            raise ValidationError({"rows": _("第 %(row)s 行：金额应为数字") % {"row": number}}) from None
+            raise ValidationError(
+                {"pick": _("“%(name)s”：融资金额（万元）应为数字") % {"name": enterprise.name}}
+            ) from None
         entries.append({
-            "enterprise": enterprise, "amount": parts[1], "term_months": parts[2],
-            "purpose": purposes.get(parts[3], parts[3]), "guarantee": guarantees.get(parts[4], parts[4]),
-            "chamber_note": " ".join(parts[5:]),
+            "enterprise": enterprise, "amount": amount, "term_months": request.POST.get(f"term_{key}", "").strip(),
+            "purpose": request.POST.get(f"purpose_{key}", ""), "guarantee": request.POST.get(f"guarantee_{key}", ""),
+            "chamber_note": request.POST.get(f"note_{key}", "").strip(),
         })  # fmt: skip
     return entries
 
@@ -346,10 +352,12 @@ def _parse_chamber_rows(user, text: str) -> list[dict]:
 @requires(RECOMMEND)
 def chamber_batch(request):
     form = forms.ChamberForm(request.POST or None)
+    q = request.GET.get("q", "").strip()[:50]
+    members = list(_chamber_members(request.user, q))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            entries = _parse_chamber_rows(request.user, d["rows"])
+            entries = _picked_entries(request, _chamber_members(request.user))
             batch = actions.chamber_recommend(
                 actor=request.user, bank=d["bank"], entries=entries, note=d["note"], credit_line=d["credit_line"]
             )
@@ -360,4 +368,18 @@ def chamber_batch(request):
         else:
             messages.success(request, _("已推荐 %(n)s 家会员企业") % {"n": batch.referrals.count()})
             return redirect("financing:batch_detail", batch.pk)
-    return render(request, "financing/chamber_batch.html", {"form": form})
+    picked = set(request.POST.getlist("pick"))
+    rows = [
+        {
+            "member": m,
+            "key": str(m.enterprise_id),
+            "picked": str(m.enterprise_id) in picked,
+            **{
+                f: request.POST.get(f"{f}_{m.enterprise_id}", "")
+                for f in ("amount", "term", "purpose", "guarantee", "note")
+            },
+        }
+        for m in members
+    ]
+    context = {"form": form, "rows": rows, "q": q, "purposes": Purpose.choices, "guarantees": Guarantee.choices}
+    return render(request, "financing/chamber_batch.html", context)

@@ -185,3 +185,26 @@ def test_given_sys_admin_when_adding_a_reason_then_banks_can_use_it_and_others_c
     client.logout()
     login(client, users.banker)
     assert client.get(reverse("financing:reasons")).status_code == 403
+
+
+def test_given_secretary_when_picking_members_on_the_chamber_page_then_one_batch_for_the_ticked_ones(
+    client, tree, users, fin
+):
+    from qinqing.financing.models import PushBatch
+
+    login(client, users.secretary)
+    page = client.get(reverse("financing:chamber")).content.decode()
+    assert tree.ent_a.name in page and tree.ent_b.name not in page  # the chamber's own members only
+    key = str(tree.ent_a.pk)
+    form = {"bank": tree.bank.pk, "credit_line": "5000", "note": "会员均无不良记录", "pick": [key],
+            f"amount_{key}": "abc", f"term_{key}": "12", f"purpose_{key}": "working", f"guarantee_{key}": "credit",
+            f"note_{key}": "会员五年"}  # fmt: skip
+    bad = client.post(reverse("financing:chamber"), form)
+    assert bad.status_code == 200 and f"“{tree.ent_a.name}”：融资金额（万元）应为数字" in bad.content.decode()
+    assert not PushBatch.objects.filter(kind="chamber").exists()
+    outsider = client.post(reverse("financing:chamber"), {**form, "pick": [str(tree.ent_b.pk)], f"amount_{key}": "200"})
+    assert "只能推荐本商会的在册会员企业" in outsider.content.decode()
+    assert not PushBatch.objects.filter(kind="chamber").exists()
+    done = client.post(reverse("financing:chamber"), {**form, f"amount_{key}": "200"})
+    batch = PushBatch.objects.get(kind="chamber")
+    assert done.status_code == 302 and batch.referrals.count() == 1 and batch.credit_line == 5000
