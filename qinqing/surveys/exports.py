@@ -1,21 +1,17 @@
 """The .xlsx export of a survey: one row per response, one column per item code, and a codebook sheet.
 
-Columns are built column-wise in Polars (coded answers sliced from Response.codes, the others picked from the
-JSON with one json_path_match per item); rows are then written once by xlsxwriter through
-qinqing.core.cellsafety (text cells are never formulas). An anonymous survey's export has no respondent
+Columns are built column-wise in Polars (coded answers sliced from Response.codes, the others extracted from
+the JSON by the database), then written by xlsxfast (cellsafety's rule: every text is a text cell, never a
+formula). An anonymous survey's export has no respondent
 columns and its rows come in the random order of their UUID keys.
 """
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 from django.utils.translation import gettext as _
 
-from qinqing.core.cellsafety import workbook
-
-from . import results
+from . import results, xlsxfast
 from .choices import Kind
 from .models import Survey
 from .structure import ENVIRONMENTS, items
@@ -41,22 +37,22 @@ def answer_frame(survey: Survey) -> tuple[list[str], pl.DataFrame]:
 
     all_items = items(survey.structure)
     qs = Response.objects.filter(survey=survey).order_by("pk")
-    frame = results.read(survey, with_answers=True, queryset=qs)
+    json_codes = [i.code for i in all_items if i.kind in results.JSON_KINDS]
+    frame = results.read(survey, json_items=json_codes, queryset=qs)
     slots = survey.slots
     columns: list[pl.Expr] = [pl.col("version")]
     for item in all_items:
         if item.kind in (Kind.SINGLE, Kind.SCALE) and item.code in slots:
             char = pl.col("codes").str.slice(slots[item.code], 1)
-            columns.append(
-                char.replace_strict(results.CHAR_VALUE, default=None, return_dtype=pl.Int64).alias(item.code)
-            )
+            value = char.replace_strict(results.CHAR_VALUE, default=None, return_dtype=pl.Int64)
+            columns.append(value.alias(item.code))
         elif item.kind in (Kind.MULTIPLE, Kind.RANKING):
-            raw = pl.col("answers").str.json_path_match(f"$.{item.code}")
-            columns.append(raw.str.strip_chars("[]").str.replace_all(",", ";").alias(item.code))
+            raw = pl.col(f"j_{item.code}").str.strip_chars("[]").str.replace_all(r"\s*,\s*", ";")
+            columns.append(raw.alias(item.code))
         elif item.kind == Kind.NUMBER:
-            columns.append(pl.col("answers").str.json_path_match(f"$.{item.code}").cast(pl.Float64).alias(item.code))
+            columns.append(pl.col(f"j_{item.code}").cast(pl.Float64, strict=False).alias(item.code))
         else:
-            columns.append(pl.col("answers").str.json_path_match(f"$.{item.code}").alias(item.code))
+            columns.append(pl.col(f"j_{item.code}").alias(item.code))
     headers = [_("版本"), *[i.code for i in all_items]]
     out = frame.select(columns)
     if not survey.anonymous:
@@ -83,17 +79,9 @@ def codebook_rows(survey: Survey) -> list[list]:
 
 
 def to_xlsx(survey: Survey) -> bytes:
+    """The answers sheet and the codebook, written column-wise (xlsxfast: text cells only as inline strings)."""
     headers, frame = answer_frame(survey)
-    buffer = io.BytesIO()
-    book = workbook(buffer, {"in_memory": True, "constant_memory": True})
-    sheet = book.add_worksheet(_("答卷"))
-    sheet.write_row(0, 0, [str(h) for h in headers])
-    write = sheet.write_row
-    for index, row in enumerate(frame.iter_rows(), start=1):
-        write(index, 0, row)
-    codebook = book.add_worksheet(_("编码表"))
-    codebook.write_row(0, 0, [_("编码"), _("部分"), _("题目"), _("题型"), _("取值说明"), _("营商环境维度")])
-    for index, row in enumerate(codebook_rows(survey), start=1):
-        codebook.write_row(index, 0, row)
-    book.close()
-    return buffer.getvalue()
+    frame = frame.with_columns([pl.col(n).cast(pl.Utf8) for n, t in frame.schema.items() if t == pl.Date])
+    book_head = [_("编码"), _("部分"), _("题目"), _("题型"), _("取值说明"), _("营商环境维度")]
+    book = pl.DataFrame(codebook_rows(survey), schema=[f"c{i}" for i in range(6)], orient="row")
+    return xlsxfast.workbook([(_("答卷"), headers, frame), (_("编码表"), book_head, book)])

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import IntegerField, TextField
+from django.db.models import IntegerField
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -28,35 +29,49 @@ CHAR_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 JSON_KINDS = {Kind.MULTIPLE, Kind.RANKING, Kind.NUMBER, Kind.TEXT}
 
 
-def read(survey: Survey, *, with_answers: bool = False, queryset=None) -> pl.DataFrame:
-    """One row per response: codes, region, industry, size, member (0/1), version [, answers JSON text]."""
+def read(survey: Survey, *, json_items: list[str] = (), queryset=None) -> pl.DataFrame:
+    """One row per response: codes, region, industry, size, member (0/1), version, and for each code in
+    ``json_items`` a text column ``j_<code>`` with that answer only (the database extracts it: the JSON of the
+    other items is never transferred)."""
     qs = (queryset if queryset is not None else Response.objects.filter(survey=survey)).annotate(
         member_int=Cast("is_member", IntegerField())
     )
     fields = ["codes", "region_code", "industry", "size_class", "member_int", "version"]
     schema = {"codes": pl.Utf8, "region": pl.Utf8, "industry": pl.Utf8, "size": pl.Utf8, "member": pl.Int64,
               "version": pl.Int64}  # fmt: skip
-    if with_answers:
-        qs = qs.annotate(answers_text=Cast("answers", TextField()))
-        fields.append("answers_text")
-        schema["answers"] = pl.Utf8
-    return read_rows(qs, fields, schema)
+    for code in json_items:
+        qs = qs.annotate(**{f"j_{code}": KT(f"answers__{code}")})
+        fields.append(f"j_{code}")
+        schema[f"j_{code}"] = pl.Utf8
+    frame = read_rows(qs, fields, schema)
+    # COPY writes SQL NULL and "" alike for text: an absent answer is null, never "".
+    return frame.with_columns([pl.when(pl.col(f"j_{c}") == "").then(None).otherwise(pl.col(f"j_{c}")).alias(f"j_{c}")
+                               for c in json_items])  # fmt: skip
 
 
-def coded_long(frame: pl.DataFrame, slots: dict[str, int], codes: list[str], keep: list[str] = ()) -> pl.DataFrame:
-    """(item, value[, keep…]) for every coded answer given: one slice per item, then one unpivot."""
+def coded_counts(frame: pl.DataFrame, slots: dict[str, int], codes: list[str], keep: list[str] = ()) -> pl.DataFrame:
+    """(keep…, item, value, n): how many responses gave each value of each coded item, per ``keep`` group.
+
+    One small group-by per item on its one-character slice of ``codes``, run in parallel by Polars
+    (collect_all); only the few hundred result rows are mapped from characters back to values."""
     codes = [c for c in codes if c in slots]
+    schema = {**{k: frame.schema[k] for k in keep}, "item": pl.Utf8, "value": pl.Int64, "n": pl.UInt32}
     if not codes or frame.is_empty():
-        return pl.DataFrame(schema={**{k: frame.schema[k] for k in keep}, "item": pl.Utf8, "value": pl.Int64})
-    wide = frame.select(
-        *[pl.col(k) for k in keep],
-        *[pl.col("codes").str.slice(slots[c], 1).alias(c) for c in codes],
-    )
-    long = wide.unpivot(index=list(keep), on=codes, variable_name="item", value_name="char")
+        return pl.DataFrame(schema=schema)
+    lazy = frame.lazy().select(*[pl.col(k) for k in keep], pl.col("codes"))
+    parts = [
+        lazy.group_by([*keep, pl.col("codes").str.slice(slots[c], 1).alias("char")])
+        .agg(pl.len().alias("n"))
+        .with_columns(pl.lit(c).alias("item"))
+        for c in codes
+    ]
+    counts = pl.concat(pl.collect_all(parts))
     return (
-        long.with_columns(pl.col("char").replace_strict(CHAR_VALUE, default=None, return_dtype=pl.Int64).alias("value"))
+        counts.with_columns(
+            pl.col("char").replace_strict(CHAR_VALUE, default=None, return_dtype=pl.Int64).alias("value")
+        )
         .filter(pl.col("value").is_not_null())
-        .drop("char")
+        .select([*keep, "item", "value", pl.col("n").cast(pl.UInt32)])
     )
 
 
@@ -87,22 +102,19 @@ def _percent(count: int, total: int) -> float:
 
 
 def _json_items(frame: pl.DataFrame, item_list: list[Item]) -> dict[str, pl.Series]:
-    """Each JSON-kept item's answers as a Series (one json_path_match per item, vectorised)."""
-    if "answers" not in frame.columns or not item_list:
-        return {}
-    picked = frame.select([pl.col("answers").str.json_path_match(f"$.{i.code}").alias(i.code) for i in item_list])
-    return {i.code: picked.get_column(i.code).drop_nulls() for i in item_list}
+    """Each JSON-kept item's given answers (text as the database extracted it)."""
+    return {i.code: frame.get_column(f"j_{i.code}").drop_nulls() for i in item_list if f"j_{i.code}" in frame.columns}
 
 
 def compute(survey: Survey, frame: pl.DataFrame | None = None) -> Results:
     all_items = items(survey.structure)
     json_items = [i for i in all_items if i.kind in JSON_KINDS]
-    frame = frame if frame is not None else read(survey, with_answers=bool(json_items))
+    frame = frame if frame is not None else read(survey, json_items=[i.code for i in json_items])
     total = frame.height
     if survey.anonymous and total < MIN_GROUP:
         return Results(total, True, [])
     coded = [i.code for i in all_items if i.kind in (Kind.SINGLE, Kind.SCALE)]
-    counts = coded_long(frame, survey.slots, coded).group_by(["item", "value"]).len()
+    counts = coded_counts(frame, survey.slots, coded)
     by_item: dict[str, dict[int, int]] = {}
     for code, value, n in counts.iter_rows():  # one row per (item, value): at most 60 per item
         by_item.setdefault(code, {})[value] = n
@@ -140,8 +152,7 @@ def compute(survey: Survey, frame: pl.DataFrame | None = None) -> Results:
                 result.stats = {"min": numbers.min(), "max": numbers.max(), "mean": round(numbers.mean(), 2),
                                 "median": numbers.median()}  # fmt: skip
         else:
-            texts = json_values.get(item.code, pl.Series([], dtype=pl.Utf8))  # json_path_match unquotes strings
-            texts = texts.filter(texts.str.len_chars() > 0)
+            texts = json_values.get(item.code, pl.Series([], dtype=pl.Utf8))
             result.answered = len(texts)
             result.texts = texts.tail(20).to_list()
         out.append(result)
@@ -165,9 +176,13 @@ def crosstab(survey: Survey, code: str, dimension: str, frame: pl.DataFrame | No
         raise KeyError(code)
     frame = frame if frame is not None else read(survey)
     groups = frame.group_by(column).len(name="responses")
-    long = coded_long(frame, survey.slots, [code], keep=[column])
-    cells = long.group_by([column, "value"]).len()
-    scale = long.filter(pl.col("value").is_between(1, 5)).group_by(column).agg(pl.col("value").mean().alias("mean"))
+    counted = coded_counts(frame, survey.slots, [code], keep=[column])
+    cells = counted.select(column, "value", "n")
+    scale = (
+        counted.filter(pl.col("value").is_between(1, 5))
+        .group_by(column)
+        .agg(((pl.col("value") * pl.col("n")).sum() / pl.col("n").sum()).alias("mean"))
+    )
     table = {}
     for group, responses in groups.sort(column, nulls_last=True).iter_rows():
         table[group] = {"group": group, "responses": responses, "counts": {}, "mean": None, "score": None}
@@ -193,10 +208,11 @@ def score_table(survey: Survey, frame: pl.DataFrame | None = None) -> dict:
     all_items = [i for i in items(survey.structure) if i.environment]
     frame = frame if frame is not None else read(survey)
     codes = [i.code for i in all_items]
-    long = coded_long(frame, survey.slots, codes, keep=["region"])
+    counted = coded_counts(frame, survey.slots, codes, keep=["region"])
     both = pl.concat(
-        [long.select(pl.col("region").fill_null("").alias("group"), "item", "value"),
-         long.select(pl.lit("all").alias("group"), "item", "value")]
+        [counted.select(pl.col("region").fill_null("").alias("group"), "item", "value", "n"),
+         counted.group_by(["item", "value"]).agg(pl.col("n").sum()).select(pl.lit("all").alias("group"), "item",
+                                                                            "value", "n")]
     )  # fmt: skip
     weights = survey.structure.get("environment_weights") or {}
     if survey.anonymous and frame.height < MIN_GROUP:  # nothing to show yet, not even the overall score

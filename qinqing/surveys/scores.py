@@ -24,8 +24,11 @@ def _weighted(frame: pl.DataFrame, by: list[str], score: str, weight: str, out: 
 
 
 def compute(answers: pl.DataFrame, items: list[Item], env_weights: dict[str, float] | None = None) -> pl.DataFrame:
-    """``answers``: columns group (str; a region code or "all"), item (str), value (int). Returns one row per
-    group with ``total``, one column per environment key, and ``n`` (responses answering any scored item)."""
+    """``answers``: columns group (str; a region code or "all"), item (str), value (int) and optionally n (how
+    many answers gave that value; 1 when absent). Returns one row per group with ``total`` and one column per
+    environment key."""
+    if "n" not in answers.columns:
+        answers = answers.with_columns(pl.lit(1).alias("n"))
     scored = [i for i in items if i.environment]
     meta = pl.DataFrame(
         {
@@ -42,8 +45,9 @@ def compute(answers: pl.DataFrame, items: list[Item], env_weights: dict[str, flo
         }
     )
     on_scale = answers.filter(pl.col("value").is_between(1, 5)).join(meta, on="item", how="inner")
+    mean = (pl.col("value") * pl.col("n")).sum() / pl.col("n").sum()
     item_scores = on_scale.group_by(["group", "item", "environment", "item_weight"]).agg(
-        ((pl.col("value").mean() - 1) / 4 * 100).alias("score")
+        ((mean - 1) / 4 * 100).alias("score")
     )
     env_scores = _weighted(item_scores, ["group", "environment"], "score", "item_weight", "score").join(
         weights, on="environment", how="left"
