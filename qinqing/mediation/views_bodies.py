@@ -17,6 +17,7 @@ from qinqing.core.badinput import date_param, int_param
 from qinqing.core.errors import Refused
 from qinqing.core.permissions import requires
 from qinqing.core.roles import Role
+from qinqing.core.uploads import DEFAULT_MAX_BYTES
 from qinqing.core.uploads import check as check_upload
 from qinqing.orgs.models import Organization
 
@@ -191,6 +192,8 @@ def exchange_page(request):
 def import_upload(user, body, upload) -> exchange.ImportResult:
     """Check the upload, read it, import it; an unreadable file is one error, nothing changes."""
     name = upload.name or ""
+    if (upload.size or 0) > DEFAULT_MAX_BYTES:
+        return exchange.ImportResult(errors=[_("交换文件不能超过 %(mb)s MB") % {"mb": DEFAULT_MAX_BYTES // 2**20}])
     try:
         if name.lower().endswith(".xlsx"):
             check_upload(upload, label=_("交换文件"))
