@@ -2,10 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qinqing.core import uploads
 from qinqing.core.errors import Refused
@@ -67,9 +66,10 @@ def donation_detail(request, pk: int):
 
 
 @requires(VIEW)
-@require_POST
 def donation_receipt_upload(request, pk: int):
-    donation = get_donation(request.user, pk)
+    donation = get_donation(request.user, pk)  # out of scope: 404 before the method is looked at
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not (request.user.has_perm(MANAGE) or donation.enterprise_id == request.user.enterprise_id):
         raise Http404
     try:
@@ -100,9 +100,10 @@ def donation_letter(request, pk: int):
 
 
 @requires(MANAGE)
-@require_POST
 def donation_report(request, pk: int):
     donation = get_donation(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         actions.mark_reported(donation, actor=request.user)
     except Refused as exc:

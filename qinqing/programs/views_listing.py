@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qinqing.core.errors import Refused
 from qinqing.core.pagination import CappedPaginator
@@ -72,7 +72,9 @@ def candidate_detail(request, pk: int):
 
 
 def _post(request, pk: int, form_class, action, done: str, **form_kwargs):
-    candidate = get_candidate(request.user, pk)
+    candidate = get_candidate(request.user, pk)  # out of scope: 404 before the method is looked at
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
@@ -90,18 +92,15 @@ def _post(request, pk: int, form_class, action, done: str, **form_kwargs):
 
 
 @requires(MANAGE)
-@require_POST
 def candidate_stage(request, pk: int):
     return _post(request, pk, forms.StageForm, actions.advance_stage, _("阶段已更新"), user=request.user)
 
 
 @requires(MANAGE)
-@require_POST
 def candidate_service(request, pk: int):
     return _post(request, pk, forms.ServiceForm, actions.add_service, _("服务记录已保存"), user=request.user)
 
 
 @requires(MANAGE)
-@require_POST
 def candidate_tier(request, pk: int):
     return _post(request, pk, forms.ReclassifyForm, actions.reclassify, _("梯队和入库条件已更新"))
