@@ -5,7 +5,7 @@ changed: an administrator's own edit is kept."""
 from django.db import migrations
 
 OLD = "科学技术 高新技术 研发 科创 技术改造"
-NEW = "科学技术 高新技术 研发 科创 技术改造 创新 专精特新 小巨人"
+NEW = "科学技术 高新技术 研发 科创 技术改造 创新 专精特新"
 
 
 def forwards(apps, schema_editor):
