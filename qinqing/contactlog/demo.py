@@ -1,4 +1,4 @@
-"""Demo 亲清日志: a year of officials' contacts with entrepreneurs in each county (about 300 a county at the
+"""Demo 亲清日志: a year of officials' contacts with entrepreneurs in each county (about 200 a county at the
 county profile's size: visits, forums, research, signings and events), mostly clean; some with meals at the
 reception standard and gifts returned; a few that touch the negative list (a banquet paid by the firm, a gift
 kept, a private club, an enterprise's car), most of them reviewed by the city's 纪检监督 and the latest waiting
@@ -79,7 +79,7 @@ def _seed(ctx, officials, reviewer) -> None:
     rng = ctx.rng
     today = timezone.localdate()
     items = active_rules()
-    n_total = max(12, round(1500 * ctx.scale))  # about 300 a county
+    n_total = max(12, round(1000 * ctx.scale))  # about 200 a county
     enterprises = list(Enterprise.objects.order_by("pk").values_list("pk", "name", "org_path")[:5000])
     if not enterprises:
         ctx.log("contactlog: no enterprises, skipped")
