@@ -39,7 +39,7 @@ def _cell(name: str, dtype) -> pl.Expr:
         cell = pl.concat_str([pl.lit('<c t="b"><v>'), col.cast(pl.Int8).cast(pl.Utf8), pl.lit("</v></c>")])
     else:
         cell = _text(col.cast(pl.Utf8))
-    return pl.when(col.is_null()).then(pl.lit("<c/>")).otherwise(cell)
+    return cell.fill_null(pl.lit("<c/>"))  # concat_str is null where the value is null: an empty cell
 
 
 def sheet_xml(headers: list[str], frame: pl.DataFrame) -> bytes:
