@@ -43,6 +43,15 @@ SERVICES = {ServiceKind.POLICY: "讲解上市奖补政策", ServiceKind.FINANCIN
             ServiceKind.TRAINING: "参加上市培训班", ServiceKind.OTHER: "组织参加资本大会"}  # fmt: skip
 
 
+class Ent:
+    """An enterprise as the seeder needs it (id and path), without loading the model."""
+
+    __slots__ = ("org_path", "pk")
+
+    def __init__(self, pk, org_path):
+        self.pk, self.org_path = pk, org_path
+
+
 def _pick(rng, weights):
     r, acc = rng.random(), 0.0
     for value, w in weights:
@@ -57,7 +66,8 @@ def _money(value: float) -> Decimal:
 
 
 def seed(ctx) -> None:
-    enterprises = list(Enterprise.objects.order_by("pk").only("pk", "org_path", "name", "region_code"))
+    # Plain rows, not model instances: the city profile holds 18,000 enterprises.
+    enterprises = [Ent(pk, path) for pk, path in Enterprise.objects.order_by("pk").values_list("pk", "org_path")]
     if not enterprises or not ctx.counties:
         ctx.log("programs: no enterprises or counties, skipped")
         return
@@ -104,13 +114,12 @@ def _pairings(ctx, enterprises) -> None:
         started = today - dt.timedelta(days=rng.randint(30, 5 * 365))
         pairings.append(Pairing(
             party_kind=PartyKind.ENTERPRISE if kind == "e" else PartyKind.CHAMBER,
-            enterprise=party if kind == "e" else None, chamber=party if kind == "c" else None,
+            enterprise_id=party.pk if kind == "e" else None, chamber=party if kind == "c" else None,
             org_path=party.org_path if kind == "e" else party.path, county_code=code, county_name=county_name,
             village=village, village_key=code + village, started_on=started, contact="",
             note="万企兴万村结对帮扶",
         ))  # fmt: skip
-    Pairing.objects.bulk_create(pairings, batch_size=1000)
-    pairings = list(Pairing.objects.order_by("pk"))
+    Pairing.objects.bulk_create(pairings, batch_size=1000)  # ids are set (RETURNING on PostgreSQL and SQLite)
     projects = []
     for p in pairings:
         for _i in range(1 + (rng.random() < 0.7) + (rng.random() < 0.3)):  # ~2 per pairing, like 2303 / 1150
@@ -120,7 +129,7 @@ def _pairings(ctx, enterprises) -> None:
                                     name=f"{p.village}{rng.choice(PROJECTS[kind])}"))  # fmt: skip
     Project.objects.bulk_create(projects, batch_size=1000)
     years = []
-    for project in Project.objects.order_by("pk").only("pk", "org_path", "started_on", "kind"):
+    for project in projects:
         for year in (today.year - 1, today.year):
             if project.started_on.year > year:
                 continue
@@ -153,7 +162,7 @@ def _donations(ctx, enterprises) -> None:
         value = _money(amount)
         major = value >= Decimal("100")
         rows.append(Donation(
-            number=f"GC{on.year}{serial[on.year]:05d}", enterprise=enterprise, org_path=enterprise.org_path,
+            number=f"GC{on.year}{serial[on.year]:05d}", enterprise_id=enterprise.pk, org_path=enterprise.org_path,
             form=form, amount=value, items=rng.choice(ITEMS) if form == DonationForm.IN_KIND else "",
             recipient=recipient, purpose=purpose, donated_on=on, major=major,
             reported_on=on + dt.timedelta(days=rng.randint(1, 10)) if major and rng.random() < 0.5 and
@@ -181,7 +190,7 @@ def _pipeline(ctx, enterprises) -> None:
         criteria = rng.sample(list(Criterion.values), rng.randint(2, 4))
         listed = stage == ListingStage.LISTED
         candidates.append(ListingCandidate(
-            enterprise=enterprise, org_path=enterprise.org_path, tier="gold" if rng.random() < 0.45 else "silver",
+            enterprise_id=enterprise.pk, org_path=enterprise.org_path, tier="gold" if rng.random() < 0.45 else "silver",
             criteria=criteria, criteria_note="近三年营业收入年均增长20%以上", entered_on=entered, stage=stage,
             stage_on=dates[-1], officer=who, exchange="szse" if listed else "",
             board=Board.CHINEXT if listed else "", listed_on=dates[-1] if listed else None,
@@ -190,7 +199,7 @@ def _pipeline(ctx, enterprises) -> None:
         plans.append((dates, who))
     ListingCandidate.objects.bulk_create(candidates)
     steps, services = [], []
-    for candidate, (dates, who) in zip(ListingCandidate.objects.order_by("pk"), plans, strict=True):
+    for candidate, (dates, who) in zip(candidates, plans, strict=True):
         for stage, on in zip(STAGE_ORDER, dates, strict=False):
             steps.append(StageStep(candidate=candidate, stage=stage, on=on, officer=who, actor=who))
         for _i in range(rng.randint(1, 3)):
