@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from qinqing.core import crypto
 from qinqing.core.demo_tree import person_name
 from qinqing.registry.models import Enterprise
 
@@ -22,16 +23,16 @@ from .models import Activity, Attendance, Job, Registration, Session
 PLAN = [
     (Kind.TRAINING, ["中小企业高级经管人才培训班", "电商直播实务培训", "科技成果转化培训",
                      "企业上市与资本市场对接培训", "税费改革政策培训", "疫情后企业人力资本实务培训",
-                     "安全生产与合规经营培训"], 12, (1, 3), (60, 120), 0.9),
+                     "安全生产与合规经营培训"], 12, (1, 3), (40, 70), 0.9),
     (Kind.IDEALS, ["理想信念教育专题班", "革命传统教育（延安）", "“不忘初心、牢记使命”主题教育",
-                   "年轻一代民营经济人士理想信念教育"], 5, (1, 3), (40, 80), 0.95),
+                   "年轻一代民营经济人士理想信念教育"], 5, (1, 3), (30, 50), 0.95),
     (Kind.LECTURE, ["《民营经济促进法》专题讲座", "企业数字化转型讲座", "知识产权保护讲座"], 6, (1, 1),
-     (80, 200), 0.7),
-    (Kind.FORUM, ["民营企业家座谈会", "政企恳谈会", "商会会长座谈会"], 6, (1, 1), (20, 40), 0.85),
+     (50, 100), 0.7),
+    (Kind.FORUM, ["民营企业家座谈会", "政企恳谈会", "商会会长座谈会"], 6, (1, 1), (15, 30), 0.85),
     (Kind.VISIT, ["赴浙江考察学习", "赴长三角招商考察"], 1, (3, 5), (20, 30), 1.0),
     (Kind.JOB_FAIR, ["春风行动线上招聘会", "民营企业招聘月线上招聘会", "高校毕业生专场招聘会"], 8, (1, 1),
-     (100, 200), 0.6),
-    (Kind.OTHER, ["会员企业联谊活动"], 2, (1, 1), (50, 100), 0.8),
+     (40, 80), 0.6),
+    (Kind.OTHER, ["会员企业联谊活动"], 2, (1, 1), (30, 60), 0.8),
 ]  # fmt: skip
 JOBS = [("普工", 10, "身体健康，能适应倒班"), ("电工", 3, "持低压电工证"), ("焊工", 4, "持焊工证，两年以上经验"),
         ("销售代表", 5, "大专以上，沟通能力强"), ("会计", 1, "持初级会计证"), ("质检员", 2, "中专以上，细心"),
@@ -123,6 +124,11 @@ def seed(ctx) -> None:
                 for session in by_activity[activity.pk]:
                     if session.date <= today and rng.random() < 0.9:
                         attended.append((r, session))
+    # Seal the personal columns in two vectorised calls (one value at a time costs ~0.7 ms each).
+    for field in ("attendee_name", "attendee_phone"):
+        sealed = crypto.seal_many([getattr(r, field) for r in registrations])
+        for r, token in zip(registrations, sealed, strict=True):
+            setattr(r, field, token)
     Registration.objects.bulk_create(registrations, batch_size=1000)
     Attendance.objects.bulk_create([
         Attendance(registration=r, session=s, org_path=r.org_path,

@@ -3,7 +3,7 @@ and a session's attendance with manual check-in by staff."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,15 @@ from qinqing.core.roles import Role
 from . import actions, qr
 from .choices import RegistrationStatus
 from .masking import shown_name, shown_phone
-from .permissions import CHECKIN, MANAGE, VIEW, can_manage, get_managed_session, get_registration
+from .permissions import (
+    CHECKIN,
+    MANAGE,
+    VIEW,
+    can_manage,
+    get_managed_session,
+    get_registration,
+    visible_activities,
+)
 
 
 def _svg(data: str) -> HttpResponse:
@@ -50,6 +58,8 @@ def checkin(request, token: str):
         info = actions.describe_token(token)
     except ValidationError as exc:
         return render(request, "activities/checkin.html", {"error": "；".join(exc.messages)}, status=400)
+    if not _may_open(request.user, info):
+        raise Http404
     if request.method == "POST":
         try:
             done = actions.check_in_by_token(token, actor=request.user)
@@ -61,6 +71,15 @@ def checkin(request, token: str):
         "info": info, "done": done, "error": error, "activity": info["activity"],
         "name": shown_name(target, request.user) if info["kind"] == "r" else None,
     }, status=status)  # fmt: skip
+
+
+def _may_open(user, info) -> bool:
+    """A registration's link: its enterprise or the organiser's staff; a session's: whoever sees the activity.
+    Anyone else gets 404, as for any object outside their scope (a link passed on reveals nothing)."""
+    if info["kind"] == "r":
+        own = user.role == Role.ENTERPRISE and user.enterprise_id == info["target"].enterprise_id
+        return own or can_manage(user, info["activity"])
+    return visible_activities(user).filter(pk=info["activity"].pk).exists()
 
 
 @requires(MANAGE)

@@ -44,19 +44,15 @@ def _token(tree, users):
     return {"token": actions.make_token(registration(tree, users))}
 
 
+# POST-only pages (register, cancel, check in, post a job, record intentions) answer GET with 405 before
+# looking anything up; the role matrix still requests them with placeholder ids and the API routes below.
 SAMPLES = [
     Sample("activities:detail", lambda tree, users: {"pk": activity(tree, users).pk}),
     Sample("activities:edit", lambda tree, users: {"pk": activity(tree, users).pk}),
-    Sample("activities:register", lambda tree, users: {"pk": activity(tree, users).pk}),
-    Sample("activities:register_for", lambda tree, users: {"pk": activity(tree, users).pk}),
     Sample("activities:registration", lambda tree, users: {"pk": registration(tree, users).pk}),
-    Sample("activities:registration_cancel", lambda tree, users: {"pk": registration(tree, users).pk}),
     Sample("activities:registration_qr", lambda tree, users: {"pk": registration(tree, users).pk}),
     Sample("activities:session", _session),
     Sample("activities:session_qr", _session),
-    Sample("activities:session_checkin", _session),
-    Sample("activities:job_new", lambda tree, users: {"pk": job(tree, users).activity_id}),
-    Sample("activities:job_intentions", lambda tree, users: {"pk": job(tree, users).pk}),
     Sample("activities:checkin", _token),
     Sample("activities:figure_records", lambda tree, users: {"key": "activities.attendances"}, isolated=False),
 ]
