@@ -397,6 +397,7 @@ SPECTACULAR_SETTINGS = {
         "MediationBodyKindEnum": "qinqing.mediation.choices.BodyKind",
         "MediationPartyKindEnum": "qinqing.mediation.choices.PartyKind",
         "MediationCaseTypeEnum": "qinqing.mediation.choices.CaseType",
+        "ActivitiesKindEnum": "qinqing.activities.choices.Kind",
     },
 }
 
