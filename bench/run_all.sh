@@ -20,7 +20,7 @@ run() {
   echo "--- $name: $(( $(date +%s) - start )) s"
 }
 cleanup() {
-  for d in $DBS; do psql "$PG/postgres" -qc "drop database if exists \"$d\"" >/dev/null 2>&1; done
+  for d in $DBS; do psql "$PG/postgres" -qc "drop database if exists \"$d\" with (force)" >/dev/null 2>&1; done
   rm -rf "$SCRATCH"
 }
 trap cleanup EXIT INT TERM
@@ -34,7 +34,7 @@ run reports $PY bench/reports/run.py --enterprises 20000 --appeals 4000 --member
 run search-sqlite env QINQING_SQLITE_PATH="$SCRATCH/search.sqlite3" $PY bench/search/run.py --policies 5000 --queries 40
 run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --policies 5000 --queries 40
 run import env BENCH_PG_DB="qq_bench_import_$TAG" $PY bench/import_enterprises/run.py --rows 3000 --die-rows 300 --repeat 1 --scratch "$SCRATCH/import"
-run home env DATABASE_URL="$(db home)" $PY bench/home/run.py --seed-profile county --clients 8 --requests 160 --scratch "$SCRATCH/home"
+run home env DATABASE_URL="$(db home)" $PY bench/home/run.py --seed-profile county --clients 8 --requests 64 --scratch "$SCRATCH/home"
 echo
 if [ -n "$failed" ]; then echo "failed:$failed"; exit 1; fi
 echo "all benchmarks ran"

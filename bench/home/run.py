@@ -156,11 +156,14 @@ def _load(port: int, cookie: tuple[str, str], clients: int, total: int, rounds: 
             s.cookies.set(*cookie)
             for _ in range(per_client):
                 t0 = time.perf_counter()
-                r = s.get(base + path, timeout=120, allow_redirects=False)
+                try:
+                    ok = s.get(base + path, timeout=120, allow_redirects=False).status_code == 200
+                except requests.RequestException:
+                    ok = False  # counted as an error; the run (and the server's shutdown) goes on
                 ms = (time.perf_counter() - t0) * 1000
                 with lock:
                     times[page].append(ms)
-                    errors[page] += r.status_code != 200
+                    errors[page] += not ok
 
     with requests.Session() as s:  # warm-up: every worker's first hit of every page is not measured
         s.cookies.set(*cookie)
