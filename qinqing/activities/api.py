@@ -213,7 +213,7 @@ class RegistrationViewSet(_Base):
 class JobViewSet(_Base):
     required_permission = VIEW
     required_permissions = {"intentions": MANAGE}
-    serializer_class = s.JobSerializer
+    serializer_class = s.FairJobSerializer
 
     def get_queryset(self):
         return visible_jobs(self.request.user).select_related("enterprise")
@@ -224,21 +224,21 @@ class JobViewSet(_Base):
         activity = request.query_params.get("activity") or ""
         if activity.isdigit() and len(activity) < 10:
             qs = qs.filter(activity_id=int(activity))
-        return self._page(qs, s.JobSerializer)
+        return self._page(qs, s.FairJobSerializer)
 
     def retrieve(self, request, pk=None):
-        return Response(s.JobSerializer(get_job(request.user, pk)).data)
+        return Response(s.FairJobSerializer(get_job(request.user, pk)).data)
 
-    @extend_schema(request=s.JobInputSerializer, responses={201: s.JobSerializer, 409: REFUSED},
+    @extend_schema(request=s.FairJobInputSerializer, responses={201: s.FairJobSerializer, 409: REFUSED},
                    summary=gettext_lazy("发布招聘岗位"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.JobInputSerializer, request.data)
+        d = _valid(s.FairJobInputSerializer, request.data)
         activity = get_activity(request.user, d.pop("activity"))
         enterprise = _enterprise_for(request, d.pop("enterprise", None), activity)
         job = actions.post_job(activity, actor=request.user, enterprise=enterprise, data=d)
-        return Response(s.JobSerializer(job).data, status=status.HTTP_201_CREATED)
+        return Response(s.FairJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.IntentionsInputSerializer, responses={200: s.JobSerializer, 409: REFUSED},
+    @extend_schema(request=s.IntentionsInputSerializer, responses={200: s.FairJobSerializer, 409: REFUSED},
                    summary=gettext_lazy("记录达成就业意向人数"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def intentions(self, request, pk=None):
@@ -247,7 +247,7 @@ class JobViewSet(_Base):
             raise PermissionDenied()
         d = _valid(s.IntentionsInputSerializer, request.data)
         job = actions.record_intentions(job, actor=request.user, intentions=d["intentions"])
-        return Response(s.JobSerializer(job).data)
+        return Response(s.FairJobSerializer(job).data)
 
 
 class FiguresView(APIView):

@@ -103,7 +103,7 @@ class CheckinUrlSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class JobSerializer(serializers.ModelSerializer):
+class FairJobSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
@@ -112,7 +112,7 @@ class JobSerializer(serializers.ModelSerializer):
                   "intentions"]  # fmt: skip
 
 
-class JobInputSerializer(serializers.Serializer):
+class FairJobInputSerializer(serializers.Serializer):
     activity = serializers.IntegerField(label=_("招聘会 id"), min_value=1, max_value=2**31 - 1)
     enterprise = serializers.IntegerField(label=_("企业 id（工作人员代发布时填写）"), required=False, allow_null=True,
                                           min_value=1, max_value=2**31 - 1)  # fmt: skip
