@@ -1,14 +1,17 @@
 """亲清日志 pages: the list, logging and correcting an entry, its detail (audited reads), matters and their
-appeals, the reviewer's queue and conclusion, and the negative list."""
+appeals, the reviewer's queue and conclusion, and the negative list.
+
+POST-only steps look the object up first, so a GET from someone who cannot read it is 404 like any other
+request of theirs (not a 405 that would confirm the entry exists)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qinqing.core import audit
 from qinqing.core.errors import Refused
@@ -152,9 +155,10 @@ def entry_detail(request, pk: int):
 
 
 @requires(LOG)
-@require_POST
 def matter_add(request, pk: int):
     entry = get_entry(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = forms.MatterForm(request.POST, departments=actions.candidate_departments(request.user), prefix="matter")
     if form.is_valid():
         try:
@@ -172,9 +176,10 @@ def matter_add(request, pk: int):
 
 
 @requires(LOG)
-@require_POST
 def matter_appeal(request, pk: int):
     matter = get_matter(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         appeal = actions.matter_to_appeal(matter, actor=request.user)
     except ValidationError as exc:
@@ -187,9 +192,10 @@ def matter_appeal(request, pk: int):
 
 
 @requires(REVIEW)
-@require_POST
 def entry_review(request, pk: int):
     entry = get_entry(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = forms.ReviewForm(request.POST, prefix="review")
     if form.is_valid():
         try:
