@@ -106,11 +106,13 @@ def _seed(ctx, staff, rows) -> None:
 def _visits(ctx, staff, county) -> None:
     rng = ctx.rng
     watch = list(
-        HealthResult.objects.filter(is_current=True, org_path__startswith=county.path, is_low=True)
-        .order_by("total", "pk")[:8]
+        HealthResult.objects.filter(is_current=True, org_path__startswith=county.path, is_low=True).order_by(
+            "total", "pk"
+        )[:8]
     ) + list(
-        HealthResult.objects.filter(is_current=True, org_path__startswith=county.path, fell=True, is_low=False)
-        .order_by("pk")[:6]
+        HealthResult.objects.filter(
+            is_current=True, org_path__startswith=county.path, fell=True, is_low=False
+        ).order_by("pk")[:6]
     )
     if not watch:
         return
