@@ -22,7 +22,7 @@ def test_given_city_staff_when_opening_home_then_counts_cover_the_whole_city_sub
     cards = _cards(response.content.decode())
     assert cards["下级工商联"] == "2"  # county_a and county_b
     assert cards["商会"] == "2" and cards["企业"] == "2" and cards["承办单位"] == "2" and cards["金融机构"] == "1"
-    assert cards["用户"] == "14"
+    assert cards["用户"] == "16"  # the fixture users below the city, with the mediator and reviewer
     assert "岳阳市工商联" in response.content.decode()
 
 
@@ -31,8 +31,8 @@ def test_given_county_staff_when_opening_home_then_the_sibling_county_is_not_cou
     cards = _cards(login(users.county_staff).get(reverse("core:home")).content.decode())
     assert "下级工商联" not in cards  # a county FIC has none
     assert cards["商会"] == "1" and cards["企业"] == "1" and cards["承办单位"] == "1" and cards["金融机构"] == "0"
-    # county_staff, chamber_a's secretary, the enterprise user and dept_a's liaison: all below county_a.
-    assert cards["用户"] == "4"
+    # county_staff, chamber_a's secretary and mediator, the enterprise user and dept_a's liaison: all below county_a.
+    assert cards["用户"] == "5"
 
 
 @pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_given_a_disabled_account_when_the_system_admin_opens_home_then_it_is_co
     users.liaison.is_active = False
     users.liaison.save(update_fields=["is_active"])
     cards = _cards(login(users.sys_admin).get(reverse("core:home")).content.decode())
-    assert cards["已停用账号"] == "1" and cards["启用账号"] == "13"
+    assert cards["已停用账号"] == "1" and cards["启用账号"] == "15"
 
 
 @pytest.mark.django_db
