@@ -33,8 +33,12 @@ def _run(tree, users):
 
 def _visit(tree, users):
     from qinqing.health import actions
+    from qinqing.health.models import VisitTask
 
     result = _result(tree, users)
+    open_task = VisitTask.objects.filter(enterprise=tree.ent_a, status="planned").first()
+    if open_task is not None:  # one open visit per enterprise: a second sample reuses it
+        return open_task
     return actions.create_visits(actor=users.county_staff, results=[result],
                                  due_on=actions.today() + dt.timedelta(days=2))[0]  # fmt: skip
 
