@@ -398,6 +398,10 @@ SPECTACULAR_SETTINGS = {
         "MediationPartyKindEnum": "qinqing.mediation.choices.PartyKind",
         "MediationCaseTypeEnum": "qinqing.mediation.choices.CaseType",
         "ActivitiesKindEnum": "qinqing.activities.choices.Kind",
+        "HealthAnswerEnum": "qinqing.health.choices.Answer",
+        "ContactlogPayerEnum": "qinqing.contactlog.choices.Payer",
+        "ContactlogPurposeEnum": "qinqing.contactlog.choices.Purpose",
+        "FinancingPurposeEnum": "qinqing.financing.choices.Purpose",
     },
 }
 

@@ -187,12 +187,15 @@ class SurveyViewSet(viewsets.GenericViewSet):
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
         return response
 
-    @extend_schema(request={"multipart/form-data": s.FileSerializer}, responses={200: s.ImportResultSerializer},
-                   summary=gettext_lazy("导入线下答卷"))  # fmt: skip
+    @extend_schema(
+        request={"multipart/form-data": s.SurveyFileSerializer},
+        responses={200: s.SurveyImportResultSerializer},
+        summary=gettext_lazy("导入线下答卷"),
+    )
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request, pk=None):
         survey = get_managed(request.user, pk)
-        d = _valid(s.FileSerializer, request.data)
+        d = _valid(s.SurveyFileSerializer, request.data)
         result = importing.import_responses(survey, d["file"], actor=request.user)
         code = status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST
         return Response({"rows": result.rows, "done": result.done, "errors": result.errors}, status=code)

@@ -111,11 +111,11 @@ class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class FileSerializer(serializers.Serializer):
+class SurveyFileSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ImportResultSerializer(serializers.Serializer):
+class SurveyImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     done = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())

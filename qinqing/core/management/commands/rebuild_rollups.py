@@ -3,15 +3,18 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from qinqing.core import rollups
 
 
 class Command(BaseCommand):
-    help = "Rebuild the rollup tables from the records (after bulk loads or to check them)."
+    @property
+    def help(self) -> str:  # argparse needs a str, not a lazy string
+        return _("从业务记录重建汇总表（批量导入数据后或核对时使用）")
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", help="rollup names (default: every registered rollup)")
+        parser.add_argument("names", nargs="*", help=_("汇总表名称（默认：全部已登记的汇总表）"))
 
     def handle(self, *args, names, **options):
         known = {r.name: r for r in rollups.all_rollups()}

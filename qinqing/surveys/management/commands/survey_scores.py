@@ -13,11 +13,13 @@ from qinqing.surveys.models import Survey
 
 
 class Command(BaseCommand):
-    help = "Print the business-environment scores (0-100 scale) of a survey, overall and per region with ranks."
+    @property
+    def help(self) -> str:  # argparse needs a str, not a lazy string
+        return _("输出问卷的营商环境评分（百分制）：总体和各地区得分及排名")
 
     def add_arguments(self, parser):
-        parser.add_argument("survey_id", type=int)
-        parser.add_argument("--json", action="store_true", help="JSON output (the shape is in docs/guide/surveys.md)")
+        parser.add_argument("survey_id", type=int, help=_("问卷编号"))
+        parser.add_argument("--json", action="store_true", help=_("以 JSON 输出（格式见用户指南“问卷调查”一章）"))
 
     def handle(self, *args, **options):
         survey = Survey.objects.filter(pk=options["survey_id"]).first()
