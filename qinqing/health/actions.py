@@ -286,6 +286,9 @@ def visit_to_appeal(task: VisitTask, *, actor, department, problem: str = ""):
         description=_("企业健康体检走访（%(date)s）发现的问题：%(problem)s。走访记录：%(notes)s")
         % {"date": task.visited_on, "problem": problem, "notes": task.notes},
         channel=Channel.VISIT,
+        # The enterprise's contact on record, for the department's 首次联系 and the public status lookup.
+        contact_name=task.enterprise.contact_name or task.enterprise.legal_representative,
+        contact_phone=task.enterprise.contact_mobile or "",
     )
     appeal = appeal_actions.accept_appeal(appeal, actor=actor)
     appeal = appeal_actions.assign_appeal(appeal, actor=actor, lead_department=department)
