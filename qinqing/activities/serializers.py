@@ -1,6 +1,7 @@
 """API representations of activities, sessions, registrations (personal data masked for staff), jobs."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .choices import Kind
@@ -53,6 +54,8 @@ class ActivityInputSerializer(serializers.Serializer):
     sessions = SessionInputSerializer(label=_("场次"), many=True, required=False)
 
 
+# A distinct component name: registry's RegistrationStatusEnum would otherwise shadow this status enum.
+@extend_schema_serializer(component_name="ActivityRegistration")
 class RegistrationSerializer(serializers.ModelSerializer):
     attendee_name = serializers.SerializerMethodField()
     attendee_phone = serializers.SerializerMethodField()

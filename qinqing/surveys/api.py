@@ -171,7 +171,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
         return Response(results.score_table(get_survey(request.user, pk)))
 
     @extend_schema(responses={200: s.ProgressRowSerializer(many=True)}, summary=gettext_lazy("填写进度（按地区）"))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def progress(self, request, pk=None):
         from .views import progress
 
