@@ -39,6 +39,17 @@ from .permissions import (
 
 REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
 DOCX = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("调解协议书 .docx"))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A refused import: the file's row errors (nothing imported), or field errors such as an unknown body.
+IMPORT_REFUSED = OpenApiResponse(
+    {
+        "oneOf": [
+            {"$ref": "#/components/schemas/MediationImportResult"},
+            {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        ]
+    },
+    description=gettext_lazy("导入文件有误或输入有误，未作任何修改"),
+)
 
 
 def _step_schema(request_serializer, summary):
@@ -285,7 +296,12 @@ class ExchangeExportView(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("受理日期止")),
             OpenApiParameter("court", str, description=gettext_lazy("法院名称")),
         ],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("交换文件"))},
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description=gettext_lazy("交换文件（JSON）")
+            ),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("交换文件（xlsx）")),
+        },
         summary=gettext_lazy("导出法院交换文件"),
     )
     def get(self, request):
@@ -301,7 +317,7 @@ class ExchangeImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request={"multipart/form-data": s.MediationFileSerializer},
-                   responses={200: s.MediationImportResultSerializer, 400: s.MediationImportResultSerializer},
+                   responses={200: s.MediationImportResultSerializer, 400: IMPORT_REFUSED},
                    summary=gettext_lazy("导入法院交换文件（有任何错误则不作修改）"))  # fmt: skip
     def post(self, request):
         d = _valid(s.MediationFileSerializer, request.data)
