@@ -288,6 +288,10 @@ class ExchangeExportView(APIView):
     permission_classes = [RolePermission]
     required_permission = REGISTER
 
+    def perform_content_negotiation(self, request, force=False):
+        # ?format= names the file, not a DRF renderer: without force, format=xlsx would be a 404.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=["json", "xlsx"], description=gettext_lazy("文件格式")),
