@@ -178,6 +178,23 @@ EXPORTS = {
     # what is tested is that the view writes them through the safe workbook.
     "financing:need_export": ("city_staff", lambda d: reverse("financing:need_export"), TITLE),
     "financing:referral_export": ("city_staff", lambda d: reverse("financing:referral_export"), TITLE),
+    # A court-referred mediation case whose applicant (a party name typed by the secretary) is a payload.
+    "mediation:exchange_export": (
+        "secretary",
+        lambda d: reverse("mediation:exchange_export", args=["xlsx"]) + _mediation_case(d),
+        TITLE,
+    ),
+    "mediation-exchange-export": (
+        "secretary",
+        lambda d: "/api/v1/mediation/exchange/export/?format=xlsx" + _mediation_case(d),
+        TITLE,
+    ),
+    # The ledger's party is ent_a (its name a payload); the village typed on the pairing is another.
+    "programs:ledger": ("county_staff", lambda d: "/programs/ledger.xlsx?county=430621" + _pairing(d), ENTERPRISE),
+    "programs:ledger village": ("county_staff", lambda d: "/programs/ledger.xlsx?county=430621" + _pairing(d), DOMAIN),
+    # A survey answered by ent_a whose free-text answer is a payload.
+    "surveys:export": ("county_staff", lambda d: reverse("surveys:export", args=[_survey(d).pk]), CHAMBER_NOTE),
+    "surveys-survey-export": ("county_staff", lambda d: f"/api/v1/surveys/surveys/{_survey(d).pk}/export/", ENTERPRISE),
 }
 PATCHED_ROWS = {
     "financing:need_export": "need_rows",
@@ -206,6 +223,47 @@ def _ranking(data):
     )
 
 
+def _mediation_case(data) -> str:
+    """Registers the case (the export takes every court-referred case in scope, so the URL suffix is empty)."""
+    from qinqing.mediation import actions
+    from qinqing.mediation.tests import factories
+
+    tree, users = data["tree"], data["users"]
+    actions.register_case(
+        actor=users.secretary,
+        body=factories.committee(tree, users),
+        data=factories.court_data(),
+        parties=factories.parties(applicant={"name": TITLE, "address": MEMBER}),
+        mediator=users.mediator,
+    )
+    return ""
+
+
+def _pairing(data) -> str:
+    from qinqing.programs import actions
+
+    tree, users = data["tree"], data["users"]
+    actions.save_pairing(
+        actor=users.county_staff,
+        data={"party_kind": "enterprise", "enterprise": tree.ent_a, "county_code": "430621", "village": DOMAIN,
+              "started_on": datetime.date(2025, 3, 1)},
+    )  # fmt: skip
+    return ""
+
+
+def _survey(data):
+    from qinqing.surveys import actions
+    from qinqing.surveys.tests.conftest import answers, small_structure
+
+    tree, users = data["tree"], data["users"]
+    survey = actions.create_survey(actor=users.county_staff, data={"title": "会员服务满意度调查"})
+    survey = actions.save_structure(survey, actor=users.county_staff, data=small_structure())
+    survey = actions.open_survey(survey, actor=users.county_staff)
+    raw = answers(q1=2) | {"Q2": CHAMBER_NOTE}
+    actions.submit_response(survey, actor=users.enterprise, enterprise=tree.ent_a, raw=raw)
+    return survey
+
+
 @pytest.mark.parametrize("name", sorted(EXPORTS))
 def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula(
     name, poisoned, tree, users, client, monkeypatch
@@ -217,7 +275,7 @@ def test_given_payloads_in_the_data_when_exported_then_no_cell_is_a_live_formula
         monkeypatch.setattr(exports, PATCHED_ROWS[name], lambda *a, **k: (["企业"], [[p] for p in PAYLOADS]))
     client.force_login(getattr(users, who))  # a session serves the API too
 
-    response = client.get(url({**poisoned, "tree": tree}))
+    response = client.get(url({**poisoned, "tree": tree, "users": users}))
 
     xlsx, cells = _cells(response)
 
@@ -245,6 +303,9 @@ NOT_SPREADSHEETS = {
     "reports:figures",  # HTML pages that link to reports:figure_csv
     "reports:figure",
     "reports-figure",  # JSON (its docstring mentions the CSV export)
+    "legal-checkup-report",  # .docx/.pdf risk report, no spreadsheet
+    "programs:pairings",  # HTML list page (its can_export flag shows the link to programs:ledger)
+    "surveys:import_template",  # header row only: the credit-code label and item codes (letters, digits, _)
 }
 
 
