@@ -7,11 +7,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import User
 from qinqing.core import audit
@@ -152,9 +151,10 @@ STEPS = {
 
 
 @requires(VIEW)
-@require_POST
 def case_step(request, pk: int, step: str):
     case = get_case(request.user, pk)
+    if request.method != "POST":  # looked up first: an object outside the user's scope answers 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     if step == "assign":
         return _assign(request, case)
     if step not in STEPS:

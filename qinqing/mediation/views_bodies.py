@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import User
 from qinqing.core import audit
@@ -102,9 +101,10 @@ def body_detail(request, pk: int):
 
 
 @requires(BODIES)
-@require_POST
 def roster_add(request, pk: int):
     body = _managed(request.user, pk)
+    if request.method != "POST":  # looked up first: an object outside the user's scope answers 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     form = forms.RosterForm(request.POST, candidates=_candidates(body))
     if not form.is_valid():
         messages.error(request, "；".join(f"{form.fields[k].label}：{'，'.join(v)}" for k, v in form.errors.items()))
@@ -121,9 +121,10 @@ def roster_add(request, pk: int):
 
 
 @requires(BODIES)
-@require_POST
 def roster_remove(request, pk: int, entry: int):
     body = _managed(request.user, pk)
+    if request.method != "POST":  # looked up first: an object outside the user's scope answers 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     item = RosterEntry.objects.filter(body=body, pk=entry).select_related("body").first()
     if item is None:
         raise Http404

@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qinqing.core import audit
 from qinqing.core.errors import Refused
@@ -135,10 +134,11 @@ def builder(request, pk: int):
     return render(request, "surveys/builder.html", {"survey": survey, "form": form, "kinds": Kind})
 
 
-@require_POST
 @requires(MANAGE)
 def question_remove(request, pk: int, code: str):
     survey = get_managed(request.user, pk)
+    if request.method != "POST":  # looked up first: an object outside the user's scope answers 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     try:
         actions.remove_question(survey, actor=request.user, code=code)
     except (ValidationError, Refused) as exc:
@@ -148,6 +148,8 @@ def question_remove(request, pk: int, code: str):
 
 def _verb(request, pk: int, verb, done: str):
     survey = get_managed(request.user, pk)
+    if request.method != "POST":  # looked up first: an object outside the user's scope answers 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     try:
         outcome = verb(survey, actor=request.user)
     except (ValidationError, Refused) as exc:
@@ -157,19 +159,16 @@ def _verb(request, pk: int, verb, done: str):
     return redirect("surveys:detail", survey.pk)
 
 
-@require_POST
 @requires(MANAGE)
 def survey_open(request, pk: int):
     return _verb(request, pk, actions.open_survey, _("问卷已发布"))
 
 
-@require_POST
 @requires(MANAGE)
 def survey_close(request, pk: int):
     return _verb(request, pk, actions.close_survey, _("问卷已结束"))
 
 
-@require_POST
 @requires(MANAGE)
 def survey_remind(request, pk: int):
     return _verb(request, pk, actions.remind, _("已提醒 %(n)s 家未填写的企业"))
