@@ -48,7 +48,6 @@ ROLE_ORG_KIND = {
 }
 
 
-
 def org_kinds_for(role) -> tuple[str, ...]:
     kinds = ROLE_ORG_KIND[Role(role)]
     return (kinds,) if isinstance(kinds, str) else tuple(kinds)
