@@ -5,16 +5,26 @@ from django import template
 register = template.Library()
 
 
+def _number(value) -> float | None:
+    """A score or value as stored (a number, a Decimal, or text from the JSON of a result); None when missing."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @register.filter
 def score(value) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    number = _number(value)
+    return "—" if number is None else f"{number:.1f}"
 
 
 @register.filter
 def indicator(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f}"
+    number = _number(value)
+    return "—" if number is None else f"{number:,.2f}"
 
 
 @register.filter
