@@ -3,16 +3,16 @@ signed link or by staff, job fair jobs and intentions, figures)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qinqing.appeals.serializers import AppealRefusalSerializer
 from qinqing.core import figures as registry
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api import RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, validated
 from qinqing.core.roles import Role
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
@@ -37,24 +37,6 @@ from .permissions import (
     visible_registrations,
 )
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
-    def _page(self, qs, serializer):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(serializer(page, many=True, context={"request": self.request}).data)
-
 
 def _enterprise_for(request, enterprise_id, activity=None):
     """The enterprise a registration or job is for: the user's own, or (staff) one in their scope."""
@@ -77,7 +59,7 @@ def _enterprise_for(request, enterprise_id, activity=None):
     return enterprise
 
 
-class ActivityViewSet(_Base):
+class ActivityViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": MANAGE, "update": MANAGE}
     serializer_class = s.ActivitySerializer
@@ -96,7 +78,7 @@ class ActivityViewSet(_Base):
         return Response(s.ActivitySerializer(get_activity(request.user, pk)).data)
 
     def _data(self, request) -> dict:
-        d = _valid(s.ActivityInputSerializer, request.data)
+        d = validated(s.ActivityInputSerializer, request.data)
         if d.get("organiser"):
             d["organiser"] = Organization.objects.filter(pk=d["organiser"]).first()
             if d["organiser"] is None:
@@ -127,7 +109,7 @@ class ActivityViewSet(_Base):
         activity = get_activity(request.user, pk)
         if not (request.user.has_perm(REGISTER) or request.user.has_perm(MANAGE)):
             raise PermissionDenied()
-        d = _valid(s.RegisterInputSerializer, request.data)
+        d = validated(s.RegisterInputSerializer, request.data)
         enterprise = _enterprise_for(request, d.get("enterprise"), activity)
         registration = actions.register(
             activity,
@@ -140,7 +122,7 @@ class ActivityViewSet(_Base):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class RegistrationViewSet(_Base):
+class RegistrationViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"checkin": MANAGE, "scan": CHECKIN}
     serializer_class = s.RegistrationSerializer
@@ -193,7 +175,7 @@ class RegistrationViewSet(_Base):
         registration = get_registration(request.user, pk)
         if not can_manage(request.user, registration.activity):
             raise PermissionDenied()
-        d = _valid(s.ManualCheckinSerializer, request.data)
+        d = validated(s.ManualCheckinSerializer, request.data)
         session = registration.activity.sessions.filter(pk=d["session"]).first()
         if session is None:
             raise ValidationError({"session": [_("场次 id %(id)s 不属于该活动") % {"id": d["session"]}]})
@@ -204,13 +186,13 @@ class RegistrationViewSet(_Base):
                    summary=gettext_lazy("扫码签到（签到码为二维码中的链接或其末段）"))  # fmt: skip
     @action(detail=False, methods=["post"])
     def scan(self, request):
-        d = _valid(s.CheckinInputSerializer, request.data)
+        d = validated(s.CheckinInputSerializer, request.data)
         token = d["token"].rstrip("/").rsplit("/", 1)[-1]
         attendance = actions.check_in_by_token(token, actor=request.user)
         return Response(s.AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED)
 
 
-class JobViewSet(_Base):
+class JobViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"intentions": MANAGE}
     serializer_class = s.FairJobSerializer
@@ -232,7 +214,7 @@ class JobViewSet(_Base):
     @extend_schema(request=s.FairJobInputSerializer, responses={201: s.FairJobSerializer, 409: REFUSED},
                    summary=gettext_lazy("发布招聘岗位"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.FairJobInputSerializer, request.data)
+        d = validated(s.FairJobInputSerializer, request.data)
         activity = get_activity(request.user, d.pop("activity"))
         enterprise = _enterprise_for(request, d.pop("enterprise", None), activity)
         job = actions.post_job(activity, actor=request.user, enterprise=enterprise, data=d)
@@ -245,7 +227,7 @@ class JobViewSet(_Base):
         job = get_job(request.user, pk)
         if not can_manage(request.user, job.activity):
             raise PermissionDenied()
-        d = _valid(s.IntentionsInputSerializer, request.data)
+        d = validated(s.IntentionsInputSerializer, request.data)
         job = actions.record_intentions(job, actor=request.user, intentions=d["intentions"])
         return Response(s.FairJobSerializer(job).data)
 

@@ -3,14 +3,14 @@ reviewer's conclusions, the negative list, figures). Reading an entry is audited
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qinqing.appeals.serializers import AppealRefusalSerializer
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api import RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, validated
 
 from . import actions
 from . import serializers as s
@@ -31,7 +31,6 @@ from .permissions import (
 )
 from .views import record_read
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
 ENTRY_FILTERS = [
     OpenApiParameter("purpose", str, description=gettext_lazy("事由")),
     OpenApiParameter("review", str, description=gettext_lazy("flagged、pending 或 concluded")),
@@ -41,23 +40,7 @@ ENTRY_FILTERS = [
 ]
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
-    def _page(self, qs, serializer):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(serializer(page, many=True).data)
-
-
-class EntryViewSet(_Base):
+class EntryViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": LOG, "update": LOG, "add_matter": LOG, "conclude": REVIEW}
     serializer_class = s.EntrySerializer
@@ -86,14 +69,14 @@ class EntryViewSet(_Base):
     @extend_schema(request=s.EntryInputSerializer, responses={201: s.EntrySerializer, 409: REFUSED},
                    summary=gettext_lazy("记录政企接触"))  # fmt: skip
     def create(self, request):
-        entry = actions.save_entry(actor=request.user, data=_valid(s.EntryInputSerializer, request.data))
+        entry = actions.save_entry(actor=request.user, data=validated(s.EntryInputSerializer, request.data))
         return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EntryInputSerializer, responses={200: s.EntrySerializer, 409: REFUSED},
                    summary=gettext_lazy("修改本人记录的亲清日志"))  # fmt: skip
     def update(self, request, pk=None):
         entry = get_entry(request.user, pk)
-        data = _valid(s.EntryInputSerializer, request.data)
+        data = validated(s.EntryInputSerializer, request.data)
         data.pop("matters", None)
         entry = actions.save_entry(actor=request.user, data=data, entry=entry)
         return Response(s.EntrySerializer(entry).data)
@@ -103,7 +86,7 @@ class EntryViewSet(_Base):
     @action(detail=True, methods=["post"], url_path="matters")
     def add_matter(self, request, pk=None):
         entry = get_entry(request.user, pk)
-        matter = actions.add_matter(entry, actor=request.user, data=_valid(s.MatterInputSerializer, request.data))
+        matter = actions.add_matter(entry, actor=request.user, data=validated(s.MatterInputSerializer, request.data))
         return Response(s.MatterSerializer(matter).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReviewInputSerializer, responses={200: s.EntrySerializer, 409: REFUSED},
@@ -111,13 +94,13 @@ class EntryViewSet(_Base):
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         entry = get_entry(request.user, pk)
-        d = _valid(s.ReviewInputSerializer, request.data)
+        d = validated(s.ReviewInputSerializer, request.data)
         entry = actions.conclude_review(entry, actor=request.user, conclusion=d["conclusion"],
                                         text=d["conclusion_text"])  # fmt: skip
         return Response(s.EntrySerializer(entry).data)
 
 
-class MatterViewSet(_Base):
+class MatterViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"appeal": LOG}
     serializer_class = s.MatterSerializer
@@ -140,7 +123,7 @@ class MatterViewSet(_Base):
         return Response(s.MatterSerializer(get_matter(request.user, pk)).data)
 
 
-class ConductViewSet(_Base):
+class ConductViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": MANAGE_LIST, "update": MANAGE_LIST}
     serializer_class = s.ConductSerializer
@@ -157,14 +140,14 @@ class ConductViewSet(_Base):
     @extend_schema(request=s.ConductInputSerializer, responses={201: s.ConductSerializer, 409: REFUSED},
                    summary=gettext_lazy("新增负面清单条目"))  # fmt: skip
     def create(self, request):
-        item = actions.save_conduct_item(actor=request.user, data=_valid(s.ConductInputSerializer, request.data))
+        item = actions.save_conduct_item(actor=request.user, data=validated(s.ConductInputSerializer, request.data))
         return Response(s.ConductSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ConductInputSerializer, responses={200: s.ConductSerializer, 409: REFUSED},
                    summary=gettext_lazy("修改负面清单条目"))  # fmt: skip
     def update(self, request, pk=None):
         item = get_conduct(request.user, pk)
-        d = _valid(s.ConductInputSerializer, request.data)
+        d = validated(s.ConductInputSerializer, request.data)
         item = actions.save_conduct_item(actor=request.user, data=d, item=item)
         return Response(s.ConductSerializer(item).data)
 

@@ -3,17 +3,17 @@ feedback file, 对接会, products, fix tasks, reasons, figures)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qinqing.appeals.serializers import AppealRefusalSerializer
 from qinqing.core import figures as registry
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api import RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, one_in_scope, validated
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
 
@@ -44,39 +44,12 @@ from .permissions import (
     visible_referrals,
 )
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _one(qs, pk, field: str, label: str):
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise ValidationError(
-            {field: [_("%(label)s id %(id)s 不存在或不在您的管辖范围内") % {"label": label, "id": pk}]}
-        )
-    return obj
-
 
 def _banks():
     return Organization.objects.filter(kind="bank", is_active=True)
 
 
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
-    def _page(self, qs, serializer):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(serializer(page, many=True).data)
-
-
-class NeedViewSet(_Base):
+class NeedViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"screen": MANAGE, "recommend": MANAGE, "push": MANAGE, "withdraw": STATE,
                             "import_file": MANAGE}  # fmt: skip
@@ -97,11 +70,11 @@ class NeedViewSet(_Base):
         user = request.user
         if not (user.has_perm(STATE) or user.has_perm(MANAGE)):
             raise PermissionDenied()
-        d = dict(_valid(s.NeedInputSerializer, request.data))
+        d = dict(validated(s.NeedInputSerializer, request.data))
         if user.has_perm(MANAGE):
             if not d.get("enterprise"):
                 raise ValidationError({"enterprise": [_("请指定企业")]})
-            enterprise = _one(visible_enterprises(user), d.pop("enterprise"), "enterprise", _("企业"))
+            enterprise = one_in_scope(visible_enterprises(user), d.pop("enterprise"), "enterprise", _("企业"))
         else:
             from qinqing.registry.models import Enterprise
 
@@ -118,7 +91,7 @@ class NeedViewSet(_Base):
     @action(detail=True, methods=["post"])
     def screen(self, request, pk=None):
         need = get_need(request.user, pk)
-        d = _valid(s.ScreenInputSerializer, request.data)
+        d = validated(s.ScreenInputSerializer, request.data)
         need = actions.screen_need(need, actor=request.user, attested=d["attested"], note=d["note"])
         return Response(s.NeedSerializer(need).data)
 
@@ -132,7 +105,7 @@ class NeedViewSet(_Base):
                    summary=gettext_lazy("列入推荐清单"))  # fmt: skip
     @action(detail=False, methods=["post"])
     def recommend(self, request):
-        d = _valid(s.IdsSerializer, request.data)
+        d = validated(s.IdsSerializer, request.data)
         needs = list(visible_needs(request.user).filter(pk__in=d["needs"]))
         if len(needs) != len(set(d["needs"])):
             raise ValidationError({"needs": [_("部分需求不存在或不在您的管辖范围内")]})
@@ -143,11 +116,11 @@ class NeedViewSet(_Base):
                    summary=gettext_lazy("批量推送至银行"))  # fmt: skip
     @action(detail=False, methods=["post"])
     def push(self, request):
-        d = _valid(s.PushInputSerializer, request.data)
+        d = validated(s.PushInputSerializer, request.data)
         needs = list(visible_needs(request.user).filter(pk__in=d["needs"]))
         if len(needs) != len(set(d["needs"])):
             raise ValidationError({"needs": [_("部分需求不存在或不在您的管辖范围内")]})
-        bank = _one(_banks(), d["bank"], "bank", _("金融机构"))
+        bank = one_in_scope(_banks(), d["bank"], "bank", _("金融机构"))
         batch = actions.push_batch(actor=request.user, bank=bank, needs=needs, note=d["note"])
         return Response(s.BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
@@ -167,7 +140,7 @@ class NeedViewSet(_Base):
                    summary=gettext_lazy("Excel 导入融资需求"))  # fmt: skip
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request):
-        d = _valid(s.FileSerializer, request.data)
+        d = validated(s.FileSerializer, request.data)
         try:
             result = importing.import_needs(d["file"], actor=request.user)
         except importing.UnreadableFile as exc:
@@ -176,7 +149,7 @@ class NeedViewSet(_Base):
         return Response({"rows": result.rows, "done": result.done, "errors": result.errors}, status=code)
 
 
-class ReferralViewSet(_Base):
+class ReferralViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"stage": HANDLE, "complete": HANDLE, "rerecommend": MANAGE, "feedback": HANDLE}
     serializer_class = s.ReferralSerializer
@@ -200,7 +173,7 @@ class ReferralViewSet(_Base):
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
         referral = get_referral(request.user, pk)
-        d = dict(_valid(s.StageInputSerializer, request.data))
+        d = dict(validated(s.StageInputSerializer, request.data))
         d["reason"] = d["reason"] or None
         actions.record_stage(referral, actor=request.user, data=d)
         return Response(s.ReferralSerializer(get_referral(request.user, pk)).data)
@@ -217,8 +190,8 @@ class ReferralViewSet(_Base):
     @action(detail=True, methods=["post"])
     def rerecommend(self, request, pk=None):
         referral = get_referral(request.user, pk)
-        d = _valid(s.BankInputSerializer, request.data)
-        bank = _one(_banks(), d["bank"], "bank", _("金融机构"))
+        d = validated(s.BankInputSerializer, request.data)
+        bank = one_in_scope(_banks(), d["bank"], "bank", _("金融机构"))
         fresh = actions.rerecommend(referral, actor=request.user, bank=bank, note=d["note"])
         return Response(s.ReferralSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -226,7 +199,7 @@ class ReferralViewSet(_Base):
                    summary=gettext_lazy("导入银行反馈表"))  # fmt: skip
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def feedback(self, request):
-        d = _valid(s.FileSerializer, request.data)
+        d = validated(s.FileSerializer, request.data)
         try:
             result = importing.import_feedback(d["file"], actor=request.user)
         except importing.UnreadableFile as exc:
@@ -235,7 +208,7 @@ class ReferralViewSet(_Base):
         return Response({"rows": result.rows, "done": result.done, "errors": result.errors}, status=code)
 
 
-class BatchViewSet(_Base):
+class BatchViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"chamber": RECOMMEND}
     serializer_class = s.BatchSerializer
@@ -258,19 +231,19 @@ class BatchViewSet(_Base):
     def chamber(self, request):
         from qinqing.registry.models import Enterprise
 
-        d = _valid(s.ChamberInputSerializer, request.data)
-        bank = _one(_banks(), d["bank"], "bank", _("金融机构"))
+        d = validated(s.ChamberInputSerializer, request.data)
+        bank = one_in_scope(_banks(), d["bank"], "bank", _("金融机构"))
         entries = []
         for entry in d["entries"]:
             entry = dict(entry)
-            entry["enterprise"] = _one(Enterprise.objects.all(), entry.get("enterprise"), "entries", _("企业"))
+            entry["enterprise"] = one_in_scope(Enterprise.objects.all(), entry.get("enterprise"), "entries", _("企业"))
             entries.append(entry)
         batch = actions.chamber_recommend(actor=request.user, bank=bank, entries=entries, note=d["note"],
                                           credit_line=d.get("credit_line"))  # fmt: skip
         return Response(s.BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
-class EventViewSet(_Base):
+class EventViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": MANAGE, "update": MANAGE, "intention": MANAGE}
     serializer_class = s.EventSerializer
@@ -285,7 +258,7 @@ class EventViewSet(_Base):
         return Response(s.EventSerializer(get_event(request.user, pk)).data)
 
     def _data(self, request) -> dict:
-        d = dict(_valid(s.EventInputSerializer, request.data))
+        d = dict(validated(s.EventInputSerializer, request.data))
         d["banks"] = list(_banks().filter(pk__in=d["banks"]))
         enterprises = visible_enterprises(request.user)
         d["invited"] = list(enterprises.filter(pk__in=d["invited"]))
@@ -310,15 +283,15 @@ class EventViewSet(_Base):
     @action(detail=True, methods=["post"])
     def intention(self, request, pk=None):
         event = get_event(request.user, pk)
-        d = _valid(s.IntentionInputSerializer, request.data)
-        need = _one(visible_needs(request.user), d["need"], "need", _("融资需求"))
-        bank = _one(_banks(), d["bank"], "bank", _("金融机构"))
+        d = validated(s.IntentionInputSerializer, request.data)
+        need = one_in_scope(visible_needs(request.user), d["need"], "need", _("融资需求"))
+        bank = one_in_scope(_banks(), d["bank"], "bank", _("金融机构"))
         step = actions.sign_intention(event, actor=request.user, need=need, bank=bank, amount=d["amount"],
                                       note=d["note"])  # fmt: skip
         return Response(s.ReferralSerializer(step.referral).data, status=status.HTTP_201_CREATED)
 
 
-class ProductViewSet(_Base):
+class ProductViewSet(DomainViewSet):
     required_permission = VIEW_PRODUCTS
     required_permissions = {"create": PRODUCTS, "update": PRODUCTS}
     serializer_class = s.ProductSerializer
@@ -335,7 +308,7 @@ class ProductViewSet(_Base):
     @extend_schema(request=s.ProductInputSerializer, responses={201: s.ProductSerializer, 409: REFUSED},
                    summary=gettext_lazy("新增信贷产品"))  # fmt: skip
     def create(self, request):
-        product = actions.save_product(actor=request.user, data=_valid(s.ProductInputSerializer, request.data))
+        product = actions.save_product(actor=request.user, data=validated(s.ProductInputSerializer, request.data))
         return Response(s.ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProductInputSerializer, responses={200: s.ProductSerializer, 409: REFUSED},
@@ -344,12 +317,12 @@ class ProductViewSet(_Base):
         product = own_products(request.user).filter(pk=pk).first() if str(pk).isdigit() else None
         if product is None:
             raise NotFound(_("对象不存在或不在您的管辖范围内"))
-        product = actions.save_product(actor=request.user, data=_valid(s.ProductInputSerializer, request.data),
+        product = actions.save_product(actor=request.user, data=validated(s.ProductInputSerializer, request.data),
                                        product=product)  # fmt: skip
         return Response(s.ProductSerializer(product).data)
 
 
-class FixTaskViewSet(_Base):
+class FixTaskViewSet(DomainViewSet):
     required_permission = MANAGE
     serializer_class = s.FixTaskSerializer
 
@@ -366,11 +339,11 @@ class FixTaskViewSet(_Base):
                    summary=gettext_lazy("修改整改任务"))  # fmt: skip
     def update(self, request, pk=None):
         task = get_fix_task(request.user, pk)
-        d = _valid(s.FixInputSerializer, request.data)
+        d = validated(s.FixInputSerializer, request.data)
         department = None
         if d.get("department"):
             departments = Organization.objects.filter(kind="department", path__startswith=task.need.fic.path)
-            department = _one(departments, d["department"], "department", _("责任部门"))
+            department = one_in_scope(departments, d["department"], "department", _("责任部门"))
         task = actions.update_fix_task(task, actor=request.user, problem=d["problem"], department=department,
                                        measure=d["measure"])  # fmt: skip
         return Response(s.FixTaskSerializer(task).data)
@@ -388,12 +361,12 @@ class FixTaskViewSet(_Base):
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         task = get_fix_task(request.user, pk)
-        d = _valid(s.FixDoneSerializer, request.data)
+        d = validated(s.FixDoneSerializer, request.data)
         task = actions.complete_fix_task(task, actor=request.user, result=d["result"])
         return Response(s.FixTaskSerializer(task).data)
 
 
-class ReasonViewSet(_Base):
+class ReasonViewSet(DomainViewSet):
     required_permission = VIEW
     serializer_class = s.ReasonSerializer
     pagination_class = None

@@ -3,15 +3,15 @@ questionnaire, scoring versions, runs, visits and appeals, figures)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qinqing.appeals.serializers import AppealRefusalSerializer
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api import RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, validated
 
 from . import actions, diagnosis
 from . import serializers as s
@@ -36,26 +36,8 @@ from .permissions import (
     visible_visits,
 )
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
 
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
-    def _page(self, qs, serializer):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(serializer(page, many=True).data)
-
-
-class ResultViewSet(_Base):
+class ResultViewSet(DomainViewSet):
     """Current results in the caller's scope (``?history=1``: every result), filtered like the page."""
 
     required_permission = VIEW
@@ -77,7 +59,7 @@ class ResultViewSet(_Base):
         return Response(s.ResultSerializer(get_result(request.user, pk)).data)
 
 
-class DiagnosisViewSet(_Base):
+class DiagnosisViewSet(DomainViewSet):
     """One enterprise's diagnosis (as on the page), its supplementary figures and questionnaire."""
 
     required_permission = VIEW
@@ -106,7 +88,7 @@ class DiagnosisViewSet(_Base):
         enterprise = get_enterprise(request.user, pk)
         if not can_state(request.user, enterprise):
             raise PermissionDenied()
-        data = _valid(s.SupplementInputSerializer, request.data)
+        data = validated(s.SupplementInputSerializer, request.data)
         row = actions.save_supplement(enterprise, actor=request.user, year=data["year"], data=data)
         return Response(s.SupplementSerializer(row).data)
 
@@ -116,12 +98,12 @@ class DiagnosisViewSet(_Base):
         enterprise = get_enterprise(request.user, pk)
         if not can_state(request.user, enterprise):
             raise PermissionDenied()
-        data = _valid(s.QuestionnaireInputSerializer, request.data)
+        data = validated(s.QuestionnaireInputSerializer, request.data)
         row = actions.answer_questionnaire(enterprise, actor=request.user, answers=data)
         return Response({"enterprise": enterprise.pk, "answers": row.answers})
 
 
-class SupplementViewSet(_Base):
+class SupplementViewSet(DomainViewSet):
     required_permission = VIEW
     serializer_class = s.SupplementSerializer
 
@@ -132,7 +114,7 @@ class SupplementViewSet(_Base):
         return self._page(self.get_queryset().order_by("enterprise_id", "-year"), s.SupplementSerializer)
 
 
-class VersionViewSet(_Base):
+class VersionViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": SCHEME, "update": SCHEME, "publish": SCHEME}
     serializer_class = s.VersionSerializer
@@ -149,7 +131,7 @@ class VersionViewSet(_Base):
     @extend_schema(request=s.VersionInputSerializer, responses={201: s.VersionSerializer},
                    summary=gettext_lazy("新建评分方案版本（草稿）"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.VersionInputSerializer, request.data)
+        d = validated(s.VersionInputSerializer, request.data)
         version = actions.save_version(actor=request.user, config=d["config"], name=d["name"], note=d["note"])
         return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -157,7 +139,7 @@ class VersionViewSet(_Base):
                    summary=gettext_lazy("修改草稿方案"))  # fmt: skip
     def update(self, request, pk=None):
         version = get_version(request.user, pk)
-        d = _valid(s.VersionInputSerializer, request.data)
+        d = validated(s.VersionInputSerializer, request.data)
         version = actions.save_version(actor=request.user, config=d["config"], name=d["name"], note=d["note"],
                                        version=version)  # fmt: skip
         return Response(s.VersionSerializer(version).data)
@@ -169,7 +151,7 @@ class VersionViewSet(_Base):
         return Response(s.VersionSerializer(version).data)
 
 
-class RunViewSet(_Base):
+class RunViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": MANAGE}
     serializer_class = s.RunSerializer
@@ -189,7 +171,7 @@ class RunViewSet(_Base):
         return Response(s.RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-class VisitViewSet(_Base):
+class VisitViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": MANAGE, "record": MANAGE, "appeal": MANAGE}
     serializer_class = s.VisitSerializer
@@ -212,7 +194,7 @@ class VisitViewSet(_Base):
     def create(self, request):
         from .views import _staff
 
-        d = _valid(s.VisitCreateSerializer, request.data)
+        d = validated(s.VisitCreateSerializer, request.data)
         results = list(visible_results(request.user).filter(pk__in=d["results"]))
         unknown = sorted(set(d["results"]) - {r.pk for r in results})
         if unknown:
@@ -231,7 +213,7 @@ class VisitViewSet(_Base):
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         task = get_visit(request.user, pk)
-        d = _valid(s.VisitRecordSerializer, request.data)
+        d = validated(s.VisitRecordSerializer, request.data)
         task = actions.record_visit(task, actor=request.user, **d)
         return Response(s.VisitSerializer(task).data)
 
@@ -242,7 +224,7 @@ class VisitViewSet(_Base):
         from .views_visits import _departments
 
         task = get_visit(request.user, pk)
-        d = _valid(s.VisitAppealSerializer, request.data)
+        d = validated(s.VisitAppealSerializer, request.data)
         department = _departments(request.user).filter(pk=d["department"]).first()
         if department is None:
             raise ValidationError({"department": [_("责任部门 id %(id)s 不存在或不在您的管辖范围内")

@@ -4,16 +4,16 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qinqing.appeals.serializers import AppealRefusalSerializer
 from qinqing.core import figures as registry
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api import RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, validated
 from qinqing.core.roles import Role
 from qinqing.registry.permissions import visible_enterprises
 
@@ -49,28 +49,13 @@ from .permissions import (
 from .views import filter_checkups
 from .views_figures import params, scope
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
 FILE = OpenApiParameter("fmt", str, enum=["pdf", "docx"], required=True, description=gettext_lazy("文件格式"))
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
+class _Base(DomainViewSet):
     output = None  # the read serializer of list and retrieve
     ordering: tuple[str, ...] = ("-pk",)
     getter = None  # permissions.get_* for one object (404 when missing or out of scope)
-
-    def _page(self, qs, serializer):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(serializer(page, many=True, context={"request": self.request}).data)
 
     def list(self, request):
         return self._page(self.get_queryset().order_by(*self.ordering), self.output)
@@ -106,7 +91,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("申请法治体检"))  # fmt: skip
     def create(self, request):
         user = request.user
-        d = dict(_valid(s.LegalRequestInputSerializer, request.data))
+        d = dict(validated(s.LegalRequestInputSerializer, request.data))
         if user.role == Role.ENTERPRISE:
             from qinqing.registry.models import Enterprise
 
@@ -125,7 +110,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("安排律师并预约走访"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        d = _valid(s.LegalAssignInputSerializer, request.data)
+        d = validated(s.LegalAssignInputSerializer, request.data)
         checkup = get_checkup(request.user, pk)
         return self._detail(actions.assign_checkup(checkup, actor=request.user, lawyer=d["lawyer"],
                                                    visit_on=d["visit_on"]))  # fmt: skip
@@ -137,7 +122,7 @@ class CheckupViewSet(_Base):
         user = request.user
         if not (user.has_perm(MANAGE) or user.has_perm(RESPOND)):
             raise PermissionDenied()
-        d = _valid(s.LegalReasonInputSerializer, request.data)
+        d = validated(s.LegalReasonInputSerializer, request.data)
         return self._detail(actions.cancel_checkup(get_checkup(user, pk), actor=user, reason=d["reason"]))
 
     @staticmethod
@@ -148,7 +133,7 @@ class CheckupViewSet(_Base):
                    responses={200: s.LegalCheckupDetailSerializer, 409: REFUSED})  # fmt: skip
     @action(detail=True, methods=["post"])
     def selfcheck(self, request, pk=None):
-        d = _valid(s.LegalSelfCheckInputSerializer, request.data)
+        d = validated(s.LegalSelfCheckInputSerializer, request.data)
         checkup = get_checkup(request.user, pk)
         return self._detail(actions.submit_selfcheck(checkup, actor=request.user, answers=self._answers(d["answers"])))
 
@@ -156,7 +141,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("登记律师走访（核查问卷）"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def visit(self, request, pk=None):
-        d = _valid(s.LegalVisitInputSerializer, request.data)
+        d = validated(s.LegalVisitInputSerializer, request.data)
         checkup = get_checkup(request.user, pk)
         answers = self._answers(d["answers"])
         checkup = actions.record_visit(checkup, actor=request.user, visited_on=d["visited_on"], answers=answers,
@@ -167,7 +152,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("添加风险点"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def risks(self, request, pk=None):
-        d = _valid(s.LegalRiskInputSerializer, request.data)
+        d = validated(s.LegalRiskInputSerializer, request.data)
         risk = actions.add_risk(get_checkup(request.user, pk), actor=request.user, data=d)
         return Response(s.LegalRiskSerializer(risk).data, status=status.HTTP_201_CREATED)
 
@@ -175,7 +160,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("出具法律风险评估报告"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        d = _valid(s.LegalIssueInputSerializer, request.data)
+        d = validated(s.LegalIssueInputSerializer, request.data)
         checkup = get_checkup(request.user, pk)
         return self._detail(actions.issue_report(checkup, actor=request.user, summary=d["report_summary"]))
 
@@ -183,7 +168,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("反馈整改情况"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def follow(self, request, pk=None):
-        d = _valid(s.LegalFollowInputSerializer, request.data)
+        d = validated(s.LegalFollowInputSerializer, request.data)
         checkup = get_checkup(request.user, pk)
         items = {i["risk"]: (i["status"], i["reason"]) for i in d["items"]}
         actions.follow_risks(checkup, actor=request.user, items=items)
@@ -193,7 +178,7 @@ class CheckupViewSet(_Base):
                    summary=gettext_lazy("登记回访"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def call(self, request, pk=None):
-        d = _valid(s.LegalCallInputSerializer, request.data)
+        d = validated(s.LegalCallInputSerializer, request.data)
         call = actions.record_call(get_checkup(request.user, pk), actor=request.user, called_on=d["called_on"],
                                    summary=d["summary"])  # fmt: skip
         return Response(s.LegalCallSerializer(call).data, status=status.HTTP_201_CREATED)
@@ -234,7 +219,7 @@ class RiskViewSet(_Base):
                    summary=gettext_lazy("红色风险转为诉求"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
-        d = _valid(s.LegalAppealInputSerializer, request.data)
+        d = validated(s.LegalAppealInputSerializer, request.data)
         risk = get_risk(request.user, pk)
         actions.risk_to_appeal(risk, actor=request.user, department=d["department"])
         return Response(s.LegalRiskSerializer(get_risk(request.user, pk)).data)
@@ -252,7 +237,7 @@ class RoundViewSet(_Base):
     @extend_schema(request=s.LegalRoundInputSerializer, responses={201: s.LegalRoundSerializer, 409: REFUSED},
                    summary=gettext_lazy("组织体检批次"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.LegalRoundInputSerializer, request.data)
+        d = validated(s.LegalRoundInputSerializer, request.data)
         found = list(visible_enterprises(request.user).filter(pk__in=d["enterprises"]))
         if len(found) != len(set(d["enterprises"])):
             raise ValidationError({"enterprises": [_("部分企业不存在或不在您的管辖范围内")]})
@@ -274,7 +259,7 @@ class LinkViewSet(_Base):
     @extend_schema(request=s.LegalLinkInputSerializer, responses={201: s.LegalLinkSerializer, 409: REFUSED},
                    summary=gettext_lazy("登记所会联系（万所联万会）"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.LegalLinkInputSerializer, request.data)
+        d = validated(s.LegalLinkInputSerializer, request.data)
         link = actions.save_link(actor=request.user, data=d)
         return Response(s.LegalLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
@@ -282,7 +267,7 @@ class LinkViewSet(_Base):
                    summary=gettext_lazy("修改所会联系"))  # fmt: skip
     def update(self, request, pk=None):
         link = get_link(request.user, pk)
-        d = _valid(s.LegalLinkInputSerializer, request.data)
+        d = validated(s.LegalLinkInputSerializer, request.data)
         return Response(s.LegalLinkSerializer(actions.save_link(actor=request.user, data=d, link=link)).data)
 
 
@@ -299,7 +284,7 @@ class TalkViewSet(_Base):
     @extend_schema(request=s.LegalTalkInputSerializer, responses={201: s.LegalTalkSerializer, 409: REFUSED},
                    summary=gettext_lazy("登记法律讲座/培训"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.LegalTalkInputSerializer, request.data)
+        d = validated(s.LegalTalkInputSerializer, request.data)
         talk = actions.save_talk(actor=request.user, data=d)
         return Response(s.LegalTalkSerializer(talk).data, status=status.HTTP_201_CREATED)
 
@@ -318,7 +303,7 @@ class VersionViewSet(_Base):
     @extend_schema(request=s.LegalVersionInputSerializer, responses={201: s.LegalVersionSerializer, 409: REFUSED},
                    summary=gettext_lazy("新建问卷版本（复制当前版本）"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.LegalVersionInputSerializer, request.data)
+        d = validated(s.LegalVersionInputSerializer, request.data)
         version = actions.new_version(actor=request.user, title=d["title"], note=d["note"])
         return Response(s.LegalVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -326,7 +311,7 @@ class VersionViewSet(_Base):
                    summary=gettext_lazy("添加领域"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def areas(self, request, pk=None):
-        d = _valid(s.LegalAreaInputSerializer, request.data)
+        d = validated(s.LegalAreaInputSerializer, request.data)
         version = get_version(request.user, pk)
         actions.add_area(version, actor=request.user, code=d["code"], name=d["name"])
         return Response(s.LegalVersionSerializer(get_version(request.user, pk)).data)
@@ -335,7 +320,7 @@ class VersionViewSet(_Base):
                    summary=gettext_lazy("添加问题"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def questions(self, request, pk=None):
-        d = _valid(s.LegalQuestionInputSerializer, request.data)
+        d = validated(s.LegalQuestionInputSerializer, request.data)
         version = get_version(request.user, pk)
         actions.add_question(version, actor=request.user, area=d["area"], question=d["question"], hint=d["hint"])
         return Response(s.LegalVersionSerializer(get_version(request.user, pk)).data)

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qinqing.accounts.models import User
-from qinqing.appeals.serializers import AppealRefusalSerializer
 from qinqing.core import figures as registry
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api import RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, one_in_scope, validated
 from qinqing.orgs.models import Organization
 
 from . import actions, views, views_bodies
@@ -37,7 +37,6 @@ from .permissions import (
     visible_cases,
 )
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
 DOCX = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("调解协议书 .docx"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A refused import: the file's row errors (nothing imported), or field errors such as an unknown body.
@@ -58,28 +57,7 @@ def _step_schema(request_serializer, summary):
     )
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _one(qs, pk, field: str, label: str):
-    obj = qs.filter(pk=pk).first() if pk else None
-    if obj is None:
-        raise ValidationError(
-            {field: [_("%(label)s id %(id)s 不存在或不在您的管辖范围内") % {"label": label, "id": pk}]}
-        )
-    return obj
-
-
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
-
-class BodyViewSet(_Base):
+class BodyViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": BODIES, "update": BODIES, "roster_add": BODIES, "roster_remove": BODIES}
     serializer_class = s.MediationBodySerializer
@@ -100,9 +78,9 @@ class BodyViewSet(_Base):
         summary=gettext_lazy("新建调解组织"),
     )
     def create(self, request):
-        d = _valid(s.MediationBodyInputSerializer, request.data)
+        d = validated(s.MediationBodyInputSerializer, request.data)
         nodes = views_bodies._nodes(request.user)
-        organization = _one(nodes, d.pop("organization", None), "organization", _("所属组织"))
+        organization = one_in_scope(nodes, d.pop("organization", None), "organization", _("所属组织"))
         body = actions.save_body(actor=request.user, organization=organization, data=d)
         return Response(s.MediationBodySerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -113,7 +91,7 @@ class BodyViewSet(_Base):
     )
     def update(self, request, pk=None):
         body = views_bodies._managed(request.user, pk)
-        d = _valid(s.MediationBodyInputSerializer, request.data)
+        d = validated(s.MediationBodyInputSerializer, request.data)
         d.pop("organization", None)
         body = actions.save_body(actor=request.user, organization=None, body=body, data=d)
         return Response(s.MediationBodySerializer(body).data)
@@ -130,8 +108,8 @@ class BodyViewSet(_Base):
     @action(detail=True, methods=["post"], url_path="roster/add")
     def roster_add(self, request, pk=None):
         body = views_bodies._managed(request.user, pk)
-        d = _valid(s.MediationRosterInputSerializer, request.data)
-        user = _one(views_bodies._candidates(body), d["user"], "user", _("调解员"))
+        d = validated(s.MediationRosterInputSerializer, request.data)
+        user = one_in_scope(views_bodies._candidates(body), d["user"], "user", _("调解员"))
         entry = actions.add_to_roster(body, actor=request.user, user=user, specialities=d.get("specialities") or [],
                                       title=d.get("title") or "")  # fmt: skip
         return Response(s.MediationRosterEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -144,7 +122,7 @@ class BodyViewSet(_Base):
     @action(detail=True, methods=["post"], url_path="roster/remove")
     def roster_remove(self, request, pk=None):
         body = views_bodies._managed(request.user, pk)
-        d = _valid(s.MediationAssignInputSerializer, request.data)
+        d = validated(s.MediationAssignInputSerializer, request.data)
         entry = body.roster.select_related("body").filter(user_id=d["mediator"]).first()
         if entry is None:
             raise ValidationError({"mediator": [_("该调解员不在本调解组织的名册中")]})
@@ -162,7 +140,7 @@ CASE_PARAMS = [
 ]
 
 
-class CaseViewSet(_Base):
+class CaseViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": REGISTER, "assign": REGISTER, "party": REGISTER, "extend": REGISTER,
                             "session": HANDLE, "settle": HANDLE, "fail": HANDLE, "withdraw": HANDLE,
@@ -197,8 +175,8 @@ class CaseViewSet(_Base):
     @extend_schema(request=s.MediationCaseInputSerializer, responses={201: s.MediationCaseDetailSerializer},
                    summary=gettext_lazy("登记调解案件"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.MediationCaseInputSerializer, request.data)
-        body = _one(managed_bodies(request.user), d.pop("body"), "body", _("调解组织"))
+        d = validated(s.MediationCaseInputSerializer, request.data)
+        body = one_in_scope(managed_bodies(request.user), d.pop("body"), "body", _("调解组织"))
         mediator_id = d.pop("mediator", None)
         mediator = User.objects.filter(pk=mediator_id).first() if mediator_id else None
         if mediator_id and mediator is None:
@@ -211,7 +189,7 @@ class CaseViewSet(_Base):
         case = get_case(request.user, pk)
         if not allowed(request.user, case):
             raise Http404
-        d = _valid(serializer_class, request.data)
+        d = validated(serializer_class, request.data)
         verb(case, actor=request.user, data=d)
         return self._detail(case)
 
@@ -221,8 +199,8 @@ class CaseViewSet(_Base):
         case = get_case(request.user, pk)
         if not registers(request.user, case):
             raise Http404
-        d = _valid(s.MediationAssignInputSerializer, request.data)
-        mediator = _one(User.objects.filter(is_active=True), d["mediator"], "mediator", _("调解员"))
+        d = validated(s.MediationAssignInputSerializer, request.data)
+        mediator = one_in_scope(User.objects.filter(is_active=True), d["mediator"], "mediator", _("调解员"))
         actions.assign_mediator(case, actor=request.user, mediator=mediator)
         return self._detail(case)
 
@@ -324,8 +302,8 @@ class ExchangeImportView(APIView):
                    responses={200: s.MediationImportResultSerializer, 400: IMPORT_REFUSED},
                    summary=gettext_lazy("导入法院交换文件（有任何错误则不作修改）"))  # fmt: skip
     def post(self, request):
-        d = _valid(s.MediationFileSerializer, request.data)
-        body = _one(managed_bodies(request.user).filter(is_active=True), d["body"], "body", _("调解组织"))
+        d = validated(s.MediationFileSerializer, request.data)
+        body = one_in_scope(managed_bodies(request.user).filter(is_active=True), d["body"], "body", _("调解组织"))
         result = views_bodies.import_upload(request.user, body, d["file"])
         data = {"rows": result.rows, "created": result.created, "updated": result.updated,
                 "unchanged": result.unchanged, "errors": result.errors}  # fmt: skip
@@ -352,7 +330,7 @@ class FiguresView(APIView):
         node = user.org
         org_id = int_param(request.query_params, "org", _("组织"))
         if org_id:
-            node = _one(Organization.objects.filter(path__startswith=user.org.path), org_id, "org", _("组织"))
+            node = one_in_scope(Organization.objects.filter(path__startswith=user.org.path), org_id, "org", _("组织"))
         today = actions.today()
         start = date_param(request.query_params, "from", _("起始日期")) or today.replace(month=1, day=1)
         end = date_param(request.query_params, "to", _("截止日期")) or today.replace(month=12, day=31)

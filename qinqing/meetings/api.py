@@ -17,6 +17,7 @@ from qinqing.appeals.models import AppealDomain, AppealType
 from qinqing.appeals.permissions import get_appeal
 from qinqing.appeals.serializers import AppealRefusalSerializer, AppealSerializer
 from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api_base import validated
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
 
@@ -126,12 +127,6 @@ class MeetingFiguresSerializer(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(allow_null=True, help_text=gettext_lazy("满意率（%），无评价时为空"))
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _by_ids(qs, ids: list[int], field: str, label: str) -> list:
     found = {o.pk: o for o in qs.filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
@@ -187,7 +182,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
 
     def _plan(self, data) -> dict:
         user = self.request.user
-        d = _valid(MeetingPlanSerializer, data)
+        d = validated(MeetingPlanSerializer, data)
         departments = Organization.objects.filter(kind="department", path__startswith=user.org.path)
         return {
             "kind": d["kind"],
@@ -226,7 +221,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="publish-agenda")
     def publish_agenda(self, request, pk=None):
         meeting = self.get_object()
-        d = _valid(AgendaSerializer, request.data)
+        d = validated(AgendaSerializer, request.data)
         meeting = actions.publish_agenda(meeting, actor=request.user, agenda=d["agenda"])
         return self._answer(meeting)
 
@@ -236,7 +231,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def visits(self, request, pk=None):
         meeting = self.get_object()
-        d = _valid(VisitSerializer, request.data)
+        d = validated(VisitSerializer, request.data)
         enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", _("企业"))
         visit = actions.add_visit(
             meeting, actor=request.user, enterprise=enterprise, visited_on=d["visited_on"], notes=d["notes"]
@@ -260,7 +255,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def issues(self, request, pk=None):
         """Each issue becomes an appeal (channel 恳谈会, registered on the meeting's date)."""
         meeting = self.get_object()
-        d = _valid(IssueSerializer, request.data)
+        d = validated(IssueSerializer, request.data)
         enterprise = _one(visible_enterprises(request.user), d["enterprise"], "enterprise", _("企业"))
         appeal_type = _one(AppealType.objects.filter(is_active=True), d["appeal_type"], "appeal_type", _("诉求类型"))
         domain = _one(AppealDomain.objects.filter(is_active=True), d["domain"], "domain", _("诉求领域"))
@@ -298,7 +293,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         appeal = get_appeal(request.user, appeal_id)
         if appeal.meeting_id != meeting.pk:
             raise NotFound(_("对象不存在或不在您的管辖范围内"))
-        d = _valid(SolveSerializer, request.data)
+        d = validated(SolveSerializer, request.data)
         appeal = actions.solve_issue(meeting, appeal, actor=request.user, comment=d["comment"])
         return Response(AppealSerializer(appeal).data)
 
@@ -308,7 +303,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         meeting = self.get_object()
-        d = _valid(HoldSerializer, request.data)
+        d = validated(HoldSerializer, request.data)
         meeting = actions.hold_meeting(meeting, actor=request.user, attendees=d["attendees"])
         return self._answer(meeting)
 
@@ -318,7 +313,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
         meeting = self.get_object()
-        d = _valid(SignOffSerializer, request.data)
+        d = validated(SignOffSerializer, request.data)
         at_meeting = _one(visible_meetings(request.user), d["at_meeting"], "at_meeting", _("会议"))
         meeting = actions.sign_off(meeting, actor=request.user, at_meeting=at_meeting, note=d["note"])
         return self._answer(meeting)

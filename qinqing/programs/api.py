@@ -1,20 +1,21 @@
 """Programs API: the same actions, scopes and filters as the pages (pairings with their projects and yearly funds,
 the county ledger, donations with receipts, letters and the reporting list, the listing pipeline)."""
 
+from functools import partial
+
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from qinqing.accounts.models import User
-from qinqing.appeals.serializers import AppealRefusalSerializer
-from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api_base import REFUSED, DomainViewSet, one_in_scope, validated
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
 
@@ -36,38 +37,16 @@ from .permissions import (
     visible_projects,
 )
 
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _one(qs, pk, field: str, label: str):
-    obj = qs.filter(pk=pk).first() if pk else None
-    if pk and obj is None:
-        raise ValidationError(
-            {field: [_("%(label)s id %(id)s 不存在或不在您的管辖范围内") % {"label": label, "id": pk}]}
-        )
-    return obj
+# Optional references: an empty id is None, an unknown or out-of-scope one a 400 naming the field.
+_one = partial(one_in_scope, required=False)
 
 
 def _officer(user, pk):
     return _one(User.objects.filter(is_active=True).select_related("org"), pk, "officer", _("责任人"))
-
-
-class _Base(viewsets.GenericViewSet):
-    permission_classes = [RolePermission]
-    pagination_class = Pagination
-    http_method_names = ["get", "post", "put", "head", "options"]
-
-    def _page(self, qs, serializer):
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(serializer(page, many=True).data)
 
 
 COUNTY = OpenApiParameter("county", str, description=gettext_lazy("村所在县级区划代码"))
@@ -79,7 +58,7 @@ PAIRING_FILTERS = [
 ]
 
 
-class PairingViewSet(_Base):
+class PairingViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"create": MANAGE, "update": MANAGE, "ledger": FIGURES}
     serializer_class = s.PairingSerializer
@@ -88,7 +67,7 @@ class PairingViewSet(_Base):
         return visible_pairings(self.request.user).select_related("enterprise", "chamber")
 
     def _data(self, request) -> dict:
-        d = _valid(s.PairingInputSerializer, request.data)
+        d = validated(s.PairingInputSerializer, request.data)
         user = request.user
         d["enterprise"] = _one(visible_enterprises(user), d.get("enterprise"), "enterprise", _("企业"))
         chambers = Organization.objects.filter(kind="chamber")
@@ -123,7 +102,9 @@ class PairingViewSet(_Base):
     @action(detail=True, methods=["post"])
     def projects(self, request, pk=None):
         pairing = get_pairing(request.user, pk)
-        project = actions.add_project(pairing, actor=request.user, data=_valid(s.ProjectInputSerializer, request.data))
+        project = actions.add_project(
+            pairing, actor=request.user, data=validated(s.ProjectInputSerializer, request.data)
+        )
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[COUNTY, OpenApiParameter("year", int, description=gettext_lazy("年度"))],
@@ -136,7 +117,7 @@ class PairingViewSet(_Base):
         return ledger_response(request.user, request.query_params)
 
 
-class ProjectViewSet(_Base):
+class ProjectViewSet(DomainViewSet):
     required_permission = VIEW
     serializer_class = s.ProjectSerializer
 
@@ -151,7 +132,7 @@ class ProjectViewSet(_Base):
     @action(detail=True, methods=["post"])
     def year(self, request, pk=None):
         project = get_project(request.user, pk)
-        row = actions.record_year(project, actor=request.user, data=_valid(s.YearInputSerializer, request.data))
+        row = actions.record_year(project, actor=request.user, data=validated(s.YearInputSerializer, request.data))
         return Response(s.ProjectYearSerializer(row).data)
 
 
@@ -164,7 +145,7 @@ DONATION_FILTERS = [
 ]
 
 
-class DonationViewSet(_Base):
+class DonationViewSet(DomainViewSet):
     required_permission = VIEW
     required_permissions = {"letter": MANAGE, "report": MANAGE}
     serializer_class = s.DonationSerializer
@@ -187,7 +168,7 @@ class DonationViewSet(_Base):
         user = request.user
         if not (user.has_perm(MANAGE) or (user.has_perm(REPORT) and user.enterprise_id)):
             raise PermissionDenied()
-        d = _valid(s.DonationInputSerializer, request.data)
+        d = validated(s.DonationInputSerializer, request.data)
         receipt = d.pop("receipt", None)
         if user.has_perm(MANAGE):
             enterprise = _one(visible_enterprises(user), d.pop("enterprise", None), "enterprise", _("企业"))
@@ -206,7 +187,7 @@ class DonationViewSet(_Base):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def receipt(self, request, pk=None):
         donation = get_donation(request.user, pk)
-        d = _valid(s.ReceiptInputSerializer, request.data)
+        d = validated(s.ReceiptInputSerializer, request.data)
         donation = actions.attach_receipt(donation, actor=request.user, receipt=d["receipt"])
         return Response(s.DonationSerializer(donation).data)
 
@@ -233,7 +214,7 @@ CANDIDATE_FILTERS = [
 ]
 
 
-class CandidateViewSet(_Base):
+class CandidateViewSet(DomainViewSet):
     required_permission = LISTING
     required_permissions = {"create": MANAGE, "stage": MANAGE, "services": MANAGE, "tier": MANAGE}
     serializer_class = s.CandidateSerializer
@@ -253,7 +234,7 @@ class CandidateViewSet(_Base):
     @extend_schema(request=s.CandidateInputSerializer, responses={201: s.CandidateSerializer, 409: REFUSED},
                    summary=gettext_lazy("列入上市后备库"))  # fmt: skip
     def create(self, request):
-        d = _valid(s.CandidateInputSerializer, request.data)
+        d = validated(s.CandidateInputSerializer, request.data)
         enterprise = _one(visible_enterprises(request.user), d.pop("enterprise"), "enterprise", _("企业"))
         d["officer"] = _officer(request.user, d["officer"])
         candidate = actions.add_candidate(actor=request.user, enterprise=enterprise, data=d)
@@ -264,7 +245,7 @@ class CandidateViewSet(_Base):
     @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
         candidate = get_candidate(request.user, pk)
-        d = _valid(s.ListingStageInputSerializer, request.data)
+        d = validated(s.ListingStageInputSerializer, request.data)
         d["officer"] = _officer(request.user, d["officer"])
         actions.advance_stage(candidate, actor=request.user, data=d)
         return Response(s.CandidateDetailSerializer(get_candidate(request.user, pk)).data)
@@ -274,7 +255,7 @@ class CandidateViewSet(_Base):
     @action(detail=True, methods=["post"])
     def services(self, request, pk=None):
         candidate = get_candidate(request.user, pk)
-        d = _valid(s.ServiceInputSerializer, request.data)
+        d = validated(s.ServiceInputSerializer, request.data)
         d["officer"] = _officer(request.user, d.get("officer"))
         service = actions.add_service(candidate, actor=request.user, data=d)
         return Response(s.ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
@@ -285,5 +266,5 @@ class CandidateViewSet(_Base):
     def tier(self, request, pk=None):
         candidate = get_candidate(request.user, pk)
         candidate = actions.reclassify(candidate, actor=request.user,
-                                       data=_valid(s.ReclassifyInputSerializer, request.data))  # fmt: skip
+                                       data=validated(s.ReclassifyInputSerializer, request.data))  # fmt: skip
         return Response(s.CandidateSerializer(candidate).data)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api_base import RefusalSerializer
 from qinqing.core.figures import Figure, Rate, all_figures, get
 
 from . import actions, drilldown, rankings, summary
@@ -26,10 +27,6 @@ SCOPE_PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description=gettext_lazy("自定义期间起")),
     OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("自定义期间止")),
 ]
-
-
-class RefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 REFUSED = OpenApiResponse(

@@ -4,16 +4,16 @@ cross-tabs, scores, progress). Anonymous surveys' responses never appear one by 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from qinqing.appeals.serializers import AppealRefusalSerializer
 from qinqing.core import audit
 from qinqing.core.api import Pagination, RolePermission
+from qinqing.core.api_base import REFUSED, validated
 from qinqing.core.permissions import AUTHENTICATED
 
 from . import actions, exports, importing, results
@@ -31,14 +31,6 @@ from .permissions import (
     visible_responses,
     visible_surveys,
 )
-
-REFUSED = OpenApiResponse(AppealRefusalSerializer, description=gettext_lazy("当前状态不允许，未作任何修改"))
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class SurveyViewSet(viewsets.GenericViewSet):
@@ -65,7 +57,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
         request=s.SurveyInputSerializer, responses={201: s.SurveySerializer}, summary=gettext_lazy("新建问卷")
     )
     def create(self, request):
-        d = dict(_valid(s.SurveyInputSerializer, request.data))
+        d = dict(validated(s.SurveyInputSerializer, request.data))
         template = d.pop("template")
         survey = actions.create_survey(actor=request.user, data=d, template=template)
         return Response(s.SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
@@ -74,7 +66,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
                    summary=gettext_lazy("修改问卷设置"))  # fmt: skip
     def update(self, request, pk=None):
         survey = get_managed(request.user, pk)
-        d = dict(_valid(s.SurveyInputSerializer, request.data))
+        d = dict(validated(s.SurveyInputSerializer, request.data))
         d.pop("template")
         return Response(s.SurveySerializer(actions.update_survey(survey, actor=request.user, data=d)).data)
 
@@ -83,7 +75,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def structure(self, request, pk=None):
         survey = get_managed(request.user, pk)
-        d = _valid(s.StructureInputSerializer, request.data)
+        d = validated(s.StructureInputSerializer, request.data)
         return Response(
             s.SurveySerializer(actions.save_structure(survey, actor=request.user, data=d["structure"])).data
         )
@@ -120,7 +112,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
                    summary=gettext_lazy("填写或修改答卷"))  # fmt: skip
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        d = _valid(s.AnswerInputSerializer, request.data)
+        d = validated(s.AnswerInputSerializer, request.data)
         survey = self._answerable(request, pk, d["token"])
         from qinqing.registry.models import Enterprise
 
@@ -195,7 +187,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request, pk=None):
         survey = get_managed(request.user, pk)
-        d = _valid(s.SurveyFileSerializer, request.data)
+        d = validated(s.SurveyFileSerializer, request.data)
         result = importing.import_responses(survey, d["file"], actor=request.user)
         code = status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST
         return Response({"rows": result.rows, "done": result.done, "errors": result.errors}, status=code)
