@@ -1,24 +1,14 @@
 """/api/v1/: each domain contributes ``<app>/api_urls.py``; the schema and docs are served locally."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.urls import include, path
 
 from qinqing.core.api_views import DocsView, SchemaView
+from qinqing.core.discovery import domain_modules
 
 
 def _domain_patterns():
     patterns = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            module = import_module(f"{config.name}.api_urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.api_urls":
-                raise
-            continue
+    for _config, module in domain_modules("api_urls"):
         patterns.append(path("", include(module.urlpatterns)))
     return patterns
 

@@ -1,22 +1,14 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.urls import include, path
 
 from qinqing.core import views as core_views
+from qinqing.core.discovery import domain_modules
 
 
 def _domain_urls():
     """Each domain with a urls.py is mounted at /<label>/ (core at the root)."""
     patterns = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing.") or config.label == "core":
-            continue
-        try:
-            import_module(f"{config.name}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.urls":
-                raise
+    for config, _module in domain_modules("urls"):
+        if config.label == "core":
             continue
         patterns.append(path(f"{config.label}/", include(f"{config.name}.urls")))
     return patterns

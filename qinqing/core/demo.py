@@ -6,10 +6,11 @@ A domain's seed(ctx) must be deterministic for ctx.rng, use bulk writes, and siz
 
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.apps import apps
 from django.utils.translation import gettext as _
+
+from qinqing.core.discovery import domain_modules
 
 # Sizes per profile: the city profile is sized like the seeds (岳阳: 5 county FICs, ~18,000 members, 40+
 # departments, chambers by type 行业78/市场5/异地21/乡镇街道48/其他11 — 163 together, though the report's
@@ -130,14 +131,6 @@ def _complete_demo_chamber(ctx: DemoContext) -> None:
 
 
 def domain_seeders():
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
+    for config, module in domain_modules("demo"):
         if hasattr(module, "seed"):
             yield config.label, module.seed

@@ -26,12 +26,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, DateTimeField, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.discovery import domain_modules
 
 # The canonical sections of an FIC's annual work summary (DOMAIN.md §8); every figure names one.
 SECTIONS: dict[str, Any] = {
@@ -204,14 +205,8 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            import_module(f"{config.name}.figures")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.figures":
-                raise
+    for _config, _module in domain_modules("figures"):
+        pass  # importing a domain's figures module registers its declarations
     _discovered = True
 
 

@@ -12,14 +12,12 @@ primary-key index (the newest id) and one cache entry instead of the counts. ``H
 the age of a card against writes that are not audited (demo seeding, migrations).
 """
 
-from importlib import import_module
-
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .discovery import domain_modules
 from .roles import FIC_ROLES, Role
 
 HOME_CARDS_SECONDS = 300
@@ -46,15 +44,7 @@ def cached_cards(user, domain_cards=None) -> dict:
 def home_cards(user) -> list[dict]:
     """Cards contributed by the domains (every app's navigation.home_cards), in INSTALLED_APPS order."""
     cards: list[dict] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.navigation":
-                raise
-            continue
+    for _config, module in domain_modules("navigation"):
         provider = getattr(module, "home_cards", None)
         if provider:
             cards.extend(provider(user))

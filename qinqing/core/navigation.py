@@ -1,12 +1,11 @@
 """Navigation by role. Each domain lists its own entries in ``<app>/navigation.py`` as ``ITEMS``."""
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .discovery import domain_modules
 from .permissions import AUTHENTICATED, user_has
 
 
@@ -25,15 +24,7 @@ ITEMS = [NavItem(_("首页"), "core:home", AUTHENTICATED, order=0, mobile=True)]
 
 def _all_items() -> list[NavItem]:
     items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.navigation":
-                raise
-            continue
+    for _config, module in domain_modules("navigation"):
         items.extend(getattr(module, "ITEMS", []))
     return sorted(items, key=lambda item: item.order)
 

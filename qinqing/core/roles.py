@@ -4,11 +4,10 @@ Each domain declares its own grants in its permissions module as ``GRANTS = {Rol
 load_grants() merges them at start-up, so the role table is complete and each domain owns its part.
 """
 
-from importlib import import_module
-
-from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from qinqing.core.discovery import domain_modules
 
 
 class Role(models.TextChoices):
@@ -58,15 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {role.value: frozenset() for role 
 
 def load_grants() -> None:
     merged: dict[str, set[str]] = {role.value: set() for role in Role}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            module = import_module(f"{config.name}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.permissions":
-                raise
-            continue
+    for _config, module in domain_modules("permissions"):
         for role, perms in getattr(module, "GRANTS", {}).items():
             merged[str(role)].update(perms)
     for role, perms in merged.items():

@@ -33,12 +33,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
 from django.db import connections, models, router, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
+
+from qinqing.core.discovery import domain_modules
 
 Key = tuple
 Vector = tuple
@@ -258,14 +259,8 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            import_module(f"{config.name}.rollups")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.rollups":
-                raise
+    for _config, _module in domain_modules("rollups"):
+        pass  # importing a domain's rollups module registers its declarations
     _discovered = True
 
 

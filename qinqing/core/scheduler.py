@@ -5,9 +5,8 @@ the scheduler was down are not replayed one by one: the next run catches up (tas
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
+from qinqing.core.discovery import domain_modules
 
 
 @dataclass
@@ -19,15 +18,7 @@ class Periodic:
 
 def periodic_tasks() -> list[Periodic]:
     found: list[Periodic] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing."):
-            continue
-        try:
-            module = import_module(f"{config.name}.tasks")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.tasks":
-                raise
-            continue
+    for _config, module in domain_modules("tasks"):
         for seconds, task in getattr(module, "PERIODIC", []):
             found.append(Periodic(seconds, task))
     return found

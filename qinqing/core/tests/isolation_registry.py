@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
 
-from django.apps import apps
 from django.db import models
+
+from qinqing.core.discovery import domain_modules
 
 
 @dataclass(frozen=True)
@@ -87,15 +87,9 @@ SCOPE_CANDIDATES = [
 
 
 def _domain_modules():
-    for config in apps.get_app_configs():
-        if not config.name.startswith("qinqing.") or config.label == "core":
-            continue
-        name = f"{config.name}.tests.samples"
-        try:
-            yield import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name not in (name, f"{config.name}.tests"):
-                raise
+    for config, module in domain_modules("tests.samples"):
+        if config.label != "core":
+            yield module
 
 
 def all_samples() -> list[Sample]:
