@@ -202,6 +202,11 @@ if DATABASE_URL and DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Behind pgbouncer in transaction mode (QINQING_DB_POOLER=transaction): a server-side cursor (.iterator() in
+# exports) cannot outlive its transaction on a pooled server connection, so Django reads those queries whole.
+if DATABASE_URL and os.environ.get("QINQING_DB_POOLER", "") == "transaction":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASE_ROUTERS = ["qinqing.core.replica.ReplicaRouter"]
 QINQING_REPLICA_VIEWS = env_list(
     "QINQING_REPLICA_VIEWS", "*:figures*,*:dashboard*,*:statistics*,*:rankings*,*export*,reports:*"
@@ -342,6 +347,25 @@ STORAGES = {
 # Static files are served by WhiteNoise from the application itself (closed intranets: no CDN).
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("QINQING_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Several application servers: uploads on S3-compatible object storage shared by all of them (django-storages),
+# when QINQING_S3_BUCKET is set; every file goes through Django's storage API (docs/deployment.md, docs/scaling.md).
+QINQING_S3_BUCKET = os.environ.get("QINQING_S3_BUCKET", "")
+if QINQING_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": QINQING_S3_BUCKET,
+            "endpoint_url": os.environ.get("QINQING_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("QINQING_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("QINQING_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("QINQING_S3_REGION") or None,
+            "location": os.environ.get("QINQING_S3_PREFIX", ""),
+            "addressing_style": os.environ.get("QINQING_S3_ADDRESSING_STYLE", "path"),
+            "file_overwrite": False,  # as on disk: a second file of the same name gets a new name
+            "default_acl": "private",
+            "querystring_auth": True,  # files are served through the platform's permission checks anyway
+        },
+    }
 MEDIA_URL = "/media/"
 
 # --- Backup (manage.py backup / restore; scheduled by run_scheduler) ------------------------
