@@ -368,6 +368,10 @@ if QINQING_S3_BUCKET:
     }
 MEDIA_URL = "/media/"
 
+# Policy search: "tantivy" (an index under var/search/, one machine or a shared directory) or "database" (the
+# database's own full-text index; for several application servers, each of which would otherwise keep its own).
+POLICY_SEARCH_ENGINE = os.environ.get("QINQING_POLICY_SEARCH_ENGINE", "tantivy")
+
 # --- Backup (manage.py backup / restore; scheduled by run_scheduler) ------------------------
 QINQING_BACKUP_DIR = Path(os.environ.get("QINQING_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 # 32 hex digits (a 128-bit SM4 key): archives are encrypted when set. Keep a copy of it off the machine.
