@@ -71,13 +71,35 @@ def _indicator_expr(code: str) -> pl.Expr:
     return pl.when(a.is_not_null() & b.is_not_null() & (b > 0)).then(a / b * factor)
 
 
-def latest_with_previous(years: pl.DataFrame) -> pl.DataFrame:
-    """Each enterprise's latest year, with the previous year's growth bases (null unless that year exists)."""
-    frame = years.select(YEAR_COLUMNS).sort(["id", "year"])
+def _sorted(frame: pl.LazyFrame, years: pl.DataFrame) -> pl.LazyFrame:
+    """Rows by (enterprise, year); input that already is (a database read ordered so) is not sorted again."""
+    step = pl.col("id").diff()
+    ordered = ((step > 0) | ((step == 0) & (pl.col("year").diff() > 0))).fill_null(True).all()
+    if years.height and years.select(ordered).item():
+        return frame
+    return frame.sort(["id", "year"])
+
+
+def _latest_with_previous(years: pl.DataFrame) -> pl.LazyFrame:
+    frame = _sorted(years.lazy().select(YEAR_COLUMNS), years)
     frame = frame.with_columns((pl.col("assets") - pl.col("liabilities")).alias("net_assets"))
     follows = (pl.col("id").shift(1) == pl.col("id")) & (pl.col("year").shift(1) == pl.col("year") - 1)
     frame = frame.with_columns([pl.when(follows).then(pl.col(c).shift(1)).alias(f"prev_{c}") for c in PREVIOUS])
     return frame.filter((pl.col("id") != pl.col("id").shift(-1)).fill_null(True))
+
+
+def latest_with_previous(years: pl.DataFrame) -> pl.DataFrame:
+    """Each enterprise's latest year, with the previous year's growth bases (null unless that year exists)."""
+    return _latest_with_previous(years).collect()
+
+
+def _answer_expr(code: str, weight: float) -> pl.Expr:
+    # A when-chain on the few answer codes: cheaper than a replace over a string column's hash table.
+    column = pl.col(code)
+    chain = pl.when(column.is_null()).then(pl.lit(None, dtype=pl.Float64))
+    for answer, score in ANSWER_SCORES.items():
+        chain = chain.when(column == answer).then(pl.lit(score * (weight / 100.0), dtype=pl.Float64))
+    return chain.otherwise(pl.lit(None, dtype=pl.Float64)).alias(f"p_{code}")
 
 
 def score_frame(
@@ -91,8 +113,11 @@ def score_frame(
     """One row per enterprise: v_<indicator> values, p_<item> points, d_<dimension> and total scores (0–100),
     coverage (weight with data, of 100); with ``peers`` also m_<dimension>/m_total medians, percentile, peer_count;
     with ``keep_sources`` also the latest year's sources and the previous year's growth bases (to name what is missing).
+
+    Built as one lazy query and collected once, so Polars plans the whole pass (projection, common
+    sub-expressions, both cores) instead of materialising every step.
     """
-    frame = latest_with_previous(years)
+    frame = _latest_with_previous(years)
     frame = frame.with_columns([_indicator_expr(code).alias(f"v_{code}") for code in FORMULAS])
     points = [
         (_band_expr(pl.col(f"v_{code}"), entry["bands"]) * (entry["weight"] / 100.0)).alias(f"p_{code}")
@@ -100,13 +125,14 @@ def score_frame(
     ]
     questions = config["questions"]
     if questions:
-        if answers is None:
-            answers = pl.DataFrame(schema={"id": pl.Int64, **{c: pl.Utf8 for c in questions}})
-        frame = frame.join(answers.select(["id", *[c for c in questions if c in answers.columns]]), on="id", how="left")
+        given = [c for c in questions if answers is not None and c in answers.columns]
+        if given:
+            frame = frame.join(answers.lazy().select(["id", *given]), on="id", how="left")
         for code, entry in questions.items():
-            column = pl.col(code) if code in frame.columns else pl.lit(None, dtype=pl.Utf8)
-            score = column.replace_strict(ANSWER_SCORES, default=None, return_dtype=pl.Float64)
-            points.append((score * (entry["weight"] / 100.0)).alias(f"p_{code}"))
+            if code in given:
+                points.append(_answer_expr(code, entry["weight"]))
+            else:
+                points.append(pl.lit(None, dtype=pl.Float64).alias(f"p_{code}"))
     frame = frame.with_columns(points)
     scored = items(config)
 
@@ -132,7 +158,8 @@ def score_frame(
         keep += [*SOURCES, *(f"prev_{c}" for c in PREVIOUS)]
     frame = frame.select(keep)
     if peers is not None:
-        frame = frame.join(peers.select(["id", "peer"]), on="id", how="left").with_columns(pl.col("peer").fill_null(""))
+        frame = frame.join(peers.lazy().select(["id", "peer"]), on="id", how="left")
+        frame = frame.with_columns(pl.col("peer").fill_null(""))
         over = "peer"
         frame = frame.with_columns(
             [pl.col(f"d_{d}").median().over(over).alias(f"m_{d}") for d in DIMENSIONS]
@@ -146,7 +173,7 @@ def score_frame(
                 pl.col("total").count().over(over).alias("peer_count"),
             ]
         )
-    return frame
+    return frame.collect()
 
 
 # --- the plain-Python reference (one enterprise at a time) -------------------------------------------------
