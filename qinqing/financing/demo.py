@@ -349,6 +349,11 @@ def _seed(ctx, rng, banks, enterprises) -> None:
     inv.objects.bulk_create([inv(matchevent_id=e, enterprise_id=x) for e, xs in attending.items() for x in xs])
     nd.objects.bulk_create([nd(matchevent_id=e, financingneed_id=x) for e, xs in presented.items() for x in xs])
     del events_by_pk
+    # Written in bulk (no save()): build the figures' rollups from the records in the same transaction.
+    from qinqing.core import rollups
+
+    for name in ("financing_needs", "financing_referrals", "financing_steps", "financing_reach"):
+        rollups.get(name).rebuild()
     lent = sum((r.loan_amount or 0) for r in [*referrals, *again])
     intended = sum((r.intention_amount or 0) for r in [*referrals, *again])
     ctx.log(

@@ -55,7 +55,20 @@ REFERRAL_COLUMNS = (
 EVENT_COLUMNS = (Column(_("名称"), "title"), Column(_("日期"), "date"), Column(_("地点"), "place"))
 
 
+def _reach(key: str):
+    """A distinct-enterprise figure's value from the reach rollup (rollups.REACH; the direct query when the
+    period does not start on the first of a month)."""
+
+    def compute(scope_path: str, period: Period):
+        from .rollups import REACH
+
+        return REACH.value(key, scope_path, period)
+
+    return compute
+
+
 def _steps(name, label, stage, unit, *, measure="count", where=None, columns=STEP_COLUMNS, description=""):
+    distinct = measure.startswith("distinct:")
     return Figure(
         key=f"financing.{name}",
         label=label,
@@ -69,6 +82,8 @@ def _steps(name, label, stage, unit, *, measure="count", where=None, columns=STE
         where=where,
         columns=columns,
         description=description,
+        compute=_reach(f"financing.{name}") if distinct else None,
+        rollup=None if distinct else ("financing_steps", name),
     )
 
 
@@ -89,23 +104,27 @@ FIGURES = [
            columns=(Column(_("对接会"), "matchevent__title"), Column(_("日期"), "matchevent__date"),
                     Column(_("企业"), "enterprise__name"))),
     Figure(key="financing.needs", label=_("融资需求"), unit=_("笔"), section=SECTION, model="financing.FinancingNeed",
-           path_field="org_path", date_field="stated_on", columns=NEED_COLUMNS),
+           path_field="org_path", date_field="stated_on", columns=NEED_COLUMNS, rollup=("financing_needs", "needs")),
     Figure(key="financing.need_amount", label=_("需求金额"), unit=_("万元"), section=SECTION,
            model="financing.FinancingNeed", path_field="org_path", date_field="stated_on", measure="sum:amount",
-           columns=(*NEED_COLUMNS, Column(_("金额（万元）"), "amount", amount=True))),
+           columns=(*NEED_COLUMNS, Column(_("金额（万元）"), "amount", amount=True)),
+           rollup=("financing_needs", "amount")),
     Figure(key="financing.visited", label=_("走访收集需求企业"), unit=_("家"), section=SECTION,
            model="financing.FinancingNeed", path_field="org_path", date_field="stated_on",
            measure="distinct:enterprise_id", filters={"source__in": [Source.VISIT, Source.IMPORT]},
-           columns=NEED_COLUMNS, description=_("工作人员走访或导入登记了需求的企业")),
+           columns=NEED_COLUMNS, description=_("工作人员走访或导入登记了需求的企业"),
+           compute=_reach("financing.visited")),
     Figure(key="financing.need_enterprises", label=_("提出需求企业"), unit=_("家"), section=SECTION,
            model="financing.FinancingNeed", path_field="org_path", date_field="stated_on",
-           measure="distinct:enterprise_id", columns=NEED_COLUMNS),
+           measure="distinct:enterprise_id", columns=NEED_COLUMNS, compute=_reach("financing.need_enterprises")),
     Figure(key="financing.recommended", label=_("推荐至银行"), unit=_("笔"), section=SECTION,
-           model="financing.NeedReferral", path_field="org_path", date_field="pushed_on", columns=REFERRAL_COLUMNS),
+           model="financing.NeedReferral", path_field="org_path", date_field="pushed_on", columns=REFERRAL_COLUMNS,
+           rollup=("financing_referrals", "referrals")),
     Figure(key="financing.matched_enterprises", label=_("已对接企业"), unit=_("家"), section=SECTION,
            model="financing.NeedReferral", path_field="org_path", date_field="pushed_on",
            measure="distinct:need__enterprise_id", columns=REFERRAL_COLUMNS,
-           description=_("需求已推送至至少一家银行的企业")),
+           description=_("需求已推送至至少一家银行的企业"),
+           compute=_reach("financing.matched_enterprises")),
     _steps("intention_amount", _("意向金额"), Stage.INTENDED, _("万元"), measure="sum:amount",
            columns=_amount_columns(_("意向金额（万元）"))),
     _steps("credited", _("授信户数"), Stage.CREDITED, _("户"), measure="distinct:referral__need__enterprise_id"),
@@ -191,11 +210,30 @@ def refusal_reasons(scope_path: str, period: Period, dims: dict) -> list[tuple[s
 
     from qinqing.core.figures import get
 
+    if not any(dims.values()):
+        return _rolled_reasons(scope_path, period)
     qs = records(get("financing.refused"), scope_path, period, dims)
     if qs is None:
         return []
     rows = qs.values("referral__refusal_reason__name").annotate(n=Count("pk")).order_by("-n")
     return [(r["referral__refusal_reason__name"] or "—", r["n"]) for r in rows]
+
+
+def _rolled_reasons(scope_path: str, period: Period) -> list[tuple[str, int]]:
+    """refusal_reasons without dimensions, from the step rollup (the refused steps per reason)."""
+    from django.db.models import Sum
+
+    from .models import RefusalReason
+    from .rollups import STEPS
+
+    rows = STEPS.rows(scope_path, period.start, period.end).filter(refused__gt=0).values("reason")
+    counts = {r["reason"]: r["n"] for r in rows.annotate(n=Sum("refused")).order_by()}
+    names = dict(RefusalReason.objects.filter(pk__in=counts).values_list("pk", "name"))
+    by_name: dict[str, int] = {}
+    for pk, n in counts.items():
+        name = names.get(pk) or "—"
+        by_name[name] = by_name.get(name, 0) + n
+    return sorted(by_name.items(), key=lambda item: -item[1])
 
 
 def _condition(figure: Figure, period: Period) -> Q:
@@ -229,6 +267,8 @@ def values_batch(scope_path: str, period: Period, dims: dict) -> dict:
     from qinqing.core.figures import all_figures
 
     figures = all_figures(domain="financing")
+    if not any(dims.values()):
+        return _with_rates(figures, rolled_values(figures, scope_path, period))
     groups: dict[tuple, list] = defaultdict(list)
     out: dict = {}
     for figure in figures:
@@ -262,6 +302,10 @@ def values_batch(scope_path: str, period: Period, dims: dict) -> dict:
             if value is None:
                 value = Decimal(0) if figure.measure.startswith("sum:") else 0
             out[figure.key] = value
+    return _with_rates(figures, out)
+
+
+def _with_rates(figures, out: dict) -> dict:
     for figure in figures:
         if isinstance(figure, Rate):
             num, den = out.get(figure.numerator), out.get(figure.denominator)
@@ -270,4 +314,39 @@ def values_batch(scope_path: str, period: Period, dims: dict) -> dict:
             else:
                 pct = round(100.0 * float(num) / float(den), 2) if den else None
                 out[figure.key] = {"value": pct, "numerator": num, "denominator": den}
+    return out
+
+
+def rolled_values(figures, scope_path: str, period: Period) -> dict:
+    """Every financing figure of a scope and period without dimensions, from the rollups (rollups.py): one
+    query per rollup table, the reach table for the distinct counts, the direct query for the 对接会 figures
+    (a few hundred rows a year) and for distinct counts the reach cannot answer (a period not starting on the
+    first of a month). Equal to Figure.value of each (tests/test_rollups.py)."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from qinqing.core import rollups
+
+    from .rollups import REACH
+
+    out: dict = {}
+    by_rollup: dict[str, list] = {}
+    reach = REACH.values(scope_path, period) if REACH.answers(scope_path, period) else {}
+    for figure in figures:
+        if isinstance(figure, Rate):
+            continue
+        if figure.rollup is not None:
+            by_rollup.setdefault(figure.rollup[0], []).append(figure)
+        elif figure.key in reach:
+            out[figure.key] = reach[figure.key]
+        else:
+            out[figure.key] = figure.value(scope_path, period)
+    for name, members in by_rollup.items():
+        rollup = rollups.get(name)
+        columns = {figure.rollup[1] for figure in members}
+        totals = rollup.rows(scope_path, period.start, period.end).aggregate(**{c: Sum(c) for c in columns})
+        for figure in members:
+            value = totals[figure.rollup[1]]
+            out[figure.key] = value if value is not None else (Decimal(0) if figure.rollup[1] in rollup.sums else 0)
     return out

@@ -6,11 +6,12 @@ Amounts are 万元 (Decimal, two places). A need belongs to an enterprise and it
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.crypto.fields import EncryptedCharField
 from qinqing.core.models import TimeStampedModel
+from qinqing.core.rollups import RolledUpModel
 
 from .choices import BatchKind, FixStatus, Guarantee, ListState, Purpose, Source, Stage
 
@@ -67,8 +68,67 @@ class BankProduct(TimeStampedModel):
         return self.name
 
 
-class FinancingNeed(TimeStampedModel):
+class ReachTracked(models.Model):
+    """Keeps the distinct-enterprise rollup (``FinancingReach``, rollups.REACH) exact: a save that changes what
+    the reach depends on (``REACH_FIELDS``: attribute names), and every delete, recomputes the enterprise's reach
+    rows before and after the write in the same transaction and adds the difference."""
+
+    REACH_FIELDS: tuple[str, ...] = ()
+    ENTERPRISE: str = ""  # lookup from this model to its enterprise id
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._concerns(kwargs.get("update_fields")):
+            return super().save(*args, **kwargs)
+        from .rollups import REACH
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self))):
+            stored = self._stored()
+            if stored is not None and tuple(stored[1:]) == tuple(getattr(self, f) for f in self.REACH_FIELDS):
+                return super().save(*args, **kwargs)  # nothing the reach depends on changes
+            enterprises = {self._enterprise(), stored[0] if stored else None} - {None}
+            with REACH.tracking(enterprises):
+                return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from .rollups import REACH
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self))):
+            stored = self._stored()
+            with REACH.tracking({stored[0]} if stored else set()):
+                return super().delete(*args, **kwargs)
+
+    def _stored(self) -> tuple | None:
+        """(enterprise id, *REACH_FIELDS) as stored now; None when the row is not stored."""
+        if self.pk is None:
+            return None
+        return type(self)._default_manager.filter(pk=self.pk).values_list(self.ENTERPRISE, *self.REACH_FIELDS).first()
+
+    def _enterprise(self):
+        """The enterprise id the instance points at (through its foreign key when it has no own field)."""
+        head, sep, rest = self.ENTERPRISE.partition("__")
+        if not sep:
+            return getattr(self, head)
+        fk = self._meta.get_field(head)
+        target = getattr(self, fk.attname)
+        if target is None:
+            return None
+        return fk.related_model._default_manager.filter(pk=target).values_list(rest, flat=True).first()
+
+    def _concerns(self, update_fields) -> bool:
+        if update_fields is None:
+            return True
+        names = set(self.REACH_FIELDS) | {name.removesuffix("_id") for name in self.REACH_FIELDS}
+        return bool(names & set(update_fields))
+
+
+class FinancingNeed(ReachTracked, RolledUpModel, TimeStampedModel):
     """One enterprise's financing need (融资需求) and its place on the whitelist lists."""
+
+    REACH_FIELDS = ("enterprise_id", "org_path", "stated_on", "source", "is_first_loan")
+    ENTERPRISE = "enterprise_id"
 
     number = models.CharField(_("需求编号"), max_length=20, unique=True)
     enterprise = models.ForeignKey(
@@ -132,6 +192,13 @@ class FinancingNeed(TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
+    def delete(self, *args, **kwargs):
+        """Its referrals and their steps go by cascade (no delete() of theirs): their rollups follow here."""
+        from .rollups import cascade_tracking
+
+        with cascade_tracking(referrals=self.referrals.all(), steps=StageEvent.objects.filter(referral__need=self)):
+            return super().delete(*args, **kwargs)
+
 
 class PushBatch(TimeStampedModel):
     """One batch of needs pushed to one bank (推荐清单推送, or a chamber's 整会授信 recommendation)."""
@@ -190,8 +257,11 @@ class MatchEvent(TimeStampedModel):
         return f"{self.date} {self.title}"
 
 
-class NeedReferral(TimeStampedModel):
+class NeedReferral(ReachTracked, RolledUpModel, TimeStampedModel):
     """A need as pushed to one bank, with its stage and amounts there (the bank officer's work item)."""
+
+    REACH_FIELDS = ("need_id", "org_path", "pushed_on")
+    ENTERPRISE = "need__enterprise_id"
 
     need = models.ForeignKey(
         FinancingNeed, verbose_name=_("融资需求"), on_delete=models.CASCADE, related_name="referrals"
@@ -243,9 +313,18 @@ class NeedReferral(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.need_id}→{self.bank_id}"
 
+    def delete(self, *args, **kwargs):
+        from .rollups import cascade_tracking
 
-class StageEvent(models.Model):
+        with cascade_tracking(steps=self.events.all()):
+            return super().delete(*args, **kwargs)
+
+
+class StageEvent(ReachTracked, RolledUpModel):
     """One recorded step of a referral (the history behind its stage)."""
+
+    REACH_FIELDS = ("referral_id", "stage", "on")
+    ENTERPRISE = "referral__need__enterprise_id"
 
     referral = models.ForeignKey(
         NeedReferral, verbose_name=_("推荐记录"), on_delete=models.CASCADE, related_name="events"
@@ -310,3 +389,90 @@ class FixTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.problem[:40]
+
+
+# ---------------------------------------------------------------------- rollups (rollups.py)
+class NeedRollup(models.Model):
+    """Needs and their amounts per day stated × organisation path (written only through rollups.py)."""
+
+    day = models.DateField(_("提出日期"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    needs = models.IntegerField(_("需求笔数"), default=0)
+    amount = models.DecimalField(_("需求金额（万元）"), default=0, **AMOUNT)
+
+    class Meta:
+        verbose_name = _("融资需求汇总")
+        verbose_name_plural = _("融资需求汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "org_path"], name="fin_need_rollup_key")]
+        indexes = [models.Index(fields=["org_path", "day"], name="fin_need_rollup_scope",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_path} {self.needs}"
+
+
+class ReferralRollup(models.Model):
+    """Referrals (推荐至银行) per day pushed × the need's organisation path."""
+
+    day = models.DateField(_("推送日期"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    referrals = models.IntegerField(_("推荐笔数"), default=0)
+
+    class Meta:
+        verbose_name = _("推荐汇总")
+        verbose_name_plural = _("推荐汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "org_path"], name="fin_referral_rollup_key")]
+        indexes = [models.Index(fields=["org_path", "day"], name="fin_referral_rollup_scope",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_path} {self.referrals}"
+
+
+class StepRollup(models.Model):
+    """Stage events per day × the referral's organisation path × refusal reason (0 for every other step), with
+    the amounts of the funnel's figures."""
+
+    day = models.DateField(_("日期"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    reason = models.IntegerField(_("未获贷原因"), default=0)
+    steps = models.IntegerField(_("进展记录"), default=0)
+    refused = models.IntegerField(_("未获贷"), default=0)
+    intention_amount = models.DecimalField(_("意向金额（万元）"), default=0, **AMOUNT)
+    credit_amount = models.DecimalField(_("授信金额（万元）"), default=0, **AMOUNT)
+    loan_amount = models.DecimalField(_("放款金额（万元）"), default=0, **AMOUNT)
+    credit_loan_amount = models.DecimalField(_("信用贷款放款金额（万元）"), default=0, **AMOUNT)
+
+    class Meta:
+        verbose_name = _("进展汇总")
+        verbose_name_plural = _("进展汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "org_path", "reason"], name="fin_step_rollup_key")]
+        indexes = [models.Index(fields=["org_path", "day"], name="fin_step_rollup_scope",
+                                opclasses=["varchar_pattern_ops", "date_ops"])]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_path} {self.steps}"
+
+
+class FinancingReach(models.Model):
+    """The distinct-enterprise figures (户数/家数) as sums (rollups.REACH): for each figure ``kind``, enterprise
+    and organisation subtree ``org_path`` (every ancestor path of the record's), each distinct day with a
+    record counts 1 under (that day, ``prev_month``: the first of the month of the enterprise's previous such
+    day in that subtree, NO_PREVIOUS for its first). An enterprise is in a period starting on the first of a
+    month iff exactly one of its days in the period has its previous day before the period."""
+
+    kind = models.CharField(_("指标"), max_length=40)
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    day = models.DateField(_("日期"))
+    prev_month = models.DateField(_("上次所在月"))
+    n = models.IntegerField(_("企业数"), default=0)
+
+    class Meta:
+        verbose_name = _("企业户数汇总")
+        verbose_name_plural = _("企业户数汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "org_path", "day", "prev_month"], name="fin_reach_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.org_path} {self.day} {self.n}"
