@@ -17,6 +17,7 @@ urlpatterns = [
     path("checkups/<int:pk>/report.docx", views.report_docx, name="report_docx"),
     path("checkups/<int:pk>/follow/", views.checkup_follow, name="checkup_follow"),
     path("checkups/<int:pk>/call/", views.followup_call, name="followup_call"),
+    path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
     path("risks/<int:pk>/delete/", views.risk_delete, name="risk_delete"),
     path("risks/<int:pk>/appeal/", views.risk_appeal, name="risk_appeal"),
     path("rounds/", views_admin.round_list, name="rounds"),

@@ -253,6 +253,22 @@ def checkup_report(request, pk: int):
 
 
 @requires(HANDLE)
+def risk_edit(request, pk: int):
+    """The lawyer corrects a risk point (area, level, facts, recommendation) until the report is issued."""
+    risk = get_risk(request.user, pk)
+    checkup = risk.checkup
+    initial = {"area": risk.area_id, "level": risk.level, "facts": risk.facts, "recommendation": risk.recommendation}
+    form = forms.RiskForm(request.POST or None, areas=list(checkup.version.areas.all()), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run(request, form, lambda: actions.update_risk(risk, actor=request.user, data=form.cleaned_data),
+                   _("风险点已修改"))  # fmt: skip
+        if done is not None:
+            return redirect("legal:checkup_report", checkup.pk)
+    title = _("修改风险点 · %(number)s") % {"number": checkup.number}
+    return render(request, "legal/simple_form.html", {"form": form, "title": title})
+
+
+@requires(HANDLE)
 @require_POST
 def risk_delete(request, pk: int):
     risk = get_risk(request.user, pk)

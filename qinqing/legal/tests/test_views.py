@@ -71,6 +71,48 @@ def test_given_the_lawyer_when_visiting_and_reporting_on_pages_then_bad_risks_ar
     assert checkup.status == Status.REPORTED and checkup.risks.count() == 1
 
 
+def test_given_a_visited_checkup_when_the_lawyer_edits_a_risk_on_the_page_then_it_changes_and_is_audited(
+    legal, tree, users, login
+):
+    from qinqing.core.models import AuditEntry
+
+    checkup = walk_to("visited", tree, users)
+    areas = {a.code: a for a in checkup.version.areas.all()}
+    risk = actions.add_risk(checkup, actor=users.lawyer, data={"area": areas["labour"].pk, "level": "yellow",
+                            "facts": "未签劳动合同", "recommendation": "补签"})  # fmt: skip
+    client = login(users.lawyer)
+    report = client.get(f"/legal/checkups/{checkup.pk}/report/").content.decode()
+    assert f"/legal/risks/{risk.pk}/edit/" in report
+    form = client.get(f"/legal/risks/{risk.pk}/edit/").content.decode()
+    assert "未签劳动合同" in form and "补签" in form
+
+    # Bad input names the field and changes nothing
+    page = client.post(f"/legal/risks/{risk.pk}/edit/", {"area": areas["labour"].pk, "level": "red",
+                                                        "facts": "事实", "recommendation": ""})  # fmt: skip
+    assert page.status_code == 200 and "请填写整改建议" in page.content.decode()
+    risk.refresh_from_db()
+    assert (risk.level, risk.recommendation) == ("yellow", "补签")
+
+    response = client.post(f"/legal/risks/{risk.pk}/edit/", {"area": areas["contract"].pk, "level": "red",
+                           "facts": "12名员工未签劳动合同", "recommendation": "一个月内补签"})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == f"/legal/checkups/{checkup.pk}/report/"
+    risk.refresh_from_db()
+    assert (risk.area_id, risk.level, risk.recommendation) == (areas["contract"].pk, "red", "一个月内补签")
+    entry = AuditEntry.objects.get(action="legal.update_risk")
+    assert entry.actor == users.lawyer and entry.before["level"] == "yellow" and entry.after["level"] == "red"
+
+    # Staff do not draft reports (403); after the report the risk is frozen
+    assert login(users.county_staff).get(f"/legal/risks/{risk.pk}/edit/").status_code == 403
+    actions.issue_report(checkup, actor=users.lawyer, summary="总体可控")
+    client = login(users.lawyer)
+    assert f"/legal/risks/{risk.pk}/edit/" not in client.get(f"/legal/checkups/{checkup.pk}/report/").content.decode()
+    page = client.post(f"/legal/risks/{risk.pk}/edit/", {"area": areas["labour"].pk, "level": "yellow",
+                                                        "facts": "改", "recommendation": "改"})  # fmt: skip
+    assert "报告已出具，风险点不能再修改" in page.content.decode()
+    risk.refresh_from_db()
+    assert risk.level == "red"
+
+
 def test_given_a_report_when_the_enterprise_follows_up_on_the_page_then_declining_needs_a_reason(
     legal, tree, users, login
 ):
