@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinqing.core.home_versions import Counts
 from qinqing.core.navigation import NavItem
 
 from . import workflow as wf
@@ -14,6 +15,16 @@ ITEMS = [
     NavItem(gettext_lazy("诉求统计"), "appeals:figures", FIGURES, group=gettext_lazy("诉求"), order=23),
     NavItem(gettext_lazy("诉求分类"), "appeals:classification", CLASSIFY, group=gettext_lazy("诉求"), order=24),
 ]
+
+
+_COUNTED_FIELDS = """status deadline_state org_path lead_department lead_department_id enterprise enterprise_id
+    chamber chamber_id reported_by reported_by_id"""
+# What the cards count (qinqing.core.home): they are recounted when one of these changes.
+HOME_CARDS_COUNT = (
+    Counts("appeals.Appeal", fields=frozenset(_COUNTED_FIELDS.split())),
+    Counts("appeals.Appeal_co_departments"),  # a liaison's co-handled appeals
+    Counts("registry.Member"),  # a chamber secretary's members' appeals
+)
 
 
 def home_cards(user) -> list[dict]:

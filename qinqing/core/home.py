@@ -2,53 +2,102 @@
 
 The core adds the scope overview of the user's role (the organisation tree below them, accounts for the
 administrators, the audit log for the audit administrator); each domain adds its own cards through
-``<app>/navigation.py``'s ``home_cards(user) -> [{"label", "value", "url"}]``.
+``<app>/navigation.py``'s ``home_cards(user) -> [{"label", "value", "url"}]`` and names the models those
+cards count in ``HOME_CARDS_COUNT`` (a tuple of ``Counts``).
 
 Every card is a count over the user's subtree (a dozen COUNTs, some with ``org_path LIKE`` over large tables),
-and the home page is the most requested page. ``cached_cards`` keeps both sets of cards per user in the cache,
-keyed by the newest audit entry's id: every change to domain data goes through an action that writes an audit
-entry, so a new entry anywhere makes the next home page count afresh, and until then the page reads one
-primary-key index (the newest id) and one cache entry instead of the counts. ``HOME_CARDS_SECONDS`` bounds
-the age of a card against writes that are not audited (demo seeding, migrations).
+and the home page is the most requested page. ``cached_cards`` keeps each source's cards per user in the
+cache together with the version counters of the models they count (``home_versions``): a save or delete of
+such a row moves its counter after the commit, and only the cards of the sources counting that model are
+recounted on the next view. Audited reads and changes elsewhere leave them alone. A repeat view reads the
+counters and the cached cards with one ``get_many``. ``HOME_CARDS_SECONDS`` bounds a card's age against
+writes that bypass both the signals and ``home_versions.changed()`` (raw SQL, migrations) and against the
+clock (lockouts that expire, the backup's age); the day is part of the key, so date-bound counts
+(policies in force, terms due) start afresh each day. A source that declares nothing is counted every view.
 """
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import home_versions
 from .discovery import domain_modules
+from .home_versions import Counts
 from .roles import FIC_ROLES, Role
 
 HOME_CARDS_SECONDS = 300
 
 
-def cached_cards(user, domain_cards=None) -> dict:
-    """``{"domain": home_cards(user), "scope": scope_cards(user)}``, recounted after any audited change
-    (``domain_cards``: the provider of the domains' cards, ``home_cards`` unless the view passes another)."""
-    from .models import AuditEntry
+@dataclass(frozen=True)
+class CardSource:
+    name: str  # "appeals", or "scope" for the core's own cards
+    provider: Callable  # user -> list of cards
+    counts: Callable | tuple | None  # the Counts it depends on (or user -> them); None: not cached
 
+
+def domain_sources() -> list[CardSource]:
+    """Every domain's card source (``navigation.home_cards``), in INSTALLED_APPS order."""
+    sources = []
+    for config, module in domain_modules("navigation"):
+        provider = getattr(module, "home_cards", None)
+        if provider:
+            sources.append(CardSource(config.label, provider, getattr(module, "HOME_CARDS_COUNT", None)))
+    return sources
+
+
+def _counts_of(source: CardSource, user) -> tuple | None:
+    return source.counts(user) if callable(source.counts) else source.counts
+
+
+def all_counts() -> list[Counts]:
+    """Every model any source counts (for any role): what home_versions watches."""
+    found = [c for s in domain_sources() if s.counts and not callable(s.counts) for c in s.counts]
+    return found + [c for role_counts in SCOPE_COUNTS.values() for c in role_counts]
+
+
+def cached_cards(user) -> dict:
+    """``{"domain": cards of every domain, "scope": scope_cards(user)}``; each source's cards are recounted
+    only when a model it counts changed since they were counted (or the time bound passed)."""
     memo = getattr(user, "_home_cards", None)  # the view and the template tag ask within one request
     if memo is not None:
         return memo
-    newest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"qinqing:home:{user.pk}:{user.role}:{user.org_id}:{translation.get_language()}:{newest}"
-    cards = cache.get(key)
-    if cards is None:
-        cards = {"domain": (domain_cards or home_cards)(user), "scope": scope_cards(user)}
-        cache.set(key, cards, HOME_CARDS_SECONDS)
+    sources = [*domain_sources(), CardSource("scope", scope_cards, _scope_counts)]
+    day = timezone.localdate().isoformat()
+    key = f"qinqing:home:{user.pk}:{user.role}:{user.org_id}:{translation.get_language()}:{day}"
+    depends = {s.name: _counts_of(s, user) for s in sources}
+    version_keys = sorted({home_versions.key_for(c, user) for counts in depends.values() for c in counts or ()})
+    found = cache.get_many([key, *version_keys])  # one read: the user's cards and the counters they depend on
+    versions = home_versions.current(version_keys, found)
+    stored = found.get(key) or {}  # source name -> (counters when counted, when counted, cards)
+    now = time.time()
+    entry, changed = {}, False
+    cards: dict[str, list] = {"domain": [], "scope": []}
+    for source in sources:
+        counts = depends[source.name]
+        if counts is None:  # declares nothing: counted every time
+            value = source.provider(user)
+        else:
+            stamp = tuple(versions[home_versions.key_for(c, user)] for c in counts)
+            kept = stored.get(source.name)
+            if kept is None or kept[0] != stamp or now - kept[1] > HOME_CARDS_SECONDS:
+                kept, changed = (stamp, now, source.provider(user)), True
+            entry[source.name] = kept
+            value = kept[2]
+        cards["scope" if source.name == "scope" else "domain"].extend(value)
+    if changed:
+        cache.set(key, entry, HOME_CARDS_SECONDS)
     user._home_cards = cards
     return cards
 
 
 def home_cards(user) -> list[dict]:
-    """Cards contributed by the domains (every app's navigation.home_cards), in INSTALLED_APPS order."""
-    cards: list[dict] = []
-    for _config, module in domain_modules("navigation"):
-        provider = getattr(module, "home_cards", None)
-        if provider:
-            cards.extend(provider(user))
-    return cards
+    """Cards contributed by the domains (every app's navigation.home_cards), uncached."""
+    return [card for source in domain_sources() for card in source.provider(user)]
 
 
 def _nav_url(user, permission: str) -> str:
@@ -150,6 +199,23 @@ def _audit_admin_cards(user) -> list[dict]:
         {"label": _("今日失败或越权操作"), "value": counts["failed"], "url": f"{url}?from={today}&failed=1"},
         {"label": _("审计记录总数"), "value": AuditEntry.objects.count(), "url": url},
     ]
+
+
+# What each role's scope cards count (their counters; the audit administrator's move with every audit entry).
+_USERS = Counts("accounts.User", fields=frozenset({"is_active", "org", "org_id", "role", "must_change_password"}))
+_ORGS = Counts("orgs.Organization", fields=frozenset({"is_active", "kind", "path", "parent", "parent_id"}))
+SCOPE_COUNTS = {
+    "tree": (_ORGS, Counts("registry.Enterprise", fields=frozenset({"org_path", "fic", "fic_id"})), _USERS),
+    Role.SYS_ADMIN: (_USERS, _ORGS),
+    Role.SEC_ADMIN: (_USERS, Counts("axes.AccessAttempt"), Counts("axes.AccessFailureLog")),
+    Role.AUDIT_ADMIN: (Counts("core.AuditEntry"),),
+}
+
+
+def _scope_counts(user) -> tuple:
+    if user.org_id is None:
+        return ()
+    return SCOPE_COUNTS.get("tree" if user.role in FIC_ROLES else user.role, ())
 
 
 def scope_cards(user) -> list[dict]:

@@ -12,7 +12,7 @@ from . import audit
 from .audit_display import present
 from .cellsafety import csv_writer
 from .forms import AuditSearchForm
-from .home import cached_cards, home_cards
+from .home import cached_cards
 from .models import Job
 from .pagination import CappedPaginator
 from .permissions import AUTHENTICATED, public, requires, visible_audit_entries
@@ -46,7 +46,7 @@ def healthz(request):
 
 @requires(AUTHENTICATED)
 def home(request):
-    return render(request, "core/home.html", {"cards": cached_cards(request.user, home_cards)["domain"]})
+    return render(request, "core/home.html", {"cards": cached_cards(request.user)["domain"]})
 
 
 @requires("core.view_auditentry")

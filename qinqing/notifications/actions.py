@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core import home_versions
+
 from . import channels as channel_senders
 from .models import Channel, ChannelKind, ContactPoint, Delivery, Notification
 
@@ -168,9 +170,12 @@ def mark_read(user, notification_ids=None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     try:
-        return qs.update(read_at=timezone.now())
+        marked = qs.update(read_at=timezone.now())
     except IntegrityError:  # pragma: no cover
         return 0
+    if marked:
+        home_versions.changed("notifications.Notification", user.pk)  # an update() sends no signal
+    return marked
 
 
 class ContactError(ValueError):

@@ -1,12 +1,17 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinqing.core.home_versions import Counts
 from qinqing.core.navigation import NavItem
 from qinqing.core.permissions import user_has
 
 from .permissions import VIEW_BACKUPS
 
 ITEMS = [NavItem(gettext_lazy("备份"), "operations:backups", VIEW_BACKUPS, group=gettext_lazy("系统"), order=80)]
+
+
+# What the card counts (qinqing.core.home); its age in hours is bounded by the cards' time limit.
+HOME_CARDS_COUNT = (Counts("operations.BackupRecord"),)
 
 
 def home_cards(user) -> list[dict]:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qinqing.core import audit
+from qinqing.core import audit, home_versions
 from qinqing.core.idranges import id_ranges
 from qinqing.core.roles import Role
 from qinqing.eligibility import rules
@@ -302,6 +302,7 @@ def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[i
         batch_size=1000,
         ignore_conflicts=True,
     )
+    home_versions.changed("policies.PolicyPush")  # bulk_create sends no signal: the home cards recount
     pushed = [pk for pk, _path in firms]
     for start in range(0, len(pushed), CHUNK):
         _notify(policy, pushed[start : start + CHUNK])

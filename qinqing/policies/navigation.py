@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinqing.core.home_versions import Counts
 from qinqing.core.navigation import NavItem
 
 GROUP = gettext_lazy("政策")
@@ -14,6 +15,16 @@ ITEMS = [
     NavItem(gettext_lazy("政策统计"), "policies:figures", "policies.view_figures", group=GROUP, order=43),
     NavItem(gettext_lazy("检索同义词"), "policies:synonyms", "policies.manage_synonyms", group=GROUP, order=44),
 ]
+
+
+# What the cards count (qinqing.core.home): policies in force, pushes, and what makes an enterprise eligible.
+HOME_CARDS_COUNT = (
+    Counts("policies.Policy"),
+    Counts("policies.PolicyPush"),
+    Counts("registry.Enterprise"),
+    Counts("registry.EnterpriseYearFigures"),
+    Counts("registry.Member"),
+)
 
 
 def home_cards(user) -> list[dict]:

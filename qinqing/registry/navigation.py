@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.home_versions import Counts
 from qinqing.core.navigation import NavItem
 
 GROUP = _("会员与商会")
@@ -15,6 +16,10 @@ ITEMS = [
     NavItem(_("换届提醒"), "registry:term_due", "registry.view_chamber", GROUP, 240),
     NavItem(_("导入"), "registry:import_start", "registry.import_registry", GROUP, 250),
 ]
+
+
+# What the cards count (qinqing.core.home): members, and chambers by their term's end.
+HOME_CARDS_COUNT = (Counts("registry.Member"), Counts("registry.Chamber"))
 
 
 def home_cards(user) -> list[dict]:

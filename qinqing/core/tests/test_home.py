@@ -81,10 +81,9 @@ def test_given_a_bank_officer_when_opening_home_then_no_tree_figures_are_shown(u
 
 @pytest.mark.django_db
 def test_given_a_domain_card_provider_when_opening_home_then_its_card_is_shown(users, login, monkeypatch):
-    real = home.home_cards
-    monkeypatch.setattr(
-        "qinqing.core.views.home_cards", lambda user: [*real(user), {"label": "测试卡片", "value": 42, "url": ""}]
-    )
+    real = home.domain_sources
+    extra = home.CardSource("test", lambda user: [{"label": "测试卡片", "value": 42, "url": ""}], None)
+    monkeypatch.setattr(home, "domain_sources", lambda: [*real(), extra])
     cards = _cards(login(users.leader).get(reverse("core:home")).content.decode())
     assert cards["测试卡片"] == "42"
 
