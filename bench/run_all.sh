@@ -35,6 +35,7 @@ run search-sqlite env QINQING_SQLITE_PATH="$SCRATCH/search.sqlite3" $PY bench/se
 run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --policies 5000 --queries 40
 run import env BENCH_PG_DB="qq_bench_import_$TAG" $PY bench/import_enterprises/run.py --rows 3000 --die-rows 300 --repeat 1 --scratch "$SCRATCH/import"
 run home env DATABASE_URL="$(db home)" $PY bench/home/run.py --seed-profile county --clients 8 --requests 64 --scratch "$SCRATCH/home"
+run province $PY bench/province/run.py --db "$(db province)" --seed-profile county --enterprises 20000 --scale 0.01 --users 10 --duration 30 --servers 1 2 --workers 2 --import-rows 1000 --scratch "$SCRATCH/province"
 echo
 if [ -n "$failed" ]; then echo "failed:$failed"; exit 1; fi
 echo "all benchmarks ran"
