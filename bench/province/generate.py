@@ -313,7 +313,7 @@ def _members(cur, every: int) -> int:
         f"""emap m join registry_member t on t.enterprise_id = m.tpl_id
             join orgs_organization o on o.id = t.organization_id
             left join (select distinct parent_id, cnt from cbp) cc on o.kind = 'chamber' and cc.parent_id = o.parent_id
-            left join cbp c on c.parent_id = cc.parent_id and c.k = (m.g * 7919) % cc.cnt
+            left join cbp c on c.parent_id = cc.parent_id and c.k = (m.g::bigint * 7919) % cc.cnt
             where m.g % {every} = 0""",
         {
             "enterprise_id": "m.new_id",
