@@ -5,10 +5,8 @@ appeals); flags on the contact's day; conclusions on the day the reviewer record
 figure's drill-down is exactly its records.
 
 The entries behind these figures are readable only by a unit's leader and the 纪检监督 reviewer (not by other
-staff), so every figure carries ``PERMISSION``: the figures page here shows them only to those roles. The reports
-pages show every registered figure to all FIC staff, so these figures join the registry only once it knows a
-figure's own permission (``Figure.permission``, which the reports pages then honour); until then they are read
-here only, and never leak to staff through the reports.
+staff), so every figure carries ``permission=PERMISSION`` (core.figures.Figure.permission): the reports pages,
+dashboards and API list a figure only to those holding it, and the annual summary never cites them.
 """
 
 from __future__ import annotations
@@ -44,9 +42,7 @@ REVIEW_COLUMNS = (
 )
 
 
-# The registry supports a figure's own read permission (core.figures.Figure.permission)?
-REGISTRY_HAS_PERMISSION = "permission" in getattr(Figure, "__dataclass_fields__", {})
-RESTRICTED = {"permission": PERMISSION} if REGISTRY_HAS_PERMISSION else {}
+RESTRICTED = {"permission": PERMISSION}
 
 
 def _entries(name, label, *, filters=None, date_field="date", columns=ENTRY_COLUMNS, unit=None, description=""):
@@ -82,8 +78,7 @@ FIGURES = [
          **RESTRICTED),
 ]  # fmt: skip
 
-if REGISTRY_HAS_PERMISSION:
-    register(*FIGURES)
+register(*FIGURES)
 
 BY_KEY: dict[str, Figure | Rate] = {f.key: f for f in FIGURES}
 

@@ -96,6 +96,7 @@ class Figure:
     compute: Callable[[str, Period], Any] | None = None  # optional faster equivalent
     rollup: tuple[str, str] | None = None  # (rollup name, column): the value from qinqing.core.rollups
     order_by: tuple[str, ...] = ("-pk",)
+    permission: str = ""  # who may read it (e.g. "contactlog.view_figures"); empty: everyone reading reports
 
     def base_queryset(self, period: Period) -> QuerySet:
         if self.records is not None:
@@ -177,6 +178,7 @@ class Rate:
     denominator: str
     unit: Any = "%"
     description: Any = ""
+    permission: str = ""  # as Figure.permission
 
     def value(self, scope_path: str, period: Period) -> dict:
         num = get(self.numerator).value(scope_path, period)
@@ -227,6 +229,29 @@ def all_figures(section: str | None = None, domain: str | None = None) -> list[F
     if domain is not None:
         out = [f for f in out if f.key.split(".", 1)[0] == domain]
     return list(out)
+
+
+def readable(figure: Figure | Rate, user) -> bool:
+    """Whether the user may see the figure (its own permission, on top of the page's or API's)."""
+    return not figure.permission or bool(user is not None and user.has_perm(figure.permission))
+
+
+def visible_figures(user, section: str | None = None, domain: str | None = None) -> list[Figure | Rate]:
+    """all_figures() without those the user may not read: what every page, dashboard and API lists."""
+    return [f for f in all_figures(section, domain) if readable(f, user)]
+
+
+def public_figures(section: str | None = None, domain: str | None = None) -> list[Figure | Rate]:
+    """Figures without a permission of their own: what a document read by anybody (the annual summary) cites."""
+    return [f for f in all_figures(section, domain) if not f.permission]
+
+
+def get_visible(key: str, user) -> Figure | Rate:
+    """get(key) for a user; KeyError when unknown or not readable by them (the same answer: 404)."""
+    figure = get(key)
+    if not readable(figure, user):
+        raise KeyError(f"no figure {key!r} is registered")
+    return figure
 
 
 def _day_start(day: dt.date) -> dt.datetime:

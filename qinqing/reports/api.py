@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from qinqing.core.api import Pagination, RolePermission
 from qinqing.core.api_base import RefusalSerializer
-from qinqing.core.figures import Figure, Rate, all_figures, get
+from qinqing.core.figures import Figure, Rate, get_visible, visible_figures
 
 from . import actions, drilldown, rankings, summary
 from .models import AdvisoryOutput, AnnualSummary, FicRating, RankingList
@@ -61,7 +61,7 @@ class FiguresView(APIView):
                    summary=gettext_lazy("全部统计指标"))  # fmt: skip
     def get(self, request):
         node, period = _scope(request)
-        figures = all_figures()
+        figures = visible_figures(request.user)
         values = drilldown.values(figures, node.path, period)
         return Response([_figure_row(f, values[f.key], node, period) for f in figures])
 
@@ -89,7 +89,7 @@ class FigureRecordsView(APIView):
     @extend_schema(parameters=SCOPE_PARAMS, responses=OpenApiTypes.OBJECT, summary=gettext_lazy("指标明细"))
     def get(self, request, key: str):
         try:
-            figure = get(key)
+            figure = get_visible(key, request.user)
         except KeyError:
             raise Http404 from None
         node, period = _scope(request)
@@ -112,7 +112,7 @@ class DashboardView(APIView):
         from . import dashboard
 
         node, period = _scope(request)
-        data = dashboard.build(node, period)
+        data = dashboard.build(node, period, user=request.user)
         return Response(
             {
                 "org": node.code,

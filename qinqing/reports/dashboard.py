@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from qinqing.core.figures import SECTIONS, Figure, Period, Rate, all_figures
+from qinqing.core.figures import SECTIONS, Figure, Period, Rate, visible_figures
 from qinqing.orgs.models import Organization
 
 from . import drilldown
@@ -71,10 +71,11 @@ def _zero(figure: Figure):
     return Decimal(0) if figure.measure.startswith("sum:") else 0
 
 
-def build(node: Organization, period: Period, *, with_children: bool = True) -> dict:
+def build(node: Organization, period: Period, *, user=None, with_children: bool = True) -> dict:
     """Every figure for the period, 同比 and 环比, and per child: one query per figure (figures declared with
-    a ``records`` function or a ``compute`` rollup are asked for their value per period instead)."""
-    figures = all_figures()
+    a ``records`` function or a ``compute`` rollup are asked for their value per period instead). Only the
+    figures ``user`` may read (none with a permission of their own when no user is given)."""
+    figures = visible_figures(user)
     yoy_period, mom_period = period.previous_year(), previous_month(period)
     periods = [period, yoy_period, mom_period]
     children = children_of(node) if with_children else []

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qinqing.core.figures import SECTIONS, Period, Rate, all_figures
+from qinqing.core.figures import SECTIONS, Period, Rate, public_figures
 
 from . import drilldown
 
@@ -90,7 +90,7 @@ def _number(v):
 def compute(node, year: int) -> dict[str, Value]:
     """Every registered figure for the node's subtree and the year, with last year's for ``|yoy``."""
     period = Period.year(year)
-    figures = all_figures()
+    figures = public_figures()
     now = drilldown.values(figures, node.path, period)
     out: dict[str, Value] = {}
     for f in figures:
@@ -110,7 +110,7 @@ def compute(node, year: int) -> dict[str, Value]:
 
 def last_year(node, year: int, keys: set[str]) -> dict[str, object]:
     period = Period.year(year - 1)
-    figures = [f for f in all_figures() if f.key in keys]
+    figures = [f for f in public_figures() if f.key in keys]
     return {k: _number(v["value"]) for k, v in drilldown.values(figures, node.path, period).items()}
 
 
@@ -144,7 +144,7 @@ def default_texts(values: dict[str, Value], node_name: str, previous: dict | Non
     def without_empty_growth(shape: str) -> str:
         return YOY_CLAUSE.sub(lambda m: m.group(0) if previous.get(m.group(1)) else "", shape)
 
-    registered = {f.key: f for f in all_figures()}
+    registered = {f.key: f for f in public_figures()}
     used: set[str] = set()
     for section in ALL_SECTIONS:
         sentences = []
@@ -296,4 +296,4 @@ def as_json(node, year: int, summary=None) -> dict:
 
 
 def is_registered(key: str) -> bool:
-    return any(f.key == key for f in all_figures())
+    return any(f.key == key for f in public_figures())

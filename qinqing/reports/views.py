@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from qinqing.core.figures import Rate, all_figures, get
+from qinqing.core.figures import Rate, get_visible, visible_figures
 from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
 
@@ -28,9 +28,9 @@ def _nodes(user):
     return visible_nodes(user).only("code", "name", "path").order_by("path")[:500]
 
 
-def _figure(key: str):
+def _figure(key: str, user):
     try:
-        return get(key)
+        return get_visible(key, user)
     except KeyError:
         raise Http404 from None
 
@@ -38,7 +38,7 @@ def _figure(key: str):
 @requires(VIEW)
 def dashboard(request):
     node, period, preset, errors = _scope(request)
-    data = dash.build(node, period)
+    data = dash.build(node, period, user=request.user)
     context = {
         **data,
         "preset": preset,
@@ -53,7 +53,7 @@ def dashboard(request):
 @requires(VIEW)
 def figures_page(request):
     node, period, preset, errors = _scope(request)
-    figures = all_figures()
+    figures = visible_figures(request.user)
     values = drilldown.values(figures, node.path, period)
     rows = []
     for f in figures:
@@ -83,7 +83,7 @@ def figures_page(request):
 def figure_detail(request, key: str):
     if request.GET.get("format") == "csv":
         return figure_csv(request, key)
-    figure = _figure(key)
+    figure = _figure(key, request.user)
     node, period, _preset, errors = _scope(request)
     context = {"figure": figure, "node": node, "period": period, "errors": errors}
     if isinstance(figure, Rate):
@@ -91,8 +91,8 @@ def figure_detail(request, key: str):
         context.update(
             is_rate=True,
             value=value,
-            numerator=get(figure.numerator),
-            denominator=get(figure.denominator),
+            numerator=get_visible(figure.numerator, request.user),
+            denominator=get_visible(figure.denominator, request.user),
             numerator_url=drilldown.url(figure.numerator, node.code, period),
             denominator_url=drilldown.url(figure.denominator, node.code, period),
         )
@@ -112,7 +112,7 @@ def figure_detail(request, key: str):
 
 @requires(VIEW)
 def figure_csv(request, key: str):
-    figure = _figure(key)
+    figure = _figure(key, request.user)
     node, period, _preset, _errors = _scope(request)
     buffer = io.StringIO()
     buffer.write("\ufeff")

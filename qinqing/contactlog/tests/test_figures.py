@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from qinqing.contactlog import actions, figures
-from qinqing.core.figures import Period, Rate, all_figures
+from qinqing.core.figures import Period, Rate, all_figures, public_figures
 from qinqing.reports import drilldown
 
 from .conftest import entry_data, flagged_data
@@ -59,13 +59,39 @@ def test_given_a_year_of_entries_when_computed_then_the_figures_count_what_happe
     assert figures.value(figures.BY_KEY["contactlog.contacts"], tree.county_b.path, year) == 0
 
 
-def test_given_the_shared_registry_when_it_has_no_per_figure_permission_then_these_figures_stay_out_of_reports():
+def test_given_the_shared_registry_then_every_contactlog_figure_is_in_it_with_its_own_permission():
     keys = {f.key for f in all_figures()}
-    if figures.REGISTRY_HAS_PERMISSION:
-        assert {f.key for f in figures.FIGURES} <= keys
-        assert all(f.permission == figures.PERMISSION for f in figures.FIGURES)
-    else:  # every FIC staff reads the reports' figures: entries' counts and rows would leak to them
-        assert not any(k.startswith("contactlog.") for k in keys)
+    assert {f.key for f in figures.FIGURES} <= keys
+    assert all(f.permission == figures.PERMISSION for f in figures.FIGURES)
+    assert not {f.key for f in figures.FIGURES} & {f.key for f in public_figures()}
+
+
+def test_given_plain_fic_staff_when_reading_reports_then_no_contactlog_figure_is_listed_or_reachable(
+    client, tree, users, year
+):
+    """Staff read every other figure in the reports pages, dashboard and API, but none of 亲清日志's; the city
+    leader sees them (with this year's six contacts)."""
+    params = f"?org={tree.city.code}&from={year.start}&to={year.end}"
+    client.force_login(users.city_staff)
+    assert users.city_staff.has_perm("reports.view_reports")
+    page = client.get(f"/reports/figures/{params}").content.decode()
+    assert "appeals.received" in page and "contactlog." not in page and "政企接触" not in page
+    dashboard = client.get(f"/reports/{params}").content.decode()
+    assert "政企接触" not in dashboard and "触及负面清单" not in dashboard and "contactlog." not in dashboard
+    api = client.get(f"/api/v1/reports/figures/{params}").json()
+    assert api and not any(row["key"].startswith("contactlog.") for row in api)
+    sections = client.get(f"/api/v1/reports/dashboard/{params}").json()["sections"]
+    assert not any(f["key"].startswith("contactlog.") for s in sections for f in s["figures"])
+    for key in ("contactlog.contacts", "contactlog.appeal_rate"):
+        assert client.get(drilldown.url(key, tree.city.code, year)).status_code == 404
+        assert client.get(f"/api/v1/reports/figures/{key}/{params}").status_code == 404
+    assert client.get(drilldown.url("contactlog.contacts", tree.city.code, year, csv_export=True)).status_code == 404
+
+    client.force_login(users.leader)
+    rows = {row["key"]: row for row in client.get(f"/api/v1/reports/figures/{params}").json()}
+    assert rows["contactlog.contacts"]["value"] == 6
+    assert "政企接触" in client.get(f"/reports/figures/{params}").content.decode()
+    assert client.get(drilldown.url("contactlog.contacts", tree.city.code, year, csv_export=True)).status_code == 200
 
 
 def test_given_a_leader_of_county_b_when_reading_figures_then_county_a_entries_are_not_counted(

@@ -25,7 +25,11 @@ def demo(db):
         username="reports_root", name="reports_root", role="fic_staff", org=ctx.root, password="x",
         must_change_password=False,
     )  # fmt: skip
-    return ctx, staff
+    leader = User.objects.create_user(
+        username="reports_leader", name="reports_leader", role="fic_leader", org=ctx.root, password="x",
+        must_change_password=False,
+    )  # fmt: skip
+    return ctx, staff, leader
 
 
 def _periods():
@@ -38,14 +42,26 @@ def _periods():
 
 
 def test_given_demo_data_when_exporting_each_figure_then_csv_adds_up_to_the_figure(demo, client):
-    ctx, staff = demo
+    """Every figure, read by staff or (a figure with its own permission, e.g. 亲清日志's) by a leader."""
+    from django.test import Client
+
+    ctx, staff, leader = demo
     client.force_login(staff)
+    staff_client = client
+    leader_client = Client()
+    leader_client.force_login(leader)
     figures = all_figures()
     assert len(figures) >= 20
+    assert any(f.permission for f in figures)  # the restricted ones are walked too
     nonzero = set()
     for period in _periods():
         for node in (ctx.root, ctx.counties[0]):
             for figure in figures:
+                if figure.permission:
+                    assert not staff.has_perm(figure.permission) and leader.has_perm(figure.permission)
+                    url = drilldown.url(figure.key, node.code, period, csv_export=not isinstance(figure, Rate))
+                    assert staff_client.get(url).status_code == 404, figure.key
+                client = leader_client if figure.permission else staff_client
                 if isinstance(figure, Rate):
                     response = client.get(drilldown.url(figure.key, node.code, period))
                     assert response.status_code == 200, figure.key
