@@ -20,9 +20,9 @@ from qinqing.eligibility.attributes import read_frame
 from qinqing.registry.membership import standing
 
 from . import anonymity, structure
-from .answers import clean, encode
+from .answers import clean, encode, values
 from .choices import Audience, Source, Status
-from .models import Receipt, Response, Survey, SurveyTarget, SurveyVersion
+from .models import AnswerValue, Receipt, Response, Survey, SurveyTarget, SurveyVersion
 from .permissions import MANAGE
 
 SETTINGS = ("title", "description", "anonymous", "multiple", "audience", "rule", "closes_on")
@@ -283,6 +283,19 @@ def version_items(survey: Survey):
     return structure.items(survey.structure)
 
 
+def answer_values(response: Response, kinds: dict[str, str]) -> list[AnswerValue]:
+    """The response's answers kept column-wise (multiple choice, ranking, number, text), unsaved."""
+    return [AnswerValue(survey_id=response.survey_id, response=response, item=item, position=position,
+                        option=option, number=number, text=text)
+            for item, position, option, number, text in values(kinds, response.answers)]  # fmt: skip
+
+
+def _store_values(response: Response, items) -> None:
+    """Replace the response's column-wise values (an edited answer drops its old ones)."""
+    AnswerValue.objects.filter(response=response).delete()
+    AnswerValue.objects.bulk_create(answer_values(response, {i.code: i.kind for i in items}), batch_size=500)
+
+
 @transaction.atomic
 def submit_response(survey: Survey, *, actor, enterprise, raw: dict, source: str = Source.ONLINE) -> Response:
     """Answer (or, until the survey closes, change the answer to) the current version of a survey."""
@@ -291,7 +304,8 @@ def submit_response(survey: Survey, *, actor, enterprise, raw: dict, source: str
         raise Refused(_("问卷未在进行中，不能填写或修改"))
     if survey.closes_on and survey.closes_on < today():
         raise Refused(_("问卷已过截止日期"))
-    answers, errors = clean(version_items(survey), raw)
+    item_list = version_items(survey)
+    answers, errors = clean(item_list, raw)
     if errors:
         raise ValidationError(errors)
     response = None if survey.multiple else own_response(survey, enterprise.pk)
@@ -309,6 +323,7 @@ def submit_response(survey: Survey, *, actor, enterprise, raw: dict, source: str
         if not survey.multiple:
             response.edit_key = anonymity.edit_key(survey.pk, enterprise.pk)
         response.save()
+        _store_values(response, item_list)
         Receipt.objects.get_or_create(token=anonymity.receipt(survey.pk, enterprise.pk), defaults={"survey": survey})
         audit.record("surveys.answer", obj=survey, actor=actor, after={"anonymous": True, "source": source},
                      message=_("匿名问卷填写（不记录答卷）"))  # fmt: skip
@@ -317,6 +332,7 @@ def submit_response(survey: Survey, *, actor, enterprise, raw: dict, source: str
     response.submitted_by = actor if getattr(actor, "pk", None) else None
     response.submitted_on = today()
     response.save()
+    _store_values(response, item_list)
     audit.record("surveys.answer", obj=response, actor=actor, object_repr=f"{survey.title} / {enterprise.name}"[:255],
                  after={"answers": answers, "created": created, "source": source})  # fmt: skip
     return response

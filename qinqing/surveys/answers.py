@@ -123,3 +123,21 @@ def encode(slots: dict[str, int], answers: dict) -> str:
         if isinstance(value, int) and 0 <= value < len(ALPHABET):
             chars[position] = ALPHABET[value]
     return "".join(chars)
+
+
+VALUE_KINDS = {Kind.MULTIPLE, Kind.RANKING, Kind.NUMBER, Kind.TEXT}  # kept column-wise in AnswerValue
+
+
+def values(kinds: dict[str, str], answers: dict) -> list[tuple[str, int, int | None, float | None, str]]:
+    """The answers not held in the coded string, one (item, position, option, number, text) per value: each
+    chosen option of a multiple-choice or ranking item in answer order, a number, a text."""
+    out: list[tuple[str, int, int | None, float | None, str]] = []
+    for code, value in answers.items():
+        kind = kinds.get(code)
+        if kind in (Kind.MULTIPLE, Kind.RANKING) and isinstance(value, list):
+            out.extend((code, position, int(v), None, "") for position, v in enumerate(value))
+        elif kind == Kind.NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
+            out.append((code, 0, None, float(value), ""))
+        elif kind == Kind.TEXT and value not in (None, ""):
+            out.append((code, 0, None, None, str(value)))
+    return out

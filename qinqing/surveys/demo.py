@@ -15,9 +15,10 @@ from qinqing.registry.membership import active_q
 from qinqing.registry.models import Enterprise, Member
 
 from . import structure, template
+from .actions import answer_values
 from .answers import encode
 from .choices import Audience, Source, Status
-from .models import Receipt, Response, Survey, SurveyTarget, SurveyVersion
+from .models import AnswerValue, Receipt, Response, Survey, SurveyTarget, SurveyVersion
 
 
 def seed(ctx) -> None:
@@ -106,6 +107,8 @@ def _targets_and_responses(ctx, survey, firms, members, share, level_of, extra=N
         receipts = [Receipt(token=t, survey=survey) for t in _hashes("receipt", survey.pk, respondents)]
         Receipt.objects.bulk_create(sorted(receipts, key=lambda r: r.token), batch_size=2000)
     Response.objects.bulk_create(responses, batch_size=1000)
+    kinds = {i.code: i.kind for i in items}
+    AnswerValue.objects.bulk_create([v for r in responses for v in answer_values(r, kinds)], batch_size=2000)
     return len(targets) or len(firms), len(responses)
 
 

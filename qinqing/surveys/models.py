@@ -137,6 +137,34 @@ class Response(models.Model):
         return str(self.id)
 
 
+class AnswerValue(models.Model):
+    """One answer kept column-wise for results and the export: an option chosen in a multiple-choice or ranking
+    item (``position`` its place in the answer: the rank for a ranking), a number, or a text.
+
+    Written with its response by the answering action (answers.values), so results and exports never extract
+    items from the JSON ``answers``. Like the response, it carries no respondent and a random key: no sequence
+    orders its rows by time (the audit log of who answered could otherwise be lined up with them).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, verbose_name=_("问卷"), on_delete=models.CASCADE, related_name="+")
+    response = models.ForeignKey(Response, verbose_name=_("答卷"), on_delete=models.CASCADE, related_name="values")
+    item = models.CharField(_("题目编码"), max_length=20)
+    position = models.PositiveSmallIntegerField(_("位置"), default=0)
+    option = models.IntegerField(_("选项"), null=True, blank=True)
+    number = models.FloatField(_("数值"), null=True, blank=True)
+    text = models.TextField(_("文本"), blank=True)
+
+    class Meta:
+        ordering = ["response_id", "item", "position"]
+        verbose_name = _("答案值")
+        verbose_name_plural = _("答案值")
+        indexes = [models.Index(fields=["survey", "item"], name="survey_value_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item}#{self.position}"
+
+
 class Receipt(models.Model):
     """That an enterprise has answered an anonymous survey: only a keyed hash, no time, no link to a response."""
 

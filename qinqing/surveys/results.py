@@ -9,70 +9,89 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
-from django.db.models import IntegerField
-from django.db.models.fields.json import KT
+from django.db.models import CharField, Count, IntegerField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from qinqing.eligibility.attributes import _read as read_rows  # COPY … TO STDOUT into Polars on PostgreSQL
 
 from . import scores
-from .answers import ALPHABET
+from .answers import ALPHABET, BLANK, VALUE_KINDS
 from .choices import Kind
-from .models import Response, Survey
+from .models import AnswerValue, Response, Survey
 from .structure import ENVIRONMENTS, Item, items
 
 MIN_GROUP = 5
 DIMENSION_COLUMNS = {"region": "region", "industry": "industry", "size": "size", "member": "member"}
 CHAR_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
-JSON_KINDS = {Kind.MULTIPLE, Kind.RANKING, Kind.NUMBER, Kind.TEXT}
 
 
-def read(survey: Survey, *, json_items: list[str] = (), queryset=None) -> pl.DataFrame:
-    """One row per response: codes, region, industry, size, member (0/1), version, and for each code in
-    ``json_items`` a text column ``j_<code>`` with that answer only (the database extracts it: the JSON of the
-    other items is never transferred)."""
+def read(survey: Survey, *, queryset=None, with_id: bool = False) -> pl.DataFrame:
+    """One row per response: codes, region, industry, size, member (0/1), version (and its key as text in
+    ``id`` when asked). The JSON answers are never read: the other kinds are in AnswerValue (value_frame)."""
     qs = (queryset if queryset is not None else Response.objects.filter(survey=survey)).annotate(
         member_int=Cast("is_member", IntegerField())
     )
     fields = ["codes", "region_code", "industry", "size_class", "member_int", "version"]
     schema = {"codes": pl.Utf8, "region": pl.Utf8, "industry": pl.Utf8, "size": pl.Utf8, "member": pl.Int64,
               "version": pl.Int64}  # fmt: skip
-    for code in json_items:
-        qs = qs.annotate(**{f"j_{code}": KT(f"answers__{code}")})
-        fields.append(f"j_{code}")
-        schema[f"j_{code}"] = pl.Utf8
-    frame = read_rows(qs, fields, schema)
-    # COPY writes SQL NULL and "" alike for text: an absent answer is null, never "".
-    return frame.with_columns([pl.when(pl.col(f"j_{c}") == "").then(None).otherwise(pl.col(f"j_{c}")).alias(f"j_{c}")
-                               for c in json_items])  # fmt: skip
+    if with_id:
+        qs = qs.annotate(key=Cast("pk", CharField()))
+        fields.append("key")
+        schema["id"] = pl.Utf8
+    return read_rows(qs, fields, schema)
+
+
+def value_frame(survey: Survey, codes: list[str]) -> pl.DataFrame:
+    """The column-wise answers of the given items: (id, item, position, option, number, text), one row each."""
+    qs = AnswerValue.objects.filter(survey=survey, item__in=codes).annotate(key=Cast("response_id", CharField()))
+    schema = {"id": pl.Utf8, "item": pl.Utf8, "position": pl.Int64, "option": pl.Int64, "number": pl.Float64,
+              "text": pl.Utf8}  # fmt: skip
+    if not codes:
+        return pl.DataFrame(schema=schema)
+    return read_rows(qs, ["key", "item", "position", "option", "number", "text"], schema)
+
+
+def _code_matrix(frame: pl.DataFrame, width: int) -> np.ndarray:
+    """The coded strings as an (responses × width) array of character codes (codes are ASCII)."""
+    codes = frame.get_column("codes").fill_null("").str.pad_end(width, BLANK).str.slice(0, width)
+    return np.frombuffer("".join(codes.to_list()).encode("ascii"), dtype=np.uint8).reshape(frame.height, width)
 
 
 def coded_counts(frame: pl.DataFrame, slots: dict[str, int], codes: list[str], keep: list[str] = ()) -> pl.DataFrame:
     """(keep…, item, value, n): how many responses gave each value of each coded item, per ``keep`` group.
 
-    One small group-by per item on its one-character slice of ``codes``, run in parallel by Polars
-    (collect_all); only the few hundred result rows are mapped from characters back to values."""
+    The coded strings become one byte array; each item's counts per group are one ``bincount`` of
+    group × character, and only the few hundred non-zero cells are mapped back to values."""
     codes = [c for c in codes if c in slots]
     schema = {**{k: frame.schema[k] for k in keep}, "item": pl.Utf8, "value": pl.Int64, "n": pl.UInt32}
     if not codes or frame.is_empty():
         return pl.DataFrame(schema=schema)
-    lazy = frame.lazy().select(*[pl.col(k) for k in keep], pl.col("codes"))
-    parts = [
-        lazy.group_by([*keep, pl.col("codes").str.slice(slots[c], 1).alias("char")])
-        .agg(pl.len().alias("n"))
-        .with_columns(pl.lit(c).alias("item"))
-        for c in codes
-    ]
-    counts = pl.concat(pl.collect_all(parts))
-    return (
-        counts.with_columns(
-            pl.col("char").replace_strict(CHAR_VALUE, default=None, return_dtype=pl.Int64).alias("value")
-        )
-        .filter(pl.col("value").is_not_null())
-        .select([*keep, "item", "value", pl.col("n").cast(pl.UInt32)])
-    )
+    positions = [slots[c] for c in codes]
+    matrix = _code_matrix(frame, max(positions) + 1)
+    if keep:
+        groups = frame.select(keep).unique(maintain_order=True).with_row_index("_g")
+        gid = frame.select(keep).join(groups, on=list(keep), how="left", nulls_equal=True, maintain_order="left")
+        gid = gid.get_column("_g").to_numpy().astype(np.int64)
+    else:
+        groups, gid = pl.DataFrame({"_g": [0]}), np.zeros(frame.height, dtype=np.int64)
+    size = groups.height * 128
+    parts = {k: [] for k in [*keep, "item", "value", "n"]}
+    group_rows = groups.drop("_g").rows() if keep else [()]
+    for code, position in zip(codes, positions, strict=True):
+        counts = np.bincount(gid * 128 + matrix[:, position], minlength=size)
+        for cell in np.flatnonzero(counts):
+            value = CHAR_VALUE.get(chr(cell % 128))
+            if value is None:
+                continue
+            for k, v in zip(keep, group_rows[cell // 128], strict=True):
+                parts[k].append(v)
+            parts["item"].append(code)
+            parts["value"].append(value)
+            parts["n"].append(int(counts[cell]))
+    return pl.DataFrame(parts, schema=schema)
 
 
 @dataclass
@@ -101,15 +120,33 @@ def _percent(count: int, total: int) -> float:
     return round(100.0 * count / total, 1) if total else 0.0
 
 
-def _json_items(frame: pl.DataFrame, item_list: list[Item]) -> dict[str, pl.Series]:
-    """Each JSON-kept item's given answers (text as the database extracted it)."""
-    return {i.code: frame.get_column(f"j_{i.code}").drop_nulls() for i in item_list if f"j_{i.code}" in frame.columns}
+def _value_results(survey: Survey, item_list: list[Item]) -> tuple[dict, dict, dict]:
+    """From AnswerValue, aggregated by the database: per item {option: (count, first)}, number statistics and
+    up to 20 texts."""
+    codes = [i.code for i in item_list]
+    qs = AnswerValue.objects.filter(survey=survey, item__in=codes).order_by()
+    chosen: dict[str, dict[int, tuple[int, int]]] = {}
+    rows = qs.filter(option__isnull=False).values_list("item", "option")
+    for code, option, n, first in rows.annotate(n=Count("pk"), first=Count("pk", filter=Q(position=0))):
+        chosen.setdefault(code, {})[option] = (n, first)
+    numbers: dict[str, dict] = {}
+    number_codes = [i.code for i in item_list if i.kind == Kind.NUMBER]
+    if number_codes:
+        frame = read_rows(qs.filter(item__in=number_codes, number__isnull=False), ["item", "number"],
+                          {"item": pl.Utf8, "number": pl.Float64})  # fmt: skip
+        stats = frame.group_by("item").agg(pl.len().alias("n"), pl.col("number").min().alias("min"),
+                                           pl.col("number").max().alias("max"), pl.col("number").mean().alias("mean"),
+                                           pl.col("number").median().alias("median"))  # fmt: skip
+        for row in stats.iter_rows(named=True):
+            numbers[row["item"]] = row
+    texts = {i.code: list(qs.filter(item=i.code).exclude(text="").values_list("text", flat=True)[:20])
+             for i in item_list if i.kind == Kind.TEXT}  # fmt: skip
+    return chosen, numbers, texts
 
 
 def compute(survey: Survey, frame: pl.DataFrame | None = None) -> Results:
     all_items = items(survey.structure)
-    json_items = [i for i in all_items if i.kind in JSON_KINDS]
-    frame = frame if frame is not None else read(survey, json_items=[i.code for i in json_items])
+    frame = frame if frame is not None else read(survey)
     total = frame.height
     if survey.anonymous and total < MIN_GROUP:
         return Results(total, True, [])
@@ -118,7 +155,7 @@ def compute(survey: Survey, frame: pl.DataFrame | None = None) -> Results:
     by_item: dict[str, dict[int, int]] = {}
     for code, value, n in counts.iter_rows():  # one row per (item, value): at most 60 per item
         by_item.setdefault(code, {})[value] = n
-    json_values = _json_items(frame, json_items)
+    chosen, numbers, texts = _value_results(survey, [i for i in all_items if i.kind in VALUE_KINDS])
     out = []
     for item in all_items:
         result = ItemResult(item)
@@ -135,26 +172,21 @@ def compute(survey: Survey, frame: pl.DataFrame | None = None) -> Results:
                     result.mean = round(sum(v * c for v, c in on_scale.items()) / n, 2)
                     result.score = round((sum(v * c for v, c in on_scale.items()) / n - 1) / 4 * 100, 2)
         elif item.kind in (Kind.MULTIPLE, Kind.RANKING):
-            values = json_values.get(item.code, pl.Series([], dtype=pl.Utf8))
-            lists = values.str.json_decode(pl.List(pl.Int64))
-            result.answered = len(lists)
-            exploded = lists.explode().drop_nulls()
-            found = dict(exploded.value_counts().iter_rows())
-            firsts = dict(lists.list.first().drop_nulls().value_counts().iter_rows()) if len(lists) else {}
-            result.options = [{"value": v, "label": label, "count": found.get(v, 0),
-                               "first": firsts.get(v, 0), "percent": _percent(found.get(v, 0), result.answered)}
+            found = chosen.get(item.code, {})
+            result.answered = sum(first for _n, first in found.values())  # one first value per answer
+            result.options = [{"value": v, "label": label, "count": found.get(v, (0, 0))[0],
+                               "first": found.get(v, (0, 0))[1],
+                               "percent": _percent(found.get(v, (0, 0))[0], result.answered)}
                               for v, label in item.options.items()]  # fmt: skip
         elif item.kind == Kind.NUMBER:
-            numbers = json_values.get(item.code, pl.Series([], dtype=pl.Utf8)).cast(pl.Float64, strict=False)
-            numbers = numbers.drop_nulls()
-            result.answered = len(numbers)
-            if len(numbers):
-                result.stats = {"min": numbers.min(), "max": numbers.max(), "mean": round(numbers.mean(), 2),
-                                "median": numbers.median()}  # fmt: skip
+            stats = numbers.get(item.code)
+            result.answered = stats["n"] if stats else 0
+            if stats:
+                result.stats = {"min": stats["min"], "max": stats["max"], "mean": round(stats["mean"], 2),
+                                "median": stats["median"]}  # fmt: skip
         else:
-            texts = json_values.get(item.code, pl.Series([], dtype=pl.Utf8))
-            result.answered = len(texts)
-            result.texts = texts.tail(20).to_list()
+            result.texts = texts.get(item.code, [])
+            result.answered = AnswerValue.objects.filter(survey=survey, item=item.code).exclude(text="").count()
         out.append(result)
     return Results(total, False, out)
 

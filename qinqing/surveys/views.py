@@ -177,7 +177,7 @@ def survey_remind(request, pk: int):
 @requires(VIEW)
 def survey_results(request, pk: int):
     survey = get_survey(request.user, pk)
-    frame = results.read(survey, json_items=[i.code for i in items(survey.structure) if i.kind in results.JSON_KINDS])
+    frame = results.read(survey)
     computed = results.compute(survey, frame)
     coded = [i for i in items(survey.structure) if i.kind in (Kind.SINGLE, Kind.SCALE)]
     code = request.GET.get("item") or (coded[0].code if coded else "")
