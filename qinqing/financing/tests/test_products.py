@@ -1,7 +1,16 @@
-"""Product matching: the one-pass matcher agrees with the per-need explanation."""
+"""Product matching: the one-pass matcher agrees with the per-need explanation and, on random rules, products
+and needs (missing data, 任一 groups, negations), with one engine expression per product."""
 
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qinqing.eligibility import rules
+from qinqing.eligibility.rules import frame_from_records
 from qinqing.financing import actions, products
+from qinqing.financing.choices import Guarantee
 from qinqing.financing.models import FinancingNeed
+from qinqing.policies.tests.test_rules import enterprises, rule_trees
 
 from .conftest import need_data
 
@@ -22,3 +31,49 @@ def test_given_products_and_needs_when_matched_in_one_pass_then_same_as_explaine
         fits = {f.product.pk: f.verdict for f in products.fits_for_need(need)}
         for product in (easy, old):
             assert (fits[product.pk] == "eligible") == (need.pk in found.get(product.pk, [])), (need, product)
+
+
+# --- property: the condition-mask matcher agrees with one engine expression per product -------------
+
+products_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "rule": rule_trees,
+            "amount_min": st.sampled_from([10, 50, 100]),
+            "amount_max": st.sampled_from([100, 500, 3000]),
+            "term_min": st.sampled_from([1, 6, 12]),
+            "term_max": st.sampled_from([12, 36]),
+            "rate_min": st.sampled_from([3.1, 3.45, 4.2]),
+            "guarantees": st.lists(st.sampled_from(Guarantee.values), max_size=3, unique=True),
+        }
+    ),
+    min_size=1,
+    max_size=6,
+)
+need_terms = st.fixed_dictionaries(
+    {
+        "amount": st.sampled_from([10.0, 99.5, 100.0, 500.0, 2999.0]),
+        "term": st.sampled_from([1, 12, 24, 40]),
+        "guarantee": st.sampled_from(Guarantee.values),
+        "rate_ceiling": st.one_of(st.none(), st.sampled_from([3.0, 3.45, 5.0])),
+    }
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogue=products_strategy, firms=st.lists(st.tuples(enterprises, need_terms), min_size=1, max_size=12))
+def test_property_condition_masks_agree_with_one_expression_per_product(catalogue, firms):
+    catalogue = [dict(p, pk=i + 1) for i, p in enumerate(catalogue)]
+    attrs = frame_from_records([dict(firm, id=i + 1) for i, (firm, _terms) in enumerate(firms)])
+    needs = pl.DataFrame(
+        [(100 + i, i + 1, t["amount"], t["term"], products.GUARANTEE_BITS[t["guarantee"]], t["rate_ceiling"])
+         for i, (_firm, t) in enumerate(firms)],
+        schema={"need": pl.Int64, "id": pl.Int64, "amount": pl.Float64, "term": pl.Int64, "guarantee": pl.Int64,
+                "rate_ceiling": pl.Float64},
+        orient="row",
+    )  # fmt: skip
+    found = products.match_frames(catalogue, attrs, needs)
+    frame, codes = rules.encode_codes(needs.join(attrs, on="id").sort("need"), chambers=True)
+    for product in catalogue:
+        expected = frame.filter(products.product_expr(product, codes)).get_column("need").to_list()
+        assert found[product["pk"]].to_list() == expected, product
