@@ -305,16 +305,18 @@ def add_matter(entry: ContactEntry, *, actor, data: dict) -> Matter:
 
 @transaction.atomic
 def matter_to_appeal(matter: Matter, *, actor):
-    """Turn a matter into an appeal in one step: registered and accepted for the enterprise (and assigned to
-    the suggested department, if any), linked back to the matter."""
+    """Turn a matter into an appeal in one step, linked back to the matter. Logged by FIC staff: registered and
+    accepted for the enterprise (and assigned to the suggested department, if any). Logged by a leader or a
+    department liaison: registered (channel 走访) into the FIC's intake queue, where staff accept and assign it
+    as any other appeal (only staff accept appeals)."""
     from qinqing.appeals import actions as appeal_actions
     from qinqing.appeals.models import AppealDomain, AppealType
 
     matter = Matter.objects.select_for_update().get(pk=matter.pk)  # no outer joins under FOR UPDATE (PostgreSQL)
     if matter.appeal_id:
         raise ContactLogError(_("该事项已转为诉求"))
-    if matter.entry.logged_by_id != actor.pk or actor.role != Role.FIC_STAFF:
-        raise ContactLogError(_("只有记录该日志的工商联工作人员可以将事项转为诉求（诉求由工商联登记受理）"))
+    if matter.entry.logged_by_id != actor.pk or actor.role not in OFFICIALS:
+        raise ContactLogError(_("只有记录该日志的公职人员本人可以将事项转为诉求"))
     if matter.enterprise is None:
         raise ValidationError({"enterprise": _("请先指定反映企业，才能转为诉求")})
     entry = matter.entry
@@ -328,12 +330,14 @@ def matter_to_appeal(matter: Matter, *, actor):
         % {"date": entry.date, "purpose": entry.get_purpose_display(), "place": entry.place, "text": matter.text},
         channel="visit",
     )
-    appeal = appeal_actions.accept_appeal(appeal, actor=actor)
-    if matter.department is not None:
-        appeal = appeal_actions.assign_appeal(appeal, actor=actor, lead_department=matter.department)
+    if actor.role == Role.FIC_STAFF:
+        appeal = appeal_actions.accept_appeal(appeal, actor=actor)
+        if matter.department is not None:
+            appeal = appeal_actions.assign_appeal(appeal, actor=actor, lead_department=matter.department)
     matter.appeal, matter.appealed_on = appeal, today()
     matter.save(update_fields=["appeal", "appealed_on", "updated_at"])
-    audit.record("contactlog.matter_to_appeal", obj=matter, actor=actor, after={"appeal": appeal.pk})
+    audit.record("contactlog.matter_to_appeal", obj=matter, actor=actor,
+                 after={"appeal": appeal.pk, "number": appeal.number, "status": appeal.status})  # fmt: skip
     return appeal
 
 

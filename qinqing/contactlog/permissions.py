@@ -32,7 +32,8 @@ GRANTS = {
     Role.DISCIPLINE_REVIEWER: {VIEW, REVIEW, MANAGE_LIST, FIGURES},
 }
 
-# Officials who log contacts; only FIC staff also register appeals (the appeals intake's rule).
+# Officials who log contacts and turn the matters of their own entries into appeals (staff's are accepted at
+# once; leaders' and liaisons' wait in the FIC's intake queue for staff).
 OFFICIALS = (Role.FIC_STAFF, Role.FIC_LEADER, Role.DEPT_LIAISON)
 
 
@@ -95,7 +96,7 @@ def can_edit(user, entry: ContactEntry) -> bool:
 
 
 def can_appeal(user, entry: ContactEntry) -> bool:
-    return entry.logged_by_id == user.pk and user.role == Role.FIC_STAFF
+    return entry.logged_by_id == user.pk and user.role in OFFICIALS
 
 
 def can_review(user, entry: ContactEntry) -> bool:

@@ -76,7 +76,9 @@ def register_appeal(
     registered_on: date | None = None,
     submission_key: str = "",
 ) -> Appeal:
-    """登记: by the enterprise online, FIC staff (hotline, visit, meeting…), or a chamber secretary.
+    """登记: by the enterprise online, FIC staff (hotline, visit, meeting…), a chamber secretary, or an FIC
+    leader or department liaison for what an enterprise raised with them in person (channel 走访 only, an
+    enterprise under their FIC node; the appeal then waits in the FIC's intake queue for staff to accept).
 
     Idempotent: a repeat with the same ``submission_key`` by the same person (double click, retried
     request) returns the appeal already made, with ``replayed = True``, and writes nothing."""
@@ -95,6 +97,12 @@ def register_appeal(
             raise AppealError(_("只能为本商会的会员企业报送诉求"))
         channel = Channel.CHAMBER
         chamber = actor.org
+    elif role in (wf.LEADER, wf.LIAISON):
+        home = actor.org if role == wf.LEADER else getattr(actor.org, "parent", None)  # a department's FIC
+        if home is None or not enterprise.org_path.startswith(home.path):
+            raise AppealError(_("企业不在您的管辖范围内"))
+        if channel != Channel.VISIT:
+            raise AppealError(_("工商联领导和承办单位联络员只能登记走访中企业当面反映的诉求"))
     else:
         raise AppealError(_("您的角色不能登记诉求"))
     title = _require(title, _("请填写诉求标题"))

@@ -160,13 +160,33 @@ def test_given_a_matter_without_an_enterprise_when_turned_into_an_appeal_then_re
     assert entry.matters.get().appeal is None
 
 
-def test_given_a_liaisons_matter_when_turned_into_an_appeal_then_refused_as_appeals_are_registered_by_the_fic(
-    tree, users, data
+@pytest.mark.parametrize("official", ["liaison", "leader"])
+def test_given_a_liaisons_or_leaders_matter_when_turned_into_an_appeal_then_registered_for_the_fic_to_accept(
+    tree, users, data, official
 ):
-    matters = [{"text": "审批慢", "enterprise": tree.ent_a.pk}]
-    entry = actions.save_entry(actor=users.liaison, data=data(matters=matters))
+    from qinqing.appeals import actions as appeal_actions
+    from qinqing.appeals.actions.common import staff_of
+
+    actor = getattr(users, official)
+    matters = [{"text": "审批慢", "enterprise": tree.ent_a.pk, "department": tree.dept_a.pk}]
+    entry = actions.save_entry(actor=actor, data=data(matters=matters))
+    matter = entry.matters.get()
+    with pytest.raises(ContactLogError):  # only the official who logged it
+        actions.matter_to_appeal(matter, actor=users.county_staff)
+    appeal = actions.matter_to_appeal(matter, actor=actor)
+    matter.refresh_from_db()
+    assert matter.appeal == appeal and appeal.enterprise == tree.ent_a and appeal.channel == "visit"
+    assert appeal.status == "registered" and appeal.accepted_at is None and appeal.reported_by == actor
+    assert appeal.fic == tree.ent_a.fic and users.county_staff in staff_of(appeal)  # in the FIC's intake queue
+    logged = AuditEntry.objects.get(action="contactlog.matter_to_appeal")
+    assert (
+        logged.actor_id == actor.pk and logged.after["appeal"] == appeal.pk and logged.after["status"] == "registered"
+    )
+    assert AuditEntry.objects.filter(action="appeals.register", object_id=str(appeal.pk), actor_id=actor.pk).exists()
+    accepted = appeal_actions.accept_appeal(appeal, actor=users.county_staff)  # staff take it from there
+    assert accepted.status == "accepted"
     with pytest.raises(ContactLogError):
-        actions.matter_to_appeal(entry.matters.get(), actor=users.liaison)
+        actions.matter_to_appeal(matter, actor=actor)
 
 
 def test_given_a_matter_naming_a_non_participant_when_logging_then_refused(tree, users, data):
