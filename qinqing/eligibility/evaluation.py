@@ -59,6 +59,19 @@ def _leaf_expr(leaf: dict, codes: dict[str, dict[str, int]] | None = None) -> pl
     attr = ATTRIBUTES[leaf["attr"]]
     col = pl.col(attr.key)
     op, value = leaf["op"], leaf["value"]
+    if attr.key == "chambers" and codes and CHAMBER_BITS in codes:
+        # Bit masks of the chambers any rule names (evaluate_all): has_any is one AND per 63 chambers.
+        wanted: dict[int, int] = {}
+        for chamber in value:
+            if chamber in codes[CHAMBER_BITS]:
+                chunk, bit = codes[CHAMBER_BITS][chamber]
+                wanted[chunk] = wanted.get(chunk, 0) | bit
+        hit = reduce(
+            lambda a, b: a | b,
+            [(pl.col(f"{CHAMBER_BITS}{chunk}") & mask) != 0 for chunk, mask in wanted.items()]
+            or [(pl.col(f"{CHAMBER_BITS}0") & 0) != 0],  # no member of any named chamber: False (null if unknown)
+        )
+        return hit if op == "has_any" else ~hit
     if codes and attr.key in codes:
         # The column holds small integer codes of its distinct values: decide the condition once per distinct
         # value with the very function explain() uses, then test membership of integers (fast, and agreeing).
@@ -139,13 +152,52 @@ def encode_codes(frame: pl.DataFrame, chambers: bool = True) -> tuple[pl.DataFra
     if chambers and "chambers" in frame.columns and frame.schema["chambers"] == pl.List(pl.Int64):
         # The same for chamber lists (few distinct ones: most enterprises belong to none, some to one or two):
         # each chamber condition becomes an integer is_in instead of a list scan per row.
-        keys = frame.get_column("chambers").list.eval(pl.element().cast(pl.Utf8)).list.join(",")
-        distinct = [v for v in keys.unique().to_list() if v is not None]
-        codes["chambers"] = {tuple(int(x) for x in text.split(",") if x): i for i, text in enumerate(distinct)}
-        by_text = {text: i for i, text in enumerate(distinct)}
-        columns_after = keys.replace_strict(by_text, default=None, return_dtype=pl.UInt32).alias("chambers")
-        frame = frame.with_columns(columns_after)
+        lists = frame.get_column("chambers")
+        codes["chambers"], coded = _code_lists(lists)
+        frame = frame.with_columns(coded.alias("chambers"))
     return (frame.with_columns(columns) if columns else frame), codes
+
+
+def _code_lists(lists: pl.Series) -> tuple[dict[tuple, int], pl.Series]:
+    """Distinct lists → code, and the column of codes. Coded through each list's hash (a tenth of the CPU of
+    joining the lists to text), checked to be one hash per distinct list; the text form if two ever collide."""
+    hashes = lists.hash()
+    pairs = pl.DataFrame({"hash": hashes, "list": lists}).filter(lists.is_not_null()).unique("hash")
+    if pairs.height == lists.drop_nulls().n_unique():
+        by_hash = dict(zip(pairs.get_column("hash").to_list(), range(pairs.height), strict=True))
+        mapping = {tuple(items): by_hash[h] for h, items in pairs.iter_rows()}
+        coded = hashes.replace_strict(by_hash, default=None, return_dtype=pl.UInt32)
+        if lists.null_count():  # a missing list stays unknown, whatever its hash
+            coded = pl.select(pl.when(lists.is_null()).then(None).otherwise(coded)).to_series()
+        return mapping, coded
+    keys = lists.list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+    distinct = [v for v in keys.unique().to_list() if v is not None]
+    by_text = {text: i for i, text in enumerate(distinct)}
+    mapping = {tuple(int(x) for x in text.split(",") if x): i for text, i in by_text.items()}
+    return mapping, keys.replace_strict(by_text, default=None, return_dtype=pl.UInt32)
+
+
+CHAMBER_BITS = "chambers_bits"  # key of codes (and prefix of the mask columns) when chambers are bit masks
+
+
+def _chamber_masks(frame: pl.DataFrame, codes: dict, rules: dict[Any, dict]) -> pl.DataFrame:
+    """Columns ``chambers_bits0…`` of Int64 bit masks over the chambers the rules name (63 per column), from the
+    coded chamber lists: a chamber condition becomes a bit test (as qualifications are) instead of an is_in
+    over hundreds of list codes."""
+    named = sorted(
+        {c for rule in rules.values() for leaf in leaves(rule) if leaf["attr"] == "chambers" for c in leaf["value"]}
+    )
+    codes[CHAMBER_BITS] = {chamber: (i // 63, 1 << (i % 63)) for i, chamber in enumerate(named)}
+    by_code = sorted(codes["chambers"].items(), key=lambda item: item[1])
+    columns = []
+    for chunk in range(max(1, -(-len(named) // 63))):
+        table = [
+            sum(bit for c in set(held) for part, bit in [codes[CHAMBER_BITS].get(c, (-1, 0))] if part == chunk)
+            for held, _code in by_code
+        ]
+        lookup = pl.Series(table, dtype=pl.Int64)
+        columns.append(pl.lit(lookup).gather(pl.col("chambers")).alias(f"{CHAMBER_BITS}{chunk}"))
+    return frame.with_columns(columns)
 
 
 def evaluate_all(rules: dict[Any, dict], frame: pl.DataFrame) -> dict[Any, pl.Series]:
@@ -162,6 +214,8 @@ def evaluate_all(rules: dict[Any, dict], frame: pl.DataFrame) -> dict[Any, pl.Se
         frame = frame.sort("id")
     uses_chambers = any(leaf["attr"] == "chambers" for rule in rules.values() for leaf in leaves(rule))
     frame, codes = encode_codes(frame, chambers=uses_chambers)
+    if uses_chambers:
+        frame = _chamber_masks(frame, codes, rules)
     keys = list(rules)
     masks = frame.lazy().select([to_expr(rules[key], codes).alias(f"r{i}") for i, key in enumerate(keys)]).collect()
     ids = frame.get_column("id").cast(pl.UInt32, strict=True)
