@@ -31,10 +31,15 @@ def describe(activity) -> dict | None:
     return rules.describe_tree(activity.audience, value_names([activity.audience]))
 
 
-def reach(activity) -> int:
-    """How many enterprises under the organiser's FIC meet the rule (one vectorised pass)."""
+def eligible_ids(activity) -> list[int]:
+    """The enterprises under the organiser's FIC that meet the rule (one vectorised pass)."""
     frame = read_frame(activity.organiser.fic().path)
     if frame.is_empty():
-        return 0
+        return []
     rule = activity.audience if has_rule(activity.audience) else EMPTY
-    return len(rules.evaluate_all({0: rule}, frame)[0])
+    return rules.evaluate_all({0: rule}, frame)[0].to_list()
+
+
+def reach(activity) -> int:
+    """How many enterprises under the organiser's FIC meet the rule."""
+    return len(eligible_ids(activity))

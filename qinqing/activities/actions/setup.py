@@ -15,7 +15,7 @@ from qinqing.eligibility import rules
 
 from ..choices import Kind, RegistrationStatus
 from ..models import Activity, Session
-from .common import CAPACITY_MAX, SESSIONS_MAX, ActivityError, parse_date, parse_int
+from .common import CAPACITY_MAX, SESSIONS_MAX, ActivityError, notify, parse_date, parse_int
 from .registrations import promote_waitlist
 
 AUDITED = ("kind", "title", "organiser_id", "starts_on", "ends_on", "place", "online", "online_url", "capacity",
@@ -178,7 +178,31 @@ def save_activity(*, actor, data: dict, activity: Activity | None = None) -> Act
         _replace_sessions(activity, sessions)
     activity.sessions.update(org_path=activity.org_path)
     after = audit.snapshot(activity, AUDITED)
+    invited = None
+    if activity.registration_open and (before is None or any(before[k] != after[k] for k in INVITE_ON)):
+        invited = invite_audience(activity)
     audit.record("activities.save_activity", obj=activity, actor=actor, before=before,
-                 after={**after, "sessions": activity.sessions.count()})  # fmt: skip
+                 after={**after, "sessions": activity.sessions.count(),
+                        **({"invited": invited} if invited is not None else {})})  # fmt: skip
     promote_waitlist(activity, actor=actor)
     return activity
+
+
+INVITE_ON = ("registration_open", "audience", "organiser_id")  # a change that may bring new enterprises in
+CHUNK = 2000
+
+
+def invite_audience(activity: Activity) -> int:
+    """Notify the enterprise users of every enterprise the audience rule selects (each user once per activity:
+    the notification key), so eligible enterprises hear of it rather than only being counted. Returns how many
+    enterprises were selected."""
+    from qinqing.accounts.models import User
+
+    from .. import audience
+
+    ids = audience.eligible_ids(activity)
+    title = _("活动报名：%(title)s（%(date)s）") % {"title": activity.title, "date": activity.starts_on}
+    for start in range(0, len(ids), CHUNK):
+        users = User.objects.filter(enterprise_id__in=ids[start : start + CHUNK], role=Role.ENTERPRISE, is_active=True)
+        notify(users, title, key=f"activities-invite-{activity.pk}", url=f"/activities/{activity.pk}/")
+    return len(ids)

@@ -220,3 +220,43 @@ def test_given_a_job_fair_when_jobs_posted_and_intentions_recorded_then_counted_
 def test_given_a_training_when_a_job_is_posted_then_refused(training, users, tree):
     with pytest.raises(actions.ActivityError):
         actions.post_job(training, actor=users.enterprise, enterprise=tree.ent_a, data={"title": "x", "headcount": 1})
+
+
+def test_given_an_audience_rule_when_the_activity_opens_then_only_eligible_enterprises_users_are_notified_once(
+    tree, users
+):
+    from qinqing.accounts.actions import create_user
+    from qinqing.core.models import AuditEntry
+    from qinqing.notifications.models import Notification
+    from qinqing.registry.models import Enterprise
+
+    other = Enterprise.objects.create(credit_code="91430621MA4L0000X1", name="平江县测试企业", fic=tree.county_a,
+                                      org_path=tree.county_a.path, region_code="430626")  # fmt: skip
+    other_user = create_user(username="ent_other", name="ent_other", role="enterprise", org=tree.county_a,
+                             enterprise=other, password="Qinqing@2026!", must_change_password=False)  # fmt: skip
+    today = actions.today()
+    data = {"kind": "lecture", "title": "知识产权讲座", "starts_on": today, "ends_on": today, "capacity": 50,
+            "place": "岳阳县工商联", "audience": {"op": "all", "items": [
+                {"attr": "region", "op": "in", "value": ["430621"]}]}}  # fmt: skip
+    activity = actions.save_activity(actor=users.county_staff, data=data)
+
+    invited = Notification.objects.filter(key=f"activities-invite-{activity.pk}")
+    assert set(invited.values_list("recipient_id", flat=True)) == {users.enterprise.pk}
+    assert other_user.pk not in set(invited.values_list("recipient_id", flat=True))
+    assert invited.get().url == f"/activities/{activity.pk}/" and "知识产权讲座" in invited.get().title
+    assert AuditEntry.objects.filter(action="activities.save_activity").last().after["invited"] == 1
+    # Saved again with the same audience: nobody is notified twice; widened to everyone: the other firm now is.
+    actions.save_activity(actor=users.county_staff, data={**data, "title": "知识产权讲座（更新）"}, activity=activity)
+    assert invited.count() == 1
+    actions.save_activity(actor=users.county_staff, data={**data, "audience": {}}, activity=activity)
+    assert set(invited.values_list("recipient_id", flat=True)) == {users.enterprise.pk, other_user.pk}
+
+
+def test_given_registration_closed_when_an_activity_is_saved_then_nobody_is_invited(tree, users):
+    from qinqing.notifications.models import Notification
+
+    today = actions.today()
+    activity = actions.save_activity(actor=users.county_staff, data={
+        "kind": "lecture", "title": "内部讲座", "starts_on": today, "capacity": 5, "place": "会议室",
+        "registration_open": False})  # fmt: skip
+    assert not Notification.objects.filter(key=f"activities-invite-{activity.pk}").exists()
