@@ -302,6 +302,7 @@ QINQING_THROTTLE_RATES = {
     "login": os.environ.get("QINQING_THROTTLE_LOGIN", "20/min"),  # sign-in form posts per client address
     "password_change": os.environ.get("QINQING_THROTTLE_PASSWORD_CHANGE", "10/hour"),  # per user
     "appeal_submit": os.environ.get("QINQING_THROTTLE_APPEAL", "30/hour"),  # per enterprise
+    "survey_public": os.environ.get("QINQING_THROTTLE_SURVEY_PUBLIC", "30/hour"),  # public survey answers per address
 }
 AXES_LOCKOUT_CALLABLE = "qinqing.accounts.views.locked_out"
 AXES_VERBOSE = False
