@@ -226,15 +226,22 @@ class ConditionMasks:
         return attr.kind == "number" and leaf["op"] in self.NUMBER_OPS and attr.key not in (self.codes or {})
 
     def _number(self, leaf: dict) -> np.ndarray:
+        """The comparison as booleans, written into two reused buffers (no fresh megabyte per leaf)."""
         col = self.column(rules.ATTRIBUTES[leaf["attr"]].key)
         op, value = leaf["op"], leaf["value"]
+        if not hasattr(self, "_buffers"):
+            self._buffers = (np.empty(self.n, dtype=bool), np.empty(self.n, dtype=bool))
+        test, other = self._buffers
         with np.errstate(invalid="ignore"):
             if op == "between":
-                return (col >= value[0]) & (col <= value[1])
-            test = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal, "lt": np.less,
-                    "le": np.less_equal}[op](col, value)  # fmt: skip
-        if op == "ne":
-            test &= ~np.isnan(col)  # NaN != v is True in numpy; a missing value is unknown in the engine
+                np.greater_equal(col, value[0], out=test)
+                np.less_equal(col, value[1], out=other)
+                return np.logical_and(test, other, out=test)
+            compare = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal,
+                       "lt": np.less, "le": np.less_equal}[op]  # fmt: skip
+            compare(col, value, out=test)
+        if op == "ne":  # NaN != v is True in numpy; a missing value is unknown in the engine
+            np.logical_and(test, ~np.isnan(col), out=test)
         return test
 
     def _term(self, key: tuple) -> np.ndarray:
