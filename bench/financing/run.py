@@ -85,6 +85,10 @@ def load(n_needs: int) -> dict:
         "kind": "bank", "name": f"基准银行{i}", "region_code": "430600", "parent": root,
         "path": f"{root.path}BFB{i:02d}/"})[0] for i in range(22)]  # fmt: skip
     if FinancingNeed.objects.count() == n_needs and StageEvent.objects.exists():
+        from qinqing.financing.models import FinancingReach
+
+        if not FinancingReach.objects.exists():
+            rebuild_rollups()
         return {"root": root, "banks": banks}
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE financing_stageevent, financing_needreferral, financing_financingneed, "
@@ -201,7 +205,22 @@ def load(n_needs: int) -> dict:
         ):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             cursor.execute(f"VACUUM ANALYZE {table}")
+    rebuild_rollups()
     return {"root": root, "banks": banks}
+
+
+def rebuild_rollups() -> None:
+    """COPY skips save(): build the figures' rollups from the records, as `manage.py rebuild_rollups` does."""
+    from django.db import connection
+
+    from qinqing.core import rollups
+
+    for name in ("financing_needs", "financing_referrals", "financing_steps", "financing_reach"):
+        t = time.perf_counter()
+        rows = rollups.get(name).rebuild()
+        print(f"rebuild_rollups {name}: {rows:,} rows in {time.perf_counter() - t:.1f}s")
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {rollups.get(name).target_model._meta.db_table}")
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -223,6 +242,8 @@ def main() -> None:
     parser.add_argument("--postgres", required=True)
     parser.add_argument("--needs", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--figure-runs", type=int, default=3, help="interleaved runs of the figures sides")
+    parser.add_argument("--load-only", action="store_true", help="load the data and rollups, time nothing")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.postgres
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -249,23 +270,58 @@ def main() -> None:
         f"loaded in {time.perf_counter() - t:.0f}s: {NeedReferral.objects.count():,} referrals, {StageEvent.objects.count():,} stage events"
     )
     today = timezone.localdate()
-    period = registry.Period(today - dt.timedelta(days=365), today)
+    # The page's kind of period: from the first of a month (a year of data: the 12 months up to today's).
+    first = today.replace(day=1)
+    year, month = (first.year, first.month - 11) if first.month > 11 else (first.year - 1, first.month + 1)
+    period = registry.Period(dt.date(year, month, 1), today)
     dims = {"bank": "", "region": "", "industry": "", "size": ""}
     scope = ctx["root"].path
     figs = registry.all_figures(domain="financing")
+    if args.load_only:
+        return
 
-    batch = fin_figures.values_batch(scope, period, dims)
-    naive = {f.key: fin_figures.value(f, scope, period, dims) for f in figs}
-    assert batch == naive, [k for k in batch if batch[k] != naive[k]]
-    fast = timed(lambda: fin_figures.values_batch(scope, period, dims), max(3, args.repeat // 4))
-    slow = timed(lambda: [fin_figures.value(f, scope, period, dims) for f in figs], max(3, args.repeat // 4))
-    print(f"load average {os.getloadavg()}")
+    from django.test import RequestFactory
+
+    from qinqing.accounts.models import User
+    from qinqing.financing import views_figures
+
+    leader = User.objects.filter(username="bench_fin_leader").first()
+    if leader is None:
+        from qinqing.accounts.actions import create_user
+
+        leader = create_user(username="bench_fin_leader", name="基准领导", role="fic_leader", org=ctx["root"],
+                             password="Bench-Password-2026!", must_change_password=False)  # fmt: skip
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+    def page():
+        request = RequestFactory().get("/financing/figures/", query)
+        request.user = leader
+        response = views_figures.figures_page(request)
+        assert response.status_code == 200
+        return response
+
+    rolled = fin_figures.values_batch(scope, period, dims)
+    direct = fin_figures.direct_values(scope, period, dims)
+    assert rolled == direct, [k for k in rolled if rolled[k] != direct[k]]
+    print(f"values equal: rollups and direct queries ({len(figs)} figures, {period.start}..{period.end})")
+    print(machine.state())
+    sides = {
+        "figures page (rollups)": page,
+        "values_batch from the records (the page before)": lambda: fin_figures.direct_values(scope, period, dims),
+        "one query per figure (Figure.direct_value)": lambda: [
+            f.direct_value(scope, period) for f in figs if isinstance(f, registry.Figure)
+        ],
+    }
+    times = machine.interleaved(sides, args.figure_runs)
+    print(machine.state())
+    for name, ms in times.items():
+        print(f"  {name}: {machine.summary(ms)}")
+    fast = statistics.median(times["figures page (rollups)"])
+    for name in list(sides)[1:]:
+        print(f"  ratio {name} / page: {statistics.median(times[name]) / fast:.1f}× (p50)")
     print(
-        f"figures ({len(figs)} figures, whole tree, one year): values_batch p50 {p(fast, 50):.3f}s p95 {p(fast, 95):.3f}s; "
-        f"per-figure queries p50 {p(slow, 50):.3f}s p95 {p(slow, 95):.3f}s; ratio {p(slow, 50) / p(fast, 50):.1f}× (values equal)"
-    )
-    print(
-        f"  放款 {batch['financing.loan_amount']} 万元, 放款户数 {batch['financing.lent']}, 需求 {batch['financing.needs']}"
+        f"  放款 {rolled['financing.loan_amount']} 万元, 放款户数 {rolled['financing.lent']}, 需求 {rolled['financing.needs']}, "
+        f"提出需求企业 {rolled['financing.need_enterprises']}"
     )
 
     class Officer:

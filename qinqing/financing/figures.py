@@ -256,8 +256,19 @@ def _condition(figure: Figure, period: Period) -> Q:
 
 
 def values_batch(scope_path: str, period: Period, dims: dict) -> dict:
-    """Every financing figure at once: one aggregate query per model (conditional aggregation with FILTER), the
-    same records as each figure's drill-down (the test compares it with Figure.value one by one)."""
+    """Every financing figure at once: without dimensions from the rollups (rolled_values), with them from the
+    records (direct_values); the same values as each figure's drill-down (tests/test_rollups.py)."""
+    from qinqing.core.figures import all_figures
+
+    figures = all_figures(domain="financing")
+    if not any(dims.values()):
+        return _with_rates(figures, rolled_values(figures, scope_path, period))
+    return direct_values(scope_path, period, dims)
+
+
+def direct_values(scope_path: str, period: Period, dims: dict) -> dict:
+    """values_batch from the records (conditional aggregates): the only way with dimensions, and the
+    reference the rollups are compared with (tests, bench/financing)."""
     from collections import defaultdict
     from decimal import Decimal
 
@@ -267,8 +278,6 @@ def values_batch(scope_path: str, period: Period, dims: dict) -> dict:
     from qinqing.core.figures import all_figures
 
     figures = all_figures(domain="financing")
-    if not any(dims.values()):
-        return _with_rates(figures, rolled_values(figures, scope_path, period))
     groups: dict[tuple, list] = defaultdict(list)
     out: dict = {}
     for figure in figures:

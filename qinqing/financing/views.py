@@ -49,6 +49,12 @@ def _filter_needs(request, qs):
     return qs
 
 
+def list_template(request, page: str, rows: str) -> str:
+    """The rows partial when htmx asks for the list's rows (a filter changed, another page), else the whole
+    page: the same URL serves both, so the page works without JavaScript."""
+    return f"financing/partials/{rows}" if request.htmx and request.htmx.target == "rows" else f"financing/{page}"
+
+
 @requires(VIEW)
 def need_list(request):
     if request.user.role == Role.BANK_OFFICER:
@@ -57,7 +63,7 @@ def need_list(request):
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
-        "financing/need_list.html",
+        list_template(request, "need_list.html", "_need_rows.html"),
         {"page": page, "list_states": ListState.choices, "stages": Stage.choices, "params": request.GET},
     )
 
@@ -258,7 +264,8 @@ def need_export(request):
 def product_list(request):
     qs = visible_products(request.user).select_related("bank").order_by("bank__path", "name")
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "financing/product_list.html", {"page": page, "can_edit": request.user.has_perm(PRODUCTS)})
+    template = list_template(request, "product_list.html", "_product_rows.html")
+    return render(request, template, {"page": page, "can_edit": request.user.has_perm(PRODUCTS)})
 
 
 @requires(VIEW_PRODUCTS)

@@ -16,7 +16,7 @@ from . import actions, exports, forms, importing
 from .choices import Stage
 from .models import FixTask
 from .permissions import HANDLE, MANAGE, VIEW, get_batch, get_referral, visible_batches, visible_referrals
-from .views import _xlsx
+from .views import _xlsx, list_template
 
 
 def filter_referrals(request, qs):
@@ -37,10 +37,9 @@ def filter_referrals(request, qs):
 def bank_list(request):
     qs = filter_referrals(request, visible_referrals(request.user)).select_related("need", "need__enterprise")
     page = CappedPaginator(qs.order_by("-pushed_on", "-pk"), 30).get_page(request.GET.get("page"))
-    return render(
-        request, "financing/bank_list.html", {"page": page, "stages": Stage.choices, "params": request.GET,
-                                              "today": actions.today()}
-    )  # fmt: skip
+    template = list_template(request, "bank_list.html", "_bank_rows.html")
+    context = {"page": page, "stages": Stage.choices, "params": request.GET, "today": actions.today()}
+    return render(request, template, context)
 
 
 @requires(VIEW)
@@ -160,7 +159,7 @@ def referral_export(request):
 def batch_list(request):
     qs = visible_batches(request.user).select_related("bank", "fic", "chamber")
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "financing/batch_list.html", {"page": page})
+    return render(request, list_template(request, "batch_list.html", "_batch_rows.html"), {"page": page})
 
 
 @requires(VIEW)

@@ -23,13 +23,15 @@ from .permissions import (
     visible_fix_tasks,
     visible_needs,
 )
+from .views import list_template
 
 
 @requires(VIEW)
 def event_list(request):
     qs = visible_events(request.user).select_related("fic")
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "financing/event_list.html", {"page": page, "can_manage": request.user.has_perm(MANAGE)})
+    template = list_template(request, "event_list.html", "_event_rows.html")
+    return render(request, template, {"page": page, "can_manage": request.user.has_perm(MANAGE)})
 
 
 def _enterprises(user, text: str):
@@ -133,7 +135,8 @@ def fix_list(request):
     if status in FixStatus.values:
         qs = qs.filter(status=status)
     page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "financing/fix_list.html", {"page": page, "statuses": FixStatus.choices})
+    template = list_template(request, "fix_list.html", "_fix_rows.html")
+    return render(request, template, {"page": page, "statuses": FixStatus.choices})
 
 
 @requires(MANAGE)

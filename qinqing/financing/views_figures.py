@@ -17,7 +17,7 @@ from qinqing.registry.choices import SizeClass
 
 from . import figures as fin_figures
 from .permissions import FIGURES
-from .views import _xlsx
+from .views import _xlsx, list_template
 
 DIMS = ("bank", "region", "industry", "size")
 
@@ -107,7 +107,7 @@ def figure_records(request, key: str):
     page = CappedPaginator(qs.values_list(*lookups), 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "financing/figure_records.html",
+        list_template(request, "figure_records.html", "_record_rows.html"),
         {
             "figure": figure,
             "headers": [c.header for c in figure.columns],

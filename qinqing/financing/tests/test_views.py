@@ -208,3 +208,56 @@ def test_given_secretary_when_picking_members_on_the_chamber_page_then_one_batch
     done = client.post(reverse("financing:chamber"), {**form, f"amount_{key}": "200"})
     batch = PushBatch.objects.get(kind="chamber")
     assert done.status_code == 302 and batch.referrals.count() == 1 and batch.credit_line == 5000
+
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "rows"}
+
+
+def test_given_list_filters_when_changed_with_htmx_then_only_the_rows_are_swapped_and_the_page_works_without(
+    client, tree, users, fin
+):
+    # Given two needs, one pushed to the bank
+    other = actions.state_need(actor=users.county_staff, enterprise=tree.ent_a, data=need_data(amount="120"))
+    actions.push_batch(actor=users.county_staff, bank=tree.bank, needs=[fin.need], on=past(3))
+    login(client, users.county_staff)
+    url = reverse("financing:needs")
+    # When the page is opened without JavaScript it is the whole page with a filter form that htmx can drive
+    page = client.get(url).content.decode()
+    assert "<h1>" in page and 'id="rows"' in page and f'hx-get="{url}"' in page and 'hx-target="#rows"' in page
+    # When a filter changes through htmx
+    rows = client.get(url, {"stage": "pushed"}, **HTMX).content.decode()
+    # Then only the table comes back, filtered
+    assert "<h1>" not in rows and "<form" not in rows and "<table" in rows
+    assert fin.need.number in rows and other.number not in rows
+    # And the same filter without htmx gives the whole page with the same rows
+    full = client.get(url, {"stage": "pushed"}).content.decode()
+    assert "<h1>" in full and fin.need.number in full and other.number not in full
+
+
+@pytest.mark.parametrize(
+    ("who", "name"),
+    [("banker", "financing:bank"), ("county_staff", "financing:events"), ("county_staff", "financing:products"),
+     ("county_staff", "financing:batches"), ("county_staff", "financing:fixes")],
+)  # fmt: skip
+def test_given_each_financing_list_when_paged_with_htmx_then_rows_partial_with_boosted_pagination(
+    client, tree, users, fin, who, name
+):
+    for i in range(31):  # more than one page of 30 for the bank: pagination links appear
+        need = actions.state_need(actor=users.county_staff, enterprise=tree.ent_a, data=need_data(amount=str(10 + i)))
+        need.list_state = "recommended"
+        need.save(update_fields=["list_state"])
+        if name == "financing:bank":
+            actions.push_batch(actor=users.county_staff, bank=tree.bank, needs=[need], on=past(2))
+        else:
+            break
+    login(client, getattr(users, who))
+    url = reverse(name)
+    response = client.get(url, {"page": 1}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>" not in body and "<table" in body
+    if name == "financing:bank":
+        assert 'hx-boost="true"' in body and "page=2" in body
+        second = client.get(url, {"page": 2}, **HTMX).content.decode()
+        assert "<h1>" not in second and "第 2 / 2 页" in second
+    assert "<h1>" in client.get(url).content.decode()  # no htmx: the whole page
