@@ -8,16 +8,12 @@ two always see the same data.
 from __future__ import annotations
 
 import datetime
-import io
 from functools import cache
 
 import polars as pl
-import psycopg
-import psycopg.errors
-from django.db import connection
 from django.utils import timezone
-from psycopg import generators as psycopg_generators
 
+from qinqing.core.bulkread import read_copy, read_frames
 from qinqing.registry.choices import Qualification
 from qinqing.registry.membership import active_q
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures, Member
@@ -39,64 +35,19 @@ def _qualification_mask(text: str | None) -> int:
     return sum(bits.get(code, 0) for code in set((text or "").split(",")) if code)
 
 
-def _drain(copy, pgconn, out: io.BytesIO) -> None:
-    """Every row of a COPY … TO STDOUT into ``out``.
-
-    PostgreSQL sends one message per row; psycopg's ``for block in copy`` costs ~2.5 µs of Python per message
-    (5 s for a million enterprises and their figures). Rows libpq already holds are taken straight from
-    ``PGconn.get_copy_data`` (non-blocking, ~0.3 µs); when it has none yet, psycopg's own ``read()`` waits
-    for the network. At the end we collect the COPY's final result as psycopg's ``copy_from`` does (its
-    generator, pinned psycopg 3.3; the PostgreSQL tests of read_frame cover it) and raise any error.
-    """
-    write = out.write
-    if not hasattr(psycopg_generators, "_fetch_many"):  # another psycopg: its own (slower) iteration
-        for block in copy:
-            write(block)
-        return
-    get = pgconn.get_copy_data
-    while True:
-        nbytes, data = get(1)
-        if nbytes > 0:
-            write(data)
-        elif nbytes == 0:  # nothing buffered: let psycopg wait (it may also see the end of the copy)
-            block = copy.read()
-            if not block:
-                return
-            write(block)
-        else:  # -1: the copy is complete; fetch its result
-            results = copy.connection.wait(psycopg_generators._fetch_many(pgconn))
-            copy._finished = True
-            if len(results) != 1 or results[0].status != psycopg.pq.ExecStatus.COMMAND_OK:
-                raise psycopg.errors.error_from_result(results[-1], encoding=pgconn._encoding)
-            return
-
-
-def _read(queryset, fields: list[str], schema: dict) -> pl.DataFrame:
-    """Rows of ``queryset.values_list(*fields)`` as a frame; on PostgreSQL streamed with COPY … TO STDOUT
-    (CSV parsed by Polars), about 5× faster than building a million Python tuples."""
-    rows = queryset.values_list(*fields).order_by()
-    if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
-        buffer = io.BytesIO()
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
-        ):
-            _drain(copy, cursor.cursor.connection.pgconn, buffer)
-        if not buffer.tell():
-            return pl.DataFrame(schema=schema)
-        buffer.seek(0)
-        frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema_overrides=schema)
-        # COPY writes blank text as "" and NULL as nothing; text columns here are never NULL in the model.
-        text = [name for name, dtype in schema.items() if dtype == pl.Utf8]
-        return frame.with_columns([pl.col(name).fill_null("") for name in text])
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+# The CSV COPY reader, kept under its old name for callers outside this module (surveys' results).
+_read = read_copy
 
 
 def read_frame(
-    scope_path: str = "/", *, enterprise_ids: list[int] | None = None, today: datetime.date | None = None
+    scope_path: str = "/",
+    *,
+    enterprise_ids: list[int] | None = None,
+    today: datetime.date | None = None,
+    how: str | None = None,
 ) -> pl.DataFrame:
-    """One row per enterprise in the scope (or just the given ids): the columns of rules.FRAME_SCHEMA + org_path."""
+    """One row per enterprise in the scope (or just the given ids): the columns of rules.FRAME_SCHEMA + org_path.
+    ``how``: see core.bulkread.read_frames (None: the fastest path the connection allows)."""
     today = today or timezone.localdate()
     enterprises = Enterprise.objects.filter(org_path__startswith=scope_path)
     figures = EnterpriseYearFigures.objects.filter(enterprise__org_path__startswith=scope_path)
@@ -106,38 +57,34 @@ def read_frame(
         figures = figures.filter(enterprise_id__in=enterprise_ids)
         members = members.filter(enterprise_id__in=enterprise_ids)
 
-    base = _read(
-        enterprises,
-        ["id", "org_path", "region_code", "industry_code", "size_class", "founded_on", "employees", "revenue_wan",
-         "total_assets_wan", "qualifications"],
-        {"id": pl.Int64, "org_path": pl.Utf8, "region": pl.Utf8, "industry_raw": pl.Utf8, "size_class": pl.Utf8,
-         "founded_on": pl.Date, "employees_base": pl.Float64, "revenue_base": pl.Float64, "assets_base": pl.Float64,
-         "qual_text": pl.Utf8},
+    # Active memberships only, filtered in the database (the registry's one membership rule, also on the
+    # enterprise page). The three reads run together (read_frames: Arrow on PostgreSQL).
+    active = members.filter(active_q(today))
+    base, figures_read, memberships = read_frames(
+        [
+            (
+                enterprises,
+                ["id", "org_path", "region_code", "industry_code", "size_class", "founded_on", "employees",
+                 "revenue_wan", "total_assets_wan", "qualifications"],
+                {"id": pl.Int64, "org_path": pl.Utf8, "region": pl.Utf8, "industry_raw": pl.Utf8,
+                 "size_class": pl.Utf8, "founded_on": pl.Date, "employees_base": pl.Float64,
+                 "revenue_base": pl.Float64, "assets_base": pl.Float64, "qual_text": pl.Utf8},
+            ),
+            (
+                figures,
+                ["enterprise_id", "year", "revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"],
+                {"id": pl.Int64, "year": pl.Int64, "revenue_y": pl.Float64, "tax": pl.Float64,
+                 "rd_spend": pl.Float64, "employees_y": pl.Float64, "assets_y": pl.Float64},
+            ),
+            (
+                active,
+                ["enterprise_id", "organization_id", "organization__kind"],
+                {"id": pl.Int64, "org_id": pl.Int64, "kind": pl.Utf8},
+            ),
+        ],
+        how=how,
     )  # fmt: skip
-    latest = (
-        _read(
-            figures,
-            ["enterprise_id", "year", "revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"],
-            {
-                "id": pl.Int64,
-                "year": pl.Int64,
-                "revenue_y": pl.Float64,
-                "tax": pl.Float64,
-                "rd_spend": pl.Float64,
-                "employees_y": pl.Float64,
-                "assets_y": pl.Float64,
-            },
-        )
-        .sort("year", descending=True)
-        .unique("id", keep="first")
-    )
-    # Active memberships only, filtered in the database; read with COPY like the enterprises (200,000+ rows).
-    active = members.filter(active_q(today))  # the registry's one membership rule (also on the enterprise page)
-    memberships = _read(
-        active,
-        ["enterprise_id", "organization_id", "organization__kind"],
-        {"id": pl.Int64, "org_id": pl.Int64, "kind": pl.Utf8},
-    )
+    latest = figures_read.sort("year", descending=True).unique("id", keep="first")
     member_of = memberships.group_by("id").agg(
         (pl.col("kind") == "fic").any().alias("member"),
         pl.col("org_id").filter(pl.col("kind") == "chamber").alias("chambers"),
