@@ -18,7 +18,7 @@ from qinqing.core.api import RolePermission
 from qinqing.core.api_base import REFUSED, DomainViewSet, one_in_scope, validated
 from qinqing.orgs.models import Organization
 
-from . import actions, views, views_bodies
+from . import actions, contacts, views, views_bodies
 from . import figures as med_figures
 from . import serializers as s
 from .permissions import (
@@ -145,15 +145,15 @@ class CaseViewSet(DomainViewSet):
     required_permissions = {"create": REGISTER, "assign": REGISTER, "party": REGISTER, "extend": REGISTER,
                             "session": HANDLE, "settle": HANDLE, "fail": HANDLE, "withdraw": HANDLE,
                             "return_to_court": HANDLE, "request_confirmation": HANDLE, "confirmation": HANDLE,
-                            "lawsuit": HANDLE}  # fmt: skip
+                            "lawsuit": HANDLE, "reveal_contacts": HANDLE}  # fmt: skip
     serializer_class = s.MediationCaseSerializer
 
     def get_queryset(self):
         return visible_cases(self.request.user).select_related("body", "mediator").prefetch_related("parties")
 
     def _context(self):
-        user = self.request.user
-        return {"today": actions.today(), "full": lambda case: sees_contacts(user, case)}
+        # Parties masked by default; those who handle the case reveal them with reveal-contacts (audited).
+        return {"today": actions.today()}
 
     def _detail(self, case, code=status.HTTP_200_OK):
         case = get_case(self.request.user, case.pk)
@@ -203,6 +203,15 @@ class CaseViewSet(DomainViewSet):
         mediator = one_in_scope(User.objects.filter(is_active=True), d["mediator"], "mediator", _("调解员"))
         actions.assign_mediator(case, actor=request.user, mediator=mediator)
         return self._detail(case)
+
+    @extend_schema(request=None, responses={200: s.MediationPartySerializer(many=True)},
+                   summary=gettext_lazy("查看当事人完整联系方式（记入审计日志）"))  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="reveal-contacts")
+    def reveal_contacts(self, request, pk=None):
+        case = get_case(request.user, pk)
+        if not sees_contacts(request.user, case):
+            raise Http404
+        return Response(s.MediationPartySerializer(contacts.reveal(case, actor=request.user), many=True).data)
 
     @_step_schema(s.MediationPartyInputSerializer, gettext_lazy("添加当事人"))
     @action(detail=True, methods=["post"])

@@ -1,15 +1,22 @@
 """Parties as a given reader may see them: names of persons and every phone, identity number and address
-masked in lists and for readers who do not handle the case (leaders, an enterprise party); in full for the
-mediator, the body's secretary and FIC staff on the case page."""
+masked in lists, on the case page and in the API by default. Those who handle the case (the mediator, the
+body's secretary, FIC staff of the subtree) may reveal them in full — one POST, audited as
+``mediation.reveal_contacts`` (who, which case; not the values); others (leaders, an enterprise party reading the
+other side) have no reveal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from qinqing.appeals.contacts import mask_name, mask_phone
+from qinqing.core import audit
 from qinqing.registry.masking import masked_id
 
+from .actions.common import MediationError
 from .choices import PartyKind
+from .permissions import sees_contacts
 
 
 @dataclass(frozen=True)
@@ -50,3 +57,19 @@ def list_label(parties) -> str:
     for party in parties:
         names[party.role].append(mask_name(party.name) if party.kind == PartyKind.PERSON else party.name)
     return " / ".join(["、".join(names["applicant"]), "、".join(names["respondent"])])
+
+
+def reveal(case, *, actor) -> list[ShownParty]:
+    """Every party of one case in full, for a reader who handles it; each reveal is an audit row."""
+    if not sees_contacts(actor, case):
+        raise MediationError(_("您无权查看该案件当事人的完整联系方式"))
+    parties = list(case.parties.select_related("enterprise"))
+    audit.record(
+        "mediation.reveal_contacts",
+        obj=case,
+        actor=actor,
+        object_repr=case.number,
+        after={"fields": ["name", "id_number", "phone", "address"], "parties": [p.pk for p in parties]},
+        message=_("查看调解案件 %(number)s 当事人的完整信息") % {"number": case.number},
+    )
+    return [shown(p, full=True) for p in parties]

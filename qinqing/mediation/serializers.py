@@ -62,7 +62,7 @@ CASE_FIELDS = ["id", "number", "body", "body_name", "source", "case_type", "summ
 
 
 class MediationCaseSerializer(serializers.ModelSerializer):
-    """A case; ``context["full"]`` (a callable case → bool) decides whether parties are shown in full."""
+    """A case with its parties masked (the full details come from the audited reveal-contacts step)."""
 
     body_name = serializers.CharField(source="body.name", read_only=True)
     mediator_name = serializers.CharField(source="mediator.name", read_only=True, default="")
@@ -77,15 +77,9 @@ class MediationCaseSerializer(serializers.ModelSerializer):
         today = self.context.get("today")
         return bool(today) and case.status == "open" and case.deadline < today
 
-    @staticmethod
-    def _full(context, case) -> bool:
-        decide = context.get("full")
-        return bool(decide and decide(case))
-
     @extend_schema_field(MediationPartySerializer(many=True))
     def get_parties(self, case) -> list[dict]:
-        full = self._full(self.context, case)
-        return MediationPartySerializer([contacts.shown(p, full=full) for p in case.parties.all()], many=True).data
+        return MediationPartySerializer([contacts.shown(p, full=False) for p in case.parties.all()], many=True).data
 
 
 class MediationCaseDetailSerializer(MediationCaseSerializer):

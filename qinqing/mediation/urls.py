@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/agreement.docx", views.case_agreement, name="case_agreement"),
+    path("cases/<int:pk>/reveal-contacts/", views.reveal_contacts, name="reveal_contacts"),
     path("cases/<int:pk>/<slug:step>/", views.case_step, name="case_step"),
     path("bodies/", views_bodies.body_list, name="bodies"),
     path("bodies/new/", views_bodies.body_new, name="body_new"),

@@ -33,7 +33,17 @@ from .choices import (
     Status,
 )
 from .models import Party, RosterEntry
-from .permissions import REGISTER, VIEW, get_case, handles, managed_bodies, registers, sees_contacts, visible_cases
+from .permissions import (
+    HANDLE,
+    REGISTER,
+    VIEW,
+    get_case,
+    handles,
+    managed_bodies,
+    registers,
+    sees_contacts,
+    visible_cases,
+)
 
 
 def filter_cases(params, qs):
@@ -104,13 +114,33 @@ def case_new(request):
 
 @requires(VIEW)
 def case_detail(request, pk: int):
-    user = request.user
-    case = get_case(user, pk)
-    full = sees_contacts(user, case)
+    case = get_case(request.user, pk)
+    parties = [contacts.shown(p, full=False) for p in case.parties.select_related("enterprise")]
+    return render(request, "mediation/case_detail.html", _detail_context(request.user, case, parties))
+
+
+@requires(HANDLE)
+def reveal_contacts(request, pk: int):
+    """The parties in full for those who handle the case (masked by default); every reveal is audited."""
+    case = get_case(request.user, pk)
+    if request.method != "POST":  # looked up first: an object outside the user's scope answers 404 on any method
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        parties = contacts.reveal(case, actor=request.user)
+    except Refused:
+        raise Http404 from None
+    context = _detail_context(request.user, case, parties, revealed=True)
+    if request.htmx:
+        return render(request, "mediation/partials/_parties.html", context)
+    return render(request, "mediation/case_detail.html", context)
+
+
+def _detail_context(user, case, parties, *, revealed: bool = False) -> dict:
     can_handle = handles(user, case)
-    context = {
+    return {
         "case": case,
-        "parties": [contacts.shown(p, full=full) for p in case.parties.select_related("enterprise")],
+        "parties": parties,
+        "can_reveal": sees_contacts(user, case) and not revealed and bool(parties),
         "sessions": case.sessions.all(),
         "extensions": case.extensions.all(),
         "can_handle": can_handle,
@@ -128,7 +158,6 @@ def case_detail(request, pk: int):
         "can_download": case.status == Status.SETTLED and (can_handle or _is_party(user, case)),
         "closed": CLOSED,
     }
-    return render(request, "mediation/case_detail.html", context)
 
 
 def _is_party(user, case) -> bool:

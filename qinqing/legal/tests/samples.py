@@ -83,6 +83,7 @@ SAMPLES = [
     Sample("legal:checkup_report", _pk(_checkup)),
     Sample("legal:report_pdf", _pk(_checkup)),
     Sample("legal:report_docx", _pk(_checkup)),
+    Sample("legal:risk_edit", _pk(_risk)),
     Sample("legal:round_detail", _pk(_round)),
     Sample("legal:link_detail", _pk(_link)),
     Sample("legal:link_edit", _pk(_link)),

@@ -17,6 +17,7 @@ SAMPLES = [
     Sample("mediation:case_detail", _case),
     Sample("mediation:case_agreement", lambda tree, users: {"pk": settled_case(tree, users).pk}),
     Sample("mediation:case_step", _step("session")),
+    Sample("mediation:reveal_contacts", _case),
     Sample("mediation:body_detail", lambda tree, users: {"pk": committee(tree, users).pk}),
     Sample("mediation:body_edit", lambda tree, users: {"pk": committee(tree, users).pk}),
     Sample("mediation:roster_add", lambda tree, users: {"pk": committee(tree, users).pk}),

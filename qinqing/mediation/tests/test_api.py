@@ -28,13 +28,29 @@ def _case_payload(med, **over):
     return data
 
 
-def test_given_the_secretary_when_a_case_is_registered_through_the_api_then_201_and_details_in_full(users, med):
+def test_given_the_secretary_when_a_case_is_registered_through_the_api_then_201_masked_and_reveal_is_audited(
+    users, med
+):
+    from qinqing.core.models import AuditEntry
+
     client = api_client(users.secretary)
     response = client.post(CASES, _case_payload(med, mediator=users.mediator.pk), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["court_case_number"] == "API-1" and body["mediator"] == users.mediator.pk
-    assert {p["phone"] for p in body["parties"]} == {"13800001111", "0730-7654321"}
+    assert "13800001111" not in {p["phone"] for p in body["parties"]}
+    assert not AuditEntry.objects.filter(action="mediation.reveal_contacts").exists()
+
+    revealed = client.post(f"{CASES}{body['id']}/reveal-contacts/", format="json")
+    assert revealed.status_code == 200
+    assert {p["phone"] for p in revealed.json()} == {"13800001111", "0730-7654321"}
+    entry = AuditEntry.objects.get(action="mediation.reveal_contacts")
+    assert entry.actor == users.secretary and entry.object_id == str(body["id"])
+    assert "13800001111" not in str(entry.after)
+    # A leader reads the case but may not reveal; an outsider gets 404
+    assert api_client(users.leader).post(f"{CASES}{body['id']}/reveal-contacts/").status_code == 403
+    assert api_client(users.county_b_staff).post(f"{CASES}{body['id']}/reveal-contacts/").status_code == 404
+    assert AuditEntry.objects.filter(action="mediation.reveal_contacts").count() == 1
 
 
 @pytest.mark.parametrize(

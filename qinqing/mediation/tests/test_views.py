@@ -37,12 +37,29 @@ def test_given_cases_when_each_role_lists_them_then_each_sees_only_theirs_with_p
     assert seen["county_b_staff"] == set()
 
 
-def test_given_the_case_page_when_the_mediator_or_a_party_opens_it_then_contacts_full_or_masked(login, users, med):
+def test_given_the_case_page_when_the_mediator_or_a_party_opens_it_then_contacts_masked_and_reveal_audited(
+    login, users, med
+):
+    from qinqing.core.models import AuditEntry
+
     url = reverse("mediation:case_detail", args=[med.case.pk])
-    page = login(users.mediator).get(url).content.decode()
-    assert "13800001111" in page and "登记调解记录" in page
+    reveal = reverse("mediation:reveal_contacts", args=[med.case.pk])
+    mediator = login(users.mediator)
+    page = mediator.get(url).content.decode()
+    assert "13800001111" not in page and "138****1111" in page and "登记调解记录" in page and reveal in page
+    assert not AuditEntry.objects.filter(action="mediation.reveal_contacts").exists()
+    assert mediator.get(reveal).status_code == 405
+    partial = mediator.post(reveal, HTTP_HX_REQUEST="true").content.decode()
+    assert "13800001111" in partial and "<html" not in partial and reveal not in partial
+    assert mediator.post(reveal).status_code == 200  # without HTMX: the whole page, in full
+    entries = AuditEntry.objects.filter(action="mediation.reveal_contacts")
+    assert entries.count() == 2 and {e.actor for e in entries} == {users.mediator}
+
     page = login(users.enterprise).get(url).content.decode()
     assert "13800001111" not in page and "138****1111" in page and "张*" in page and "登记调解记录" not in page
+    assert reveal not in page and login(users.enterprise).post(reveal).status_code in (403, 404)
+    assert login(users.leader).post(reveal).status_code in (403, 404)
+    assert entries.count() == 2
     assert login(users.county_b_staff).get(url).status_code == 404
     assert login(users.enterprise_b).get(url).status_code == 404
 
