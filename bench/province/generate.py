@@ -156,7 +156,8 @@ def _templates(cur, name: str, select: str, what: str) -> int:
 
 
 class _IndexesDropped:
-    """Drop a table's secondary indexes (not those behind a constraint) for a bulk load; build them again."""
+    """Drop a table's secondary indexes (not unique ones, nor those behind a constraint) for a bulk load; build
+    them again."""
 
     def __init__(self, cur, tables: list[str]):
         self.cur, self.tables, self.defs = cur, tables, []
@@ -165,7 +166,7 @@ class _IndexesDropped:
         for table in self.tables:
             self.cur.execute(
                 "select i.relname, pg_get_indexdef(i.oid) from pg_index x join pg_class i on i.oid = x.indexrelid "
-                "where x.indrelid = %s::regclass and not exists "
+                "where x.indrelid = %s::regclass and not x.indisunique and not exists "
                 "(select 1 from pg_constraint c where c.conindid = x.indexrelid)",
                 [table],
             )
@@ -299,7 +300,8 @@ def _enterprise_templates(cur) -> int:
 def _members(cur, every: int) -> int:
     if not every:
         return 0
-    # Chambers by FIC, numbered, so a copied chamber membership moves to another chamber of the same FIC.
+    # Chambers by FIC, numbered k, so a copied chamber membership moves to another chamber of the same FIC: the
+    # template chamber's own k shifted by the copy's serial, so two memberships of one enterprise stay apart.
     cur.execute(
         "create temp table cbp on commit drop as select parent_id, id, path, "
         "row_number() over (partition by parent_id order by id) - 1 k, count(*) over (partition by parent_id) cnt "
@@ -313,7 +315,8 @@ def _members(cur, every: int) -> int:
         f"""emap m join registry_member t on t.enterprise_id = m.tpl_id
             join orgs_organization o on o.id = t.organization_id
             left join (select distinct parent_id, cnt from cbp) cc on o.kind = 'chamber' and cc.parent_id = o.parent_id
-            left join cbp c on c.parent_id = cc.parent_id and c.k = (m.g::bigint * 7919) % cc.cnt
+            left join cbp tk on tk.id = o.id
+            left join cbp c on c.parent_id = cc.parent_id and c.k = (m.g::bigint * 7919 + tk.k) % cc.cnt
             where m.g % {every} = 0""",
         {
             "enterprise_id": "m.new_id",

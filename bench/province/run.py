@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(HERE))
 
 import machine  # noqa: E402
+import pages  # noqa: E402
 
 PROFILE = {"appeals": 600_000, "chambers": 20_000, "policies": 500}  # two years of 300,000 appeals
 PASSWORD = "Bench@Province2026!"
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--scratch", default=None)
     parser.add_argument("--lock", default=None, help="hold this flock (e.g. /work/bench.lock) during each load run")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--no-page-profile", action="store_true", help="skip rendering every page once in-process")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
     scratch = machine.scratch_dir(args.scratch, "province")
@@ -98,6 +100,11 @@ def main() -> None:
         _write(scratch, results)
         return
     accounts = prepare_accounts(scratch)
+    if not args.no_page_profile:
+        with _held(args.lock):
+            print(f"\nevery page once, one user at a time (in-process); {machine.state()}")
+            results["single_user"] = pages.profile(accounts)
+        _write(scratch, results)
     _log_settings(args, on=True)
     results["runs"] = []
     try:
@@ -224,11 +231,13 @@ def prepare_accounts(scratch: Path) -> dict:
             ids = [row[0] for row in cur.fetchall()]
         return rng.sample(ids, min(k, len(ids)))
 
-    units, leaders = [], []
+    units, leaders, leader_users = [], [], []
     fics = list(Organization.objects.filter(kind="fic").order_by("path"))
     for fic in fics:
         if fic.parent_id is None or fic.children.filter(kind="fic").exists():
-            leaders.append(_session(account(f"pb_leader_{fic.code}", "fic_leader", fic)))
+            leader = account(f"pb_leader_{fic.code}", "fic_leader", fic)
+            leaders.append(_session(leader))
+            leader_users.append(leader.username)
         firms = _firms(fic, rng)
         departments = list(
             Organization.objects.filter(kind="department", parent=fic, is_active=True).order_by("path")[:3]
@@ -241,9 +250,11 @@ def prepare_accounts(scratch: Path) -> dict:
             "fic": fic.code,
             "path": fic.path,
             "staff": _session(staff),
+            "staff_user": staff.username,
             "departments": [
                 {
                     "session": _session(account(f"pb_dept_{d.code}", "dept_liaison", d)),
+                    "user": f"pb_dept_{d.code}",
                     "org_id": d.pk,
                     "appeals": sample(
                         "select id from appeals_appeal where lead_department_id = %s order by id desc limit 2000",
@@ -254,7 +265,12 @@ def prepare_accounts(scratch: Path) -> dict:
                 for d in departments
             ],
             "enterprises": [
-                {"session": _session(account(f"pb_ent_{e.pk}", "enterprise", fic, e)), "id": e.pk} for e in firms
+                {
+                    "session": _session(account(f"pb_ent_{e.pk}", "enterprise", fic, e)),
+                    "user": f"pb_ent_{e.pk}",
+                    "id": e.pk,
+                }
+                for e in firms
             ],
             "appeals": sample(
                 "select id from appeals_appeal where org_path like %s order by id desc limit 5000", [like], 50
@@ -276,6 +292,7 @@ def prepare_accounts(scratch: Path) -> dict:
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "units": units,
         "leaders": leaders,
+        "leader_users": leader_users,
         "province_staff": _session(province_staff),
         "import_unit": {"staff": county["staff"], "path": county["path"], "fic": county["fic"]},
         "words": WORDS,
@@ -457,26 +474,18 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 def warm_up(hosts: list[str], accounts: dict) -> None:
-    """Each server's workers open their connection and import every page's code before the clock runs."""
+    """Each server's workers open their connection and import the pages' code before the clock runs (cheap
+    pages only: a figures page at the province's size would hold a worker for minutes)."""
     import requests
 
     unit = accounts["units"][0]
     firm = unit["enterprises"][0]["session"]
-    pages = [
-        (unit["staff"], p)
-        for p in ("/", "/appeals/", "/registry/enterprises/", "/registry/members/", "/registry/chambers/")
-    ]
-    pages += [(unit["staff"], f"/appeals/{pk}/") for pk in unit["appeals"][:1]]
-    pages += [(firm, p) for p in ("/", "/policies/mine/", "/policies/?q=融资")]
-    pages += [
-        (accounts["leaders"][0], p)
-        for p in ("/appeals/figures/", "/reports/", "/reports/figures/", "/policies/figures/")
-    ]
+    pages = [(unit["staff"], "/"), (unit["staff"], "/appeals/"), (firm, "/"), (firm, "/policies/mine/")]
     for host in hosts:
-        for _ in range(2):
+        for _ in range(3):
             for session, path in pages:
                 with contextlib.suppress(requests.RequestException):
-                    requests.get(host + path, cookies={accounts["cookie_name"]: session}, timeout=300)
+                    requests.get(host + path, cookies={accounts["cookie_name"]: session}, timeout=120)
 
 
 class Background(threading.Thread):
@@ -603,17 +612,24 @@ def _cpu(procs: list[subprocess.Popen]) -> dict[str, float]:
     return out
 
 
+@contextlib.contextmanager
+def _held(path: str | None):
+    """The machine-wide benchmark lock (flock) around a measurement, when one is named."""
+    if not path:
+        yield
+        return
+    with open(path, "a") as lock:
+        t = time.perf_counter()
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        print(f"\nholding {path} (waited {time.perf_counter() - t:.0f} s)")
+        yield
+
+
 def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    lock = None
-    if args.lock:
-        lock = open(args.lock, "a")  # noqa: SIM115 -- held for this run
-        t = time.perf_counter()
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        print(f"\nholding {args.lock} (waited {time.perf_counter() - t:.0f} s)")
-    try:
+    with _held(args.lock):
         accounts = json.loads((scratch / "accounts.json").read_text(encoding="utf-8"))
         procs, hosts = start_servers(servers, args.workers, scratch)
         try:
@@ -656,9 +672,6 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
             slow = slow_statements(log_offset, connection.settings_dict["NAME"], args.slow_ms)
         finally:
             stop(procs)
-    finally:
-        if lock is not None:
-            lock.close()
     run = {
         "servers": servers,
         "workers": args.workers,
