@@ -98,3 +98,21 @@ class JobForm(forms.Form):
 
 class IntentionsForm(forms.Form):
     intentions = forms.IntegerField(label=_("达成意向人数"))
+
+
+def uses_rule_builder(user) -> bool:
+    """The target audience is built with the policies' rule builder (conditions and groups, no JSON) by those
+    who may use its row endpoints (FIC staff); others (chamber secretaries) keep the rule as JSON."""
+    return user.has_perm("policies.change_policy")
+
+
+def audience_from_builder(post) -> dict:
+    from qinqing.policies.forms import parse_rule
+
+    return parse_rule(post)
+
+
+def builder_tree(rule: dict | None, user) -> dict:
+    from qinqing.policies.forms import tree_view
+
+    return tree_view(rule, user=user)

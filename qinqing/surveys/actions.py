@@ -336,3 +336,43 @@ def submit_response(survey: Survey, *, actor, enterprise, raw: dict, source: str
     audit.record("surveys.answer", obj=response, actor=actor, object_repr=f"{survey.title} / {enterprise.name}"[:255],
                  after={"answers": answers, "created": created, "source": source})  # fmt: skip
     return response
+
+
+def public_response(survey: Survey, browser: str) -> Response | None:
+    """The response this browser gave through the public link (one per browser unless several are allowed)."""
+    if not browser or survey.multiple:
+        return None
+    keys = anonymity.browser_candidates(survey.pk, browser)
+    return Response.objects.filter(survey=survey, edit_key__in=keys).first()
+
+
+@transaction.atomic
+def submit_public_response(survey: Survey, *, browser: str, raw: dict) -> Response:
+    """A signed-out answer through the public link of an anonymous open-link survey: no enterprise, no user, no
+    date, no attributes; one per browser (the browser's random token, kept only as a keyed hash) and editable
+    from that browser until the survey closes, unless the survey allows several answers."""
+    survey = _locked(survey)
+    if survey.audience != Audience.LINK or not survey.anonymous:
+        raise Refused(_("该问卷需要企业用户登录后填写"))
+    if survey.status != Status.OPEN:
+        raise Refused(_("问卷未在进行中，不能填写或修改"))
+    if survey.closes_on and survey.closes_on < today():
+        raise Refused(_("问卷已过截止日期"))
+    if not browser:
+        raise Refused(_("请允许浏览器保存 Cookie 后再填写"))
+    item_list = version_items(survey)
+    answers, errors = clean(item_list, raw)
+    if errors:
+        raise ValidationError(errors)
+    response = public_response(survey, browser)
+    if response is None:
+        response = Response(survey=survey, org_path=survey.org_path)
+        if not survey.multiple:
+            response.edit_key = anonymity.browser_key(survey.pk, browser)
+    response.version, response.answers, response.source = survey.version, answers, Source.ONLINE
+    response.codes = encode(survey.slots, answers)
+    response.save()
+    _store_values(response, item_list)
+    audit.record("surveys.answer", obj=survey, actor=None, after={"anonymous": True, "public": True},
+                 message=_("匿名问卷公开链接填写（不记录答卷）"))  # fmt: skip
+    return response

@@ -21,17 +21,17 @@ from __future__ import annotations
 from qinqing.core.crypto import INDEX_HEX, provider
 
 
-def _values(prefix: str, survey_id: int, enterprise_ids: list[int]) -> list[bytes]:
+def _values(prefix: str, survey_id: int, enterprise_ids: list) -> list[bytes]:
     return [f"survey-{prefix}:{survey_id}:{e}".encode() for e in enterprise_ids]
 
 
-def current(prefix: str, survey_id: int, enterprise_id: int) -> str:
+def current(prefix: str, survey_id: int, enterprise_id) -> str:
     """The hash under the current index key (what is written)."""
     (digests,) = provider().blind_indexes_many(_values(prefix, survey_id, [enterprise_id]))
     return digests[0].hex()[:INDEX_HEX]
 
 
-def candidates(prefix: str, survey_id: int, enterprise_ids: list[int]) -> dict[int, set[str]]:
+def candidates(prefix: str, survey_id: int, enterprise_ids: list) -> dict:
     """Every hash each enterprise's pair may be stored under (all configured index keys): what is looked up."""
     if not enterprise_ids:
         return {}
@@ -57,3 +57,13 @@ def edit_candidates(survey_id: int, enterprise_id: int) -> set[str]:
 
 def receipt_candidates(survey_id: int, enterprise_ids: list[int]) -> dict[int, set[str]]:
     return candidates("receipt", survey_id, enterprise_ids)
+
+
+def browser_key(survey_id: int, browser: str) -> str:
+    """The edit key of a signed-out answer through the public link: a keyed hash of the browser's random token
+    (its cookie), in its own domain; the token itself is never stored."""
+    return current("browser", survey_id, browser)
+
+
+def browser_candidates(survey_id: int, browser: str) -> set[str]:
+    return candidates("browser", survey_id, [browser])[browser]

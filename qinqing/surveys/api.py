@@ -9,7 +9,9 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from qinqing.core import audit
 from qinqing.core.api import Pagination, RolePermission
@@ -18,7 +20,7 @@ from qinqing.core.permissions import AUTHENTICATED
 
 from . import actions, exports, importing, results
 from . import serializers as s
-from .choices import DIMENSIONS, Audience
+from .choices import DIMENSIONS, Audience, Status
 from .models import Survey
 from .permissions import (
     ANSWER,
@@ -26,6 +28,7 @@ from .permissions import (
     VIEW,
     answerable,
     get_managed,
+    get_public,
     get_response,
     get_survey,
     visible_responses,
@@ -216,3 +219,38 @@ class ResponseViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH)])
     def retrieve(self, request, pk=None):
         return Response(s.ResponseSerializer(get_response(request.user, pk)).data)
+
+
+class PublicAnswerView(APIView):
+    """An anonymous open-link survey answered without signing in (the page's public link): the structure, and
+    an answer kept without enterprise, user or date. The returned ``respondent`` token lets the same client edit
+    its answer until the survey closes (only its keyed hash is stored); rate-limited per client address."""
+
+    is_public = True
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: s.PublicSurveySerializer}, summary=gettext_lazy("公开链接问卷（无需登录）"))
+    def get(self, request, token: str):
+        survey = get_public(token)
+        return Response({"title": survey.title, "description": survey.description, "structure": survey.structure,
+                         "multiple": survey.multiple, "open": survey.status == Status.OPEN})  # fmt: skip
+
+    @extend_schema(request=s.PublicAnswerInputSerializer, responses={200: s.PublicAnswerSerializer, 409: REFUSED},
+                   summary=gettext_lazy("通过公开链接填写或修改答卷（无需登录）"))  # fmt: skip
+    def post(self, request, token: str):
+        import secrets
+
+        from qinqing.accounts.throttles import hit, throttled_message
+        from qinqing.core.middleware import client_ip
+
+        survey = get_public(token)
+        wait = hit("survey_public", f"ip:{client_ip(request._request)}")
+        if wait is not None:
+            response = Response({"detail": throttled_message(wait)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            response["Retry-After"] = str(int(wait) + 1)
+            return response
+        d = validated(s.PublicAnswerInputSerializer, request.data)
+        respondent = d["respondent"] or secrets.token_urlsafe(24)
+        answer = actions.submit_public_response(survey, browser=respondent, raw=d["answers"])
+        return Response({"answered": True, "respondent": respondent, "answers": answer.answers})

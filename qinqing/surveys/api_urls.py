@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import api
@@ -6,4 +7,7 @@ router = SimpleRouter()
 router.register("surveys/surveys", api.SurveyViewSet, basename="surveys-survey")
 router.register("surveys/responses", api.ResponseViewSet, basename="surveys-response")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("surveys/public/<str:token>/", api.PublicAnswerView.as_view(), name="surveys-public-answer"),
+    *router.urls,
+]

@@ -98,6 +98,18 @@ def get_by_link(user, token: str) -> Survey:
     return survey
 
 
+def get_public(token: str) -> Survey:
+    """An anonymous open-link survey by its token, for anyone (signed in or not); 404 otherwise."""
+    survey = (
+        Survey.objects.filter(link_token=token, audience=Audience.LINK, anonymous=True).exclude(status=Status.DRAFT)
+        if token
+        else Survey.objects.none()
+    ).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
 def get_response(user, pk) -> Response:
     from django.core.exceptions import ValidationError
 

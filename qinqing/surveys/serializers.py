@@ -122,3 +122,25 @@ class SurveyImportResultSerializer(serializers.Serializer):
 
 
 STATUSES = Status.values
+
+
+class PublicSurveySerializer(serializers.Serializer):
+    title = serializers.CharField()
+    description = serializers.CharField()
+    structure = serializers.JSONField()
+    multiple = serializers.BooleanField()
+    open = serializers.BooleanField()
+
+
+class PublicAnswerInputSerializer(serializers.Serializer):
+    answers = serializers.JSONField(help_text=_("题目编码 → 答案"))
+    respondent = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64,
+        help_text=_("上次填写时返回的填写人令牌（修改本人答卷时提供；首次填写留空）"),
+    )  # fmt: skip
+
+
+class PublicAnswerSerializer(serializers.Serializer):
+    answered = serializers.BooleanField()
+    respondent = serializers.CharField()
+    answers = serializers.JSONField()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.survey_list, name="list"),
     path("new/", views.survey_new, name="new"),
     path("link/<str:token>/", views.answer_link, name="answer_link"),
+    path("public/<str:token>/", views.answer_public, name="answer_public"),
     path("<int:pk>/", views.survey_detail, name="detail"),
     path("<int:pk>/edit/", views.survey_edit, name="edit"),
     path("<int:pk>/builder/", views.builder, name="builder"),

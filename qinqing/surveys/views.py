@@ -13,14 +13,24 @@ from django.utils.translation import gettext as _
 from qinqing.core import audit
 from qinqing.core.errors import Refused
 from qinqing.core.pagination import CappedPaginator
-from qinqing.core.permissions import AUTHENTICATED, requires
+from qinqing.core.permissions import AUTHENTICATED, public, requires
 from qinqing.core.roles import Role
 
 from . import actions, exports, forms, importing, results
 from .answers import clean
 from .choices import DIMENSIONS, Kind, Status
 from .models import Response, SurveyTarget
-from .permissions import ANSWER, MANAGE, VIEW, answerable, get_by_link, get_managed, get_survey, visible_surveys
+from .permissions import (
+    ANSWER,
+    MANAGE,
+    VIEW,
+    answerable,
+    get_by_link,
+    get_managed,
+    get_public,
+    get_survey,
+    visible_surveys,
+)
 from .structure import items
 
 XLSX = exports.XLSX
@@ -112,6 +122,9 @@ def survey_detail(request, pk: int):
         "targets": SurveyTarget.objects.filter(survey=survey).count(),
         "can_manage": request.user.has_perm(MANAGE),
         "link": request.build_absolute_uri(f"/surveys/link/{survey.link_token}/") if survey.link_token else "",
+        "public_link": request.build_absolute_uri(f"/surveys/public/{survey.link_token}/")
+        if survey.link_token and survey.anonymous
+        else "",
     }
     return render(request, "surveys/survey_detail.html", context)
 
@@ -275,6 +288,10 @@ def _answer(request, survey):
         else:
             messages.success(request, _("感谢填写！截止前可以随时修改。"))
             return redirect(request.path)
+    return render(request, "surveys/answer.html", _answer_context(survey, given, errors, existing))
+
+
+def _answer_context(survey, given: dict, errors: dict, existing) -> dict:
     fields = []
     for item in items(survey.structure):
         value = given.get(item.code)
@@ -282,14 +299,60 @@ def _answer(request, survey):
         fields.append({"item": item, "value": "" if value is None else value, "chosen": chosen,
                        "error": errors.get(item.code), "ranks": [(n, chosen[n - 1] if n <= len(chosen) else None)
                                                                  for n in range(1, item.top_n + 1)]})  # fmt: skip
-    context = {
+    return {
         "survey": survey,
         "fields": fields,
         "existing": existing,
         "editable": survey.status == Status.OPEN,
         "other_errors": [v for k, v in errors.items() if k not in {f["item"].code for f in fields}],
     }
-    return render(request, "surveys/answer.html", context)
+
+
+BROWSER_COOKIE = "qq_survey_browser"
+BROWSER_SALT = "surveys.public"
+
+
+@public
+def answer_public(request, token: str):
+    """The public link of an anonymous open-link survey: answered signed out, one answer per browser (a random
+    token in a signed cookie), rate-limited per client address; no enterprise, user or date is kept."""
+    import secrets
+
+    from qinqing.accounts.throttles import hit, too_many_page
+    from qinqing.core.middleware import client_ip
+
+    survey = get_public(token)
+    browser = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_SALT)
+    fresh = not browser
+    browser = browser or secrets.token_urlsafe(24)
+    existing = None if fresh else actions.public_response(survey, browser)
+    given = dict(existing.answers) if existing else {}
+    errors: dict = {}
+    if request.method == "POST":
+        wait = hit("survey_public", f"ip:{client_ip(request)}")
+        if wait is not None:
+            return too_many_page(request, wait)
+        raw = _raw_from_post(survey, request.POST)
+        try:
+            actions.submit_public_response(survey, browser=browser, raw=raw)
+        except ValidationError as exc:
+            errors = {k: v[0] for k, v in exc.message_dict.items()}
+            given = clean(items(survey.structure), {k: v for k, v in raw.items() if k not in errors})[0]
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("感谢填写！截止前可以在本浏览器中修改。"))
+            response = redirect(request.path)
+            _keep_browser(response, browser, survey)
+            return response
+    response = render(request, "surveys/answer.html", _answer_context(survey, given, errors, existing))
+    _keep_browser(response, browser, survey)
+    return response
+
+
+def _keep_browser(response, browser: str, survey) -> None:
+    response.set_signed_cookie(BROWSER_COOKIE, browser, salt=BROWSER_SALT, max_age=366 * 86400, httponly=True,
+                               samesite="Lax", path="/surveys/public/")  # fmt: skip
 
 
 @requires(ANSWER)

@@ -31,6 +31,29 @@ def test_given_staff_when_creating_an_activity_on_the_page_then_saved_with_sessi
                                                                         ("2026-06-02", "参观教育基地")]  # fmt: skip
 
 
+def test_given_staff_when_building_the_audience_with_the_rule_builder_then_the_rule_is_stored_without_json(users, tree):
+    client = _client(users.county_staff)
+    page = client.get(reverse("activities:new")).content.decode()
+    assert 'id="rule-builder"' in page and 'name="audience"' not in page
+    base = {"kind": "lecture", "title": "数字化转型讲座", "starts_on": "2026-06-01", "place": "县工商联",
+            "capacity": "30", "registration_open": "on", "rule-op": "all", "rule-a1-kind": "leaf",
+            "rule-a1-attr": "region", "rule-a1-op": "in", "rule-a1-value": "430621"}  # fmt: skip
+    assert client.post(reverse("activities:new"), base).status_code == 302
+    rule = Activity.objects.get().audience
+    assert rule["op"] == "all" and [(i["attr"], i["op"]) for i in rule["items"]] == [("region", "in")]
+    assert "430621" in str(rule["items"][0]["value"])
+    edit = client.get(reverse("activities:edit", args=[Activity.objects.get().pk])).content.decode()
+    assert 'value="region" selected' in edit or "430621" in edit  # the stored rule is shown back in the builder
+    bad = client.post(reverse("activities:new"), {**base, "title": "坏规则", "rule-a1-attr": "employees",
+                                                  "rule-a1-op": "ge", "rule-a1-value": "很多"})  # fmt: skip
+    assert bad.status_code == 200 and Activity.objects.count() == 1
+
+
+def test_given_a_chamber_secretary_when_creating_an_activity_then_the_audience_stays_a_rule_field(users):
+    page = _client(users.secretary).get(reverse("activities:new")).content.decode()
+    assert 'name="audience"' in page and 'id="rule-builder"' not in page
+
+
 def test_given_end_before_start_on_the_page_when_saved_then_the_field_shows_the_message(users):
     response = _client(users.county_staff).post(reverse("activities:new"), {
         "kind": "training", "title": "x", "starts_on": "2026-06-02", "ends_on": "2026-06-01", "place": "x",
