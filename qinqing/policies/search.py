@@ -25,6 +25,22 @@ from .models import Policy
 from .segment import query_words, segment
 
 FTS_TABLE = "policies_policy_fts"
+# What a list of search results shows (the policy list page: title, tags, status, issuer, date and excerpt).
+PAGE_COLUMNS = (
+    "title",
+    "level",
+    "benefit_type",
+    "application_method",
+    "effective_on",
+    "expires_on",
+    "state",
+    "issuer_id",
+    "issuer_name",
+    "issuer__name",
+    "published_on",
+    "summary",
+    "body",
+)
 
 
 def policy_search_text(policy: Policy) -> str:
@@ -117,8 +133,17 @@ class RankedResults(Sequence):
     else by the database's full-text index.
     """
 
-    def __init__(self, queryset: QuerySet[Policy], query: str, *, use_engine: bool = True, use_synonyms: bool = True):
+    def __init__(
+        self,
+        queryset: QuerySet[Policy],
+        query: str,
+        *,
+        use_engine: bool = True,
+        use_synonyms: bool = True,
+        columns: tuple[str, ...] | None = None,
+    ):
         self.queryset = queryset
+        self.columns = columns  # the columns a page shows (PAGE_COLUMNS); None: every column but search_text
         words = query_words(query)
         self.groups = synonyms.expand(words, synonyms.table_for(words) if use_synonyms else {})
         self.words = synonyms.flat(self.groups)  # every word a hit may show (for highlighting)
@@ -213,7 +238,11 @@ class RankedResults(Sequence):
             stop = index.stop if index.stop is not None else self.count()
             ids = self.ids(start, max(0, stop - start))
             # Through the caller's queryset: an index entry the database no longer agrees with is dropped.
-            objects = self.queryset.select_related("issuer", "owner").defer("search_text").order_by().in_bulk(ids)
+            if self.columns is not None:  # only what the page shows: no owner join, no rule JSON, no timestamps
+                rows = self.queryset.select_related(None).select_related("issuer").only(*self.columns)
+            else:
+                rows = self.queryset.select_related("issuer", "owner").defer("search_text")
+            objects = rows.order_by().in_bulk(ids)
             return [objects[i] for i in ids if i in objects]
         found = self[index : index + 1]
         if not found:

@@ -9,6 +9,7 @@ tantivy) evaluate the same groups, so they find the same policies.
 from __future__ import annotations
 
 import re
+import time
 
 from .segment import query_words
 
@@ -50,11 +51,34 @@ def flat(groups: list[Group]) -> list[str]:
     return found
 
 
+# Outside a transaction a process keeps the whole (small) table for CACHE_SECONDS: a search then needs no query
+# for it. A change saved in this process (or a migrate/flush) forgets it at once; other processes within that time.
+CACHE_SECONDS = 30
+_cached: tuple[float, list[tuple[str, str]]] | None = None
+
+
 def table_for(words: list[str]) -> dict[str, list[str]]:
-    """The synonym rows of the given query words (one small indexed query)."""
+    """The synonym rows of the given query words (from the process's copy of the table, or one indexed query
+    inside a transaction, which must see its own uncommitted rows)."""
+    from django.db import connection
+
     from .models import SearchSynonym
 
+    global _cached
     if not words:
         return {}
-    rows = SearchSynonym.objects.filter(term__in=words).values_list("term", "synonyms")
+    if connection.in_atomic_block:
+        rows = list(SearchSynonym.objects.filter(term__in=words).values_list("term", "synonyms"))
+    else:
+        now = time.monotonic()
+        if _cached is None or now - _cached[0] > CACHE_SECONDS:
+            _cached = (now, list(SearchSynonym.objects.values_list("term", "synonyms")))
+        wanted = set(words)
+        rows = [(term, synonyms) for term, synonyms in _cached[1] if term in wanted]
     return {term.lower(): split_synonyms(synonyms) for term, synonyms in rows}
+
+
+def forget(**_kwargs) -> None:
+    """Drop this process's copy of the table (connected to SearchSynonym's saves and deletes, and migrate)."""
+    global _cached
+    _cached = None

@@ -48,7 +48,7 @@ from .permissions import (
     scope_path,
     visible_policies,
 )
-from .search import RankedResults
+from .search import PAGE_COLUMNS, RankedResults
 from .segment import highlight, query_words
 
 
@@ -62,7 +62,7 @@ def policy_list(request):
     queryset = filterset.qs
     q = request.GET.get("q", "").strip()
     words = query_words(q)
-    results = RankedResults(queryset, q) if words else queryset.order_by("-published_on", "-id")
+    results = RankedResults(queryset, q, columns=PAGE_COLUMNS) if words else queryset.order_by("-published_on", "-id")
     if words:
         words = results.words  # the query's words and their synonyms: every hit is marked
     page = Paginator(results, 20).get_page(request.GET.get("page"))
