@@ -2,13 +2,19 @@
 """Matching benchmark: N enterprises × P policies of 2–5 conditions.
 
     .venv/bin/python bench/matching/run.py [--enterprises 1000000] [--policies 500] [--loop-sample 2000]
-        [--postgres postgres://postgres@127.0.0.1:5432/qq_policy_bench]
+        [--runs 3] [--previous COMMIT] [--postgres postgres://postgres@127.0.0.1:5432/qq_match_bench]
 
-1. Matching step: rules.evaluate_all (one Polars select computing every rule, then a filter per rule) on an in-memory frame.
+Each comparison runs its sides interleaved in this one process (run 1 of each side, then run 2 of each…), so load
+that comes and goes falls on all sides alike; it prints best and worst of --runs, CPU seconds, and the ratio.
+1. Matching step: rules.evaluate_all against the previous implementation (evaluation.py as of --previous, loaded
+   from git) on an in-memory frame; the two must give the same ids.
 2. Plain-Python loop: rules.evaluate per enterprise per policy on a sample, extrapolated (said so).
-3. With --postgres: end to end on PostgreSQL — bulk-load the enterprises into the registry tables (not timed),
-   with their figures and memberships (40% FIC members, 20% members of 1–2 of 40 chambers; not timed),
-   then read_frame (attributes.py) + evaluate + store_results (PolicyMatch), timed.
+3. With --postgres: bulk-load the enterprises into the registry tables (not timed), with their figures and
+   memberships (40% FIC members, 20% members of 1–2 of 40 chambers; not timed); then
+   a. the read (attributes.read_frame) by each path of core.bulkread: copy (CSV COPY one after another on
+      Django's connection: the path before), parallel-copy, arrow (ADBC) — equal frames asserted;
+   b. end to end (matching.run_matching: read + evaluate + store into PolicyMatch): the current code against
+      the previous (copy read + previous evaluate_all).
 Peak memory is the process's max RSS.
 """
 
@@ -16,8 +22,10 @@ import argparse
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -126,6 +134,8 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=500)
     parser.add_argument("--loop-sample", type=int, default=2000)
     parser.add_argument("--postgres", default="")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--previous", default=PREVIOUS, help="commit whose eligibility/evaluation.py is the old side")
     args = parser.parse_args()
     # The rule vocabulary (qualifications) comes from the registry's translatable choices: Django first.
     if args.postgres:
@@ -138,6 +148,7 @@ def main() -> None:
     import machine  # bench/machine.py: load average, shared_buffers, work_mem
 
     print(machine.state())
+    print(f"Polars {pl.__version__}, {pl.thread_pool_size()} threads")
     r = random.Random(42)
     policies = {i: random_rule(r) for i in range(1, args.policies + 1)}
 
@@ -147,19 +158,21 @@ def main() -> None:
         f"generated {frame.height:,} enterprises in {time.perf_counter() - t:.1f}s; frame {frame.estimated_size('mb'):.0f} MB"
     )
 
-    rules.evaluate_all(policies, frame.head(1000))  # warm-up
-    times, cpu = [], []
-    for _ in range(3):
-        t, c = time.perf_counter(), time.process_time()
-        result = rules.evaluate_all(policies, frame)
-        times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
+    previous = previous_evaluation(args.previous)
+    sides = {"current": rules.evaluate_all, "previous": previous.evaluate_all}
+    for fn in sides.values():
+        fn(policies, frame.head(1000))  # warm-up
+    results = {}
+
+    def step(name):
+        results[name] = sides[name](policies, frame)
+
+    times = interleaved({name: (lambda name=name: step(name)) for name in sides}, args.runs)
+    result = results["current"]
+    assert all(result[k].equals(results["previous"][k]) for k in result), "the step's ids differ from the previous"
     pairs = sum(len(s) for s in result.values())
-    best = min(times)
-    print(f"CPU seconds per run (both threads): {[round(x, 2) for x in cpu]}; load average {os.getloadavg()}")
-    print(
-        f"matching step (rules.evaluate_all: one Polars select of all rules, then a filter per rule): {best:.3f}s best of 3 {[round(x, 3) for x in times]}; {pairs:,} eligible pairs"
-    )
+    best = times["current"]["wall"][0]
+    print(f"matching step, {pairs:,} eligible pairs (same ids both sides); {report(times)}")
     print(f"peak RSS after matching: {rss_mb():.0f} MB")
 
     sample = frame.head(args.loop_sample)
@@ -178,23 +191,94 @@ def main() -> None:
           f"{frame.height:,} (same {loop_pairs:,} pairs on the sample); speed-up {extrapolated / best:.0f}×")  # fmt: skip
 
     if args.postgres:
-        end_to_end(args.postgres, frame, policies)
+        end_to_end(frame, policies, previous, args.runs)
 
 
-def end_to_end(url: str, frame: pl.DataFrame, policies: dict) -> None:
+PREVIOUS = "457fc43"  # eligibility/evaluation.py before chamber bit masks (the rules.py split, code unchanged)
+
+
+def previous_evaluation(commit: str) -> types.ModuleType:
+    """evaluation.py as of ``commit``, loaded from git as a sibling of the current one (its relative imports of
+    explain and vocabulary resolve to today's modules, which did not change)."""
+    root = Path(__file__).resolve().parents[2]
+    source = subprocess.run(
+        ["git", "show", f"{commit}:qinqing/eligibility/evaluation.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType("qinqing.eligibility.previous_evaluation")
+    module.__package__ = "qinqing.eligibility"
+    exec(compile(source, f"{commit}:evaluation.py", "exec"), module.__dict__)
+    return module
+
+
+def interleaved(sides: dict, runs: int) -> dict[str, dict[str, list[float]]]:
+    """Run 1 of every side, then run 2…: wall and CPU seconds per side, each list sorted (best first)."""
+    times = {name: {"wall": [], "cpu": []} for name in sides}
+    for _ in range(runs):
+        for name, fn in sides.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            times[name]["wall"].append(time.perf_counter() - wall)
+            times[name]["cpu"].append(time.process_time() - cpu)
+    return {name: {k: sorted(v) for k, v in t.items()} for name, t in times.items()}
+
+
+def report(times: dict) -> str:
+    first = next(iter(times))
+    parts = []
+    for name, t in times.items():
+        ratio = "" if name == first else f", {t['wall'][0] / times[first]['wall'][0]:.2f}× the {first}'s best"
+        parts.append(f"{name}: best {t['wall'][0]:.3f}s worst {t['wall'][-1]:.3f}s "
+                     f"(CPU {t['cpu'][0]:.2f}–{t['cpu'][-1]:.2f}s{ratio})")  # fmt: skip
+    return "; ".join(parts)
+
+
+def end_to_end(frame: pl.DataFrame, policies: dict, previous: types.ModuleType, runs: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import machine
     from pgload import load
 
     scope, policy_objects = load(frame, policies)
+    from qinqing.core import bulkread
+    from qinqing.eligibility import attributes
     from qinqing.policies import matching
 
-    t = time.perf_counter()
-    run = matching.run_matching(scope, policies=policy_objects)
-    total = time.perf_counter() - t
-    print(
-        f"end to end on PostgreSQL: {total:.2f}s (read {run.seconds['read']:.2f}s, match {run.seconds['match']:.2f}s, "
-        f"store {run.seconds['store']:.2f}s); {run.enterprises:,} enterprises × {run.policies} policies = {run.pairs:,} pairs"
-    )
+    print(machine.state())
+    frames = {}
+
+    def read(how):
+        frames[how] = attributes.read_frame(scope, how=how)
+
+    times = interleaved({how: (lambda how=how: read(how)) for how in bulkread.HOWS}, runs)
+    assert all(f.equals(frames["copy"]) for f in frames.values()), "the read paths' frames differ"
+    print(f"read of {frames['copy'].height:,} enterprises by path (same frame on each); {report(times)}")
+
+    runs_seen = {}
+
+    def current():
+        runs_seen["current"] = matching.run_matching(scope, policies=policy_objects)
+
+    def before():
+        # The previous code: CSV COPY one query after another, the previous evaluate_all.
+        read_frame, evaluate_all = matching.read_frame, rules.evaluate_all
+        matching.read_frame = lambda path: attributes.read_frame(path, how="copy")
+        rules.evaluate_all = previous.evaluate_all
+        try:
+            runs_seen["previous"] = matching.run_matching(scope, policies=policy_objects)
+        finally:
+            matching.read_frame, rules.evaluate_all = read_frame, evaluate_all
+
+    times = interleaved({"current": current, "previous": before}, runs)
+    print(machine.state())
+    for name, run in runs_seen.items():
+        print(f"  last {name} run: read {run.seconds['read']:.2f}s, match {run.seconds['match']:.2f}s, "
+              f"store {run.seconds['store']:.2f}s; {run.enterprises:,} enterprises × {run.policies} policies = "
+              f"{run.pairs:,} pairs")  # fmt: skip
+    assert runs_seen["current"].pairs == runs_seen["previous"].pairs
+    print(f"end to end on PostgreSQL (run_matching: read + evaluate + store); {report(times)}")
     print(f"peak RSS: {rss_mb():.0f} MB")
 
 
