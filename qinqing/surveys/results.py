@@ -54,10 +54,21 @@ def value_frame(survey: Survey, codes: list[str]) -> pl.DataFrame:
     return read_rows(qs, ["key", "item", "position", "option", "number", "text"], schema)
 
 
+_LAST: tuple = (None, None)  # (frame, matrix) of the last call: a page counts the same frame three times
+
+
 def _code_matrix(frame: pl.DataFrame, width: int) -> np.ndarray:
-    """The coded strings as an (responses × width) array of character codes (codes are ASCII)."""
+    """The coded strings as a (width × responses) array of character codes (codes are ASCII), one contiguous
+    row per slot."""
+    global _LAST
+    last_frame, last_matrix = _LAST  # one read of one tuple: another thread's frame never pairs with this one
+    if last_frame is frame and last_matrix.shape[0] >= width:
+        return last_matrix
     codes = frame.get_column("codes").fill_null("").str.pad_end(width, BLANK).str.slice(0, width)
-    return np.frombuffer("".join(codes.to_list()).encode("ascii"), dtype=np.uint8).reshape(frame.height, width)
+    raw = np.frombuffer("".join(codes.to_list()).encode("ascii"), dtype=np.uint8).reshape(frame.height, width)
+    matrix = np.ascontiguousarray(raw.T)
+    _LAST = (frame, matrix)
+    return matrix
 
 
 def coded_counts(frame: pl.DataFrame, slots: dict[str, int], codes: list[str], keep: list[str] = ()) -> pl.DataFrame:
@@ -78,10 +89,11 @@ def coded_counts(frame: pl.DataFrame, slots: dict[str, int], codes: list[str], k
     else:
         groups, gid = pl.DataFrame({"_g": [0]}), np.zeros(frame.height, dtype=np.int64)
     size = groups.height * 128
+    base = gid * 128
     parts = {k: [] for k in [*keep, "item", "value", "n"]}
     group_rows = groups.drop("_g").rows() if keep else [()]
     for code, position in zip(codes, positions, strict=True):
-        counts = np.bincount(gid * 128 + matrix[:, position], minlength=size)
+        counts = np.bincount(base + matrix[position], minlength=size)
         for cell in np.flatnonzero(counts):
             value = CHAR_VALUE.get(chr(cell % 128))
             if value is None:
