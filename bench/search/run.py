@@ -10,8 +10,11 @@ recall and precision against a judged relevant set per query (CONCEPTS: the bene
 the words a reader counts as the same thing in the title or text), with the synonym table and benefit-type
 labels (both engines) against synonyms off and against the old behaviour (the query word itself in the text).
 
-    QINQING_SQLITE_PATH=/tmp/qq_policy_bench.sqlite3 .venv/bin/python bench/search/run.py [--policies 100000]
+    QINQING_SQLITE_PATH=/tmp/qq_policy_bench.sqlite3 .venv/bin/python bench/search/run.py [--policies 100000] [--repeat 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qq_policy_bench .venv/bin/python bench/search/run.py
+
+The three sides run interleaved query by query in one process; ``--repeat N`` makes N timed passes and prints
+each pass's p50/p95 and the best and worst p95. The page path is the list view's: ``PAGE_COLUMNS`` re-read.
 
 The tantivy index lives in var/search/<database>/policies (built on first run if missing).
 """
@@ -117,14 +120,15 @@ def page_search(user, q: str, params: dict, *, use_engine: bool):
 
     from qinqing.policies.filters import PolicyFilter
     from qinqing.policies.permissions import visible_policies
-    from qinqing.policies.search import RankedResults
-    from qinqing.policies.segment import highlight, query_words
+    from qinqing.policies.search import PAGE_COLUMNS, RankedResults
+    from qinqing.policies.segment import highlight
 
     queryset = PolicyFilter(params, queryset=visible_policies(user)).qs
-    words = query_words(q)
-    results = RankedResults(queryset, q, use_engine=use_engine)
+    results = RankedResults(queryset, q, use_engine=use_engine, columns=PAGE_COLUMNS)
+    words = results.words  # the query's words and their synonyms, as the page marks them
     page = Paginator(results, 20).get_page(1)
     rows = [(highlight(p.title, words, 200), highlight(p.summary or p.body, words, 140)) for p in page.object_list]
+    rows += [(p.get_level_display(), p.status_label, p.issuer_display) for p in page.object_list]  # the tags
     return results, page.paginator.count, rows
 
 
@@ -136,6 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--policies", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=1, help="timed passes over the queries (best/worst of p95)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     load(args.policies)
@@ -154,46 +159,68 @@ def main() -> None:
     r = random.Random(9)
     queries = [" ".join(r.sample(WORDS, r.choice([1, 1, 2, 3]))) for _ in range(args.queries)]
     filters = [{}, {}, {}, {"level": "city"}, {"benefit_type": "financing"}, {"status": "active"}]
-    times = {"tantivy": [], "database": [], "like": []}
     recalls = {"tantivy": [], "database": []}  # per query: (query, found ∩ LIKE, LIKE)
     base = Policy.objects.filter(state="published")
     plan = [(q, r.choice(filters)) for q in queries]
-    counts = {}
-    # One pass per engine (as a server answers searches back to back), each over the same queries.
-    for engine in ("tantivy", "database"):
-        for q, params in plan:
-            t = time.perf_counter()
-            results, counts[engine, q, str(params)], rows = page_search(user, q, params, use_engine=engine == "tantivy")
-            times[engine].append(time.perf_counter() - t)
-            assert (results.engine is not None) == (engine == "tantivy"), q
-            assert len(rows) <= 20
-    for q, params in plan:
-        assert counts["tantivy", q, str(params)] == counts["database", q, str(params)], (q, params)
-    for q, _params in plan:
+
+    def like_scan(q):
         like = base
         for w in q.split():
             like = like.filter(Q(title__contains=w) | Q(body__contains=w))
-        t = time.perf_counter()
-        like_ids = set(like.values_list("id", flat=True))
-        times["like"].append(time.perf_counter() - t)
-        if like_ids:
-            for engine in recalls:
-                found = set(page_search_ids(base, q, engine == "tantivy"))
-                recalls[engine].append((q, len(found & like_ids), len(like_ids)))
+        return set(like.values_list("id", flat=True))
+
+    # The three sides interleaved query by query (tantivy page, database-index page, LIKE scan), so load that
+    # comes and goes falls on all of them alike; --repeat passes over the same queries, each reported.
+    for q, params in plan[:5]:  # warm-up: the index handle, the statements, the caches
+        page_search(user, q, params, use_engine=True)
+        page_search(user, q, params, use_engine=False)
+    runs = []
+    for run in range(args.repeat):
+        times = {"tantivy": [], "database": [], "like": [], "tantivy cpu": [], "database cpu": []}
+        for q, params in plan:
+            counts = {}
+            for engine in ("tantivy", "database"):
+                t, cpu = time.perf_counter(), time.process_time()
+                results, counts[engine], rows = page_search(user, q, params, use_engine=engine == "tantivy")
+                times[engine].append(time.perf_counter() - t)
+                times[f"{engine} cpu"].append(time.process_time() - cpu)
+                assert (results.engine is not None) == (engine == "tantivy"), q
+                assert len(rows) <= 40
+            assert counts["tantivy"] == counts["database"], (q, params)
+            t = time.perf_counter()
+            like_ids = like_scan(q)
+            times["like"].append(time.perf_counter() - t)
+            if run == 0 and like_ids:
+                for engine in recalls:
+                    found = set(page_search_ids(base, q, engine == "tantivy"))
+                    recalls[engine].append((q, len(found & like_ids), len(like_ids)))
+        runs.append(times)
+        print(f"run {run + 1} of {args.repeat}: {machine.state()}")
 
     def pct(values, p):
         return sorted(values)[max(0, int(len(values) * p) - 1)] * 1000
 
     print(
         f"database: {connection.vendor}; {Policy.objects.count():,} policies; {len(queries)} queries of 1–3 words "
-        f"(a third with a list filter); load average {os.getloadavg()}"
+        f"(a third with a list filter); sides interleaved query by query; {args.repeat} run(s)"
     )
     for name, label in (
         ("tantivy", "tantivy index (page: count + 20 ranked + highlights)"),
         ("database", "database index (same page)"),
         ("like", "LIKE scan (all matching ids)"),
+        ("tantivy cpu", "  this process's CPU time per tantivy page"),
+        ("database cpu", "  this process's CPU time per database-index page"),
     ):
-        print(f"{label:55s} p50 {pct(times[name], 0.5):7.1f} ms, p95 {pct(times[name], 0.95):7.1f} ms")
+        each = [(pct(t[name], 0.5), pct(t[name], 0.95)) for t in runs]
+        per_run = "; ".join(f"p50 {a:7.1f} ms, p95 {b:7.1f} ms" for a, b in each)
+        print(f"{label:55s} {per_run}")
+        if len(runs) > 1:
+            p95s = [b for _a, b in each]
+            print(f"{'':55s} p95 best {min(p95s):.1f} ms, worst {max(p95s):.1f} ms")
+    for t in runs:
+        ratio = pct(t["database"], 0.95) / pct(t["tantivy"], 0.95)
+        print(f"ratio database-index p95 / tantivy p95: {ratio:.1f}x; LIKE p95 / tantivy p95: "
+              f"{pct(t['like'], 0.95) / pct(t['tantivy'], 0.95):.1f}x")  # fmt: skip
     for engine, rows in recalls.items():
         per_query = [hit / like for _q, hit, like in rows]
         pooled = sum(hit for _q, hit, _like in rows) / sum(like for _q, _hit, like in rows)
