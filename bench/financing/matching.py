@@ -7,10 +7,10 @@ Enterprises are bench/matching's synthetic frame (same attributes, ~5% missing v
 need (amount 10–10,000 万元, term 3–60 months, a guarantee, a rate ceiling for 70%). A product has an eligibility
 rule of 1–3 conditions (bench/matching's random leaves, no chamber conditions) plus its amount, term, guarantee
 and rate terms. Timed: qinqing.financing.products.match_frames (one Polars select over all products, then one
-filter per product) — now
-every distinct condition once as a numpy boolean array, each product the AND/OR of its conditions — interleaved
-with the previous matcher (one Polars select of each product's whole expression, then a filter each). Naive: one Polars filter query per product (what an ORM-style "for each product, find its
-needs" loop does), on a sample of products, extrapolated (said so).
+filter per product), wall and CPU seconds per round. Naive: one Polars filter query per product (what an
+ORM-style "for each product, find its needs" loop does), on a sample of products, extrapolated (said so), with the
+same needs found for each sampled product. (A variant with every distinct condition once as a bitmap, commit
+1c3e673, was measured against it in the same run and was not faster: docs/performance/financing.md.)
 """
 
 import argparse
@@ -82,19 +82,11 @@ def main() -> None:
     )
     print(f"generated {n:,} enterprises with one need each in {time.perf_counter() - t:.1f}s")
 
-    def one_select(catalogue, enterprises, needs):
-        """The previous matcher: one Polars select of every product's whole expression, then a filter each."""
-        frame = needs.join(enterprises, on="id", how="inner").sort("need")
-        frame, codes = rules.encode_codes(frame, chambers=False)
-        masks = frame.lazy().select([products.product_expr(p, codes).alias(f"p{i}") for i, p in enumerate(catalogue)]).collect()
-        ids = frame.get_column("need").cast(pl.UInt32)
-        return {p["pk"]: ids.filter(masks.get_column(f"p{i}")) for i, p in enumerate(catalogue)}
-
     products.match_frames(catalogue[:10], enterprises.head(1000), needs.head(1000))  # warm-up
-    sides = {"match_frames": products.match_frames, "one select": one_select}
+    sides = {"match_frames": products.match_frames}
     times = {k: [] for k in sides}
     cpu = {k: [] for k in sides}
-    for _ in range(args.rounds):  # interleaved: the two sides alternate under the same load
+    for _ in range(args.rounds):
         for name, fn in sides.items():
             t, c = time.perf_counter(), time.process_time()
             found = fn(catalogue, enterprises, needs)
@@ -111,9 +103,7 @@ def main() -> None:
             f"CPU s {[round(x, 2) for x in cpu[name]]}"
         )
     best = min(times["match_frames"])
-    print(
-        f"ratio one select / match_frames: wall {min(times['one select']) / best:.1f}×, CPU {min(cpu['one select']) / min(cpu['match_frames']):.1f}×; {pairs:,} fitting pairs"
-    )
+    print(f"{pairs:,} fitting pairs")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
     frame = needs.join(enterprises, on="id").sort("need")
