@@ -13,6 +13,17 @@ extrapolated linearly to the full file (its cost is per row: a SELECT and an INS
 extrapolation from a small, still empty table flatters it slightly). PostgreSQL: database
 $BENCH_PG_DB (default qq_reg_bench_<pid>, dropped at the end) on 127.0.0.1:5432. Files (the generated .xlsx,
 the SQLite database) go to --scratch or a new temporary directory: two runs at once never share a path.
+
+On PostgreSQL the import's two ways of writing are timed side by side, interleaved in the same child:
+"adbc" (each batch staged by ADBC's PostgreSQL driver as binary COPY from Arrow into an unlogged scratch
+table, then one INSERT … SELECT in the batch's transaction) and "copy" (polars' CSV through psycopg's
+COPY inside the transaction); the setting QINQING_IMPORT_PG_WRITE picks one, the faster is the default.
+
+    .venv/bin/python bench/import_enterprises/run.py --against /tmp/base   # A/B against another tree
+
+--against TREE times qinqing's import of this tree and of the git worktree TREE (e.g. `git worktree add
+/tmp/base 4a42822`; the same virtualenv), one child per side and database, alternating base, new, base,
+new (--rounds), each child --repeat times; django-import-export is not run then.
 """
 
 import argparse
@@ -87,7 +98,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dict:
+def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: Path) -> dict:
+    sys.path.insert(0, str(tree))  # the tree whose import is timed (this one, or --against's)
+    os.chdir(tree)
     if db == "postgres":
         import psycopg
 
@@ -96,7 +109,7 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dic
             conn.execute(f"CREATE DATABASE {PG_DB}")
         os.environ["DATABASE_URL"] = PG_URL
     else:
-        sqlite = scratch / "bench.sqlite3"
+        sqlite = scratch / f"bench_{os.getpid()}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(sqlite) + suffix).unlink(missing_ok=True)
         os.environ["QINQING_SQLITE_PATH"] = str(sqlite)
@@ -105,10 +118,10 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dic
     import django
 
     django.setup()
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(ROOT / "bench"))
     import machine  # bench/machine.py: load average, shared_buffers, work_mem
 
-    print(machine.state())
+    print(machine.state(), file=sys.stderr)  # stdout carries the result
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -129,9 +142,28 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dic
             cursor.execute(f"DELETE FROM {EnterpriseYearFigures._meta.db_table}")
             cursor.execute(f"DELETE FROM {Enterprise._meta.db_table}")
 
-    # Best of --repeat for every timing, interleaved (read, qinqing, django-import-export, …), so that
-    # load from other work on the shared machine hits both sides alike.
-    read_times, ours_times, die_times = [], [], []
+    from django.conf import settings
+
+    # PostgreSQL: both ways of writing, the default first (its times are "ours").
+    default_write = getattr(settings, "QINQING_IMPORT_PG_WRITE", "adbc")
+    writes = [default_write, *({"adbc", "copy"} - {default_write})] if db == "postgres" and die_rows else [""]
+
+    def ours(write: str) -> float:
+        empty()
+        if write:
+            settings.QINQING_IMPORT_PG_WRITE = write
+        t = time.perf_counter()
+        report = run_import("enterprises", path, org=county, dry_run=False)
+        elapsed = time.perf_counter() - t
+        settings.QINQING_IMPORT_PG_WRITE = default_write
+        assert report.new == rows and not report.errors, (report.summary(), report.errors[:3])
+        assert Enterprise.objects.count() == rows and EnterpriseYearFigures.objects.count() == rows
+        return elapsed
+
+    # Best and worst of --repeat for every timing, interleaved (read, qinqing's ways of writing,
+    # django-import-export, …), so that load from other work on the shared machine hits all sides alike.
+    read_times, die_times = [], []
+    write_times: dict[str, list[float]] = {w: [] for w in writes}
     rows, ours_mb = 0, 0.0
     for _ in range(repeat):
         t = time.perf_counter()
@@ -140,28 +172,29 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dic
         rows = len(table)
         del table
 
-        empty()
-        t = time.perf_counter()
-        report = run_import("enterprises", path, org=county, dry_run=False)
-        ours_times.append(time.perf_counter() - t)
-        ours_mb = ours_mb or peak_mb()
-        assert report.new == rows and not report.errors, (report.summary(), report.errors[:3])
-        assert Enterprise.objects.count() == rows and EnterpriseYearFigures.objects.count() == rows
+        for write in writes:
+            write_times[write].append(ours(write))
+            ours_mb = ours_mb or peak_mb()
 
         empty()
-        die_times.append(die_import(path, county, die_rows))
-        empty()
-    report = run_import("enterprises", path, org=county, dry_run=False)
+        if die_rows:
+            die_times.append(die_import(path, county, die_rows))
+            empty()
+    ours_times = write_times[writes[0]]
+    run_import("enterprises", path, org=county, dry_run=False)
     t = time.perf_counter()
     again = run_import("enterprises", path, org=county, dry_run=True)
     preview_unchanged_s = time.perf_counter() - t
     assert again.unchanged == rows
-    read_s, ours_s, die_s = min(read_times), min(ours_times), min(die_times)
-    die_n = die_rows
+    read_s, ours_s = min(read_times), min(ours_times)
+    die_s = min(die_times) if die_times else float("nan")
+    die_n = die_rows or 1
     die_full_s = die_s * rows / die_n
-    die_read_s = die_read(path)
+    die_read_s = die_read(path) if die_rows else float("nan")
     return {
         "db": db,
+        "machine_end": machine.state(),
+        "writes": {w: t for w, t in write_times.items() if w},
         "rows": rows,
         "columns": 17,
         "read_s": read_s,
@@ -173,9 +206,11 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path) -> dic
         "die_rows_per_s": die_n / die_s,
         "die_extrapolated_s": die_full_s,
         "ratio": die_full_s / ours_s,
+        "ratio_worst": (max(die_times) * rows / die_n) / max(ours_times) if die_times else float("nan"),
         "die_read_s": die_read_s,
         "ratio_end_to_end": (die_read_s + die_full_s) / ours_s,
         "ratio_vs_read": ours_s / read_s,
+        "ratio_vs_read_worst": max(ours_times) / max(read_times),
         "read_times": read_times,
         "ours_times": ours_times,
         "die_times": die_times,
@@ -256,13 +291,81 @@ def die_import(path: Path, county, limit: int) -> float:
     return elapsed
 
 
+def run_child(db: str, args, tree: Path) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            "--db",
+            db,
+            "--rows",
+            str(args.rows),
+            "--die-rows",
+            str(args.die_rows),
+            "--repeat",
+            str(args.repeat),
+            "--scratch",
+            str(args.scratch),
+            "--tree",
+            str(tree),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        raise SystemExit(out.stdout + out.stderr)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r["machine_start"] = [line for line in out.stderr.splitlines() if line.startswith("load average")][-1:]
+    return r
+
+
+def spread(times: list[float]) -> str:
+    return f"best {min(times):.2f} s, worst {max(times):.2f} s  [{', '.join(f'{x:.2f}' for x in times)}]"
+
+
+def report(r: dict, args) -> None:
+    runs = {key: ", ".join(f"{x:.2f}" for x in r[key]) for key in ("read_times", "ours_times", "die_times")}
+    print(f"[{r['db']}] {' '.join(r['machine_start'])}  ->  at the end: {r['machine_end']}")
+    print(
+        f"[{r['db']}] {r['rows']} rows x {r['columns']} columns, best of {args.repeat} (all runs in brackets)\n"
+        f"  bare read (fastexcel -> text columns) {r['read_s']:7.2f} s  [{runs['read_times']}]\n"
+        f"  qinqing import                  {r['ours_s']:7.2f} s  [{runs['ours_times']}]  "
+        f"{r['ours_rows_per_s']:,.0f} rows/s, {r['ratio_vs_read']:.2f}x the bare read "
+        f"(worst against worst {r['ratio_vs_read_worst']:.2f}x)"
+    )
+    for write, times in r["writes"].items():
+        print(f"    PostgreSQL write {write:5}: {spread(times)}")
+    print(f"  qinqing re-run preview          {r['preview_unchanged_s']:7.2f} s  (all rows unchanged)")
+    if r["die_times"]:
+        print(
+            f"  django-import-export, {r['die_rows']} rows {r['die_s']:7.2f} s  [{runs['die_times']}]  "
+            f"{r['die_rows_per_s']:,.0f} rows/s -> {r['die_extrapolated_s']:.1f} s for {r['rows']} rows\n"
+            f"  SPEED-UP vs django-import-export's standard import: {r['ratio']:.1f}x best against best, "
+            f"{r['ratio_worst']:.1f}x "
+            f"worst against worst (its import alone, given the rows already read)\n"
+            f"  django-import-export reading the file (tablib/openpyxl, once) {r['die_read_s']:.2f} s -> "
+            f"end to end (read + import, as qinqing's time includes its read): {r['ratio_end_to_end']:.1f}x"
+        )
+    print(
+        f"  peak RSS (ru_maxrss): {r['peak_rss_mb_before']:.0f} MB after setup, "
+        f"{r['peak_rss_mb_after_ours']:.0f} MB after qinqing's first import, "
+        f"{r['peak_rss_mb_end']:.0f} MB at the end"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--die-rows", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs of each timing")
+    parser.add_argument(
+        "--die-rows", type=int, default=5000, help="0: neither django-import-export nor the other PostgreSQL write"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="best and worst of N runs of each timing")
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--against", type=Path, help="A/B: another tree's import (a git worktree), alternated")
+    parser.add_argument("--rounds", type=int, default=2, help="with --against: children per side")
     parser.add_argument("--scratch", type=Path, help="scratch directory (default: a new temporary directory)")
     args = parser.parse_args()
     own_scratch = args.scratch is None
@@ -273,61 +376,44 @@ def main() -> None:
     args.scratch.mkdir(parents=True, exist_ok=True)
     path = args.scratch / f"rows_{args.rows}.xlsx"
     if args.child:
-        print(json.dumps(child(args.db, path, args.die_rows, args.repeat, args.scratch)))
+        print(json.dumps(child(args.db, path, args.die_rows, args.repeat, args.scratch, args.tree)))
         return
     if not path.exists():
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         t = time.perf_counter()
         make_file(path, args.rows)
         print(f"generated {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
-    for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                "--db",
-                db,
-                "--rows",
-                str(args.rows),
-                "--die-rows",
-                str(args.die_rows),
-                "--repeat",
-                str(args.repeat),
-                "--scratch",
-                str(args.scratch),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        runs = {key: ", ".join(f"{x:.2f}" for x in r[key]) for key in ("read_times", "ours_times", "die_times")}
-        print(
-            f"[{r['db']}] {r['rows']} rows x {r['columns']} columns, best of {args.repeat} (all runs in brackets)\n"
-            f"  bare read (fastexcel -> text columns) {r['read_s']:7.2f} s  [{runs['read_times']}]\n"
-            f"  qinqing import                  {r['ours_s']:7.2f} s  [{runs['ours_times']}]  "
-            f"{r['ours_rows_per_s']:,.0f} rows/s, {r['ratio_vs_read']:.1f}x the bare read\n"
-            f"  qinqing re-run preview          {r['preview_unchanged_s']:7.2f} s  (all rows unchanged)\n"
-            f"  django-import-export, {r['die_rows']} rows {r['die_s']:7.2f} s  [{runs['die_times']}]  "
-            f"{r['die_rows_per_s']:,.0f} rows/s -> {r['die_extrapolated_s']:.1f} s for {r['rows']} rows\n"
-            f"  SPEED-UP vs django-import-export's standard import: {r['ratio']:.1f}x "
-            f"(its import alone, given the rows already read)\n"
-            f"  django-import-export reading the file (tablib/openpyxl, once) {r['die_read_s']:.2f} s -> "
-            f"end to end (read + import, as qinqing's time includes its read): {r['ratio_end_to_end']:.1f}x\n"
-            f"  peak RSS (ru_maxrss): {r['peak_rss_mb_before']:.0f} MB after setup, "
-            f"{r['peak_rss_mb_after_ours']:.0f} MB after qinqing's first import, "
-            f"{r['peak_rss_mb_end']:.0f} MB at the end"
-        )
-    if args.db in ("postgres", "both") and not os.environ.get("BENCH_KEEP_DB"):
-        import psycopg
+    try:
+        for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+            if args.against is None:
+                report(run_child(db, args, ROOT), args)
+                continue
+            args.die_rows = 0
+            sides: dict[str, list[float]] = {"base": [], "new": []}
+            for _ in range(args.rounds):
+                for name, tree in (("base", args.against), ("new", ROOT)):
+                    r = run_child(db, args, tree)
+                    sides[name].extend(r["ours_times"])
+                    print(
+                        f"[{db}] {name} {tree}: {spread(r['ours_times'])}; bare read {min(r['read_times']):.2f} s; "
+                        f"{' '.join(r['machine_start'])}"
+                    )
+            change = min(sides["new"]) / min(sides["base"]) - 1
+            print(
+                f"[{db}] A/B: base {spread(sides['base'])}\n[{db}]      new  {spread(sides['new'])}\n"
+                f"[{db}]      change best against best {change:+.1%}, "
+                f"worst against worst {max(sides['new']) / max(sides['base']) - 1:+.1%}"
+            )
+    finally:
+        if args.db in ("postgres", "both") and not os.environ.get("BENCH_KEEP_DB"):
+            import psycopg
 
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-    if own_scratch:
-        import shutil
+            with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        if own_scratch:
+            import shutil
 
-        shutil.rmtree(args.scratch, ignore_errors=True)
+            shutil.rmtree(args.scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -354,7 +354,8 @@ class BatchPlan:
     changed_years: dict = field(default_factory=dict)  # year → id ranges of existing enterprises whose year changed
     created_ids: str = ""  # id ranges of the new enterprises (known once written)
     id_span: tuple = ()  # (lowest, highest) id written: lets the history find a batch with one SQL filter
-    staged: dict = field(default_factory=dict)  # _frames() name → sqlwrite.Staged or None (SQLite, pipelined)
+    staged: dict = field(default_factory=dict)  # _frames() name → sqlwrite.Staged or None (pipelined)
+    sealed: bool = False  # the personal numbers of inserts and updates sealed (``prepare_batch``)
 
 
 _EXISTING = {
@@ -504,9 +505,9 @@ def plan_batch(indices: pl.Series, data: Validated, scope: Scope, errors: list[R
     new = joined.filter(~is_old).height
     updated = joined.filter(is_old & (pl.col("changed") | pl.col("figures_changed"))).height
     stored = [*ENTERPRISE_FIELDS, *BLIND_INDEX.values()]
-    inserts = _sealed(joined.filter(~is_old).select("credit_code", "fic_id", "org_path", "size_class", *stored))
+    inserts = joined.filter(~is_old).select("credit_code", "fic_id", "org_path", "size_class", *stored)
     old_changed = joined.filter(is_old & pl.col("changed"))
-    updates = _sealed(old_changed.select(pl.col("id__old").alias("id"), "size_class", *stored))
+    updates = old_changed.select(pl.col("id__old").alias("id"), "size_class", *stored)
     # Which enterprises each import changed, and in which columns (ids as ranges: compact for big files).
     changed_fields = {}
     if old_changed.height:
@@ -552,6 +553,19 @@ def _sealed(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _seal(plan: BatchPlan) -> None:
+    if not plan.sealed:
+        plan.inserts, plan.updates, plan.sealed = _sealed(plan.inserts), _sealed(plan.updates), True
+
+
+def prepare_batch(plan: BatchPlan, staging: sqlwrite.Staging | None) -> list:
+    """What a batch needs after its plan and before its transaction: its personal numbers sealed and, with
+    ``staging``, its rows staged (``stage_batch``). The runner runs this on a thread of its own, between
+    the planning of the next batch and the writing of the one before. Returns ``stage_batch``'s list."""
+    _seal(plan)
+    return stage_batch(plan, staging) if staging is not None else []
+
+
 def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
     """The enterprises a written batch created or changed (their policy eligibility may have changed)."""
     return expand_ranges(plan.created_ids) + expand_ranges(plan.updated_ids)
@@ -569,16 +583,26 @@ def _frames(plan: BatchPlan) -> dict[str, pl.DataFrame]:
     }
 
 
-def stage_batch(plan: BatchPlan, directory) -> list:
-    """SQLite, while an earlier batch is being written: the rows this batch's statements will read
-    (``sqlwrite.stage``). Returns what ``sqlwrite.attached`` must attach around the batch's transaction."""
-    plan.staged = {name: sqlwrite.stage(frame, directory) for name, frame in _frames(plan).items()}
+def stage_batch(plan: BatchPlan, staging: sqlwrite.Staging) -> list:
+    """While an earlier batch is being written: the rows this batch's statements will read
+    (``sqlwrite.Staging``). Returns what ``sqlwrite.attached`` must attach around the batch's transaction."""
+    _seal(plan)
+    tables = {
+        "inserts": Enterprise._meta.db_table,
+        "updates": Enterprise._meta.db_table,
+        "new_figures": EnterpriseYearFigures._meta.db_table,
+        "changed_figures": EnterpriseYearFigures._meta.db_table,
+    }
+    plan.staged = {
+        name: staging.stage(tables[name], frame, ids=name == "inserts") for name, frame in _frames(plan).items()
+    }
     return list(plan.staged.values())
 
 
 def write_batch(plan: BatchPlan) -> None:
     """Insert new enterprises, update changed ones (import never moves one between FICs), then the
     yearly figures. Call inside a transaction."""
+    _seal(plan)  # done already when the runner prepared the batch
     now = sqlwrite.now_text()
     table = Enterprise._meta.db_table
     frames, staged = _frames(plan), plan.staged

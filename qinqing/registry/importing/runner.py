@@ -6,7 +6,6 @@ a repeated batch harmless, so nothing is duplicated and nothing lost.
 """
 
 import contextvars
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
@@ -100,8 +99,9 @@ def run_import(
         run.progress(start, len(good), _("正在预检") if dry_run else _("正在写入"), force=True)
     name = filename or Path(path).name
 
-    def write(plan, offset: int, size: int, snapshot: dict, staged: list) -> None:
-        """One batch's rows, audit row and checkpoint, committed together."""
+    def write(plan, offset: int, size: int, snapshot: dict, prepared) -> None:
+        """One batch's rows, audit row and checkpoint, committed together (once the batch is prepared)."""
+        staged = prepared.result() if isinstance(prepared, Future) else prepared
         with sqlwrite.attached(staged), transaction.atomic():
             sqlwrite.bulk_transaction()
             engine.write_batch(plan)
@@ -129,11 +129,12 @@ def run_import(
             on_batch(done)
 
     writer = _Writer(enabled=not dry_run and getattr(engine, "PIPELINED", False))
-    # SQLite, pipelined: each batch's new rows are staged in a scratch file here, on this thread, while the
-    # writer thread writes the batch before (see sqlwrite.stage).
-    stage = getattr(engine, "stage_batch", None) if writer.threaded and sqlwrite.can_stage() else None
-    scratch = tempfile.TemporaryDirectory(prefix="qinqing-import-") if stage is not None else nullcontext()
-    with scratch as directory, writer:
+    # Pipelined: each batch is prepared (personal numbers sealed, rows staged through ADBC: a scratch file
+    # on SQLite, an unlogged scratch table on PostgreSQL, see sqlwrite.Staging) on a thread of its own,
+    # while this thread plans the next batch and the writer thread writes the one before.
+    prepare = getattr(engine, "prepare_batch", None) if writer.threaded else None
+    staging = sqlwrite.Staging() if prepare is not None and sqlwrite.can_stage() else nullcontext()
+    with staging as area, _Preparer(prepare is not None) as preparer, writer:  # the writer drains first
         for offset in range(start, len(good), batch_size):
             batch = good[offset : offset + batch_size]
             before = len(report.errors)
@@ -151,8 +152,8 @@ def run_import(
                     "late_errors": [e.as_list() for e in late_errors],
                 }
                 if not dry_run:
-                    staged = stage(plan, Path(directory)) if stage is not None else []
-                    writer.submit(write, plan, offset, len(batch), snapshot, staged)
+                    prepared = preparer.submit(prepare, plan, area) if prepare is not None else []
+                    writer.submit(write, plan, offset, len(batch), snapshot, prepared)
             writer.then(committed, offset + len(batch))
         if not dry_run:
             writer.submit(sqlwrite.bulk_done)
@@ -214,6 +215,25 @@ class _Writer:
         if self.after is not None:
             (fn, args), self.after = self.after, None
             fn(*args)
+
+
+class _Preparer:
+    """One thread that prepares each batch (``engine.prepare_batch``) in order, with its own database
+    connection (PostgreSQL's scratch tables are named after it), closed at the end."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") if enabled else None
+
+    def __enter__(self) -> "_Preparer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.submit(connections.close_all)
+            self.pool.shutdown(wait=True)
+
+    def submit(self, fn, *args) -> Future:
+        return self.pool.submit(contextvars.copy_context().run, fn, *args)
 
 
 def _issues(rows: list) -> list:

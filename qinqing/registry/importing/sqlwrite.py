@@ -1,15 +1,16 @@
 """Set-based reads and writes for the import engines, on SQLite and PostgreSQL.
 
 - ``fetch``: the existing rows for a batch of keys, every value as canonical text, into a polars frame.
-- ``insert``: new rows. PostgreSQL gets the frame as CSV through COPY straight into the table;
-  SQLite one ``INSERT … SELECT`` from the batch's rows staged beforehand (``stage``), or, where nothing
-  could be staged, one ``executemany`` INSERT. Both inside the caller's transaction, so a batch is all or
-  nothing.
-- ``stage``: SQLite only, before the batch's transaction: the frame goes through ADBC's SQLite driver
-  (Arrow columns bound in C, no Python object per value) into a scratch file attached to this
-  connection, so the transaction's INSERT is one statement run inside SQLite.
-- ``update``: changed rows by key. PostgreSQL: COPY into a temporary table, then one UPDATE … FROM;
-  SQLite: one ``executemany`` UPDATE.
+- ``insert``: new rows: one ``INSERT … SELECT`` from the batch's rows staged beforehand (``staging``), or,
+  where nothing was staged, PostgreSQL gets the frame as CSV through COPY straight into the table and
+  SQLite one ``executemany`` INSERT. All inside the caller's transaction, so a batch is all or nothing.
+- ``staging``: before the batch's transaction, each frame goes through ADBC (Arrow columns, no Python
+  object per value) to where the transaction reads it: SQLite's driver binds it in C into a scratch
+  file attached to this connection; PostgreSQL's driver sends it as binary COPY into an unlogged
+  scratch table of the target's column types (``QINQING_IMPORT_PG_WRITE = "adbc"``; ``"copy"`` keeps
+  the CSV COPY inside the transaction; the benchmark measures both).
+- ``update``: changed rows by key: one UPDATE … FROM the staged rows, or else PostgreSQL: COPY into a
+  temporary table, then one UPDATE … FROM; SQLite: one ``executemany`` UPDATE.
 
 The engines call ``insert`` only for keys that ``fetch`` did not find in the same transaction and the
 table's unique constraints stay in force, so a row can never be written twice: a batch that clashes
@@ -20,14 +21,18 @@ Identifiers come from model metadata, values travel as parameters or COPY data (
 
 import io
 import json
+import re
+import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import adbc_driver_manager
 import adbc_driver_sqlite
 import polars as pl
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -136,19 +141,31 @@ def _copy(cursor, table: str, frame: pl.DataFrame) -> None:
 
 @dataclass
 class Staged:
-    """A frame's rows in a scratch SQLite file (``stage``), attached to a connection as ``alias`` by
-    ``attached`` for the one transaction that inserts them."""
+    """A frame's rows staged for the one transaction that writes them: in a scratch SQLite file (``path``,
+    attached as ``alias`` by ``attached``) or in PostgreSQL's unlogged scratch table ``table``. ``ids``:
+    the ids drawn for new rows (PostgreSQL, ``ids=True``)."""
 
-    path: Path
+    path: Path | None
     rows: int
     alias: str = ""
+    table: str = ""
+    ids: pl.Series | None = None
+
+
+def pg_write() -> str:
+    """How PostgreSQL receives a pipelined import's rows: "adbc" (staged as binary COPY by ADBC's driver,
+    then one INSERT … SELECT in the batch's transaction) or "copy" (CSV COPY inside the transaction)."""
+    return getattr(settings, "QINQING_IMPORT_PG_WRITE", "adbc")
 
 
 def can_stage() -> bool:
-    """SQLite from 3.33 (UPDATE … FROM); PostgreSQL writes with COPY instead."""
+    """SQLite from 3.33 (UPDATE … FROM); PostgreSQL with ``pg_write() == "adbc"``. Never inside a caller's
+    transaction on PostgreSQL: the scratch table is written from another session."""
     import sqlite3
 
-    return not _pg() and sqlite3.sqlite_version_info >= (3, 33)
+    if _pg():
+        return pg_write() == "adbc" and not connection.in_atomic_block
+    return sqlite3.sqlite_version_info >= (3, 33)
 
 
 def stage(frame: pl.DataFrame, directory: Path) -> Staged | None:
@@ -171,18 +188,164 @@ def stage(frame: pl.DataFrame, directory: Path) -> Staged | None:
             for pragma in ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF"):  # scratch data
                 statement.set_sql_query(pragma)
                 statement.execute_update()
-        with adbc_driver_manager.AdbcStatement(conn) as statement:
-            statement.set_options(**{"adbc.ingest.target_table": "rows", "adbc.ingest.mode": "adbc.ingest.mode.create"})
-            statement.bind_stream(frame)  # polars' Arrow C stream
-            statement.execute_update()
+        _ingest(conn, "rows", frame, "adbc.ingest.mode.create")
     return Staged(path, frame.height)
+
+
+def _ingest(conn, table: str, frame: pl.DataFrame, mode: str) -> None:
+    with adbc_driver_manager.AdbcStatement(conn) as statement:
+        statement.set_options(**{"adbc.ingest.target_table": table, "adbc.ingest.mode": mode})
+        statement.bind_stream(frame)  # polars' Arrow C stream
+        statement.execute_update()
+
+
+STAGE_PREFIX = "qq_import_stage_"
+
+
+class Staging:
+    """Where one import stages its batches (``stage``), opened once for the whole import:
+
+    - SQLite: a scratch directory (``directory``, or a new temporary one removed at the end);
+    - PostgreSQL: one ADBC connection. Each frame, cast to the target table's column types, goes as
+      binary COPY into a new unlogged table ``qq_import_stage_<pid>_<hex>`` (<pid>: the backend of this
+      thread's Django connection), committed at once, so the batch's transaction on the writer's
+      connection reads it; ``attached`` drops it after that transaction. Tables left by a killed worker
+      (whose backend is gone) are dropped when the next import opens its staging.
+    Not thread-safe: one thread stages (the planning one) while another writes."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self.conn = None
+        self._resources: list = []
+        self._columns: dict[str, dict[str, str]] = {}
+
+    def __enter__(self) -> "Staging":
+        if _pg():
+            drop_left_over_stages()
+            database = adbc_driver_manager.AdbcDatabase(driver=_pg_driver(), uri=_pg_uri())
+            self.conn = adbc_driver_manager.AdbcConnection(database)
+            self._resources = [self.conn, database]
+        elif self.directory is None:
+            temporary = tempfile.TemporaryDirectory(prefix="qinqing-import-")
+            self.directory = Path(temporary.name)
+            self._resources = [temporary]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for resource in self._resources:
+            resource.close() if hasattr(resource, "close") else resource.cleanup()
+        self._resources = []
+
+    def stage(self, table: str, frame: pl.DataFrame, *, ids: bool = False) -> Staged | None:
+        """``frame`` (to be written to ``table``) staged; ``ids``: draw the new rows' ids now (PostgreSQL)."""
+        if not frame.height:
+            return None
+        if not _pg():
+            return stage(frame, self.directory)
+        new_ids = _draw_ids(table, frame.height) if ids else None
+        if new_ids is not None:
+            frame = frame.with_columns(new_ids)
+        name = f"{STAGE_PREFIX}{connection.connection.info.backend_pid}_{uuid.uuid4().hex[:12]}"
+        columns = self._columns.get(table) or self._columns.setdefault(table, _pg_columns(table))
+        select = ", ".join(
+            f"{qn(c)}" if c in columns else f"NULL::text AS {qn(c)}"  # e.g. the credit code that finds an id
+            for c in frame.columns
+        )
+        with adbc_driver_manager.AdbcStatement(self.conn) as statement:
+            statement.set_sql_query(
+                f"CREATE UNLOGGED TABLE {qn(name)} AS SELECT {select} FROM {qn(table)} WITH NO DATA"  # noqa: S608
+            )
+            statement.execute_update()
+        _ingest(self.conn, name, _typed(frame, columns), "adbc.ingest.mode.append")
+        return Staged(None, frame.height, table=name, ids=new_ids)
+
+
+def _pg_driver() -> str:
+    import adbc_driver_postgresql
+
+    return adbc_driver_postgresql._driver_path()
+
+
+def _pg_uri() -> str:
+    """libpq's URI for Django's database (the same server, database, user and password)."""
+    s = connection.settings_dict
+    user = quote(s.get("USER") or "", safe="")
+    password = f":{quote(str(s['PASSWORD']), safe='')}" if s.get("PASSWORD") else ""
+    host = s.get("HOST") or ""
+    host = f"[{host}]" if ":" in host else quote(host, safe="")
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    name = quote(s.get("NAME") or "", safe="")
+    options = {
+        k: v for k, v in (s.get("OPTIONS") or {}).items() if k in ("sslmode", "sslrootcert", "sslcert", "sslkey")
+    }
+    query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in options.items())
+    return f"postgresql://{user}{password}@{host}{port}/{name}" + (f"?{query}" if query else "")
+
+
+def _draw_ids(table: str, count: int) -> pl.Series:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        return pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
+
+
+_PG_TYPES = {"smallint": pl.Int16, "integer": pl.Int32, "bigint": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
+
+
+def _pg_columns(table: str) -> dict[str, str]:
+    """column → its PostgreSQL type (``format_type``: "numeric(16,2)", "character varying(18)", …)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        return dict(cursor.fetchall())
+
+
+def _typed(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """The frame's canonical text cast to the Arrow types that binary COPY must send for each column."""
+    casts = []
+    for name in frame.columns:
+        kind = columns.get(name, "text")
+        column = pl.col(name)
+        if match := re.fullmatch(r"numeric\((\d+),(\d+)\)", kind):
+            column = column.cast(pl.Decimal(int(match[1]), int(match[2])))
+        elif kind == "boolean" and frame.schema[name] == pl.String:
+            column = column.replace_strict({"1": True, "0": False}, default=None, return_dtype=pl.Boolean)
+        elif kind == "date" and frame.schema[name] == pl.String:
+            column = column.str.to_date("%Y-%m-%d")
+        elif kind in _PG_TYPES:
+            column = column.cast(_PG_TYPES[kind])
+        else:
+            column = column.cast(pl.String)
+        casts.append(column)
+    return frame.select(casts)
+
+
+def drop_left_over_stages() -> None:
+    """Drop scratch tables whose import's backend is gone (a killed worker's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace "
+            "AND relname LIKE %s",
+            [STAGE_PREFIX.replace("_", "\\_") + "%"],
+        )
+        names = [r[0] for r in cursor.fetchall()]
+        if not names:
+            return
+        cursor.execute("SELECT pid FROM pg_stat_activity")
+        alive = {r[0] for r in cursor.fetchall()}
+        for name in names:
+            pid = name[len(STAGE_PREFIX) :].split("_")[0]
+            if not pid.isdigit() or int(pid) not in alive:
+                cursor.execute(f"DROP TABLE IF EXISTS {qn(name)}")
 
 
 @contextmanager
 def attached(staged: list["Staged | None"]):
     """Attach the staged files to this connection around one transaction (SQLite cannot ATTACH inside one),
     then detach and delete them. Inside a caller's transaction nothing is attached and ``insert`` binds
-    the rows itself."""
+    the rows itself. PostgreSQL's scratch tables need no attaching; they are dropped afterwards."""
     present = [s for s in staged if s is not None]
     attach = present and not _pg() and not connection.in_atomic_block
     try:
@@ -202,16 +365,21 @@ def attached(staged: list["Staged | None"]):
                             s.alias = ""
         finally:
             for s in present:
-                s.path.unlink(missing_ok=True)
+                if s.path is not None:
+                    s.path.unlink(missing_ok=True)
+            tables = [s.table for s in present if s.table]
+            if tables:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(qn(t) for t in tables)}")
 
 
 def _source(table: str, staged: Staged | None, frame: pl.DataFrame) -> str | None:
     """The attached table holding ``frame``'s rows, or None (nothing staged, or not attached)."""
-    if staged is None or not staged.alias:
+    if staged is None or not (staged.alias or staged.table):
         return None
     if staged.rows != frame.height:  # never expected: the caller staged another frame
         raise RuntimeError(f"{table}: {staged.rows} rows staged, {frame.height} to write")
-    return f"{qn(staged.alias)}.{qn('rows')}"
+    return qn(staged.table) if staged.table else f"{qn(staged.alias)}.{qn('rows')}"
 
 
 def insert(
@@ -226,10 +394,10 @@ def insert(
     """Insert every row of ``frame`` (columns named as the table's) with created_at/updated_at = now.
 
     With ``ids``, return the new rows' ids in frame order without another query: PostgreSQL draws them
-    from the table's sequence before the COPY; SQLite's AUTOINCREMENT gives one statement consecutive
+    from the table's sequence before the COPY (or when staging); SQLite's AUTOINCREMENT gives one statement consecutive
     ids (the transaction holds the write lock), read back from last_insert_rowid().
 
-    ``staged``: ``frame``'s rows as ``stage`` wrote them, used when ``attached`` to this connection.
+    ``staged``: ``frame``'s rows as ``Staging.stage`` wrote them, used when ``attached`` to this connection.
     ``fill`` = (column, key, other table, known): where ``column`` is null it becomes
     the id of the row of ``other table`` whose ``key`` equals this row's ``key`` (looked up inside the
     statement when staged, else taken from ``known``, a frame of ``key`` and ``id``); ``key`` itself is
@@ -245,17 +413,12 @@ def insert(
             .drop("__id", key)
         )
     if source is not None:
-        return _insert_staged(table, frame, now, source, ids=ids, fill=fill)
+        return _insert_staged(table, frame, now, source, ids=ids, fill=fill, drawn=staged.ids)
     frame = _stamped(frame, now, "created_at", "updated_at")
     with connection.cursor() as cursor:
         if _pg():
-            new_ids = None
-            if ids:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, frame.height],
-                )
-                new_ids = pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
+            new_ids = _draw_ids(table, frame.height) if ids else None
+            if new_ids is not None:
                 frame = frame.with_columns(new_ids)
             _copy(cursor, table, frame)
             return new_ids
@@ -267,27 +430,39 @@ def insert(
         return _new_ids(cursor, table, frame.height) if ids else None
 
 
-def _insert_staged(table: str, frame: pl.DataFrame, now: str, source: str, *, ids: bool, fill) -> pl.Series | None:
-    """SQLite: one INSERT … SELECT from the staged rows, in their order (so AUTOINCREMENT's ids follow it)."""
+def _insert_staged(
+    table: str, frame: pl.DataFrame, now: str, source: str, *, ids: bool, fill, drawn: pl.Series | None
+) -> pl.Series | None:
+    """One INSERT … SELECT from the staged rows. SQLite: in their order (so AUTOINCREMENT's ids follow
+    it); PostgreSQL: with the ids ``drawn`` when they were staged."""
     names = [c for c in frame.columns if fill is None or c != fill[1]]
+    pg = _pg()
+    if ids and pg:
+        if drawn is None:  # never expected: the caller staged without ids
+            raise RuntimeError(f"{table}: staged without ids")
+        names = ["id", *names]
+    main = "" if pg else "main."
     select = []
     for c in names:
         if fill is not None and c == fill[0]:
             _column, key, other, _known = fill
             select.append(
-                f"COALESCE(s.{qn(c)}, (SELECT o.{qn('id')} FROM main.{qn(other)} o WHERE o.{qn(key)} = s.{qn(key)}))"  # noqa: S608
+                f"COALESCE(s.{qn(c)}, (SELECT o.{qn('id')} FROM {main}{qn(other)} o WHERE o.{qn(key)} = s.{qn(key)}))"  # noqa: S608
             )
         else:
             select.append(f"s.{qn(c)}")
     col_sql = ", ".join(qn(c) for c in [*names, "created_at", "updated_at"])
+    order = "" if pg else " ORDER BY s.rowid"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {qn(table)} ({col_sql}) SELECT {', '.join(select)}, %s, %s FROM {source} s ORDER BY s.rowid",  # noqa: S608
+            f"INSERT INTO {qn(table)} ({col_sql}) SELECT {', '.join(select)}, %s, %s FROM {source} s{order}",  # noqa: S608
             [now, now],
         )
         if cursor.rowcount != frame.height:  # never expected: the batch rolls back rather than guess
             raise RuntimeError(f"{table}: {cursor.rowcount} staged rows inserted, {frame.height} expected")
-        return _new_ids(cursor, table, frame.height) if ids else None
+        if not ids:
+            return None
+        return drawn if pg else _new_ids(cursor, table, frame.height)
 
 
 def _new_ids(cursor, table: str, count: int) -> pl.Series:
@@ -311,7 +486,8 @@ def update(table: str, frame: pl.DataFrame, keys: list[str], now: str, *, staged
         set_sql = ", ".join([*(f"{qn(c)} = s.{qn(c)}" for c in values), f"{qn('updated_at')} = %s"])
         match = " AND ".join(f"t.{qn(k)} = s.{qn(k)}" for k in keys)
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE main.{qn(table)} AS t SET {set_sql} FROM {source} s WHERE {match}", [now])  # noqa: S608
+            main = "" if _pg() else "main."
+            cursor.execute(f"UPDATE {main}{qn(table)} AS t SET {set_sql} FROM {source} s WHERE {match}", [now])  # noqa: S608
         return
     frame = _stamped(frame, now, "updated_at")
     values = [c for c in frame.columns if c not in keys]

@@ -185,8 +185,14 @@ def test_given_worker_killed_after_first_batch_when_run_worker_resumes_then_no_d
         )
         assert joined == (ROWS,)
         # SQLite staged the batches in scratch files: the resumed worker removed its own, and only the
-        # killed one's directory is left (PostgreSQL stages nothing)
+        # killed one's directory is left. PostgreSQL staged them in scratch tables: the resumed worker
+        # dropped its own, and any left belong to the killed worker's backend, gone now, so the next
+        # import drops them
         assert len(list(db.scratch.glob("qinqing-import-*"))) == (0 if db.pg else 1)
+        if db.pg:
+            left = db.conn.execute("SELECT relname FROM pg_class WHERE relname LIKE 'qq\\_import\\_stage\\_%'")
+            alive = {row[0] for row in db.conn.execute("SELECT pid FROM pg_stat_activity").fetchall()}
+            assert all(int(name.split("_")[3]) not in alive for (name,) in left.fetchall())
         audited = db.one("SELECT COUNT(*) FROM core_auditentry WHERE action = 'registry.import_enterprises'")[0]
         assert audited == ROWS // BATCH  # one audit row per committed batch, none written twice
     finally:
