@@ -7,20 +7,21 @@ the hourly ``purge_import_files`` task (run_scheduler); one audit row records ho
 import time
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 
-from qinqing.core import audit
+from qinqing.core import audit, storage
 
 
 def purge_import_files(now: float | None = None) -> int:
-    from .tasks import import_dir
+    from .tasks import IMPORT_DIR
 
     now = time.time() if now is None else now
     cutoff = now - settings.QINQING_IMPORT_RETENTION_DAYS * 86400
     removed = []
-    for path in import_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
+    for name in list(storage.files_under(IMPORT_DIR)):  # a directory or object storage alike
+        if default_storage.get_modified_time(name).timestamp() < cutoff:
+            default_storage.delete(name)
+            removed.append(name.rsplit("/", 1)[-1])
     if removed:
         audit.record(
             "registry.purge_import_files",

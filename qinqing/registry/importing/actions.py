@@ -1,5 +1,6 @@
 """Import jobs: store an upload and start its preview or commit in the background; refuse a preview."""
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,16 +24,14 @@ def start_import(
 
     from qinqing.core.jobs import start_job
 
-    from ..tasks import import_dir, import_registry_file
+    from ..tasks import import_registry_file, upload_name
 
     _require(actor, "registry.import_registry")
     if upload is not None:
         suffix = upload.name.rsplit(".", 1)[-1].lower()
         stored_name = f"{uuid.uuid4().hex}.{suffix}"
         filename = upload.name
-        with (import_dir() / stored_name).open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        default_storage.save(upload_name(stored_name), upload)  # a directory or object storage (settings)
     from .runner import TITLES
 
     values = {"title": TITLES[kind], "filename": filename}
@@ -57,10 +56,10 @@ def start_import(
 @transaction.atomic
 def refuse_import(job, *, actor) -> None:
     """The clerk refuses the whole file: nothing is written and the upload is deleted."""
-    from ..tasks import import_dir
+    from ..tasks import upload_name
 
     _require(actor, "registry.import_registry")
-    (import_dir() / job.params["stored_name"]).unlink(missing_ok=True)
+    default_storage.delete(upload_name(job.params["stored_name"]))
     job.result = {**job.result, "refused": True}
     job.message = _("已拒绝整个文件，未写入任何数据")
     job.save(update_fields=["result", "message", "updated_at"])

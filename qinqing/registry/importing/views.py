@@ -3,6 +3,7 @@
 import io
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from ..forms import (
     ImportForm,
 )
 from ..importing.runner import TITLES
-from ..tasks import errors_path
+from ..tasks import errors_name
 from ..viewkit import _done
 
 
@@ -62,10 +63,12 @@ def import_job(request, pk: int):
 @requires("registry.import_registry")
 def import_errors(request, pk: int):
     job = permissions.get_import_job(request.user, pk)
-    path = errors_path(job.pk)
-    if not path.exists():
+    name = errors_name(job.pk)
+    if not default_storage.exists(name):
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=_("导入错误-%(id)s.csv") % {"id": job.pk})
+    return FileResponse(
+        default_storage.open(name, "rb"), as_attachment=True, filename=_("导入错误-%(id)s.csv") % {"id": job.pk}
+    )
 
 
 @requires("registry.import_registry")
