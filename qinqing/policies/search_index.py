@@ -52,6 +52,13 @@ class Untranslatable(Exception):
     """The queryset's filter uses something this index does not hold; search in the database instead."""
 
 
+def enabled() -> bool:
+    """False when settings.POLICY_SEARCH_ENGINE is "database" (QINQING_POLICY_SEARCH_ENGINE): the database's own
+    index (tsvector/GIN on PostgreSQL, FTS5 on SQLite) answers every search and nothing is kept on the machine.
+    The setting for several application servers: one server's index would not see another's writes."""
+    return getattr(settings, "POLICY_SEARCH_ENGINE", "tantivy") != "database"
+
+
 def index_path() -> Path:
     """settings.POLICY_SEARCH_INDEX, else var/search/<database>/policies (each database its own index)."""
     configured = getattr(settings, "POLICY_SEARCH_INDEX", None)
@@ -117,6 +124,8 @@ def _meta_mtime(path: Path) -> int:
 
 def handle() -> _Handle | None:
     """This process's open index, reloaded if another process committed; None when it is not built."""
+    if not enabled():
+        return None
     path = index_path()
     key = str(path)
     with _lock:
@@ -230,6 +239,8 @@ def rebuild(batch: int = 5000, *, rows=None) -> int:
     """Build the whole index afresh from the database (or from ``rows``) beside the live one, then swap it in."""
     from .models import Policy
 
+    if not enabled():  # the database's index is current already; nothing to build on this machine
+        return Policy.objects.count()
     if rows is None:
         rows = Policy.objects.order_by().values(*COLUMNS).iterator(chunk_size=batch)
     path = index_path()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from qinqing.policies.search import reindex_all
-from qinqing.policies.search_index import index_path
+from qinqing.policies.search_index import enabled, index_path
 
 
 class Command(BaseCommand):
@@ -20,5 +20,5 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(
             _("已为 %(count)s 项政策重建检索索引（%(path)s），耗时 %(seconds).1f 秒")
-            % {"count": count, "path": index_path(), "seconds": seconds}
+            % {"count": count, "path": index_path() if enabled() else _("数据库全文索引"), "seconds": seconds}
         )
