@@ -248,7 +248,7 @@ class RoundViewSet(_Base):
 
 class LinkViewSet(_Base):
     required_permission = LINKS
-    required_permissions = {"create": MANAGE_LINKS, "update": MANAGE_LINKS}
+    required_permissions = {"create": MANAGE_LINKS, "update": MANAGE_LINKS, "services": LINKS}
     serializer_class = s.LegalLinkSerializer
 
     output, getter, ordering = s.LegalLinkSerializer, get_link, ("-starts_on", "-pk")
@@ -269,6 +269,15 @@ class LinkViewSet(_Base):
         link = get_link(request.user, pk)
         d = validated(s.LegalLinkInputSerializer, request.data)
         return Response(s.LegalLinkSerializer(actions.save_link(actor=request.user, data=d, link=link)).data)
+
+    @extend_schema(request=s.LegalLinkServiceInputSerializer, responses={201: s.LegalLinkServiceSerializer,
+                   409: REFUSED}, summary=gettext_lazy("登记所会服务（法律咨询、合同审查等）"))  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def services(self, request, pk=None):
+        link = get_link(request.user, pk)
+        d = validated(s.LegalLinkServiceInputSerializer, request.data)
+        record = actions.record_link_service(link, actor=request.user, data=d)
+        return Response(s.LegalLinkServiceSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class TalkViewSet(_Base):

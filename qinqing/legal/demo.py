@@ -20,7 +20,10 @@ from qinqing.registry.models import Chamber, Enterprise, Member
 from .actions.common import followup_days
 from .actions.questionnaire import current_version
 from .choices import FollowStatus, Level, Source, Status
-from .models import Checkup, CheckupAnswer, FirmLink, FollowUpCall, LegalTalk, Question, RiskPoint
+from .models import Checkup, CheckupAnswer, FirmLink, FollowUpCall, LegalTalk, LinkService, Question, RiskPoint
+
+SERVICE_NOTES = ["劳动合同条款咨询", "股权转让法律咨询", "采购合同审查", "债权催收咨询", "租赁合同审查",
+                 "商标侵权咨询"]  # fmt: skip
 
 LEVELS = [(Level.RED, 0.1), (Level.ORANGE, 0.3), (Level.YELLOW, 0.6)]
 AREAS = [("labour", 0.24), ("contract", 0.22), ("governance", 0.12), ("tax", 0.14), ("ip", 0.08), ("data", 0.08),
@@ -111,8 +114,9 @@ def _links(ctx, rng, chambers, firms, lawyers, today) -> list[FirmLink]:
         start = dt.date(today.year - 1, rng.choice([1, 3, 7]), 1)
         end = dt.date(today.year + 1, 12, 31) if rng.random() < 0.92 else today - dt.timedelta(days=rng.randint(5, 60))
         services = ["checkup", "talk", "consult"] + (["contract"] if rng.random() < 0.5 else [])
+        targets = {"checkup": rng.randint(5, 15), "talk": rng.randint(1, 3), "consult": rng.choice([10, 20, 30])}
         links.append(FirmLink(law_firm=firm, chamber=chamber, org_path=chamber.path, starts_on=start, ends_on=end,
-                              services=services, services_note=PROMISE))  # fmt: skip
+                              services=services, targets=targets, services_note=PROMISE))  # fmt: skip
         named.append(lawyers.get(firm.pk, []))
     FirmLink.objects.bulk_create(links, batch_size=500)
     through = FirmLink.lawyers.through
@@ -199,6 +203,7 @@ def seed(ctx) -> None:
     Checkup.objects.bulk_create(checkups, batch_size=500)
     _details(rng, today, checkups, questions, areas)
     _talks(ctx, rng, today, active, lawyers)
+    _services(ctx, rng, today, active, lawyers)
 
 
 def _details(rng, today, checkups, questions, areas) -> None:
@@ -259,3 +264,19 @@ def _talks(ctx, rng, today, links, lawyers) -> None:
     through = LegalTalk.enterprises.through
     through.objects.bulk_create([through(legaltalk_id=t.pk, enterprise_id=e) for t, ents in zip(talks, attending,
                                  strict=True) for e in ents], batch_size=2000, ignore_conflicts=True)  # fmt: skip
+
+
+def _services(ctx, rng, today, links, lawyers) -> None:
+    """Consultations and contract reviews recorded against the links (about 600 a year at full scale)."""
+    rows = []
+    for _ in range(max(6, round(600 * ctx.scale))):
+        link = rng.choice(links)
+        last = min(today, link.ends_on)
+        if last < link.starts_on:
+            continue
+        day = last - dt.timedelta(days=rng.randint(0, min(360, (last - link.starts_on).days)))
+        service = "contract" if "contract" in link.services and rng.random() < 0.3 else "consult"
+        rows.append(LinkService(link=link, org_path=link.org_path, service=service, delivered_on=day,
+                                summary=rng.choice(SERVICE_NOTES),
+                                recorded_by=rng.choice(lawyers.get(link.law_firm_id) or [None])))  # fmt: skip
+    LinkService.objects.bulk_create(rows, batch_size=1000)

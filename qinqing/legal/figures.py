@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.figures import Column, Figure, Period, Rate, get, register
 
+from . import activity_talks
 from .choices import DEFAULT_AREAS, FollowStatus, Level
 
 SECTION = "economy"
@@ -27,6 +28,8 @@ DIMENSIONS = {
     "legal.LegalTalk": {"law_firm": "law_firm_id", "chamber": "chamber_id"},
     "legal.LegalTalk_enterprises": {"law_firm": "legaltalk__law_firm_id", "chamber": "legaltalk__chamber_id"},
     "legal.FirmLink": {"law_firm": "law_firm_id", "chamber": "chamber_id"},
+    "activities.Activity": {"chamber": "organiser_id"},  # legal talks held as activities: no law firm on record
+    "activities.Attendance": {"chamber": "session__activity__organiser_id"},
 }
 
 CHECKUP_COLUMNS = (
@@ -91,10 +94,23 @@ FIGURES = [
            columns=(Column(_("体检编号"), "checkup__number"), Column(_("企业"), "checkup__enterprise__name"),
                     Column(_("回访律师"), "lawyer__name"), Column(_("回访日期"), "called_on"))),
     Figure(key="legal.talks", label=_("法律讲座/培训"), unit=_("场"), section=SECTION, model="legal.LegalTalk",
-           path_field="org_path", date_field="date", columns=TALK_COLUMNS),
+           path_field="org_path", date_field="date", columns=TALK_COLUMNS,
+           description=_("在本模块登记的讲座、培训（含关联了活动与培训中某项活动的）")),
     Figure(key="legal.talk_attendees", label=_("讲座参加人数"), unit=_("人次"), section=SECTION,
            model="legal.LegalTalk", path_field="org_path", date_field="date", measure="sum:attendees",
            columns=(*TALK_COLUMNS, Column(_("参加人数"), "attendees", amount=True))),
+    Figure(key="legal.activity_talks", label=_("法律讲座/培训（活动与培训中举办）"), unit=_("场"), section=SECTION,
+           model="activities.Activity", path_field="org_path", date_field="starts_on",
+           where=lambda period: activity_talks.uncounted_q(),
+           columns=(Column(_("开始日期"), "starts_on"), Column(_("名称"), "title"), Column(_("类型"), "kind"),
+                    Column(_("主办单位"), "organiser__name")),
+           description=_("活动与培训中主题涉及法律的讲座、培训；已在本模块登记并关联该活动的不重复计入")),
+    Figure(key="legal.activity_talk_attendance", label=_("活动中法律讲座签到"), unit=_("人次"), section=SECTION,
+           model="activities.Attendance", path_field="session__activity__org_path", date_field="session__date",
+           where=lambda period: activity_talks.uncounted_q("session__activity__"),
+           columns=(Column(_("日期"), "session__date"), Column(_("活动"), "session__activity__title"),
+                    Column(_("企业"), "registration__enterprise__name")),
+           description=_("上述讲座、培训各场次的签到人次")),
     Figure(key="legal.talk_enterprises", label=_("讲座参加企业"), unit=_("家次"), section=SECTION,
            model="legal.LegalTalk_enterprises", path_field="legaltalk__org_path", date_field="legaltalk__date",
            columns=(Column(_("日期"), "legaltalk__date"), Column(_("主题"), "legaltalk__topic"),

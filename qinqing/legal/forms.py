@@ -144,6 +144,24 @@ class LinkForm(forms.Form):
         self.fields["law_firm"].queryset = firms if firms is not None else Organization.objects.none()
         self.fields["chamber"].queryset = chambers if chambers is not None else Organization.objects.none()
         self.fields["lawyers"].choices = list(lawyers)
+        for code, label in Service.choices:  # the number promised over the term, per service
+            self.fields[f"target_{code}"] = forms.IntegerField(
+                label=_("承诺数量：%(service)s") % {"service": label}, required=False, min_value=0, max_value=100000,
+                help_text=_("联系期限内承诺的次数；不填表示不承诺具体数量"),
+            )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        data["targets"] = {code: data.get(f"target_{code}") for code in Service.values}
+        return data
+
+
+class LinkServiceForm(forms.Form):
+    service = forms.ChoiceField(label=_("服务类型"), choices=[
+        (v, label) for v, label in Service.choices if v not in (Service.CHECKUP, Service.TALK)])  # fmt: skip
+    delivered_on = forms.DateField(label=_("服务日期"), widget=DATE)
+    credit_code = forms.CharField(label=_("服务企业（统一社会信用代码，可不填）"), max_length=18, required=False)
+    summary = forms.CharField(label=_("服务情况"), max_length=500)
 
 
 class TalkForm(forms.Form):
@@ -155,10 +173,12 @@ class TalkForm(forms.Form):
     attendees = forms.IntegerField(label=_("参加人数"), min_value=0, max_value=100000)
     enterprise_codes = forms.CharField(label=_("参加企业（统一社会信用代码，每行一个）"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    activity = forms.ChoiceField(label=_("对应活动（已在活动与培训中举办的，选择后不重复统计）"), required=False)
 
-    def __init__(self, *args, chambers=None, lawyers=None, **kwargs):
+    def __init__(self, *args, chambers=None, lawyers=None, activities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chamber"].queryset = chambers if chambers is not None else Organization.objects.none()
+        self.fields["activity"].choices = [("", "—"), *((str(a.pk), f"{a.starts_on} {a.title}") for a in activities)]
         if lawyers is None:
             del self.fields["lawyer"]
         else:

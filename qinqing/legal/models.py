@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from qinqing.core.crypto.fields import EncryptedCharField
 from qinqing.core.models import TimeStampedModel
 
-from .choices import Answer, FollowStatus, Level, Source, Status
+from .choices import Answer, FollowStatus, Level, Service, Source, Status
 
 ORG = "orgs.Organization"
 
@@ -30,6 +30,9 @@ class FirmLink(TimeStampedModel):
     starts_on = models.DateField(_("起始日期"))
     ends_on = models.DateField(_("截止日期"))
     services = models.JSONField(_("服务内容"), default=list)
+    # Promised numbers over the term, per service code ({"checkup": 10, "talk": 2}); a service without a number
+    # is promised without a count. Delivered is counted from the records (delivery.py).
+    targets = models.JSONField(_("承诺服务数量"), default=dict, blank=True)
     services_note = models.CharField(_("服务承诺说明"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -42,6 +45,32 @@ class FirmLink(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.law_firm} ↔ {self.chamber}"
+
+
+class LinkService(TimeStampedModel):
+    """A service a linked law firm delivered under a 万所联万会 link other than check-ups and talks (which are
+    counted from their own records): a consultation, a contract review, a mediation, a rights case."""
+
+    link = models.ForeignKey(FirmLink, verbose_name=_("所会联系"), on_delete=models.CASCADE, related_name="deliveries")
+    org_path = models.CharField(_("组织路径"), max_length=255, db_index=True)  # the link's (the chamber's)
+    service = models.CharField(_("服务类型"), max_length=12, choices=Service.choices)
+    delivered_on = models.DateField(_("服务日期"), db_index=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("服务企业"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    summary = models.CharField(_("服务情况"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        verbose_name = _("所会服务记录")
+        verbose_name_plural = _("所会服务记录")
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.service} {self.delivered_on}"
 
 
 class QuestionnaireVersion(TimeStampedModel):
@@ -262,6 +291,12 @@ class LegalTalk(TimeStampedModel):
     enterprises = models.ManyToManyField(
         "registry.Enterprise", verbose_name=_("参加企业"), blank=True, related_name="legal_talks"
     )
+    # The activity (activities app) this talk is, when it was also run there: that activity is then not counted
+    # again as a legal talk of its own (activity_talks.py).
+    activity = models.OneToOneField(
+        "activities.Activity", verbose_name=_("对应活动"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="legal_talk",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

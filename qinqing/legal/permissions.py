@@ -119,7 +119,7 @@ def get_link(user, pk) -> FirmLink:
 
 
 def get_talk(user, pk) -> LegalTalk:
-    return _get(visible_talks(user).select_related("lawyer", "law_firm", "chamber", "organiser"), pk)
+    return _get(visible_talks(user).select_related("lawyer", "law_firm", "chamber", "organiser", "activity"), pk)
 
 
 def get_round(user, pk) -> CheckupRound:

@@ -4,6 +4,7 @@ Choice values are plain strings with their Chinese label beside them (``*_label`
 answer a Chinese message naming the field."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qinqing.registry.masking import show_mobile
@@ -16,6 +17,7 @@ from .models import (
     FirmLink,
     FollowUpCall,
     LegalTalk,
+    LinkService,
     Question,
     QuestionnaireVersion,
     RiskPoint,
@@ -87,16 +89,45 @@ class LegalCheckupDetailSerializer(LegalCheckupSerializer):
         fields = [*LegalCheckupSerializer.Meta.fields, "risks", "answers", "calls"]
 
 
+class LegalDeliveryLineSerializer(serializers.Serializer):
+    service = serializers.CharField(help_text=_("服务类型"))
+    promised = serializers.BooleanField(help_text=_("是否承诺"))
+    target = serializers.IntegerField(allow_null=True, help_text=_("承诺数量（未定数量为空）"))
+    delivered = serializers.IntegerField(help_text=_("联系期限内已提供"))
+    rate = serializers.FloatField(allow_null=True, help_text=_("兑现率（%）"))
+
+
 class LegalLinkSerializer(serializers.ModelSerializer):
     law_firm_name = serializers.CharField(source="law_firm.name", read_only=True)
     chamber_name = serializers.CharField(source="chamber.name", read_only=True)
     lawyers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     services = serializers.ListField(child=serializers.CharField(), read_only=True)
+    targets = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    delivery = serializers.SerializerMethodField()
 
     class Meta:
         model = FirmLink
         fields = ["id", "law_firm", "law_firm_name", "chamber", "chamber_name", "starts_on", "ends_on", "services",
-                  "services_note", "lawyers"]  # fmt: skip
+                  "targets", "services_note", "lawyers", "delivery"]  # fmt: skip
+
+    @extend_schema_field(LegalDeliveryLineSerializer(many=True))
+    def get_delivery(self, link) -> list[dict]:
+        from .actions import link_delivery
+
+        return LegalDeliveryLineSerializer(link_delivery(link), many=True).data
+
+
+class LegalLinkServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LinkService
+        fields = ["id", "link", "service", "delivered_on", "enterprise", "summary", "recorded_by"]
+
+
+class LegalLinkServiceInputSerializer(serializers.Serializer):
+    service = serializers.CharField(max_length=20, help_text=_("consult/contract/mediation/rights"))
+    delivered_on = serializers.DateField()
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=500)
 
 
 class LegalTalkSerializer(serializers.ModelSerializer):
@@ -105,7 +136,7 @@ class LegalTalkSerializer(serializers.ModelSerializer):
     class Meta:
         model = LegalTalk
         fields = ["id", "date", "topic", "lawyer", "law_firm", "chamber", "organiser", "place", "attendees",
-                  "enterprises"]  # fmt: skip
+                  "enterprises", "activity"]  # fmt: skip
 
 
 class LegalRoundSerializer(serializers.ModelSerializer):
@@ -223,6 +254,8 @@ class LegalLinkInputSerializer(serializers.Serializer):
     services_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     lawyers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list,
                                     max_length=200)  # fmt: skip
+    targets = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=100000), required=False,
+                                    default=dict, help_text=_("承诺数量：服务类型 → 联系期限内的次数"))  # fmt: skip
 
 
 class LegalTalkInputSerializer(serializers.Serializer):
@@ -234,6 +267,8 @@ class LegalTalkInputSerializer(serializers.Serializer):
     attendees = serializers.IntegerField(min_value=0, max_value=10**6)
     enterprise_codes = serializers.ListField(child=serializers.CharField(max_length=18), required=False,
                                              default=list, max_length=2000)  # fmt: skip
+    activity = serializers.IntegerField(required=False, allow_null=True, help_text=_("对应活动 id（活动与培训）"),
+                                        **ID)  # fmt: skip
 
 
 class LegalVersionInputSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from qinqing.core.roles import Role
 from qinqing.orgs.models import Organization
 from qinqing.registry.permissions import visible_enterprises
 
-from . import actions, forms
+from . import actions, activity_talks, forms
 from .choices import Service
 from .models import Question
 from .permissions import (
@@ -99,7 +99,8 @@ def _link_form(request, link=None):
     if link is not None:
         initial = {"law_firm": link.law_firm_id, "chamber": link.chamber_id, "starts_on": link.starts_on,
                    "ends_on": link.ends_on, "services": link.services, "services_note": link.services_note,
-                   "lawyers": [str(u.pk) for u in link.lawyers.all()]}  # fmt: skip
+                   "lawyers": [str(u.pk) for u in link.lawyers.all()],
+                   **{f"target_{code}": n for code, n in (link.targets or {}).items()}}  # fmt: skip
     choices = [(str(u.pk), f"{u.name}（{u.org.name}）") for u in lawyers[:500]]
     return forms.LinkForm(request.POST or None, initial=initial, firms=firms, chambers=chambers, lawyers=choices)
 
@@ -125,11 +126,33 @@ def link_edit(request, pk: int):
     return _save_link(request, get_link(request.user, pk))
 
 
+def _may_record_service(user, link) -> bool:
+    if user.role == Role.LAWYER:
+        return user.org_id == link.law_firm_id
+    return user.has_perm(MANAGE_LINKS) and link.org_path.startswith(user.org.path)
+
+
 @requires(LINKS)
 def link_detail(request, pk: int):
+    """The link with its services promised against delivered, and (lawyer, staff) a service recorded."""
     link = get_link(request.user, pk)
-    services = [label for value, label in Service.choices if value in link.services]
-    context = {"link": link, "services": services, "lawyers": link.lawyers.all(), "today": actions.today()}
+    may_record = _may_record_service(request.user, link)
+    form = forms.LinkServiceForm(request.POST or None, initial={"delivered_on": actions.today()})
+    if request.method == "POST":
+        if not may_record:
+            raise Http404
+        if form.is_valid():
+            done = run(request, form, lambda: actions.record_link_service(link, actor=request.user,
+                                                                          data=form.cleaned_data),
+                       _("服务记录已登记"))  # fmt: skip
+            if done is not None:
+                return redirect("legal:link_detail", link.pk)
+    labels = dict(Service.choices)
+    context = {"link": link, "services": [labels[v] for v in Service.values if v in link.services],
+               "lawyers": link.lawyers.all(), "today": actions.today(),
+               "delivery": [(labels[line.service], line) for line in actions.link_delivery(link)],
+               "form": form if may_record else None,
+               "records": link.deliveries.select_related("enterprise", "recorded_by")[:50]}  # fmt: skip
     return render(request, "legal/link_detail.html", context)
 
 
@@ -155,7 +178,9 @@ def talk_new(request):
         chambers = Organization.objects.filter(kind="chamber", path__startswith=user.org.path).order_by("path")
         rows = User.objects.filter(role=Role.LAWYER, is_active=True).select_related("org").order_by("org__path")[:500]
         lawyers = [(str(u.pk), f"{u.name}（{u.org.name}）") for u in rows]
-    form = forms.TalkForm(request.POST or None, chambers=chambers, lawyers=lawyers)
+    scope = user.org.path if user.role != Role.LAWYER else None
+    offered = activity_talks.candidates(scope)[:200] if scope else ()
+    form = forms.TalkForm(request.POST or None, chambers=chambers, lawyers=lawyers, activities=offered)
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "enterprise_codes": forms.codes(form.cleaned_data["enterprise_codes"])}
         talk = run(request, form, lambda: actions.save_talk(actor=user, data=data), _("法律讲座已登记"))

@@ -11,7 +11,7 @@ from .checkups import (  # noqa: F401
     submit_selfcheck,
 )
 from .common import LegalError, followup_days, today  # noqa: F401
-from .links import active_links, save_link  # noqa: F401
+from .links import active_links, link_delivery, record_link_service, save_link  # noqa: F401
 from .questionnaire import (  # noqa: F401
     add_area,
     add_question,

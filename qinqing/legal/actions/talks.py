@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qinqing.core import audit
@@ -12,7 +13,17 @@ from qinqing.core.roles import Role
 from ..models import FirmLink, LegalTalk
 from .common import LegalError, parse_date, text, today
 
-FIELDS = ["date", "topic", "lawyer_id", "law_firm_id", "chamber_id", "organiser_id", "place", "attendees"]
+FIELDS = [
+    "date",
+    "topic",
+    "lawyer_id",
+    "law_firm_id",
+    "chamber_id",
+    "organiser_id",
+    "place",
+    "attendees",
+    "activity_id",
+]
 MAX_ATTENDEES = 100000
 
 
@@ -26,7 +37,29 @@ def _count(value) -> int:
     return number
 
 
-def clean_talk(*, actor, data: dict) -> dict:
+def _activity(value, organiser, talk):
+    """The activity this talk also is (a legal 讲座/培训 of the activities app in the organiser's subtree, not
+    yet stood for by another talk), so it is counted once."""
+    from qinqing.activities.models import Activity
+
+    from .. import activity_talks
+
+    pk = getattr(value, "pk", value)
+    if pk in (None, ""):
+        return None
+    found = activity_talks.topic_q() & Q(pk=pk, org_path__startswith=organiser.path)
+    activity = Activity.objects.filter(found).first()
+    if activity is None:
+        raise ValidationError({"activity": _("对应活动：请选择主办单位辖内、主题涉及法律的讲座或培训")})
+    taken = LegalTalk.objects.filter(activity=activity)
+    if talk is not None:
+        taken = taken.exclude(pk=talk.pk)
+    if taken.exists():
+        raise ValidationError({"activity": _("对应活动：该活动已由另一条讲座记录关联")})
+    return activity
+
+
+def clean_talk(*, actor, data: dict, talk: LegalTalk | None = None) -> dict:
     from qinqing.accounts.models import User
     from qinqing.orgs.models import Organization
     from qinqing.registry.models import Enterprise
@@ -70,7 +103,9 @@ def clean_talk(*, actor, data: dict) -> dict:
                                % {"codes": "、".join(missing[:5])}})  # fmt: skip
     if len(enterprises) > attendees:
         raise ValidationError({"attendees": _("参加人数不能少于参加企业数（%(n)s 家）") % {"n": len(enterprises)}})
+    activity = _activity(data.get("activity"), organiser, talk)
     return {
+        "activity": activity,
         "date": day, "topic": topic, "lawyer": lawyer, "law_firm_id": lawyer.org_id if lawyer else None,
         "chamber": chamber, "organiser": organiser, "org_path": organiser.path, "attendees": attendees,
         "place": text(data.get("place"), "place", _("地点"), limit=200, required=False), "enterprises": enterprises,
@@ -81,7 +116,7 @@ def clean_talk(*, actor, data: dict) -> dict:
 def save_talk(*, actor, data: dict, talk: LegalTalk | None = None) -> LegalTalk:
     if talk is not None and actor.role == Role.LAWYER and talk.lawyer_id != actor.pk:
         raise LegalError(_("只能修改本人主讲的讲座"))
-    clean = clean_talk(actor=actor, data=data)
+    clean = clean_talk(actor=actor, data=data, talk=talk)
     enterprises = clean.pop("enterprises")
     before = audit.snapshot(talk, FIELDS) if talk else None
     talk = talk or LegalTalk(created_by=actor)
