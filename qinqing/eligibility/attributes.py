@@ -82,7 +82,9 @@ def read_frame(
                 {"id": pl.Int64, "org_id": pl.Int64, "kind": pl.Utf8},
             ),
         ],
-        how=how,
+        # A few enterprises (one's explanation page, re-matching after an edit): Django's own connection, as
+        # opening driver connections would cost more than the read.
+        how=how or ("copy" if enterprise_ids is not None else None),
     )  # fmt: skip
     latest = figures_read.sort("year", descending=True).unique("id", keep="first")
     member_of = memberships.group_by("id").agg(

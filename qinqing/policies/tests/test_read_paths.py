@@ -100,3 +100,13 @@ def test_given_uncommitted_rows_when_read_inside_a_transaction_then_the_default_
         )  # fmt: skip
         frame = read_frame(tree.county_a.path, today=TODAY)
         assert late.pk in frame.get_column("id").to_list()
+
+
+def test_given_a_few_enterprises_when_read_then_no_driver_connection_is_opened(tree, firms, monkeypatch):
+    def refuse(*args):
+        raise AssertionError("a driver connection for a few enterprises")
+
+    monkeypatch.setattr(bulkread, "_fetch_arrow", refuse)
+    monkeypatch.setattr(bulkread, "_fetch_csv", refuse)
+    frame = read_frame(tree.county_a.path, enterprise_ids=[firms["full"].pk], today=TODAY)
+    assert frame.get_column("id").to_list() == [firms["full"].pk]
