@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import context
+from . import audit_guard, context
 from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
@@ -123,17 +123,43 @@ def record(
         "message": message,
     }
     with transaction.atomic():
+        # The head's row lock orders every writer of the chain.
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS, last_id=0)
+            try:  # the first row ever; a concurrent first writer may create the head before us
+                with transaction.atomic():
+                    AuditChainHead.objects.create(pk=1, last_hash=GENESIS, last_id=0)
+            except DatabaseError:
+                pass
             head = AuditChainHead.objects.select_for_update().get(pk=1)
-        entry = AuditEntry(prev_hash=head.last_hash, **fields)
-        entry.hash = compute_hash(head.last_hash, fields)
+        deferred = transaction.get_connection().vendor == "postgresql"
+        prev = head.last_hash
+        if deferred:
+            # The head moves at commit (audit_guard.POSTGRES_HEAD_MOVE_INSTALL): rows this transaction already
+            # wrote lie after it, and the newest of them is the link.
+            newer = AuditEntry.objects.filter(id__gt=head.last_id).order_by("-id").values_list("hash", flat=True)
+            prev = newer.first() or prev
+        entry = AuditEntry(prev_hash=prev, **fields)
+        entry.hash = compute_hash(prev, fields)
         entry.save(force_insert=True)
-        head.last_hash = entry.hash
-        head.last_id = entry.pk
-        head.save(update_fields=["last_hash", "last_id"])
+        if not deferred:
+            head.last_hash = entry.hash
+            head.last_id = entry.pk
+            head.save(update_fields=["last_hash", "last_id"])
     return entry
+
+
+def chain_head() -> AuditChainHead | None:
+    """The chain head as of now, for readers that compare it with the log.
+
+    On PostgreSQL the head moves when the writing transaction commits; a reader inside that transaction
+    first applies its pending move, so it sees its own rows' head as every other reader will after commit."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {audit_guard.HEAD_MOVE_TRIGGER} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {audit_guard.HEAD_MOVE_TRIGGER} DEFERRED")
+    return AuditChainHead.objects.filter(pk=1).first()
 
 
 @dataclass
@@ -167,7 +193,7 @@ def verify_chain(batch_size: int = 5000, start_hash: str = GENESIS) -> ChainRepo
             prev = row["hash"]
             checked += 1
             last_id = row["id"]
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = chain_head()
     if head and head.last_hash != prev:
         return ChainReport(checked, head.last_id, _("链头与最后一条记录不符（末尾记录被删除）"))
     return ChainReport(checked)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, audit_guard
-from .models import AuditChainHead, AuditEntry
+from .models import AuditEntry
 
 VALUES = ("id", "prev_hash", "hash", *audit.HASHED_FIELDS)
 
@@ -70,7 +70,7 @@ def archive_old(now=None, batch: int = 50_000) -> dict | None:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.QINQING_AUDIT_RETENTION_DAYS)
     after, _hash = last_archived()
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = audit.chain_head()
     newest = head.last_id if head else 0
     rows = list(
         AuditEntry.objects.filter(id__gt=after, id__lt=newest, created_at__lt=cutoff)

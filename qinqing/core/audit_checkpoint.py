@@ -25,7 +25,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AuditChainHead, AuditEntry
+from . import audit
+from .models import AuditEntry
 
 FILE_NAME = "checkpoints.log"
 logger = logging.getLogger("qinqing.audit.checkpoint")
@@ -46,7 +47,7 @@ def _signature(seq: int, head: str, at: str) -> str:
 
 def write_checkpoint() -> dict:
     """Append the current head as a signed checkpoint (file, and syslog when configured)."""
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = audit.chain_head()
     seq, head_hash = (head.last_id, head.last_hash) if head else (0, "0" * 64)
     at = timezone.now().isoformat(timespec="seconds")
     entry = {"seq": seq, "hash": head_hash, "at": at, "sig": _signature(seq, head_hash, at)}

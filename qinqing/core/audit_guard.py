@@ -19,6 +19,7 @@ import threading
 from django.db import connections
 
 MESSAGE = "审计日志只能追加，不能修改或删除"
+HEAD_MOVE_TRIGGER = "core_auditentry_head"
 _state = threading.local()
 
 SQLITE_INSTALL = [
@@ -109,6 +110,45 @@ POSTGRES_HEAD_REMOVE = [
     "DROP TRIGGER IF EXISTS core_auditchainhead_guard ON core_auditchainhead",
     "DROP FUNCTION IF EXISTS core_auditchainhead_guard()",
 ]
+
+
+# PostgreSQL moves the head once per transaction, at commit (migration core 0004). Updating the one head row
+# for every audit row inside a long transaction (the demo seed, a bulk action, a test) makes PostgreSQL walk an
+# ever longer chain of that row's versions, none of which can be pruned before the commit: n rows cost O(n²)
+# (measured: 5,000 rows 0.46 s, 10,000 rows 1.58 s; 20,000 rows with the deferred move 0.62 s). record() locks the
+# head, chains to the newest row after it, and this deferred trigger moves the head to the transaction's last
+# row when it commits (audit.chain_head() applies the pending move early for readers inside the transaction).
+# The head guard above still checks the move: forward only, to the newest row and its hash.
+POSTGRES_HEAD_MOVE_INSTALL = [
+    """CREATE OR REPLACE FUNCTION core_auditentry_move_head() RETURNS trigger AS $$
+        DECLARE newest record;
+        BEGIN
+          SELECT id, hash INTO newest FROM core_auditentry ORDER BY id DESC LIMIT 1;
+          IF newest.id = NEW.id THEN
+            UPDATE core_auditchainhead SET last_id = newest.id, last_hash = newest.hash
+              WHERE id = 1 AND last_id < newest.id;
+          END IF;
+          RETURN NULL;
+        END $$ LANGUAGE plpgsql""",
+    f"""CREATE CONSTRAINT TRIGGER {HEAD_MOVE_TRIGGER} AFTER INSERT ON core_auditentry
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION core_auditentry_move_head()""",
+]
+POSTGRES_HEAD_MOVE_REMOVE = [
+    f"DROP TRIGGER IF EXISTS {HEAD_MOVE_TRIGGER} ON core_auditentry",
+    "DROP FUNCTION IF EXISTS core_auditentry_move_head()",
+]
+
+
+def install_head_move(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_HEAD_MOVE_INSTALL:
+            schema_editor.execute(sql)
+
+
+def remove_head_move(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_HEAD_MOVE_REMOVE:
+            schema_editor.execute(sql)
 
 
 def install_head(schema_editor) -> None:

@@ -7,6 +7,9 @@ counts of the manifest are read from that copy, so they describe exactly what th
 PostgreSQL is dumped with ``pg_dump --format=custom`` inside an exported snapshot: the row counts are taken in
 the transaction that exported the snapshot and ``pg_dump --snapshot`` dumps the same state, so counts and dump
 agree even while other sessions write.
+
+Uploaded files are read and written through Django's default storage (media.py): a media directory, or the
+S3-compatible object storage several application servers share (``QINQING_S3_BUCKET``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from . import archive
+from . import archive, media
 
 
 @dataclass
@@ -155,10 +158,10 @@ def _pg_snapshot(target: Path) -> dict[str, int]:
 
 
 def _audit_head() -> dict:
-    from qinqing.core.models import AuditChainHead
+    from qinqing.core.audit import chain_head
 
-    head = AuditChainHead.objects.filter(pk=1).values("last_id", "last_hash").first()
-    return head or {"last_id": 0, "last_hash": ""}
+    head = chain_head()
+    return {"last_id": head.last_id, "last_hash": head.last_hash} if head else {"last_id": 0, "last_hash": ""}
 
 
 def make_backup(dest: Path, *, include_media: bool = True) -> BackupResult:
@@ -178,9 +181,6 @@ def make_backup(dest: Path, *, include_media: bool = True) -> BackupResult:
         head_before = _audit_head()
         counts = _sqlite_snapshot(db_file) if engine == "sqlite" else _pg_snapshot(db_file)
         members: list[tuple[Path, str]] = [(db_file, f"database/{db_name}")]
-        media_root = Path(settings.MEDIA_ROOT)
-        if include_media:
-            members += [(p, "media/" + p.relative_to(media_root).as_posix()) for p in archive.iter_files(media_root)]
         checkpoints = checkpoint_dir()
         if checkpoints:
             members += [
@@ -202,6 +202,8 @@ def make_backup(dest: Path, *, include_media: bool = True) -> BackupResult:
                 # Files may change while we read them (uploads): hash what is actually written.
                 manifest["files"][name] = {"sha256": archive.sha256_file(path), "size": path.stat().st_size}
                 tar.add(path, arcname=name, recursive=False)
+            if include_media:  # through the default storage: a directory or S3-compatible object storage
+                media.add_to_tar(tar, manifest["files"])
             data = archive.manifest_bytes(manifest)
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
@@ -262,7 +264,7 @@ def database_is_empty() -> bool:
 
 
 def media_is_empty() -> bool:
-    return next(archive.iter_files(Path(settings.MEDIA_ROOT)), None) is None
+    return media.is_empty()
 
 
 def restore_database(unpacked: Path, manifest: dict) -> None:
@@ -331,7 +333,7 @@ def restore(path: Path, *, force: bool = False) -> RestoreResult:
             raise archive.ArchiveError("target media directory is not empty")
         restore_database(unpacked, manifest)
         result = RestoreResult(manifest)
-        result.files = restore_files(unpacked, "media", Path(settings.MEDIA_ROOT))
+        result.files = media.restore(unpacked)
         checkpoints = checkpoint_dir()
         if checkpoints:
             result.files += restore_files(unpacked, "audit-checkpoints", checkpoints)

@@ -102,6 +102,7 @@ def test_given_the_migrated_database_then_the_audit_guard_is_installed():
             )
             assert sorted(r[0] for r in cursor.fetchall()) == [
                 "core_auditentry_append_only",
+                "core_auditentry_head",
                 "core_auditentry_no_truncate",
             ]
 
@@ -122,3 +123,51 @@ def test_given_a_row_resealed_without_the_key_when_verified_then_it_is_reported(
     settings.QINQING_AUDIT_KEY = installation_key
     # Then the forged row is found
     assert audit.verify_chain().broken_id == entries[2].pk
+
+
+def test_given_rows_written_and_a_savepoint_rolled_back_in_one_transaction_then_chain_and_head_agree():
+    # On PostgreSQL the head moves at commit; inside the transaction chain_head() applies the pending move.
+    first = audit.record("test.one")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record("test.rolled_back")
+        raise RuntimeError
+    last = [audit.record("test.many", object_id=i) for i in range(30)][-1]
+    head = audit.chain_head()
+    assert (head.last_id, head.last_hash) == (last.pk, last.hash)
+    after_first = AuditEntry.objects.filter(pk__gt=first.pk).order_by("id").first()
+    assert after_first.prev_hash == first.hash and after_first.action == "test.many"  # the rolled-back row is no link
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_concurrent_writers_on_postgresql_then_one_chain_and_the_head_at_its_end():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises writers by its file lock)")
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(15):
+                with transaction.atomic():
+                    audit.record("test.concurrent", object_id=f"{n}-{i}")
+                    audit.record("test.concurrent", object_id=f"{n}-{i}b")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert AuditEntry.objects.filter(action="test.concurrent").count() == 120
+    assert audit.verify_chain().ok
+    head = audit.chain_head()
+    newest = AuditEntry.objects.order_by("-id").first()
+    assert (head.last_id, head.last_hash) == (newest.pk, newest.hash)
