@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,30 @@ def _multi(figure: Figure, node_path: str, periods: list[Period], prefix_len: in
     return [{r["_prefix"]: r[f"v{i}"] or 0 for r in rows} for i in range(len(periods))]
 
 
+def _multi_rollup(name: str, columns: list[str], node_path: str, periods: list[Period], prefix_len: int | None):
+    """The same for figures read from a rollup (``Figure.rollup``): one query on the rollup table for all its
+    columns and periods (conditional sums by day), per path prefix. Returns {column: [{prefix: value}, …]}."""
+    from qinqing.core import rollups
+
+    rollup = rollups.get(name)
+    conditions = [Q(day__gte=p.start, day__lte=p.end) for p in periods]
+    either = conditions[0]
+    for c in conditions[1:]:
+        either |= c
+    qs = rollup.rows(node_path).filter(either)
+    aggregates = {f"v{i}_{col}": Sum(col, filter=c) for col in columns for i, c in enumerate(conditions)}
+    if prefix_len:
+        rows = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
+        rows = list(rows.annotate(**aggregates))
+    else:
+        rows = [{"_prefix": node_path, **qs.aggregate(**aggregates)}]
+    zero = {col: Decimal(0) if col in rollup.sums else 0 for col in columns}
+    return {
+        col: [{r["_prefix"]: r[f"v{i}_{col}"] or zero[col] for r in rows} for i in range(len(periods))]
+        for col in columns
+    }
+
+
 def _pct(now, before) -> float | None:
     if now is None or before in (None, 0):
         return None
@@ -72,8 +97,9 @@ def _zero(figure: Figure):
 
 
 def build(node: Organization, period: Period, *, user=None, with_children: bool = True) -> dict:
-    """Every figure for the period, 同比 and 环比, and per child: one query per figure (figures declared with
-    a ``records`` function or a ``compute`` rollup are asked for their value per period instead). Only the
+    """Every figure for the period, 同比 and 环比, and per child: one query per figure, or one per rollup table
+    for the figures read from a rollup (figures declared with a ``records`` function or a ``compute`` are asked
+    for their value per period instead). Only the
     figures ``user`` may read (none with a permission of their own when no user is given)."""
     figures = visible_figures(user)
     yoy_period, mom_period = period.previous_year(), previous_month(period)
@@ -82,12 +108,22 @@ def build(node: Organization, period: Period, *, user=None, with_children: bool 
     prefix_len = _child_prefix_len(node, children)
     by_child: dict[str, dict[str, object]] = {}
     values: list[dict[str, object]] = [{}, {}, {}]
+    # Figures read from a rollup: one query per rollup table for all of them, not a scan of the records each.
+    rolled: dict[str, list[Figure]] = {}
+    for f in figures:
+        if isinstance(f, Figure) and f.rollup is not None and f.compute is None:
+            rolled.setdefault(f.rollup[0], []).append(f)
+    from_rollup: dict[str, list[dict]] = {}
+    for name, declared in rolled.items():
+        columns = sorted({f.rollup[1] for f in declared})
+        per_column = _multi_rollup(name, columns, node.path, periods, prefix_len if children else None)
+        from_rollup |= {f.key: per_column[f.rollup[1]] for f in declared}
     for f in figures:
         if not isinstance(f, Figure):
             continue
         grouped = f.records is None and f.compute is None and not f.measure.startswith("distinct:")
         if grouped:
-            per_period = _multi(f, node.path, periods, prefix_len if children else None)
+            per_period = from_rollup.get(f.key) or _multi(f, node.path, periods, prefix_len if children else None)
             for i, groups in enumerate(per_period):
                 values[i][f.key] = sum(groups.values(), _zero(f))
             if children and prefix_len:
