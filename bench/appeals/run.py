@@ -7,7 +7,8 @@ Usage: .venv/bin/python bench/appeals/run.py [--rows 1000000] [--db postgres://p
 Runs the real ORM querysets of the list page (visible_appeals + filter_appeals + select_related, count and
 one page) and of the figures page (by department with totals and league; by region with the departments by
 region). Baselines in the same run:
-- list: the same queries with the appeals indexes dropped inside a transaction that is rolled back;
+- list: the same queries with the planner's index scans switched off, interleaved run by run (``--repeat N``
+  repeats each case and prints the best and worst p95);
 - figures: the page read from the rollup (appeals/rollups.py) against the same page counted from the appeals
   with one FILTER aggregate per dimension (the direct query), interleaved run by run; and, once, the naive
   strategy (fetch the rows and count in Python). The two figure sides are checked equal before timing.
@@ -33,6 +34,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/qq_appeals_bench")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the list cases (best/worst p95)")
+    parser.add_argument("--list-only", action="store_true", help="the list page only, not the figures")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -47,7 +50,7 @@ def main() -> None:
     _fill(args.rows)
     _rollup()
     print(machine.state())
-    _measure(users, args.runs)
+    _measure(users, args.runs, args.repeat, args.list_only)
     print(machine.state())
 
 
@@ -253,13 +256,25 @@ def _figures_naive(user):
     return run
 
 
-INDEXES = ["appeal_scope_status", "appeal_scope_date", "appeal_dept_status", "appeal_ent_date", "appeal_deadline",
-           "appeal_scope_like", "appeal_scope_status_like", "appeal_newest"]  # fmt: skip
+def _without_indexes(fn):
+    """``fn`` with the planner's index scans switched off for its queries (the same SQL, no index used)."""
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cur:
+            for setting in ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan"):
+                cur.execute(f"set {setting} = off")
+        try:
+            return fn()
+        finally:
+            with connection.cursor() as cur:
+                for setting in ("enable_indexscan", "enable_bitmapscan", "enable_indexonlyscan"):
+                    cur.execute(f"reset {setting}")
+
+    return run
 
 
-def _measure(users, runs: int) -> None:
-    from django.db import connection, transaction
-
+def _measure(users, runs: int, repeat: int = 1, list_only: bool = False) -> None:
     county, city, leader = users["bench_county"], users["bench_city"], users["bench_leader"]
     cases = {
         "county staff, status=assigned, page 1": (county, {"status": "assigned"}),
@@ -267,22 +282,27 @@ def _measure(users, runs: int) -> None:
         "city staff, overdue board": (city, {"deadline": "overdue"}),
         "city staff, all, page 1": (city, {}),
     }
-    results = {}
+    print(f"\nList page query (count + one page of 30), milliseconds; indexed and without indexes interleaved "
+          f"(the planner's index scans switched off: enable_indexscan/bitmapscan/indexonlyscan); {repeat} run(s)")  # fmt: skip
+    print(f"{'case':45} {'run':>3} {'p50':>8} {'p95':>8} {'worst':>8} | {'no-index p50':>12} {'p95':>8} {'ratio':>7}")
     for name, (user, params) in cases.items():
-        results[name] = {"indexed": _timed(_list_query(user, params), runs)}
-    with transaction.atomic():
-        with connection.cursor() as cur:
-            for ix in INDEXES:
-                cur.execute(f"drop index if exists {ix}")
-        for name, (user, params) in cases.items():
-            results[name]["no_index"] = _timed(_list_query(user, params), max(5, runs // 3))
-        transaction.set_rollback(True)
-    print("\nList page query (count + one page of 30), milliseconds")
-    print(f"{'case':45} {'p50':>8} {'p95':>8} | {'no-index p95':>12} {'ratio':>7}")
-    for name, r in results.items():
-        ratio = r["no_index"]["p95"] / r["indexed"]["p95"]
-        ix, no = r["indexed"], r["no_index"]
-        print(f"{name:45} {ix['p50']:8.1f} {ix['p95']:8.1f} | {no['p95']:12.1f} {ratio:6.1f}x")
+        p95s = []
+        for run in range(repeat):
+            times = machine.interleaved(
+                {"indexed": _list_query(user, params), "no index": _without_indexes(_list_query(user, params))},
+                runs,
+            )
+            ix, no = machine.summary(times["indexed"]), machine.summary(times["no index"])
+            p95s.append(ix["p95"])
+            print(
+                f"{name:45} {run + 1:>3} {ix['p50']:8.1f} {ix['p95']:8.1f} {ix['worst']:8.1f} | "
+                f"{no['p50']:12.1f} {no['p95']:8.1f} {no['p95'] / ix['p95']:6.1f}x"
+            )
+        if repeat > 1:
+            print(f"{name:45} p95 best {min(p95s):.1f} ms, worst {max(p95s):.1f} ms")
+    print(machine.state())
+    if list_only:
+        return
     print("\nFigures page for the city leader, milliseconds (rollup and direct query interleaved)")
     print(
         f"{'page':12} {'rollup p50':>10} {'p95':>7} {'best':>7} {'worst':>7} | {'direct p50':>10} {'p95':>7} {'worst':>7} {'ratio':>6}"
