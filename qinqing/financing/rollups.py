@@ -23,7 +23,8 @@ periods) and any end day:
 Keeping one chain per subtree (not per record path) keeps it exact when an enterprise has records under two
 FICs. A period starting on another day is answered by the direct query (exact, slower). The reach of an
 enterprise is recomputed from its few records whenever one of them changes (``ReachTracked`` in models.py),
-before and after the write in the same transaction, and the difference added with the rollup's upsert.
+before and after the write in the same transaction, and the difference added with the rollup's upsert; the
+enterprise's row is locked first (reaches do not add up, so two writers of one enterprise take turns).
 """
 
 from __future__ import annotations
@@ -190,8 +191,14 @@ class ReachRollup(core.Rollup):
     @contextmanager
     def tracking(self, enterprises: Iterable[int]) -> Iterator[None]:
         """Keep the reach of ``enterprises`` in step with a change of their records inside the block."""
-        enterprises = set(enterprises)
+        enterprises = sorted(set(enterprises))
         with transaction.atomic(using=router.db_for_write(self.target_model)):
+            # One writer per enterprise at a time: a reach is not additive (two new records of one enterprise on
+            # one day count once), so a concurrent change must see the other's result before computing its own.
+            # Rows locked in id order (no deadlock between two such writers); a no-op on SQLite (one writer).
+            from qinqing.registry.models import Enterprise
+
+            list(Enterprise.objects.select_for_update().filter(pk__in=enterprises).order_by("pk").values_list("pk"))
             before = self.contributions_of(enterprises)
             yield
             self.apply(before, self.contributions_of(enterprises))

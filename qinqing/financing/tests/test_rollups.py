@@ -173,3 +173,19 @@ def test_given_a_stage_recorded_when_reading_the_figures_then_counts_move_in_the
     # Then the enterprise counts once in each, read from the reach table
     assert (credited.value(tree.city.path, period), lent.value(tree.city.path, period)) == (1, 1)
     assert get("financing.loan_amount").value(tree.city.path, period) == 250
+
+
+def test_given_a_record_saved_when_its_reach_is_recomputed_then_the_enterprise_row_is_locked_first(tree, users, fin):
+    # Reaches do not add up: two writers of one enterprise must take turns (SELECT … FOR UPDATE on PostgreSQL)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        actions.push_batch(actor=users.county_staff, bank=tree.bank, needs=[fin.need], on=actions.today())
+    sql = [q["sql"] for q in queries.captured_queries]
+    locks = [i for i, q in enumerate(sql) if "registry_enterprise" in q and "FOR UPDATE" in q]
+    reads = [i for i, q in enumerate(sql) if "financing_needreferral" in q and "SELECT" in q and "enterprise_id" in q]
+    if connection.features.has_select_for_update:
+        assert locks and reads and locks[0] < reads[0]
+    else:  # SQLite: one writer at a time anyway, no row locks
+        assert not locks
