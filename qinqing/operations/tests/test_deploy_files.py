@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from django.conf import settings
+
+from .processes import need
 
 ROOT = Path(settings.BASE_DIR)
 DEPLOY = ROOT / "deploy"
-CI = os.environ.get("CI") == "true"
 
 
 def _render(text: str, **values: str) -> str:
@@ -23,17 +21,8 @@ def _render(text: str, **values: str) -> str:
     return text
 
 
-def _need(tool: str) -> str:
-    path = shutil.which(tool) or (f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists() else None)
-    if path is None:
-        if CI:
-            pytest.fail(f"{tool} is required in CI (.ci/run installs it)")
-        pytest.skip(f"需要 {tool}（apt-get install {tool}）")
-    return path
-
-
 def test_given_the_systemd_units_when_verified_then_systemd_accepts_them(tmp_path):
-    tool = _need("systemd-analyze")
+    tool = need("systemd-analyze", "systemd 单元检查")
     env_file = tmp_path / "qinqing.env"
     env_file.write_text("DJANGO_SETTINGS_MODULE=config.settings\n")
     units = sorted((DEPLOY / "systemd").iterdir())
@@ -84,7 +73,7 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_given_the_nginx_site_when_tested_then_nginx_accepts_it(tmp_path):
-    tool = _need("nginx")
+    tool = need("nginx", "nginx 配置检查")
     cert, key = _self_signed(tmp_path)
     static = tmp_path / "static"
     static.mkdir()

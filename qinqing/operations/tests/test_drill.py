@@ -20,6 +20,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from .processes import pg_admin
+
 ROOT = Path(settings.BASE_DIR)
 
 WRITER = r"""
@@ -72,20 +74,6 @@ def _manage(env, *args, check=True):
     return result
 
 
-def _pg_admin():
-    import psycopg
-
-    conf = connection.settings_dict
-    return psycopg.connect(
-        dbname="postgres",
-        host=conf.get("HOST") or None,
-        port=conf.get("PORT") or None,
-        user=conf.get("USER") or None,
-        password=conf.get("PASSWORD") or None,
-        autocommit=True,
-    )
-
-
 def _pg_url(name: str) -> str:
     conf = connection.settings_dict
     auth = conf.get("USER") or ""
@@ -102,13 +90,13 @@ def databases_for_drill(tmp_path):
         return
     suffix = uuid.uuid4().hex[:8]
     names = [f"qq_drill_live_{suffix}", f"qq_drill_fresh_{suffix}"]
-    with _pg_admin() as admin:
+    with pg_admin() as admin:
         for name in names:
             admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield _env(tmp_path, "live", _pg_url(names[0])), _env(tmp_path, "fresh", _pg_url(names[1]))
     finally:
-        with _pg_admin() as admin:
+        with pg_admin() as admin:
             for name in names:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
