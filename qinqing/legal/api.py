@@ -198,7 +198,7 @@ class CheckupViewSet(_Base):
 
 class RiskViewSet(_Base):
     required_permission = VIEW
-    required_permissions = {"appeal": MANAGE}
+    required_permissions = {"appeal": MANAGE, "update": HANDLE}
     serializer_class = s.LegalRiskSerializer
 
     def get_queryset(self):
@@ -214,6 +214,13 @@ class RiskViewSet(_Base):
         return self._page(qs, s.LegalRiskSerializer)
 
     output, getter = s.LegalRiskSerializer, get_risk
+
+    @extend_schema(request=s.LegalRiskInputSerializer, responses={200: s.LegalRiskSerializer, 409: REFUSED},
+                   summary=gettext_lazy("修改风险点（出具报告前）"))  # fmt: skip
+    def update(self, request, pk=None):
+        risk = get_risk(request.user, pk)
+        d = validated(s.LegalRiskInputSerializer, request.data)
+        return Response(s.LegalRiskSerializer(actions.update_risk(risk, actor=request.user, data=d)).data)
 
     @extend_schema(request=s.LegalAppealInputSerializer, responses={200: s.LegalRiskSerializer, 409: REFUSED},
                    summary=gettext_lazy("红色风险转为诉求"))  # fmt: skip

@@ -95,3 +95,27 @@ def test_given_the_figures_api_then_values_and_breakdowns_agree(legal, tree, use
     assert body["figures"]["legal.enterprises_checked"]["value"] == 1
     firm = next(row for row in body["by_law_firm"] if row["id"] == tree.lawfirm.pk)
     assert dict(zip(body["breakdown_keys"], firm["values"], strict=True))["legal.risk_points"] == 2
+
+
+def test_given_a_visited_checkup_when_a_risk_is_edited_through_the_api_then_audited_and_frozen_after_the_report(
+    legal, tree, users
+):
+    from qinqing.core.models import AuditEntry
+
+    checkup = walk_to("visited", tree, users)
+    area = checkup.version.areas.get(code="labour")
+    lawyer = _api(users.lawyer)
+    created = lawyer.post(f"/api/v1/legal/checkups/{checkup.pk}/risks/", {"area": area.pk, "level": "yellow",
+                          "facts": "未签劳动合同", "recommendation": "补签"}, format="json")  # fmt: skip
+    url = f"/api/v1/legal/risks/{created.json()['id']}/"
+    bad = lawyer.put(url, {"area": area.pk, "level": "", "facts": "x", "recommendation": "y"}, format="json")
+    assert bad.status_code == 400 and "level" in bad.json()
+    done = lawyer.put(url, {"area": area.pk, "level": "red", "facts": "未签劳动合同", "recommendation": "一个月内补签"},
+                      format="json")  # fmt: skip
+    assert done.status_code == 200 and done.json()["level"] == "red"
+    assert AuditEntry.objects.filter(action="legal.update_risk").count() == 1
+    assert _api(users.county_staff).put(url, {}, format="json").status_code == 403
+    actions.issue_report(checkup, actor=users.lawyer, summary="可控")
+    assert lawyer.put(url, {"area": area.pk, "level": "yellow", "facts": "x", "recommendation": "y"},
+                      format="json").status_code == 409  # fmt: skip
+    assert RiskPoint.objects.get().level == "red"
