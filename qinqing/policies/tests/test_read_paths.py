@@ -1,6 +1,7 @@
 """The matching read gives the same frame on every path (core.bulkread): on PostgreSQL Arrow (ADBC), CSV COPY on
 parallel connections and CSV COPY on Django's connection (the path before Arrow); on SQLite Python rows. The
-rows are committed (a transactional test), because the parallel paths read on their own connections."""
+rows of the comparison are committed (a transactional test), because the parallel paths read on their own
+connections."""
 
 import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from qinqing.core import bulkread
 from qinqing.eligibility.attributes import read_frame
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 12, 6)
 
@@ -57,7 +58,8 @@ def firms(tree):
     return {"full": full, "blank": blank, "big": big}
 
 
-def test_given_nulls_decimals_and_memberships_when_read_then_every_path_gives_the_same_frame(tree, firms):
+@pytest.mark.django_db(transaction=True)  # committed rows: the parallel paths read on their own connections
+def test_given_nulls_decimals_and_memberships_when_read_then_every_path_gives_the_same_frame(tree, firms, monkeypatch):
     hows = list(bulkread.HOWS) if connection.vendor == "postgresql" else ["copy"]
     frames = {how: read_frame(tree.county_a.path, today=TODAY, how=how) for how in hows}
     frames["default"] = read_frame(tree.county_a.path, today=TODAY)
@@ -78,6 +80,15 @@ def test_given_nulls_decimals_and_memberships_when_read_then_every_path_gives_th
     assert blank["member"] is False and blank["chambers"] == [] and blank["qualifications"] == 0
     assert big["revenue"] == 0.0 and big["rd_ratio"] is None and big["total_assets"] == -3.3
     assert big["employees"] == 0.0 and big["chambers"] == []  # left today, joins tomorrow: neither in force
+
+    # A few enterprises (an explanation page) stay on Django's connection: no driver connection is opened.
+    def refuse(*args):
+        raise AssertionError("a driver connection for a few enterprises")
+
+    monkeypatch.setattr(bulkread, "_fetch_arrow", refuse)
+    monkeypatch.setattr(bulkread, "_fetch_csv", refuse)
+    few = read_frame(tree.county_a.path, enterprise_ids=[firms["full"].pk], today=TODAY)
+    assert few.equals(reference.filter(reference["id"] == firms["full"].pk))
 
 
 def test_given_an_encrypted_column_when_read_in_bulk_then_refused_on_every_path(tree, firms):
@@ -100,13 +111,3 @@ def test_given_uncommitted_rows_when_read_inside_a_transaction_then_the_default_
         )  # fmt: skip
         frame = read_frame(tree.county_a.path, today=TODAY)
         assert late.pk in frame.get_column("id").to_list()
-
-
-def test_given_a_few_enterprises_when_read_then_no_driver_connection_is_opened(tree, firms, monkeypatch):
-    def refuse(*args):
-        raise AssertionError("a driver connection for a few enterprises")
-
-    monkeypatch.setattr(bulkread, "_fetch_arrow", refuse)
-    monkeypatch.setattr(bulkread, "_fetch_csv", refuse)
-    frame = read_frame(tree.county_a.path, enterprise_ids=[firms["full"].pk], today=TODAY)
-    assert frame.get_column("id").to_list() == [firms["full"].pk]
