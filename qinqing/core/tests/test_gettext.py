@@ -99,10 +99,10 @@ EXEMPT = {
     # Built into the database triggers by a migration: the database raises it, not Django.
     ("core/audit_guard.py", "审计日志只能追加，不能修改或删除"),
     # Size classes as the enterprise data stores them, matched by policy rules (the displayed ones are wrapped).
-    *(("eligibility/rules.py", size) for size in ("大型", "中型", "小型", "微型")),
-    *(("eligibility/rules.py", name) for name in SECTION_NAMES),
+    *(("eligibility/vocabulary.py", size) for size in ("大型", "中型", "小型", "微型")),
+    *(("eligibility/vocabulary.py", name) for name in SECTION_NAMES),
     # Input tokens parsed from a typed true/false value, not messages.
-    ("eligibility/rules.py", "是"),
+    ("eligibility/vocabulary.py", "是"),
     ("policies/forms.py", "是"),
     # A suffix removed from organisation names (removesuffix), not a message.
     ("policies/forms.py", "工商联"),
