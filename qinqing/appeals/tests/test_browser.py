@@ -1,40 +1,21 @@
 """In headless Chromium: one appeal from the enterprise's phone to closed-with-rating, across four roles."""
 
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def _page(browser, live_server, session, **options):
-    context = browser.new_context(**options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
-
-
 def test_given_enterprise_submits_when_each_role_acts_then_closed_with_rating(live_server, users, tree, kinds):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     # Sessions are made before Playwright starts its event loop (the ORM refuses async contexts).
-    sessions = {name: _session(getattr(users, name)) for name in ("enterprise", "county_staff", "liaison")}
+    sessions = {name: session_cookie(getattr(users, name)) for name in ("enterprise", "county_staff", "liaison")}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        phone = _page(browser, live_server, sessions["enterprise"], viewport={"width": 360, "height": 740})
+        browser = launch(p)
+        phone = new_page(browser, live_server, sessions["enterprise"], viewport={"width": 360, "height": 740})
         phone.goto(f"{live_server.url}/appeals/new/")
         phone.select_option("#id_appeal_type", str(kinds.consult.pk))
         phone.select_option("#id_domain", str(kinds.finance.pk))
@@ -44,7 +25,7 @@ def test_given_enterprise_submits_when_each_role_acts_then_closed_with_rating(li
         expect(phone.locator("#appeal-status")).to_have_text("已登记")
         detail_url = phone.url
 
-        staff = _page(browser, live_server, sessions["county_staff"])
+        staff = new_page(browser, live_server, sessions["county_staff"])
         staff.goto(detail_url)
         staff.locator("form[action$='/accept/'] button").click()
         expect(staff.locator("#appeal-status")).to_have_text("已受理")
@@ -52,7 +33,7 @@ def test_given_enterprise_submits_when_each_role_acts_then_closed_with_rating(li
         staff.locator("form[action$='/assign/'] button").click()
         expect(staff.locator("#appeal-status")).to_have_text("已交办")
 
-        liaison = _page(browser, live_server, sessions["liaison"])
+        liaison = new_page(browser, live_server, sessions["liaison"])
         liaison.goto(detail_url)
         liaison.locator("form[action$='/contact/'] textarea").fill("已电话联系企业财务负责人")
         liaison.locator("form[action$='/contact/'] button").click()
@@ -76,8 +57,7 @@ def test_given_enterprise_submits_when_each_role_acts_then_closed_with_rating(li
 def test_given_staff_merge_another_enterprises_duplicate_then_merged_enterprise_follows_the_master(
     live_server, users, tree, kinds
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     from qinqing.appeals import actions
@@ -92,10 +72,10 @@ def test_given_staff_merge_another_enterprises_duplicate_then_merged_enterprise_
         actor=users.enterprise_b, enterprise=tree.ent_b, appeal_type=kinds.consult, domain=kinds.labour,
         title="园区道路积水", description="同一园区道路积水，员工上下班困难",
     )  # fmt: skip
-    sessions = {name: _session(getattr(users, name)) for name in ("city_staff", "enterprise_b")}
+    sessions = {name: session_cookie(getattr(users, name)) for name in ("city_staff", "enterprise_b")}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        staff = _page(browser, live_server, sessions["city_staff"])
+        browser = launch(p)
+        staff = new_page(browser, live_server, sessions["city_staff"])
         staff.on("dialog", lambda dialog: dialog.accept())  # 确认将本诉求作为重复诉求合并？
         staff.goto(f"{live_server.url}/appeals/{dup.pk}/")
         merge = staff.locator("form[action$='/merge/']")
@@ -111,7 +91,7 @@ def test_given_staff_merge_another_enterprises_duplicate_then_merged_enterprise_
         expect(staff.locator("#appeal-status")).to_have_text("已合并")
 
         # The merged enterprise opens its message, which links to the master's progress (read-only)
-        phone = _page(browser, live_server, sessions["enterprise_b"], viewport={"width": 360, "height": 740})
+        phone = new_page(browser, live_server, sessions["enterprise_b"], viewport={"width": 360, "height": 740})
         phone.goto(f"{live_server.url}/notifications/")
         phone.get_by_text(f"您的诉求已与 {master.number} 合并办理").first.click()
         expect(phone.locator("h1")).to_contain_text(master.number)

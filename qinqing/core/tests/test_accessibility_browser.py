@@ -8,31 +8,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
+
 AXE = Path(settings.BASE_DIR) / "var" / "vendor" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
 STAFF_PAGES = ["/", "/appeals/", "/appeals/figures/", "/registry/enterprises/", "/policies/", "/policies/matching/",
                "/policies/figures/", "/meetings/"]  # fmt: skip
 ENTERPRISE_PAGES = ["/", "/appeals/", "/policies/", "/policies/mine/"]
 SERIOUS = ("serious", "critical")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def _page(browser, live_server, session, **options):
-    context = browser.new_context(**options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
 
 
 @pytest.fixture
@@ -78,23 +63,22 @@ def _contrast(page) -> list[dict]:
 
 
 def test_given_main_pages_when_axe_checks_contrast_then_no_serious_violation(live_server, users, tagged):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     if not AXE.exists():
         pytest.skip("需要 axe-core：先运行 make assets")
     from playwright.sync_api import sync_playwright
 
-    sessions = {name: _session(getattr(users, name)) for name in ("county_staff", "enterprise")}
+    sessions = {name: session_cookie(getattr(users, name)) for name in ("county_staff", "enterprise")}
     found: list[dict] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for name, pages in (("county_staff", STAFF_PAGES), ("enterprise", ENTERPRISE_PAGES)):
-            page = _page(browser, live_server, sessions[name], bypass_csp=True)  # to inject axe-core
+            page = new_page(browser, live_server, sessions[name], bypass_csp=True)  # to inject axe-core
             for path in pages:
                 page.goto(f"{live_server.url}{path}")
                 found.extend(_contrast(page))
         # The tags the issue names are on the pages checked (so the check covered them).
-        staff = _page(browser, live_server, sessions["county_staff"])
+        staff = new_page(browser, live_server, sessions["county_staff"])
         staff.goto(f"{live_server.url}/appeals/")
         assert (
             staff.locator(".tag.warn", has_text="临期").count() and staff.locator(".tag.warn", has_text="催办").count()
@@ -104,14 +88,13 @@ def test_given_main_pages_when_axe_checks_contrast_then_no_serious_violation(liv
 
 
 def test_given_phone_when_enterprise_opens_home_then_every_navigation_entry_visible(live_server, users, tree):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    session = _session(users.enterprise)
+    session = session_cookie(users.enterprise)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        phone = _page(browser, live_server, session, viewport={"width": 390, "height": 844})
+        browser = launch(p)
+        phone = new_page(browser, live_server, session, viewport={"width": 390, "height": 844})
         phone.goto(f"{live_server.url}/")
         nav = phone.locator("nav.side")
         assert nav.evaluate("n => n.scrollWidth <= n.clientWidth + 1")  # nothing hidden to the right
@@ -123,14 +106,13 @@ def test_given_phone_when_enterprise_opens_home_then_every_navigation_entry_visi
 
 
 def test_given_appeals_figures_when_drawn_then_legend_clear_of_the_axis_names(live_server, users, tagged):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    session = _session(users.county_staff)
+    session = session_cookie(users.county_staff)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = _page(browser, live_server, session)
+        browser = launch(p)
+        page = new_page(browser, live_server, session)
         page.goto(f"{live_server.url}/appeals/figures/")
         page.wait_for_function("() => window.echarts && echarts.getInstanceByDom(document.getElementById('chart'))")
         option = page.evaluate(

@@ -1,31 +1,18 @@
 """Swagger UI in headless Chromium under the platform's CSP: it renders the API, loading nothing from elsewhere."""
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from qinqing.core.tests.browser import launch, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_given_a_signed_in_user_when_opening_the_api_docs_then_swagger_ui_renders_from_local_assets(live_server, users):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} missing")
-        pytest.skip(f"{CHROMIUM} missing")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     client = Client()
@@ -34,7 +21,7 @@ def test_given_a_signed_in_user_when_opening_the_api_docs_then_swagger_ui_render
     host = urlsplit(live_server.url).hostname
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         context = browser.new_context()
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
         page = context.new_page()

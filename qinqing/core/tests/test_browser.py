@@ -4,41 +4,23 @@ uncaught script error, or request to another host. The enterprise user's pages m
 """
 
 import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 
 from qinqing.core.demo_tree import DEMO_ACCOUNTS, DEMO_PASSWORD
+from qinqing.core.tests.browser import launch, require_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"127.0.0.1"}  # the live server listens there (--liveserver in pyproject.toml)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _require_chromium():
-    if Path(CHROMIUM).exists():
-        return
-    message = f"{CHROMIUM} 不存在：浏览器测试需要 Debian 的 chromium 包"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture
 def demo_site(live_server):
     """The 'test' demo profile (same shape as county, tiny sizes) behind the live server."""
-    _require_chromium()
+    require_chromium()
     call_command("seed_demo", profile="test", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
 
@@ -77,10 +59,6 @@ class Recorder:
         self.problems.append(f"{self.where}: 请求失败 {request.url} {failure}")
 
 
-def _launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-
 def _sign_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
@@ -115,7 +93,7 @@ def test_given_every_demo_account_when_it_opens_every_navigation_entry_then_no_p
     problems: list[str] = []
     visited = 0
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = launch(playwright)
         try:
             for account in DEMO_ACCOUNTS:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -145,7 +123,7 @@ def test_given_the_enterprise_user_on_a_phone_when_it_opens_its_pages_then_nothi
 
     overflowing = []
     with sync_playwright() as playwright:
-        browser = _launch(playwright)
+        browser = launch(playwright)
         try:
             context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
             page = context.new_page()

@@ -6,17 +6,15 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, require_chromium
+
 NOTICE_2026 = Path(__file__).parent / "fixtures" / "holiday_notice_2026.txt"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_given_the_2026_notice_when_pasted_previewed_and_confirmed_then_saved(live_server, users, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     from qinqing.core.models import CalendarDay, CalendarYear
@@ -25,7 +23,7 @@ def test_given_the_2026_notice_when_pasted_previewed_and_confirmed_then_saved(li
     client.force_login(users.sys_admin)
     session = client.cookies["sessionid"].value
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         host = live_server.url.split("//")[1].split(":")[0]
         context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])

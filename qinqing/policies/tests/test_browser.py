@@ -1,21 +1,10 @@
 """In headless Chromium: staff build a rule in the form, and the enterprise's 我的政策 (on a phone) changes."""
 
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
 
 
 def _context(browser, live_server, session, **options):
@@ -34,15 +23,14 @@ def _htmx_ready(page, locator) -> None:
 
 
 def test_given_staff_builds_rule_when_enterprise_opens_my_policies_then_verdict_follows_rule(live_server, users, firms):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     from qinqing.policies.models import Policy
 
-    staff_session, enterprise_session = _session(users.city_staff), _session(users.enterprise)
+    staff_session, enterprise_session = session_cookie(users.city_staff), session_cookie(users.enterprise)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         staff = _context(browser, live_server, staff_session).new_page()
         staff.goto(f"{live_server.url}/policies/new/")
         staff.fill("#id_title", "吸纳就业奖励（浏览器测试）")

@@ -2,30 +2,18 @@
 its .docx and .pdf."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
+from qinqing.core.tests.browser import launch, require_chromium, session_cookie
 from qinqing.registry.models import Member
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
 def test_given_staff_when_drilling_and_finalising_then_records_and_documents(live_server, users, tree, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     year = timezone.localdate().year
@@ -34,9 +22,9 @@ def test_given_staff_when_drilling_and_finalising_then_records_and_documents(liv
                joined_on=dt.date(year, 1, 2 + i))
         for i in range(3)
     )  # fmt: skip
-    session = _session(users.city_staff)
+    session = session_cookie(users.city_staff)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         context = browser.new_context(accept_downloads=True)
         host = live_server.url.split("//")[1].split(":")[0]
         context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
