@@ -245,6 +245,7 @@ class Staging:
         new_ids = _draw_ids(table, frame.height) if ids else None
         if new_ids is not None:
             frame = frame.with_columns(new_ids)
+        connection.ensure_connection()  # this thread's: its backend's pid names the table
         name = f"{STAGE_PREFIX}{connection.connection.info.backend_pid}_{uuid.uuid4().hex[:12]}"
         columns = self._columns.get(table) or self._columns.setdefault(table, _pg_columns(table))
         select = ", ".join(

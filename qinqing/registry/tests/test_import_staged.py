@@ -252,3 +252,35 @@ def test_given_killed_importers_scratch_table_then_next_import_drops_it_and_keep
     assert _scratch_tables() == [live]
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE "{live}"')
+
+
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_given_fresh_thread_stages_only_changed_rows_then_written_from_its_tables(tree, tmp_path, csv_file):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    # given stored enterprises, and a batch that only changes some of them (no new row: no ids drawn)
+    first, _second, third = _files(tmp_path, csv_file)
+    _import(first, tree.county_a, staged=False, directory=None)
+    plan = _plan(third, tree.county_a)
+
+    def stage(staging) -> list:
+        try:
+            return enterprises.stage_batch(plan, staging)
+        finally:
+            connections.close_all()
+
+    # when a thread whose connection has not been used yet stages it (as the runner's preparing thread,
+    # in the staging this thread opened)
+    with sqlwrite.Staging() as staging, ThreadPoolExecutor(1) as pool:
+        files = pool.submit(stage, staging).result()
+    assert [f is not None for f in files] == [False, True, False, True]
+    with sqlwrite.attached(files), transaction.atomic():
+        enterprises.write_batch(plan)
+
+    # then the changes are written from the scratch tables, which are dropped afterwards
+    assert Enterprise.objects.filter(legal_representative="王五", revenue_wan__gte=5005).count() == 26
+    assert EnterpriseYearFigures.objects.filter(year=2025, tax_wan=Decimal("99.9")).count() == 26
+    assert _scratch_tables() == []
