@@ -76,7 +76,11 @@ def test_given_a_court_referral_when_registered_mediated_and_confirmed_then_the_
         mediator.goto(f"{url}/mediation/")
         expect(mediator.locator("table.list")).to_contain_text(number)
         mediator.goto(case_url)
-        expect(mediator.locator("body")).to_contain_text("13900002222")
+        expect(mediator.locator("#case-parties")).to_contain_text("139****2222")
+        expect(mediator.locator("body")).not_to_contain_text("13900002222")
+        mediator.locator("#reveal-contacts").click()  # audited reveal, swapped in by HTMX
+        expect(mediator.locator("#case-parties")).to_contain_text("13900002222")
+        expect(mediator.locator("#reveal-contacts")).to_have_count(0)
         mediator.select_option("#session-mode", "onsite")
         mediator.fill("#session-place", "商会调解室")
         mediator.fill("#session-attendees", "赵建国；洞庭食品公司法务")
