@@ -16,15 +16,15 @@ def filter_appeals(qs: QuerySet, params) -> tuple[QuerySet, dict]:
         q = p["q"]
         qs = qs.filter(Q(number=q) | Q(title__icontains=q) | Q(enterprise__name__icontains=q))
     if p["status"] == "open":
-        qs = qs.filter(status__in=wf.OPEN_STATES)
+        qs = qs.filter(status__in=wf.OPEN_LIST)  # the condition of the partial index appeal_open_newest
     elif p["status"] in wf.STATE_LABELS:
         qs = qs.filter(status=p["status"])
     if p["deadline"] in ("warning", "overdue"):
-        qs = qs.filter(deadline_state=p["deadline"], status__in=wf.OPEN_STATES)
+        qs = qs.filter(deadline_state=p["deadline"], status__in=wf.OPEN_LIST)
     elif p["deadline"] == "paused":
         qs = qs.filter(is_paused=True)
     elif p["deadline"] == "escalated":
-        qs = qs.filter(escalation__gt=0, status__in=wf.OPEN_STATES)
+        qs = qs.filter(escalation__gt=0, status__in=wf.OPEN_LIST)
     if p["type"]:
         qs = qs.filter(appeal_type__code=p["type"])
     if p["domain"]:

@@ -36,6 +36,7 @@ STATE_LABELS = {
 }
 FINAL_STATES = frozenset({REJECTED, CLOSED, MERGED})
 OPEN_STATES = frozenset(STATE_LABELS) - FINAL_STATES
+OPEN_LIST = sorted(OPEN_STATES)  # the same states in a fixed order (a partial index's condition, the list filter)
 HANDLING_STATES = frozenset({ASSIGNED, CONTACTED})
 
 # Roles (values of qinqing.core.roles.Role, repeated here so this module stays import-free)

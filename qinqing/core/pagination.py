@@ -15,7 +15,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Without the ORDER BY, the database may stop after CAP + 1 rows of any index instead of sorting them.
-        n = self.object_list.order_by()[: self.CAP + 1].count()
+        # Without the ORDER BY, the database may stop after CAP + 1 rows of any index instead of sorting them;
+        # without the select_related joins (kept in the LIMIT subquery otherwise) it can count from an index alone.
+        rows = self.object_list.order_by()
+        if hasattr(rows, "select_related"):
+            rows = rows.select_related(None)
+        n = rows[: self.CAP + 1].count()
         self.capped = n > self.CAP
         return min(n, self.CAP)
