@@ -60,6 +60,9 @@ class Enterprise(SealedFieldsModel, TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
+        # A county's list in name order straight from the index (visible_enterprises: org_path = the FIC's path);
+        # without it PostgreSQL walks the name index past the other counties' rows (2.1 s at 3 M enterprises).
+        indexes = [models.Index(fields=["org_path", "name"], name="enterprise_scope_name")]
 
     def __str__(self) -> str:
         return self.name
