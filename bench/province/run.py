@@ -79,6 +79,9 @@ def main() -> None:
     parser.add_argument("--think", default="2,8", help="seconds a user waits between pages: min,max")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--no-background", action="store_true", help="no import or matching during the load")
+    parser.add_argument(
+        "--job-wait", type=int, default=300, help="seconds to wait after the load for the import and matching jobs"
+    )
     parser.add_argument("--slow-ms", type=int, default=100)
     parser.add_argument("--scratch", default=None)
     parser.add_argument("--lock", default=None, help="hold this flock (e.g. /work/bench.lock) during each load run")
@@ -86,6 +89,8 @@ def main() -> None:
     parser.add_argument("--no-page-profile", action="store_true", help="skip rendering every page once in-process")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
+    # A TERM (a timeout, a kill by pid) unwinds like Ctrl+C: servers stopped, log settings reset, lock released.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scratch = machine.scratch_dir(args.scratch, "province")
     os.environ["DATABASE_URL"] = args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -548,6 +553,7 @@ class Background(threading.Thread):
 
 
 def _wait_job(pk: int, timeout: float = 3600):
+    """The job once it has finished, or as it stands after ``timeout`` seconds."""
     from django.db import close_old_connections
 
     from qinqing.core.models import Job
@@ -573,13 +579,13 @@ def _job_times(job) -> dict:
     return out
 
 
-def _matching_job(since) -> dict:
+def _matching_job(since, timeout: float) -> dict:
     from qinqing.core.models import Job
 
     job = Job.objects.filter(kind="policies.match", created_at__gte=since).order_by("-pk").first()
     if job is None:
         return {"status": "not started"}
-    job = _wait_job(job.pk, timeout=1800)
+    job = _wait_job(job.pk, timeout=timeout)
     return _job_times(job)
 
 
@@ -664,12 +670,13 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
             state_after = machine.state()
             locust_cpu = _child_cpu()
             pages = read_locust(prefix)
-            jobs = {}
-            if background is not None:
-                background.join(timeout=1800)
-                jobs = dict(background.out)
-                jobs["matching"] = _matching_job(started)
             slow = slow_statements(log_offset, connection.settings_dict["NAME"], args.slow_ms)
+            jobs = {}
+            if background is not None:  # the lock is held meanwhile: at most --job-wait seconds more
+                deadline = time.time() + args.job_wait
+                background.join(timeout=args.job_wait)
+                jobs = dict(background.out)
+                jobs["matching"] = _matching_job(started, timeout=max(1, deadline - time.time()))
         finally:
             stop(procs)
     run = {
