@@ -68,6 +68,8 @@ DATA_MODULES = {
     "registry/standards/sizeclass.py",
     # Parser of the State Council's holiday notice: its patterns must match the notice's literal wording.
     "core/holiday_notice.py",
+    # Default legal-topic words matched against activity titles (setting LEGAL_TALK_KEYWORDS), not messages.
+    "legal/activity_talks.py",
 }
 
 # GB/T 4754-2017's 20 section (门类) names: the standard's own names, reference data like region names.
