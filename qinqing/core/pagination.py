@@ -18,7 +18,7 @@ class CappedPaginator(Paginator):
         # Without the ORDER BY, the database may stop after CAP + 1 rows of any index instead of sorting them;
         # without the select_related joins (kept in the LIMIT subquery otherwise) it can count from an index alone.
         rows = self.object_list.order_by()
-        if hasattr(rows, "select_related"):
+        if getattr(rows, "_fields", ()) is None:  # a model queryset; values() rows (drill-downs) have no joins to drop
             rows = rows.select_related(None)
         n = rows[: self.CAP + 1].count()
         self.capped = n > self.CAP
