@@ -7,8 +7,9 @@
 - ``staging``: before the batch's transaction, each frame goes through ADBC (Arrow columns, no Python
   object per value) to where the transaction reads it: SQLite's driver binds it in C into a scratch
   file attached to this connection; PostgreSQL's driver sends it as binary COPY into an unlogged
-  scratch table of the target's column types (``QINQING_IMPORT_PG_WRITE = "adbc"``; ``"copy"`` keeps
-  the CSV COPY inside the transaction; the benchmark measures both).
+  scratch table of the target's column types (``QINQING_IMPORT_PG_WRITE = "adbc"``; the default
+  ``"copy"`` sends CSV COPY inside the transaction: the benchmark measures both, and under load neither
+  was clearly faster, the CSV COPY slightly on average).
 - ``update``: changed rows by key: one UPDATE … FROM the staged rows, or else PostgreSQL: COPY into a
   temporary table, then one UPDATE … FROM; SQLite: one ``executemany`` UPDATE.
 
@@ -154,8 +155,9 @@ class Staged:
 
 def pg_write() -> str:
     """How PostgreSQL receives a pipelined import's rows: "adbc" (staged as binary COPY by ADBC's driver,
-    then one INSERT … SELECT in the batch's transaction) or "copy" (CSV COPY inside the transaction)."""
-    return getattr(settings, "QINQING_IMPORT_PG_WRITE", "adbc")
+    then one INSERT … SELECT in the batch's transaction) or "copy" (CSV COPY inside the transaction, the
+    default: docs/performance/registry.md has both measured)."""
+    return getattr(settings, "QINQING_IMPORT_PG_WRITE", "copy")
 
 
 def can_stage() -> bool:
