@@ -206,7 +206,7 @@ class CaseViewSet(DomainViewSet):
 
     @extend_schema(request=None, responses={200: s.MediationPartySerializer(many=True)},
                    summary=gettext_lazy("查看当事人完整联系方式（记入审计日志）"))  # fmt: skip
-    @action(detail=True, methods=["post"], url_path="reveal-contacts")
+    @action(detail=True, methods=["post"], url_path="reveal-contacts", pagination_class=None)
     def reveal_contacts(self, request, pk=None):
         case = get_case(request.user, pk)
         if not sees_contacts(request.user, case):
