@@ -1,8 +1,6 @@
 """The mediation demo: both bodies with the demo mediator on their rosters, a year's mix of sources, types and
 outcomes with 司法确认, open (and one overdue) cases on the mediator's desk, figures equal to their records."""
 
-import time
-
 import pytest
 
 from qinqing.mediation.models import Case, MediationBody, Party
@@ -21,9 +19,7 @@ def test_given_the_demo_when_seeded_then_bodies_cases_and_mediator_work(settings
     ctx = demo.make_context("county")
     build_tree(ctx)
     create_demo_users(ctx)
-    started = time.perf_counter()
-    med_demo.seed(ctx)
-    assert time.perf_counter() - started < 5
+    med_demo.seed(ctx)  # its time is measured in docs/performance/demo.md, not asserted here
     mediator = ctx.users["mediator"]
     kinds = set(MediationBody.objects.filter(roster__user=mediator).values_list("kind", flat=True))
     assert kinds == {"committee", "centre"}

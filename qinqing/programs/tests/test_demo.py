@@ -1,7 +1,5 @@
 """The programs demo: a county's year of pairings, projects and funds, donations with some of 100 万元 and more, a
-listing pipeline reaching 上市; figures equal to their records; and quick to seed."""
-
-import time
+listing pipeline reaching 上市; figures equal to their records."""
 
 import pytest
 from django.db.models import Sum
@@ -13,7 +11,7 @@ from qinqing.programs.models import Donation, ListingCandidate, Pairing, Project
 pytestmark = pytest.mark.django_db
 
 
-def test_given_the_city_scale_when_seeded_then_a_year_of_programs_figures_agree_and_it_is_fast(settings, tmp_path):
+def test_given_the_city_scale_when_seeded_then_a_year_of_programs_figures_agree(settings, tmp_path):
     from qinqing.core import demo
     from qinqing.programs import demo as programs_demo
 
@@ -29,12 +27,9 @@ def test_given_the_city_scale_when_seeded_then_a_year_of_programs_figures_agree_
     ListingCandidate.objects.all().delete()
     Donation.objects.all().delete()
 
-    # CPU time, not wall time: the shared test machine's load must not decide the verdict.
-    started = time.process_time()
+    # How long seeding takes is measured in docs/performance/demo.md, not asserted here (no timed unit tests).
     programs_demo.seed(ctx)
-    seconds = time.process_time() - started
 
-    assert seconds < 5, seconds
     assert Pairing.objects.count() >= 1000 and Project.objects.count() >= 1.5 * Pairing.objects.count()
     assert Pairing.objects.filter(party_kind="chamber", chamber=ctx.chamber).exists()
     assert Pairing.objects.filter(enterprise_id=ctx.users["enterprise"].enterprise_id).exists()
