@@ -2,30 +2,13 @@
 (the second goes to the waitlist), cancels the first, sees the second promoted, and checks in by opening the URL
 its QR code encodes (read from the page, and checked against the QR drawn by the server)."""
 
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def _page(browser, live_server, session, **options):
-    context = browser.new_context(**options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
 
 
 def _fits(page) -> bool:
@@ -35,8 +18,7 @@ def _fits(page) -> bool:
 def test_given_a_one_place_training_when_registering_waitlisting_cancelling_and_scanning_then_checked_in(
     live_server, users, tree
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     import segno
     from playwright.sync_api import expect, sync_playwright
 
@@ -44,12 +26,12 @@ def test_given_a_one_place_training_when_registering_waitlisting_cancelling_and_
     from qinqing.activities.models import Attendance, Registration
 
     today = str(actions.today())
-    sessions = {"staff": _session(users.county_staff), "enterprise": _session(users.enterprise)}
+    sessions = {"staff": session_cookie(users.county_staff), "enterprise": session_cookie(users.enterprise)}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         url = live_server.url
 
-        staff = _page(browser, live_server, sessions["staff"])
+        staff = new_page(browser, live_server, sessions["staff"])
         staff.goto(f"{url}/activities/new/")
         staff.select_option("#id_kind", "training")
         staff.fill("#id_title", "电商直播实务培训")
@@ -60,7 +42,7 @@ def test_given_a_one_place_training_when_registering_waitlisting_cancelling_and_
         expect(staff.locator("#activity-places")).to_contain_text("名额 1")
         activity_url = staff.url
 
-        phone = _page(browser, live_server, sessions["enterprise"], **PHONE)
+        phone = new_page(browser, live_server, sessions["enterprise"], **PHONE)
         phone.goto(activity_url)
         assert _fits(phone)
         phone.fill("#id_attendee_name", "张三")

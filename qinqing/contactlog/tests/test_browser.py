@@ -2,44 +2,26 @@
 flagged; the city's 纪检监督 reviewer finds it in the queue and records a conclusion; the official sees it."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def _page(browser, live_server, session, **options):
-    context = browser.new_context(**options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
 
 
 def test_given_a_banquet_with_a_gift_kept_when_logged_then_flagged_and_reviewed_by_the_reviewer(
     live_server, users, tree
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    staff_session, reviewer_session = _session(users.county_staff), _session(users.reviewer)
+    staff_session, reviewer_session = session_cookie(users.county_staff), session_cookie(users.reviewer)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         url = live_server.url
 
-        staff = _page(browser, live_server, staff_session)
+        staff = new_page(browser, live_server, staff_session)
         staff.goto(f"{url}/contactlog/new/")
         staff.fill("#id_date", str(dt.date.today() + dt.timedelta(days=1)))
         staff.fill("#id_place", "县城某酒店")
@@ -66,7 +48,7 @@ def test_given_a_banquet_with_a_gift_kept_when_logged_then_flagged_and_reviewed_
         expect(staff.locator("#review-status")).to_have_text("待审查")
         entry_url = staff.url
 
-        reviewer = _page(browser, live_server, reviewer_session)
+        reviewer = new_page(browser, live_server, reviewer_session)
         reviewer.goto(f"{url}/contactlog/review/")
         reviewer.get_by_role("link", name=str(dt.date.today())).click()
         expect(reviewer.locator("#entry-flags")).to_contain_text("购物卡")

@@ -3,36 +3,18 @@ and the bank's outcomes to 放款; and a second need refused for 欠税, fixed t
 recommended again to a second bank."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def _page(browser, live_server, session, **options):
-    context = browser.new_context(**options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
 
 
 def test_given_a_need_when_every_role_acts_then_lent_and_a_refusal_goes_to_a_second_bank(
     live_server, users, tree, fin, monkeypatch
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     from qinqing.appeals import actions as appeal_actions
@@ -41,12 +23,12 @@ def test_given_a_need_when_every_role_acts_then_lent_and_a_refusal_goes_to_a_sec
     second = fin.need  # already on the 推荐清单 (fixture)
     names = {"enterprise": users.enterprise, "county_staff": users.county_staff, "banker": users.banker,
              "banker2": fin.banker2}  # fmt: skip
-    sessions = {name: _session(user) for name, user in names.items()}
+    sessions = {name: session_cookie(user) for name, user in names.items()}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         url = live_server.url
 
-        phone = _page(browser, live_server, sessions["enterprise"], viewport={"width": 360, "height": 740})
+        phone = new_page(browser, live_server, sessions["enterprise"], viewport={"width": 360, "height": 740})
         phone.goto(f"{url}/financing/needs/new/")
         phone.fill("#id_amount", "500")
         phone.fill("#id_term_months", "12")
@@ -59,7 +41,7 @@ def test_given_a_need_when_every_role_acts_then_lent_and_a_refusal_goes_to_a_sec
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360 + 1
         number = phone.locator("h1").inner_text().split()[-1]
 
-        staff = _page(browser, live_server, sessions["county_staff"])
+        staff = new_page(browser, live_server, sessions["county_staff"])
         staff.goto(need_url)
         for key in ("genuine", "credit", "use"):
             staff.select_option(f"#screen-form select[name={key}]", "true")
@@ -83,7 +65,7 @@ def test_given_a_need_when_every_role_acts_then_lent_and_a_refusal_goes_to_a_sec
         staff.get_by_role("button", name="登记签约意向").click()
         expect(staff.locator(".messages")).to_contain_text("意向已登记")
 
-        bank = _page(browser, live_server, sessions["banker"])
+        bank = new_page(browser, live_server, sessions["banker"])
         bank.goto(f"{url}/financing/bank/")
         bank.get_by_role("link", name=number).click()
         expect(bank.locator("#referral-stage")).to_have_text("有意向")
@@ -128,7 +110,7 @@ def test_given_a_need_when_every_role_acts_then_lent_and_a_refusal_goes_to_a_sec
         staff.get_by_role("button", name="再次推荐").click()
         expect(staff.locator(".messages")).to_contain_text("已再次推荐")
 
-        other = _page(browser, live_server, sessions["banker2"])
+        other = new_page(browser, live_server, sessions["banker2"])
         other.goto(f"{url}/financing/bank/")
         expect(other.get_by_role("link", name=second.number)).to_be_visible()
         expect(other.locator("main")).not_to_contain_text(number)

@@ -5,46 +5,36 @@ lawyer's follow-up call."""
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
 def _page(browser, live_server, session, **options):
-    context = browser.new_context(accept_downloads=True, **options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
+    return new_page(browser, live_server, session, accept_downloads=True, **options)
 
 
 def _answer_all(page, value: str) -> None:
-    for select in page.locator("#answers-form select[name^='q_']").all():
+    # Locator.all() does not wait: right after a click on a link it can read the page being left and find nothing.
+    selects = page.locator("#answers-form select[name^='q_']")
+    selects.first.wait_for()
+    for select in selects.all():
         select.select_option(value)
 
 
 def test_given_a_request_when_every_role_acts_then_the_pdf_report_downloads_and_follow_up_is_recorded(
     live_server, users, tree, legal
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     from qinqing.legal import actions
 
     today = str(actions.today())
-    sessions = {name: _session(getattr(users, name)) for name in ("enterprise", "county_staff", "lawyer")}
+    sessions = {name: session_cookie(getattr(users, name)) for name in ("enterprise", "county_staff", "lawyer")}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         url = live_server.url
 
         phone = _page(browser, live_server, sessions["enterprise"], viewport={"width": 390, "height": 800})

@@ -6,33 +6,20 @@ import io
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
 def _page(browser, live_server, session, **options):
-    context = browser.new_context(accept_downloads=True, **options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
+    return new_page(browser, live_server, session, accept_downloads=True, **options)
 
 
 def test_given_a_court_referral_when_registered_mediated_and_confirmed_then_the_agreement_downloads(
     live_server, tree, users
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from docx import Document
     from playwright.sync_api import expect, sync_playwright
 
@@ -42,9 +29,9 @@ def test_given_a_court_referral_when_registered_mediated_and_confirmed_then_the_
 
     body = factories.committee(tree, users)
     today = actions.today().isoformat()
-    sessions = {name: _session(getattr(users, name)) for name in ("secretary", "mediator", "enterprise")}
+    sessions = {name: session_cookie(getattr(users, name)) for name in ("secretary", "mediator", "enterprise")}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         url = live_server.url
 
         secretary = _page(browser, live_server, sessions["secretary"])

@@ -1,29 +1,11 @@
 """In headless Chromium: staff build a survey (with a show-if condition) and open it; the enterprise answers on a
 390-px phone, where the conditional question appears only when it applies; staff read the results and charts."""
 
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _session(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def _page(browser, live_server, session, **options):
-    context = browser.new_context(**options)
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
-    return context.new_page()
 
 
 def _add(page, **fields):
@@ -36,15 +18,14 @@ def _add(page, **fields):
 
 
 def test_given_a_new_survey_when_built_opened_and_answered_on_a_phone_then_results_show(live_server, users, tree):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    staff_session, enterprise_session = _session(users.county_staff), _session(users.enterprise)
+    staff_session, enterprise_session = session_cookie(users.county_staff), session_cookie(users.enterprise)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         url = live_server.url
-        staff = _page(browser, live_server, staff_session)
+        staff = new_page(browser, live_server, staff_session)
         staff.goto(f"{url}/surveys/new/")
         staff.fill("#id_title", "会员服务满意度调查")
         staff.get_by_role("button", name="保存").click()
@@ -61,7 +42,7 @@ def test_given_a_new_survey_when_built_opened_and_answered_on_a_phone_then_resul
         expect(staff.locator(".messages")).to_contain_text("问卷已发布")
         detail = staff.url
 
-        phone = _page(browser, live_server, enterprise_session, viewport={"width": 390, "height": 844},
+        phone = new_page(browser, live_server, enterprise_session, viewport={"width": 390, "height": 844},
                       is_mobile=True, has_touch=True)  # fmt: skip
         phone.goto(f"{url}/surveys/")
         phone.get_by_role("link", name="会员服务满意度调查").click()
