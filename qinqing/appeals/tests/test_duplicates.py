@@ -1,7 +1,6 @@
 """Duplicate suggestions: the same enterprise first, then the same domain, ranked by segmented-text
 similarity, in the reader's scope, with a bounded number of queries."""
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -104,13 +103,21 @@ def test_given_sibling_county_appeal_then_never_suggested(users, tree, kinds):
     assert found == []
 
 
-def test_given_2000_same_domain_appeals_then_suggestion_stays_fast(users, tree, kinds, other_ent):
+def test_given_2500_same_domain_appeals_then_the_work_is_capped(
+    users, tree, kinds, other_ent, monkeypatch, django_assert_max_num_queries
+):
+    """What keeps the suggestion fast is the cap on candidates read and scored, whatever the domain's size (the
+    time itself is measured in docs/performance/appeals.md, not here)."""
     _bulk(other_ent, kinds.consult, kinds.finance, 2500, title="融资担保费用高",
           description="担保公司收费偏高，小微企业融资成本压力大，希望协调降低担保费率",
           registered_on=TODAY - timedelta(days=10))  # fmt: skip
-    started = time.perf_counter()
-    duplicates.suggest(
-        visible_appeals(users.county_staff), LOAN, credit_code=tree.ent_a.credit_code, domain=kinds.finance.pk,
-        today=TODAY,
-    )  # fmt: skip
-    assert time.perf_counter() - started < 3.0  # measured ~0.2 s on SQLite (docs/performance/appeals.md)
+    scored = []
+    real_score = duplicates._score
+    monkeypatch.setattr(duplicates, "_score", lambda *a, **k: scored.append(1) or real_score(*a, **k))
+    with django_assert_max_num_queries(3):
+        found = duplicates.suggest(
+            visible_appeals(users.county_staff), "融资担保费用高，担保公司收费偏高", credit_code=tree.ent_a.credit_code,
+            domain=kinds.finance.pk, today=TODAY,
+        )  # fmt: skip
+    assert 0 < len(scored) <= duplicates.ENTERPRISE_CAP + duplicates.DOMAIN_CAP < 2500
+    assert len(found) == 5 and all(f["appeal"].enterprise_id == other_ent.pk for f in found)
