@@ -51,6 +51,16 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+def pytest_runtest_setup(item):
+    """``@pytest.mark.postgres_only`` skips the test, with the reason shown, in the SQLite round."""
+    if item.get_closest_marker("postgres_only") is None:
+        return
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("只在 PostgreSQL 一轮运行（postgres_only）")
+
+
 @pytest.fixture(autouse=True)
 def _media_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
