@@ -288,10 +288,16 @@ QINQING_TOTP_REQUIRED_ROLES = env_list("QINQING_TOTP_REQUIRED_ROLES")
 # --- Shared cache and throttles -------------------------------------------------------------
 # Throttle counters must be shared by every worker process: the database cache (table created by the
 # accounts migrations), or Redis when QINQING_REDIS_URL is set (needs the `redis` package).
+# Every key carries QINQING_CACHE_PREFIX, so two deployments (or a test run) can share one Redis.
 QINQING_REDIS_URL = os.environ.get("QINQING_REDIS_URL", "")
+QINQING_CACHE_PREFIX = os.environ.get("QINQING_CACHE_PREFIX", "qinqing")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": QINQING_REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": QINQING_REDIS_URL,
+            "KEY_PREFIX": QINQING_CACHE_PREFIX,
+        }
         if QINQING_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "qinqing_cache"}
     )

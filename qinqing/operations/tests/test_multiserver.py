@@ -173,6 +173,7 @@ def servers(tmp_path):
         QINQING_AUDIT_KEY="multi-server-audit-key",
         DJANGO_SECRET_KEY="multi-server-secret-key-not-for-production",
         QINQING_REDIS_URL=_redis_url(),
+        QINQING_CACHE_PREFIX=f"qq-multiserver-{name}",  # this run's keys only, beside anyone else's in the Redis
         QINQING_TRUST_X_FORWARDED_FOR="1",  # behind one proxy: nginx
         QINQING_POLICY_SEARCH_ENGINE="database",
         QINQING_S3_BUCKET=BUCKET,
