@@ -5,297 +5,47 @@ existing enterprises, one their yearly figures); the write is one INSERT … ON 
 DO UPDATE per batch (PostgreSQL: COPY into a temporary table first, see ``sqlwrite``). Re-running a
 batch therefore never duplicates a row, which is what makes a killed import resumable from its last
 checkpoint.
+
+Three modules by step: ``importcheck`` (the columns validated), this one (a batch planned against the
+database), ``importwrite`` (a planned batch sealed, staged and written).
 """
 
-import datetime
-import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
 from django.utils.translation import gettext as _
 
 from qinqing.core import crypto
-from qinqing.core.idranges import expand_ranges, id_ranges
+from qinqing.core.idranges import id_ranges
 
-from .. import rules
-from ..choices import Qualification
-from ..models import Enterprise, EnterpriseYearFigures
-from ..standards import idcard, mobile, uscc
-
-try:  # GB/T 4754 data module (written alongside); until it lands only the code's shape is checked
-    from ..standards import industry
-except ImportError:  # pragma: no cover
-    industry = None
-from ..importing import columnar, fastcheck, parse, sqlwrite
-from ..importing.columns import ENTERPRISE_COLUMNS, HeaderMap
-from ..importing.reader import Table
+from ..importing import columnar, fastcheck, sqlwrite
 from ..importing.report import RowIssue
+from ..models import Enterprise, EnterpriseYearFigures
+
+# The steps before and after the plan, importable here as before (the runner and tests use this module).
+from .importcheck import (  # noqa: F401
+    BLIND_INDEX,
+    CURRENT_FIGURES,
+    ENTERPRISE_FIELDS,
+    FIGURE_FIELDS,
+    FIGURE_KIND,
+    FIGURE_SOURCES,
+    FLAG_FIELDS,
+    LABELS,
+    NO,
+    NULLABLE_KIND,
+    PII_FIELDS,
+    QUALIFICATION_LABELS,
+    TEXT_FIELDS,
+    YES,
+    Validated,
+    validate,
+)
+from .importwrite import audit_summary, changed_enterprise_ids, prepare_batch, stage_batch, write_batch  # noqa: F401
 
 # Batches are independent (a credit code appears once in a file), so the runner may plan the next batch
 # while the database writes this one.
 PIPELINED = True
-
-FLAG_FIELDS = ["serious_dishonesty", "non_private_controlled"]  # N强 exclusions (reports.rankings)
-ENTERPRISE_FIELDS = [
-    "name",
-    "legal_representative",
-    "legal_rep_id_number",
-    "region_code",
-    "industry_code",
-    "founded_on",
-    "employees",
-    "revenue_wan",
-    "total_assets_wan",
-    "qualifications",
-    "address",
-    "contact_name",
-    "contact_mobile",
-    *FLAG_FIELDS,
-]
-FIGURE_FIELDS = ["revenue_wan", "tax_wan", "rd_spend_wan", "employees", "total_assets_wan"]
-# Which file column fills each yearly figure.
-FIGURE_SOURCES = {
-    "revenue_wan": "revenue_wan",
-    "tax_wan": "tax_wan",
-    "rd_spend_wan": "rd_spend_wan",
-    "employees": "employees",
-    "total_assets_wan": "total_assets_wan",
-}
-PII_FIELDS = {"legal_rep_id_number", "contact_mobile"}
-# Sealed at rest (qinqing.core.crypto): the import compares blind indexes, never decrypts stored values,
-# and seals whole columns (vectorised) just before the write.
-BLIND_INDEX = {"legal_rep_id_number": "legal_rep_id_number_bidx", "contact_mobile": "contact_mobile_bidx"}
-CURRENT_FIGURES = {"employees", "revenue_wan", "total_assets_wan"}  # on the enterprise and in each year
-LABELS = {c.key: c.label for c in ENTERPRISE_COLUMNS}
-QUALIFICATION_LABELS = {
-    **{str(label): code for code, label in Qualification.choices},
-    "高企": "high_tech",
-    "高新企业": "high_tech",
-    "专精特新中小企业": "srdi",
-    "小巨人": "little_giant",
-    "专精特新“小巨人”": "little_giant",
-    "制造业单项冠军": "champion",
-    "上市": "listed",
-    "拟上市": "pre_listing",
-}
-
-
-def _industry_ok(value: str) -> str:
-    """The canonical GB/T 4754-2017 code (``c3311``, ``C3311``, ``３３１１`` → ``3311``)."""
-    code = unicodedata.normalize("NFKC", value)
-    if industry is None:
-        code = "".join(code.split()).upper()
-        if not (code.isdigit() and 2 <= len(code) <= 4):
-            raise ValueError(_("行业代码应为2至4位数字（GB/T 4754-2017）"))
-        return code
-    try:
-        found = industry.lookup(code)
-    except (KeyError, ValueError):
-        found = None
-    if not found:
-        raise ValueError(_("不是 GB/T 4754-2017 中的行业代码"))
-    return found.code
-
-
-def _industry_note(value: str, code: str) -> str:
-    notes = []
-    width = unicodedata.normalize("NFKC", value)
-    if width != value:
-        notes.append(_("已将全角字符转为半角"))
-    if "".join(width.split()) != width:
-        notes.append(_("已去除空格"))
-    compact = "".join(width.split())
-    if code.isdigit() and not compact[:1].isdigit():
-        notes.append(_("已去掉门类字母"))
-    elif compact != compact.upper():
-        notes.append(_("已将小写字母转为大写"))
-    return _("%(what)s：%(code)s") % {"what": "，".join(notes) or _("已规范化"), "code": code}
-
-
-def _region_ok(value: str) -> str:
-    """The same GB/T 2260 check as the form and the API (registry.rules.region_code)."""
-    try:
-        return rules.region_code(value)
-    except rules.RuleError as exc:
-        raise ValueError(str(exc)) from None
-
-
-TEXT_FIELDS = [
-    f
-    for f in ENTERPRISE_FIELDS
-    if f not in ("founded_on", "employees", "revenue_wan", "total_assets_wan", *FLAG_FIELDS)
-]
-NULLABLE_KIND = {
-    "founded_on": "date",
-    "employees": "nullable",
-    "revenue_wan": "decimal",
-    "total_assets_wan": "decimal",
-    **dict.fromkeys(FLAG_FIELDS, "bool"),
-}
-# 是/否 cells of the flags, kept as "1"/"0" (how sqlwrite.fetch reads a boolean on both databases).
-YES = ("是", "Y", "y", "yes", "1", "√", "true", "TRUE")
-NO = ("否", "N", "n", "no", "0", "×", "false", "FALSE")
-
-
-def _yes_no(value: str) -> str:
-    value = value.strip()
-    if value in YES:
-        return "1"
-    if value in NO:
-        return "0"
-    raise ValueError(_("请填写“是”或“否”"))
-
-
-FIGURE_KIND = {
-    "revenue_wan": "decimal",
-    "tax_wan": "decimal",
-    "rd_spend_wan": "decimal",
-    "employees": "nullable",
-    "total_assets_wan": "decimal",
-}
-
-
-@dataclass
-class Validated:
-    """Canonical text columns (key → values aligned with the file's rows, plus ``row``: the index of
-    the row in the file) and the indices of the rows that are clean, in file order."""
-
-    frame: pl.DataFrame
-    good: pl.Series
-
-    @property
-    def values(self) -> dict[str, list]:
-        return {name: self.frame[name].to_list() for name in self.frame.columns}
-
-
-def validate(table: Table, headers: HeaderMap, errors: list[RowIssue], notes: list[RowIssue]) -> Validated:
-    n = len(table)
-    raw: dict[str, pl.Series] = {key: table.column(position) for key, position in headers.index.items()}
-    out: dict[str, pl.Series] = {"row": pl.Series("row", range(n), dtype=pl.Int64)}
-    problems: list[tuple[int, str, str]] = []  # (row index, column key, reason)
-
-    def take(key: str, parsed: tuple[pl.Series, columnar.Problems]) -> None:
-        values, found = parsed
-        out[key] = values.alias(key)
-        problems.extend((i, key, reason) for i, reason in found)
-
-    # 统一社会信用代码: normalise (lower case, full width) with a note, then check the check character.
-    codes = raw["credit_code"]
-    clean = columnar.uscc_clean(codes)
-
-    def normalise_code(value: str) -> str:
-        code, row_notes = uscc.normalize(value)
-        notes.extend(RowIssue(current[0] + 2, LABELS["credit_code"], value, note) for note in row_notes)
-        return uscc.validate(code)
-
-    current = [0]
-    todo = (~clean & (codes != "")).arg_true().to_list()
-    fixed, code_problems = [], []
-    for i in todo:
-        current[0] = i
-        try:
-            fixed.append(normalise_code(codes[i]))
-        except uscc.InvalidCreditCode as exc:
-            code_problems.append((i, str(exc)))
-            fixed.append("")
-    normalised = codes.clone().scatter(todo, pl.Series(fixed, dtype=pl.String)) if todo else codes
-    take("credit_code", (normalised, code_problems))
-    required = _("必填")
-    for i in ((codes == "") & table.nonempty).arg_true().to_list():
-        problems.append((i, "credit_code", required))
-    frame = pl.DataFrame({"row": out["row"], "code": normalised})
-    dup = frame.with_columns(first=pl.col("row").min().over("code")).filter(
-        (pl.col("code") != "") & (pl.col("row") != pl.col("first"))
-    )
-    problems.extend(
-        (i, "credit_code", _("与第%(row)s行重复") % {"row": first + 2})
-        for i, first in dup.select("row", "first").iter_rows()
-    )
-
-    if "name" in raw:
-        names = raw["name"]
-        too_long = _("超过%(max)s个字符") % {"max": 200}
-        take("name", (names, [(i, too_long) for i in (names.str.len_chars() > 200).arg_true().to_list()]))
-        problems.extend((i, "name", required) for i in ((names == "") & (normalised != "")).arg_true().to_list())
-    for key, length in (("legal_representative", 50), ("address", 200), ("contact_name", 50)):
-        if key in raw:
-            long = (raw[key].str.len_chars() > length).arg_true().to_list()
-            too_long = _("超过%(max)s个字符") % {"max": length}
-            take(key, (raw[key], [(i, too_long) for i in long]))
-    if "legal_rep_id_number" in raw:
-        column = raw["legal_rep_id_number"]
-        clean = columnar.id_clean(column, datetime.date.today()) | column.str.contains(r"\*", literal=False)
-        take("legal_rep_id_number", columnar.fallback(column, clean, idcard.validate, (idcard.InvalidIdNumber,)))
-    if "contact_mobile" in raw:
-        column = raw["contact_mobile"]
-        clean = column.str.contains(r"^1[3-9]\d{9}$") | column.str.contains(r"\*", literal=False)
-        take("contact_mobile", columnar.fallback(column, clean, mobile.validate_mobile, (ValueError,)))
-    if "region_code" in raw:
-        take("region_code", columnar.by_unique(raw["region_code"], _region_ok, (ValueError,)))
-    if "industry_code" in raw:
-        column = raw["industry_code"]
-        take("industry_code", columnar.by_unique(column, _industry_ok, (ValueError,)))
-        # Stored as the canonical code, so c3311 / C3311 / 3311 are one value; each change is a note.
-        typed = pl.DataFrame({"raw": column, "code": out["industry_code"]}).with_row_index("i")
-        notes.extend(
-            RowIssue(i + 2, LABELS["industry_code"], value, _industry_note(value, code))
-            for i, value, code in typed.filter((pl.col("code") != "") & (pl.col("code") != pl.col("raw"))).iter_rows()
-        )
-    if "founded_on" in raw:
-        take("founded_on", columnar.date(raw["founded_on"], parse.date))
-    if "employees" in raw:
-        take("employees", columnar.integer(raw["employees"], parse.integer))
-    for key in ("revenue_wan", "total_assets_wan", "tax_wan", "rd_spend_wan"):
-        if key in raw:
-            take(key, columnar.decimal(raw[key], parse.decimal))
-    if "qualifications" in raw:
-        take(
-            "qualifications",
-            columnar.by_unique(raw["qualifications"], _qualifications_ok, (ValueError,)),
-        )
-    for key in FLAG_FIELDS:  # few distinct values: each checked once
-        if key in raw:
-            take(key, columnar.by_unique(raw[key], _yes_no, (ValueError,)))
-    if "year" in raw:
-        take("year", columnar.integer(raw["year"], parse.year))
-        this_year = datetime.date.today().year
-        years = out["year"].cast(pl.Int64)
-        out_of_range = _("年度应在1949至%(year)s之间") % {"year": this_year}
-        for i in ((years < 1949) | (years > this_year)).fill_null(False).arg_true().to_list():
-            problems.append((i, "year", out_of_range))
-    has_yearly = [key for key in ("tax_wan", "rd_spend_wan") if key in out]
-    if has_yearly:
-        filled = (
-            pl.DataFrame([out[k] for k in has_yearly]).select(pl.any_horizontal(pl.all().is_not_null())).to_series()
-        )
-        no_year = out["year"].is_null() if "year" in out else pl.Series([True] * n)
-        first_bad = {i for i, _k, _r in problems}
-        for i in (filled & no_year & (normalised != "")).arg_true().to_list():
-            if i in first_bad:
-                continue
-            if "year" in raw:
-                key = next(k for k in has_yearly if out[k][i] is not None)
-                problems.append((i, "year", _("填写了%(column)s时必须填写年度") % {"column": LABELS[key]}))
-            else:
-                problems.append((i, "year", _("填写了年度数据时必须有“年度”列")))
-
-    bad = {i for i, _key, _reason in problems}
-    for i, key, reason in problems:
-        value = raw[key][i] if key in raw else ""
-        errors.append(RowIssue(i + 2, LABELS[key], value, reason))
-    errors.sort(key=lambda e: e.row)
-    if "year" in out:
-        out["year"] = out["year"].cast(pl.Int64)
-    data = pl.DataFrame(list(out.values()))
-    good = data.select((pl.col("credit_code") != "") & ~pl.col("row").is_in(list(bad))).to_series()
-    return Validated(data, good.arg_true().cast(pl.Int64))
-
-
-def _qualifications_ok(value: str) -> str:
-    parsed, problems = parse.multi_choice([value], QUALIFICATION_LABELS, _("资质"))
-    if problems:
-        raise ValueError(problems[0][1])
-    return parsed[0]
 
 
 @dataclass
@@ -540,105 +290,3 @@ def _compared(f: str) -> str:
     """The column that tells whether ``f`` changed: a sealed number by its blind index (ciphertexts of
     one number differ every time it is sealed)."""
     return BLIND_INDEX.get(f, f)
-
-
-def _sealed(frame: pl.DataFrame) -> pl.DataFrame:
-    """The personal numbers of the rows about to be written, sealed column by column (values kept from
-    the database are sealed already and pass through; equal numbers in a batch share one token, as their
-    blind indexes already show them equal)."""
-    if not frame.height:
-        return frame
-    return frame.with_columns(
-        pl.Series(f, crypto.seal_many(frame[f].to_list(), share_equal=True), dtype=pl.String) for f in PII_FIELDS
-    )
-
-
-def _seal(plan: BatchPlan) -> None:
-    if not plan.sealed:
-        plan.inserts, plan.updates, plan.sealed = _sealed(plan.inserts), _sealed(plan.updates), True
-
-
-def prepare_batch(plan: BatchPlan, staging: sqlwrite.Staging | None) -> list:
-    """What a batch needs after its plan and before its transaction: its personal numbers sealed and, with
-    ``staging``, its rows staged (``stage_batch``). The runner runs this on a thread of its own, between
-    the planning of the next batch and the writing of the one before. Returns ``stage_batch``'s list."""
-    _seal(plan)
-    return stage_batch(plan, staging) if staging is not None else []
-
-
-def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
-    """The enterprises a written batch created or changed (their policy eligibility may have changed)."""
-    return expand_ranges(plan.created_ids) + expand_ranges(plan.updated_ids)
-
-
-def _frames(plan: BatchPlan) -> dict[str, pl.DataFrame]:
-    """What the batch writes: new and changed enterprises (columns named as the table's), new yearly
-    figures (with the credit code that finds a new enterprise's id once it is written), changed ones."""
-    columns = {f: Enterprise._meta.get_field(f).column for f in (*ENTERPRISE_FIELDS, *BLIND_INDEX.values())}
-    return {
-        "inserts": plan.inserts.rename(columns),
-        "updates": plan.updates.rename(columns),
-        "new_figures": plan.new_figures,
-        "changed_figures": plan.changed_figures,
-    }
-
-
-def stage_batch(plan: BatchPlan, staging: sqlwrite.Staging) -> list:
-    """While an earlier batch is being written: the rows this batch's statements will read
-    (``sqlwrite.Staging``). Returns what ``sqlwrite.attached`` must attach around the batch's transaction."""
-    _seal(plan)
-    tables = {
-        "inserts": Enterprise._meta.db_table,
-        "updates": Enterprise._meta.db_table,
-        "new_figures": EnterpriseYearFigures._meta.db_table,
-        "changed_figures": EnterpriseYearFigures._meta.db_table,
-    }
-    plan.staged = {
-        name: staging.stage(tables[name], frame, ids=name == "inserts") for name, frame in _frames(plan).items()
-    }
-    return list(plan.staged.values())
-
-
-def write_batch(plan: BatchPlan) -> None:
-    """Insert new enterprises, update changed ones (import never moves one between FICs), then the
-    yearly figures. Call inside a transaction."""
-    _seal(plan)  # done already when the runner prepared the batch
-    now = sqlwrite.now_text()
-    table = Enterprise._meta.db_table
-    frames, staged = _frames(plan), plan.staged
-    new_ids = sqlwrite.insert(table, frames["inserts"], now, ids=True, staged=staged.get("inserts"))
-    created = new_ids.to_list()
-    plan.created_ids = id_ranges(created)
-    if created:
-        span = [*created, *plan.id_span]
-        plan.id_span = (min(span), max(span))
-    sqlwrite.update(table, frames["updates"], ["id"], now, staged=staged.get("updates"))
-    figures = EnterpriseYearFigures._meta.db_table
-    if plan.new_figures.height:
-        known = pl.DataFrame({"credit_code": plan.inserts["credit_code"], "id": new_ids})
-        sqlwrite.insert(
-            figures,
-            frames["new_figures"],
-            now,
-            staged=staged.get("new_figures"),
-            fill=("enterprise_id", "credit_code", table, known),
-        )
-    keys = ["enterprise_id", "year"]
-    sqlwrite.update(figures, frames["changed_figures"], keys, now, staged=staged.get("changed_figures"))
-
-
-def audit_summary(plan: BatchPlan) -> dict:
-    """The batch's audit row names every enterprise and yearly figure written (space-separated, so a
-    search for one code finds it without the audit serialising thousands of list items)."""
-    return {
-        "new": plan.new,
-        "updated": plan.updated,
-        "credit_codes": plan.written,
-        "figures": plan.figures_written,
-        "created_ids": plan.created_ids,
-        "updated_ids": plan.updated_ids,
-        "changed_fields": plan.changed_fields,
-        "changed_years": plan.changed_years,
-        "id_min": plan.id_span[0] if plan.id_span else None,
-        "id_max": plan.id_span[1] if plan.id_span else None,
-    }

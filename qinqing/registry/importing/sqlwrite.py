@@ -7,7 +7,7 @@
 - ``staging``: before the batch's transaction, each frame goes through ADBC (Arrow columns, no Python
   object per value) to where the transaction reads it: SQLite's driver binds it in C into a scratch
   file attached to this connection; PostgreSQL's driver sends it as binary COPY into an unlogged
-  scratch table of the target's column types (``QINQING_IMPORT_PG_WRITE = "adbc"``; the default
+  scratch table of the target's column types (``pgstage``; ``QINQING_IMPORT_PG_WRITE = "adbc"``; the default
   ``"copy"`` sends CSV COPY inside the transaction: the benchmark measures both, and under load neither
   was clearly faster, the CSV COPY slightly on average).
 - ``update``: changed rows by key: one UPDATE … FROM the staged rows, or else PostgreSQL: COPY into a
@@ -22,13 +22,11 @@ Identifiers come from model metadata, values travel as parameters or COPY data (
 
 import io
 import json
-import re
 import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import adbc_driver_manager
 import adbc_driver_sqlite
@@ -37,11 +35,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from . import columnar
-
-
-def qn(name: str) -> str:
-    return connection.ops.quote_name(name)
+from . import columnar, pgstage
+from .pgstage import STAGE_PREFIX, drop_left_over_stages, qn  # noqa: F401 -- STAGE_PREFIX importable here, as before
+from .pgstage import draw_ids as _draw_ids
+from .pgstage import ingest as _ingest
 
 
 def _pg() -> bool:
@@ -194,16 +191,6 @@ def stage(frame: pl.DataFrame, directory: Path) -> Staged | None:
     return Staged(path, frame.height)
 
 
-def _ingest(conn, table: str, frame: pl.DataFrame, mode: str) -> None:
-    with adbc_driver_manager.AdbcStatement(conn) as statement:
-        statement.set_options(**{"adbc.ingest.target_table": table, "adbc.ingest.mode": mode})
-        statement.bind_stream(frame)  # polars' Arrow C stream
-        statement.execute_update()
-
-
-STAGE_PREFIX = "qq_import_stage_"
-
-
 class Staging:
     """Where one import stages its batches (``stage``), opened once for the whole import:
 
@@ -224,8 +211,7 @@ class Staging:
     def __enter__(self) -> "Staging":
         if _pg():
             drop_left_over_stages()
-            database = adbc_driver_manager.AdbcDatabase(driver=_pg_driver(), uri=_pg_uri())
-            self.conn = adbc_driver_manager.AdbcConnection(database)
+            self.conn, database = pgstage.connect()
             self._resources = [self.conn, database]
         elif self.directory is None:
             temporary = tempfile.TemporaryDirectory(prefix="qinqing-import-")
@@ -244,104 +230,9 @@ class Staging:
             return None
         if not _pg():
             return stage(frame, self.directory)
-        new_ids = _draw_ids(table, frame.height) if ids else None
-        if new_ids is not None:
-            frame = frame.with_columns(new_ids)
-        connection.ensure_connection()  # this thread's: its backend's pid names the table
-        name = f"{STAGE_PREFIX}{connection.connection.info.backend_pid}_{uuid.uuid4().hex[:12]}"
-        columns = self._columns.get(table) or self._columns.setdefault(table, _pg_columns(table))
-        select = ", ".join(
-            f"{qn(c)}" if c in columns else f"NULL::text AS {qn(c)}"  # e.g. the credit code that finds an id
-            for c in frame.columns
-        )
-        with adbc_driver_manager.AdbcStatement(self.conn) as statement:
-            statement.set_sql_query(
-                f"CREATE UNLOGGED TABLE {qn(name)} AS SELECT {select} FROM {qn(table)} WITH NO DATA"  # noqa: S608
-            )
-            statement.execute_update()
-        _ingest(self.conn, name, _typed(frame, columns), "adbc.ingest.mode.append")
+        columns = self._columns.get(table) or self._columns.setdefault(table, pgstage.columns_of(table))
+        name, new_ids = pgstage.stage(self.conn, table, frame, columns, ids=ids)
         return Staged(None, frame.height, table=name, ids=new_ids)
-
-
-def _pg_driver() -> str:
-    import adbc_driver_postgresql
-
-    return adbc_driver_postgresql._driver_path()
-
-
-def _pg_uri() -> str:
-    """libpq's URI for Django's database (the same server, database, user and password)."""
-    s = connection.settings_dict
-    user = quote(s.get("USER") or "", safe="")
-    password = f":{quote(str(s['PASSWORD']), safe='')}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or ""
-    host = f"[{host}]" if ":" in host else quote(host, safe="")
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    name = quote(s.get("NAME") or "", safe="")
-    options = {
-        k: v for k, v in (s.get("OPTIONS") or {}).items() if k in ("sslmode", "sslrootcert", "sslcert", "sslkey")
-    }
-    query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in options.items())
-    return f"postgresql://{user}{password}@{host}{port}/{name}" + (f"?{query}" if query else "")
-
-
-def _draw_ids(table: str, count: int) -> pl.Series:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
-        return pl.Series("id", [r[0] for r in cursor.fetchall()], dtype=pl.Int64)
-
-
-_PG_TYPES = {"smallint": pl.Int16, "integer": pl.Int32, "bigint": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
-
-
-def _pg_columns(table: str) -> dict[str, str]:
-    """column → its PostgreSQL type (``format_type``: "numeric(16,2)", "character varying(18)", …)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-            [table],
-        )
-        return dict(cursor.fetchall())
-
-
-def _typed(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
-    """The frame's canonical text cast to the Arrow types that binary COPY must send for each column."""
-    casts = []
-    for name in frame.columns:
-        kind = columns.get(name, "text")
-        column = pl.col(name)
-        if match := re.fullmatch(r"numeric\((\d+),(\d+)\)", kind):
-            column = column.cast(pl.Decimal(int(match[1]), int(match[2])))
-        elif kind == "boolean" and frame.schema[name] == pl.String:
-            column = column.replace_strict({"1": True, "0": False}, default=None, return_dtype=pl.Boolean)
-        elif kind == "date" and frame.schema[name] == pl.String:
-            column = column.str.to_date("%Y-%m-%d")
-        elif kind in _PG_TYPES:
-            column = column.cast(_PG_TYPES[kind])
-        else:
-            column = column.cast(pl.String)
-        casts.append(column)
-    return frame.select(casts)
-
-
-def drop_left_over_stages() -> None:
-    """Drop scratch tables whose import's backend is gone (a killed worker's)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace "
-            "AND relname LIKE %s",
-            [STAGE_PREFIX.replace("_", "\\_") + "%"],
-        )
-        names = [r[0] for r in cursor.fetchall()]
-        if not names:
-            return
-        cursor.execute("SELECT pid FROM pg_stat_activity")
-        alive = {r[0] for r in cursor.fetchall()}
-        for name in names:
-            pid = name[len(STAGE_PREFIX) :].split("_")[0]
-            if not pid.isdigit() or int(pid) not in alive:
-                cursor.execute(f"DROP TABLE IF EXISTS {qn(name)}")
 
 
 @contextmanager
