@@ -12,9 +12,13 @@ that comes and goes falls on all sides alike; it prints best and worst of --runs
 3. With --postgres: bulk-load the enterprises into the registry tables (not timed), with their figures and
    memberships (40% FIC members, 20% members of 1–2 of 40 chambers; not timed); then
    a. the read (attributes.read_frame) by each path of core.bulkread: copy (CSV COPY one after another on
-      Django's connection: the path before), parallel-copy, arrow (ADBC) — equal frames asserted;
-   b. end to end (matching.run_matching: read + evaluate + store into PolicyMatch): the current code against
-      the previous (copy read + previous evaluate_all).
+      Django's connection), parallel-copy, arrow (ADBC); arrow and copy also with figures and memberships
+      filtered through the join to the scope's enterprises ("scope join": the read before, for a scope that
+      holds most of the registry) — equal frames asserted;
+   b. end to end (matching.run_matching: read + evaluate + store into PolicyMatch): the current code with every
+      stored set unchanged since the run before (nothing rewritten), the current code with every set changed
+      (stored blobs re-encoded before each run, untimed: each set decoded, diffed and rewritten), and the
+      previous code (copy read with the scope join, previous evaluate_all, previous store: every set rewritten).
 Peak memory is the process's max RSS.
 """
 
@@ -200,25 +204,47 @@ PREVIOUS = "457fc43"  # eligibility/evaluation.py before chamber bit masks (the 
 def previous_evaluation(commit: str) -> types.ModuleType:
     """evaluation.py as of ``commit``, loaded from git as a sibling of the current one (its relative imports of
     explain and vocabulary resolve to today's modules, which did not change)."""
+    return previous_module("qinqing/eligibility/evaluation.py", commit, "qinqing.eligibility")
+
+
+PREVIOUS_STORE = "3c9fe6b"  # policies/matching.py before the store wrote only the changed sets
+
+
+def previous_module(path: str, commit: str, package: str) -> types.ModuleType:
+    """``path`` as of ``commit``, loaded from git as a module of ``package`` (relative imports: today's)."""
     root = Path(__file__).resolve().parents[2]
     source = subprocess.run(
-        ["git", "show", f"{commit}:qinqing/eligibility/evaluation.py"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
+        ["git", "show", f"{commit}:{path}"], cwd=root, capture_output=True, text=True, check=True
     ).stdout
-    module = types.ModuleType("qinqing.eligibility.previous_evaluation")
-    module.__package__ = "qinqing.eligibility"
-    exec(compile(source, f"{commit}:evaluation.py", "exec"), module.__dict__)
+    module = types.ModuleType(f"{package}.previous_{Path(path).stem}")
+    module.__package__ = package
+    sys.modules[module.__name__] = module  # dataclasses look their module up while the class is made
+    exec(compile(source, f"{commit}:{path}", "exec"), module.__dict__)
     return module
 
 
-def interleaved(sides: dict, runs: int) -> dict[str, dict[str, list[float]]]:
-    """Run 1 of every side, then run 2…: wall and CPU seconds per side, each list sorted (best first)."""
+def restamp(scope: str) -> None:
+    """Every stored set of the scope re-encoded in the legacy layout (column "id", no gaps): the same ids in
+    other bytes, so the next store must decode, diff and rewrite each one (not timed)."""
+    import io
+
+    from qinqing.eligibility import idsets
+    from qinqing.policies.models import PolicyMatch
+
+    for match in PolicyMatch.objects.filter(scope_path=scope):
+        buffer = io.BytesIO()
+        pl.DataFrame({"id": idsets.decode(match.ids)}).write_ipc(buffer, compression="zstd")
+        PolicyMatch.objects.filter(pk=match.pk).update(ids=buffer.getvalue())
+
+
+def interleaved(sides: dict, runs: int, before: dict | None = None) -> dict[str, dict[str, list[float]]]:
+    """Run 1 of every side, then run 2…: wall and CPU seconds per side, each list sorted (best first).
+    ``before``: side → an untimed preparation run just before each of its runs."""
     times = {name: {"wall": [], "cpu": []} for name in sides}
     for _ in range(runs):
         for name, fn in sides.items():
+            if before and name in before:
+                before[name]()
             wall, cpu = time.perf_counter(), time.process_time()
             fn()
             times[name]["wall"].append(time.perf_counter() - wall)
@@ -245,39 +271,63 @@ def end_to_end(frame: pl.DataFrame, policies: dict, previous: types.ModuleType, 
     from qinqing.core import bulkread
     from qinqing.eligibility import attributes
     from qinqing.policies import matching
+    from qinqing.registry.models import Enterprise
 
     print(machine.state())
     frames = {}
 
-    def read(how):
-        frames[how] = attributes.read_frame(scope, how=how)
+    def read(how, join=False):
+        # join: figures and memberships filtered through the join to the scope's enterprises (the read before;
+        # a scope holding most of the registry now reads them whole: attributes.covers_most)
+        saved = attributes.covers_most
+        if join:
+            attributes.covers_most = lambda enterprises: False
+        try:
+            frames[f"{how}, scope join" if join else how] = attributes.read_frame(scope, how=how)
+        finally:
+            attributes.covers_most = saved
 
-    times = interleaved({how: (lambda how=how: read(how)) for how in bulkread.HOWS}, runs)
+    print(
+        f"scope {scope}: covers most of the registry = {attributes.covers_most(Enterprise.objects.filter(org_path__startswith=scope))}"
+    )
+    sides = {how: (lambda how=how: read(how)) for how in bulkread.HOWS}
+    sides |= {f"{how}, scope join": (lambda how=how: read(how, True)) for how in ("arrow", "copy")}
+    times = interleaved(sides, runs)
     assert all(f.equals(frames["copy"]) for f in frames.values()), "the read paths' frames differ"
     print(f"read of {frames['copy'].height:,} enterprises by path (same frame on each); {report(times)}")
 
     runs_seen = {}
+    old_store = previous_module("qinqing/policies/matching.py", PREVIOUS_STORE, "qinqing.policies")
 
     def current():
+        # Every set as stored by the run before (a nightly re-run where nothing changed): nothing rewritten.
         runs_seen["current"] = matching.run_matching(scope, policies=policy_objects)
 
+    def changed():
+        # Every set changed since the run before (stored blobs re-encoded in the legacy layout before the
+        # run, not timed: same ids, other bytes), so each is decoded, diffed and rewritten: the store's worst case.
+        runs_seen["changed"] = matching.run_matching(scope, policies=policy_objects)
+
     def before():
-        # The previous code: CSV COPY one query after another, the previous evaluate_all.
-        read_frame, evaluate_all = matching.read_frame, rules.evaluate_all
+        # The previous code: CSV COPY one query after another with the scope join, the previous evaluate_all,
+        # the previous store (every set decoded, diffed, deleted and written again).
+        saved = matching.read_frame, rules.evaluate_all, matching.store_results, attributes.covers_most
         matching.read_frame = lambda path: attributes.read_frame(path, how="copy")
-        rules.evaluate_all = previous.evaluate_all
+        rules.evaluate_all, matching.store_results = previous.evaluate_all, old_store.store_results
+        attributes.covers_most = lambda enterprises: False
         try:
             runs_seen["previous"] = matching.run_matching(scope, policies=policy_objects)
         finally:
-            matching.read_frame, rules.evaluate_all = read_frame, evaluate_all
+            matching.read_frame, rules.evaluate_all, matching.store_results, attributes.covers_most = saved
 
-    times = interleaved({"current": current, "previous": before}, runs)
+    sides = {"current": current, "current, every set changed": changed, "previous": before}
+    times = interleaved(sides, runs, before={"current, every set changed": lambda: restamp(scope)})
     print(machine.state())
     for name, run in runs_seen.items():
         print(f"  last {name} run: read {run.seconds['read']:.2f}s, match {run.seconds['match']:.2f}s, "
               f"store {run.seconds['store']:.2f}s; {run.enterprises:,} enterprises × {run.policies} policies = "
               f"{run.pairs:,} pairs")  # fmt: skip
-    assert runs_seen["current"].pairs == runs_seen["previous"].pairs
+    assert runs_seen["current"].pairs == runs_seen["changed"].pairs == runs_seen["previous"].pairs
     print(f"end to end on PostgreSQL (run_matching: read + evaluate + store); {report(times)}")
     print(f"peak RSS: {rss_mb():.0f} MB")
 

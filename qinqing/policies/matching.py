@@ -102,22 +102,31 @@ def _insert(rows: list[PolicyMatch]) -> None:
 
 @transaction.atomic
 def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all: bool = True) -> dict[int, pl.Series]:
-    """Replace the scope's stored sets; returns, per policy, the ids that were not eligible before."""
+    """Replace the scope's stored sets; returns, per policy, the ids that were not eligible before.
+
+    Only the sets that changed are written: a policy whose encoded set equals the stored blob byte for byte (the
+    same ids: the encoding is deterministic) keeps its row, with only matched_at moved, and has no new ids; any
+    other (a differing blob, which may also come from another encoder version) is decoded, diffed and replaced.
+    """
     previous = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results))}
+    blobs = encode_all(results)
+    same = [pid for pid, old in previous.items() if bytes(old.ids) == blobs[pid]]
     newly: dict[int, pl.Series] = {}
     now = timezone.now()
-    for policy_id, ids in results.items():
+    unchanged = set(same)
+    changed = {policy_id: ids for policy_id, ids in results.items() if policy_id not in unchanged}
+    for policy_id, ids in changed.items():
         old = previous.get(policy_id)
         # No set stored yet in this scope (first run, first publication, just came into effect): all are new.
         added = ids if old is None else ids.filter(~ids.is_in(idsets.decode(old.ids).implode()))
         if len(added):
             newly[policy_id] = added
-    blobs = encode_all(results)
     fresh = [
         PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=blobs[policy_id], count=len(ids), matched_at=now)
-        for policy_id, ids in results.items()
+        for policy_id, ids in changed.items()
     ]
-    PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results)).delete()
+    PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=same).update(matched_at=now, updated_at=now)
+    PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(changed)).delete()
     if replace_all:
         # Policies no longer applicable (withdrawn, expired) lose their stale results in this scope.
         PolicyMatch.objects.filter(scope_path=scope_path).exclude(policy_id__in=list(results)).delete()

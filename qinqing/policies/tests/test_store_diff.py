@@ -1,0 +1,49 @@
+"""matching.store_results writes only the sets that changed: an unchanged set keeps its row (its matched_at moves),
+a changed one is replaced and reports the ids that are new; the stored sets are the same as a full rewrite's."""
+
+import polars as pl
+
+from qinqing.eligibility import idsets
+from qinqing.policies import matching
+from qinqing.policies.models import PolicyMatch
+
+
+def _ids(*values: int) -> pl.Series:
+    return pl.Series("id", values, dtype=pl.UInt32)
+
+
+def _stored(scope: str) -> dict[int, list[int]]:
+    return {m.policy_id: idsets.decode(m.ids).to_list() for m in PolicyMatch.objects.filter(scope_path=scope)}
+
+
+def test_given_stored_sets_when_stored_again_then_only_changed_sets_rewritten(users, firms, make_policy):
+    one, two, three = (make_policy(title=f"岳阳市稳岗补贴政策{i}") for i in range(3))
+    scope = firms.city.path
+    first = matching.store_results(scope, {one.pk: _ids(1, 5, 9), two.pk: _ids(2, 3), three.pk: _ids(7)})
+    assert {k: v.to_list() for k, v in first.items()} == {one.pk: [1, 5, 9], two.pk: [2, 3], three.pk: [7]}
+    rows = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope)}
+
+    # one unchanged, two gains 4 and loses 3, three no longer applicable (replace_all drops it)
+    again = matching.store_results(scope, {one.pk: _ids(9, 1, 5), two.pk: _ids(2, 4)})
+    assert {k: v.to_list() for k, v in again.items()} == {two.pk: [4]}
+    assert _stored(scope) == {one.pk: [1, 5, 9], two.pk: [2, 4]}
+    after = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope)}
+    assert after[one.pk].pk == rows[one.pk].pk  # kept, not rewritten
+    assert after[one.pk].matched_at > rows[one.pk].matched_at and after[one.pk].count == 3
+    assert after[two.pk].pk != rows[two.pk].pk and after[two.pk].count == 2
+
+    # a stored blob that differs in bytes but holds the same ids (e.g. another encoder): rewritten, nothing new
+    PolicyMatch.objects.filter(pk=after[one.pk].pk).update(ids=_legacy_blob([1, 5, 9]))
+    third = matching.store_results(scope, {one.pk: _ids(1, 5, 9), two.pk: _ids(2, 4)}, replace_all=False)
+    assert third == {}
+    assert _stored(scope) == {one.pk: [1, 5, 9], two.pk: [2, 4]}
+    assert PolicyMatch.objects.get(scope_path=scope, policy=one).pk != after[one.pk].pk
+
+
+def _legacy_blob(ids: list[int]) -> bytes:
+    """A blob as written before gaps were stored (column "id"): decodes to the same ids, other bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    pl.DataFrame({"id": pl.Series(ids, dtype=pl.UInt32)}).write_ipc(buffer, compression="zstd")
+    return buffer.getvalue()
