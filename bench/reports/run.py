@@ -131,6 +131,11 @@ def _fill(n_ent: int, n_appeals: int, n_members: int):
     rolled = rollups.get("appeals").target_model.objects.aggregate(n=Sum("received"))["n"] or 0
     if rolled != Appeal.objects.count():
         rollups.get("appeals").rebuild()  # bulk_create skips Appeal.save(): the figures read this rollup
+    from qinqing.registry.models import Enterprise, EnterpriseRollup
+
+    if (EnterpriseRollup.objects.aggregate(n=Sum("enterprises"))["n"] or 0) != Enterprise.objects.count():
+        for name in ("registry_enterprises", "registry_member_joins", "registry_member_leaves", "registry_chambers"):
+            rollups.get(name).rebuild()  # bulk_create skips save(): the registry figures read these rollups
     from django.db import connection
 
     with connection.cursor() as cur:

@@ -16,8 +16,9 @@ A figure is defined by the records behind it, which makes the traceability rule 
   row count (counts) or the sum of its amount column (sums) equals the figure.
 
 ``compute`` may supply a faster equivalent; ``rollup=(name, column)`` reads the value from a rollup table kept by
-the domain's actions (qinqing.core.rollups: the column summed over the rows of the subtree and period). The
-drill-down stays the records, and the traceability test compares the two.
+the domain's actions (qinqing.core.rollups: the column summed over the rows of the subtree and period), and
+``reading=rollups.Reading(...)`` from several columns with a filter on the rollup's keys, positions summed over
+every day up to the period's end. The drill-down stays the records, and the traceability test compares the two.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class Figure:
     description: Any = ""  # what exactly is counted, shown beside the figure
     compute: Callable[[str, Period], Any] | None = None  # optional faster equivalent
     rollup: tuple[str, str] | None = None  # (rollup name, column): the value from qinqing.core.rollups
+    reading: Any = None  # a qinqing.core.rollups.Reading: signed sums of rollup columns, positions to the end
     order_by: tuple[str, ...] = ("-pk",)
     permission: str = ""  # who may read it (e.g. "contactlog.view_figures"); empty: everyone reading reports
 
@@ -152,6 +154,8 @@ class Figure:
     def value(self, scope_path: str, period: Period):
         if self.compute is not None:
             return self.compute(scope_path, period)
+        if self.reading is not None:
+            return self.reading.value(scope_path, period)
         if self.rollup is not None:
             from . import rollups
 

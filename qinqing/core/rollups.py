@@ -56,6 +56,7 @@ class Rollup:
     counts: dict[str, Q] = field(default_factory=dict)  # target column -> condition on the source rows
     sums: dict[str, str] = field(default_factory=dict)  # target column -> source field summed
     depends_on: frozenset[str] | None = None  # source fields the rows depend on (None: every save is tracked)
+    where: Q | None = None  # only the source rows matching it are counted (e.g. a membership that has ended)
 
     # ------------------------------------------------------------------ declaration helpers
     @property
@@ -84,6 +85,8 @@ class Rollup:
         a key or measure may share its name with a field of the source."""
         exprs = {"k_day": _expr(self.day), "k_org_path": _expr(self.path)}
         exprs |= {f"k_{name}": _expr(expr) for name, expr in self.keys.items()}
+        if self.where is not None:
+            qs = qs.filter(self.where)
         aggregates: dict[str, Any] = {}
         for name, cond in self.counts.items():
             aggregates[f"m_{name}"] = Count("pk", filter=cond) if cond else Count("pk")
@@ -166,6 +169,12 @@ class Rollup:
         """Count source rows written without ``save()`` (after a ``bulk_create``)."""
         self.apply({}, self.contributions(list(pks)))
 
+    def add_where(self, condition: Q) -> None:
+        """Count the new source rows matching ``condition`` (e.g. an import batch's id ranges): one grouped
+        query however many rows, where ``add`` would bind every id."""
+        qs = self.source_model._default_manager.filter(condition)
+        self.apply({}, dict(self._split(row) for row in self._grouped(qs)))
+
     # ------------------------------------------------------------------ rebuilding
     def rebuild(self, batch_size: int = 5000) -> int:
         """Replace the rollup table with the aggregation of every source row; returns the number of rows."""
@@ -207,6 +216,48 @@ class Rollup:
         if value is None:
             return Decimal(0) if column in self.sums else 0
         return value
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A figure read from rollup rows where one column summed over the period is not enough: signed terms
+    (rollup name, column, +1/-1) summed over the rows whose key columns match ``where``, over the period's
+    days (a flow) or, with ``stock``, over every day up to its end (a position: the net changes by day summed
+    up to the end date, e.g. members joined minus members left)."""
+
+    terms: tuple[tuple[str, str, int], ...]
+    where: Q = field(default_factory=Q)
+    stock: bool = False
+
+    def days(self, period) -> Q:
+        return Q(day__lte=period.end) if self.stock else Q(day__gte=period.start, day__lte=period.end)
+
+    def grouped(self, scope_path: str, periods: list, prefix_len: int | None = None) -> list[dict[str, Any]]:
+        """Per period, {path prefix: value} (prefix_len: the children's path length; None: the scope's total),
+        one query per term for every period."""
+        from django.db.models.functions import Substr
+
+        out: list[dict[str, Any]] = [{} for _p in periods]
+        conditions = [self.days(p) for p in periods]
+        either = Q()
+        for c in conditions:
+            either |= c
+        for name, column, sign in self.terms:
+            qs = get(name).rows(scope_path).filter(self.where).filter(either)
+            aggregates = {f"v{i}": Sum(column, filter=c) for i, c in enumerate(conditions)}
+            if prefix_len:
+                grouped = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
+                rows = list(grouped.annotate(**aggregates))
+            else:
+                rows = [{"_prefix": scope_path, **qs.aggregate(**aggregates)}]
+            for row in rows:
+                for i, values in enumerate(out):
+                    prefix = row["_prefix"]
+                    values[prefix] = values.get(prefix, 0) + sign * (row[f"v{i}"] or 0)
+        return out
+
+    def value(self, scope_path: str, period) -> Any:
+        return sum(self.grouped(scope_path, [period])[0].values(), 0)
 
 
 def _expr(lookup: Any) -> Any:

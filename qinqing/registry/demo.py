@@ -14,6 +14,7 @@ from qinqing.core.demo_tree import credit_code
 from qinqing.orgs.choices import FicLevel
 from qinqing.orgs.models import Organization
 
+from . import rollups
 from .choices import MemberKind, MemberRole, RatingScheme
 from .demo_chambers import Fic, plan_branches, plan_chambers
 from .enterprises.importing import compute_size
@@ -74,6 +75,9 @@ def seed(ctx) -> None:
     # Their own streams, so adding them left every other demo row as it was for the same seed.
     branches = _seed_branches(random.Random(f"{ctx.seed}:registry:branches"), chambers, today)
     contacts = _seed_contacts(random.Random(f"{ctx.seed}:registry:contacts"), enterprises)
+    # Written in bulk (no save()): count them into the registry figures' rollups.
+    for rollup in (rollups.ENTERPRISES, rollups.MEMBER_JOINS, rollups.MEMBER_LEAVES, rollups.CHAMBERS):
+        rollup.rebuild()
     ctx.log(
         f"会员与商会：企业 {len(enterprises)} 家（联系人 {contacts} 名），会员 {members} 个，"
         f"商会 {len(chambers)} 个（联络站 {branches} 个）"

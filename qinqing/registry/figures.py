@@ -4,12 +4,16 @@ Positions (会员数, 商会数) are counted at the period's end, as ``statistic
 the register from its join day until its leave day; a chamber exists from its registration day (or always,
 without one) unless cancelled. Flows (新发展会员, 退会, 新成立商会) count the days inside the period.
 FIC members are the memberships of FIC nodes (chamber memberships are the chambers' own members).
+
+Values come from the registry rollups (rollups.py: ``reading``), never from the enterprise, member or chamber
+tables; the drill-down lists stay the records, and tests/test_rollups.py checks both give the same numbers.
 """
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.figures import Column, Figure, Rate, register
+from qinqing.core.rollups import Reading
 
 from .choices import ChamberType, MemberKind, RegistrationStatus
 
@@ -43,6 +47,25 @@ CHAMBER_COLUMNS = (
 )
 
 
+JOINS, LEAVES = "registry_member_joins", "registry_member_leaves"
+
+
+def _member_reading(where, flow) -> Reading:
+    keys = where or Q()  # every member condition here is on ``kind``, a key of the rollups
+    if flow == "new":
+        return Reading(((JOINS, "joined", 1),), keys)
+    if flow == "left":
+        return Reading(((LEAVES, "left", 1),), keys)
+    return Reading(((JOINS, "opened", 1), (LEAVES, "closed", -1)), keys, stock=True)
+
+
+def _chamber_reading(where, new) -> Reading:
+    terms = (("registry_chambers", "chambers", 1),)
+    if new:
+        return Reading(terms, where or Q())
+    return Reading(terms, ~Q(registration_status=RegistrationStatus.CANCELLED) & (where or Q()), stock=True)
+
+
 def _members(name, label, where=None, *, flow=None, description=""):
     date_field = {"new": "joined_on", "left": "left_on"}.get(flow)
     return Figure(
@@ -58,6 +81,7 @@ def _members(name, label, where=None, *, flow=None, description=""):
         columns=MEMBER_COLUMNS,
         description=description,
         order_by=("-joined_on", "-pk"),
+        reading=_member_reading(where, flow),
     )
 
 
@@ -72,6 +96,7 @@ def _chambers(name, label, where=None, *, new=False):
         date_field="registered_on" if new else None,
         where=(lambda p: _chamber_at_end(p) & (where or Q())) if not new else where,
         columns=CHAMBER_COLUMNS,
+        reading=_chamber_reading(where, new),
     )
 
 
@@ -121,5 +146,6 @@ register(
             Column(_("企业规模"), "size_class"),
         ),
         order_by=("credit_code",),
+        reading=Reading((("registry_enterprises", "enterprises", 1),), stock=True),
     ),
 )

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qinqing.core import audit
+from qinqing.core.rollups import RolledUpModel
 
 from . import rules
 from .common import _in_scope, _require
@@ -134,7 +135,10 @@ def merge_provisional(provisional: Enterprise, *, into: Enterprise, actor) -> di
                         model._base_manager.filter(pk=row.pk).update(**{name: into})
                         count += 1
                 except IntegrityError:
-                    model._base_manager.filter(pk=row.pk).delete()
+                    if isinstance(row, RolledUpModel):  # its delete() keeps the rollups (a duplicate membership)
+                        row.delete()
+                    else:
+                        model._base_manager.filter(pk=row.pk).delete()
         if count:
             moved[model._meta.label] = moved.get(model._meta.label, 0) + count
     audit.record(

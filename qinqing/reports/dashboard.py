@@ -123,7 +123,13 @@ def build(node: Organization, period: Period, *, user=None, with_children: bool 
             continue
         grouped = f.records is None and f.compute is None and not f.measure.startswith("distinct:")
         if grouped:
-            per_period = from_rollup.get(f.key) or _multi(f, node.path, periods, prefix_len if children else None)
+            groups_len = prefix_len if children else None
+            if f.key in from_rollup:
+                per_period = from_rollup[f.key]
+            elif f.reading is not None:  # read from rollup rows (qinqing.core.rollups.Reading)
+                per_period = f.reading.grouped(node.path, periods, groups_len)
+            else:
+                per_period = _multi(f, node.path, periods, groups_len)
             for i, groups in enumerate(per_period):
                 values[i][f.key] = sum(groups.values(), _zero(f))
             if children and prefix_len:

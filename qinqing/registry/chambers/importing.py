@@ -15,6 +15,7 @@ from qinqing.orgs import regions
 from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
 
+from .. import rollups
 from ..choices import ChamberType, PartyOrgType, RatingScheme, RegistrationStatus
 from ..importing import parse
 from ..importing.columns import CHAMBER_COLUMNS, HeaderMap
@@ -387,7 +388,8 @@ def write_batch(plan: BatchPlan) -> None:
         if org_changes:
             Organization.objects.filter(pk=chamber.organization_id).update(**org_changes, updated_at=now)
         if chamber_changes:
-            Chamber.objects.filter(pk=chamber.pk).update(**chamber_changes, updated_at=now)
+            with rollups.CHAMBERS.tracking([chamber.pk]):  # type, status, registration day, party organisation
+                Chamber.objects.filter(pk=chamber.pk).update(**chamber_changes, updated_at=now)
     for chamber, (op, target, starts, ends, leaders) in plan.terms:
         if op == "create":
             ChamberTerm.objects.create(chamber=chamber, number=target, starts_on=starts, ends_on=ends, **leaders)

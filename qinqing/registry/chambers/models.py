@@ -5,11 +5,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import TimeStampedModel
+from qinqing.core.rollups import RolledUpModel
 
 from ..choices import ChamberType, PartyOrgType, RatingScheme, RegistrationStatus
 
 
-class Chamber(TimeStampedModel):
+class Chamber(RolledUpModel, TimeStampedModel):
     """The registry's record of a chamber (商会); the organisation row carries name, code and tree place."""
 
     organization = models.OneToOneField(

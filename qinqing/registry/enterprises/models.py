@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.crypto.fields import BlindIndexField, EncryptedCharField, SealedFieldsModel
 from qinqing.core.models import TimeStampedModel
+from qinqing.core.rollups import RolledUpModel
 
 from ..choices import Qualification, SizeClass
 
 
-class Enterprise(SealedFieldsModel, TimeStampedModel):
+class Enterprise(RolledUpModel, SealedFieldsModel, TimeStampedModel):
     """A private enterprise, identified by its 统一社会信用代码, under the FIC node of its region.
 
     ``size_class`` is computed from industry, employees, revenue and assets (统计上大中小微型企业划分办法

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from qinqing.core.crypto.fields import sealed, with_blind_indexes
 from qinqing.orgs.models import Organization
 
+from .. import rollups
 from ..choices import DeputyLevel, MemberKind, MemberRole
 from ..importing import parse
 from ..importing.columns import MEMBER_COLUMNS, HeaderMap
@@ -303,9 +304,10 @@ class _People:
 
 def write_batch(plan: BatchPlan) -> None:
     # Personal numbers sealed for the whole batch at once (qinqing.core.crypto), blind indexes with them.
-    with sealed([*plan.create, *plan.update]):
+    with sealed([*plan.create, *plan.update]), rollups.tracking_members(m.pk for m in plan.update):
         Member.objects.bulk_create(plan.create, batch_size=1000)
         Member.objects.bulk_update(plan.update, with_blind_indexes(Member, FIELDS), batch_size=1000)
+        rollups.count_members(m.pk for m in plan.create)
 
 
 def changed_enterprise_ids(plan: BatchPlan) -> list[int]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.crypto.fields import BlindIndexField, EncryptedCharField, SealedFieldsModel
 from qinqing.core.models import TimeStampedModel
+from qinqing.core.rollups import RolledUpModel
 
 from ..choices import DeputyLevel, MemberKind, MemberRole, MemberStatus
 
@@ -21,7 +22,7 @@ def member_status(joined_on: datetime.date | None, left_on: datetime.date | None
     return MemberStatus.ACTIVE
 
 
-class Member(SealedFieldsModel, TimeStampedModel):
+class Member(RolledUpModel, SealedFieldsModel, TimeStampedModel):
     """One membership of an enterprise, a group or a person in an organisation (FIC or chamber).
 
     A group member (团体会员) is a chamber or association joining as a member. It stands for an

@@ -3,15 +3,20 @@
 from ..chambers.models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
 from ..enterprises.models import Enterprise, EnterpriseContact, EnterpriseYearFigures
 from ..members.models import Member, member_status
+from .rollup_tables import ChamberRollup, EnterpriseRollup, MemberJoinRollup, MemberLeaveRollup
 
 __all__ = [
     "Chamber",
     "ChamberBranch",
     "ChamberRating",
+    "ChamberRollup",
     "ChamberTerm",
     "Enterprise",
     "EnterpriseContact",
+    "EnterpriseRollup",
     "EnterpriseYearFigures",
     "Member",
+    "MemberJoinRollup",
+    "MemberLeaveRollup",
     "member_status",
 ]

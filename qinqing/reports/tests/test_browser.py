@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from qinqing.core.tests.browser import launch, require_chromium, session_cookie
 from qinqing.registry.models import Member
+from qinqing.registry.rollups import count_members
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,11 +18,12 @@ def test_given_staff_when_drilling_and_finalising_then_records_and_documents(liv
     from playwright.sync_api import expect, sync_playwright
 
     year = timezone.localdate().year
-    Member.objects.bulk_create(
+    rows = Member.objects.bulk_create(
         Member(organization=tree.county_a, org_path=tree.county_a.path, kind="individual", person_name=f"新会员{i}",
                joined_on=dt.date(year, 1, 2 + i))
         for i in range(3)
     )  # fmt: skip
+    count_members(m.pk for m in rows)  # written without save(): into the figures' rollups
     session = session_cookie(users.city_staff)
     with sync_playwright() as p:
         browser = launch(p)

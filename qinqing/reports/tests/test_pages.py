@@ -8,17 +8,19 @@ from django.utils import timezone
 
 from qinqing.appeals.models import Appeal, AppealDomain, AppealType
 from qinqing.registry.models import EnterpriseYearFigures, Member
+from qinqing.registry.rollups import count_members
 from qinqing.reports.models import AdvisoryOutput, AnnualSummary, RankingList
 
 YEAR = 2025
 
 
 def _members(tree, n, day=dt.date(YEAR, 4, 1)):
-    Member.objects.bulk_create(
+    rows = Member.objects.bulk_create(
         Member(organization=tree.county_a, org_path=tree.county_a.path, kind="individual", person_name=f"人{i}",
                joined_on=day)
         for i in range(n)
     )  # fmt: skip
+    count_members(m.pk for m in rows)  # written without save(): into the figures' rollups
 
 
 def test_given_staff_when_editing_and_finalising_then_values_freeze_and_changes_show(client, users, tree):

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from qinqing.registry.models import Member
+from qinqing.registry.rollups import count_members
 from qinqing.reports import exports, summary
 
 YEAR = 2025
@@ -28,6 +29,7 @@ def members(tree):
     ] + [Member(organization=tree.county_a, org_path=tree.county_a.path, kind="individual", person_name="老会员",
                 joined_on=dt.date(YEAR - 1, 5, 1))]  # fmt: skip
     Member.objects.bulk_create(rows)
+    count_members(m.pk for m in rows)  # written without save(): into the figures' rollups
 
 
 def test_given_members_when_drafting_then_fic_style_sentences_and_empty_sections_say_so(members, tree):

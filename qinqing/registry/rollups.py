@@ -1,0 +1,132 @@
+"""Registry rollups (qinqing.core.rollups): the dashboard and the figures page read a few thousand rollup rows
+instead of counting 3 M enterprises and every membership of a subtree per figure.
+
+Each table counts records per day of their state change × organisation path (× the keys the figures filter
+on), so a flow (新发展会员, 新成立商会) is a SUM over the period's days and a position (在库企业, 会员数, 商会数
+at the period's end) is a SUM over every day up to the end date (``Reading(stock=True)``):
+
+- enterprises: +1 on the local day of ``created_at`` (an enterprise is in the register from its entry until
+  it is deleted; a deletion removes its row's contribution, as it removes it from the direct count);
+- FIC memberships: +1 on the join day (``joined``; ``opened`` when the membership lasts at least a day) and
+  +1 on the leave day (``left``; ``closed`` for those opened), so members at the end of a period =
+  opened − closed up to that day, exactly the direct "joined by then and not left by then";
+- chambers: +1 on the registration day (0001-01-01 when none is recorded: existing always) by type,
+  registration status and party organisation; a cancelled chamber drops out of every period, as in the
+  direct query (the model keeps no cancellation date).
+
+Who keeps them: ``Enterprise``, ``Member`` and ``Chamber`` are ``RolledUpModel``s, so every ``save()`` and
+``delete()`` touching a key field (actions, provisional merges, chamber imports) keeps the rows in the same
+transaction; saves of other fields (industry, size, contacts …) cost nothing. The bulk writers call in here:
+the enterprise import counts each batch's new rows with one grouped query over their id ranges inside the
+batch's transaction (``count_imported_enterprises``; an import never moves an enterprise or changes its entry
+day, so its updates do not touch the rollup); the member import wraps its batch in ``tracking_members``.
+``manage.py rebuild_rollups`` rebuilds them (after the demo seed or a generator that writes with COPY).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+
+from django.db.models import DateField, F, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
+
+from qinqing.core import rollups as core
+
+NO_REGISTRATION_DAY = dt.date(1, 1, 1)
+_FIC = Q(organization__kind="fic")
+_LASTS = Q(left_on__gte=F("joined_on"))  # in the register on at least one day
+
+ENTERPRISES = core.Rollup(
+    name="registry_enterprises",
+    source="registry.Enterprise",
+    target="registry.EnterpriseRollup",
+    day=TruncDate("created_at"),
+    path="org_path",
+    counts={"enterprises": Q()},
+    depends_on=frozenset({"created_at", "org_path"}),
+)
+
+_MEMBER_FIELDS = frozenset({"joined_on", "left_on", "org_path", "kind", "organization", "organization_id"})
+
+MEMBER_JOINS = core.Rollup(
+    name="registry_member_joins",
+    source="registry.Member",
+    target="registry.MemberJoinRollup",
+    day="joined_on",
+    path="org_path",
+    keys={"kind": "kind"},
+    counts={"joined": Q(), "opened": Q(left_on__isnull=True) | _LASTS},
+    where=_FIC,
+    depends_on=_MEMBER_FIELDS,
+)
+
+MEMBER_LEAVES = core.Rollup(
+    name="registry_member_leaves",
+    source="registry.Member",
+    target="registry.MemberLeaveRollup",
+    day="left_on",
+    path="org_path",
+    keys={"kind": "kind"},
+    counts={"left": Q(), "closed": _LASTS},
+    where=_FIC & Q(left_on__isnull=False),
+    depends_on=_MEMBER_FIELDS,
+)
+
+CHAMBERS = core.Rollup(
+    name="registry_chambers",
+    source="registry.Chamber",
+    target="registry.ChamberRollup",
+    day=Coalesce("registered_on", Value(NO_REGISTRATION_DAY), output_field=DateField()),
+    path="org_path",
+    keys={
+        "chamber_type": "chamber_type",
+        "registration_status": "registration_status",
+        "party_org_established": "party_org_established",
+    },
+    counts={"chambers": Q()},
+    depends_on=frozenset({"registered_on", "org_path", "chamber_type", "registration_status", "party_org_established"}),
+)
+
+core.register(ENTERPRISES, MEMBER_JOINS, MEMBER_LEAVES, CHAMBERS)
+
+RANGES_PER_QUERY = 200
+
+
+def _ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def count_imported_enterprises(new_ids: Sequence[int]) -> None:
+    """Count an import batch's new enterprises, inside the batch's transaction: one grouped query over their
+    id ranges (new ids are mostly consecutive) and one upsert of the few (day, path) rows they fall in."""
+    ranges = _ranges(int(i) for i in new_ids)
+    for start in range(0, len(ranges), RANGES_PER_QUERY):
+        condition = Q()
+        for low, high in ranges[start : start + RANGES_PER_QUERY]:
+            condition |= Q(pk__range=(low, high))
+        ENTERPRISES.add_where(condition)
+
+
+@contextmanager
+def tracking_members(pks: Iterable[int]) -> Iterator[None]:
+    """Keep both membership rollups in step with a bulk change of the memberships ``pks`` made in the block."""
+    pks = list(pks)
+    with ExitStack() as stack:
+        for rollup in (MEMBER_JOINS, MEMBER_LEAVES):
+            stack.enter_context(rollup.tracking(pks))
+        yield
+
+
+def count_members(new_pks: Iterable[int]) -> None:
+    """Count memberships written by ``bulk_create`` (their ids known)."""
+    pks = list(new_pks)
+    for rollup in (MEMBER_JOINS, MEMBER_LEAVES):
+        rollup.add(pks)
