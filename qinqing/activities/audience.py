@@ -31,13 +31,24 @@ def describe(activity) -> dict | None:
     return rules.describe_tree(activity.audience, value_names([activity.audience]))
 
 
+def selecting_rule(activity) -> dict:
+    """The rule the audience is selected by. A chamber's activity is shown to the chamber's own members only
+    (permissions._enterprise_activities_q), so its audience is the members that meet the rule: nobody is
+    invited to a page they cannot open."""
+    rule = activity.audience if has_rule(activity.audience) else EMPTY
+    if activity.organiser.kind != "chamber":
+        return rule
+    member = {"attr": "chambers", "op": "has_any", "value": [activity.organiser_id]}
+    return rules.normalize({"op": "all", "items": [rule, member]})
+
+
 def eligible_ids(activity) -> list[int]:
-    """The enterprises under the organiser's FIC that meet the rule (one vectorised pass)."""
+    """The enterprises under the organiser's FIC that meet the rule (one vectorised pass); for a chamber's
+    activity, those of them that are its members."""
     frame = read_frame(activity.organiser.fic().path)
     if frame.is_empty():
         return []
-    rule = activity.audience if has_rule(activity.audience) else EMPTY
-    return rules.evaluate_all({0: rule}, frame)[0].to_list()
+    return rules.evaluate_all({0: selecting_rule(activity)}, frame)[0].to_list()
 
 
 def reach(activity) -> int:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinqing.financing.forms import apply_errors  # noqa: F401  (one way to show an action's field errors)
 from qinqing.orgs.models import Organization
+from qinqing.policies.rule_builder import RuleField
 
 from .choices import Kind
 
@@ -30,14 +31,19 @@ class ActivityForm(forms.Form):
     capacity = forms.IntegerField(label=_("名额"))
     waitlist = forms.BooleanField(label=_("名额满后允许候补"), required=False, initial=True)
     registration_open = forms.BooleanField(label=_("开放报名"), required=False, initial=True)
-    audience = forms.JSONField(
-        label=_("目标对象（规则）"), required=False, help_text=_("与政策准入条件相同的规则格式；留空表示所有企业")
+    audience = RuleField(
+        label=_("目标对象"),
+        help_text=_(
+            "与政策申报条件相同的条件构建器：选择条件项、运算和取值，可添加“同时满足/满足其一”的条件组；"
+            "不设条件表示主办单位所属工商联辖区内的所有企业"
+        ),
     )
     feedback_url = forms.CharField(label=_("反馈问卷链接"), max_length=500, required=False)
     description = forms.CharField(label=_("内容简介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["audience"].for_user(user)
         org = getattr(user, "org", None)
         if org is not None and org.kind == "chamber":
             del self.fields["organiser"]
@@ -98,21 +104,3 @@ class JobForm(forms.Form):
 
 class IntentionsForm(forms.Form):
     intentions = forms.IntegerField(label=_("达成意向人数"))
-
-
-def uses_rule_builder(user) -> bool:
-    """The target audience is built with the policies' rule builder (conditions and groups, no JSON) by those
-    who may use its row endpoints (FIC staff); others (chamber secretaries) keep the rule as JSON."""
-    return user.has_perm("policies.change_policy")
-
-
-def audience_from_builder(post) -> dict:
-    from qinqing.policies.forms import parse_rule
-
-    return parse_rule(post)
-
-
-def builder_tree(rule: dict | None, user) -> dict:
-    from qinqing.policies.forms import tree_view
-
-    return tree_view(rule, user=user)

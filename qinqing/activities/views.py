@@ -74,13 +74,8 @@ def _form_page(request, activity=None):
             "waitlist", "registration_open", "audience", "feedback_url", "description")}  # fmt: skip
         initial["sessions"] = "\n".join(lines)
     form = forms.ActivityForm(request.POST or None, initial=initial, user=request.user)
-    builder = forms.uses_rule_builder(request.user)
-    if builder:  # the policies' rule builder instead of the rule as JSON
-        del form.fields["audience"]
     if request.method == "POST" and form.is_valid():
         data = form.data_for_action()
-        if builder:
-            data["audience"] = forms.audience_from_builder(request.POST)
         try:
             activity = actions.save_activity(actor=request.user, data=data, activity=activity)
         except ValidationError as exc:
@@ -90,12 +85,7 @@ def _form_page(request, activity=None):
         else:
             messages.success(request, _("活动已保存"))
             return redirect("activities:detail", activity.pk)
-    tree = None
-    if builder:
-        posted = forms.audience_from_builder(request.POST) if request.method == "POST" else None
-        tree = forms.builder_tree(posted if posted is not None else (activity.audience if activity else None),
-                                  request.user)  # fmt: skip
-    return render(request, "activities/activity_form.html", {"form": form, "activity": activity, "tree": tree})
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
 @requires(MANAGE)

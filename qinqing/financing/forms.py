@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.orgs.models import Organization
+from qinqing.policies.rule_builder import RuleField
 
 from .choices import Criterion, Guarantee, Purpose, Stage
 from .models import RefusalReason
@@ -136,10 +137,20 @@ class ProductForm(forms.Form):
     guarantees = forms.MultipleChoiceField(label=_("担保方式"), choices=Guarantee.choices,
                                            widget=forms.CheckboxSelectMultiple)  # fmt: skip
     repayment = forms.CharField(label=_("还款方式"), max_length=100, required=False)
-    rule = forms.JSONField(label=_("准入条件（规则）"), required=False, help_text=_("与政策准入条件相同的规则格式"))
+    rule = RuleField(
+        label=_("准入条件"),
+        help_text=_(
+            "与政策申报条件相同的条件构建器：地区、行业、规模、成立年限、从业人数、营业收入、纳税额、资质等；"
+            "不设条件表示不限"
+        ),
+    )
     materials = forms.CharField(label=_("所需材料"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     approval_days = forms.IntegerField(label=_("审批时限（天）"), initial=15)
     is_active = forms.BooleanField(label=_("在售"), required=False, initial=True)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].for_user(user)
 
 
 class FixTaskForm(forms.Form):

@@ -293,7 +293,7 @@ def _product_page(request, product=None):
         fields = ("name", "amount_min", "amount_max", "term_min", "term_max", "rate_min", "rate_max", "guarantees",
                   "repayment", "rule", "materials", "approval_days", "is_active")  # fmt: skip
         initial = {f: getattr(product, f) for f in fields}
-    form = forms.ProductForm(request.POST or None, initial=initial)
+    form = forms.ProductForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             product = actions.save_product(actor=request.user, data=form.cleaned_data, product=product)

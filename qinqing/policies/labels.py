@@ -34,7 +34,8 @@ def value_names(rule_list: Iterable[dict], attrs_list: Iterable[dict] = ()) -> r
     chamber_ids = [int(v) for v in _values(rule_list, attrs_list, "chambers") if v.isdigit()]
     if chamber_ids:
         names["chambers"] = {
-            str(pk): name for pk, name in Organization.objects.filter(pk__in=chamber_ids).values_list("pk", "name")
+            str(pk): name
+            for pk, name in Organization.objects.filter(pk__in=chamber_ids, kind="chamber").values_list("pk", "name")
         }
     codes = _values(rule_list, attrs_list, "region")
     if codes:

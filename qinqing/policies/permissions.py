@@ -5,6 +5,9 @@
   department issues. Drafts are seen only by those who may edit them.
 - Matching results, exports and pushes: FIC staff (leaders read) for their subtree.
 - An enterprise user sees 我的政策 for its own enterprise only.
+- The rule builder's row endpoints (BUILD_RULE): every role that edits a rule-bearing object — policy editors
+  (staff, liaisons), activity organisers (staff, chamber secretaries), survey builders (staff), bank officers
+  (their products' eligibility conditions). They answer vocabulary and the user's own scope, never records.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from qinqing.orgs.models import Organization
 from .choices import PublishState
 from .models import Policy, PolicyAttachment
 
+BUILD_RULE = "policies.build_rule"
+
 GRANTS = {
     Role.FIC_STAFF: {
+        BUILD_RULE,
         "policies.view_policy",
         "policies.change_policy",
         "policies.view_matching",
@@ -29,10 +35,10 @@ GRANTS = {
         "policies.view_figures",
     },
     Role.FIC_LEADER: {"policies.view_policy", "policies.view_matching", "policies.view_figures"},
-    Role.DEPT_LIAISON: {"policies.view_policy", "policies.change_policy", "policies.view_matching"},
+    Role.DEPT_LIAISON: {BUILD_RULE, "policies.view_policy", "policies.change_policy", "policies.view_matching"},
     Role.ENTERPRISE: {"policies.view_policy", "policies.view_my_policies"},
-    Role.CHAMBER_SECRETARY: {"policies.view_policy"},
-    Role.BANK_OFFICER: {"policies.view_policy"},
+    Role.CHAMBER_SECRETARY: {BUILD_RULE, "policies.view_policy"},  # activity audiences
+    Role.BANK_OFFICER: {BUILD_RULE, "policies.view_policy"},  # products' eligibility conditions
     Role.LAWYER: {"policies.view_policy"},
     Role.SYS_ADMIN: {"policies.manage_synonyms"},  # the search synonym table (检索同义词)
 }

@@ -22,21 +22,11 @@ from . import actions, attachments, matching, reasons
 from .choices import PublishState
 from .figures import policy_figures
 from .filters import PolicyFilter
-from .forms import (
-    LEAF_NAME,
-    AttachmentForm,
-    PolicyForm,
-    SynonymForm,
-    industry_matches,
-    leaf_view,
-    new_id,
-    parse_rule,
-    region_value,
-    tree_view,
-)
+from .forms import AttachmentForm, PolicyForm, SynonymForm
 from .labels import value_names
 from .models import Policy, PolicyPush, SearchSynonym
 from .permissions import (
+    BUILD_RULE,
     can_edit,
     editable_policies,
     get_attachment,
@@ -48,6 +38,7 @@ from .permissions import (
     scope_path,
     visible_policies,
 )
+from .rule_builder import LEAF_NAME, industry_matches, leaf_view, new_id, parse_rule, region_value, tree_view
 from .search import PAGE_COLUMNS, RankedResults
 from .segment import highlight, query_words
 
@@ -155,9 +146,10 @@ def policy_edit(request, pk):
     return _edit(request, get_editable_policy(request.user, pk))
 
 
-@requires("policies.change_policy")
+@requires(BUILD_RULE)
 def rule_node(request):
-    """HTMX: a fresh condition row or group, or a row redrawn after its attribute or operator changed."""
+    """HTMX: a fresh condition row or group, or a row redrawn after its attribute or operator changed (for every
+    form that carries a rule: policies, activity and survey audiences, bank products)."""
     parent = request.GET.get("parent", "")
     path = request.GET.get("path") or (f"{parent}.{new_id()}" if parent else new_id())
     if request.GET.get("kind") == "group":
@@ -175,13 +167,14 @@ def rule_node(request):
         if attr == "region":
             values = list(dict.fromkeys(region_value(v, op or "") for v in values))
         value = values if len(values) > 1 or request.GET.get(f"{name}-multi") else (values[0] if values else "")
-    node = leaf_view(path, {"attr": attr, "op": op, "value": value}, request.user)
+    node = leaf_view(path, {"attr": attr, "op": op, "value": value}, request.user, posted=True)
     return render(request, "policies/partials/_rule_leaf.html", {"node": node})
 
 
-@requires("policies.change_policy")
+@requires(BUILD_RULE)
 def industry_search(request):
-    """HTMX: GB/T 4754 entries matching the typed name or code, as check boxes of the condition row ``leaf``."""
+    """HTMX: GB/T 4754 entries matching the typed name or code, as check boxes of the condition row ``leaf``
+    (the standard's vocabulary only: no enterprise is read)."""
     leaf = request.GET.get("leaf", "")
     if not LEAF_NAME.match(leaf):
         raise Http404

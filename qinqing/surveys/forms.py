@@ -6,15 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.eligibility.rules import SIZE_CLASSES
 from qinqing.financing.forms import apply_errors  # noqa: F401  (the one way field errors return to a form)
+from qinqing.policies.rule_builder import RuleField
 
 from .choices import Audience, Kind
 from .structure import ENVIRONMENTS
-
-
-def _codes(text: str) -> list[str]:
-    return [c.strip().upper() for c in (text or "").replace("，", ",").replace(" ", ",").split(",") if c.strip()]
 
 
 class SurveyForm(forms.Form):
@@ -28,64 +24,31 @@ class SurveyForm(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名问卷（工作人员无法将答卷与企业对应）"), required=False)
     multiple = forms.BooleanField(label=_("允许同一企业多次填写"), required=False)
     audience = forms.ChoiceField(label=_("调查对象"), choices=Audience.choices, initial=Audience.RULE)
-    regions = forms.CharField(label=_("地区（行政区划代码，逗号分隔）"), required=False)
-    industries = forms.CharField(label=_("行业（门类字母或行业代码，逗号分隔）"), required=False)
-    sizes = forms.MultipleChoiceField(label=_("企业规模"), required=False, widget=forms.CheckboxSelectMultiple,
-                                      choices=list(SIZE_CLASSES.items()))  # fmt: skip
-    members_only = forms.BooleanField(label=_("仅工商联会员"), required=False)
-    chambers = forms.CharField(label=_("所属商会（组织编号，逗号分隔）"), required=False)
+    rule = RuleField(
+        label=_("选定条件"),
+        help_text=_(
+            "调查对象按条件选定时使用：与政策申报条件相同的条件构建器（地区、行业、规模、是否会员、所属商会等），"
+            "不设条件即本单位辖区内全部企业"
+        ),
+    )
     closes_on = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, creating: bool = True, **kwargs):
+    def __init__(self, *args, creating: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["rule"].for_user(user)
         if not creating:
             del self.fields["template"]
-
-    def clean_chambers(self):
-        try:
-            return [int(c) for c in _codes(self.cleaned_data["chambers"])]
-        except ValueError:
-            raise forms.ValidationError(_("商会编号必须是数字")) from None
-
-    def rule(self) -> dict:
-        """The target conditions as a rule of the shared eligibility engine."""
-        d = self.cleaned_data
-        items = []
-        if _codes(d.get("regions")):
-            items.append({"attr": "region", "op": "startswith", "value": _codes(d["regions"])})
-        if _codes(d.get("industries")):
-            items.append({"attr": "industry", "op": "startswith", "value": _codes(d["industries"])})
-        if d.get("sizes"):
-            items.append({"attr": "size_class", "op": "in", "value": d["sizes"]})
-        if d.get("members_only"):
-            items.append({"attr": "member", "op": "eq", "value": True})
-        if d.get("chambers"):
-            items.append({"attr": "chambers", "op": "has_any", "value": d["chambers"]})
-        return {"op": "all", "items": items}
 
     def data_for_action(self) -> dict:
         d = self.cleaned_data
         return {"title": d["title"], "description": d["description"], "anonymous": d["anonymous"],
-                "multiple": d["multiple"], "audience": d["audience"], "rule": self.rule(),
+                "multiple": d["multiple"], "audience": d["audience"], "rule": d["rule"],
                 "closes_on": d["closes_on"]}  # fmt: skip
 
     @staticmethod
     def initial_for(survey) -> dict:
-        initial = {k: getattr(survey, k) for k in ("title", "description", "anonymous", "multiple", "audience",
-                                                   "closes_on")}  # fmt: skip
-        for leaf in (survey.rule or {}).get("items", []):
-            value = leaf.get("value")
-            if leaf.get("attr") == "region":
-                initial["regions"] = ",".join(value)
-            elif leaf.get("attr") == "industry":
-                initial["industries"] = ",".join(value)
-            elif leaf.get("attr") == "size_class":
-                initial["sizes"] = value
-            elif leaf.get("attr") == "member":
-                initial["members_only"] = bool(value)
-            elif leaf.get("attr") == "chambers":
-                initial["chambers"] = ",".join(str(v) for v in value)
-        return initial
+        return {k: getattr(survey, k) for k in ("title", "description", "anonymous", "multiple", "audience", "rule",
+                                                "closes_on")}  # fmt: skip
 
 
 class QuestionForm(forms.Form):

@@ -60,7 +60,7 @@ def survey_list(request):
 
 @requires(MANAGE)
 def survey_new(request):
-    form = forms.SurveyForm(request.POST or None)
+    form = forms.SurveyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             survey = actions.create_survey(
@@ -77,7 +77,9 @@ def survey_new(request):
 @requires(MANAGE)
 def survey_edit(request, pk: int):
     survey = get_managed(request.user, pk)
-    form = forms.SurveyForm(request.POST or None, creating=False, initial=forms.SurveyForm.initial_for(survey))
+    form = forms.SurveyForm(
+        request.POST or None, creating=False, initial=forms.SurveyForm.initial_for(survey), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_survey(survey, actor=request.user, data=form.data_for_action())
