@@ -6,11 +6,13 @@
 Enterprises are bench/matching's synthetic frame (same attributes, ~5% missing values). Each enterprise has one
 need (amount 10–10,000 万元, term 3–60 months, a guarantee, a rate ceiling for 70%). A product has an eligibility
 rule of 1–3 conditions (bench/matching's random leaves, no chamber conditions) plus its amount, term, guarantee
-and rate terms. Timed: qinqing.financing.products.match_frames (one Polars select over all products, then one
-filter per product), wall and CPU seconds per round. Naive: one Polars filter query per product (what an
+and rate terms. Timed, wall and CPU seconds per round, interleaved: qinqing.financing.products.match_frames (each
+distinct condition once into a column, each product the AND/OR of its columns, then one filter per product) and,
+in the same run, the matcher before (one_select: every product's whole expression in one select); both from the
+frames in memory to the fitting need ids per product (reading from the database and storing are not timed; the
+cost of storing the ids as idsets blobs is printed apart). Naive: one Polars filter query per product (what an
 ORM-style "for each product, find its needs" loop does), on a sample of products, extrapolated (said so), with the
-same needs found for each sampled product. (A variant with every distinct condition once as a bitmap, commit
-1c3e673, was measured against it in the same run and was not faster: docs/performance/financing.md.)
+same needs found for each sampled product.
 """
 
 import argparse
@@ -25,6 +27,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "matching"))
 
 import polars as pl
+
+
+def one_select(catalogue: list[dict], enterprises: pl.DataFrame, needs: pl.DataFrame) -> dict[int, pl.Series]:
+    """The matcher before (commit 53e07b1): one Polars select of every product's expression over every row, then
+    a filter per product — the competing approach, run in the same process."""
+    from qinqing.eligibility import rules
+    from qinqing.financing import products
+
+    frame = needs.join(enterprises, on="id", how="inner").sort("need")
+    frame, codes = rules.encode_codes(frame, chambers=False)
+    masks = (
+        frame.lazy().select([products.product_expr(p, codes).alias(f"p{i}") for i, p in enumerate(catalogue)]).collect()
+    )
+    ids = frame.get_column("need").cast(pl.UInt32)
+    return {p["pk"]: ids.filter(masks.get_column(f"p{i}")) for i, p in enumerate(catalogue)}
 
 
 def main() -> None:
@@ -83,10 +100,13 @@ def main() -> None:
     print(f"generated {n:,} enterprises with one need each in {time.perf_counter() - t:.1f}s")
 
     products.match_frames(catalogue[:10], enterprises.head(1000), needs.head(1000))  # warm-up
-    sides = {"match_frames": products.match_frames}
+    sides = {"match_frames": products.match_frames, "one_select": one_select}
     times = {k: [] for k in sides}
     cpu = {k: [] for k in sides}
-    for _ in range(args.rounds):
+    print(
+        f"timed: evaluate + the fitting need ids per product (in memory; reading the frames and storing are not timed); {machine.state()}"
+    )
+    for round_ in range(args.rounds):
         for name, fn in sides.items():
             t, c = time.perf_counter(), time.process_time()
             found = fn(catalogue, enterprises, needs)
@@ -94,17 +114,29 @@ def main() -> None:
             cpu[name].append(time.process_time() - c)
             if name == "match_frames":
                 result = found
+            elif round_ == 0:  # the two sides find the same needs, in the same order, for every product
+                assert all(found[pk].equals(result[pk]) for pk in result)
             del found
     pairs = sum(len(s) for s in result.values())
-    print(f"load average {os.getloadavg()}")
+    print(f"both sides equal on all {len(result)} products; {machine.state()}")
     for name in sides:
         print(
-            f"{name} ({args.products} products × {n:,} needs): wall best {min(times[name]):.3f}s {[round(x, 3) for x in times[name]]}; "
+            f"{name} ({args.products} products × {n:,} needs): wall best {min(times[name]):.3f}s worst {max(times[name]):.3f}s {[round(x, 3) for x in times[name]]}; "
             f"CPU s {[round(x, 2) for x in cpu[name]]}"
         )
     best = min(times["match_frames"])
+    print(
+        f"ratio one_select / match_frames: {min(times['one_select']) / best:.2f}× (best), {max(times['one_select']) / max(times['match_frames']):.2f}× (worst)"
+    )
     print(f"{pairs:,} fitting pairs")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    from qinqing.eligibility import idsets
+
+    t = time.perf_counter()
+    size = sum(len(idsets.encode(ids)) for ids in result.values())
+    print(
+        f"not timed above — storing every product's ids as an idsets blob (sorted gaps, zstd): {time.perf_counter() - t:.2f}s, {size / 1e6:.1f} MB"
+    )
 
     frame = needs.join(enterprises, on="id").sort("need")
     frame, codes = rules.encode_codes(frame, chambers=False)

@@ -126,14 +126,15 @@ def _leaf_expr(leaf: dict, codes: dict[str, dict[str, int]] | None = None) -> pl
     return test
 
 
-def to_expr(rule: dict, codes: dict[str, dict[str, int]] | None = None) -> pl.Expr:
-    """The rule as a Polars boolean expression with Kleene (three-valued) logic."""
+def to_expr(rule: dict, codes: dict[str, dict[str, int]] | None = None, leaf=None) -> pl.Expr:
+    """The rule as a Polars boolean expression with Kleene (three-valued) logic. ``leaf``: the expression for a
+    leaf, when the caller has it already (e.g. a column holding that leaf, computed once for many rules)."""
     if is_group(rule):
-        parts = [to_expr(item, codes) for item in rule["items"]]
+        parts = [to_expr(item, codes, leaf) for item in rule["items"]]
         if not parts:
             return pl.lit(rule["op"] == "all", dtype=pl.Boolean)
         return reduce((lambda a, b: a & b) if rule["op"] == "all" else (lambda a, b: a | b), parts)
-    return _leaf_expr(rule, codes)
+    return leaf(rule) if leaf is not None else _leaf_expr(rule, codes)
 
 
 CODED = ("region", "industry", "size_class")

@@ -33,7 +33,7 @@ def test_given_products_and_needs_when_matched_in_one_pass_then_same_as_explaine
             assert (fits[product.pk] == "eligible") == (need.pk in found.get(product.pk, [])), (need, product)
 
 
-# --- property: the condition-mask matcher agrees with one engine expression per product -------------
+# --- property: the one-pass matcher agrees with one engine expression per product and with plain Python ---
 
 products_strategy = st.lists(
     st.fixed_dictionaries(
@@ -74,6 +74,17 @@ def test_property_condition_masks_agree_with_one_expression_per_product(catalogu
     )  # fmt: skip
     found = products.match_frames(catalogue, attrs, needs)
     frame, codes = rules.encode_codes(needs.join(attrs, on="id").sort("need"), chambers=True)
+    rows = [(need, rules.frame_row_attrs(attrs, i), t) for i, (need, (_firm, t)) in enumerate(zip(
+        needs.get_column("need").to_list(), firms, strict=True))]  # fmt: skip
     for product in catalogue:
         expected = frame.filter(products.product_expr(product, codes)).get_column("need").to_list()
         assert found[product["pk"]].to_list() == expected, product
+        # and a plain-Python evaluator: the engine's explain-side evaluate() and the terms written out
+        rule = product["rule"]
+        plain = [need for need, row, t in rows if (
+            ((rules.is_group(rule) and not rule["items"]) or rules.evaluate(rule, row) is True)
+            and product["amount_min"] <= t["amount"] <= product["amount_max"]
+            and product["term_min"] <= t["term"] <= product["term_max"]
+            and t["guarantee"] in product["guarantees"]
+            and (t["rate_ceiling"] is None or t["rate_ceiling"] >= product["rate_min"]))]  # fmt: skip
+        assert found[product["pk"]].to_list() == plain, product
