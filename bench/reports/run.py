@@ -134,8 +134,10 @@ def _fill(n_ent: int, n_appeals: int, n_members: int):
     from qinqing.registry.models import Enterprise, EnterpriseRollup
 
     if (EnterpriseRollup.objects.aggregate(n=Sum("enterprises"))["n"] or 0) != Enterprise.objects.count():
-        for name in ("registry_enterprises", "registry_member_joins", "registry_member_leaves", "registry_chambers"):
-            rollups.get(name).rebuild()  # bulk_create skips save(): the registry figures read these rollups
+        from qinqing.registry import rollups as registry_rollups
+
+        for rollup in registry_rollups.ALL:
+            rollup.rebuild()  # bulk_create skips save(): the registry figures read these rollups
     from django.db import connection
 
     with connection.cursor() as cur:

@@ -228,32 +228,45 @@ class Reading:
     terms: tuple[tuple[str, str, int], ...]
     where: Q = field(default_factory=Q)
     stock: bool = False
+    # (daily rollup, its twin keyed by 1 January): a position then reads the years before its end's year from
+    # the twin and the days of that year from the daily rows, not every day since the first record.
+    years: tuple[tuple[str, str], ...] = ()
 
-    def days(self, period) -> Q:
-        return Q(day__lte=period.end) if self.stock else Q(day__gte=period.start, day__lte=period.end)
+    def _parts(self, name: str, periods: list) -> list[tuple[str, list[Q]]]:
+        """(rollup, one day condition per period) to sum for a term."""
+        if not self.stock:
+            return [(name, [Q(day__gte=p.start, day__lte=p.end) for p in periods])]
+        twin = dict(self.years).get(name)
+        if twin is None:
+            return [(name, [Q(day__lte=p.end) for p in periods])]
+        firsts = [p.end.replace(month=1, day=1) for p in periods]
+        return [
+            (twin, [Q(day__lt=first) for first in firsts]),
+            (name, [Q(day__gte=first, day__lte=p.end) for first, p in zip(firsts, periods, strict=True)]),
+        ]
 
     def grouped(self, scope_path: str, periods: list, prefix_len: int | None = None) -> list[dict[str, Any]]:
         """Per period, {path prefix: value} (prefix_len: the children's path length; None: the scope's total),
-        one query per term for every period."""
+        one query per term (two for a position with a yearly twin) for every period."""
         from django.db.models.functions import Substr
 
         out: list[dict[str, Any]] = [{} for _p in periods]
-        conditions = [self.days(p) for p in periods]
-        either = Q()
-        for c in conditions:
-            either |= c
         for name, column, sign in self.terms:
-            qs = get(name).rows(scope_path).filter(self.where).filter(either)
-            aggregates = {f"v{i}": Sum(column, filter=c) for i, c in enumerate(conditions)}
-            if prefix_len:
-                grouped = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
-                rows = list(grouped.annotate(**aggregates))
-            else:
-                rows = [{"_prefix": scope_path, **qs.aggregate(**aggregates)}]
-            for row in rows:
-                for i, values in enumerate(out):
-                    prefix = row["_prefix"]
-                    values[prefix] = values.get(prefix, 0) + sign * (row[f"v{i}"] or 0)
+            for table, conditions in self._parts(name, periods):
+                either = Q()
+                for c in conditions:
+                    either |= c
+                qs = get(table).rows(scope_path).filter(self.where).filter(either)
+                aggregates = {f"v{i}": Sum(column, filter=c) for i, c in enumerate(conditions)}
+                if prefix_len:
+                    grouped = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
+                    rows = list(grouped.annotate(**aggregates))
+                else:
+                    rows = [{"_prefix": scope_path, **qs.aggregate(**aggregates)}]
+                for row in rows:
+                    for i, values in enumerate(out):
+                        prefix = row["_prefix"]
+                        values[prefix] = values.get(prefix, 0) + sign * (row[f"v{i}"] or 0)
         return out
 
     def value(self, scope_path: str, period) -> Any:

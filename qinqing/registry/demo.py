@@ -76,7 +76,7 @@ def seed(ctx) -> None:
     branches = _seed_branches(random.Random(f"{ctx.seed}:registry:branches"), chambers, today)
     contacts = _seed_contacts(random.Random(f"{ctx.seed}:registry:contacts"), enterprises)
     # Written in bulk (no save()): count them into the registry figures' rollups.
-    for rollup in (rollups.ENTERPRISES, rollups.MEMBER_JOINS, rollups.MEMBER_LEAVES, rollups.CHAMBERS):
+    for rollup in rollups.ALL:
         rollup.rebuild()
     ctx.log(
         f"会员与商会：企业 {len(enterprises)} 家（联系人 {contacts} 名），会员 {members} 个，"

@@ -16,6 +16,7 @@ from qinqing.core.figures import Column, Figure, Rate, register
 from qinqing.core.rollups import Reading
 
 from .choices import ChamberType, MemberKind, RegistrationStatus
+from .rollups import BY_YEAR
 
 
 def _member_at_end(period) -> Q:
@@ -56,14 +57,15 @@ def _member_reading(where, flow) -> Reading:
         return Reading(((JOINS, "joined", 1),), keys)
     if flow == "left":
         return Reading(((LEAVES, "left", 1),), keys)
-    return Reading(((JOINS, "opened", 1), (LEAVES, "closed", -1)), keys, stock=True)
+    return Reading(((JOINS, "opened", 1), (LEAVES, "closed", -1)), keys, stock=True, years=BY_YEAR)
 
 
 def _chamber_reading(where, new) -> Reading:
     terms = (("registry_chambers", "chambers", 1),)
     if new:
         return Reading(terms, where or Q())
-    return Reading(terms, ~Q(registration_status=RegistrationStatus.CANCELLED) & (where or Q()), stock=True)
+    existing = ~Q(registration_status=RegistrationStatus.CANCELLED) & (where or Q())
+    return Reading(terms, existing, stock=True, years=BY_YEAR)
 
 
 def _members(name, label, where=None, *, flow=None, description=""):
@@ -146,6 +148,6 @@ register(
             Column(_("企业规模"), "size_class"),
         ),
         order_by=("credit_code",),
-        reading=Reading((("registry_enterprises", "enterprises", 1),), stock=True),
+        reading=Reading((("registry_enterprises", "enterprises", 1),), stock=True, years=BY_YEAR),
     ),
 )

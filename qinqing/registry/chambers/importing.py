@@ -388,7 +388,7 @@ def write_batch(plan: BatchPlan) -> None:
         if org_changes:
             Organization.objects.filter(pk=chamber.organization_id).update(**org_changes, updated_at=now)
         if chamber_changes:
-            with rollups.CHAMBERS.tracking([chamber.pk]):  # type, status, registration day, party organisation
+            with rollups.tracking(rollups.CHAMBER_ROLLUPS, [chamber.pk]):  # type, status, day, party org
                 Chamber.objects.filter(pk=chamber.pk).update(**chamber_changes, updated_at=now)
     for chamber, (op, target, starts, ends, leaders) in plan.terms:
         if op == "create":

@@ -304,7 +304,7 @@ class _People:
 
 def write_batch(plan: BatchPlan) -> None:
     # Personal numbers sealed for the whole batch at once (qinqing.core.crypto), blind indexes with them.
-    with sealed([*plan.create, *plan.update]), rollups.tracking_members(m.pk for m in plan.update):
+    with sealed([*plan.create, *plan.update]), rollups.tracking(rollups.MEMBERS, (m.pk for m in plan.update)):
         Member.objects.bulk_create(plan.create, batch_size=1000)
         Member.objects.bulk_update(plan.update, with_blind_indexes(Member, FIELDS), batch_size=1000)
         rollups.count_members(m.pk for m in plan.create)

@@ -3,7 +3,16 @@
 from ..chambers.models import Chamber, ChamberBranch, ChamberRating, ChamberTerm
 from ..enterprises.models import Enterprise, EnterpriseContact, EnterpriseYearFigures
 from ..members.models import Member, member_status
-from .rollup_tables import ChamberRollup, EnterpriseRollup, MemberJoinRollup, MemberLeaveRollup
+from .rollup_tables import (
+    ChamberRollup,
+    ChamberYearRollup,
+    EnterpriseRollup,
+    EnterpriseYearRollup,
+    MemberJoinRollup,
+    MemberJoinYearRollup,
+    MemberLeaveRollup,
+    MemberLeaveYearRollup,
+)
 
 __all__ = [
     "Chamber",
@@ -11,12 +20,16 @@ __all__ = [
     "ChamberRating",
     "ChamberRollup",
     "ChamberTerm",
+    "ChamberYearRollup",
     "Enterprise",
     "EnterpriseContact",
     "EnterpriseRollup",
     "EnterpriseYearFigures",
+    "EnterpriseYearRollup",
     "Member",
     "MemberJoinRollup",
+    "MemberJoinYearRollup",
     "MemberLeaveRollup",
+    "MemberLeaveYearRollup",
     "member_status",
 ]

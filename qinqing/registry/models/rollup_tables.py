@@ -1,5 +1,7 @@
 """Registry rollup tables (declared in qinqing/registry/rollups.py, written only through qinqing.core.rollups):
-enterprises, FIC memberships and chambers counted per day of their state change × organisation path."""
+enterprises, FIC memberships and chambers counted per day of their state change × organisation path, and the
+same per year (``day`` = 1 January) so that a position at a period's end sums the years before the end's
+year plus the days of that year, not every day since the register began."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,32 +9,47 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import ChamberType, MemberKind, RegistrationStatus
 
 
-def _scope_index(name: str) -> models.Index:
-    # Subtree (org_path LIKE 'prefix%') and period reads; pattern ops so PostgreSQL serves LIKE from it.
-    return models.Index(fields=["org_path", "day"], name=name, opclasses=["varchar_pattern_ops", "date_ops"])
+def _meta(verbose: str, key: str, fields: list[str]) -> type:
+    """Meta of a rollup table: its unique key and a subtree × day index (pattern ops so PostgreSQL serves
+    ``org_path LIKE 'prefix%'`` from it)."""
+
+    class Meta:
+        ordering = ["day", "org_path"]
+        verbose_name = verbose
+        verbose_name_plural = verbose
+        constraints = [models.UniqueConstraint(fields=fields, name=f"{key}_key")]
+        indexes = [
+            models.Index(fields=["org_path", "day"], name=f"{key}_scope", opclasses=["varchar_pattern_ops", "date_ops"])
+        ]
+
+    return Meta
 
 
-class EnterpriseRollup(models.Model):
-    """Enterprises per day of entry (created_at's local day) × organisation path."""
+class EnterpriseCounts(models.Model):
+    """Enterprises per day (or year) of entry — created_at's local day — × organisation path."""
 
     day = models.DateField(_("入库日期"))
     org_path = models.CharField(_("组织路径"), max_length=255)
     enterprises = models.IntegerField(_("企业数"), default=0)
 
     class Meta:
-        ordering = ["day", "org_path"]
-        verbose_name = _("企业汇总")
-        verbose_name_plural = _("企业汇总")
-        constraints = [models.UniqueConstraint(fields=["day", "org_path"], name="reg_ent_rollup_key")]
-        indexes = [_scope_index("reg_ent_rollup_scope")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.org_path} {self.enterprises}"
 
 
-class MemberJoinRollup(models.Model):
-    """FIC memberships per join day × organisation path × kind: ``joined`` every one (新发展会员), ``opened``
-    those that are in the register for at least one day (left, if at all, not before joining)."""
+class EnterpriseRollup(EnterpriseCounts):
+    Meta = _meta(_("企业汇总（日）"), "reg_ent_rollup", ["day", "org_path"])
+
+
+class EnterpriseYearRollup(EnterpriseCounts):
+    Meta = _meta(_("企业汇总（年）"), "reg_ent_year", ["day", "org_path"])
+
+
+class MemberJoinCounts(models.Model):
+    """FIC memberships per join day (or year) × organisation path × kind: ``joined`` every one (新发展会员),
+    ``opened`` those in the register for at least one day (left, if at all, not before joining)."""
 
     day = models.DateField(_("入会日期"))
     org_path = models.CharField(_("组织路径"), max_length=255)
@@ -41,19 +58,23 @@ class MemberJoinRollup(models.Model):
     opened = models.IntegerField(_("在册起始数"), default=0)
 
     class Meta:
-        ordering = ["day", "org_path", "kind"]
-        verbose_name = _("会员入会汇总")
-        verbose_name_plural = _("会员入会汇总")
-        constraints = [models.UniqueConstraint(fields=["day", "org_path", "kind"], name="reg_join_rollup_key")]
-        indexes = [_scope_index("reg_join_rollup_scope")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.org_path} {self.kind} +{self.joined}"
 
 
-class MemberLeaveRollup(models.Model):
-    """FIC memberships per leave day × organisation path × kind: ``left`` every one (退会会员), ``closed`` those
-    counted in ``MemberJoinRollup.opened`` (members at a day's end = opened − closed up to that day)."""
+class MemberJoinRollup(MemberJoinCounts):
+    Meta = _meta(_("会员入会汇总（日）"), "reg_join_rollup", ["day", "org_path", "kind"])
+
+
+class MemberJoinYearRollup(MemberJoinCounts):
+    Meta = _meta(_("会员入会汇总（年）"), "reg_join_year", ["day", "org_path", "kind"])
+
+
+class MemberLeaveCounts(models.Model):
+    """FIC memberships per leave day (or year) × organisation path × kind: ``left`` every one (退会会员),
+    ``closed`` those counted as opened (members at a day's end = opened − closed up to that day)."""
 
     day = models.DateField(_("退会日期"))
     org_path = models.CharField(_("组织路径"), max_length=255)
@@ -62,19 +83,26 @@ class MemberLeaveRollup(models.Model):
     closed = models.IntegerField(_("在册终止数"), default=0)
 
     class Meta:
-        ordering = ["day", "org_path", "kind"]
-        verbose_name = _("会员退会汇总")
-        verbose_name_plural = _("会员退会汇总")
-        constraints = [models.UniqueConstraint(fields=["day", "org_path", "kind"], name="reg_leave_rollup_key")]
-        indexes = [_scope_index("reg_leave_rollup_scope")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.org_path} {self.kind} -{self.left}"
 
 
-class ChamberRollup(models.Model):
-    """Chambers per registration day (0001-01-01: none recorded, i.e. always existing) × organisation path ×
-    type × registration status × party organisation."""
+class MemberLeaveRollup(MemberLeaveCounts):
+    Meta = _meta(_("会员退会汇总（日）"), "reg_leave_rollup", ["day", "org_path", "kind"])
+
+
+class MemberLeaveYearRollup(MemberLeaveCounts):
+    Meta = _meta(_("会员退会汇总（年）"), "reg_leave_year", ["day", "org_path", "kind"])
+
+
+CHAMBER_KEY = ["day", "org_path", "chamber_type", "registration_status", "party_org_established"]
+
+
+class ChamberCounts(models.Model):
+    """Chambers per registration day or year (0001-01-01: none recorded, i.e. always existing) × organisation
+    path × type × registration status × party organisation."""
 
     day = models.DateField(_("登记日期"))
     org_path = models.CharField(_("组织路径"), max_length=255)
@@ -84,16 +112,15 @@ class ChamberRollup(models.Model):
     chambers = models.IntegerField(_("商会数"), default=0)
 
     class Meta:
-        ordering = ["day", "org_path"]
-        verbose_name = _("商会汇总")
-        verbose_name_plural = _("商会汇总")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "org_path", "chamber_type", "registration_status", "party_org_established"],
-                name="reg_chamber_rollup_key",
-            )
-        ]
-        indexes = [_scope_index("reg_chamber_rollup_scope")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.org_path} {self.chamber_type} {self.chambers}"
+
+
+class ChamberRollup(ChamberCounts):
+    Meta = _meta(_("商会汇总（日）"), "reg_chamber_rollup", CHAMBER_KEY)
+
+
+class ChamberYearRollup(ChamberCounts):
+    Meta = _meta(_("商会汇总（年）"), "reg_chamber_year", CHAMBER_KEY)

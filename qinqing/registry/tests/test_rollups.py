@@ -19,6 +19,7 @@ from django.utils import timezone
 from qinqing.core import rollups
 from qinqing.core.figures import Figure, Period, all_figures
 from qinqing.registry import provisional
+from qinqing.registry import rollups as registry_rollups
 from qinqing.registry.chambers import actions as chamber_actions
 from qinqing.registry.enterprises import actions as enterprise_actions
 from qinqing.registry.importing.runner import run_import
@@ -28,7 +29,7 @@ from qinqing.reports import dashboard
 
 from .conftest import enterprise_row, make_code, write_csv
 
-NAMES = ("registry_enterprises", "registry_member_joins", "registry_member_leaves", "registry_chambers")
+NAMES = tuple(r.name for r in registry_rollups.ALL)  # by day and by year
 SOURCE_TABLES = ('"registry_enterprise"', '"registry_member"', '"registry_chamber"')
 MEMBER_HEADERS = ["会员类别", "姓名", "身份证号", "手机号码", "职务", "入会日期", "退会日期"]
 
