@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qinqing.accounts.middleware.IdleTimeoutMiddleware",
     "qinqing.core.middleware.RequestContextMiddleware",
     "qinqing.core.badinput.BadInputMiddleware",  # bad dates, huge ids in a page's parameters: 400, not 500
     "qinqing.accounts.middleware.SessionLifetimeMiddleware",
@@ -257,9 +258,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle timeout: the session expires SESSION_COOKIE_AGE seconds after the last request.
+# Idle timeout: the session expires SESSION_COOKIE_AGE seconds after the last request — at most that, and at
+# least QINQING_SESSION_TOUCH_SECONDS less: accounts.middleware.IdleTimeoutMiddleware saves the session (new
+# expiry date) once its last save is that old, not on every request (a write and a commit per page view).
 SESSION_COOKIE_AGE = int(os.environ.get("QINQING_IDLE_TIMEOUT_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+QINQING_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How many reverse proxies of the deployment stand in front (0: none, use the socket's address).
 _xff = os.environ.get("QINQING_TRUST_X_FORWARDED_FOR", "0").strip().lower()

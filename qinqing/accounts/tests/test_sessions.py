@@ -99,3 +99,57 @@ def test_given_next_pointing_elsewhere_when_signing_in_then_stays_on_site(users,
 def test_session_cookie_is_http_only_and_lax(signed_in):
     cookie = signed_in.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+# The idle timeout without a write per request (accounts.middleware.IdleTimeoutMiddleware): a request saves the
+# session only when its last save is QINQING_SESSION_TOUCH_SECONDS (60) old, so the session ends between 29 and
+# 30 minutes after the last request — never later.
+
+
+def _expiry(client):
+    return Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
+
+
+def test_given_a_request_within_the_minute_then_the_session_is_not_written(signed_in, clock):
+    # Given a session saved by a page view
+    assert signed_in.get("/").status_code == 200
+    saved = _expiry(signed_in)
+    # When the next page comes 30 seconds later
+    clock.shift(timedelta(seconds=30))
+    assert signed_in.get("/").status_code == 200
+    # Then the session row is left alone; a minute after the last save it is written with a later expiry
+    assert _expiry(signed_in) == saved
+    clock.shift(timedelta(seconds=31))
+    assert signed_in.get("/").status_code == 200
+    assert _expiry(signed_in) == saved + timedelta(seconds=61)
+
+
+def test_given_requests_every_50_seconds_for_an_hour_then_still_signed_in(signed_in, clock):
+    for _ in range(72):
+        clock.shift(timedelta(seconds=50))
+        assert signed_in.get("/").status_code == 200
+
+
+def test_given_a_request_not_written_then_the_timeout_counts_from_the_last_save_at_most_a_minute_earlier(
+    signed_in, clock
+):
+    # Given a page viewed (session saved), then another 59 seconds later (not saved)
+    assert signed_in.get("/").status_code == 200
+    clock.shift(timedelta(seconds=59))
+    assert signed_in.get("/").status_code == 200
+    # When the user is idle 29 minutes and 0 seconds after that last request, the session still holds
+    clock.shift(timedelta(minutes=29))
+    assert signed_in.get("/").status_code == 200
+    # And 30 minutes after a request, a session is gone (the promised timeout is never exceeded)
+    clock.shift(timedelta(minutes=30))
+    response = signed_in.get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_given_30_idle_minutes_after_requests_within_the_minute_then_signed_out(signed_in, clock):
+    for _ in range(3):
+        clock.shift(timedelta(seconds=20))
+        assert signed_in.get("/").status_code == 200
+    clock.shift(timedelta(minutes=30))
+    response = signed_in.get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
