@@ -14,6 +14,7 @@ from qinqing.core.models import Job
 from qinqing.core.permissions import subtree_q
 from qinqing.core.roles import Role
 from qinqing.orgs.choices import FicLevel, OrgKind
+from qinqing.orgs.models import Organization
 
 from .models import (
     Chamber,
@@ -69,11 +70,22 @@ def visible_enterprises(user) -> QuerySet[Enterprise]:
         # region lies below a county's), so its scope is one path: an equality, which the (org_path, name) index
         # answers in list order (the prefix walked the name index past the other counties: 2.1 s at 3 M).
         return Enterprise.objects.filter(org_path=user.org.path)
+    if _fic(user.org):
+        # Above a county the same holds node by node: the scope is the paths of the FIC nodes in the subtree, as
+        # a list, which the (org_path, name) index answers node by node in name order (= ANY of a list keeps the
+        # index order on its first column): the enterprise list orders by (org_path, name). The prefix walked
+        # the name index past the other cities' enterprises (0.5 s for a city of 923,000 at 3 M).
+        paths = Organization.objects.filter(kind=OrgKind.FIC, path__startswith=user.org.path).values_list("path")
+        return Enterprise.objects.filter(org_path__in=sorted(path for (path,) in paths))
     return Enterprise.objects.filter(subtree_q(user, "org_path"))
 
 
+def _fic(org) -> bool:
+    return org is not None and org.kind == OrgKind.FIC and bool(org.path)
+
+
 def _county_fic(org) -> bool:
-    return org is not None and org.kind == OrgKind.FIC and org.fic_level == FicLevel.COUNTY and bool(org.path)
+    return _fic(org) and org.fic_level == FicLevel.COUNTY
 
 
 def get_enterprise(user, pk) -> Enterprise:

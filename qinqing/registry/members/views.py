@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.functions import Collate
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -18,9 +20,23 @@ from ..masking import masked_id, masked_mobile
 from ..viewkit import _code_note, _done, _export, _form, _history, _page, _post_only
 
 
+def in_list_order(qs):
+    """The model's order (organisation, newest first) read from the member's own copy of its organisation's
+    path (organisations never move, so the two agree), so the database walks the member_scope_order index
+    (registry/0010) in list order and joins only the rows shown; ordered through the organisation it joined
+    every member in scope to its enterprise before sorting (0.95 s for a county at 3 M enterprises,
+    bench/province). On PostgreSQL the index and the order are on the path in the "C" collation: under a
+    database's default collation (C.UTF-8 too) the scope's ``LIKE 'path%'`` cannot bound a btree index scan;
+    under "C" it becomes a range (paths are ASCII, so the order is the same)."""
+    if connection.vendor == "postgresql":
+        return qs.alias(list_path=Collate("org_path", "C")).order_by("list_path", "-joined_on", "id")
+    return qs.order_by("org_path", "-joined_on", "id")
+
+
 @requires("registry.view_member")
 def member_list(request):
     qs = permissions.visible_members(request.user).select_related("organization", "enterprise", "group")
+    qs = in_list_order(qs)
     filterset = MemberFilter(request.GET, queryset=qs)
     if request.GET.get("export"):
         return _export(request, "members", filterset.qs, _("会员名册"))
