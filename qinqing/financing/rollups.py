@@ -36,7 +36,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -204,7 +204,53 @@ class ReachRollup(core.Rollup):
             self.apply(before, self.contributions_of(enterprises))
 
     def rebuild(self, batch_size: int = 5000) -> int:
-        """Replace the table with the reach of every enterprise (records read in enterprise order, streamed)."""
+        """Replace the table with the reach of every enterprise: in SQL on PostgreSQL (``rebuild_sql``), else
+        from the records read in enterprise order, streamed, in Python (``rebuild_python``); equal (tested)."""
+        if connections[router.db_for_write(self.target_model)].vendor == "postgresql":
+            return self.rebuild_sql()
+        return self.rebuild_python(batch_size)
+
+    def rebuild_sql(self) -> int:
+        """The same rows as ``rebuild_python`` from one INSERT … SELECT per figure: each record's subtrees (the
+        prefixes of its path ending in "/"), the distinct (enterprise, subtree, day), the month of the previous
+        day by ``lag`` over (enterprise, subtree), counted per (day, subtree, previous month)."""
+        model = self.target_model
+        using = router.db_for_write(model)
+        table = model._meta.db_table
+        rows = 0
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            model._default_manager.all().delete()
+            for kind in self.kinds():
+                source = apps.get_model(kind.model)
+                records, params = (
+                    source._default_manager.filter(kind.condition)
+                    .order_by()
+                    .values_list(kind.enterprise, kind.path, kind.day)
+                    .query.sql_with_params()
+                )
+                # Interpolated: only the table name and Django-compiled SQL; values are parameters.
+                cursor.execute(
+                    f"""
+                    WITH records (enterprise, path, day) AS ({records}),
+                    reached AS (
+                        SELECT DISTINCT r.enterprise, left(r.path, p) AS scope, r.day
+                        FROM records r, generate_series(1, length(coalesce(r.path, ''))) AS p
+                        WHERE r.enterprise IS NOT NULL AND r.day IS NOT NULL AND substr(r.path, p, 1) = '/'
+                    ),
+                    chained AS (
+                        SELECT scope, day, coalesce(date_trunc('month', lag(day) OVER (
+                            PARTITION BY enterprise, scope ORDER BY day))::date, %s) AS prev_month
+                        FROM reached
+                    )
+                    INSERT INTO {table} (day, org_path, kind, prev_month, n)
+                    SELECT day, scope, %s, prev_month, count(*) FROM chained GROUP BY day, scope, prev_month
+                    """,  # noqa: S608
+                    [*params, NO_PREVIOUS, kind.key],
+                )
+                rows += cursor.rowcount
+        return rows
+
+    def rebuild_python(self, batch_size: int = 5000) -> int:
         model = self.target_model
         chains = _Chains()
         with transaction.atomic(using=router.db_for_write(model)):

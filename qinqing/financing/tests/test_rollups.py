@@ -158,6 +158,23 @@ def test_given_random_funnels_when_rebuilding_then_the_tables_are_what_the_actio
     assert {name: _table(name) for name in NAMES} == kept
 
 
+def test_given_random_funnels_when_the_reach_is_rebuilt_in_sql_then_it_equals_the_python_rebuild(walked):
+    from django.db import connection
+
+    from qinqing.financing.rollups import REACH
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL rebuild is PostgreSQL's (generate_series, date_trunc); SQLite rebuilds in Python")
+    # Given the reach rebuilt from the records in Python (as on SQLite)
+    python_rows = REACH.rebuild_python()
+    by_python = _table("financing_reach")
+    # When it is rebuilt in SQL
+    sql_rows = REACH.rebuild_sql()
+    # Then the same rows, several per enterprise and subtree (the walk has chains of many days)
+    assert _table("financing_reach") == by_python
+    assert sql_rows == python_rows == len(by_python) > 30
+
+
 def test_given_a_stage_recorded_when_reading_the_figures_then_counts_move_in_the_same_transaction(tree, users, fin):
     # Given a need pushed to a bank
     on = actions.today().replace(day=1)
