@@ -17,7 +17,7 @@ that comes and goes falls on all sides alike; it prints best and worst of --runs
       holds most of the registry) — equal frames asserted;
    b. end to end (matching.run_matching: read + evaluate + store into PolicyMatch): the current code with every
       stored set unchanged since the run before (nothing rewritten), the current code with every set changed
-      (stored blobs re-encoded before each run, untimed: each set decoded, diffed and rewritten), and the
+      (each stored set loses one id before each run, untimed: each set decoded, diffed, encoded, rewritten), and the
       previous code (copy read with the scope join, previous evaluate_all, previous store: every set rewritten).
 Peak memory is the process's max RSS.
 """
@@ -224,17 +224,13 @@ def previous_module(path: str, commit: str, package: str) -> types.ModuleType:
 
 
 def restamp(scope: str) -> None:
-    """Every stored set of the scope re-encoded in the legacy layout (column "id", no gaps): the same ids in
-    other bytes, so the next store must decode, diff and rewrite each one (not timed)."""
-    import io
-
+    """Every stored set of the scope without its first id, so the next store finds every set changed and must
+    decode, diff, encode and rewrite each one (not timed)."""
     from qinqing.eligibility import idsets
     from qinqing.policies.models import PolicyMatch
 
     for match in PolicyMatch.objects.filter(scope_path=scope):
-        buffer = io.BytesIO()
-        pl.DataFrame({"id": idsets.decode(match.ids)}).write_ipc(buffer, compression="zstd")
-        PolicyMatch.objects.filter(pk=match.pk).update(ids=buffer.getvalue())
+        PolicyMatch.objects.filter(pk=match.pk).update(ids=idsets.encode(idsets.decode(match.ids)[1:]))
 
 
 def interleaved(sides: dict, runs: int, before: dict | None = None) -> dict[str, dict[str, list[float]]]:
@@ -304,8 +300,8 @@ def end_to_end(frame: pl.DataFrame, policies: dict, previous: types.ModuleType, 
         runs_seen["current"] = matching.run_matching(scope, policies=policy_objects)
 
     def changed():
-        # Every set changed since the run before (stored blobs re-encoded in the legacy layout before the
-        # run, not timed: same ids, other bytes), so each is decoded, diffed and rewritten: the store's worst case.
+        # Every set changed since the run before (each stored set loses its first id before the run, not
+        # timed), so each is decoded, diffed, encoded and rewritten: the store's worst case.
         runs_seen["changed"] = matching.run_matching(scope, policies=policy_objects)
 
     def before():

@@ -100,27 +100,34 @@ def _insert(rows: list[PolicyMatch]) -> None:
                             row.matched_at])  # fmt: skip
 
 
+def _diff(old: PolicyMatch | None, ids: pl.Series) -> pl.Series | None:
+    """None when the stored set holds exactly ``ids``; else the ids not
+    stored before (all of them when nothing is stored yet: first run, first publication, just in effect)."""
+    if old is None:
+        return ids
+    before = idsets.decode(old.ids)
+    current = ids.cast(pl.UInt32)
+    if len(before) == len(current) and before.equals(current if current.is_sorted() else current.sort()):
+        return None
+    return ids.filter(~ids.is_in(before.implode()))
+
+
 @transaction.atomic
 def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all: bool = True) -> dict[int, pl.Series]:
     """Replace the scope's stored sets; returns, per policy, the ids that were not eligible before.
 
-    Only the sets that changed are written: a policy whose encoded set equals the stored blob byte for byte (the
-    same ids: the encoding is deterministic) keeps its row, with only matched_at moved, and has no new ids; any
-    other (a differing blob, which may also come from another encoder version) is decoded, diffed and replaced.
+    Only the sets that changed are written: a policy whose stored set holds exactly the new ids keeps its row
+    (only matched_at moves) and has no new ids; the others are encoded and replaced. Decoding a stored set to
+    compare is a fraction of the cost of encoding the new one (zstd decompresses far faster than it compresses).
     """
     previous = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results))}
-    blobs = encode_all(results)
-    same = [pid for pid, old in previous.items() if bytes(old.ids) == blobs[pid]]
-    newly: dict[int, pl.Series] = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        diffs = dict(zip(results, pool.map(_diff, [previous.get(p) for p in results], results.values()), strict=True))
+    same = [policy_id for policy_id, added in diffs.items() if added is None]
+    newly = {policy_id: added for policy_id, added in diffs.items() if added is not None and len(added)}
+    changed = {policy_id: ids for policy_id, ids in results.items() if diffs[policy_id] is not None}
+    blobs = encode_all(changed)
     now = timezone.now()
-    unchanged = set(same)
-    changed = {policy_id: ids for policy_id, ids in results.items() if policy_id not in unchanged}
-    for policy_id, ids in changed.items():
-        old = previous.get(policy_id)
-        # No set stored yet in this scope (first run, first publication, just came into effect): all are new.
-        added = ids if old is None else ids.filter(~ids.is_in(idsets.decode(old.ids).implode()))
-        if len(added):
-            newly[policy_id] = added
     fresh = [
         PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=blobs[policy_id], count=len(ids), matched_at=now)
         for policy_id, ids in changed.items()

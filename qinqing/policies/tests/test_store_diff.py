@@ -1,5 +1,5 @@
-"""matching.store_results writes only the sets that changed: an unchanged set keeps its row (its matched_at moves),
-a changed one is replaced and reports the ids that are new; the stored sets are the same as a full rewrite's."""
+"""matching.store_results writes only the sets that changed: a set holding the same ids keeps its row (its
+matched_at moves), a changed one is replaced and reports the ids that are new."""
 
 import polars as pl
 
@@ -32,12 +32,16 @@ def test_given_stored_sets_when_stored_again_then_only_changed_sets_rewritten(us
     assert after[one.pk].matched_at > rows[one.pk].matched_at and after[one.pk].count == 3
     assert after[two.pk].pk != rows[two.pk].pk and after[two.pk].count == 2
 
-    # a stored blob that differs in bytes but holds the same ids (e.g. another encoder): rewritten, nothing new
+    # a stored blob in other bytes holding the same ids (the legacy layout): kept, nothing new
     PolicyMatch.objects.filter(pk=after[one.pk].pk).update(ids=_legacy_blob([1, 5, 9]))
     third = matching.store_results(scope, {one.pk: _ids(1, 5, 9), two.pk: _ids(2, 4)}, replace_all=False)
     assert third == {}
     assert _stored(scope) == {one.pk: [1, 5, 9], two.pk: [2, 4]}
-    assert PolicyMatch.objects.get(scope_path=scope, policy=one).pk != after[one.pk].pk
+    assert PolicyMatch.objects.get(scope_path=scope, policy=one).pk == after[one.pk].pk
+    # one id fewer, one id more: rewritten
+    fourth = matching.store_results(scope, {one.pk: _ids(1, 5), two.pk: _ids(2, 4, 8)}, replace_all=False)
+    assert {k: v.to_list() for k, v in fourth.items()} == {two.pk: [8]}
+    assert _stored(scope) == {one.pk: [1, 5], two.pk: [2, 4, 8]}
 
 
 def _legacy_blob(ids: list[int]) -> bytes:
