@@ -10,7 +10,8 @@ use) and django-import-export's standard import run in the same process on the s
 --repeat times each into an emptied table; the best of each is compared. django-import-export imports
 the first --die-rows rows (handed to it already read, so only its import is timed) and its time is
 extrapolated linearly to the full file (its cost is per row: a SELECT and an INSERT per row; the
-extrapolation from a small, still empty table flatters it slightly). PostgreSQL: database
+extrapolation from a small, still empty table flatters it slightly). Another reader, python-calamine (rows
+as Python lists), is timed beside the bare read (fastexcel: what the import uses). PostgreSQL: database
 $BENCH_PG_DB (default qq_reg_bench_<pid>, dropped at the end) on 127.0.0.1:5432. Files (the generated .xlsx,
 the SQLite database) go to --scratch or a new temporary directory: two runs at once never share a path.
 
@@ -162,7 +163,7 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
 
     # Best and worst of --repeat for every timing, interleaved (read, qinqing's ways of writing,
     # django-import-export, …), so that load from other work on the shared machine hits all sides alike.
-    read_times, die_times = [], []
+    read_times, die_times, calamine_times = [], [], []
     write_times: dict[str, list[float]] = {w: [] for w in writes}
     rows, ours_mb = 0, 0.0
     for _ in range(repeat):
@@ -171,6 +172,7 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
         read_times.append(time.perf_counter() - t)
         rows = len(table)
         del table
+        calamine_times.append(calamine_read(path))
 
         for write in writes:
             write_times[write].append(ours(write))
@@ -212,12 +214,26 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
         "ratio_vs_read": ours_s / read_s,
         "ratio_vs_read_worst": max(ours_times) / max(read_times),
         "read_times": read_times,
+        "calamine_times": calamine_times,
         "ours_times": ours_times,
         "die_times": die_times,
         "peak_rss_mb_before": base_mb,
         "peak_rss_mb_after_ours": ours_mb,
         "peak_rss_mb_end": peak_mb(),
     }
+
+
+def calamine_read(path: Path) -> float:
+    """Another reader measured against the bare read: python-calamine's rows, one Python list per row (it
+    also parses the whole sheet first; fastexcel is calamine with Arrow output). Untidied: a lower bound."""
+    import python_calamine
+
+    t = time.perf_counter()
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    count = sum(1 for _row in sheet.iter_rows())
+    elapsed = time.perf_counter() - t
+    assert count > 1
+    return elapsed
 
 
 def die_read(path: Path) -> float:
@@ -325,11 +341,13 @@ def spread(times: list[float]) -> str:
 
 
 def report(r: dict, args) -> None:
-    runs = {key: ", ".join(f"{x:.2f}" for x in r[key]) for key in ("read_times", "ours_times", "die_times")}
+    keys = ("read_times", "ours_times", "die_times", "calamine_times")
+    runs = {key: ", ".join(f"{x:.2f}" for x in r[key]) for key in keys}
     print(f"[{r['db']}] {' '.join(r['machine_start'])}  ->  at the end: {r['machine_end']}")
     print(
         f"[{r['db']}] {r['rows']} rows x {r['columns']} columns, best of {args.repeat} (all runs in brackets)\n"
         f"  bare read (fastexcel -> text columns) {r['read_s']:7.2f} s  [{runs['read_times']}]\n"
+        f"  other reader: python-calamine rows  {min(r['calamine_times']):7.2f} s  [{runs['calamine_times']}]\n"
         f"  qinqing import                  {r['ours_s']:7.2f} s  [{runs['ours_times']}]  "
         f"{r['ours_rows_per_s']:,.0f} rows/s, {r['ratio_vs_read']:.2f}x the bare read "
         f"(worst against worst {r['ratio_vs_read_worst']:.2f}x)"
