@@ -111,3 +111,13 @@ def test_given_a_secretary_searching_industries_then_only_the_standards_entries_
 
     assert "1311" in html and 'name="rule-r1-value"' in html
     assert firms.ent_a.name not in html and firms.ent_a.credit_code not in html
+
+
+def test_given_a_rule_naming_a_non_chamber_organisation_when_named_then_only_chambers_get_their_names(tree):
+    from qinqing.policies.labels import value_names
+
+    rule = {"op": "all", "items": [{"attr": "chambers", "op": "has_any", "value": [tree.chamber_a.pk, tree.bank.pk]}]}
+
+    names = value_names([rule])["chambers"]
+
+    assert names == {str(tree.chamber_a.pk): tree.chamber_a.name}
