@@ -60,7 +60,7 @@ def test_given_a_secretary_building_the_audience_on_the_page_when_saved_then_the
         member = new_page(browser, live_server, sessions["member"])
         member.goto(f"{url}/activities/")
         member.get_by_role("link", name="会员企业用工政策讲座").click()
-        assert member.url == activity_url
+        expect(member).to_have_url(activity_url)
         member.fill("#id_attendee_name", "张三")
         member.get_by_role("button", name="提交报名").click()
         expect(member.locator("#registration-status")).to_have_text("已报名")
