@@ -235,6 +235,12 @@ def all_figures(section: str | None = None, domain: str | None = None) -> list[F
     return list(out)
 
 
+def rollup_readings(figures: Iterable[Figure | Rate]) -> dict[str, Any]:
+    """{key: Reading} of the figures read from rollups by a ``reading`` (for ``rollups.read_many``: one query per
+    rollup table for all of them)."""
+    return {f.key: f.reading for f in figures if isinstance(f, Figure) and f.reading is not None and f.compute is None}
+
+
 def readable(figure: Figure | Rate, user) -> bool:
     """Whether the user may see the figure (its own permission, on top of the page's or API's)."""
     return not figure.permission or bool(user is not None and user.has_perm(figure.permission))

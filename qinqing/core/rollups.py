@@ -169,12 +169,6 @@ class Rollup:
         """Count source rows written without ``save()`` (after a ``bulk_create``)."""
         self.apply({}, self.contributions(list(pks)))
 
-    def add_where(self, condition: Q) -> None:
-        """Count the new source rows matching ``condition`` (e.g. an import batch's id ranges): one grouped
-        query however many rows, where ``add`` would bind every id."""
-        qs = self.source_model._default_manager.filter(condition)
-        self.apply({}, dict(self._split(row) for row in self._grouped(qs)))
-
     # ------------------------------------------------------------------ rebuilding
     def rebuild(self, batch_size: int = 5000) -> int:
         """Replace the rollup table with the aggregation of every source row; returns the number of rows."""
@@ -246,31 +240,46 @@ class Reading:
         ]
 
     def grouped(self, scope_path: str, periods: list, prefix_len: int | None = None) -> list[dict[str, Any]]:
-        """Per period, {path prefix: value} (prefix_len: the children's path length; None: the scope's total),
-        one query per term (two for a position with a yearly twin) for every period."""
-        from django.db.models.functions import Substr
-
-        out: list[dict[str, Any]] = [{} for _p in periods]
-        for name, column, sign in self.terms:
-            for table, conditions in self._parts(name, periods):
-                either = Q()
-                for c in conditions:
-                    either |= c
-                qs = get(table).rows(scope_path).filter(self.where).filter(either)
-                aggregates = {f"v{i}": Sum(column, filter=c) for i, c in enumerate(conditions)}
-                if prefix_len:
-                    grouped = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
-                    rows = list(grouped.annotate(**aggregates))
-                else:
-                    rows = [{"_prefix": scope_path, **qs.aggregate(**aggregates)}]
-                for row in rows:
-                    for i, values in enumerate(out):
-                        prefix = row["_prefix"]
-                        values[prefix] = values.get(prefix, 0) + sign * (row[f"v{i}"] or 0)
-        return out
+        """Per period, {path prefix: value} (prefix_len: the children's path length; None: the scope's total)."""
+        return read_many({"": self}, scope_path, periods, prefix_len)[""]
 
     def value(self, scope_path: str, period) -> Any:
         return sum(self.grouped(scope_path, [period])[0].values(), 0)
+
+
+def read_many(
+    readings: dict[str, Reading], scope_path: str, periods: list, prefix_len: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Several readings for several periods with one query per rollup table they read (conditional sums):
+    per reading, per period, {path prefix: value}."""
+    from django.db.models.functions import Substr
+
+    parts: dict[str, list[tuple[str, str, int, list[Q]]]] = {}
+    for key, reading in readings.items():
+        for name, column, sign in reading.terms:
+            for table, days in reading._parts(name, periods):
+                parts.setdefault(table, []).append((key, column, sign, [reading.where & d for d in days]))
+    out: dict[str, list[dict[str, Any]]] = {key: [{} for _p in periods] for key in readings}
+    for table, wanted in parts.items():
+        either = Q()
+        aggregates = {}
+        for j, (_key, column, _sign, conditions) in enumerate(wanted):
+            for i, condition in enumerate(conditions):
+                either |= condition
+                aggregates[f"v{j}_{i}"] = Sum(column, filter=condition)
+        qs = get(table).rows(scope_path).filter(either)
+        if prefix_len:
+            grouped = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
+            rows = list(grouped.annotate(**aggregates))
+        else:
+            rows = [{"_prefix": scope_path, **qs.aggregate(**aggregates)}]
+        for row in rows:
+            prefix = row["_prefix"]
+            for j, (key, _column, sign, conditions) in enumerate(wanted):
+                for i in range(len(conditions)):
+                    values = out[key][i]
+                    values[prefix] = values.get(prefix, 0) + sign * (row[f"v{j}_{i}"] or 0)
+    return out
 
 
 def _expr(lookup: Any) -> Any:

@@ -131,15 +131,31 @@ def _ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
 
 
 def count_imported_enterprises(new_ids: Sequence[int]) -> None:
-    """Count an import batch's new enterprises, inside the batch's transaction: one grouped query over their
-    id ranges (new ids are mostly consecutive) and one upsert of the few (day, path) rows they fall in."""
+    """Count an import batch's new enterprises, inside the batch's transaction: one query over their id ranges
+    (new ids are mostly consecutive) grouped by the stored ``created_at`` and path — a batch writes one
+    timestamp — whose local day is then taken in Python, as ``TruncDate`` takes it (SQLite would call a Python
+    function per row for it: +18 % on a 100,000-row import), and one upsert per table of the few rows."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from .models import Enterprise
+
+    by_day: dict[tuple, int] = {}
     ranges = _ranges(int(i) for i in new_ids)
     for start in range(0, len(ranges), RANGES_PER_QUERY):
         condition = Q()
         for low, high in ranges[start : start + RANGES_PER_QUERY]:
             condition |= Q(pk__range=(low, high))
-        for rollup in (ENTERPRISES, ENTERPRISES_BY_YEAR):
-            rollup.add_where(condition)
+        rows = Enterprise.objects.filter(condition).order_by().values("created_at", "org_path").annotate(n=Count("pk"))
+        for row in rows:
+            key = (timezone.localdate(row["created_at"]), row["org_path"])
+            by_day[key] = by_day.get(key, 0) + row["n"]
+    by_year: dict[tuple, int] = {}
+    for (day, path), n in by_day.items():
+        key = (day.replace(month=1, day=1), path)
+        by_year[key] = by_year.get(key, 0) + n
+    ENTERPRISES.apply({}, {key: (n,) for key, n in by_day.items()})
+    ENTERPRISES_BY_YEAR.apply({}, {key: (n,) for key, n in by_year.items()})
 
 
 @contextmanager

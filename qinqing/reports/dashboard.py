@@ -12,7 +12,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from qinqing.core.figures import SECTIONS, Figure, Period, Rate, visible_figures
+from qinqing.core import rollups
+from qinqing.core.figures import SECTIONS, Figure, Period, Rate, rollup_readings, visible_figures
 from qinqing.orgs.models import Organization
 
 from . import drilldown
@@ -60,8 +61,6 @@ def _multi(figure: Figure, node_path: str, periods: list[Period], prefix_len: in
 def _multi_rollup(name: str, columns: list[str], node_path: str, periods: list[Period], prefix_len: int | None):
     """The same for figures read from a rollup (``Figure.rollup``): one query on the rollup table for all its
     columns and periods (conditional sums by day), per path prefix. Returns {column: [{prefix: value}, …]}."""
-    from qinqing.core import rollups
-
     rollup = rollups.get(name)
     conditions = [Q(day__gte=p.start, day__lte=p.end) for p in periods]
     either = conditions[0]
@@ -118,18 +117,15 @@ def build(node: Organization, period: Period, *, user=None, with_children: bool 
         columns = sorted({f.rollup[1] for f in declared})
         per_column = _multi_rollup(name, columns, node.path, periods, prefix_len if children else None)
         from_rollup |= {f.key: per_column[f.rollup[1]] for f in declared}
+    # Figures with a rollup reading (qinqing.core.rollups.Reading): one query per rollup table for all of them.
+    read = rollup_readings(figures)
+    from_rollup |= rollups.read_many(read, node.path, periods, prefix_len if children else None) if read else {}
     for f in figures:
         if not isinstance(f, Figure):
             continue
         grouped = f.records is None and f.compute is None and not f.measure.startswith("distinct:")
         if grouped:
-            groups_len = prefix_len if children else None
-            if f.key in from_rollup:
-                per_period = from_rollup[f.key]
-            elif f.reading is not None:  # read from rollup rows (qinqing.core.rollups.Reading)
-                per_period = f.reading.grouped(node.path, periods, groups_len)
-            else:
-                per_period = _multi(f, node.path, periods, groups_len)
+            per_period = from_rollup.get(f.key) or _multi(f, node.path, periods, prefix_len if children else None)
             for i, groups in enumerate(per_period):
                 values[i][f.key] = sum(groups.values(), _zero(f))
             if children and prefix_len:
