@@ -60,6 +60,14 @@ def profile(accounts: dict, repeat: int = 3) -> list[dict]:
 
     rows = []
     clients: dict[str, Client] = {}
+    # A fresh process imports every domain's page code and compiles the templates in its first requests (2.4 s
+    # for the first home page at 3 M, then 38 ms: last session's "home 7.4 s" was that): warm the process on
+    # pages of users not measured, so a page's first view is a running server's first view of that user.
+    unit = min(accounts["units"], key=lambda u: u["path"].count("/"))
+    for username, path in [(accounts["leader_users"][-1], "/"), (unit["enterprises"][-1]["user"], "/")]:
+        warm = Client()
+        warm.force_login(User.objects.get(username=username))
+        warm.get(path)
     for name, username, path in pages(accounts):
         client = clients.get(username)
         if client is None:

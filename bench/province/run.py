@@ -14,7 +14,7 @@
    half changes to enterprises in the importing county, half new ones.
 2. Load (under ``--lock`` when given, one hold per server count): for each ``--servers`` count, that many
    gunicorn instances (sync workers, ``--workers`` each, persistent database connections as scripts/serve.sh
-   runs them) on free local ports and one background worker (``run_worker``); Locust (locustfile.py) runs
+   runs them) on free local ports and ``--background-workers`` background workers (``run_worker``); Locust (locustfile.py) runs
    ``--users`` users for ``--duration`` seconds dealt round-robin over the servers. At the start of the run the
    import (preview, then commit) and a province-wide policy matching run are started through the pages and
    left to the worker; their times are read from their jobs.
@@ -74,6 +74,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=180, help="seconds of load per server count")
     parser.add_argument("--servers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers per server (scripts/serve.sh: 3)")
+    parser.add_argument(
+        "--background-workers", type=int, default=2, help="run_worker processes (the import beside the matching run)"
+    )
     parser.add_argument("--think", default="2,8", help="seconds a user waits between pages: min,max")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--no-background", action="store_true", help="no import or matching during the load")
@@ -317,7 +320,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
 
     with _held(args.lock):
         accounts = json.loads((scratch / "accounts.json").read_text(encoding="utf-8"))
-        procs, hosts = start_servers(servers, args.workers, scratch)
+        procs, hosts = start_servers(servers, args.workers, scratch, args.background_workers)
         try:
             warm_up(hosts, accounts)
             state_before = machine.state()
@@ -362,6 +365,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
     run = {
         "servers": servers,
         "workers": args.workers,
+        "background_workers": args.background_workers,
         "users": args.users,
         "think": args.think,
         "duration": args.duration,
@@ -379,9 +383,6 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
     }
     print_run(run)
     return run
-
-
-_child_cpu_seen = 0.0
 
 
 # ---------------------------------------------------------------------------------------------------- database

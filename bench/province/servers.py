@@ -1,4 +1,4 @@
-"""Province bench: the application servers and the background worker it starts, and their CPU time."""
+"""Province bench: the application servers and the background workers it starts, and their CPU time."""
 
 from __future__ import annotations
 
@@ -23,9 +23,11 @@ def _env() -> dict:
     return dict(os.environ, DJANGO_DEBUG="0", TZ="Asia/Shanghai", PYTHONUNBUFFERED="1")
 
 
-def start_servers(count: int, workers: int, scratch: Path) -> tuple[list[subprocess.Popen], list[str]]:
+def start_servers(
+    count: int, workers: int, scratch: Path, background_workers: int = 2
+) -> tuple[list[subprocess.Popen], list[str]]:
     """``count`` gunicorn instances as scripts/serve.sh starts them (sync workers; database connections kept
-    for QINQING_DB_CONN_MAX_AGE), each on its own port, plus one background worker."""
+    for QINQING_DB_CONN_MAX_AGE), each on its own port, plus ``background_workers`` background workers."""
     procs, hosts = [], []
     for i in range(count):
         port = _free_port()
@@ -57,17 +59,23 @@ def start_servers(count: int, workers: int, scratch: Path) -> tuple[list[subproc
             )
         )
         hosts.append(f"http://127.0.0.1:{port}")
-    log = open(scratch / f"worker-{count}.log", "w")  # noqa: SIM115
-    procs.append(
-        subprocess.Popen(
-            [str(ROOT / ".venv/bin/python"), "manage.py", "run_worker", "--queue-name", "*"],
-            cwd=ROOT,
-            env=_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    for k in range(background_workers):
+        # Several worker processes share the one database queue (django-tasks-db claims a task with SKIP LOCKED),
+        # so the import is not held behind a province-wide matching run. Only the first resumes interrupted work
+        # at once; the others only what has made no progress for 15 minutes (docs/jobs.md), or a second worker
+        # starting a moment later would take back a job the first had just claimed.
+        resume = [] if k == 0 else ["--older-than", "900"]
+        log = open(scratch / f"worker-{count}-{k}.log", "w")  # noqa: SIM115
+        procs.append(
+            subprocess.Popen(
+                [str(ROOT / ".venv/bin/python"), "manage.py", "run_worker", "--queue-name", "*", *resume],
+                cwd=ROOT,
+                env=_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         )
-    )
     import requests
 
     for host in hosts:
@@ -110,7 +118,7 @@ def warm_up(hosts: list[str], accounts: dict) -> None:
 
 
 def process_cpu(procs: list[subprocess.Popen]) -> dict[str, float]:
-    """CPU seconds so far: the application servers (master and workers), the background worker, PostgreSQL
+    """CPU seconds so far: the application servers (master and workers), the background workers, PostgreSQL
     (every backend: the server is shared, so other users' work is in it) and Locust."""
     import psutil
 
@@ -125,7 +133,11 @@ def process_cpu(procs: list[subprocess.Popen]) -> dict[str, float]:
         except psutil.Error:
             return 0.0
 
-    out = {"app servers": sum(tree(p.pid) for p in procs[:-1]), "background worker": tree(procs[-1].pid)}
+    background = [p for p in procs if "run_worker" in p.args]
+    out = {
+        "app servers": sum(tree(p.pid) for p in procs if p not in background),
+        "background workers": sum(tree(p.pid) for p in background),
+    }
     pg = 0.0
     for q in psutil.process_iter(["name"]):
         if q.info["name"] and q.info["name"].startswith("postgres"):
@@ -136,6 +148,9 @@ def process_cpu(procs: list[subprocess.Popen]) -> dict[str, float]:
                 pass
     out["postgresql (every backend: shared server)"] = pg
     return out
+
+
+_child_cpu_seen = 0.0  # CPU seconds of finished children already reported by child_cpu
 
 
 def child_cpu() -> float:
