@@ -10,18 +10,29 @@ recall and precision against a judged relevant set per query (CONCEPTS: the bene
 the words a reader counts as the same thing in the title or text), with the synonym table and benefit-type
 labels (both engines) against synonyms off and against the old behaviour (the query word itself in the text).
 
-    QINQING_SQLITE_PATH=/tmp/qq_policy_bench.sqlite3 .venv/bin/python bench/search/run.py [--policies 100000] [--repeat 3]
+    QINQING_SQLITE_PATH=/tmp/qq_policy_bench.sqlite3 .venv/bin/python bench/search/run.py [--policies 100000] \
+        [--repeat 3] [--index /tmp/qq_policy_bench.index]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qq_policy_bench .venv/bin/python bench/search/run.py
 
-The three sides run interleaved query by query in one process; ``--repeat N`` makes N timed passes and prints
-each pass's p50/p95 and the best and worst p95. The page path is the list view's: ``PAGE_COLUMNS`` re-read.
+The sides run interleaved query by query in one process; ``--repeat N`` makes N timed passes and prints each
+pass's p50/p95 and the best and worst p95. What each side times:
+- "tantivy" / "database index" (the target's figure): the list view's search path as a function — a signed-in
+  user's ``visible_policies`` + ``PolicyFilter`` → ``RankedResults`` (``PAGE_COLUMNS`` re-read) → the first page
+  of 20 → highlights and tags — without the request around it and without rendering HTML;
+- "whole request": the same search as the page's HTMX request through Django's handler (test client): every
+  middleware, the session and user reads, the view and the rendered result rows; no HTTP server, no network;
+- "LIKE": every matching id by ``LIKE %word%`` (the recall reference).
 
-The tantivy index lives in var/search/<database>/policies (built on first run if missing).
+The tantivy index is built in ``--index DIR`` if given and missing there (keep it between runs of one database),
+else in a fresh temporary directory removed at the end — never in the checkout's var/search/, which every run on
+a database of the same name (two ``make bench`` runs on SQLite files both called search.sqlite3) would share.
 """
 
 import argparse
+import atexit
 import os
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -132,6 +143,25 @@ def page_search(user, q: str, params: dict, *, use_engine: bool):
     return results, page.paginator.count, rows
 
 
+def signed_in_client(user):
+    """A test client signed in as ``user`` (a session made directly), for whole requests through Django."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["qinqing_login_at"] = time.time()  # accounts.middleware.SessionLifetimeMiddleware's sign-in time
+    session.save()
+    return client
+
+
+def page_request(client, q: str, params: dict) -> None:
+    """The whole request of a search typed on the list page: Django's handler, every middleware (session and user
+    reads), the view, and the HTMX partial of the result rows rendered — no HTTP server or network."""
+    response = client.get("/policies/", {"q": q, **params}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"policy-card" in response.content, q
+
+
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import machine  # bench/machine.py: load average, shared_buffers, work_mem
@@ -141,7 +171,17 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=1, help="timed passes over the queries (best/worst of p95)")
+    parser.add_argument("--index", default=None, help="the tantivy index directory (default: a temporary one)")
     args = parser.parse_args()
+    from django.conf import settings
+
+    if args.index:
+        settings.POLICY_SEARCH_INDEX = args.index
+    else:
+        scratch = machine.scratch_dir(None, "search_bench")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        settings.POLICY_SEARCH_INDEX = str(scratch / "policies")
+    print(f"tantivy index: {settings.POLICY_SEARCH_INDEX}")
     call_command("migrate", verbosity=0)
     load(args.policies)
     if connection.vendor == "postgresql":
@@ -156,6 +196,7 @@ def main() -> None:
         search_index.rebuild()
         print(f"built the tantivy index in {time.perf_counter() - t:.1f}s")
     user = staff_user()
+    client = signed_in_client(user)
     r = random.Random(9)
     queries = [" ".join(r.sample(WORDS, r.choice([1, 1, 2, 3]))) for _ in range(args.queries)]
     filters = [{}, {}, {}, {"level": "city"}, {"benefit_type": "financing"}, {"status": "active"}]
@@ -174,9 +215,12 @@ def main() -> None:
     for q, params in plan[:5]:  # warm-up: the index handle, the statements, the caches
         page_search(user, q, params, use_engine=True)
         page_search(user, q, params, use_engine=False)
+        page_request(client, q, params)
     runs = []
     for run in range(args.repeat):
-        times = {"tantivy": [], "database": [], "like": [], "tantivy cpu": [], "database cpu": []}
+        times = {
+            k: [] for k in ("tantivy", "database", "like", "tantivy cpu", "database cpu", "request", "request cpu")
+        }
         for q, params in plan:
             counts = {}
             for engine in ("tantivy", "database"):
@@ -187,6 +231,10 @@ def main() -> None:
                 assert (results.engine is not None) == (engine == "tantivy"), q
                 assert len(rows) <= 40
             assert counts["tantivy"] == counts["database"], (q, params)
+            t, cpu = time.perf_counter(), time.process_time()
+            page_request(client, q, params)
+            times["request"].append(time.perf_counter() - t)
+            times["request cpu"].append(time.process_time() - cpu)
             t = time.perf_counter()
             like_ids = like_scan(q)
             times["like"].append(time.perf_counter() - t)
@@ -210,6 +258,8 @@ def main() -> None:
         ("like", "LIKE scan (all matching ids)"),
         ("tantivy cpu", "  this process's CPU time per tantivy page"),
         ("database cpu", "  this process's CPU time per database-index page"),
+        ("request", "whole request, tantivy (middleware + view + rows HTML)"),
+        ("request cpu", "  this process's CPU time per whole request"),
     ):
         each = [(pct(t[name], 0.5), pct(t[name], 0.95)) for t in runs]
         per_run = "; ".join(f"p50 {a:7.1f} ms, p95 {b:7.1f} ms" for a, b in each)

@@ -44,5 +44,22 @@ class PolicyFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         self.filters["issuer"].queryset = departments_in_scope(user)
 
+    @property
+    def qs(self):
+        # Most searches set no list filter: then the result is the queryset itself, and building and validating
+        # the form (a new form class per request, in django-filter) is skipped; the page's form is still built
+        # when rendered.
+        if not hasattr(self, "_qs") and self.is_bound and not self._filtered():
+            self._qs = self.queryset.all()
+        return super().qs
+
+    def _filtered(self) -> bool:
+        getlist = getattr(self.data, "getlist", None)
+        for name in self.filters:
+            values = getlist(name) if getlist is not None else [self.data.get(name)]
+            if any(value not in (None, "") for value in values):
+                return True
+        return False
+
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value, timezone.localdate())) if value else queryset

@@ -32,6 +32,14 @@ def status_q(status: str, today: datetime.date) -> Q:
     return ~upcoming & ~expired
 
 
+def _choice_label(choices, value) -> str:
+    """What get_FOO_display() answers: the label in the active language, else the stored value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 class Policy(TimeStampedModel):
     """A policy in the supermarket, with its eligibility rule tree (see rules.py).
 
@@ -87,6 +95,17 @@ class Policy(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    # The tags of every search result row. Django's generic get_FOO_display() hashes the field's whole choice
+    # list on each call, and hashing a lazy label translates it: 20 rows × 2–3 tags cost 0.5 ms of a 5 ms search.
+    def get_level_display(self) -> str:
+        return _choice_label(Level, self.level)
+
+    def get_benefit_type_display(self) -> str:
+        return _choice_label(BenefitType, self.benefit_type)
+
+    def get_state_display(self) -> str:
+        return _choice_label(PublishState, self.state)
 
     @property
     def issuer_display(self) -> str:
