@@ -94,10 +94,18 @@ def read_frame(
         # opening driver connections would cost more than the read.
         how=how or ("copy" if enterprise_ids is not None else None),
     )  # fmt: skip
-    latest = figures_read.sort("year", descending=True).unique("id", keep="first")
-    member_of = memberships.group_by("id").agg(
-        (pl.col("kind") == "fic").any().alias("member"),
-        pl.col("org_id").filter(pl.col("kind") == "chamber").alias("chambers"),
+    # Every side sorted by id before the joins: Polars joins sorted keys without hashing, and the left joins keep
+    # the enterprises' order, so the frame comes out sorted (half the CPU of hashing and sorting at the end).
+    base = _by_id(base)
+    if figures_read.get_column("year").n_unique() <= 1:  # one year: one row per enterprise (unique constraint)
+        latest = _by_id(figures_read)
+    else:
+        latest = _by_id(figures_read.sort("year", descending=True).unique("id", keep="first"))
+    member_of = _by_id(
+        memberships.group_by("id").agg(
+            (pl.col("kind") == "fic").any().alias("member"),
+            pl.col("org_id").filter(pl.col("kind") == "chamber").alias("chambers"),
+        )
     )
     masks = {text: _qualification_mask(text) for text in base.get_column("qual_text").unique().to_list()}
     industries = {code: rules.normalize_industry(code) for code in base.get_column("industry_raw").unique().to_list()}
@@ -127,7 +135,13 @@ def read_frame(
         )
         .select([pl.col(name).cast(dtype) for name, dtype in FRAME_SCHEMA.items()])
     )
-    return frame.sort("id")
+    return _by_id(frame)
+
+
+def _by_id(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame sorted by id (marked sorted when it already was: no copy)."""
+    ids = frame.get_column("id")
+    return frame.with_columns(ids.set_sorted()) if ids.is_sorted() else frame.sort("id")
 
 
 COVERS_MOST = 0.5  # of the registry's enterprises (PostgreSQL's estimate): read figures and memberships whole
