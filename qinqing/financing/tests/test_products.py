@@ -88,3 +88,32 @@ def test_property_condition_masks_agree_with_one_expression_per_product(catalogu
             and t["guarantee"] in product["guarantees"]
             and (t["rate_ceiling"] is None or t["rate_ceiling"] >= product["rate_min"]))]  # fmt: skip
         assert found[product["pk"]].to_list() == plain, product
+
+
+def test_given_values_on_the_thresholds_when_matched_then_each_number_operator_is_exact():
+    # Given enterprises whose employees sit exactly on, just below and just above the catalogue's thresholds,
+    # or are missing, and one product per operator on that column
+    values = [None, 9.0, 9.999, 10.0, 10.001, 20.0, 30.0, 30.5]
+    attrs = frame_from_records([{"id": i + 1, "employees": v} for i, v in enumerate(values)])
+    needs = pl.DataFrame(
+        {"need": range(1, len(values) + 1), "id": range(1, len(values) + 1), "amount": [100.0] * len(values),
+         "term": [12] * len(values), "guarantee": [products.GUARANTEE_BITS["credit"]] * len(values),
+         "rate_ceiling": [None] * len(values)},
+        schema={"need": pl.Int64, "id": pl.Int64, "amount": pl.Float64, "term": pl.Int64, "guarantee": pl.Int64,
+                "rate_ceiling": pl.Float64},
+    )  # fmt: skip
+    leaves = [("ge", 10), ("gt", 10), ("le", 10), ("lt", 10), ("eq", 20), ("ne", 20), ("between", [10, 30]),
+              ("gt", 30), ("ge", 9.999)]  # fmt: skip
+    catalogue = [
+        {"pk": i + 1, "rule": {"op": "all", "items": [{"attr": "employees", "op": op, "value": value}]},
+         "amount_min": 10, "amount_max": 1000, "term_min": 1, "term_max": 36, "rate_min": 3.1,
+         "guarantees": ["credit"]}
+        for i, (op, value) in enumerate(leaves)
+    ]  # fmt: skip
+    # When matched in one pass
+    found = products.match_frames(catalogue, attrs, needs)
+    # Then each product has exactly the enterprises plain Python finds (a missing value never fits)
+    for product in catalogue:
+        expected = [i + 1 for i, v in enumerate(values) if rules.evaluate(product["rule"], {"employees": v}) is True]
+        assert found[product["pk"]].to_list() == expected, product["rule"]
+    assert found[2].to_list() == [5, 6, 7, 8]  # employees > 10: not 10 itself
