@@ -183,8 +183,25 @@ def prepare_data(args) -> dict:
         print(f"generated in {out['generate_seconds']} s; {machine.state()}")
     out["counts"] = generate.counts()
     out["audit"] = _verify_audit()
+    out["dropped_policy_rematches"] = _drop_policy_rematches()
     print(f"rows: {out['counts']}; audit chain: {out['audit']}")
     return out
+
+
+def _drop_policy_rematches() -> int:
+    """Re-matches of single policies left in the task queue (seed_demo queues one per demo policy; a killed run
+    leaves its own): at 3 M enterprises each holds a worker for a minute or more, so 21 of them kept both
+    background workers busy through a whole load run (2026-12-07) and the import never started. The matching
+    run of the load's mix recomputes every policy for the province, so they are dropped, and counted."""
+    from django_tasks_db.models import DBTaskResult
+
+    stale = DBTaskResult.objects.filter(
+        task_path="qinqing.policies.tasks.rematch_policy_task", status__in=["READY", "RUNNING"]
+    )
+    dropped, _ = stale.delete()
+    if dropped:
+        print(f"dropped {dropped} queued policy re-match tasks (the load's matching run recomputes every policy)")
+    return dropped
 
 
 def _verify_audit() -> str:
