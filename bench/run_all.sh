@@ -25,14 +25,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for d in appeals financing matching reports home search; do psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null; done
+for d in appeals financing matching reports home search surveys partitioning; do psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null; done
 run appeals $PY bench/appeals/run.py --rows 20000 --runs 5 --db "$(db appeals)"
 run financing $PY bench/financing/run.py --postgres "$(db financing)" --needs 20000 --repeat 5
 run financing-matching $PY bench/financing/matching.py --enterprises 20000 --products 200 --naive-sample 20
 run matching $PY bench/matching/run.py --enterprises 20000 --policies 100 --loop-sample 200 --postgres "$(db matching)"
 run reports $PY bench/reports/run.py --enterprises 20000 --appeals 4000 --members 5000 --db "$(db reports)"
-run search-sqlite env QINQING_SQLITE_PATH="$SCRATCH/search.sqlite3" $PY bench/search/run.py --policies 5000 --queries 40
-run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --policies 5000 --queries 40
+run search-sqlite env QINQING_SQLITE_PATH="$SCRATCH/search.sqlite3" $PY bench/search/run.py --policies 5000 --queries 40 --index "$SCRATCH/search-sqlite-index"
+run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --policies 5000 --queries 40 --index "$SCRATCH/search-postgres-index"
+run health $PY bench/health/run.py --enterprises 20000 --repeat 1 --loop-sample 2000
+run surveys $PY bench/surveys/run.py --postgres "$(db surveys)" --responses 5000 --runs 1 --scratch "$SCRATCH/surveys"
+run partitioning $PY bench/partitioning/run.py --db "$(db partitioning)" --rows 20000 --years 3 --runs 5
 run import env BENCH_PG_DB="qq_bench_import_$TAG" $PY bench/import_enterprises/run.py --rows 3000 --die-rows 300 --repeat 1 --scratch "$SCRATCH/import"
 run home env DATABASE_URL="$(db home)" $PY bench/home/run.py --seed-profile county --clients 8 --requests 64 --scratch "$SCRATCH/home"
 run province $PY bench/province/run.py --db "$(db province)" --seed-profile county --enterprises 20000 --scale 0.01 --users 10 --duration 30 --servers 1 2 --workers 2 --import-rows 1000 --scratch "$SCRATCH/province"

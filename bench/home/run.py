@@ -30,6 +30,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import machine  # noqa: E402
 
 PAGES = {"home": "/", "appeals list": "/appeals/", "policy list": "/policies/", "enterprise list": "/registry/"}
+ACCESS_LOG_FORMAT = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'  # as deploy/systemd
 USERS = ("city_staff", "city_leader", "county_staff")  # demo logins (seed_demo) tried in this order
 
 
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seed-profile", default="city")
     parser.add_argument("--scratch", default=None)
+    parser.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES), help="pages to load (all)")
     args = parser.parse_args()
     scratch = machine.scratch_dir(args.scratch, "home_bench")
     import django
@@ -60,12 +62,15 @@ def main() -> None:
     try:
         _wait(port)
         print(machine.state())
-        results = _load(port, cookie, args.clients, args.requests)
+        results = _load(port, cookie, args.clients, args.requests, {p: PAGES[p] for p in args.pages})
         print(machine.state())
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"\n{args.clients} clients, {args.workers} gunicorn workers; milliseconds per request (scratch: {scratch})")
+    print(
+        f"\n{args.clients} clients, {args.workers} gunicorn sync workers (the production command line of deploy/); "
+        f"clients are threads of this process on the same machine; milliseconds per request (scratch: {scratch})"
+    )
     print(f"{'page':18} {'req/s':>7} {'p50':>7} {'p95':>7} {'best':>7} {'worst':>7} {'errors':>6}")
     for page, (times, errors, wall) in results.items():
         s = machine.summary(times)
@@ -108,16 +113,25 @@ def _free_port() -> int:
 def _start_server(port: int, workers: int, scratch: Path) -> subprocess.Popen:
     log = open(scratch / "gunicorn.log", "w")  # noqa: SIM115 -- kept open for the server's lifetime
     env = dict(os.environ, DJANGO_DEBUG="0")
+    # deploy/systemd/qinqing-web.service's command line (sync workers, its access-log format, no control socket:
+    # gunicorn's default one is a fixed path that two runs at once would share), on a free port.
     return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "-b",
+            "config.wsgi:application",
+            "--bind",
             f"127.0.0.1:{port}",
-            "-w",
+            "--workers",
             str(workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "120",
             "--access-logfile",
             "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
@@ -138,7 +152,7 @@ def _wait(port: int) -> None:
     raise SystemExit("the server did not start (see gunicorn.log in the scratch directory)")
 
 
-def _load(port: int, cookie: tuple[str, str], clients: int, total: int, rounds: int = 4) -> dict:
+def _load(port: int, cookie: tuple[str, str], clients: int, total: int, pages: dict[str, str], rounds: int = 4) -> dict:
     """Rounds of bursts: in each round every page in turn gets ``clients`` concurrent clients making
     ``total / rounds / clients`` requests each, so each page is measured under the same concurrency, alone,
     and the pages alternate through the run (load that comes and goes falls on all of them)."""
@@ -146,9 +160,9 @@ def _load(port: int, cookie: tuple[str, str], clients: int, total: int, rounds: 
 
     base = f"http://127.0.0.1:{port}"
     per_client = max(1, total // rounds // clients)
-    times: dict[str, list[float]] = {p: [] for p in PAGES}
-    errors = dict.fromkeys(PAGES, 0)
-    wall = dict.fromkeys(PAGES, 0.0)
+    times: dict[str, list[float]] = {p: [] for p in pages}
+    errors = dict.fromkeys(pages, 0)
+    wall = dict.fromkeys(pages, 0.0)
     lock = threading.Lock()
 
     def burst(page: str, path: str) -> None:
@@ -167,11 +181,11 @@ def _load(port: int, cookie: tuple[str, str], clients: int, total: int, rounds: 
 
     with requests.Session() as s:  # warm-up: every worker's first hit of every page is not measured
         s.cookies.set(*cookie)
-        for path in PAGES.values():
+        for path in pages.values():
             for _ in range(3):
                 s.get(base + path, timeout=120)
     for _ in range(rounds):
-        for page, path in PAGES.items():
+        for page, path in pages.items():
             threads = [threading.Thread(target=burst, args=(page, path)) for _ in range(clients)]
             t0 = time.perf_counter()
             for t in threads:
@@ -181,7 +195,7 @@ def _load(port: int, cookie: tuple[str, str], clients: int, total: int, rounds: 
             wall[page] += time.perf_counter() - t0
     if any(errors.values()):
         print(f"errors (see gunicorn.log): {errors}")
-    return {p: (times[p], errors[p], wall[p]) for p in PAGES}
+    return {p: (times[p], errors[p], wall[p]) for p in pages}
 
 
 if __name__ == "__main__":

@@ -157,10 +157,13 @@ def measure(dsn: str, runs: int, years: int) -> None:
     rows, appeals = cur0.fetchone()
     cur0.execute("SHOW shared_buffers")
     buffers = cur0.fetchone()[0]
+    cur0.execute("SHOW work_mem")
+    work_mem = cur0.fetchone()[0]
     cur0.execute("SHOW server_version")
     version = cur0.fetchone()[0]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"load average {load}; {os.cpu_count()} CPUs; PostgreSQL {version} shared_buffers={buffers}")
+    settings = f"PostgreSQL {version} shared_buffers={buffers} work_mem={work_mem}"
+    print(f"load average {load}; {os.cpu_count()} CPUs; {settings}")
     print(f"{rows:,} events ({appeals:,} appeals) and as many notifications per side, {years} years")
     for side, conn in conns.items():
         with conn.cursor() as cur:
