@@ -5,7 +5,8 @@
   both sides alike; returns per side the sorted times in milliseconds;
 - ``summary(times)``: p50 / p95 / best / worst of a list of milliseconds;
 - ``scratch_dir(arg)``: the directory a benchmark writes to — the one given, or a fresh temporary directory
-  (never a fixed shared path, so two runs at once do not overwrite each other).
+  (never a fixed shared path, so two runs at once do not overwrite each other);
+- ``ensure_database(url)``: create the benchmark's own PostgreSQL database when it does not exist yet.
 """
 
 from __future__ import annotations
@@ -69,3 +70,12 @@ def scratch_dir(given: str | None, prefix: str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         return path
     return Path(tempfile.mkdtemp(prefix=f"qq_{prefix}_"))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_database where datname=%s", [name]).fetchone():
+            conn.execute(f'create database "{name}"')

@@ -25,12 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for d in appeals financing matching reports home search surveys partitioning; do psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null; done
+for d in appeals financing matching reports registry_figures home search surveys partitioning; do psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null; done
 run appeals $PY bench/appeals/run.py --rows 20000 --runs 5 --db "$(db appeals)"
 run financing $PY bench/financing/run.py --postgres "$(db financing)" --needs 20000 --repeat 5
 run financing-matching $PY bench/financing/matching.py --enterprises 20000 --products 200 --naive-sample 20
 run matching $PY bench/matching/run.py --enterprises 20000 --policies 100 --loop-sample 200 --postgres "$(db matching)"
 run reports $PY bench/reports/run.py --enterprises 20000 --appeals 4000 --members 5000 --db "$(db reports)"
+run registry-figures $PY bench/registry_figures/run.py --enterprises 20000 --chambers 500 --runs 1 --db "$(db registry_figures)"
 run search-sqlite env QINQING_SQLITE_PATH="$SCRATCH/search.sqlite3" $PY bench/search/run.py --policies 5000 --queries 40 --index "$SCRATCH/search-sqlite-index"
 run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --policies 5000 --queries 40 --index "$SCRATCH/search-postgres-index"
 run health $PY bench/health/run.py --enterprises 20000 --repeat 1 --loop-sample 2000
