@@ -33,3 +33,15 @@ def test_given_two_roles_then_each_sees_its_own_entries_and_a_fresh_copy(users):
     assert {i["url"] for i in staff} != {i["url"] for i in enterprise}
     staff[0]["active"] = True  # the caller marks the active entry on its own copy
     assert "active" not in items_for(users.county_staff)[0]
+
+
+@pytest.mark.django_db
+def test_given_a_page_then_the_kept_menu_is_the_one_built_for_it(users):
+    from qinqing.core.navigation import cached_shortcuts, cached_side_menu
+
+    items = items_for(users.county_staff)
+    items[1]["active"] = True
+    assert cached_side_menu(users.county_staff, items[1]["url"]) == side_menu(items)
+    assert cached_side_menu(users.county_staff, "") == side_menu(items_for(users.county_staff))
+    assert cached_shortcuts(users.county_staff) == shortcuts(items)
+    assert cached_side_menu(users.enterprise, "") != cached_side_menu(users.county_staff, "")
