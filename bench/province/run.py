@@ -188,6 +188,21 @@ def prepare_data(args) -> dict:
     return out
 
 
+def _close_unfinished(since) -> None:
+    """Jobs of this run still queued or running when its workers stop (a province matching run takes longer than
+    the wait) are closed as failed, with their task results, so the next run's workers do not resume them on
+    top of their own; the report already shows them as unfinished."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from qinqing.core.models import Job
+
+    unfinished = Job.objects.filter(created_at__gte=since, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    for job in unfinished:
+        DBTaskResult.objects.filter(pk=job.task_result_id or None).delete()
+    unfinished.update(status=Job.Status.FAILED, error="压测结束时未完成", finished_at=timezone.now())
+
+
 def _drop_policy_rematches() -> int:
     """Re-matches of single policies left in the task queue (seed_demo queues one per demo policy; a killed run
     leaves its own): at 3 M enterprises each holds a worker for a minute or more, so 21 of them kept both
@@ -338,6 +353,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
     with _held(args.lock):
         accounts = json.loads((scratch / "accounts.json").read_text(encoding="utf-8"))
         procs, hosts = start_servers(servers, args.workers, scratch, args.background_workers)
+        started = timezone.now()
         try:
             warm_up(hosts, accounts)
             state_before = machine.state()
@@ -345,7 +361,6 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
             log_offset = PG_LOG.stat().st_size if PG_LOG.exists() else 0
             seq_before = seq_scans()
             cpu_before = process_cpu(procs)
-            started = timezone.now()
             background = None
             if not args.no_background:
                 background = Background(hosts[-1], accounts, import_file)
@@ -379,6 +394,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
                 jobs["matching"] = _matching_job(started, timeout=max(1, deadline - time.time()))
         finally:
             stop(procs)
+            _close_unfinished(started)
     run = {
         "servers": servers,
         "workers": args.workers,
