@@ -124,6 +124,7 @@ def test_given_an_entry_when_its_official_edits_it_then_the_form_is_prefilled_an
 def test_given_many_entries_when_the_list_is_shown_then_queries_do_not_grow_per_row(client, tree, users, data):
     client.force_login(users.leader)
     actions.save_entry(actor=users.county_staff, data=data())
+    client.get("/contactlog/")  # the session's first request also stamps the session and warms the menu
     with CaptureQueriesContext(connection) as few:
         assert client.get("/contactlog/").status_code == 200
     for _i in range(6):

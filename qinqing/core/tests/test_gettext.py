@@ -133,7 +133,7 @@ EXEMPT = {
     # A pattern that finds the growth clause in a drafted summary sentence (removed when there is no base).
     ("reports/summary.py", r"，?同比增长\{\{\s*([a-z_]+\.[a-z0-9_]+)\|yoy\s*\}\}%"),
     *(
-        ("registry/enterprises/importing.py", token)
+        ("registry/enterprises/importcheck.py", token)
         for token in (
             "高企",
             "高新企业",

@@ -165,6 +165,7 @@ def test_given_other_users_when_opening_a_checkup_then_404(legal, tree, users, l
 def test_given_many_checkups_when_listing_then_queries_do_not_grow(legal, tree, users, login):
     walk_to("reported", tree, users)
     client = login(users.city_staff)
+    client.get("/legal/")  # the session's first request also stamps the session and warms the menu
     with CaptureQueriesContext(connection) as few:
         assert client.get("/legal/").status_code == 200
     version = actions.current_version()
