@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
+from qinqing.core.tests.browser import htmx_ready, launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,7 @@ def test_given_a_secretary_building_the_audience_on_the_page_when_saved_then_the
         secretary.fill("#id_capacity", "20")
         builder = secretary.locator("#rule-builder")
         builder.get_by_role("button", name="＋ 添加条件", exact=True).click()
+        htmx_ready(secretary, builder.get_by_label("条件项"))
         builder.get_by_label("条件项").select_option("employees")  # the row is redrawn for a number
         value = builder.get_by_label("取值")
         expect(value).to_be_visible()

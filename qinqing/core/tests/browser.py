@@ -50,3 +50,12 @@ def new_page(browser, live_server, session: str, **options):
     host = live_server.url.split("//")[1].split(":")[0]
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
     return context.new_page()
+
+
+def htmx_ready(page, locator) -> None:
+    """Wait until htmx has processed a swapped-in element (its hx-* listeners are attached). htmx 2 processes new
+    content only when it settles (20 ms after the swap, longer on a loaded machine): a change fired before that is
+    lost, where a person is never that fast. A processed element carries an init hash in htmx's internal data."""
+    page.wait_for_function(
+        "el => !!(el['htmx-internal-data'] && el['htmx-internal-data'].initHash)", arg=locator.element_handle()
+    )

@@ -4,7 +4,7 @@ need fits sees the product as 符合 on its need."""
 
 import pytest
 
-from qinqing.core.tests.browser import launch, new_page, require_chromium, session_cookie
+from qinqing.core.tests.browser import htmx_ready, launch, new_page, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,9 +32,11 @@ def test_given_a_banker_building_a_condition_on_the_page_when_saved_then_the_fit
         bank.get_by_label("信用").check()
         builder = bank.locator("#rule-builder")
         builder.get_by_role("button", name="＋ 添加条件", exact=True).click()
+        htmx_ready(bank, builder.get_by_label("条件项"))
         builder.get_by_label("条件项").select_option("industry")
         search = builder.get_by_label("搜索行业")
         expect(search).to_be_visible()
+        htmx_ready(bank, search)
         search.fill("制造业")
         builder.get_by_label("C 制造业", exact=True).check()
         bank.get_by_role("button", name="保存").click()

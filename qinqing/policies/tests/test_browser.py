@@ -2,7 +2,7 @@
 
 import pytest
 
-from qinqing.core.tests.browser import launch, require_chromium, session_cookie
+from qinqing.core.tests.browser import htmx_ready, launch, require_chromium, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,14 +12,6 @@ def _context(browser, live_server, session, **options):
     host = live_server.url.split("//")[1].split(":")[0]
     context.add_cookies([{"name": "sessionid", "value": session, "domain": host, "path": "/"}])
     return context
-
-
-def _htmx_ready(page, locator) -> None:
-    """Wait until htmx has processed a swapped-in element (its hx-* listeners are attached): a change fired
-    before that would be lost. htmx 2 marks a processed element with an init hash in its internal data."""
-    page.wait_for_function(
-        "el => !!(el['htmx-internal-data'] && el['htmx-internal-data'].initHash)", arg=locator.element_handle()
-    )
 
 
 def test_given_staff_builds_rule_when_enterprise_opens_my_policies_then_verdict_follows_rule(live_server, users, firms):
@@ -63,7 +55,7 @@ def test_given_staff_builds_rule_when_enterprise_opens_my_policies_then_verdict_
             group.locator(".rule-actions").get_by_role("button", name="＋ 添加条件", exact=True).click()
         expect(group.locator(".rule-leaf")).to_have_count(2)
         second = group.locator(".rule-leaf").nth(1)
-        _htmx_ready(staff, second.locator("select[aria-label='条件项']"))
+        htmx_ready(staff, second.locator("select[aria-label='条件项']"))
         with staff.expect_response(lambda r: "attr=qualifications" in r.url):
             second.locator("select[aria-label='条件项']").select_option("qualifications")
         second = group.locator(".rule-leaf").nth(1)
