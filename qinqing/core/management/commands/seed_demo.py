@@ -8,6 +8,17 @@ from django.utils.translation import gettext as _
 from qinqing.core import demo
 
 
+def _analyze() -> None:
+    """Fresh planner statistics on PostgreSQL after the bulk load: without them the first pages plan for empty
+    tables (measured on the city demo with autovacuum off: the registry overview's member count 1.4 s, 0.06 s after
+    ANALYZE). Autovacuum would catch up later; the demo is used at once."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class Command(BaseCommand):
     @property
     def help(self) -> str:  # argparse needs a str, not a lazy string
@@ -30,5 +41,6 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         demo.run(ctx)
+        _analyze()
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(_("演示数据生成完毕，用时 %(seconds).1f 秒") % {"seconds": seconds}))
