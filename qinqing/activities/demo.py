@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from qinqing.core import crypto
 from qinqing.core.demo_tree import person_name
+from qinqing.registry.members.models import Member
+from qinqing.registry.membership import active_q
 from qinqing.registry.models import Enterprise
 
 from .choices import CheckinMethod, Kind, RegistrationStatus
@@ -102,8 +104,18 @@ def seed(ctx) -> None:
     zone = timezone.get_current_timezone()
     registrations, attended = [], []
     for activity, fill in zip(activities, plans, strict=True):
-        pool = [pk for path, pks in by_path.items() if path.startswith(activity.org_path) for pk in pks] or \
-            [pk for pk, _p in enterprises]  # fmt: skip
+        if activity.organiser.kind == "chamber":  # a chamber's activity: its own members only (as register())
+            pool = list(
+                Member.objects.filter(
+                    active_q(today), organization=activity.organiser, enterprise__isnull=False
+                ).values_list("enterprise_id", flat=True)
+            )
+            if not pool:
+                continue
+        else:
+            pool = [pk for path, pks in by_path.items() if path.startswith(activity.org_path) for pk in pks] or [
+                pk for pk, _p in enterprises
+            ]
         wanted = min(len(pool) * 2, round(activity.capacity * fill) + (rng.randint(1, 4) if fill >= 0.95 else 0))
         chosen = [rng.choice(pool) for _ in range(wanted)]
         if demo_enterprise and ctx.counties[0].path.startswith(activity.org_path) and rng.random() < 0.3:

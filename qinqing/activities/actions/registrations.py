@@ -30,6 +30,22 @@ def _confirmed(activity: Activity) -> int:
     return activity.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 
 
+def _check_member(activity: Activity, enterprise) -> None:
+    """A chamber's activity is for the chamber's own members (the enterprise portal shows it to them only), so
+    nobody registers a non-member for it — staff above the chamber included."""
+    if activity.organiser.kind != "chamber":
+        return
+    from qinqing.registry.members.models import Member
+    from qinqing.registry.membership import active_q
+
+    members = Member.objects.filter(active_q(today()), organization_id=activity.organiser_id, enterprise=enterprise)
+    if not members.exists():
+        raise ValidationError(
+            {"enterprise": _("企业“%(name)s”不是%(chamber)s的在册会员，不能报名本商会的活动")
+             % {"name": enterprise.name, "chamber": activity.organiser.name}}
+        )  # fmt: skip
+
+
 def _check_audience(activity: Activity, enterprise) -> None:
     explanation = audience.explain(activity, enterprise)
     if explanation is None or explanation.eligible:
@@ -58,6 +74,7 @@ def register(activity: Activity, *, actor, enterprise, attendee_name: str, atten
         raise ActivityError(_("本活动未开放报名"))
     if activity.ends_on < today():
         raise ActivityError(_("活动已结束，不能报名"))
+    _check_member(activity, enterprise)
     _check_audience(activity, enterprise)
     same = [r for r in activity.registrations.filter(enterprise=enterprise, status__in=ACTIVE)
             if r.attendee_name == name and r.attendee_phone == phone]  # fmt: skip

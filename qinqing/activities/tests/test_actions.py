@@ -260,3 +260,23 @@ def test_given_registration_closed_when_an_activity_is_saved_then_nobody_is_invi
         "kind": "lecture", "title": "内部讲座", "starts_on": today, "capacity": 5, "place": "会议室",
         "registration_open": False})  # fmt: skip
     assert not Notification.objects.filter(key=f"activities-invite-{activity.pk}").exists()
+
+
+def test_given_a_chamber_activity_when_staff_register_a_non_member_then_refused_and_a_member_registers(users, tree):
+    from qinqing.registry.models import Member
+
+    day = actions.today()
+    data = _data(title="会员座谈会", starts_on=day, ends_on=day, registration_open=True)
+    forum = actions.save_activity(actor=users.secretary, data=data)
+    with pytest.raises(ValidationError) as caught:
+        actions.register(forum, actor=users.county_staff, enterprise=tree.ent_a, attendee_name="张三")
+
+    assert "不是" in caught.value.message_dict["enterprise"][0] and tree.chamber_a.name in str(caught.value)
+    assert not forum.registrations.exists()
+    Member.objects.create(organization=tree.chamber_a, org_path=tree.chamber_a.path, kind="enterprise",
+                          enterprise=tree.ent_a, joined_on=dt.date(2020, 1, 1))  # fmt: skip
+    registration = actions.register(forum, actor=users.county_staff, enterprise=tree.ent_a, attendee_name="张三")
+    assert registration.status == CONFIRMED
+    Member.objects.filter(enterprise=tree.ent_a).update(left_on=actions.today())
+    with pytest.raises(ValidationError):
+        actions.register(forum, actor=users.county_staff, enterprise=tree.ent_a, attendee_name="李四")
