@@ -38,6 +38,8 @@ def test_given_the_systemd_units_when_verified_then_systemd_accepts_them(tmp_pat
             text = unit.read_text()
             for hardening in ("NoNewPrivileges=yes", "ProtectSystem=strict", "User=qinqing", "Restart=always"):
                 assert hardening in text, f"{unit.name} lacks {hardening}"
+            # Background work yields the CPU to the pages (docs/jobs.md); the web and the scheduler do not.
+            assert ("\nNice=10\n" in text) == (unit.name == "qinqing-worker.service"), unit.name
     result = subprocess.run(
         [tool, "verify", "--man=no", *[u.name for u in units]], cwd=tmp_path, capture_output=True, text=True
     )
@@ -123,5 +125,7 @@ def test_given_the_supervisor_template_when_rendered_then_it_runs_web_worker_and
     options.realize(args=["-c", str(conf)])
     programs = {group.name: group.process_configs[0] for group in options.process_group_configs}
     assert set(programs) == {"web", "worker", "scheduler"}
+    assert programs["worker"].command.startswith("nice -n 10 "), "the worker runs niced, as Nice=10 in systemd"
+    assert not programs["web"].command.startswith("nice")
     for program in programs.values():
         assert program.autorestart and program.stopasgroup and program.killasgroup
