@@ -33,17 +33,23 @@ class SurveyForm(forms.Form):
     )
     closes_on = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, creating: bool = True, user=None, **kwargs):
+    # Who is asked, and how: fixed once the survey opens (actions._settings), so not offered as editable then.
+    FIXED_WHEN_OPEN = ("anonymous", "multiple", "audience", "rule")
+
+    def __init__(self, *args, creating: bool = True, user=None, fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].for_user(user)
         if not creating:
             del self.fields["template"]
+        self.fixed = fixed
+        if fixed:
+            for name in self.FIXED_WHEN_OPEN:
+                del self.fields[name]
 
     def data_for_action(self) -> dict:
         d = self.cleaned_data
-        return {"title": d["title"], "description": d["description"], "anonymous": d["anonymous"],
-                "multiple": d["multiple"], "audience": d["audience"], "rule": d["rule"],
-                "closes_on": d["closes_on"]}  # fmt: skip
+        names = ("title", "description", "anonymous", "multiple", "audience", "rule", "closes_on")
+        return {name: d[name] for name in names if name in self.fields}
 
     @staticmethod
     def initial_for(survey) -> dict:

@@ -15,10 +15,11 @@ from qinqing.core.errors import Refused
 from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import AUTHENTICATED, public, requires
 from qinqing.core.roles import Role
+from qinqing.eligibility import rules
 
 from . import actions, exports, forms, importing, results
 from .answers import clean
-from .choices import DIMENSIONS, Kind, Status
+from .choices import DIMENSIONS, Audience, Kind, Status
 from .models import Response, SurveyTarget
 from .permissions import (
     ANSWER,
@@ -78,7 +79,11 @@ def survey_new(request):
 def survey_edit(request, pk: int):
     survey = get_managed(request.user, pk)
     form = forms.SurveyForm(
-        request.POST or None, creating=False, initial=forms.SurveyForm.initial_for(survey), user=request.user
+        request.POST or None,
+        creating=False,
+        initial=forms.SurveyForm.initial_for(survey),
+        user=request.user,
+        fixed=survey.status != Status.DRAFT,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +94,12 @@ def survey_edit(request, pk: int):
             form.add_error(None, str(exc))
         else:
             return redirect("surveys:detail", survey.pk)
-    return render(request, "surveys/survey_form.html", {"form": form, "survey": survey})
+    rule_tree = None
+    if form.fixed and survey.audience == Audience.RULE and rules.leaves(survey.rule or {}):
+        from qinqing.policies.labels import value_names
+
+        rule_tree = rules.describe_tree(survey.rule, value_names([survey.rule]))
+    return render(request, "surveys/survey_form.html", {"form": form, "survey": survey, "rule_tree": rule_tree})
 
 
 def progress(survey) -> list[dict]:

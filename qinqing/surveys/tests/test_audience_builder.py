@@ -52,7 +52,29 @@ def test_given_staff_when_choosing_the_targets_with_the_builder_then_the_rule_eq
         expected and set(SurveyTarget.objects.filter(survey=survey).values_list("enterprise_id", flat=True)) == expected
     )
     edit = client.get(reverse("surveys:edit", args=[survey.pk])).content.decode()
-    assert 'value="中型" checked' in edit and 'value="C" checked' in edit
+    # Open: who is asked is fixed, so shown as sentences, not as an editable builder.
+    assert 'id="fixed-settings"' in edit and 'id="rule-builder"' not in edit and 'name="anonymous"' not in edit
+    assert "中型" in edit.split('id="fixed-settings"')[1].split("</dl>")[0]
+
+
+def test_given_a_draft_when_editing_then_the_builder_shows_the_rule_and_after_opening_a_post_keeps_it(
+    client, users, firms
+):
+    client.force_login(users.county_staff)
+    client.post(reverse("surveys:new"), {"title": "企业用工调查", "audience": "rule", **BUILDER_ROWS})
+    survey = Survey.objects.get()
+    edit = client.get(reverse("surveys:edit", args=[survey.pk])).content.decode()
+    assert 'value="中型" checked' in edit and 'value="C" checked' in edit and 'name="anonymous"' in edit
+
+    survey = actions.save_structure(survey, actor=users.county_staff, data=small_structure())
+    actions.open_survey(survey, actor=users.county_staff)
+    response = client.post(reverse("surveys:edit", args=[survey.pk]),
+                           {"title": "企业用工调查（二）", "anonymous": "on", "audience": "link"})  # fmt: skip
+
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.title == "企业用工调查（二）" and not survey.anonymous and survey.audience == "rule"
+    assert survey.rule == rules.normalize(AUDIENCE)
 
 
 def test_given_a_condition_without_values_when_saved_then_refused_naming_the_field(client, users):
