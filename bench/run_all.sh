@@ -9,9 +9,10 @@ PY=.venv/bin/python
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 TAG=$$
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/qq_bench_XXXXXX")
-DBS=""
+# Every database the run may create, listed here: db() runs inside $(...), a subshell, so it cannot add to it.
+DBS="qq_bench_import_$TAG"
 failed=""
-db() { DBS="$DBS qq_bench_$1_$TAG"; echo "$PG/qq_bench_$1_$TAG"; }
+db() { echo "$PG/qq_bench_$1_$TAG"; }
 run() {
   name=$1; shift
   echo; echo "=== $name: $*"
@@ -25,7 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for d in appeals financing matching reports registry_figures home search surveys partitioning; do psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null; done
+for d in appeals financing matching reports registry_figures home search surveys partitioning province; do
+  DBS="$DBS qq_bench_${d}_$TAG"
+  psql "$PG/postgres" -qc "create database qq_bench_${d}_$TAG" >/dev/null
+done
 run appeals $PY bench/appeals/run.py --rows 20000 --runs 5 --db "$(db appeals)"
 run financing $PY bench/financing/run.py --postgres "$(db financing)" --needs 20000 --repeat 5
 run financing-matching $PY bench/financing/matching.py --enterprises 20000 --products 200 --naive-sample 20
