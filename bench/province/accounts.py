@@ -13,9 +13,13 @@ WORDS = ["洞庭", "恒信", "食品", "科技", "华容", "物流"]
 POLICY_WORDS = ["融资", "补贴", "科技", "人才", "专精特新", "税收"]
 
 
-def prepare_accounts(scratch: Path) -> dict:
-    """Bench accounts per FIC node (a unit): staff, up to three department liaisons, ten enterprises; leaders;
-    a session for each; sample objects in each scope for the pages that take an id."""
+def prepare_accounts(scratch: Path, runs: int = 1) -> dict:
+    """Bench accounts per FIC node (a unit): staff, up to three department liaisons, ten enterprises per load
+    run; leaders; a session for each; sample objects in each scope for the pages that take an id.
+
+    The enterprises are new to the bench every time (no user account yet) and differ from one run to the next
+    (``enterprise_runs``; ``accounts_for_run``): the platform throttles appeal submissions per enterprise
+    (30 an hour), so a run reusing an earlier run's enterprises would be refused by the throttle, not by a fault."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.db import connection
@@ -55,11 +59,11 @@ def prepare_accounts(scratch: Path) -> dict:
             leader = account(f"pb_leader_{fic.code}", "fic_leader", fic)
             leaders.append(_session(leader))
             leader_users.append(leader.username)
-        firms = _firms(fic, rng)
+        firms = _firms(fic, rng, 10 * runs)
         departments = list(
             Organization.objects.filter(kind="department", parent=fic, is_active=True).order_by("path")[:3]
         )
-        if not firms or not departments:
+        if len(firms) < runs or not departments:
             continue
         staff = account(f"pb_staff_{fic.code}", "fic_staff", fic)
         like = fic.path + "%"
@@ -81,13 +85,16 @@ def prepare_accounts(scratch: Path) -> dict:
                 }
                 for d in departments
             ],
-            "enterprises": [
-                {
-                    "session": _session(account(f"pb_ent_{e.pk}", "enterprise", fic, e)),
-                    "user": f"pb_ent_{e.pk}",
-                    "id": e.pk,
-                }
-                for e in firms
+            "enterprise_runs": [
+                [
+                    {
+                        "session": _session(account(f"pb_ent_{e.pk}", "enterprise", fic, e)),
+                        "user": f"pb_ent_{e.pk}",
+                        "id": e.pk,
+                    }
+                    for e in firms[i::runs]
+                ]
+                for i in range(runs)
             ],
             "appeals": sample(
                 "select id from appeals_appeal where org_path like %s order by id desc limit 5000", [like], 50
@@ -99,6 +106,7 @@ def prepare_accounts(scratch: Path) -> dict:
                 "select id from registry_chamber where org_path like %s order by id desc limit 2000", [like], 20
             ),
         }
+        unit["enterprises"] = unit["enterprise_runs"][0]
         units.append(unit)
     root = next(f for f in fics if f.parent_id is None)
     province_staff = account(f"pb_staff_{root.code}", "fic_staff", root)
@@ -125,15 +133,25 @@ def prepare_accounts(scratch: Path) -> dict:
     return accounts
 
 
-def _firms(fic, rng) -> list:
+def accounts_for_run(accounts: dict, run: int) -> dict:
+    """The accounts with each unit's enterprises of load run ``run`` (0, 1, …): no two runs share one."""
+    units = [{**u, "enterprises": u["enterprise_runs"][run % len(u["enterprise_runs"])]} for u in accounts["units"]]
+    return {**accounts, "units": units}
+
+
+def _firms(fic, rng, k: int) -> list:
+    """``k`` enterprises of the node that have no user account (so none an earlier bench run submitted for)."""
+    from qinqing.accounts.models import User
     from qinqing.registry.models import Enterprise
 
+    with_users = User.objects.filter(enterprise__isnull=False).values("enterprise_id")
     ids = list(
         Enterprise.objects.filter(org_path=fic.path, is_provisional=False)
+        .exclude(pk__in=with_users)
         .order_by("-id")
         .values_list("pk", flat=True)[:2000]
     )
-    return list(Enterprise.objects.filter(pk__in=rng.sample(ids, min(10, len(ids)))).order_by("pk"))
+    return list(Enterprise.objects.filter(pk__in=rng.sample(ids, min(k, len(ids)))).order_by("pk"))
 
 
 def _session(user) -> str:

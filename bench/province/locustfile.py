@@ -27,6 +27,7 @@ import threading
 
 from locust import HttpUser, between, task
 from locust.clients import HttpSession
+from requests.cookies import remove_cookie_by_name
 
 with open(os.environ["PROVINCE_ACCOUNTS"], encoding="utf-8") as _fh:
     ACCOUNTS = json.load(_fh)
@@ -60,6 +61,7 @@ class Province(HttpUser):
 
     @staticmethod
     def sign_in(client, session_key: str) -> None:
+        remove_cookie_by_name(client.cookies, COOKIE)  # the server may have set it again (another domain key)
         client.cookies.set(COOKIE, session_key)
 
     def page(self, path: str, name: str, client=None):
@@ -201,12 +203,19 @@ class Enterprise(Province):
 
 
 class AppealSteps(Province):
-    """One appeal from submission to callback, each step by the role that takes it."""
+    """One appeal from submission to callback, each step by the role that takes it. Each way is submitted by
+    the unit's next enterprise in turn: the platform allows an enterprise 30 submissions an hour, which one user
+    could reach in a 150 s run on a fast server."""
 
     weight = 1
 
     def account(self):
-        return self.unit["enterprises"][self.n % len(self.unit["enterprises"])]["session"]
+        self.ways = 0
+        return self.firm_session()
+
+    def firm_session(self) -> str:
+        firms = self.unit["enterprises"]
+        return firms[(self.n + self.ways) % len(firms)]["session"]
 
     def on_start(self):
         super().on_start()
@@ -240,6 +249,8 @@ class AppealSteps(Province):
 
     @task
     def whole_way(self):
+        self.ways += 1
+        self.sign_in(self.client, self.firm_session())
         token = self._token(self.client, "/appeals/new/", "appeal form")
         if token is None:
             return

@@ -46,7 +46,7 @@ def write_results(scratch: Path, results: dict) -> None:
 
 def print_run(run: dict) -> None:
     print(
-        f"\n{run['servers']} server(s) × {run['workers']} sync workers, {run['users']} users, think {run['think']} s, {run['duration']} s"
+        f"\n{run['servers']} server(s) × {run['workers']} sync workers (background workers at nice {run.get('worker_nice', 0)}), {run['users']} users, think {run['think']} s, {run['duration']} s"
     )
     print(f"before: {run['state_before']}\nafter:  {run['state_after']}")
     print(f"{'page':30} {'requests':>8} {'fail':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}")
@@ -83,7 +83,7 @@ def report_md(results: dict) -> str:
     if data.get("generate_seconds"):
         lines.append(f"Generated in {data['generate_seconds']} s: {data.get('generate_steps')}")
     for run in results.get("runs", []):
-        lines += ["", f"### {run['servers']} application server(s) × {run['workers']} sync workers, {run['users']} users, think {run['think']} s, {run['duration']} s",
+        lines += ["", f"### {run['servers']} application server(s) × {run['workers']} sync workers (background workers at nice {run.get('worker_nice', 0)}), {run['users']} users, think {run['think']} s, {run['duration']} s",
                   "", f"{run['state_before']} → {run['state_after']}", "",
                   "| page | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
         for p in run["pages"]:

@@ -49,7 +49,7 @@ sys.path.insert(0, str(HERE))
 
 import machine  # noqa: E402
 import pages  # noqa: E402
-from accounts import make_import_file, prepare_accounts  # noqa: E402
+from accounts import accounts_for_run, make_import_file, prepare_accounts  # noqa: E402
 from dbstats import database_size, log_settings, seq_delta, seq_scans, slow_statements  # noqa: E402
 from report import print_report, print_run, read_locust, write_results  # noqa: E402
 from servers import child_cpu, process_cpu, start_servers, stop, warm_up  # noqa: E402
@@ -76,6 +76,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers per server (scripts/serve.sh: 3)")
     parser.add_argument(
         "--background-workers", type=int, default=2, help="run_worker processes (the import beside the matching run)"
+    )
+    parser.add_argument(
+        "--worker-nice", type=int, default=10, help="niceness of the background workers (deploy/: 10; 0 to compare)"
     )
     parser.add_argument("--think", default="2,8", help="seconds a user waits between pages: min,max")
     parser.add_argument("--import-rows", type=int, default=10_000)
@@ -105,7 +108,7 @@ def main() -> None:
     if args.generate_only:
         write_results(scratch, results)
         return
-    accounts = prepare_accounts(scratch)
+    accounts = prepare_accounts(scratch, runs=len(args.servers))
     if not args.no_page_profile:
         with _held(args.lock):
             print(f"\nevery page once, one user at a time (in-process); {machine.state()}")
@@ -114,11 +117,11 @@ def main() -> None:
     log_settings(args, on=True)
     results["runs"] = []
     try:
-        for servers in args.servers:
-            import_file = scratch / f"import-{servers}.xlsx"
+        for run, servers in enumerate(args.servers):
+            import_file = scratch / f"import-run{run + 1}.xlsx"
             if not args.no_background:  # a new file each run: its new enterprises are new again
                 make_import_file(import_file, accounts["import_unit"], args.import_rows)
-            results["runs"].append(load_run(args, servers, scratch, import_file))
+            results["runs"].append(load_run(args, servers, scratch, import_file, run))
             write_results(scratch, results)
     finally:
         log_settings(args, on=False)
@@ -346,13 +349,17 @@ def _held(path: str | None):
         yield
 
 
-def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
+def load_run(args, servers: int, scratch: Path, import_file: Path, run: int = 0) -> dict:
     from django.db import connection
     from django.utils import timezone
 
     with _held(args.lock):
-        accounts = json.loads((scratch / "accounts.json").read_text(encoding="utf-8"))
-        procs, hosts = start_servers(servers, args.workers, scratch, args.background_workers)
+        # Each run its own enterprises (accounts.prepare_accounts): the per-enterprise submission throttle
+        # never sees an earlier run's appeals, so a refused submission is a failure of the run.
+        accounts = accounts_for_run(json.loads((scratch / "accounts.json").read_text(encoding="utf-8")), run)
+        accounts_file = scratch / f"accounts-run{run + 1}.json"
+        accounts_file.write_text(json.dumps(accounts, ensure_ascii=False), encoding="utf-8")
+        procs, hosts = start_servers(servers, args.workers, scratch, args.background_workers, args.worker_nice)
         started = timezone.now()
         try:
             warm_up(hosts, accounts)
@@ -365,10 +372,10 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
             if not args.no_background:
                 background = Background(hosts[-1], accounts, import_file)
                 background.start()
-            prefix = scratch / f"locust-{servers}"
+            prefix = scratch / f"locust-run{run + 1}-{servers}"
             env = dict(
                 os.environ,
-                PROVINCE_ACCOUNTS=str(scratch / "accounts.json"),
+                PROVINCE_ACCOUNTS=str(accounts_file),
                 PROVINCE_HOSTS=",".join(hosts),
                 PROVINCE_THINK=args.think,
             )
@@ -399,6 +406,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path) -> dict:
         "servers": servers,
         "workers": args.workers,
         "background_workers": args.background_workers,
+        "worker_nice": args.worker_nice,
         "users": args.users,
         "think": args.think,
         "duration": args.duration,

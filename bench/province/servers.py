@@ -24,10 +24,11 @@ def _env() -> dict:
 
 
 def start_servers(
-    count: int, workers: int, scratch: Path, background_workers: int = 2
+    count: int, workers: int, scratch: Path, background_workers: int = 2, worker_nice: int = 10
 ) -> tuple[list[subprocess.Popen], list[str]]:
     """``count`` gunicorn instances as scripts/serve.sh starts them (sync workers; database connections kept
-    for QINQING_DB_CONN_MAX_AGE), each on its own port, plus ``background_workers`` background workers."""
+    for QINQING_DB_CONN_MAX_AGE), each on its own port, plus ``background_workers`` background workers at
+    ``nice -n worker_nice`` (as deploy/ runs them: background work gives the CPU to the pages; docs/jobs.md)."""
     procs, hosts = [], []
     for i in range(count):
         port = _free_port()
@@ -66,9 +67,10 @@ def start_servers(
         # starting a moment later would take back a job the first had just claimed.
         resume = [] if k == 0 else ["--older-than", "900"]
         log = open(scratch / f"worker-{count}-{k}.log", "w")  # noqa: SIM115
+        command = [str(ROOT / ".venv/bin/python"), "manage.py", "run_worker", "--queue-name", "*", *resume]
         procs.append(
             subprocess.Popen(
-                [str(ROOT / ".venv/bin/python"), "manage.py", "run_worker", "--queue-name", "*", *resume],
+                ["nice", "-n", str(worker_nice), *command],
                 cwd=ROOT,
                 env=_env(),
                 stdout=log,
