@@ -265,6 +265,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("QINQING_IDLE_TIMEOUT_MINUTES", "30")) *
 SESSION_SAVE_EVERY_REQUEST = False
 QINQING_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Home cards older than this are shown and recounted in the background (qinqing.core.home; bench/home shortens it).
+QINQING_HOME_CARDS_SECONDS = int(os.environ.get("QINQING_HOME_CARDS_SECONDS", "300"))
 # How many reverse proxies of the deployment stand in front (0: none, use the socket's address).
 _xff = os.environ.get("QINQING_TRUST_X_FORWARDED_FOR", "0").strip().lower()
 QINQING_TRUST_X_FORWARDED_FOR = 1 if _xff in {"true", "yes", "on"} else int(_xff) if _xff.isdigit() else 0

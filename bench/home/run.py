@@ -2,7 +2,7 @@
 """Home page under load: N clients (threads) request pages of a running gunicorn over HTTP, interleaved.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qq_home_bench .venv/bin/python bench/home/run.py \\
-        [--clients 8] [--requests 400] [--workers 3] [--seed-profile city] [--scratch DIR]
+        [--clients 8] [--requests 400] [--workers 3] [--seed-profile city] [--scratch DIR] [--cards-seconds 20]
 
 The database is seeded with ``seed_demo --profile`` when it holds no organisation (city: the demo a city FIC
 runs). The benchmark starts its own gunicorn (``--workers``) on a free local port with its logs under the
@@ -11,6 +11,12 @@ sessions directly (no login form, so the throttles do not interfere), and then e
 the home page and the other pages of the same user (the appeals list, the policy list, the enterprise list) —
 so load that comes and goes falls on every page alike. It reports requests/s and p50/p95/worst per page, the
 load average and PostgreSQL's settings, and stops the server it started.
+
+Beside gunicorn it starts one background worker (``run_worker``, as deploy/systemd's qinqing-worker): the home
+cards older than their time bound are shown and recounted there (qinqing.core.home). Tasks already queued
+(seed_demo's policy re-matches) are run to the end before the timed rounds. ``--cards-seconds`` shortens that
+time bound (QINQING_HOME_CARDS_SECONDS, 300 s in production) so that every run crosses it several times — a
+request that paid for the recount would show as a worst time of about the recount's length.
 """
 
 import argparse
@@ -41,6 +47,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seed-profile", default="city")
     parser.add_argument("--scratch", default=None)
+    parser.add_argument(
+        "--cards-seconds", type=int, default=20, help="the home cards' time bound for the servers (300 in production)"
+    )
     parser.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES), help="pages to load (all)")
     args = parser.parse_args()
     scratch = machine.scratch_dir(args.scratch, "home_bench")
@@ -48,6 +57,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.utils import timezone
 
     from qinqing.orgs.models import Organization
 
@@ -58,17 +68,24 @@ def main() -> None:
         print(f"seeded the {args.seed_profile} demo in {time.perf_counter() - t0:.0f} s")
     cookie = _session_cookie()
     port = _free_port()
-    server = _start_server(port, args.workers, scratch)
+    env = dict(os.environ, DJANGO_DEBUG="0", QINQING_HOME_CARDS_SECONDS=str(args.cards_seconds))
+    server = _start_server(port, args.workers, scratch, env)
+    worker = _start_worker(scratch, env)
     try:
         _wait(port)
+        _drain_queue()
         print(machine.state())
+        started = timezone.now()
         results = _load(port, cookie, args.clients, args.requests, {p: PAGES[p] for p in args.pages})
         print(machine.state())
+        print(f"home cards recounted in the background during the run: {_recounts_since(started)}")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=30)
     print(
         f"\n{args.clients} clients, {args.workers} gunicorn sync workers (the production command line of deploy/); "
+        f"and 1 background worker; home cards recounted in the background past {args.cards_seconds} s; "
         f"clients are threads of this process on the same machine; milliseconds per request (scratch: {scratch})"
     )
     print(f"{'page':18} {'req/s':>7} {'p50':>7} {'p95':>7} {'best':>7} {'worst':>7} {'errors':>6}")
@@ -110,9 +127,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(port: int, workers: int, scratch: Path) -> subprocess.Popen:
+def _start_worker(scratch: Path, env: dict) -> subprocess.Popen:
+    log = open(scratch / "worker.log", "w")  # noqa: SIM115 -- kept open for the worker's lifetime
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "run_worker", "--queue-name", "*"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _drain_queue(timeout: float = 900) -> None:
+    """Wait until the tasks queued before the run (seed_demo's policy re-matches) are done, so that the timed
+    rounds share the machine with the home cards' recounts alone."""
+    from django_tasks_db.models import DBTaskResult
+
+    t0 = time.perf_counter()
+    waiting = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+    while waiting.exists():
+        if time.perf_counter() - t0 > timeout:
+            raise SystemExit(f"{waiting.count()} queued tasks still unfinished after {timeout:.0f} s (see worker.log)")
+        time.sleep(1)
+    if time.perf_counter() - t0 > 1:
+        print(f"ran the tasks queued before the run in {time.perf_counter() - t0:.0f} s")
+
+
+def _recounts_since(started) -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    runs = DBTaskResult.objects.filter(task_path="qinqing.core.tasks.refresh_home_cards", enqueued_at__gte=started)
+    return ", ".join(f"{n} {status.lower()}" for status, n in sorted(_by_status(runs).items())) or "none"
+
+
+def _by_status(runs) -> dict:
+    from django.db.models import Count
+
+    return dict(runs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def _start_server(port: int, workers: int, scratch: Path, env: dict) -> subprocess.Popen:
     log = open(scratch / "gunicorn.log", "w")  # noqa: SIM115 -- kept open for the server's lifetime
-    env = dict(os.environ, DJANGO_DEBUG="0")
     # deploy/systemd/qinqing-web.service's command line (sync workers, its access-log format, no control socket:
     # gunicorn's default one is a fixed path that two runs at once would share), on a free port.
     return subprocess.Popen(

@@ -14,12 +14,20 @@ counters and the cached cards with one ``get_many``. ``HOME_CARDS_SECONDS`` boun
 writes that bypass both the signals and ``home_versions.changed()`` (raw SQL, migrations) and against the
 clock (lockouts that expire, the backup's age); the day is part of the key, so date-bound counts
 (policies in force, terms due) start afresh each day. A source that declares nothing is counted every view.
+
+Past that bound, when no known write moved its counters, a card is *stale*, not wrong as far as anyone knows:
+the view shows the kept cards and queues one recount in the background (``refresh_home_cards``), so no request
+waits for a subtree's counts at an expiry (a city's took about a second). Only past ``HOME_CARDS_STALE_SECONDS``
+(no worker ran the recount) does the view recount by itself. A card whose counter moved is always recounted
+before it is shown.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -30,7 +38,11 @@ from .discovery import domain_modules
 from .home_versions import Counts
 from .roles import FIC_ROLES, Role
 
-HOME_CARDS_SECONDS = 300
+logger = logging.getLogger(__name__)
+
+HOME_CARDS_SECONDS = 300  # settings.QINQING_HOME_CARDS_SECONDS: older cards are shown and recounted in the background
+HOME_CARDS_STALE_SECONDS = 3600  # one this old (no background recount ran) is recounted by the view itself
+KEEP_SECONDS = 86400 + 3600  # the cached entry outlives the freshness bounds (the day is part of its key)
 
 
 @dataclass(frozen=True)
@@ -60,39 +72,86 @@ def all_counts() -> list[Counts]:
     return found + [c for role_counts in SCOPE_COUNTS.values() for c in role_counts]
 
 
-def cached_cards(user) -> dict:
-    """``{"domain": cards of every domain, "scope": scope_cards(user)}``; each source's cards are recounted
-    only when a model it counts changed since they were counted (or the time bound passed)."""
-    memo = getattr(user, "_home_cards", None)  # the view and the template tag ask within one request
-    if memo is not None:
-        return memo
-    sources = [*domain_sources(), CardSource("scope", scope_cards, _scope_counts)]
+def _sources() -> list[CardSource]:
+    return [*domain_sources(), CardSource("scope", scope_cards, _scope_counts)]
+
+
+def _key(user) -> str:
     day = timezone.localdate().isoformat()
-    key = f"qinqing:home:{user.pk}:{user.role}:{user.org_id}:{translation.get_language()}:{day}"
+    return f"qinqing:home:{user.pk}:{user.role}:{user.org_id}:{translation.get_language()}:{day}"
+
+
+def _read(user, sources: list[CardSource]) -> tuple[str, dict, dict, dict]:
+    """The user's cache key, each source's Counts, the counters' current values and the kept entry (one read)."""
+    key = _key(user)
     depends = {s.name: _counts_of(s, user) for s in sources}
     version_keys = sorted({home_versions.key_for(c, user) for counts in depends.values() for c in counts or ()})
     found = cache.get_many([key, *version_keys])  # one read: the user's cards and the counters they depend on
     versions = home_versions.current(version_keys, found)
-    stored = found.get(key) or {}  # source name -> (counters when counted, when counted, cards)
+    stamps = {
+        name: tuple(versions[home_versions.key_for(c, user)] for c in counts)
+        for name, counts in depends.items()
+        if counts is not None
+    }
+    return key, depends, stamps, found.get(key) or {}  # entry: source name -> (counters, when counted, cards)
+
+
+def cached_cards(user) -> dict:
+    """``{"domain": cards of every domain, "scope": scope_cards(user)}``; each source's cards are recounted
+    only when a model it counts changed since they were counted (or, in the background, when they are old)."""
+    memo = getattr(user, "_home_cards", None)  # the view and the template tag ask within one request
+    if memo is not None:
+        return memo
+    sources = _sources()
+    key, depends, stamps, stored = _read(user, sources)
     now = time.time()
-    entry, changed = {}, False
+    entry, changed, stale = {}, False, []
     cards: dict[str, list] = {"domain": [], "scope": []}
     for source in sources:
-        counts = depends[source.name]
-        if counts is None:  # declares nothing: counted every time
+        if depends[source.name] is None:  # declares nothing: counted every time
             value = source.provider(user)
         else:
-            stamp = tuple(versions[home_versions.key_for(c, user)] for c in counts)
-            kept = stored.get(source.name)
-            if kept is None or kept[0] != stamp or now - kept[1] > HOME_CARDS_SECONDS:
+            stamp, kept = stamps[source.name], stored.get(source.name)
+            if kept is None or kept[0] != stamp or now - kept[1] > HOME_CARDS_STALE_SECONDS:
                 kept, changed = (stamp, now, source.provider(user)), True
+            elif now - kept[1] > getattr(settings, "QINQING_HOME_CARDS_SECONDS", HOME_CARDS_SECONDS):
+                stale.append(source.name)  # nothing known changed it: shown, and recounted in the background
             entry[source.name] = kept
             value = kept[2]
         cards["scope" if source.name == "scope" else "domain"].extend(value)
     if changed:
-        cache.set(key, entry, HOME_CARDS_SECONDS)
+        cache.set(key, entry, KEEP_SECONDS)
+    if stale:
+        _recount_later(user, key, stale)
     user._home_cards = cards
     return cards
+
+
+def _recount_later(user, key: str, names: list[str]) -> None:
+    """Queue one background recount of the user's stale sources (not one per request while it waits)."""
+    if not cache.add(f"{key}:recounting", 1, 60):
+        return
+    from .tasks import refresh_home_cards
+
+    try:
+        refresh_home_cards.enqueue(user.pk, translation.get_language(), names)
+    except Exception:  # the page is served either way; past HOME_CARDS_STALE_SECONDS the view recounts
+        logger.exception("home cards of user %s could not be queued for a recount", user.pk)
+        cache.delete(f"{key}:recounting")
+
+
+def recount(user, names: list[str]) -> list[str]:
+    """Recount the user's sources ``names`` now and keep them (the background half of ``cached_cards``); the
+    names recounted. The counters are read before counting: a write committed meanwhile moves them past the
+    stamp stored here, so the next view recounts again rather than keep a number that missed it."""
+    sources = [s for s in _sources() if s.name in names]
+    key, depends, stamps, _stored = _read(user, sources)
+    fresh = {s.name: (stamps[s.name], time.time(), s.provider(user)) for s in sources if depends[s.name] is not None}
+    entry = cache.get(key) or {}  # what views stored meanwhile, kept for the other sources
+    entry.update(fresh)
+    cache.set(key, entry, KEEP_SECONDS)
+    cache.delete(f"{key}:recounting")
+    return sorted(fresh)
 
 
 def home_cards(user) -> list[dict]:

@@ -26,3 +26,19 @@ def archive_audit_log() -> int:
 
 
 PERIODIC = [(3600, write_audit_checkpoint), (86400, verify_audit_daily), (86400, archive_audit_log)]
+
+
+@task()
+def refresh_home_cards(user_id: int, language: str, names: list[str]) -> list[str]:
+    """Recount a user's home cards that outlived home.HOME_CARDS_SECONDS (the view showed the kept ones)."""
+    from django.utils import translation
+
+    from qinqing.accounts.models import User
+
+    from .home import recount
+
+    user = User.objects.select_related("org").filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return []
+    with translation.override(language):
+        return recount(user, names)

@@ -2,6 +2,7 @@
 that card (and only the cards counting it), while an audited read or a change elsewhere recounts nothing."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -123,6 +124,81 @@ def test_given_a_bulk_write_when_it_says_what_changed_then_the_counter_moves_aft
         home_versions.changed("policies.PolicyPush")  # once per transaction however many rows
         assert cache.get(key) == start  # not before the commit
     assert cache.get(key) == start + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_cards_past_their_time_bound_when_the_page_is_read_then_they_are_shown_and_recounted_in_the_background(
+    unannounced_read, recounts, django_assert_max_num_queries
+):
+    from django_tasks import default_task_backend
+
+    from qinqing.core import home
+    from qinqing.core.tasks import refresh_home_cards
+
+    # Given a write no counter hears of (a bulk statement), and the cards' time bound passed
+    client = unannounced_read(home.HOME_CARDS_SECONDS + 1)
+    # When the page is read, twice
+    with django_assert_max_num_queries(HOME_QUERIES + _cache_add_queries()):  # + the recount's queue guard
+        first = _cards(client)
+    second = _cards(client)
+    # Then both views show the kept cards at once, counting nothing, and one recount is queued
+    assert first["未读消息"] == 1 and second["未读消息"] == 1
+    assert recounts == []
+    queued = [r for r in default_task_backend.results if r.task.func is refresh_home_cards.func]
+    assert len(queued) == 1
+    # And when the background recount runs, the next view shows its numbers without counting
+    names = refresh_home_cards.call(*queued[0].args)
+    assert "notifications" in names and "scope" in names
+    recounts.clear()
+    assert _cards(client)["未读消息"] == 0
+    assert recounts == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_cards_past_the_stale_bound_when_the_page_is_read_then_the_view_recounts_them(unannounced_read, recounts):
+    from qinqing.core import home
+
+    # Given an unannounced write and no background recount for longer than the stale bound
+    client = unannounced_read(home.HOME_CARDS_STALE_SECONDS + 1)
+    # When the page is read, then it counts afresh
+    assert _cards(client)["未读消息"] == 0
+    assert "notifications" in recounts
+
+
+@pytest.fixture
+def unannounced_read(users, login, recounts, settings, monkeypatch):
+    """The county staff's cards counted with one unread message; then the message marked read by a bulk
+    statement (no signal, no ``changed()``) and this module's clock moved on ``seconds``; tasks only queued."""
+    from django.utils import timezone
+
+    from qinqing.core import home
+    from qinqing.notifications.models import Notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    def given(seconds: float):
+        Notification.objects.create(recipient=users.county_staff, kind="test", key="k", title="测试消息")
+        client = login(users.county_staff)
+        assert _cards(client)["未读消息"] == 1
+        Notification.objects.filter(recipient=users.county_staff).update(read_at=timezone.now())
+        later = home.time.time() + seconds
+        monkeypatch.setattr(home, "time", SimpleNamespace(time=lambda: later))  # home's clock only
+        recounts.clear()
+        return client
+
+    return given
+
+
+def _cache_add_queries() -> int:
+    """What one cache.add costs in queries (the database cache in tests: a few; Redis in production: none)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        cache.add("qinqing:test:probe", 1, 5)
+    cache.delete("qinqing:test:probe")
+    return len(context.captured_queries)
 
 
 def _cards(client) -> dict:
