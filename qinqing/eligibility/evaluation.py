@@ -3,9 +3,11 @@ the evaluation of many rules over one attributes frame. Pure module: no ORM."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import reduce
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from .explain import _missing, evaluate_leaf
@@ -181,24 +183,30 @@ def _code_lists(lists: pl.Series) -> tuple[dict[tuple, int], pl.Series]:
 CHAMBER_BITS = "chambers_bits"  # key of codes (and prefix of the mask columns) when chambers are bit masks
 
 
-def _chamber_masks(frame: pl.DataFrame, codes: dict, rules: dict[Any, dict]) -> pl.DataFrame:
-    """Columns ``chambers_bits0…`` of Int64 bit masks over the chambers the rules name (63 per column), from the
-    coded chamber lists: a chamber condition becomes a bit test (as qualifications are) instead of an is_in
-    over hundreds of list codes."""
+def _chamber_masks(frame: pl.DataFrame, rules: dict[Any, dict]) -> tuple[pl.DataFrame, dict[int, tuple[int, int]]]:
+    """Columns ``chambers_bits0…`` of Int64 bit masks over the chambers the rules name (63 per column), and chamber
+    → (column, bit): a chamber condition becomes a bit test, as qualifications are. The masks are OR-ed straight
+    from the memberships in numpy (a few hundred thousand, one pass), without coding the lists first; a list that
+    is unknown gives an unknown mask."""
     named = sorted(
         {c for rule in rules.values() for leaf in leaves(rule) if leaf["attr"] == "chambers" for c in leaf["value"]}
     )
-    codes[CHAMBER_BITS] = {chamber: (i // 63, 1 << (i % 63)) for i, chamber in enumerate(named)}
-    by_code = sorted(codes["chambers"].items(), key=lambda item: item[1])
+    bits = {chamber: (i // 63, 1 << (i % 63)) for i, chamber in enumerate(named)}
+    lists = frame.get_column("chambers")
+    held = lists.explode(empty_as_null=False, keep_nulls=False)  # every membership, in row order
+    rows = np.repeat(np.arange(len(lists)), lists.list.len().fill_null(0).to_numpy())
+    position = held.replace_strict({c: i for i, c in enumerate(named)}, default=-1, return_dtype=pl.Int64)
+    position = position.fill_null(-1).to_numpy()
     columns = []
     for chunk in range(max(1, -(-len(named) // 63))):
-        table = [
-            sum(bit for c in set(held) for part, bit in [codes[CHAMBER_BITS].get(c, (-1, 0))] if part == chunk)
-            for held, _code in by_code
-        ]
-        lookup = pl.Series(table, dtype=pl.Int64)
-        columns.append(pl.lit(lookup).gather(pl.col("chambers")).alias(f"{CHAMBER_BITS}{chunk}"))
-    return frame.with_columns(columns)
+        inside = (position >= chunk * 63) & (position < (chunk + 1) * 63)
+        mask = np.zeros(len(lists), dtype=np.int64)
+        np.bitwise_or.at(mask, rows[inside], np.left_shift(1, position[inside] - chunk * 63, dtype=np.int64))
+        column = pl.Series(f"{CHAMBER_BITS}{chunk}", mask)
+        if lists.null_count():
+            column = pl.select(pl.when(lists.is_null()).then(None).otherwise(column)).to_series().alias(column.name)
+        columns.append(column)
+    return frame.with_columns(columns), bits
 
 
 def evaluate_all(rules: dict[Any, dict], frame: pl.DataFrame) -> dict[Any, pl.Series]:
@@ -213,16 +221,18 @@ def evaluate_all(rules: dict[Any, dict], frame: pl.DataFrame) -> dict[Any, pl.Se
         return {}
     if not frame.get_column("id").is_sorted():
         frame = frame.sort("id")
-    uses_chambers = any(leaf["attr"] == "chambers" for rule in rules.values() for leaf in leaves(rule))
-    frame, codes = encode_codes(frame, chambers=uses_chambers)
-    if uses_chambers:
-        frame = _chamber_masks(frame, codes, rules)
+    frame, codes = encode_codes(frame, chambers=False)
+    named_chambers = any(leaf["attr"] == "chambers" for rule in rules.values() for leaf in leaves(rule))
+    if named_chambers and "chambers" in frame.columns:
+        frame, codes[CHAMBER_BITS] = _chamber_masks(frame, rules)
     keys = list(rules)
     masks = frame.lazy().select([to_expr(rules[key], codes).alias(f"r{i}") for i, key in enumerate(keys)]).collect()
     ids = frame.get_column("id").cast(pl.UInt32, strict=True)
     if masks.width and masks.height != frame.height:  # a rule with no condition is one literal: broadcast it
         masks = pl.DataFrame({name: pl.repeat(masks[name][0], frame.height, eager=True) for name in masks.columns})
-    return {key: ids.filter(masks.get_column(f"r{i}")) for i, key in enumerate(keys)}
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Polars releases the GIL: the filters run on both cores
+        found = pool.map(lambda i: ids.filter(masks.get_column(f"r{i}")), range(len(keys)))
+        return dict(zip(keys, found, strict=True))
 
 
 def frame_row_attrs(frame: pl.DataFrame, index: int) -> dict:
