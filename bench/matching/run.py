@@ -18,7 +18,7 @@ that comes and goes falls on all sides alike; it prints best and worst of --runs
    b. end to end (matching.run_matching: read + evaluate + store into PolicyMatch): the current code with every
       stored set unchanged since the run before (nothing rewritten), the current code with every set changed
       (each stored set loses one id before each run, untimed: each set decoded, diffed, encoded, rewritten), and the
-      previous code (copy read with the scope join, previous evaluate_all, previous store: every set rewritten).
+      previous code (Arrow read, previous evaluate_all, previous store: every stored set fetched and decoded).
 Peak memory is the process's max RSS.
 """
 
@@ -198,7 +198,7 @@ def main() -> None:
         end_to_end(frame, policies, previous, args.runs)
 
 
-PREVIOUS = "457fc43"  # eligibility/evaluation.py before chamber bit masks (the rules.py split, code unchanged)
+PREVIOUS = "233c28d"  # eligibility/evaluation.py before the chamber masks came straight from the lists (2026-12-07)
 
 
 def previous_evaluation(commit: str) -> types.ModuleType:
@@ -207,7 +207,7 @@ def previous_evaluation(commit: str) -> types.ModuleType:
     return previous_module("qinqing/eligibility/evaluation.py", commit, "qinqing.eligibility")
 
 
-PREVIOUS_STORE = "3c9fe6b"  # policies/matching.py before the store wrote only the changed sets
+PREVIOUS_STORE = "4b6554c"  # policies/matching.py before stored sets were compared by digest (decoded every set)
 
 
 def previous_module(path: str, commit: str, package: str) -> types.ModuleType:
@@ -230,7 +230,18 @@ def restamp(scope: str) -> None:
     from qinqing.policies.models import PolicyMatch
 
     for match in PolicyMatch.objects.filter(scope_path=scope):
-        PolicyMatch.objects.filter(pk=match.pk).update(ids=idsets.encode(idsets.decode(match.ids)[1:]))
+        ids = idsets.decode(match.ids)[1:]
+        PolicyMatch.objects.filter(pk=match.pk).update(ids=idsets.encode(ids), ids_digest=idsets.digest(ids))
+
+
+def redigest(scope: str) -> None:
+    """Digests for the sets the previous code stored without one (not timed): the state a nightly run of the
+    current code leaves, so the next current run compares digests."""
+    from qinqing.eligibility import idsets
+    from qinqing.policies.models import PolicyMatch
+
+    for match in PolicyMatch.objects.filter(scope_path=scope, ids_digest=b""):
+        PolicyMatch.objects.filter(pk=match.pk).update(ids_digest=idsets.digest(idsets.decode(match.ids)))
 
 
 def interleaved(sides: dict, runs: int, before: dict | None = None) -> dict[str, dict[str, list[float]]]:
@@ -305,19 +316,19 @@ def end_to_end(frame: pl.DataFrame, policies: dict, previous: types.ModuleType, 
         runs_seen["changed"] = matching.run_matching(scope, policies=policy_objects)
 
     def before():
-        # The previous code: CSV COPY one query after another with the scope join, the previous evaluate_all,
-        # the previous store (every set decoded, diffed, deleted and written again).
-        saved = matching.read_frame, rules.evaluate_all, matching.store_results, attributes.covers_most
-        matching.read_frame = lambda path: attributes.read_frame(path, how="copy")
+        # The previous code (as of PREVIOUS and PREVIOUS_STORE): the Arrow read, the previous evaluate_all, the
+        # previous store (every stored set fetched and decoded to find the unchanged ones).
+        saved = matching.read_frame, rules.evaluate_all, matching.store_results
+        matching.read_frame = lambda path: attributes.read_frame(path, how="arrow")
         rules.evaluate_all, matching.store_results = previous.evaluate_all, old_store.store_results
-        attributes.covers_most = lambda enterprises: False
         try:
             runs_seen["previous"] = matching.run_matching(scope, policies=policy_objects)
         finally:
-            matching.read_frame, rules.evaluate_all, matching.store_results, attributes.covers_most = saved
+            matching.read_frame, rules.evaluate_all, matching.store_results = saved
 
     sides = {"current": current, "current, every set changed": changed, "previous": before}
-    times = interleaved(sides, runs, before={"current, every set changed": lambda: restamp(scope)})
+    prepare = {"current": lambda: redigest(scope), "current, every set changed": lambda: restamp(scope)}
+    times = interleaved(sides, runs, before=prepare)
     print(machine.state())
     for name, run in runs_seen.items():
         print(f"  last {name} run: read {run.seconds['read']:.2f}s, match {run.seconds['match']:.2f}s, "

@@ -90,26 +90,27 @@ def _insert(rows: list[PolicyMatch]) -> None:
     if connection.vendor != "postgresql":
         PolicyMatch.objects.bulk_create(rows, batch_size=100)
         return
-    columns = ["policy_id", "scope_path", "ids", "count", "matched_at", "created_at", "updated_at"]
-    types = ["int8", "varchar", "bytea", "int4", "timestamptz", "timestamptz", "timestamptz"]
+    columns = ["policy_id", "scope_path", "ids", "count", "ids_digest", "matched_at", "created_at", "updated_at"]
+    types = ["int8", "varchar", "bytea", "int4", "bytea", "timestamptz", "timestamptz", "timestamptz"]
     sql = f"COPY {PolicyMatch._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT BINARY)"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         copy.set_types(types)
         for row in rows:
-            copy.write_row([row.policy_id, row.scope_path, row.ids, row.count, row.matched_at, row.matched_at,
-                            row.matched_at])  # fmt: skip
+            copy.write_row([row.policy_id, row.scope_path, row.ids, row.count, row.ids_digest, row.matched_at,
+                            row.matched_at, row.matched_at])  # fmt: skip
 
 
-def _diff(old: PolicyMatch | None, ids: pl.Series) -> pl.Series | None:
-    """None when the stored set holds exactly ``ids``; else the ids not
-    stored before (all of them when nothing is stored yet: first run, first publication, just in effect)."""
-    if old is None:
+def _sorted(ids: pl.Series) -> pl.Series:
+    ids = ids.cast(pl.UInt32)
+    return ids if ids.is_sorted() else ids.sort()
+
+
+def _diff(stored: bytes | memoryview | None, ids: pl.Series) -> pl.Series:
+    """The ids not in the stored set (all of them when nothing is stored yet: first run, first publication, just
+    in effect)."""
+    if stored is None:
         return ids
-    before = idsets.decode(old.ids)
-    current = ids.cast(pl.UInt32)
-    if len(before) == len(current) and before.equals(current if current.is_sorted() else current.sort()):
-        return None
-    return ids.filter(~ids.is_in(before.implode()))
+    return ids.filter(~ids.is_in(idsets.decode(stored).implode()))
 
 
 @transaction.atomic
@@ -117,26 +118,41 @@ def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all
     """Replace the scope's stored sets; returns, per policy, the ids that were not eligible before.
 
     Only the sets that changed are written: a policy whose stored set holds exactly the new ids keeps its row
-    (only matched_at moves) and has no new ids; the others are encoded and replaced. Decoding a stored set to
-    compare is a fraction of the cost of encoding the new one (zstd decompresses far faster than it compresses).
+    (only matched_at moves) and has no new ids; the others are encoded and replaced. Whether a set changed is
+    told by its digest (idsets.digest, kept beside the blob): an unchanged set is neither fetched nor decoded.
+    A row without a digest (written before digests) is decoded and compared. Only the changed sets' blobs are
+    fetched, to find the newly eligible ids.
     """
-    previous = {m.policy_id: m for m in PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(results))}
+    results = {policy_id: _sorted(ids) for policy_id, ids in results.items()}
+    rows = PolicyMatch.objects.filter(scope_path=scope_path).order_by()  # no join for Meta.ordering
+    stored = dict(rows.filter(policy_id__in=list(results)).values_list("policy_id", "ids_digest"))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # hashlib releases the GIL on large buffers
+        digests = dict(zip(results, pool.map(idsets.digest, results.values()), strict=True))
+    undigested = [pid for pid in results if pid in stored and not bytes(stored[pid])]
+    blobs = dict(rows.filter(policy_id__in=undigested).values_list("policy_id", "ids"))
+    same = [pid for pid in results if pid in stored and bytes(stored[pid]) == digests[pid]]
+    same += [pid for pid, blob in blobs.items() if idsets.decode(blob).equals(results[pid])]
+    unchanged = set(same)
+    changed = {pid: ids for pid, ids in results.items() if pid not in unchanged}
+    fetch = [pid for pid in changed if pid in stored and pid not in blobs]
+    blobs |= dict(rows.filter(policy_id__in=fetch).values_list("policy_id", "ids"))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        diffs = dict(zip(results, pool.map(_diff, [previous.get(p) for p in results], results.values()), strict=True))
-    same = [policy_id for policy_id, added in diffs.items() if added is None]
-    newly = {policy_id: added for policy_id, added in diffs.items() if added is not None and len(added)}
-    changed = {policy_id: ids for policy_id, ids in results.items() if diffs[policy_id] is not None}
-    blobs = encode_all(changed)
+        added = dict(zip(changed, pool.map(_diff, [blobs.get(pid) for pid in changed], changed.values()), strict=True))
+    newly = {policy_id: ids for policy_id, ids in added.items() if len(ids)}
+    encoded = encode_all(changed)
     now = timezone.now()
     fresh = [
-        PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=blobs[policy_id], count=len(ids), matched_at=now)
+        PolicyMatch(policy_id=policy_id, scope_path=scope_path, ids=encoded[policy_id], count=len(ids),
+                    ids_digest=digests[policy_id], matched_at=now)
         for policy_id, ids in changed.items()
-    ]
-    PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=same).update(matched_at=now, updated_at=now)
-    PolicyMatch.objects.filter(scope_path=scope_path, policy_id__in=list(changed)).delete()
+    ]  # fmt: skip
+    rows.filter(policy_id__in=same).update(matched_at=now, updated_at=now)
+    # One DELETE statement each: QuerySet.delete() would first fetch every row, blobs included, for the
+    # project-wide post_delete receiver (home_versions), which counts no PolicyMatch and nothing references it.
+    rows.filter(policy_id__in=list(changed))._raw_delete(rows.db)
     if replace_all:
         # Policies no longer applicable (withdrawn, expired) lose their stale results in this scope.
-        PolicyMatch.objects.filter(scope_path=scope_path).exclude(policy_id__in=list(results)).delete()
+        rows.exclude(policy_id__in=list(results))._raw_delete(rows.db)
     _insert(fresh)
     return newly
 
@@ -193,9 +209,9 @@ def rematch_enterprises(enterprise_ids: list[int]) -> dict[int, list[int]]:
         if not inside:
             continue
         present = [i for i in eligible[match.policy_id] if path_of[i].startswith(match.scope_path)]
-        match.ids, match.count = idsets.with_ids(match.ids, inside, present)
+        match.ids, match.count, match.ids_digest = idsets.with_ids(match.ids, inside, present)
         match.matched_at = now
-        match.save(update_fields=["ids", "count", "matched_at", "updated_at"])
+        match.save(update_fields=["ids", "count", "ids_digest", "matched_at", "updated_at"])
     return {pid: ids for pid, ids in eligible.items() if ids}
 
 

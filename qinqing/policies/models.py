@@ -163,6 +163,9 @@ class PolicyMatch(TimeStampedModel):
     scope_path = models.CharField(_("匹配范围"), max_length=255, db_index=True)
     ids = models.BinaryField(_("符合条件的企业"))
     count = models.PositiveIntegerField(_("符合条件企业数"), default=0)
+    # idsets.digest of the ids: a re-run compares it with the new set's instead of fetching and decoding the blob.
+    # Every writer of ids writes it too; empty (rows from before, other writers) means "compare the ids themselves".
+    ids_digest = models.BinaryField(_("企业集合摘要"), blank=True, default=b"", db_default=b"")
     matched_at = models.DateTimeField(_("匹配时间"), default=timezone.now)
 
     class Meta:
