@@ -66,7 +66,7 @@ def read_frame(
         members = members.filter(enterprise__org_path__startswith=scope_path)
 
     # Active memberships only, filtered in the database (the registry's one membership rule, also on the
-    # enterprise page). The three reads run together (read_frames: Arrow on PostgreSQL).
+    # enterprise page). The three reads run together (read_frames: parallel CSV COPY on PostgreSQL).
     active = members.filter(active_q(today))
     base, figures_read, memberships = read_frames(
         [
