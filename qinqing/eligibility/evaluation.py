@@ -146,10 +146,11 @@ def encode_codes(frame: pl.DataFrame, chambers: bool = True) -> tuple[pl.DataFra
     """Replace the text columns by integer codes of their distinct values (a few hundred at most)."""
     codes: dict[str, dict[str, int]] = {}
     columns = []
-    for key in CODED:
-        if key not in frame.columns or frame.schema[key] != pl.Utf8:
-            continue
-        distinct = [v for v in frame.get_column(key).unique().to_list() if v is not None]
+    coded = [key for key in CODED if key in frame.columns and frame.schema[key] == pl.Utf8]
+    # The distinct values of every text column in one parallel pass (a few hundred at most each).
+    uniques = frame.select([pl.col(key).unique().implode() for key in coded]) if coded else pl.DataFrame()
+    for key in coded:
+        distinct = [v for v in uniques.get_column(key)[0].to_list() if v is not None]
         codes[key] = {text: i for i, text in enumerate(distinct)}
         columns.append(pl.col(key).replace_strict(codes[key], default=None, return_dtype=pl.UInt32))
     if chambers and "chambers" in frame.columns and frame.schema["chambers"] == pl.List(pl.Int64):
