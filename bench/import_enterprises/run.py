@@ -18,7 +18,7 @@ the SQLite database) go to --scratch or a new temporary directory: two runs at o
 On PostgreSQL the import's two ways of writing are timed side by side, interleaved in the same child:
 "adbc" (each batch staged by ADBC's PostgreSQL driver as binary COPY from Arrow into an unlogged scratch
 table, then one INSERT … SELECT in the batch's transaction) and "copy" (polars' CSV through psycopg's
-COPY inside the transaction); the setting QINQING_IMPORT_PG_WRITE picks one (default "copy").
+COPY inside the transaction); the setting QINQING_IMPORT_PG_WRITE picks one (default "adbc").
 
     .venv/bin/python bench/import_enterprises/run.py --against /tmp/base   # A/B against another tree
 
@@ -146,7 +146,9 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
     from django.conf import settings
 
     # PostgreSQL: both ways of writing, the default first (its times are "ours").
-    default_write = getattr(settings, "QINQING_IMPORT_PG_WRITE", "copy")
+    from qinqing.registry.importing.sqlwrite import pg_write
+
+    default_write = pg_write()
     writes = [default_write, *({"adbc", "copy"} - {default_write})] if db == "postgres" and die_rows else [""]
 
     def ours(write: str) -> float:

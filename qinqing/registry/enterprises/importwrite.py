@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import polars as pl
+from django.utils import timezone
 
 from qinqing.core import crypto
 from qinqing.core.idranges import expand_ranges, id_ranges
@@ -73,23 +74,40 @@ def stage_batch(plan: BatchPlan, staging: sqlwrite.Staging) -> list:
         "new_figures": EnterpriseYearFigures._meta.db_table,
         "changed_figures": EnterpriseYearFigures._meta.db_table,
     }
-    plan.staged = {
-        name: staging.stage(tables[name], frame, ids=name == "inserts") for name, frame in _frames(plan).items()
-    }
+    plan.staged = {}
+    for name, frame in _frames(plan).items():
+        if name == "new_figures":
+            frame = plan.new_figures = _with_drawn_ids(plan.new_figures, plan.inserts, plan.staged["inserts"])
+        plan.staged[name] = staging.stage(tables[name], frame, ids=name == "inserts")
     return list(plan.staged.values())
+
+
+def _with_drawn_ids(figures: pl.DataFrame, inserts: pl.DataFrame, staged) -> pl.DataFrame:
+    """New yearly figures of new enterprises get the ids drawn when the enterprises were staged (PostgreSQL),
+    so the INSERT … SELECT need not look each one up by credit code (it still does where none was drawn)."""
+    if staged is None or staged.ids is None or not figures.height:
+        return figures
+    drawn = pl.DataFrame({"credit_code": inserts["credit_code"], "__id": staged.ids})
+    return (
+        figures.join(drawn, on="credit_code", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("enterprise_id", "__id").alias("enterprise_id"))
+        .drop("__id")
+    )
 
 
 def write_batch(plan: BatchPlan) -> None:
     """Insert new enterprises, update changed ones (import never moves one between FICs), then the
     yearly figures. Call inside a transaction."""
     _seal(plan)  # done already when the runner prepared the batch
-    now = sqlwrite.now_text()
+    moment = timezone.now()
+    now = sqlwrite.now_text(moment)
     table = Enterprise._meta.db_table
     frames, staged = _frames(plan), plan.staged
     new_ids = sqlwrite.insert(table, frames["inserts"], now, ids=True, staged=staged.get("inserts"))
     created = new_ids.to_list()
     plan.created_ids = id_ranges(created)
-    rollups.count_imported_enterprises(created)  # the registry rollup, in the batch's transaction
+    # The registry rollup, in the batch's transaction, from the rows just written (all stamped ``moment``).
+    rollups.count_new_enterprises(moment, _by_path(plan.inserts))
     if created:
         span = [*created, *plan.id_span]
         plan.id_span = (min(span), max(span))
@@ -106,6 +124,12 @@ def write_batch(plan: BatchPlan) -> None:
         )
     keys = ["enterprise_id", "year"]
     sqlwrite.update(figures, frames["changed_figures"], keys, now, staged=staged.get("changed_figures"))
+
+
+def _by_path(inserts: pl.DataFrame) -> dict[str, int]:
+    if not inserts.height:
+        return {}
+    return dict(inserts.group_by("org_path").len().iter_rows())
 
 
 def audit_summary(plan: BatchPlan) -> dict:
