@@ -13,7 +13,9 @@ and chambers copied inside PostgreSQL from one template row each (``INSERT … S
 bench/province/sqlcopy.py), entered over three years, members joined over ten years (15 % left since), chambers
 registered over twenty years (some undated, cancelled or with a party organisation). A later run with a larger
 ``--enterprises`` adds the difference. The rollups are rebuilt after a fill (``rebuild_rollups``), and every
-run checks that both sides give the same numbers for every figure before timing them.
+run checks that both sides give the same numbers for every figure before timing them. Then pages.py times the
+whole dashboard and figures page, every figure evaluated together against one query per figure (it also runs
+alone, read only, on a database filled by someone else: the province load test's).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "bench" / "province"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def main() -> None:
@@ -67,6 +70,9 @@ def main() -> None:
     _vacuum()
     if not args.prepare_only:
         _measure(province, args.runs)
+        import pages  # the whole dashboard and figures page, figures together vs one query per figure
+
+        pages.measure(args.runs)
 
 
 # ---------------------------------------------------------------------- data
@@ -235,7 +241,6 @@ def direct_registry_figures():
 
 
 def _measure(province, runs: int) -> None:
-    import machine
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -291,18 +296,9 @@ def _measure(province, runs: int) -> None:
 
             sides[f"{label} {what} · direct"] = direct_side
     reset_queries()
-    print(machine.state())
-    times = machine.interleaved(sides, runs)
-    print(machine.state())
-    print(f"{'side':52} {'best ms':>10} {'worst ms':>10}")
-    for name, ms in times.items():
-        print(f"{name:52} {ms[0]:10.1f} {ms[-1]:10.1f}")
-    for name in times:
-        if name.endswith("· rollups"):
-            other = name.replace("· rollups", "· direct")
-            print(
-                f"{name.replace(' · rollups', ''):52} direct/rollups best {times[other][0] / times[name][0]:.1f}×, worst {times[other][-1] / times[name][-1]:.1f}×"
-            )
+    import pages
+
+    pages.timed(sides, runs, "rollups", "direct")
 
 
 if __name__ == "__main__":

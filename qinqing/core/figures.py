@@ -114,17 +114,20 @@ class Figure:
         if self.where is not None:
             q &= self.where(period) if callable(self.where) else self.where
         if self.date_field:
-            lookup = self.date_field
-            start, end_exclusive = period.start, period.end + dt.timedelta(days=1)
-            if isinstance(_resolve_field(apps.get_model(self.model), self.date_field), DateTimeField):
-                # Local-day boundaries as instants: the same rows as ``__date`` but a plain range an index can
-                # serve (``__date`` converts every row's timestamp, seconds on a few hundred thousand rows).
-                start, end_exclusive = _day_start(start), _day_start(end_exclusive)
-            if self.stock:
-                q &= Q(**{f"{lookup}__lt": end_exclusive})
-            else:
-                q &= Q(**{f"{lookup}__gte": start, f"{lookup}__lt": end_exclusive})
+            q &= self.date_condition(period)
         return q
+
+    def date_condition(self, period: Period) -> Q:
+        """The period's days alone (``date_field`` in the period; ``stock``: on or before its end)."""
+        lookup = self.date_field
+        start, end_exclusive = period.start, period.end + dt.timedelta(days=1)
+        if isinstance(_resolve_field(apps.get_model(self.model), lookup), DateTimeField):
+            # Local-day boundaries as instants: the same rows as ``__date`` but a plain range an index can
+            # serve (``__date`` converts every row's timestamp, seconds on a few hundred thousand rows).
+            start, end_exclusive = _day_start(start), _day_start(end_exclusive)
+        if self.stock:
+            return Q(**{f"{lookup}__lt": end_exclusive})
+        return Q(**{f"{lookup}__gte": start, f"{lookup}__lt": end_exclusive})
 
     def aggregate_expression_where(self, condition: Q):
         """The measure restricted to the rows matching ``condition`` (conditional aggregation)."""

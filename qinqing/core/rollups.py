@@ -252,7 +252,7 @@ def read_many(
 ) -> dict[str, list[dict[str, Any]]]:
     """Several readings for several periods with one query per rollup table they read (conditional sums):
     per reading, per period, {path prefix: value}."""
-    from django.db.models.functions import Substr
+    from . import compiled
 
     parts: dict[str, list[tuple[str, str, int, list[Q]]]] = {}
     for key, reading in readings.items():
@@ -261,18 +261,19 @@ def read_many(
                 parts.setdefault(table, []).append((key, column, sign, [reading.where & d for d in days]))
     out: dict[str, list[dict[str, Any]]] = {key: [{} for _p in periods] for key in readings}
     for table, wanted in parts.items():
-        either = Q()
-        aggregates = {}
-        for j, (_key, column, _sign, conditions) in enumerate(wanted):
-            for i, condition in enumerate(conditions):
-                either |= condition
-                aggregates[f"v{j}_{i}"] = Sum(column, filter=condition)
-        qs = get(table).rows(scope_path).filter(either)
-        if prefix_len:
-            grouped = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
-            rows = list(grouped.annotate(**aggregates))
-        else:
-            rows = [{"_prefix": scope_path, **qs.aggregate(**aggregates)}]
+
+        def build(table=table, wanted=wanted):
+            either = Q()
+            aggregates = {}
+            for j, (_key, column, _sign, conditions) in enumerate(wanted):
+                for i, condition in enumerate(conditions):
+                    either |= condition
+                    aggregates[f"v{j}_{i}"] = Sum(column, filter=condition)
+            return get(table).rows(scope_path).filter(either), aggregates
+
+        # The SQL depends on the readings (by identity: held by the entry), periods and grouping only.
+        key = ("read_many", table, tuple((k, id(r)) for k, r in readings.items()), tuple(periods))
+        rows = compiled.by_prefix(get(table).target, key, build, "org_path", scope_path, prefix_len, keep=readings)
         for row in rows:
             prefix = row["_prefix"]
             for j, (key, _column, sign, conditions) in enumerate(wanted):

@@ -1,19 +1,17 @@
 """A dashboard of one FIC node: every registered figure for a period, rolled up from the node's subtree,
 with 同比 (same period a year earlier) and 环比 (the period just before), and a breakdown by the node's
-children from one grouped query per figure (GROUP BY the path prefix that names the child).
+children from one grouped query per model or rollup table for all its figures (qinqing.core.figure_values:
+GROUP BY the path prefix that names the child).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from qinqing.core import rollups
-from qinqing.core.figures import SECTIONS, Figure, Period, Rate, rollup_readings, visible_figures
+from qinqing.core import figure_values
+from qinqing.core.figures import SECTIONS, Figure, Period, Rate, visible_figures
 from qinqing.orgs.models import Organization
 
 from . import drilldown
@@ -39,47 +37,6 @@ def children_of(node: Organization) -> list[Child]:
     return [Child(o.path, o.name, o.code) for o in rows.only("path", "name", "code")]
 
 
-def _multi(figure: Figure, node_path: str, periods: list[Period], prefix_len: int | None) -> list[dict]:
-    """One query for several periods: per path prefix (a direct child's path, or the node's own rows), the
-    figure's value in each period by conditional aggregation. Returns one {prefix: value} per period."""
-    from django.apps import apps
-
-    conditions = [figure.condition(p) for p in periods]
-    either = conditions[0]
-    for c in conditions[1:]:
-        either |= c
-    qs = apps.get_model(figure.model)._default_manager.filter(either, **{f"{figure.path_field}__startswith": node_path})
-    aggregates = {f"v{i}": figure.aggregate_expression_where(c) for i, c in enumerate(conditions)}
-    if prefix_len:
-        rows = qs.annotate(_prefix=Substr(figure.path_field, 1, prefix_len)).order_by().values("_prefix")
-        rows = list(rows.annotate(**aggregates))
-    else:
-        rows = [{"_prefix": node_path, **qs.aggregate(**aggregates)}]
-    return [{r["_prefix"]: r[f"v{i}"] or 0 for r in rows} for i in range(len(periods))]
-
-
-def _multi_rollup(name: str, columns: list[str], node_path: str, periods: list[Period], prefix_len: int | None):
-    """The same for figures read from a rollup (``Figure.rollup``): one query on the rollup table for all its
-    columns and periods (conditional sums by day), per path prefix. Returns {column: [{prefix: value}, …]}."""
-    rollup = rollups.get(name)
-    conditions = [Q(day__gte=p.start, day__lte=p.end) for p in periods]
-    either = conditions[0]
-    for c in conditions[1:]:
-        either |= c
-    qs = rollup.rows(node_path).filter(either)
-    aggregates = {f"v{i}_{col}": Sum(col, filter=c) for col in columns for i, c in enumerate(conditions)}
-    if prefix_len:
-        rows = qs.annotate(_prefix=Substr("org_path", 1, prefix_len)).order_by().values("_prefix")
-        rows = list(rows.annotate(**aggregates))
-    else:
-        rows = [{"_prefix": node_path, **qs.aggregate(**aggregates)}]
-    zero = {col: Decimal(0) if col in rollup.sums else 0 for col in columns}
-    return {
-        col: [{r["_prefix"]: r[f"v{i}_{col}"] or zero[col] for r in rows} for i in range(len(periods))]
-        for col in columns
-    }
-
-
 def _pct(now, before) -> float | None:
     if now is None or before in (None, 0):
         return None
@@ -91,15 +48,11 @@ def _child_prefix_len(node: Organization, children: list[Child]) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
-def _zero(figure: Figure):
-    return Decimal(0) if figure.measure.startswith("sum:") else 0
-
-
 def build(node: Organization, period: Period, *, user=None, with_children: bool = True) -> dict:
-    """Every figure for the period, 同比 and 环比, and per child: one query per figure, or one per rollup table
-    for the figures read from a rollup (figures declared with a ``records`` function or a ``compute`` are asked
-    for their value per period instead). Only the
-    figures ``user`` may read (none with a permission of their own when no user is given)."""
+    """Every figure for the period, 同比 and 环比, and per child: one query per model or rollup table for all
+    its figures (figures declared with a ``records`` function, a ``compute`` or a distinct count are asked for
+    their value per period instead). Only the figures ``user`` may read (none with a permission of their own
+    when no user is given)."""
     figures = visible_figures(user)
     yoy_period, mom_period = period.previous_year(), previous_month(period)
     periods = [period, yoy_period, mom_period]
@@ -107,27 +60,16 @@ def build(node: Organization, period: Period, *, user=None, with_children: bool 
     prefix_len = _child_prefix_len(node, children)
     by_child: dict[str, dict[str, object]] = {}
     values: list[dict[str, object]] = [{}, {}, {}]
-    # Figures read from a rollup: one query per rollup table for all of them, not a scan of the records each.
-    rolled: dict[str, list[Figure]] = {}
-    for f in figures:
-        if isinstance(f, Figure) and f.rollup is not None and f.compute is None:
-            rolled.setdefault(f.rollup[0], []).append(f)
-    from_rollup: dict[str, list[dict]] = {}
-    for name, declared in rolled.items():
-        columns = sorted({f.rollup[1] for f in declared})
-        per_column = _multi_rollup(name, columns, node.path, periods, prefix_len if children else None)
-        from_rollup |= {f.key: per_column[f.rollup[1]] for f in declared}
-    # Figures with a rollup reading (qinqing.core.rollups.Reading): one query per rollup table for all of them.
-    read = rollup_readings(figures)
-    from_rollup |= rollups.read_many(read, node.path, periods, prefix_len if children else None) if read else {}
+    # Figures of one model, rollup table or rollup reading: one grouped query for all of them, every period and
+    # child (qinqing.core.figure_values); the others (compute, records, distinct counts) asked per period.
+    together = figure_values.grouped(figures, node.path, periods, prefix_len if children else None)
     for f in figures:
         if not isinstance(f, Figure):
             continue
-        grouped = f.records is None and f.compute is None and not f.measure.startswith("distinct:")
-        if grouped:
-            per_period = from_rollup.get(f.key) or _multi(f, node.path, periods, prefix_len if children else None)
+        per_period = together.get(f.key)
+        if per_period is not None:
             for i, groups in enumerate(per_period):
-                values[i][f.key] = sum(groups.values(), _zero(f))
+                values[i][f.key] = sum(groups.values(), figure_values.zero(f))
             if children and prefix_len:
                 by_child[f.key] = {c.path: per_period[0].get(c.path, 0) for c in children}
         else:

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qinqing.core import rollups
+from qinqing.core import figure_values
 from qinqing.core.cellsafety import csv_writer
-from qinqing.core.figures import Figure, Period, Rate, _resolve_field, rollup_readings
+from qinqing.core.figures import Figure, Period, Rate, _resolve_field
 
 
 def url(key: str, org_code: str, period: Period, *, csv_export: bool = False) -> str:
@@ -118,20 +118,12 @@ def plain(value) -> int | float | None:
 
 
 def values(figures: Iterable[Figure | Rate], scope_path: str, period: Period) -> dict[str, dict]:
-    """Every figure's value for one node and period; a rate reuses its parts' values."""
-    plain_values: dict[str, object] = {}
-    out: dict[str, dict] = {}
+    """Every figure's value for one node and period (one query per model or rollup table for the figures that
+    share one, qinqing.core.figure_values); a rate reuses its parts' values."""
     figures = list(figures)
-    # Figures with a rollup reading: one query per rollup table for all of them (qinqing.core.rollups.read_many).
-    read = rollup_readings(figures)
-    from_rollups = rollups.read_many(read, scope_path, [period]) if read else {}
-    for f in figures:
-        if isinstance(f, Figure):
-            if f.key in from_rollups:
-                plain_values[f.key] = sum(from_rollups[f.key][0].values(), 0)
-            else:
-                plain_values[f.key] = f.value(scope_path, period)
-            out[f.key] = {"value": plain_values[f.key]}
+    totals = figure_values.totals(figures, scope_path, [period])
+    plain_values = {key: per_period[0] for key, per_period in totals.items()}
+    out: dict[str, dict] = {key: {"value": value} for key, value in plain_values.items()}
     for f in figures:
         if isinstance(f, Rate):
             num = plain_values.get(f.numerator)
