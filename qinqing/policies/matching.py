@@ -131,7 +131,10 @@ def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all
     undigested = [pid for pid in results if pid in stored and not bytes(stored[pid])]
     blobs = dict(rows.filter(policy_id__in=undigested).values_list("policy_id", "ids"))
     same = [pid for pid in results if pid in stored and bytes(stored[pid]) == digests[pid]]
-    same += [pid for pid, blob in blobs.items() if idsets.decode(blob).equals(results[pid])]
+    undigested_same = [pid for pid, blob in blobs.items() if idsets.decode(blob).equals(results[pid])]
+    for pid in undigested_same:  # once per row written before digests: from now on its digest decides
+        rows.filter(policy_id=pid).update(ids_digest=digests[pid])
+    same += undigested_same
     unchanged = set(same)
     changed = {pid: ids for pid, ids in results.items() if pid not in unchanged}
     fetch = [pid for pid in changed if pid in stored and pid not in blobs]
