@@ -27,6 +27,16 @@ def log_settings(args, *, on: bool) -> None:
                 cur.execute(f'alter database "{name}" reset {setting}')
 
 
+def deployment_settings(jit: str) -> None:
+    """What docs/deployment.md asks of a PostgreSQL database for the platform: ``jit = off`` (a page's queries
+    are short; compiling one costs 0.1-0.2 s whenever its estimate passes jit_above_cost)."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cur:
+        cur.execute(f'alter database "{name}" set jit = {"on" if jit == "on" else "off"}')
+
+
 def seq_scans() -> dict[str, tuple[int, int]]:
     from django.db import connection
 

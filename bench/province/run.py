@@ -50,7 +50,7 @@ sys.path.insert(0, str(HERE))
 import machine  # noqa: E402
 import pages  # noqa: E402
 from accounts import accounts_for_run, make_import_file, prepare_accounts  # noqa: E402
-from dbstats import database_size, log_settings, seq_delta, seq_scans, slow_statements  # noqa: E402
+from dbstats import database_size, deployment_settings, log_settings, seq_delta, seq_scans, slow_statements  # noqa: E402
 from report import print_report, print_run, read_locust, write_results  # noqa: E402
 from servers import child_cpu, process_cpu, start_servers, stop, warm_up  # noqa: E402
 
@@ -79,6 +79,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--worker-nice", type=int, default=10, help="niceness of the background workers (deploy/: 10; 0 to compare)"
+    )
+    parser.add_argument(
+        "--jit", choices=["on", "off"], default="off", help="PostgreSQL jit for the database (docs/deployment.md: off)"
     )
     parser.add_argument("--think", default="2,8", help="seconds a user waits between pages: min,max")
     parser.add_argument("--import-rows", type=int, default=10_000)
@@ -114,6 +117,7 @@ def main() -> None:
             print(f"\nevery page once, one user at a time (in-process); {machine.state()}")
             results["single_user"] = pages.profile(accounts)
         write_results(scratch, results)
+    deployment_settings(args.jit)
     log_settings(args, on=True)
     results["runs"] = []
     try:
@@ -407,6 +411,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path, run: int = 0)
         "workers": args.workers,
         "background_workers": args.background_workers,
         "worker_nice": args.worker_nice,
+        "jit": args.jit,
         "users": args.users,
         "think": args.think,
         "duration": args.duration,
