@@ -168,7 +168,13 @@ class Figure:
 
     def direct_value(self, scope_path: str, period: Period):
         """The figure from its records, one aggregate query (the reference the rollups are compared with)."""
-        result = self.drilldown(scope_path, period).aggregate(v=self.aggregate_expression())["v"]
+        qs = self.drilldown(scope_path, period)
+        if self.measure.startswith("distinct:") and qs.query.distinct and not qs.query.distinct_fields:
+            # COUNT(DISTINCT x) is the same with or without duplicate rows removed first; the drill-down's
+            # DISTINCT (a subquery over every column) tripled its cost (activities' job enterprises 327 -> 94 ms).
+            qs = qs.all()
+            qs.query.distinct = False
+        result = qs.aggregate(v=self.aggregate_expression())["v"]
         if result is None:
             return Decimal(0) if self.measure.startswith("sum:") else 0
         return result
