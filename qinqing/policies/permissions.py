@@ -12,9 +12,12 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from qinqing.core.home_versions import Counts
 from qinqing.core.permissions import subtree_q
 from qinqing.core.roles import Role
 from qinqing.orgs.models import Organization
@@ -55,8 +58,31 @@ def editable_q(user) -> Q:
     # The issuers of the subtree as a plain id list, not a join on issuer__path: the search index (search_index.
     # translate) can only apply filters on the policy's own columns, and a join sent every staff search to the
     # database's slower full-text index.
-    issuers = Organization.objects.filter(path__startswith=user.org.path).values_list("pk", flat=True)
-    return subtree_q(user, "org_path") & (Q(issuer__isnull=True) | Q(issuer_id__in=list(issuers)))
+    return subtree_q(user, "org_path") & (Q(issuer__isnull=True) | Q(issuer_id__in=subtree_org_ids(user.org.path)))
+
+
+# Moved after the commit of every save or delete of an organisation that changes its path, parent, kind or
+# activity (qinqing.core.home_versions; the home page's scope cards count organisations by the same counter).
+TREE_COUNTER = Counts("orgs.Organization").key()
+TREE_IDS_SECONDS = 600  # a bound in case the counter itself is evicted from the cache
+
+
+def subtree_org_ids(path: str) -> list[int]:
+    """Ids of the organisations at ``path`` and below. Every staff search asks (the visibility rule); outside a
+    transaction the list comes from the shared cache, kept with the tree's version counter, so it costs one
+    cache read instead of a query, and a committed change to the tree is read afresh on the next request.
+    Inside a transaction (a change not yet committed moves no counter) it is always queried."""
+    query = Organization.objects.filter(path__startswith=path).values_list("pk", flat=True)
+    if transaction.get_connection().in_atomic_block:
+        return list(query)
+    key = f"qinqing:policies:subtree:{path}"
+    found = cache.get_many([key, TREE_COUNTER])
+    version, kept = found.get(TREE_COUNTER) or 0, found.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    ids = list(query)
+    cache.set(key, (version, ids), TREE_IDS_SECONDS)
+    return ids
 
 
 def visible_policies(user) -> QuerySet[Policy]:
