@@ -44,22 +44,38 @@ class PolicyFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         self.filters["issuer"].queryset = departments_in_scope(user)
 
+    # Filters applied without the form when their value is one of their choices (the form would accept it as is).
+    PLAIN_CHOICES = ("level", "benefit_type", "application_method", "status")
+
     @property
     def qs(self):
-        # Most searches set no list filter: then the result is the queryset itself, and building and validating
-        # the form (a new form class per request, in django-filter) is skipped; the page's form is still built
-        # when rendered.
-        if not hasattr(self, "_qs") and self.is_bound and not self._filtered():
-            self._qs = self.queryset.all()
+        # Most searches set no list filter, or only choice filters with valid values: then the result is the
+        # queryset through those filters' own filter methods, and building and validating the form (a new form
+        # class per request, in django-filter) is skipped; the page's form is still built when rendered.
+        # Anything else (another filter, an invalid or repeated value) goes through the form as before.
+        if not hasattr(self, "_qs") and self.is_bound:
+            chosen = self._plain_choices()
+            if chosen is not None:
+                queryset = self.queryset.all()
+                for name, value in chosen.items():
+                    queryset = self.filters[name].filter(queryset, value)
+                self._qs = queryset
         return super().qs
 
-    def _filtered(self) -> bool:
+    def _plain_choices(self) -> dict[str, str] | None:
+        """The filters set, each a valid choice given once; None when any other value is set."""
         getlist = getattr(self.data, "getlist", None)
-        for name in self.filters:
-            values = getlist(name) if getlist is not None else [self.data.get(name)]
-            if any(value not in (None, "") for value in values):
-                return True
-        return False
+        chosen = {}
+        for name, filter_ in self.filters.items():
+            values = [v for v in (getlist(name) if getlist is not None else [self.data.get(name)]) if v is not None]
+            if not any(value != "" for value in values):
+                continue
+            if name not in self.PLAIN_CHOICES or len(values) != 1:
+                return None
+            if values[0] not in {str(value) for value, _label in filter_.extra["choices"]}:
+                return None
+            chosen[name] = values[0]
+        return chosen
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value, timezone.localdate())) if value else queryset
