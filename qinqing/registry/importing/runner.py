@@ -8,7 +8,7 @@ a repeated batch harmless, so nothing is duplicated and nothing lost.
 import contextvars
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from .reader import UnreadableFile, read_table
 from .report import ImportReport
 
 BATCH_SIZE = 10_000
+RAMP_FROM = 4_000  # batch sizes from which the first batch is a quarter (``_windows``)
 # For pages and job titles.
 TITLES = {
     "enterprises": gettext_lazy("企业名录"),
@@ -105,11 +106,6 @@ def run_import(
         with sqlwrite.attached(staged), transaction.atomic():
             sqlwrite.bulk_transaction()
             engine.write_batch(plan)
-            changed = getattr(engine, "changed_enterprise_ids", None)
-            if changed is not None and (ids := changed(plan)):
-                # After the batch commits: re-match those enterprises against the policies (and tell the
-                # newly eligible), in the background for large batches. A failure there never undoes the import.
-                transaction.on_commit(partial(_enterprises_changed, ids), robust=True)
             if plan.new or plan.updated:
                 audit.record(
                     f"registry.import_{kind}",
@@ -122,7 +118,13 @@ def run_import(
             if run is not None:
                 run.save_checkpoint(snapshot, done=snapshot["next"])
 
-    def committed(done: int) -> None:
+    def committed(done: int, plan) -> None:
+        """After a batch committed, on this thread (not the writer's: its next batch is waiting)."""
+        changed = getattr(engine, "changed_enterprise_ids", None)
+        if changed is not None and (ids := changed(plan)):
+            # Re-match those enterprises against the policies (and tell the newly eligible), in the background
+            # for large batches. A failure there never undoes the import.
+            transaction.on_commit(partial(_enterprises_changed, ids), robust=True)
         if run is not None:
             run.progress(done)
         if on_batch is not None:
@@ -133,10 +135,10 @@ def run_import(
     # on SQLite, an unlogged scratch table on PostgreSQL, see sqlwrite.Staging) on a thread of its own,
     # while this thread plans the next batch and the writer thread writes the one before.
     prepare = getattr(engine, "prepare_batch", None) if writer.threaded else None
-    staging = sqlwrite.Staging() if prepare is not None and sqlwrite.can_stage() else nullcontext()
+    staging = sqlwrite.Staging() if prepare is not None and sqlwrite.can_stage(len(good)) else nullcontext()
     with staging as area, _Preparer(prepare is not None) as preparer, writer:  # the writer drains first
-        for offset in range(start, len(good), batch_size):
-            batch = good[offset : offset + batch_size]
+        for offset, size in _windows(start, len(good), batch_size):
+            batch = good[offset : offset + size]
             before = len(report.errors)
             with writer.reading():
                 plan = engine.plan_batch(batch, data, scope, report.errors)
@@ -154,12 +156,23 @@ def run_import(
                 if not dry_run:
                     prepared = preparer.submit(prepare, plan, area) if prepare is not None else []
                     writer.submit(write, plan, offset, len(batch), snapshot, prepared)
-            writer.then(committed, offset + len(batch))
+            writer.then(committed, offset + len(batch), plan)
         if not dry_run:
             writer.submit(sqlwrite.bulk_done)
     report.errors.sort(key=lambda e: e.row)
     report.committed = not dry_run
     return report
+
+
+def _windows(start: int, total: int, size: int):
+    """(offset, rows) of each batch from ``start``. A full-size import's first batch is a quarter of the others,
+    so the writer starts after a quarter of the planning and preparing (it is the slowest stage: the rest of
+    the pipeline keeps ahead of it from there on)."""
+    offset, first = start, size // 4 if size >= RAMP_FROM else size
+    while offset < total:
+        rows = min(first if offset == start else size, total - offset)
+        yield offset, rows
+        offset += rows
 
 
 class _Writer:
@@ -183,6 +196,9 @@ class _Writer:
             try:
                 if exc[0] is None:
                     self._drain()
+                else:  # a batch already handed to the writer may still commit: its ``then`` runs all the same
+                    with suppress(Exception):
+                        self._drain()
             finally:
                 self.pool.submit(connections.close_all)  # the worker's own connection
                 self.pool.shutdown(wait=True)
@@ -211,7 +227,11 @@ class _Writer:
             pending, self.pending = self.pending, None
             if not pending.done():
                 sqlwrite.while_writing()
-            pending.result()  # the write's exception, if any, surfaces here
+            try:
+                pending.result()  # the write's exception, if any, surfaces here
+            except BaseException:
+                self.after = None  # that batch rolled back: nothing runs after it
+                raise
         if self.after is not None:
             (fn, args), self.after = self.after, None
             fn(*args)
