@@ -61,19 +61,6 @@ JOB_COLUMNS = (
 )
 
 
-def _attending_enterprises(period: Period):
-    from .models import Attendance
-
-    qs = Attendance.objects.filter(session__date__gte=period.start, session__date__lte=period.end)
-    return qs.distinct()
-
-
-def _job_enterprises(period: Period):
-    from .models import Job
-
-    return Job.objects.filter(activity__starts_on__gte=period.start, activity__starts_on__lte=period.end).distinct()
-
-
 def _activities(key, label, kind=None, section=SECTION):
     return Figure(key=f"activities.{key}", label=label, unit=_("个"), section=section, model="activities.Activity",
                   path_field="org_path", date_field="starts_on", filters={"kind": kind} if kind else {},
@@ -88,7 +75,7 @@ FIGURES = [
            model="activities.Attendance", path_field="org_path", date_field="session__date",
            columns=ATTENDANCE_COLUMNS, description=_("每人每场签到计一人次")),
     Figure(key="activities.enterprises", label=_("覆盖企业"), unit=_("家"), section=SECTION,
-           model="activities.Attendance", path_field="org_path", records=_attending_enterprises,
+           model="activities.Attendance", path_field="org_path", date_field="session__date", distinct_rows=True,
            measure="distinct:registration__enterprise_id", columns=ENTERPRISE_COLUMNS,
            order_by=("registration__enterprise__credit_code",), description=_("至少有一人次签到的企业")),
     _activities("trainings", _("培训"), Kind.TRAINING),
@@ -98,7 +85,7 @@ FIGURES = [
            path_field="org_path", date_field="activity__starts_on", measure="sum:headcount",
            columns=(*JOB_COLUMNS, Column(_("人数"), "headcount", amount=True))),
     Figure(key="activities.job_enterprises", label=_("提供岗位企业"), unit=_("家"), section=SECTION,
-           model="activities.Job", path_field="org_path", records=_job_enterprises,
+           model="activities.Job", path_field="org_path", date_field="activity__starts_on", distinct_rows=True,
            measure="distinct:enterprise_id", columns=(Column(_("企业"), "enterprise__name"),
                                                       Column(_("统一社会信用代码"), "enterprise__credit_code")),
            order_by=("enterprise__credit_code",)),

@@ -10,8 +10,9 @@ from, and each group is one query:
 - figures read from one rollup column (``Figure.rollup``): one query per rollup table (conditional sums by day);
 - figures read with a ``Reading``: ``rollups.read_many``, one query per rollup table.
 
-Figures with a ``compute``, a ``records`` function or a distinct count are asked one by one (a distinct count
-does not add up over children, and a function's records cannot join another query). A figure whose conditions
+Distinct counts from the records: one query per model too, for the scope alone (they do not add up over
+children). Figures with a ``compute`` or a ``records`` function are asked one by one (a function's records
+cannot join another query). A figure whose conditions
 cross a one-to-many or many-to-many relation gets a grouped query of its own: in a shared one its join would
 repeat the rows the other figures count. The values are those of ``Figure.value`` (the traceability and
 batching tests compare them).
@@ -55,7 +56,7 @@ def grouped(
             continue  # below, with read_many
         if f.rollup is not None:
             by_table.setdefault(f.rollup[0], []).append(f)
-        elif f.records is None and not f.measure.startswith("distinct:"):
+        elif f.records is None and not f.measure.startswith("distinct:"):  # distinct counts: distinct_totals
             # A figure whose conditions cross a to-many relation gets a query of its own (as before the batching).
             by_source.setdefault((f.model, f.path_field, "" if batchable(f) else f.key), []).append(f)
     for name, declared in by_table.items():
@@ -70,14 +71,31 @@ def grouped(
     return out
 
 
+def distinct_totals(figures: Iterable[Figure | Rate], scope_path: str, periods: list[Period]) -> dict[str, list[Any]]:
+    """The distinct counts (``measure="distinct:…"``) counted from their records, per period: one query per model
+    and path field (``COUNT(DISTINCT x) FILTER (…)`` per figure and period). Not split by child: an enterprise
+    reached in two children counts once in the scope."""
+    by_source: dict[tuple[str, str], list[Figure]] = {}
+    for f in figures:
+        if isinstance(f, Figure) and f.measure.startswith("distinct:") and batchable(f):
+            by_source.setdefault((f.model, f.path_field), []).append(f)
+    out: dict[str, list[Any]] = {}
+    for (model, path_field), declared in by_source.items():
+        per_figure = _records(model, path_field, declared, scope_path, periods, None, raw=True)
+        out |= {key: [groups[scope_path] or 0 for groups in per_period] for key, per_period in per_figure.items()}
+    return out
+
+
 def totals(figures: Iterable[Figure | Rate], scope_path: str, periods: list[Period]) -> dict[str, list[Any]]:
     """Every figure's value (``Figure.value``) per period; the others than ``grouped`` takes are asked one by one.
     Rates are left to the caller (numerator / denominator of two of these)."""
     figures = [f for f in figures if isinstance(f, Figure)]
     together = grouped(figures, scope_path, periods, None, raw=True)
-    out: dict[str, list[Any]] = {}
+    out: dict[str, list[Any]] = distinct_totals(figures, scope_path, periods)
     for f in figures:
         per_period = together.get(f.key)
+        if f.key in out:
+            continue
         if per_period is None:
             out[f.key] = [f.value(scope_path, p) for p in periods]
         elif f.reading is not None:
@@ -95,9 +113,9 @@ def _or_zero(value, figure: Figure):
 
 
 def batchable(figure: Figure) -> bool:
-    """Whether the figure can share a grouped query with the other figures of its model: counted or summed from
-    ``model`` (no function, no distinct count), every condition on single-valued relations."""
-    if figure.records is not None or figure.compute is not None or figure.measure.startswith("distinct:"):
+    """Whether the figure can share a query with the other figures of its model: counted, summed or counted
+    distinct from ``model`` (no function), every condition on single-valued relations."""
+    if figure.records is not None or figure.compute is not None:
         return False
     model = apps.get_model(figure.model)
     lookups = [figure.path_field, *([figure.date_field] if figure.date_field else [])]

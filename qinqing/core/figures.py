@@ -91,6 +91,7 @@ class Figure:
     filters: dict = field(default_factory=dict)  # extra ORM filters (kwargs) on the records
     where: Any = None  # an extra Q (or a callable Period -> Q) on the records, for conditions kwargs cannot say
     records: Callable[[Period], QuerySet] | None = None  # overrides model/date_field/filters when given
+    distinct_rows: bool = False  # the drill-down lists each row of its columns once (a distinct count's list)
     stock: bool = False  # True: records dated on or before the period's end (a position, not a flow)
     columns: tuple[Column, ...] = ()
     description: Any = ""  # what exactly is counted, shown beside the figure
@@ -103,7 +104,8 @@ class Figure:
     def base_queryset(self, period: Period) -> QuerySet:
         if self.records is not None:
             return self.records(period)
-        return apps.get_model(self.model)._default_manager.filter(self.condition(period))
+        qs = apps.get_model(self.model)._default_manager.filter(self.condition(period))
+        return qs.distinct() if self.distinct_rows else qs
 
     def condition(self, period: Period) -> Q:
         """The records of a period as one Q on ``model`` (not for figures declared with ``records``), so a

@@ -61,13 +61,18 @@ def build(node: Organization, period: Period, *, user=None, with_children: bool 
     by_child: dict[str, dict[str, object]] = {}
     values: list[dict[str, object]] = [{}, {}, {}]
     # Figures of one model, rollup table or rollup reading: one grouped query for all of them, every period and
-    # child (qinqing.core.figure_values); the others (compute, records, distinct counts) asked per period.
+    # child (qinqing.core.figure_values), distinct counts per model for the node alone; the others (a compute or
+    # a records function) asked per period.
     together = figure_values.grouped(figures, node.path, periods, prefix_len if children else None)
+    distinct = figure_values.distinct_totals(figures, node.path, periods)
     for f in figures:
         if not isinstance(f, Figure):
             continue
         per_period = together.get(f.key)
-        if per_period is not None:
+        if f.key in distinct:
+            for i in range(len(periods)):
+                values[i][f.key] = distinct[f.key][i]
+        elif per_period is not None:
             for i, groups in enumerate(per_period):
                 values[i][f.key] = sum(groups.values(), figure_values.zero(f))
             if children and prefix_len:

@@ -75,7 +75,8 @@ def _tables(queries) -> list[str]:
 def _batched_tables(figures) -> set[str]:
     """The tables of the figures counted from their records in a shared query (and of no figure asked alone)."""
     figures = [f for f in figures if isinstance(f, Figure) and f.rollup is None and f.reading is None]
-    alone = {f.model for f in figures if not figure_values.batchable(f)}
+    # (distinct counts have a query of their own: they are not split by child)
+    alone = {f.model for f in figures if not figure_values.batchable(f) or f.measure.startswith("distinct:")}
     return {apps.get_model(f.model)._meta.db_table for f in figures if f.model not in alone}
 
 
