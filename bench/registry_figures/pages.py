@@ -1,8 +1,10 @@
 # ruff: noqa: E501 -- benchmark report lines kept on one line
 """The whole leaders' dashboard and figures page, every registered figure a province leader may read, with the
 figures of one model evaluated together (qinqing.core.figure_values: one grouped query per model and rollup
-table) against the previous per-figure path (one grouped query per figure counted from its records, the rollups
-read as before), interleaved in one process, equal values asserted before timing, best and worst of ``runs``.
+table, its SQL built once per figures/scope/periods by core/compiled.py) against the previous per-figure path (one
+grouped query per figure counted from its records, the rollups read as before, every statement built by the ORM
+on each call), interleaved in one process, equal values asserted before timing, best and worst of ``runs``. A
+third side, "together, SQL built", is the new path on a node's first view (its statements not yet compiled).
 
 Run by run.py after its own measurements, or alone on a database filled by someone else, read only (no
 migration, no write: the province load test's ``qq_prov_bench``):
@@ -47,11 +49,23 @@ def main() -> None:
 
 
 @contextmanager
+def uncompiled():
+    """Every statement turned into SQL by the ORM on each call (as before core/compiled.py), in a cache of its own."""
+    from collections import OrderedDict
+
+    from qinqing.core import compiled
+
+    with patch.object(compiled, "_CACHE", OrderedDict()), patch.object(compiled, "SIZE", 0):
+        yield
+
+
+@contextmanager
 def per_figure():
-    """The previous path: every figure counted from its records in a query of its own (the rollups as before)."""
+    """The previous path: every figure counted from its records in a query of its own (the rollups as before),
+    its SQL built on each call."""
     from qinqing.core import figure_values
 
-    with patch.object(figure_values, "batchable", lambda figure: False):
+    with patch.object(figure_values, "batchable", lambda figure: False), uncompiled():
         yield
 
 
@@ -108,6 +122,12 @@ def measure(runs: int) -> dict[str, list[float]]:
                     return fn(node)
 
             sides[f"{label} {what} · per figure"] = old_side
+
+            def first_view(fn=fn, node=node):
+                with uncompiled():
+                    return fn(node)
+
+            sides[f"{label} {what} · together, SQL built"] = first_view
     return timed(sides, runs, "together", "per figure")
 
 
