@@ -17,9 +17,10 @@ at the period's end) is a SUM over every day up to the end date (``Reading(stock
 Who keeps them: ``Enterprise``, ``Member`` and ``Chamber`` are ``RolledUpModel``s, so every ``save()`` and
 ``delete()`` touching a key field (actions, provisional merges, chamber imports) keeps the rows in the same
 transaction; saves of other fields (industry, size, contacts …) cost nothing. The bulk writers call in here:
-the enterprise import counts each batch's new rows with one grouped query over their id ranges inside the
-batch's transaction (``count_imported_enterprises``; an import never moves an enterprise or changes its entry
-day, so its updates do not touch the rollup); the member and chamber imports wrap their bulk writes in ``tracking``.
+the enterprise import counts each batch's new rows inside the batch's transaction from what it wrote (their
+paths and the batch's one timestamp, ``count_new_enterprises``; ``count_imported_enterprises`` counts stored
+rows by id ranges; an import never moves an enterprise or changes its entry day, so its updates do not touch
+the rollup); the member and chamber imports wrap their bulk writes in ``tracking``.
 ``manage.py rebuild_rollups`` rebuilds them (after the demo seed or a generator that writes with COPY).
 
 Each table has a twin by year (``*_by_year``: the same counts with the day's 1 January as key): keyed by day
