@@ -174,7 +174,7 @@ def _today_start():
 def _tree_cards(user) -> list[dict]:
     from qinqing.accounts.models import User
     from qinqing.orgs.choices import FicLevel
-    from qinqing.registry.models import Enterprise
+    from qinqing.registry.rollups import enterprises_under
 
     org = user.org
     by_kind = dict(
@@ -192,7 +192,7 @@ def _tree_cards(user) -> list[dict]:
         {"label": _("商会"), "value": by_kind.get("chamber", 0), "url": org_url},
         {
             "label": _("企业"),
-            "value": Enterprise.objects.filter(org_path__startswith=org.path).count(),
+            "value": enterprises_under(org.path),  # from the registry's rollup, not a count over 3 M rows
             "url": _nav_url(user, "registry.view_enterprise"),
         },
         {"label": _("承办单位"), "value": by_kind.get("department", 0), "url": org_url},

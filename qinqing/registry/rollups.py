@@ -173,6 +173,19 @@ def _count_enterprises(by_day: dict[tuple, int]) -> None:
     ENTERPRISES_BY_YEAR.apply({}, {key: (n,) for key, n in by_year.items()})
 
 
+def enterprises_under(path: str) -> int:
+    """Enterprises in the register under the organisation path ``path`` (the node and its subtree), from the
+    yearly rollup: a few rows per node and year instead of a count over every enterprise of the subtree (3 M at
+    a province: a sequential scan of the table, 1–2 s). The same number as counting the enterprises whose
+    ``org_path`` starts with ``path``: the rollup is kept in the same transaction as every write to them."""
+    from django.db.models import Sum
+
+    from .models import EnterpriseYearRollup
+
+    total = EnterpriseYearRollup.objects.filter(org_path__startswith=path).aggregate(n=Sum("enterprises"))["n"]
+    return total or 0
+
+
 @contextmanager
 def tracking(rollups: Iterable[core.Rollup], pks: Iterable[int]) -> Iterator[None]:
     """Keep ``rollups`` in step with a bulk change (``QuerySet.update``, ``bulk_update``) of the source rows

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qinqing.core import rollups
+from qinqing.core import home, rollups
 from qinqing.core.figures import Figure, Period, all_figures
 from qinqing.registry import provisional
 from qinqing.registry import rollups as registry_rollups
@@ -227,3 +227,17 @@ def test_given_more_registry_records_when_building_the_dashboard_then_the_query_
                                    registered_on=today)  # fmt: skip
     # Then the dashboard makes as many queries as before (one per rollup read, not one per record or day)
     assert _dashboard_queries(tree, users.leader, period) == before
+
+
+@pytest.mark.django_db
+def test_given_random_registry_writes_when_counting_a_subtree_then_the_rollup_equals_the_records(walked, tree, users):
+    # Given the walk's creations, moves, merges and imports
+    for path in (tree.province.path, tree.city.path, tree.county_a.path, tree.county_b.path):
+        # When a subtree's enterprises are counted from the rollup, then it is the count of its records
+        assert registry_rollups.enterprises_under(path) == Enterprise.objects.filter(org_path__startswith=path).count()
+    assert registry_rollups.enterprises_under(tree.city.path) > 2
+    # And the home page's 企业 card of the city's staff shows it without reading the enterprise table
+    with CaptureQueriesContext(connection) as queries:
+        cards = {c["label"]: c["value"] for c in home.scope_cards(users.city_staff)}
+    assert cards["企业"] == Enterprise.objects.filter(org_path__startswith=tree.city.path).count()
+    assert not [q for q in queries.captured_queries if '"registry_enterprise"' in q["sql"]]
