@@ -285,16 +285,23 @@ class ReachRollup(core.Rollup):
 
     def values(self, scope_path: str, period: Period) -> dict[str, int]:
         """Every distinct figure of a scope and period (``answers`` must hold), one query."""
+        kinds = [kind.key for kind in self.kinds()]
+        # ``kind`` leads the table's unique index (kind, org_path, day, prev_month): without it PostgreSQL read the
+        # whole table for every figure and period (354 sequential scans of 7.5 M rows in the province load test).
         rows = (
             self.target_model._default_manager.filter(
-                org_path=scope_path, day__gte=period.start, day__lte=period.end, prev_month__lt=period.start
+                kind__in=kinds,
+                org_path=scope_path,
+                day__gte=period.start,
+                day__lte=period.end,
+                prev_month__lt=period.start,
             )
             .values("kind")
             .annotate(v=Sum("n"))
             .order_by()
         )
         found = {r["kind"]: r["v"] for r in rows}
-        return {kind.key: found.get(kind.key, 0) for kind in self.kinds()}
+        return {kind: found.get(kind, 0) for kind in kinds}
 
     def value(self, key: str, scope_path: str, period: Period) -> int:
         if not self.answers(scope_path, period):
