@@ -4,12 +4,20 @@ Each row's hash is HMAC-SHA-256 (keyed by QINQING_AUDIT_KEY, kept outside the da
 canonical content and the previous row's hash, so changing, deleting or reordering a row breaks the
 chain at that row, and someone who can write to the database but lacks the key cannot re-seal it;
 verify_chain() finds the first break. The database also refuses updates and deletes (audit_guard).
+
+Lock order: the chain head's row lock orders every writer of the chain and is held until its transaction
+commits. A transaction takes it last, right before it commits: a short action does so by recording as its last
+step; a long one (a background task) records inside ``written_at_end()``, which holds its rows back and writes
+them when the block ends. So no writer waits on the head while holding it for long, and none takes other rows
+after the head (which could deadlock with a writer that took those rows first and waits on the head).
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -40,6 +48,7 @@ HASHED_FIELDS = (
     "success",
     "message",
 )
+_state = threading.local()  # per thread, as Django's connections are: the rows written_at_end() holds back
 
 
 def _jsonable(value: Any) -> Any:
@@ -98,7 +107,8 @@ def record(
     ip: str | None = None,
     request_id: str | None = None,
 ) -> AuditEntry:
-    """Append one audit row. Call inside the action's transaction so the row commits with the change."""
+    """Append one audit row. Call inside the action's transaction so the row commits with the change (inside
+    written_at_end(), the row is written when that block ends)."""
     ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -122,8 +132,43 @@ def record(
         "success": success,
         "message": message,
     }
+    pending = getattr(_state, "pending", None)
+    if pending is not None:
+        pending.append(fields)
+        return AuditEntry(**fields)  # written when written_at_end() ends (no id until then)
+    return _append([fields])[0]
+
+
+@contextlib.contextmanager
+def written_at_end() -> Iterator[None]:
+    """Hold back this block's record() rows and write them, in order, when it ends without an error.
+
+    For long transactions (background tasks): ``with transaction.atomic(), audit.written_at_end():`` — the
+    rows commit with the work as before, but the chain head is locked only for their insert and the commit,
+    not from the first record() to the end, so users' audited actions do not wait on the task's long work,
+    and the task never takes other rows while holding the head. Each row keeps the time of its record() call.
+    Nested blocks write with the outermost one; if the block raises, its rows go with its rolled-back work.
+    A row recorded in a savepoint that rolls back while the block goes on would still be written: do not catch
+    errors of audited steps inside the block.
+    """
+    if getattr(_state, "pending", None) is not None:
+        yield
+        return
+    _state.pending = []
+    try:
+        yield
+        rows = _state.pending
+        _state.pending = None
+        if rows:
+            _append(rows)
+    finally:
+        _state.pending = None
+
+
+def _append(rows: list[dict[str, Any]]) -> list[AuditEntry]:
+    entries = []
     with transaction.atomic():
-        # The head's row lock orders every writer of the chain.
+        # The head's row lock orders every writer of the chain (held until commit: take it last).
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             try:  # the first row ever; a concurrent first writer may create the head before us
@@ -139,14 +184,17 @@ def record(
             # wrote lie after it, and the newest of them is the link.
             newer = AuditEntry.objects.filter(id__gt=head.last_id).order_by("-id").values_list("hash", flat=True)
             prev = newer.first() or prev
-        entry = AuditEntry(prev_hash=prev, **fields)
-        entry.hash = compute_hash(prev, fields)
-        entry.save(force_insert=True)
+        for fields in rows:
+            entry = AuditEntry(prev_hash=prev, **fields)
+            entry.hash = compute_hash(prev, fields)
+            entry.save(force_insert=True)
+            entries.append(entry)
+            prev = entry.hash
         if not deferred:
-            head.last_hash = entry.hash
-            head.last_id = entry.pk
+            head.last_hash = entries[-1].hash
+            head.last_id = entries[-1].pk
             head.save(update_fields=["last_hash", "last_id"])
-    return entry
+    return entries
 
 
 def chain_head() -> AuditChainHead | None:

@@ -225,7 +225,8 @@ def rematch_policy(policy_id: int) -> dict[str, list[int]]:
 def push_newly_eligible(newly: dict) -> int:
     """After a batch run: notify the newly eligible enterprises of each auto-pushing policy (once)."""
     pushed = 0
-    for policy in Policy.objects.filter(pk__in=list(newly), auto_push=True, state=PublishState.PUBLISHED):
+    policies = Policy.objects.filter(pk__in=list(newly), auto_push=True, state=PublishState.PUBLISHED)
+    for policy in policies.order_by("pk"):
         ids = newly[policy.pk]
         pushed += push_to_enterprises(policy, ids.to_list() if hasattr(ids, "to_list") else ids, actor=None)
     return pushed
@@ -254,15 +255,20 @@ def enterprises_changed(enterprise_ids) -> None:
 
 @transaction.atomic
 def rematch_enterprises(enterprise_ids: list[int]) -> dict[int, list[int]]:
-    """Re-match the enterprises and notify them; per policy, the enterprises notified now."""
+    """Re-match the enterprises and notify them; per policy, the enterprises notified now.
+
+    Locks in the one order every matching path keeps: stored sets (by id), pushes (by policy, enterprise), the
+    audit chain head last, for the audit rows' insert and the commit only (a task of 5,000 enterprises must not
+    hold users' audited actions for its whole length, nor wait on a push while holding the head)."""
     if not enterprise_ids:
         return {}
-    eligible = matching.rematch_enterprises(enterprise_ids)
     pushed: dict[int, list[int]] = {}
-    for policy in Policy.objects.filter(pk__in=list(eligible), auto_push=True):
-        ids = _push(policy, eligible[policy.pk], actor=None)
-        if ids:
-            pushed[policy.pk] = ids
+    with audit.written_at_end():
+        eligible = matching.rematch_enterprises(enterprise_ids)
+        for policy in Policy.objects.filter(pk__in=list(eligible), auto_push=True).order_by("pk"):
+            ids = _push(policy, eligible[policy.pk], actor=None)
+            if ids:
+                pushed[policy.pk] = ids
     return pushed
 
 
@@ -294,7 +300,7 @@ def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[i
     firms: list[tuple[int, str]] = []
     for start in range(0, len(ordered), CHUNK):
         chunk = Enterprise.objects.filter(pk__in=ordered[start : start + CHUNK], org_path__startswith=within)
-        firms += chunk.values_list("pk", "org_path")
+        firms += chunk.order_by("pk").values_list("pk", "org_path")  # inserted in (policy, enterprise) order
     if not firms:
         return []
     PolicyPush.objects.bulk_create(

@@ -125,6 +125,10 @@ def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all
     """
     results = {policy_id: _sorted(ids) for policy_id, ids in results.items()}
     rows = PolicyMatch.objects.filter(scope_path=scope_path).order_by()  # no join for Meta.ordering
+    # Lock the rows this call may replace first, in id order, as rematch_enterprises does: a re-match queued by
+    # an import and this run then queue on the same first row instead of each holding one the other wants.
+    locking = rows if replace_all else rows.filter(policy_id__in=list(results))
+    list(locking.select_for_update().order_by("pk").values_list("pk", flat=True))
     stored = dict(rows.filter(policy_id__in=list(results)).values_list("policy_id", "ids_digest"))
     with ThreadPoolExecutor(max_workers=2) as pool:  # hashlib releases the GIL on large buffers
         digests = dict(zip(results, pool.map(idsets.digest, results.values()), strict=True))
@@ -204,7 +208,9 @@ def rematch_enterprises(enterprise_ids: list[int]) -> dict[int, list[int]]:
     results = evaluate_policies(policies, frame, "/") if policies else {}
     eligible = {pid: ids.cast(pl.Int64).to_list() for pid, ids in results.items()}
     scopes = {ancestor for path in paths for ancestor in ancestor_paths(path)}
+    # Stored sets are locked in id order on every path (store_results too), so two writers never wait on each other
     matches = PolicyMatch.objects.select_for_update().filter(scope_path__in=scopes, policy_id__in=list(eligible))
+    matches = matches.order_by("pk")
     path_of = dict(zip(changed, frame.get_column("org_path").to_list(), strict=True))
     now = timezone.now()
     for match in matches:
