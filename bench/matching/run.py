@@ -18,7 +18,7 @@ that comes and goes falls on all sides alike; it prints best and worst of --runs
    b. end to end (matching.run_matching: read + evaluate + store into PolicyMatch): the current code with every
       stored set unchanged since the run before (nothing rewritten), the current code with every set changed
       (each stored set loses one id before each run, untimed: each set decoded, diffed, encoded, rewritten), and the
-      previous code (Arrow read, previous evaluate_all, previous store: every stored set fetched and decoded).
+      previous code (the same read, previous evaluate_all, previous store), after a redigest like the current one.
 Peak memory is the process's max RSS.
 """
 
@@ -198,7 +198,7 @@ def main() -> None:
         end_to_end(frame, policies, previous, args.runs)
 
 
-PREVIOUS = "233c28d"  # eligibility/evaluation.py before the chamber masks came straight from the lists (2026-12-07)
+PREVIOUS = "a92c9e7"  # eligibility/evaluation.py before the text columns were coded through Categorical (2026-12-07)
 
 
 def previous_evaluation(commit: str) -> types.ModuleType:
@@ -207,7 +207,7 @@ def previous_evaluation(commit: str) -> types.ModuleType:
     return previous_module("qinqing/eligibility/evaluation.py", commit, "qinqing.eligibility")
 
 
-PREVIOUS_STORE = "4b6554c"  # policies/matching.py before stored sets were compared by digest (decoded every set)
+PREVIOUS_STORE = "0d08ec3"  # policies/matching.py before the store locked its rows in id order first (lock order)
 
 
 def previous_module(path: str, commit: str, package: str) -> types.ModuleType:
@@ -316,18 +316,18 @@ def end_to_end(frame: pl.DataFrame, policies: dict, previous: types.ModuleType, 
         runs_seen["changed"] = matching.run_matching(scope, policies=policy_objects)
 
     def before():
-        # The previous code (as of PREVIOUS and PREVIOUS_STORE): the Arrow read, the previous evaluate_all, the
-        # previous store (every stored set fetched and decoded to find the unchanged ones).
-        saved = matching.read_frame, rules.evaluate_all, matching.store_results
-        matching.read_frame = lambda path: attributes.read_frame(path, how="arrow")
+        # The previous code (as of PREVIOUS and PREVIOUS_STORE): the same read (parallel CSV COPY, unchanged), the
+        # previous evaluate_all, the previous store (digests, without locking its rows first).
+        saved = rules.evaluate_all, matching.store_results
         rules.evaluate_all, matching.store_results = previous.evaluate_all, old_store.store_results
         try:
             runs_seen["previous"] = matching.run_matching(scope, policies=policy_objects)
         finally:
-            matching.read_frame, rules.evaluate_all, matching.store_results = saved
+            rules.evaluate_all, matching.store_results = saved
 
     sides = {"current": current, "current, every set changed": changed, "previous": before}
-    prepare = {"current": lambda: redigest(scope), "current, every set changed": lambda: restamp(scope)}
+    prepare = {"current": lambda: redigest(scope), "current, every set changed": lambda: restamp(scope),
+               "previous": lambda: redigest(scope)}  # fmt: skip
     matching.run_matching(scope, policies=policy_objects)  # untimed: the sets every timed run finds stored
     times = interleaved(sides, runs, before=prepare)
     print(machine.state())
