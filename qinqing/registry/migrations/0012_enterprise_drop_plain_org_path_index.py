@@ -8,21 +8,7 @@ Both databases (SQLite's LIKE, case-insensitive with an ESCAPE, used neither). T
 
 from django.db import migrations
 
-TABLE = "registry_enterprise"
-COLUMN = "org_path"
-
-
-def _name(schema_editor) -> str:
-    return schema_editor._create_index_name(TABLE, [COLUMN], suffix="")
-
-
-def drop(apps, schema_editor):
-    schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(_name(schema_editor))}")
-
-
-def create(apps, schema_editor):
-    name = schema_editor.quote_name(_name(schema_editor))
-    schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({schema_editor.quote_name(COLUMN)})")
+from ._plain_index import drop_plain_index
 
 
 class Migration(migrations.Migration):
@@ -30,4 +16,4 @@ class Migration(migrations.Migration):
         ("registry", "0011_enterprise_drop_unused_like_indexes"),
     ]
 
-    operations = [migrations.RunPython(drop, create)]
+    operations = [drop_plain_index("org_path")]

@@ -1,5 +1,6 @@
-"""Every scope's enterprise count still reads an index after migration 0012 dropped the plain ``org_path`` index
-(the (org_path, name) index answers equalities and lists of paths, the ``varchar_pattern_ops`` twin the prefix)."""
+"""Every scope's enterprise count, and the list's industry filter, still read an index after migrations 0012 and
+0013 dropped the plain ``org_path`` and ``industry_code`` indexes (the (org_path, name) index answers equalities and
+lists of paths, PostgreSQL's ``varchar_pattern_ops`` twins the prefixes)."""
 
 import pytest
 from django.db import connection
@@ -17,14 +18,16 @@ def _indexes() -> dict[str, list[str]]:
     return {name: c["columns"] for name, c in found.items() if c["index"] and not c["primary_key"]}
 
 
-def test_the_plain_org_path_index_is_gone_and_the_scope_index_stays(db):
+@pytest.mark.parametrize("column", ["org_path", "industry_code"])
+def test_the_plain_index_is_gone_and_the_prefix_twin_stays(db, column):
     indexes = _indexes()
     assert indexes["enterprise_scope_name"] == ["org_path", "name"]
-    alone = [name for name, columns in indexes.items() if columns == ["org_path"]]
+    alone = [name for name, columns in indexes.items() if columns == [column]]
     # PostgreSQL keeps the prefix twin (…_like); SQLite never had one.
-    assert alone == ([n for n in alone if n.endswith("_like")] if connection.vendor == "postgresql" else []), alone
     if connection.vendor == "postgresql":
-        assert len(alone) == 1
+        assert len(alone) == 1 and alone[0].endswith("_like"), alone
+    else:
+        assert alone == [], alone
 
 
 def _count_plan(qs) -> str:
@@ -49,3 +52,13 @@ def test_every_scope_count_reads_an_index(tree, users):
     assert "enterprise_scope_name" in _count_plan(scopes["county (equality)"])
     assert "enterprise_scope_name" in _count_plan(scopes["city (list of paths)"])
     assert "org_path_" in _count_plan(scopes["prefix (startswith)"])  # the varchar_pattern_ops twin
+
+
+@pytest.mark.postgres_only
+def test_the_industry_filter_reads_its_prefix_index(tree, users):
+    from qinqing.registry.filters import EnterpriseFilter
+
+    qs = EnterpriseFilter({"industry": "13"}, queryset=Enterprise.objects.all()).qs
+    assert "industry_code" in str(qs.query) and "LIKE" in str(qs.query).upper()
+    plan = _count_plan(qs)
+    assert f"Seq Scan on {TABLE}" not in plan and "industry_code" in plan, plan
