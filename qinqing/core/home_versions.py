@@ -1,7 +1,8 @@
 """Version counters of what the home cards count (``qinqing.core.home``).
 
 A card provider names the models it counts (``Counts``). A save or delete of a row of one of them (Django's
-``post_save``, ``post_delete`` and ``m2m_changed`` signals), or a bulk write that says so (``changed()``),
+``post_save``, ``post_delete`` and ``m2m_changed`` signals, connected for those models only), or a bulk write
+that says so (``changed()``: the imports, ``update()`` and ``bulk_create``/``bulk_update`` of counted rows),
 moves that model's counter once its transaction commits; the cards cached with the old counter are then
 recounted on the user's next view. Anything else — an audited read, a change to a model the card does not
 count, a save that writes only fields the card does not look at — leaves every cached card alone.
@@ -147,8 +148,22 @@ def _on_m2m(sender, instance, action, **kwargs) -> None:
         _row_changed(sender, instance)
 
 
+def watched_models() -> list[type]:
+    """The model classes some card counts (a many-to-many's through model included)."""
+    from django.apps import apps
+
+    return [apps.get_model(label) for label in sorted(_watched())]
+
+
 def connect() -> None:
-    """Called once from CoreConfig.ready()."""
-    post_save.connect(_on_save, dispatch_uid="qinqing_home_versions_save")
-    post_delete.connect(_on_delete, dispatch_uid="qinqing_home_versions_delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="qinqing_home_versions_m2m")
+    """Called once from CoreConfig.ready(): receivers bound to the counted models only. A ``post_delete``
+    receiver for every sender would make every ``QuerySet.delete()`` in the project fetch its rows first
+    (Django's collector cannot fast-delete a model with delete receivers); bound to these models, a delete of
+    anything else stays one ``DELETE`` statement, and a delete of a counted row (cascades included) still
+    moves its counter."""
+    for model in watched_models():
+        uid = f"qinqing_home_versions:{model._meta.label_lower}"
+        if model._meta.auto_created:  # a through model: rows come and go through m2m_changed
+            m2m_changed.connect(_on_m2m, sender=model, dispatch_uid=f"{uid}:m2m")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}:delete")

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from qinqing.core import audit
+from qinqing.core import audit, home_versions
 from qinqing.core.rollups import RolledUpModel
 
 from . import rules
@@ -141,6 +141,7 @@ def merge_provisional(provisional: Enterprise, *, into: Enterprise, actor) -> di
                         model._base_manager.filter(pk=row.pk).delete()
         if count:
             moved[model._meta.label] = moved.get(model._meta.label, 0) + count
+            home_versions.changed(model._meta.label)  # update() sends no signal: cards counting it recount
     audit.record(
         "registry.merge_provisional",
         obj=into,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core import home_versions
 from qinqing.orgs import regions
 from qinqing.orgs.actions import create_organization
 from qinqing.orgs.models import Organization
@@ -401,6 +402,11 @@ def write_batch(plan: BatchPlan) -> None:
     ChamberRating.objects.bulk_create(
         [ChamberRating(chamber=chamber, scheme=scheme, year=year) for chamber, scheme, year in plan.ratings]
     )
+    # update() sends no signal: the home cards counting organisations and chambers recount after the commit
+    if any(org_changes for _chamber, org_changes, _changes in plan.update):
+        home_versions.changed("orgs.Organization")
+    if any(changes for _chamber, _org, changes in plan.update) or plan.terms:
+        home_versions.changed("registry.Chamber")
 
 
 def audit_summary(plan: BatchPlan) -> dict:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qinqing.core import audit
+from qinqing.core import audit, home_versions
 from qinqing.orgs.models import Organization
 
 from .. import rules
@@ -322,6 +322,8 @@ def recompute_size_classes(queryset, *, actor=None) -> int:
             enterprise.size_class = size
             changed.append(enterprise)
     Enterprise.objects.bulk_update(changed, ["size_class"], batch_size=2000)
+    if changed:  # bulk_update sends no signal: the policy cards (eligibility) recount after the commit
+        home_versions.changed("registry.Enterprise")
     audit.record(
         "registry.recompute_size_classes",
         actor=actor,

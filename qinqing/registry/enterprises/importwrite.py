@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 from django.utils import timezone
 
-from qinqing.core import crypto
+from qinqing.core import crypto, home_versions
 from qinqing.core.idranges import expand_ranges, id_ranges
 
 from .. import rollups
@@ -124,6 +124,11 @@ def write_batch(plan: BatchPlan) -> None:
         )
     keys = ["enterprise_id", "year"]
     sqlwrite.update(figures, frames["changed_figures"], keys, now, staged=staged.get("changed_figures"))
+    # Bulk statements send no signal: the home cards counting enterprises and their figures recount after the commit.
+    if plan.inserts.height or frames["updates"].height:
+        home_versions.changed("registry.Enterprise")
+    if plan.new_figures.height or frames["changed_figures"].height:
+        home_versions.changed("registry.EnterpriseYearFigures")
 
 
 def _by_path(inserts: pl.DataFrame) -> dict[str, int]:

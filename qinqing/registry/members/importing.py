@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from qinqing.core import home_versions
 from qinqing.core.crypto.fields import sealed, with_blind_indexes
 from qinqing.orgs.models import Organization
 
@@ -308,6 +309,8 @@ def write_batch(plan: BatchPlan) -> None:
         Member.objects.bulk_create(plan.create, batch_size=1000)
         Member.objects.bulk_update(plan.update, with_blind_indexes(Member, FIELDS), batch_size=1000)
         rollups.count_members(m.pk for m in plan.create)
+    if plan.create or plan.update:  # bulk writes send no signal: the home cards counting members recount
+        home_versions.changed("registry.Member")
 
 
 def changed_enterprise_ids(plan: BatchPlan) -> list[int]:
