@@ -171,3 +171,28 @@ def test_given_concurrent_writers_on_postgresql_then_one_chain_and_the_head_at_i
     head = audit.chain_head()
     newest = AuditEntry.objects.order_by("-id").first()
     assert (head.last_id, head.last_hash) == (newest.pk, newest.hash)
+
+
+def test_given_rows_recorded_inside_written_at_end_then_written_in_order_when_the_block_ends():
+    # Given a long transaction that records inside written_at_end()
+    before = AuditEntry.objects.count()
+    with transaction.atomic():
+        with audit.written_at_end():
+            first = audit.record("test.held", object_id=1)
+            with audit.written_at_end():  # nested: written with the outer block
+                audit.record("test.held", object_id=2)
+            # then nothing is in the log yet (the chain head is not taken while the work goes on)
+            assert AuditEntry.objects.count() == before and first.pk is None
+        # when the block ends, the rows are written in their order, each with the time of its record() call
+        rows = list(AuditEntry.objects.filter(action="test.held").order_by("id"))
+    assert [r.object_id for r in rows] == ["1", "2"] and rows[0].created_at == first.created_at
+    assert rows[1].prev_hash == rows[0].hash and audit.verify_chain().ok
+
+
+def test_given_a_block_that_fails_then_its_held_rows_are_not_written():
+    with pytest.raises(ValueError), transaction.atomic(), audit.written_at_end():
+        audit.record("test.failed")
+        raise ValueError("任务失败")
+    assert not AuditEntry.objects.filter(action="test.failed").exists()
+    audit.record("test.after")  # and recording works as before
+    assert AuditEntry.objects.filter(action="test.after").count() == 1 and audit.verify_chain().ok
