@@ -131,15 +131,13 @@ def page_search(user, q: str, params: dict, *, use_engine: bool):
 
     from qinqing.policies.filters import PolicyFilter
     from qinqing.policies.permissions import visible_policies
-    from qinqing.policies.search import PAGE_COLUMNS, RankedResults
-    from qinqing.policies.segment import highlight
+    from qinqing.policies.search import PAGE_COLUMNS, RankedResults, result_rows
 
     queryset = PolicyFilter(params, queryset=visible_policies(user)).qs
     results = RankedResults(queryset, q, use_engine=use_engine, columns=PAGE_COLUMNS)
     words = results.words  # the query's words and their synonyms, as the page marks them
     page = Paginator(results, 20).get_page(1)
-    rows = [(highlight(p.title, words, 200), highlight(p.summary or p.body, words, 140)) for p in page.object_list]
-    rows += [(p.get_level_display(), p.status_label, p.issuer_display) for p in page.object_list]  # the tags
+    rows = result_rows(page.object_list, words)  # highlighted title and excerpt, address and tags
     return results, page.paginator.count, rows
 
 
@@ -229,7 +227,7 @@ def main() -> None:
                 times[engine].append(time.perf_counter() - t)
                 times[f"{engine} cpu"].append(time.process_time() - cpu)
                 assert (results.engine is not None) == (engine == "tantivy"), q
-                assert len(rows) <= 40
+                assert len(rows) <= 20
             assert counts["tantivy"] == counts["database"], (q, params)
             t, cpu = time.perf_counter(), time.process_time()
             page_request(client, q, params)

@@ -304,6 +304,23 @@ def _value(field: str, value):
     return value
 
 
+_prefix_queries: dict[tuple[str, str], tantivy.Query] = {}
+PREFIX_QUERIES_KEPT = 1024  # organisation paths: a few hundred nodes search; the dict starts afresh past this
+
+
+def _prefix_query(schema: tantivy.Schema, field: str, prefix: str) -> tantivy.Query:
+    """``field`` starts with ``prefix`` (the visibility rule's org_path). Building the regex automaton cost
+    ~0.5 ms of every search, always for the same few paths, so each is built once per process (a query holds
+    no index state: the schema is fixed by SCHEMA_VERSION)."""
+    key = (field, prefix)
+    query = _prefix_queries.get(key)
+    if query is None:
+        if len(_prefix_queries) >= PREFIX_QUERIES_KEPT:
+            _prefix_queries.clear()
+        query = _prefix_queries[key] = tantivy.Query.regex_query(schema, field, re.escape(prefix) + ".*")
+    return query
+
+
 class _Translator:
     def __init__(self, schema: tantivy.Schema, alias: str):
         self.schema = schema
@@ -377,7 +394,7 @@ class _Translator:
             prefix = _value(field, lookup.rhs)
             if not re.fullmatch(r"[A-Za-z0-9/_-]*", prefix):  # codes and paths only: no case folding issues
                 raise Untranslatable(field)
-            return tantivy.Query.regex_query(self.schema, field, re.escape(prefix) + ".*")
+            return _prefix_query(self.schema, field, prefix)
         if field in STRING_FIELDS:
             raise Untranslatable(field)
         if kind in _RANGES:

@@ -39,8 +39,8 @@ from .permissions import (
     visible_policies,
 )
 from .rule_builder import LEAF_NAME, industry_matches, leaf_view, new_id, parse_rule, region_value, tree_view
-from .search import PAGE_COLUMNS, RankedResults
-from .segment import highlight, query_words
+from .search import PAGE_COLUMNS, RankedResults, result_rows
+from .segment import query_words
 
 
 def _redirect(request, url):
@@ -57,10 +57,7 @@ def policy_list(request):
     if words:
         words = results.words  # the query's words and their synonyms: every hit is marked
     page = Paginator(results, 20).get_page(request.GET.get("page"))
-    rows = [
-        {"policy": p, "title": highlight(p.title, words, 200), "excerpt": highlight(p.summary or p.body, words, 140)}
-        for p in page.object_list
-    ]
+    rows = result_rows(page.object_list, words)
     context = {
         "filter": filterset,
         "q": q,
