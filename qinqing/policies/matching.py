@@ -154,12 +154,12 @@ def store_results(scope_path: str, results: dict[int, pl.Series], *, replace_all
         for policy_id, ids in changed.items()
     ]  # fmt: skip
     rows.filter(policy_id__in=same).update(matched_at=now, updated_at=now)
-    # One DELETE statement each: QuerySet.delete() would first fetch every row, blobs included, for the
-    # project-wide post_delete receiver (home_versions), which counts no PolicyMatch and nothing references it.
-    rows.filter(policy_id__in=list(changed))._raw_delete(rows.db)
+    # One DELETE statement each (nothing references PolicyMatch and no delete receiver watches it, so Django
+    # deletes without fetching the rows first; test_store_diff counts the statements).
+    rows.filter(policy_id__in=list(changed)).delete()
     if replace_all:
         # Policies no longer applicable (withdrawn, expired) lose their stale results in this scope.
-        rows.exclude(policy_id__in=list(results))._raw_delete(rows.db)
+        rows.exclude(policy_id__in=list(results)).delete()
     _insert(fresh)
     return newly
 

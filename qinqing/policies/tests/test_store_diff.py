@@ -77,6 +77,8 @@ def test_given_sets_stored_with_digests_when_stored_again_then_digest_decides_an
     assert {k: v.to_list() for k, v in added.items()} == {two.pk: [6]}
     blobs_fetched = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"ids"' in q["sql"]]
     assert len(blobs_fetched) == 1 and PolicyMatch.objects.get(scope_path=scope, policy=one).pk == kept
+    # the changed set's row and the rows of policies no longer given: one DELETE statement each, no row fetched
+    assert len([q for q in queries if q["sql"].startswith("DELETE")]) == 2
     assert _stored(scope) == {one.pk: [1, 5, 9], two.pk: [2, 3, 6]} and _digests_hold(scope)
 
 
