@@ -234,11 +234,20 @@ def _load(port: int, cookie: tuple[str, str], clients: int, total: int, pages: d
                     times[page].append(ms)
                     errors[page] += not ok
 
-    with requests.Session() as s:  # warm-up: every worker's first hit of every page is not measured
-        s.cookies.set(*cookie)
-        for path in pages.values():
+    def warm(path: str) -> None:
+        with requests.Session() as s:
+            s.cookies.set(*cookie)
             for _ in range(3):
                 s.get(base + path, timeout=120)
+
+    # Warm-up, not measured: each page gets the clients at once, so that every worker (not only the one that
+    # happens to accept a lone request) has served it and holds its database connection.
+    for path in pages.values():
+        threads = [threading.Thread(target=warm, args=(path,)) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     for _ in range(rounds):
         for page, path in pages.items():
             threads = [threading.Thread(target=burst, args=(page, path)) for _ in range(clients)]
