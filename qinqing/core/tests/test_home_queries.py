@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from qinqing.core import home_versions
 
-# Session, user, organisation and one cache read (every source's cards and the counters of what they count): no
-# domain count runs again, and the session is not written within a minute of its last save
-# (accounts.middleware.IdleTimeoutMiddleware). (An enterprise user's profile reads its enterprise, and a
-# department's or bank's its parent FIC, for the profile.) Before issue 17: 18; keyed by the newest audit id: 8;
-# with the session saved on every request (savepoint, update, release): 7.
-HOME_QUERIES = 4
+# Session, user with its organisation (accounts.backends.RoleBackend.get_user) and one cache read (every source's
+# cards and the counters of what they count): no domain count runs again, and the session is not written within a
+# minute of its last save (accounts.middleware.IdleTimeoutMiddleware). (An enterprise user's profile reads its
+# enterprise, and a department's or bank's its parent FIC, for the profile.) Before issue 17: 18; keyed by the
+# newest audit id: 8; with the session saved on every request (savepoint, update, release): 7; the organisation
+# read apart: 4.
+HOME_QUERIES = 3
 PROFILE_READ = {"enterprise", "liaison", "banker"}
 
 
