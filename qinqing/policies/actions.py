@@ -193,10 +193,10 @@ def delete_policy(policy: Policy, *, actor) -> None:
     if policy.state == PublishState.PUBLISHED:
         raise ValidationError(_("已发布的政策不能删除，请先撤回"))
     before = _snapshot(policy)
-    audit.record("policies.delete_policy", obj=policy, actor=actor, before=before)
     pk = policy.pk
     files = [(a.file.storage, a.file.name) for a in policy.attachments.all() if a.file.name]
-    policy.delete()
+    policy.delete()  # its pushes and stored sets go too: their rows first, the audit chain head last
+    audit.record("policies.delete_policy", obj=policy, actor=actor, object_id=pk, before=before)
     unindex_policy(pk)
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 

@@ -107,3 +107,18 @@ def test_given_policies_when_running_command_then_pairs_and_time_printed(users, 
     out = StringIO()
     call_command("match_policies", "--org", firms.city.code, stdout=out)
     assert "符合条件 2 对" in out.getvalue() and "耗时" in out.getvalue()
+
+
+def test_given_withdrawn_policy_when_deleted_then_audited_with_its_id_after_its_rows(users, firms, make_policy):
+    from qinqing.core import audit
+    from qinqing.core.models import AuditEntry
+    from qinqing.policies.actions import delete_policy, set_policy_state
+    from qinqing.policies.models import Policy
+
+    policy = set_policy_state(make_policy(), actor=users.city_staff, state="withdrawn")
+    pk = policy.pk
+    delete_policy(policy, actor=users.city_staff)
+    entry = AuditEntry.objects.filter(action="policies.delete_policy").get()
+    assert not Policy.objects.filter(pk=pk).exists()
+    assert (entry.object_type, entry.object_id, entry.object_repr) == ("policies.policy", str(pk), "岳阳市稳岗补贴政策")
+    assert entry.before["state"] == "withdrawn" and audit.verify_chain().ok
