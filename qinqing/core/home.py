@@ -81,19 +81,22 @@ def _key(user) -> str:
     return f"qinqing:home:{user.pk}:{user.role}:{user.org_id}:{translation.get_language()}:{day}"
 
 
-def _read(user, sources: list[CardSource]) -> tuple[str, dict, dict, dict]:
-    """The user's cache key, each source's Counts, the counters' current values and the kept entry (one read)."""
+def _read(user, sources: list[CardSource]) -> tuple[str, dict, dict, dict, bool]:
+    """The user's cache key, each source's Counts, the counters' current values, the kept entry and whether a
+    background recount is already queued (one read)."""
     key = _key(user)
     depends = {s.name: _counts_of(s, user) for s in sources}
     version_keys = sorted({home_versions.key_for(c, user) for counts in depends.values() for c in counts or ()})
-    found = cache.get_many([key, *version_keys])  # one read: the user's cards and the counters they depend on
+    # One read: the user's cards, the counters they depend on and the queued-recount guard.
+    found = cache.get_many([key, f"{key}:recounting", *version_keys])
     versions = home_versions.current(version_keys, found)
     stamps = {
         name: tuple(versions[home_versions.key_for(c, user)] for c in counts)
         for name, counts in depends.items()
         if counts is not None
     }
-    return key, depends, stamps, found.get(key) or {}  # entry: source name -> (counters, when counted, cards)
+    entry = found.get(key) or {}  # source name -> (counters, when counted, cards)
+    return key, depends, stamps, entry, f"{key}:recounting" in found
 
 
 def cached_cards(user) -> dict:
@@ -103,7 +106,7 @@ def cached_cards(user) -> dict:
     if memo is not None:
         return memo
     sources = _sources()
-    key, depends, stamps, stored = _read(user, sources)
+    key, depends, stamps, stored, queued = _read(user, sources)
     now = time.time()
     entry, changed, stale = {}, False, []
     cards: dict[str, list] = {"domain": [], "scope": []}
@@ -121,7 +124,7 @@ def cached_cards(user) -> dict:
         cards["scope" if source.name == "scope" else "domain"].extend(value)
     if changed:
         cache.set(key, entry, KEEP_SECONDS)
-    if stale:
+    if stale and not queued:  # while one is queued, the view writes nothing (a cache add is a write and a count)
         _recount_later(user, key, stale)
     user._home_cards = cards
     return cards
@@ -145,7 +148,7 @@ def recount(user, names: list[str]) -> list[str]:
     names recounted. The counters are read before counting: a write committed meanwhile moves them past the
     stamp stored here, so the next view recounts again rather than keep a number that missed it."""
     sources = [s for s in _sources() if s.name in names]
-    key, depends, stamps, _stored = _read(user, sources)
+    key, depends, stamps, _stored, _queued = _read(user, sources)
     fresh = {s.name: (stamps[s.name], time.time(), s.provider(user)) for s in sources if depends[s.name] is not None}
     entry = cache.get(key) or {}  # what views stored meanwhile, kept for the other sources
     entry.update(fresh)
