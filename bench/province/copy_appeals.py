@@ -43,6 +43,9 @@ def appeals(target: int) -> str | None:
             source += f" left join emap e on e.tpl_id = m.tpl_ent and e.j = m.j % {copies}"
             enterprise = "coalesce(e.new_id, t.enterprise_id)"
         source += " left join tpl_app mt on mt.id = m.merged_into_id"
+        # the copy's enterprise name (kept by triggers in the application, which session_replication_role = replica
+        # switches off here: appeals/enterprise_name.py)
+        source += f" join registry_enterprise en on en.id = {enterprise}"
         merged = f"case when mt.id is null then null when m.j * {n} + mt.rn between {done + 1} and {done + need} then {base} + m.j * {n} + mt.rn else t.merged_into_id end"
         children = ["appeals_appealevent", "appeals_appeal_co_departments", "appeals_extensionrequest"]
         with IndexesDropped(cur, ["appeals_appeal", *children]):
@@ -54,6 +57,7 @@ def appeals(target: int) -> str | None:
                     "id": "m.new_id",
                     "number": "'P' || lpad(m.g::text, 11, '0')",
                     "enterprise_id": enterprise,
+                    "enterprise_name": "en.name",
                     "merged_into_id": merged,
                     "submission_key": "''",
                     # the demo's meetings are not multiplied: only the first copy of an issue raised at a meeting

@@ -18,7 +18,8 @@ def filter_appeals(qs: QuerySet, params) -> tuple[QuerySet, dict]:
         # ILIKE; on PostgreSQL ``icontains`` is UPPER(column) LIKE UPPER(word), and UPPER over every appeal in a
         # province's scope was most of the searched list's time (3 M enterprises: county count ~0.5 s).
         lookup = "contains" if q.upper() == q.lower() else "icontains"
-        qs = qs.filter(Q(number=q) | Q(**{f"title__{lookup}": q}) | Q(**{f"enterprise__name__{lookup}": q}))
+        # The enterprise's name as copied on the appeal (enterprise_name.py): the count reads no enterprise row.
+        qs = qs.filter(Q(number=q) | Q(**{f"title__{lookup}": q}) | Q(**{f"enterprise_name__{lookup}": q}))
     if p["status"] == "open":
         qs = qs.filter(status__in=wf.OPEN_LIST)  # the condition of the partial index appeal_open_newest
     elif p["status"] in wf.STATE_LABELS:

@@ -106,6 +106,9 @@ class Appeal(RolledUpModel, TimeStampedModel):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="appeals"
     )
+    # A copy of the enterprise's name for the searched list (no join to 3 M enterprises for its count); kept by
+    # database triggers on both tables (enterprise_name.py, migration 0012), never written by the code.
+    enterprise_name = models.CharField(_("企业名称"), max_length=200, default="", db_default="", editable=False)
     fic = models.ForeignKey(
         "orgs.Organization", verbose_name=_("受理工商联"), on_delete=models.PROTECT, related_name="appeals"
     )
