@@ -103,8 +103,9 @@ def seed(ctx) -> None:
     try:
         with transaction.atomic():
             _seed(ctx, cal, start, end, today)
-            # Written in bulk (no Appeal.save()): count them into the figures' rollup in the same transaction.
-            rollups.get("appeals").rebuild()
+            # Written in bulk (no Appeal.save()): count them into the figures' rollups in the same transaction.
+            for name in ("appeals", "appeals_months"):
+                rollups.get(name).rebuild()
     except sla.CalendarNotCovered as exc:  # defensive: the window should have prevented it
         ctx.log(
             f"诉求：{exc.year}年节假日安排尚未录入，未生成演示诉求和恳谈会；"

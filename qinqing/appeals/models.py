@@ -449,3 +449,41 @@ class ExtensionRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} +{self.days}"
+
+
+class AppealMonthRollup(models.Model):
+    """The appeal counts of AppealRollup per month (``day``: its first day) × organisation path alone: what the
+    dashboards and figures pages read for the whole months of a period (a year is a few thousand rows here, about
+    two hundred thousand daily rows at the province). Kept by Appeal.save() with the daily table (rollups.py)."""
+
+    day = models.DateField(_("登记月份"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    received = models.IntegerField(_("登记量"), default=0)
+    accepted = models.IntegerField(_("受理量"), default=0)
+    assigned = models.IntegerField(_("交办量"), default=0)
+    contacted = models.IntegerField(_("已联系"), default=0)
+    contacted_on_time = models.IntegerField(_("按时联系"), default=0)
+    replied = models.IntegerField(_("已答复"), default=0)
+    replied_on_time = models.IntegerField(_("按时答复"), default=0)
+    closed = models.IntegerField(_("已办结"), default=0)
+    rated = models.IntegerField(_("已评价"), default=0)
+    satisfied = models.IntegerField(_("满意"), default=0)
+    solved_known = models.IntegerField(_("已确认解决情况"), default=0)
+    solved = models.IntegerField(_("实际解决"), default=0)
+    overdue = models.IntegerField(_("曾超期"), default=0)
+    rehandled = models.IntegerField(_("重办"), default=0)
+    extended = models.IntegerField(_("延期"), default=0)
+    merged = models.IntegerField(_("被合并"), default=0)
+
+    class Meta:
+        ordering = ["day", "org_path"]
+        verbose_name = _("诉求月度统计汇总")
+        verbose_name_plural = _("诉求月度统计汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "org_path"], name="appeal_month_rollup_key")]
+        indexes = [
+            models.Index(fields=["org_path", "day"], name="appeal_month_rollup_scope",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.org_path} {self.received}"

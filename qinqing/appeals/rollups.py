@@ -10,7 +10,7 @@ the rows with ``contact_wait < today``. Appeal.save() keeps the table exact in t
 from __future__ import annotations
 
 from django.db.models import Case, DateField, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from qinqing.core.rollups import Rollup, register
 
@@ -27,8 +27,39 @@ def _waiting(step_at: str, due: str):
     return Case(When(waiting, then=F(due)), default=Value(NOT_WAITING), output_field=DateField())
 
 
+_DEPENDS_ON = frozenset(
+    {
+        "registered_on",
+        "org_path",
+        "fic",
+        "fic_id",
+        "lead_department",
+        "lead_department_id",
+        "appeal_type",
+        "appeal_type_id",
+        "domain",
+        "domain_id",
+        "channel",
+        "status",
+        "accepted_at",
+        "assigned_at",
+        "contacted_at",
+        "replied_at",
+        "contact_due",
+        "reply_due",
+        "contacted_on_time",
+        "replied_on_time",
+        "satisfaction",
+        "solved",
+        "ever_overdue",
+        "rehandle_count",
+        "extension_days",
+    }
+)
+
 APPEALS = Rollup(
     name="appeals",
+    months="appeals_months",
     source="appeals.Appeal",
     target="appeals.AppealRollup",
     day="registered_on",
@@ -43,35 +74,18 @@ APPEALS = Rollup(
         "reply_wait": _waiting("replied_at", "reply_due"),
     },
     counts={name: cond for name, cond in COUNTS.items() if not callable(cond)},
-    depends_on=frozenset(
-        {
-            "registered_on",
-            "org_path",
-            "fic",
-            "fic_id",
-            "lead_department",
-            "lead_department_id",
-            "appeal_type",
-            "appeal_type_id",
-            "domain",
-            "domain_id",
-            "channel",
-            "status",
-            "accepted_at",
-            "assigned_at",
-            "contacted_at",
-            "replied_at",
-            "contact_due",
-            "reply_due",
-            "contacted_on_time",
-            "replied_on_time",
-            "satisfaction",
-            "solved",
-            "ever_overdue",
-            "rehandle_count",
-            "extension_days",
-        }
-    ),
+    depends_on=_DEPENDS_ON,
 )
 
-register(APPEALS)
+# The same counts per month × path alone, for the whole months of a period (figure_values reads both).
+APPEALS_MONTHS = Rollup(
+    name="appeals_months",
+    source="appeals.Appeal",
+    target="appeals.AppealMonthRollup",
+    day=TruncMonth("registered_on"),
+    path="org_path",
+    counts=APPEALS.counts,
+    depends_on=_DEPENDS_ON,
+)
+
+register(APPEALS, APPEALS_MONTHS)

@@ -7,7 +7,8 @@ from, and each group is one query:
 - figures counted or summed from their records (``model``, ``date_field``, ``filters``, ``where``): one query per
   model and path field, with one conditional aggregate (``COUNT(*) FILTER (WHERE …)``) per figure and period,
   over the rows any of them counts, grouped by the path prefix naming a direct child when asked;
-- figures read from one rollup column (``Figure.rollup``): one query per rollup table (conditional sums by day);
+- figures read from one rollup column (``Figure.rollup``): one query per rollup table (conditional sums by day;
+  with a month twin, ``Rollup.months``, the whole months from the twin: a second, small query);
 - figures read with a ``Reading``: ``rollups.read_many``, one query per rollup table.
 
 Distinct counts from the records: one query per model too, for the scope alone (they do not add up over
@@ -20,6 +21,7 @@ batching tests compare them).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -208,22 +210,86 @@ def _records(
 
 def _rollup_columns(name: str, columns: list[str], scope_path: str, periods, prefix_len) -> dict[str, PerPeriod]:
     """Figures read from one rollup column (``Figure.rollup``): one query on the table for all its columns and
-    periods (conditional sums by day), per path prefix. {column: [{prefix: value}, …]}."""
+    periods (conditional sums by day), per path prefix. {column: [{prefix: value}, …]}. A rollup with a month
+    twin (``Rollup.months``) gives each period's whole months from the twin and only the days outside them from
+    the daily table: two queries, a few thousand rows instead of every day × key of a year."""
     rollup = rollups.get(name)
+    none = {col: Decimal(0) if col in rollup.sums else 0 for col in columns}
+    out = {col: [{} for _p in periods] for col in columns}
+    split = [month_split(p) for p in periods] if rollup.months else [(None, [(p.start, p.end)]) for p in periods]
+    daily = [[Q(day__gte=a, day__lte=b) for a, b in days] for _months, days in split]
+    parts = [(rollup, [_either(conditions) for conditions in daily])]
+    if rollup.months:
+        parts.append((rollups.get(rollup.months), [_months(months) for months, _days in split]))
+    for table, conditions in parts:
+        for col, per_period in _sums(table, columns, conditions, scope_path, prefix_len).items():
+            for i, groups in enumerate(per_period):
+                for prefix, value in groups.items():
+                    if value is not None:
+                        out[col][i][prefix] = out[col][i].get(prefix, none[col]) + value
+    if rollup.months:  # every prefix one of the tables has rows for, as from one table
+        for col in columns:
+            prefixes = set().union(*out[col])
+            for groups in out[col]:
+                for prefix in prefixes:
+                    groups.setdefault(prefix, none[col])
+    return out
+
+
+def month_split(period: Period) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """The period's whole calendar months (first day of the first, first day of the last; None if none) and the
+    day ranges outside them (at most two)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = period.end + dt.timedelta(days=1)
+    after = after.replace(day=1)  # the first day after the whole months (the end's month, unless it is whole)
+    if first >= after:
+        return None, [(period.start, period.end)]
+    days = []
+    if period.start < first:
+        days.append((period.start, first - dt.timedelta(days=1)))
+    if after <= period.end:
+        days.append((after, period.end))
+    return (first, _previous_month(after)), days
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(first: dt.date) -> dt.date:
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def _either(conditions: list[Q]) -> Q | None:
+    out = None
+    for c in conditions:
+        out = c if out is None else out | c
+    return out
+
+
+def _months(months) -> Q | None:
+    return None if months is None else Q(day__gte=months[0], day__lte=months[1])
+
+
+def _sums(rollup, columns: list[str], conditions: list[Q | None], scope_path: str, prefix_len):
+    """Per column, per period, {prefix: sum of the column over the rows of the period's condition (None: no
+    rows)}: one query on the rollup's table, nothing when no period has a condition."""
+    if all(c is None for c in conditions):
+        return {col: [{} for _c in conditions] for col in columns}
 
     def build():
-        conditions = [Q(day__gte=p.start, day__lte=p.end) for p in periods]
-        either = Q()
-        for c in conditions:
-            either |= c
-        aggregates = {f"v{i}_{col}": Sum(col, filter=c) for col in columns for i, c in enumerate(conditions)}
+        either = _either([c for c in conditions if c is not None])
+        aggregates = {
+            f"v{i}_{col}": Sum(col, filter=c) for col in columns for i, c in enumerate(conditions) if c is not None
+        }
         return rollup.rows(scope_path).filter(either), aggregates
 
-    key = ("rollup", name, tuple(columns), tuple(periods))
+    key = ("rollup", rollup.name, tuple(columns), tuple(conditions_key(c) for c in conditions))
     rows = compiled.by_prefix(rollup.target, key, build, "org_path", scope_path, prefix_len)
-    none = {col: Decimal(0) if col in rollup.sums else 0 for col in columns}
     return {
-        col: [{r["_prefix"]: r[f"v{i}_{col}"] if r[f"v{i}_{col}"] is not None else none[col] for r in rows}
-              for i in range(len(periods))]
-        for col in columns
-    }  # fmt: skip
+        col: [{r["_prefix"]: r.get(f"v{i}_{col}") for r in rows} for i in range(len(conditions))] for col in columns
+    }
+
+
+def conditions_key(condition: Q | None) -> str:
+    return "" if condition is None else str(condition)

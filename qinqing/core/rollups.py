@@ -57,6 +57,9 @@ class Rollup:
     sums: dict[str, str] = field(default_factory=dict)  # target column -> source field summed
     depends_on: frozenset[str] | None = None  # source fields the rows depend on (None: every save is tracked)
     where: Q | None = None  # only the source rows matching it are counted (e.g. a membership that has ended)
+    # The name of a twin rollup of the same measures keyed by the first of each month (and the path): figures read
+    # a period's whole months from it and only the days at its ends from this one (figure_values).
+    months: str = ""
 
     # ------------------------------------------------------------------ declaration helpers
     @property

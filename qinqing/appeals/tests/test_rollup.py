@@ -12,8 +12,8 @@ import pytest
 from qinqing.appeals import actions
 from qinqing.appeals import figures as fig
 from qinqing.appeals.filters import filter_appeals
-from qinqing.appeals.models import Appeal, AppealEvent, AppealRollup
-from qinqing.core import rollups
+from qinqing.appeals.models import Appeal, AppealEvent, AppealMonthRollup, AppealRollup
+from qinqing.core import figure_values, rollups
 from qinqing.core.errors import Refused
 from qinqing.core.figures import Period, all_figures
 
@@ -21,6 +21,11 @@ from qinqing.core.figures import Period, all_figures
 def _rollup_table() -> set[tuple]:
     fields = [*AppealRollup.KEYS, *rollups.get("appeals").measure_columns]
     return set(AppealRollup.objects.values_list(*fields))
+
+
+def _month_table() -> set[tuple]:
+    fields = ["day", "org_path", *rollups.get("appeals_months").measure_columns]
+    return set(AppealMonthRollup.objects.values_list(*fields))
 
 
 @pytest.fixture
@@ -138,6 +143,45 @@ def test_given_random_handling_when_rebuilding_then_the_table_is_what_the_action
     call_command("rebuild_rollups", "appeals", stdout=io.StringIO())
     # Then the table is row for row the same (no stale or empty keys were left behind)
     assert _rollup_table() == kept
+
+
+def test_given_random_handling_when_rebuilding_then_the_month_table_is_what_the_actions_kept(walked):
+    # Given the month rollup the actions maintained, over the two months the walk spans
+    kept = _month_table()
+    assert {day.month for day, *_rest in kept} == {3, 4}
+    # When it is rebuilt from the appeals
+    from django.core.management import call_command
+
+    call_command("rebuild_rollups", "appeals_months", stdout=io.StringIO())
+    # Then it is row for row the same
+    assert _month_table() == kept
+
+
+def test_given_random_handling_when_pages_read_whole_months_and_days_then_each_figure_equals_its_records(walked, tree):
+    # Given periods of whole months, of days inside a month, and of months with days at either end
+    periods = [
+        Period(dt.date(2026, 3, 1), dt.date(2026, 4, 30)),
+        Period(dt.date(2026, 3, 9), dt.date(2026, 3, 15)),
+        Period(dt.date(2026, 3, 10), dt.date(2026, 4, 8)),
+        Period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
+        Period(dt.date(2026, 4, 1), dt.date(2026, 4, 12)),
+        Period(dt.date(2026, 3, 1), dt.date(2026, 4, 8)),
+        Period(dt.date(2026, 3, 5), dt.date(2026, 4, 30)),
+        Period(dt.date(2026, 2, 27), dt.date(2026, 4, 6)),
+    ]
+    figures = [f for f in all_figures(domain="appeals") if getattr(f, "rollup", None)]
+    prefix_len = len(tree.county_a.path)
+    for scope, split in ((tree.province.path, None), (tree.city.path, prefix_len)):
+        # When the dashboard's grouped read takes them (the month table for whole months, the days from the daily)
+        grouped = figure_values.grouped(figures, scope, periods, split)
+        for f in figures:
+            for i, period in enumerate(periods):
+                groups = grouped[f.key][i]
+                # Then the scope's total and every child's value equal the count of the figure's records
+                assert sum(groups.values(), 0) == f.drilldown(scope, period).count(), (f.key, period)
+                if split:
+                    for child in (tree.county_a, tree.county_b):
+                        assert groups.get(child.path, 0) == f.drilldown(child.path, period).count(), (f.key, period)
 
 
 def test_given_an_appeal_deleted_when_reading_the_rollup_then_it_no_longer_counts(make_appeal, users, tree):

@@ -40,10 +40,12 @@ def test_given_appeals_when_building_the_dashboard_then_appeal_figures_come_from
     # When the city's dashboard is built
     with CaptureQueriesContext(connection) as ctx:
         data = dashboard.build(tree.city, period)
-    # Then the appeal figures read the rollup table once, and the appeals table only for figures without a rollup
-    # (the meetings' issues, counted through their meeting)
+    # Then the appeal figures read the month rollup once (whole months: the year, a year earlier, the month before)
+    # and not the daily one, and the appeals table only for figures without a rollup (the meetings' issues, counted
+    # through their meeting)
     sql = [q["sql"] for q in ctx.captured_queries]
-    assert sum('"appeals_appealrollup"' in s for s in sql) == 1
+    assert sum('"appeals_appealmonthrollup"' in s for s in sql) == 1
+    assert sum('"appeals_appealrollup"' in s for s in sql) == 0
     assert all("meetings_meeting" in s for s in sql if 'FROM "appeals_appeal" ' in s)
     # And every value equals the count of the appeals: the period, a year earlier, the month before, each child
     shown = {f["key"]: f for section in data["sections"] for f in section.figures}
