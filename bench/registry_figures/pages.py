@@ -4,7 +4,9 @@ figures of one model evaluated together (qinqing.core.figure_values: one grouped
 table, its SQL built once per figures/scope/periods by core/compiled.py) against the previous per-figure path (one
 grouped query per figure counted from its records, the rollups read as before, every statement built by the ORM
 on each call), interleaved in one process, equal values asserted before timing, best and worst of ``runs``. A
-third side, "together, SQL built", is the new path on a node's first view (its statements not yet compiled).
+third side, "together, SQL built", is the new path on a node's first view (its statements not yet compiled); a
+fourth, "days only, SQL built", the same first view with the appeal figures read from the daily rollup alone
+(before its month twin): compare it with the third.
 
 Run by run.py after its own measurements, or alone on a database filled by someone else, read only (no
 migration, no write: the province load test's ``qq_prov_bench``):
@@ -69,6 +71,15 @@ def per_figure():
         yield
 
 
+@contextmanager
+def days_only():
+    """The appeal figures read from the daily rollup alone (as before its month twin, appeals_months)."""
+    from qinqing.core import figure_values
+
+    with patch.object(figure_values, "month_split", lambda period: (None, [(period.start, period.end)])), uncompiled():
+        yield
+
+
 def _leader(province):
     """A province leader (every figure, 亲清日志's included), or an unsaved one with the same permissions."""
     from qinqing.accounts.models import User
@@ -108,6 +119,10 @@ def measure(runs: int) -> dict[str, list[float]]:
             if what == "dashboard":
                 new, old = _shown(new), _shown(old)
             assert new == old, {k: (new[k], old[k]) for k in new if new[k] != old.get(k)}
+            with days_only():
+                days = fn(node)
+            days = _shown(days) if what == "dashboard" else days
+            assert new == days, {k: (new[k], days[k]) for k in new if new[k] != days.get(k)}
             with CaptureQueriesContext(connection) as q_new:
                 fn(node)
             with per_figure(), CaptureQueriesContext(connection) as q_old:
@@ -128,6 +143,12 @@ def measure(runs: int) -> dict[str, list[float]]:
                     return fn(node)
 
             sides[f"{label} {what} · together, SQL built"] = first_view
+
+            def daily(fn=fn, node=node):
+                with days_only():
+                    return fn(node)
+
+            sides[f"{label} {what} · days only, SQL built"] = daily
     return timed(sides, runs, "together", "per figure")
 
 
