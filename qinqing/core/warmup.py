@@ -20,6 +20,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def warm() -> dict[str, int]:
     resolver = get_resolver()
     patterns = len(resolver.url_patterns)  # imports config.urls and through it every domain's views and API
     with translation.override(settings.LANGUAGE_CODE):  # the reverse tables are built per language
-        translation.gettext("首页")  # loads the catalogues of every installed app
+        gettext("首页")  # loads the catalogues of every installed app
         _populate(resolver)
         reverse("core:home")
     templates = 0
