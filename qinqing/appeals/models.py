@@ -309,21 +309,10 @@ class Appeal(RolledUpModel, TimeStampedModel):
 NOT_WAITING = datetime.date(9999, 12, 31)
 
 
-class AppealRollup(models.Model):
-    """Appeal figures pre-aggregated per registration day × FIC × lead department × type × domain × channel
-    (qinqing.core.rollups; declared in appeals/rollups.py). ``contact_wait``/``reply_wait`` hold the deadline
-    of the appeals still waiting for the first contact or the reply (NOT_WAITING otherwise), so the late ones
-    of any day are counted from the rollup too. Written only through the rollup (Appeal.save, rebuild)."""
+class AppealCounts(models.Model):
+    """The appeal counts both rollups keep (appeals/rollups.py ``COUNTS``): the daily one per key, the monthly
+    one per month and path."""
 
-    day = models.DateField(_("登记日期"))
-    org_path = models.CharField(_("组织路径"), max_length=255)
-    fic = models.IntegerField(_("受理工商联"))
-    department = models.IntegerField(_("主办单位"), default=0)  # 0: not dispatched
-    appeal_type = models.IntegerField(_("诉求类型"))
-    domain = models.IntegerField(_("诉求领域"))
-    channel = models.CharField(_("来源渠道"), max_length=16)
-    contact_wait = models.DateField(_("待首次联系期限"))
-    reply_wait = models.DateField(_("待答复期限"))
     received = models.IntegerField(_("登记量"), default=0)
     accepted = models.IntegerField(_("受理量"), default=0)
     assigned = models.IntegerField(_("交办量"), default=0)
@@ -340,6 +329,26 @@ class AppealRollup(models.Model):
     rehandled = models.IntegerField(_("重办"), default=0)
     extended = models.IntegerField(_("延期"), default=0)
     merged = models.IntegerField(_("被合并"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AppealRollup(AppealCounts):
+    """Appeal figures pre-aggregated per registration day × FIC × lead department × type × domain × channel
+    (qinqing.core.rollups; declared in appeals/rollups.py). ``contact_wait``/``reply_wait`` hold the deadline
+    of the appeals still waiting for the first contact or the reply (NOT_WAITING otherwise), so the late ones
+    of any day are counted from the rollup too. Written only through the rollup (Appeal.save, rebuild)."""
+
+    day = models.DateField(_("登记日期"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    fic = models.IntegerField(_("受理工商联"))
+    department = models.IntegerField(_("主办单位"), default=0)  # 0: not dispatched
+    appeal_type = models.IntegerField(_("诉求类型"))
+    domain = models.IntegerField(_("诉求领域"))
+    channel = models.CharField(_("来源渠道"), max_length=16)
+    contact_wait = models.DateField(_("待首次联系期限"))
+    reply_wait = models.DateField(_("待答复期限"))
 
     KEYS = ("day", "org_path", "fic", "department", "appeal_type", "domain", "channel", "contact_wait", "reply_wait")
 
@@ -451,29 +460,13 @@ class ExtensionRequest(TimeStampedModel):
         return f"{self.appeal_id} +{self.days}"
 
 
-class AppealMonthRollup(models.Model):
+class AppealMonthRollup(AppealCounts):
     """The appeal counts of AppealRollup per month (``day``: its first day) × organisation path alone: what the
     dashboards and figures pages read for the whole months of a period (a year is a few thousand rows here, about
     two hundred thousand daily rows at the province). Kept by Appeal.save() with the daily table (rollups.py)."""
 
     day = models.DateField(_("登记月份"))
     org_path = models.CharField(_("组织路径"), max_length=255)
-    received = models.IntegerField(_("登记量"), default=0)
-    accepted = models.IntegerField(_("受理量"), default=0)
-    assigned = models.IntegerField(_("交办量"), default=0)
-    contacted = models.IntegerField(_("已联系"), default=0)
-    contacted_on_time = models.IntegerField(_("按时联系"), default=0)
-    replied = models.IntegerField(_("已答复"), default=0)
-    replied_on_time = models.IntegerField(_("按时答复"), default=0)
-    closed = models.IntegerField(_("已办结"), default=0)
-    rated = models.IntegerField(_("已评价"), default=0)
-    satisfied = models.IntegerField(_("满意"), default=0)
-    solved_known = models.IntegerField(_("已确认解决情况"), default=0)
-    solved = models.IntegerField(_("实际解决"), default=0)
-    overdue = models.IntegerField(_("曾超期"), default=0)
-    rehandled = models.IntegerField(_("重办"), default=0)
-    extended = models.IntegerField(_("延期"), default=0)
-    merged = models.IntegerField(_("被合并"), default=0)
 
     class Meta:
         ordering = ["day", "org_path"]
