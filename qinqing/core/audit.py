@@ -134,35 +134,74 @@ def record(
     }
     pending = getattr(_state, "pending", None)
     if pending is not None:
-        pending.append(fields)
+        pending.append((fields, _Held.mark()))
         return AuditEntry(**fields)  # written when written_at_end() ends (no id until then)
     return _append([fields])[0]
+
+
+class _Held:
+    """Whether a held-back row's work survived: an on_commit marker registered when the row was recorded. Django
+    drops the markers registered inside a savepoint that rolls back (as it drops any on_commit callback there), so
+    a row whose marker is gone, and never ran, belongs to rolled-back work and is not written."""
+
+    __slots__ = ("connection", "ran")
+
+    def __init__(self, connection) -> None:
+        self.connection, self.ran = connection, False
+
+    def __call__(self) -> None:  # the row's transaction committed before the block ended
+        self.ran = True
+
+    @classmethod
+    def mark(cls) -> "_Held | None":
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            return None  # no transaction to roll back: the row is kept
+        marks = _state.marks
+        key = (id(connection), tuple(connection.savepoint_ids))  # one marker per savepoint stack
+        held = marks.get(key)
+        if held is None or held.ran:  # (ran: that transaction committed, this row is in a new one)
+            held = marks[key] = cls(connection)
+            connection.on_commit(held)
+        return held
+
+    @staticmethod
+    def survivors(rows: list) -> list[dict[str, Any]]:
+        """The rows whose work was not rolled back; the markers are taken off the commit hooks."""
+        markers = {id(held) for _fields, held in rows if held is not None}
+        live: set[int] = set()
+        for connection in {held.connection for _fields, held in rows if held is not None}:
+            live |= {id(func) for _sids, func, _robust in connection.run_on_commit if id(func) in markers}
+            connection.run_on_commit = [hook for hook in connection.run_on_commit if id(hook[1]) not in markers]
+        return [fields for fields, held in rows if held is None or held.ran or id(held) in live]
 
 
 @contextlib.contextmanager
 def written_at_end() -> Iterator[None]:
     """Hold back this block's record() rows and write them, in order, when it ends without an error.
 
-    For long transactions (background tasks): ``with transaction.atomic(), audit.written_at_end():`` — the
-    rows commit with the work as before, but the chain head is locked only for their insert and the commit,
-    not from the first record() to the end, so users' audited actions do not wait on the task's long work,
-    and the task never takes other rows while holding the head. Each row keeps the time of its record() call.
-    Nested blocks write with the outermost one; if the block raises, its rows go with its rolled-back work.
-    A row recorded in a savepoint that rolls back while the block goes on would still be written: do not catch
-    errors of audited steps inside the block.
+    For long transactions (background tasks, imports, the demo seed): ``with transaction.atomic(),
+    audit.written_at_end():`` — the rows commit with the work as before, but the chain head is locked only for their
+    insert and the commit, not from the first record() to the end, so users' audited actions do not wait on the
+    long work, and the long transaction never takes other rows while holding the head. Each row keeps the time of
+    its record() call. Nested blocks write with the outermost one. Rows follow their work: if the block raises, or
+    the transaction is marked for rollback, none is written; a row recorded inside a savepoint that rolled back
+    (an import row refused by its own ``transaction.atomic()``) is dropped while the block goes on.
     """
     if getattr(_state, "pending", None) is not None:
         yield
         return
-    _state.pending = []
+    _state.pending, _state.marks = [], {}
     try:
         yield
-        rows = _state.pending
+        rows = _Held.survivors(_state.pending)
         _state.pending = None
-        if rows:
+        if rows and not transaction.get_connection().needs_rollback:  # else the block's work is rolled back
             _append(rows)
     finally:
-        _state.pending = None
+        if _state.pending:  # the block raised: its markers off the commit hooks too
+            _Held.survivors(_state.pending)
+        _state.pending, _state.marks = None, {}
 
 
 def _append(rows: list[dict[str, Any]]) -> list[AuditEntry]:

@@ -196,3 +196,49 @@ def test_given_a_block_that_fails_then_its_held_rows_are_not_written():
     assert not AuditEntry.objects.filter(action="test.failed").exists()
     audit.record("test.after")  # and recording works as before
     assert AuditEntry.objects.filter(action="test.after").count() == 1 and audit.verify_chain().ok
+
+
+def test_given_a_savepoint_rolled_back_inside_written_at_end_then_its_held_rows_are_dropped():
+    # Given a long transaction that handles each row in a savepoint and goes on after a refused row (an import)
+    with transaction.atomic(), audit.written_at_end():
+        audit.record("test.kept", object_id="before")
+        for n in range(3):
+            try:
+                with transaction.atomic():
+                    audit.record("test.row", object_id=n)
+                    with transaction.atomic():  # a nested step that commits with its row (or not)
+                        audit.record("test.step", object_id=n)
+                    if n == 1:
+                        raise ValueError("第2行有误")
+            except ValueError:
+                pass
+        audit.record("test.kept", object_id="after")
+    # then the refused row's audit rows are not written, the others are, in order, and the chain holds
+    written = list(AuditEntry.objects.order_by("id").values_list("action", "object_id"))
+    assert written == [
+        ("test.kept", "before"),
+        ("test.row", "0"),
+        ("test.step", "0"),
+        ("test.row", "2"),
+        ("test.step", "2"),
+        ("test.kept", "after"),
+    ]
+    assert audit.verify_chain().ok
+
+
+def test_given_a_transaction_marked_for_rollback_inside_written_at_end_then_nothing_is_written():
+    # Given an import that finds errors and rolls its whole work back without raising
+    with transaction.atomic(), audit.written_at_end():
+        audit.record("test.rolled_back")
+        transaction.set_rollback(True)
+    # then no audit row is written (and writing one did not fail on the broken transaction)
+    assert not AuditEntry.objects.filter(action="test.rolled_back").exists()
+    audit.record("test.after")
+    assert audit.verify_chain().ok
+
+
+def test_given_written_at_end_then_no_marker_is_left_among_the_commit_hooks():
+    with transaction.atomic():
+        with audit.written_at_end():
+            audit.record("test.held")
+        assert not [func for _sids, func, _robust in connection.run_on_commit if isinstance(func, audit._Held)]
