@@ -198,7 +198,7 @@ def main() -> None:
         end_to_end(frame, policies, previous, args.runs)
 
 
-PREVIOUS = "a92c9e7"  # eligibility/evaluation.py before the text columns were coded through Categorical (2026-12-07)
+PREVIOUS = "0c7ca41"  # eligibility/evaluation.py before numbers were ranked (2026-12-07, third round)
 
 
 def previous_evaluation(commit: str) -> types.ModuleType:
