@@ -30,6 +30,7 @@ a database of the same name (two ``make bench`` runs on SQLite files both called
 
 import argparse
 import atexit
+import itertools
 import os
 import random
 import shutil
@@ -125,7 +126,7 @@ def staff_user():
     return user
 
 
-def page_search(user, q: str, params: dict, *, use_engine: bool):
+def page_search(user, q: str, params: dict, *, use_engine: bool, stages: dict | None = None):
     """What policies.views.policy_list does for ``?q=…``: filter, rank, paginate, highlight."""
     from django.core.paginator import Paginator
 
@@ -133,12 +134,42 @@ def page_search(user, q: str, params: dict, *, use_engine: bool):
     from qinqing.policies.permissions import visible_policies
     from qinqing.policies.search import PAGE_COLUMNS, RankedResults, result_rows
 
-    queryset = PolicyFilter(params, queryset=visible_policies(user)).qs
+    marks = [(time.perf_counter(), time.process_time())] if stages is not None else None
+    visible = visible_policies(user)
+    queryset = PolicyFilter.plain_queryset(params, visible)  # as the view: no FilterSet for plain choices
+    if queryset is None:
+        queryset = PolicyFilter(params, queryset=visible).qs
+    _mark(marks)
     results = RankedResults(queryset, q, use_engine=use_engine, columns=PAGE_COLUMNS)
     words = results.words  # the query's words and their synonyms, as the page marks them
+    _mark(marks)
+    count = results.count()  # tantivy: the exact count and the first 50 ranked ids in one search
+    _mark(marks)
     page = Paginator(results, 20).get_page(1)
-    rows = result_rows(page.object_list, words)  # highlighted title and excerpt, address and tags
-    return results, page.paginator.count, rows
+    objects = list(page.object_list)  # the 20 rows: one narrow query through the caller's filter
+    _mark(marks)
+    rows = result_rows(objects, words)  # highlighted title and excerpt, address and tags
+    _mark(marks)
+    if stages is not None:
+        for name, (a, b) in zip(STAGES, itertools.pairwise(marks), strict=True):
+            stages.setdefault(name, []).append(b[0] - a[0])
+            stages.setdefault(f"{name} cpu", []).append(b[1] - a[1])
+    return results, count, rows
+
+
+# What page_search's time is made of, in order (--stages): where a database round trip falls.
+STAGES = (
+    "visibility + list filter (cache read of the subtree ids)",
+    "RankedResults set-up (words, synonyms, filter translated)",
+    "tantivy count + first 50 ids",
+    "the 20 rows (one query)",
+    "highlights and tags",
+)
+
+
+def _mark(marks) -> None:
+    if marks is not None:
+        marks.append((time.perf_counter(), time.process_time()))
 
 
 def signed_in_client(user):
@@ -158,6 +189,10 @@ def page_request(client, q: str, params: dict) -> None:
     reads), the view, and the HTMX partial of the result rows rendered — no HTTP server or network."""
     response = client.get("/policies/", {"q": q, **params}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and b"policy-card" in response.content, q
+    # Django checks the connection (PostgreSQL: SELECT 1, conn_health_checks) at the first query after each
+    # request's start and end; a server pays it at the request's first query (the session read). Done here so
+    # it is counted in this request and not in whatever the benchmark runs next (before: the tantivy page).
+    connection.close_if_health_check_failed()
 
 
 def main() -> None:
@@ -170,6 +205,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=1, help="timed passes over the queries (best/worst of p95)")
     parser.add_argument("--index", default=None, help="the tantivy index directory (default: a temporary one)")
+    parser.add_argument("--stages", action="store_true", help="also print the tantivy page's time per stage")
     args = parser.parse_args()
     from django.conf import settings
 
@@ -179,7 +215,7 @@ def main() -> None:
         scratch = machine.scratch_dir(None, "search_bench")
         atexit.register(shutil.rmtree, scratch, ignore_errors=True)
         settings.POLICY_SEARCH_INDEX = str(scratch / "policies")
-    print(f"tantivy index: {settings.POLICY_SEARCH_INDEX}")
+    print(f"tantivy index: {settings.POLICY_SEARCH_INDEX}; cache: {settings.CACHES['default']['BACKEND']}")
     call_command("migrate", verbosity=0)
     load(args.policies)
     if connection.vendor == "postgresql":
@@ -215,6 +251,7 @@ def main() -> None:
         page_search(user, q, params, use_engine=False)
         page_request(client, q, params)
     runs = []
+    per_stage: dict[str, list[float]] = {}  # every pass's tantivy pages, --stages
     for run in range(args.repeat):
         times = {
             k: [] for k in ("tantivy", "database", "like", "tantivy cpu", "database cpu", "request", "request cpu")
@@ -223,7 +260,10 @@ def main() -> None:
             counts = {}
             for engine in ("tantivy", "database"):
                 t, cpu = time.perf_counter(), time.process_time()
-                results, counts[engine], rows = page_search(user, q, params, use_engine=engine == "tantivy")
+                stages = (per_stage if args.stages else None) if engine == "tantivy" else None
+                results, counts[engine], rows = page_search(
+                    user, q, params, use_engine=engine == "tantivy", stages=stages
+                )
                 times[engine].append(time.perf_counter() - t)
                 times[f"{engine} cpu"].append(time.process_time() - cpu)
                 assert (results.engine is not None) == (engine == "tantivy"), q
@@ -265,6 +305,15 @@ def main() -> None:
         if len(runs) > 1:
             p95s = [b for _a, b in each]
             print(f"{'':55s} p95 best {min(p95s):.1f} ms, worst {max(p95s):.1f} ms")
+    if per_stage:
+        print(
+            f"tantivy page per stage over the {args.repeat} pass(es) (wall p50 / p95 | this process's CPU p50 / p95):"
+        )
+        for name in STAGES:
+            wall, cpu = per_stage[name], per_stage[f"{name} cpu"]
+            print(
+                f"  {name:58s} {pct(wall, 0.5):6.3f} / {pct(wall, 0.95):6.3f} ms | {pct(cpu, 0.5):6.3f} / {pct(cpu, 0.95):6.3f} ms"
+            )
     for t in runs:
         ratio = pct(t["database"], 0.95) / pct(t["tantivy"], 0.95)
         print(f"ratio database-index p95 / tantivy p95: {ratio:.1f}x; LIKE p95 / tantivy p95: "
