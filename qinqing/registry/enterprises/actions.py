@@ -179,6 +179,9 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
     _may_edit(actor, enterprise)
     if not 1949 <= year <= datetime.date.today().year:
         raise ValidationError({"year": _("年度：应在1949年至%(year)s年之间") % {"year": datetime.date.today().year}})
+    # Locks in the registry import's order: the enterprise, its yearly figures, the audit chain head last (a
+    # figures row then the head then the enterprise deadlocked with an import batch writing the same enterprise).
+    Enterprise.objects.select_for_update(no_key=True).filter(pk=enterprise.pk).values_list("pk").first()
     row, created = EnterpriseYearFigures.objects.select_for_update().get_or_create(enterprise=enterprise, year=year)
     before = audit.snapshot(row, FIGURE_FIELDS)
     for name in FIGURE_FIELDS:
@@ -186,14 +189,6 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
             setattr(row, name, figures[name])
     row.save()
     old, new = audit.diff({} if created else before, audit.snapshot(row, FIGURE_FIELDS))
-    audit.record(
-        "registry.record_year_figures",
-        obj=enterprise,
-        actor=actor,
-        object_repr=_("%(name)s %(year)s年度") % {"name": enterprise.name, "year": year},
-        before=old or None,
-        after={"year": year, **new},
-    )
     latest = enterprise.year_figures.order_by("-year").values_list("year", flat=True).first()
     if latest != year:  # an older year may still fill a figure the enterprise lacks
         size = size_of(enterprise)
@@ -208,6 +203,14 @@ def record_year_figures(enterprise: Enterprise, year: int, *, actor, **figures) 
         )
         enterprise.size_class = size_of(enterprise)
         enterprise.save(update_fields=["employees", "revenue_wan", "total_assets_wan", "size_class", "updated_at"])
+    audit.record(
+        "registry.record_year_figures",
+        obj=enterprise,
+        actor=actor,
+        object_repr=_("%(name)s %(year)s年度") % {"name": enterprise.name, "year": year},
+        before=old or None,
+        after={"year": year, **new},
+    )
     rematch_after_commit(enterprise.pk)
     return row
 

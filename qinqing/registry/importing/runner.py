@@ -101,9 +101,11 @@ def run_import(
     name = filename or Path(path).name
 
     def write(plan, offset: int, size: int, snapshot: dict, prepared) -> None:
-        """One batch's rows, audit row and checkpoint, committed together (once the batch is prepared)."""
+        """One batch's rows, audit row and checkpoint, committed together (once the batch is prepared). The audit
+        row is written last, after the checkpoint (``written_at_end``): the chain head, which every user's audited
+        action waits for, is locked only for that insert and the commit."""
         staged = prepared.result() if isinstance(prepared, Future) else prepared
-        with sqlwrite.attached(staged), transaction.atomic():
+        with sqlwrite.attached(staged), transaction.atomic(), audit.written_at_end():
             sqlwrite.bulk_transaction()
             engine.write_batch(plan)
             if plan.new or plan.updated:
