@@ -267,6 +267,11 @@ QINQING_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Home cards older than this are shown and recounted in the background (qinqing.core.home; bench/home shortens it).
 QINQING_HOME_CARDS_SECONDS = int(os.environ.get("QINQING_HOME_CARDS_SECONDS", "300"))
+# The leaders' report pages (qinqing.reports.snapshots): a count that took at least SNAPSHOT_MS is kept and shown,
+# with its time, for SECONDS, then shown while a background task recounts it; past STALE_SECONDS the view counts.
+QINQING_FIGURES_SNAPSHOT_MS = int(os.environ.get("QINQING_FIGURES_SNAPSHOT_MS", "150"))
+QINQING_FIGURES_SECONDS = int(os.environ.get("QINQING_FIGURES_SECONDS", "300"))
+QINQING_FIGURES_STALE_SECONDS = int(os.environ.get("QINQING_FIGURES_STALE_SECONDS", "3600"))
 # How many reverse proxies of the deployment stand in front (0: none, use the socket's address).
 _xff = os.environ.get("QINQING_TRUST_X_FORWARDED_FOR", "0").strip().lower()
 QINQING_TRUST_X_FORWARDED_FOR = 1 if _xff in {"true", "yes", "on"} else int(_xff) if _xff.isdigit() else 0

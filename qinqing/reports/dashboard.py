@@ -48,12 +48,12 @@ def _child_prefix_len(node: Organization, children: list[Child]) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
-def build(node: Organization, period: Period, *, user=None, with_children: bool = True) -> dict:
+def build(node: Organization, period: Period, *, user=None, with_children: bool = True, figures=None) -> dict:
     """Every figure for the period, 同比 and 环比, and per child: one query per model or rollup table for all
     its figures (figures declared with a ``records`` function, a ``compute`` or a distinct count are asked for
     their value per period instead). Only the figures ``user`` may read (none with a permission of their own
-    when no user is given)."""
-    figures = visible_figures(user)
+    when no user is given), or the ``figures`` given (a snapshot's recount: qinqing.reports.snapshots)."""
+    figures = visible_figures(user) if figures is None else figures
     yoy_period, mom_period = period.previous_year(), previous_month(period)
     periods = [period, yoy_period, mom_period]
     children = children_of(node) if with_children else []

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("figures/", views.figures_page, name="figures"),
+    path("recount/<slug:page>/", views.recount, name="recount"),
     path("figures/<str:key>/", views.figure_detail, name="figure"),
     path("figures/<str:key>/csv", views.figure_csv, name="figure_csv"),
     path("statistics/", views.statistics_page, name="statistics"),

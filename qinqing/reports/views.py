@@ -5,17 +5,19 @@ from __future__ import annotations
 import io
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qinqing.core.figures import Rate, get_visible, visible_figures
 from qinqing.core.pagination import CappedPaginator
 from qinqing.core.permissions import requires
 
-from . import dashboard as dash
-from . import drilldown
+from . import drilldown, snapshots
 from .periods import PRESETS, from_params
-from .permissions import VIEW, get_node, visible_nodes
+from .permissions import MANAGE, VIEW, get_node, visible_nodes
 
 
 def _scope(request):
@@ -35,12 +37,25 @@ def _figure(key: str, user):
         raise Http404 from None
 
 
+def _target(request, page: str) -> tuple[snapshots.Target, str, list[str]]:
+    node, period, preset, errors = _scope(request)
+    return snapshots.Target(page, node, period, tuple(visible_figures(request.user))), preset, errors
+
+
+def _counted(request, shown: snapshots.Shown, page: str) -> dict:
+    """What the page says about when its figures were counted, and (for staff) the form asking a recount."""
+    query = urlencode({k: v for k, v in request.GET.items() if k in {"org", "period", "from", "to", "year"}})
+    return {"counted": shown, "can_recount": request.user.has_perm(MANAGE), "recount_page": page, "query": query}
+
+
 @requires(VIEW)
 def dashboard(request):
-    node, period, preset, errors = _scope(request)
-    data = dash.build(node, period, user=request.user)
+    target, preset, errors = _target(request, "dashboard")
+    shown = snapshots.shown(target)  # kept values when counting them is expensive (a province: seconds)
+    data = {**shown.data, "node": target.node}
     context = {
         **data,
+        **_counted(request, shown, "dashboard"),
         "preset": preset,
         "presets": PRESETS,
         "errors": errors,
@@ -52,11 +67,12 @@ def dashboard(request):
 
 @requires(VIEW)
 def figures_page(request):
-    node, period, preset, errors = _scope(request)
-    figures = visible_figures(request.user)
-    values = drilldown.values(figures, node.path, period)
+    target, preset, errors = _target(request, "figures")
+    node, period = target.node, target.period
+    shown = snapshots.shown(target)
+    values = shown.data
     rows = []
-    for f in figures:
+    for f in target.figures:
         v = values[f.key]
         rows.append(
             {
@@ -75,8 +91,23 @@ def figures_page(request):
         "errors": errors,
         "rows": rows,
         "nodes": _nodes(request.user),
+        **_counted(request, shown, "figures"),
     }
     return render(request, "reports/figures.html", context)
+
+
+@require_POST
+@requires(MANAGE)
+def recount(request, page: str):
+    """Staff ask for a page's figures counted now (a snapshot is replaced; nothing of the records changes, so
+    no audit entry). The scope comes from the query string, as the page's own."""
+    if page not in snapshots.PAGES:
+        raise Http404
+    target, _preset, _errors = _target(request, page)
+    snapshots.count(target)
+    name = "reports:dashboard" if page == "dashboard" else "reports:figures"
+    query = request.GET.urlencode()
+    return redirect(reverse(name) + (f"?{query}" if query else ""))
 
 
 @requires(VIEW)
