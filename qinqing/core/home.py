@@ -22,11 +22,13 @@ waits for a subtree's counts at an expiry (a city's took about a second). Only p
 before it is shown.
 """
 
+import functools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -54,12 +56,19 @@ class CardSource:
 
 def domain_sources() -> list[CardSource]:
     """Every domain's card source (``navigation.home_cards``), in INSTALLED_APPS order."""
+    return list(_domain_sources(tuple(apps.app_configs)))
+
+
+@functools.lru_cache(maxsize=4)
+def _domain_sources(_installed: tuple[str, ...]) -> tuple[CardSource, ...]:
+    """Looked up once per set of installed apps, not on every view (an import_module per app was a fifth of a
+    repeat view's card reading)."""
     sources = []
     for config, module in domain_modules("navigation"):
         provider = getattr(module, "home_cards", None)
         if provider:
             sources.append(CardSource(config.label, provider, getattr(module, "HOME_CARDS_COUNT", None)))
-    return sources
+    return tuple(sources)
 
 
 def _counts_of(source: CardSource, user) -> tuple | None:
@@ -295,9 +304,15 @@ def scope_cards(user) -> list[dict]:
     return []
 
 
+def role_label(role: str) -> str:
+    """What ``user.get_role_display()`` shows, without rebuilding the choices' dict (hashing every lazy label)
+    on each call: the header and the home page's profile ask on every page."""
+    return str(Role(role).label) if role in Role.values else role
+
+
 def profile(user) -> list[tuple[str, str]]:
     """Who the user is acting for (shown under the page title: the enterprise's or organisation's name)."""
-    rows = [(_("姓名"), user.name), (_("角色"), user.get_role_display())]
+    rows = [(_("姓名"), user.name), (_("角色"), role_label(user.role))]
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         enterprise = user.enterprise
         rows += [
