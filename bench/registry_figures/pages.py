@@ -8,10 +8,17 @@ third side, "together, SQL built", is the new path on a node's first view (its s
 fourth, "days only, SQL built", the same first view with the appeal figures read from the daily rollup alone
 (before its month twin): compare it with the third.
 
+Then (``--snapshots``, the default) the pages as a leader's request gets them (qinqing.reports.snapshots: the view,
+its template and every query, through a RequestFactory request): "live" counts in the request (the threshold
+above any count), "snapshot, first view" counts and keeps the values (threshold 0), "snapshot, repeat view"
+reads them back (one cache read). The snapshots are kept in Redis under a prefix of this run's own (the database
+is read only; ``--redis``), and deleted at the end.
+
 Run by run.py after its own measurements, or alone on a database filled by someone else, read only (no
 migration, no write: the province load test's ``qq_prov_bench``):
 
     .venv/bin/python bench/registry_figures/pages.py --db postgres://postgres@127.0.0.1:5432/qq_prov_bench --runs 3
+    .venv/bin/python bench/registry_figures/pages.py --db ... --runs 3 --only-snapshots   # the page sides alone
 """
 
 from __future__ import annotations
@@ -33,9 +40,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", help="PostgreSQL URL (default: the settings' database, e.g. QINQING_SQLITE_PATH)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="where the snapshot sides keep values")
+    parser.add_argument("--no-snapshots", action="store_true", help="skip the page sides (live / snapshot)")
+    parser.add_argument("--only-snapshots", action="store_true", help="the page sides alone")
     args = parser.parse_args()
     if args.db:
         os.environ["DATABASE_URL"] = args.db
+    if not args.no_snapshots:  # a cache of this run's own: the database is read only, and no one else's keys
+        os.environ["QINQING_REDIS_URL"] = args.redis
+        os.environ["QINQING_CACHE_PREFIX"] = f"qq_figs_bench_{os.getpid()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -47,7 +60,10 @@ def main() -> None:
         with connection.cursor() as cur:  # read only: nothing this benchmark does may write
             cur.execute("set session characteristics as transaction read only")
     print(machine.state())
-    measure(args.runs)
+    if not args.only_snapshots:
+        measure(args.runs)
+    if not args.no_snapshots:
+        measure_pages(args.runs)
 
 
 @contextmanager
@@ -150,6 +166,81 @@ def measure(runs: int) -> dict[str, list[float]]:
 
             sides[f"{label} {what} · days only, SQL built"] = daily
     return timed(sides, runs, "together", "per figure")
+
+
+def measure_pages(runs: int) -> dict[str, list[float]]:
+    """The dashboard and figures page as views (template included) of a province and a city leader: counted live
+    in the request, counted and kept (a snapshot's first view), and read back from the snapshot (repeat views)."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+    from django.test.utils import override_settings
+
+    from qinqing.core.figures import visible_figures
+    from qinqing.orgs.models import Organization
+    from qinqing.reports import snapshots, views
+    from qinqing.reports.periods import from_params
+
+    province = Organization.objects.filter(kind="fic", parent=None).order_by("pk").first()
+    city = Organization.objects.filter(kind="fic", parent=province).order_by("code").first()
+    factory, sides, keys = RequestFactory(), {}, []
+    live, kept = override_settings(QINQING_FIGURES_SNAPSHOT_MS=10**9), override_settings(QINQING_FIGURES_SNAPSHOT_MS=0)
+    for label, node in (("province", province), ("city", city)):
+        leader = _leader(node)
+        for page, view, path in (
+            ("dashboard", views.dashboard, "/reports/"),
+            ("figures page", views.figures_page, "/reports/figures/"),
+        ):
+            name = "dashboard" if page == "dashboard" else "figures"
+            target = snapshots.Target(name, node, from_params({})[0], tuple(visible_figures(leader)))
+            keys.append(target.key())
+
+            def request(view=view, path=path, leader=leader, node=node):
+                req = factory.get(path, {"org": node.code})
+                req.user = leader
+                response = view(req)
+                assert response.status_code == 200, response.status_code
+                return response
+
+            with live:
+                shown_live = request().content.decode()
+            with kept:
+                cache.delete(target.key())
+                request()  # counted and kept
+                shown_kept = request().content.decode()
+            assert 'data-snapshot="0"' in shown_live and 'data-snapshot="1"' in shown_kept
+            assert _numbers(shown_live) == _numbers(shown_kept), f"{label} {page}: the snapshot shows other numbers"
+            print(f"{label} {page}: the snapshot shows the live page's numbers ({len(_numbers(shown_live))} cells)")
+
+            def live_side(request=request, key=keys[-1]):
+                with live:
+                    cache.delete(key)  # nothing kept: counted in the request
+                    return request()
+
+            def first_side(request=request, key=keys[-1]):
+                with kept:
+                    cache.delete(key)
+                    return request()
+
+            def repeat_side(request=request):
+                with kept:
+                    return request()
+
+            sides[f"{label} {page} view · live"] = live_side
+            sides[f"{label} {page} view · snapshot, first view"] = first_side
+            sides[f"{label} {page} view · snapshot, repeat view"] = repeat_side
+    try:
+        return timed(sides, runs, "snapshot, repeat view", "live")
+    finally:
+        cache.delete_many(keys)
+
+
+def _numbers(html: str) -> list[str]:
+    """The page's figure cells (the values, 同比/环比 and children), without its 数据统计于 line."""
+    import re
+
+    html = re.sub(r'<div class="muted counted".*?</div>', "", html, flags=re.S)
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.findall(r">([-+]?[\d,.]+%?)<", html)
 
 
 def timed(sides: dict, runs: int, new: str, old: str, width: int = 52) -> dict[str, list[float]]:
