@@ -2,6 +2,8 @@
 
 import pytest
 from django.template import Context, Template
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from qinqing.core import home
 from qinqing.core.roles import Role
@@ -20,12 +22,15 @@ def test_given_cards_when_drawn_by_the_tag_then_the_html_is_the_partials_byte_fo
         {"label": "在册会员", "value": 17215, "url": "/registry/members/?status=active&x=1"},
         {"label": "<b>未读</b>", "value": 0, "url": ""},
         {"label": "承办单位", "value": "3/5"},
+        {"label": gettext_lazy("Home & <away>"), "value": 1.5, "url": mark_safe("/a/?b=1&amp;c=2")},
+        {"label": mark_safe("<em>safe</em>"), "value": -3},
     ]
     # When the tag draws them
     html = home_cards(cards)
     # Then it is what the include drew for each, in turn
     assert html == "".join(PARTIAL.render(Context({"card": card})) for card in cards)
-    assert "&lt;b&gt;" in html and "&amp;x=1" in html
+    assert "&lt;b&gt;" in html and "&amp;x=1" in html and "Home &amp; &lt;away&gt;" in html
+    assert "<em>safe</em>" in html and "b=1&amp;c=2" in html
 
 
 def test_given_no_cards_then_nothing_is_drawn():
