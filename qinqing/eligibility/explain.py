@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,5 +235,20 @@ def explain(rule: dict, attrs: dict, names: Names | None = None) -> Explanation:
         return Explanation(
             "unknown", results, relevant_unknown=relevant or [r for r in results if r.status == "unknown"]
         )
-    fixes = [r for r in results if r.status == "not_met" and evaluate(rule, attrs, {r.index: True}) is True]
+    fixes = [results[i] for i in _fixing(rule, attrs, [r.index for r in results if r.status == "not_met"])]
     return Explanation("near_miss" if fixes else "not_eligible", results, fixes)
+
+
+def _fixing(rule: dict, attrs: dict, not_met: list[int]) -> Iterator[int]:
+    """The not-met leaves (by index) that alone, met, would make the rule met: a near miss."""
+    return (index for index in not_met if evaluate(rule, attrs, {index: True}) is True)
+
+
+def verdict(rule: dict, attrs: dict) -> str:
+    """explain()'s verdict alone, without putting the rule and the data into words: for a page that shows the
+    policies an enterprise does not meet only as a number (我的政策), a third to a half of its explanations."""
+    root = evaluate(rule, attrs)
+    if root is not False:
+        return "eligible" if root else "unknown"
+    not_met = [index for index, leaf in enumerate(leaves(rule)) if evaluate_leaf(leaf, attrs) is False]
+    return "near_miss" if next(_fixing(rule, attrs, not_met), None) is not None else "not_eligible"

@@ -55,6 +55,7 @@ from .explain import (
     evaluate,
     evaluate_leaf,
     explain,
+    verdict,
 )
 from .vocabulary import (
     _SECTIONS,
@@ -118,6 +119,7 @@ __all__ = [
     "qualification_mask",
     "qualifications",
     "to_expr",
+    "verdict",
 ]
 
 

@@ -180,3 +180,23 @@ def test_given_id_sets_when_encoded_as_gaps_then_decoded_exactly_and_old_blobs_s
     old = io.BytesIO()
     pl.DataFrame({"id": pl.Series(ids, dtype=pl.UInt32)}).write_ipc(old, compression="zstd")
     assert idsets.decode(old.getvalue()).to_list() == ids
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule=rule_trees, firm=enterprises)
+def test_property_verdict_alone_is_explains_verdict(rule, firm):
+    # 我的政策 takes the verdict alone for the policies it only counts: it must be explain()'s, for every verdict
+    assert rules.verdict(rule, firm) == explain(rule, firm).verdict
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [
+        ({"region": "430621", "employees": 25, "qualifications": ["专精特新"]}, "eligible"),
+        ({"region": "430621", "employees": 5, "qualifications": ["高新技术企业"]}, "near_miss"),
+        ({"region": "430621", "qualifications": ["高新技术企业"]}, "unknown"),
+        ({"region": "440300", "employees": 5, "qualifications": [], "rd_ratio": 1}, "not_eligible"),
+    ],
+)
+def test_given_each_verdict_when_taken_alone_then_same_as_explained(attrs, expected):
+    assert rules.verdict(normalize(RULE), attrs) == explain(normalize(RULE), attrs).verdict == expected

@@ -1,6 +1,8 @@
 """Pages through the client: each with a restricted-permission case and other-county isolation."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qinqing.policies import matching
@@ -117,6 +119,32 @@ def test_given_enterprise_when_opening_my_policies_then_grouped_with_reasons(log
     assert "吸纳就业补贴" in eligible and "从业人数 大于等于 10人（本企业：50人）" in eligible
     assert "规上企业奖励" in near.split('id="unknown"')[0] and "还差：从业人数 大于等于 100人" in near
     assert "纳税大户奖励" in unknown and "请补充：资产总额" in unknown
+
+
+TWO_SHORT = {"op": "all", "items": [
+    {"attr": "employees", "op": "ge", "value": 1000}, {"attr": "size_class", "op": "in", "value": ["大型"]},
+]}  # fmt: skip
+
+
+def test_given_many_policies_when_enterprise_opens_mine_then_same_queries_and_the_unmet_counted(
+    login, users, firms, make_policy, django_assert_num_queries
+):
+    """我的政策 reads the policies in one query whatever their number (a province's enterprise has hundreds; the
+    page reads only the fields it shows, so a field left out would cost one query per policy), and the policies
+    not met, counted without their explanation, are the number explain() gives."""
+    make_policy(title="吸纳就业补贴")
+    make_policy(title="大型企业奖励", rule=TWO_SHORT)
+    client = login(users.enterprise)
+    client.get(reverse("policies:mine"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("policies:mine"))
+    for i in range(6):
+        make_policy(title=f"稳岗补贴{i}", issuer_name="岳阳市人社局")
+        make_policy(title=f"大型企业奖励{i}", rule=TWO_SHORT)
+    with django_assert_num_queries(len(few)):
+        html = client.get(reverse("policies:mine")).content.decode()
+    assert "另有 7 项政策暂不符合条件" in html and "大型企业奖励" not in html
+    assert "稳岗补贴5" in html and "岳阳市人社局" in html and "从业人数 大于等于 10人（本企业：50人）" in html
 
 
 def test_given_other_county_policy_when_enterprise_opens_mine_then_not_listed(login, users, firms, make_policy):
