@@ -170,3 +170,20 @@ def test_given_yesterdays_snapshot_when_shown_then_its_date_is_said():
     counted = timezone.now() - dt.timedelta(days=1, hours=1)
     shown = snapshots.Shown({}, counted, 500.0, snapshot=True)
     assert shown.at_text == timezone.localtime(counted).strftime("%Y-%m-%d %H:%M")
+
+
+def test_given_expensive_pages_when_warm_report_pages_runs_then_their_snapshots_are_kept(
+    client, users, join, expensive
+):
+    import io
+
+    from django.core.management import call_command
+
+    join()
+    out = io.StringIO()
+    call_command("warm_report_pages", stdout=out)
+    assert "保存快照" in out.getvalue()
+    join("李")
+    client.force_login(users.leader)
+    figures = client.get(FIGURES)
+    assert _figures_value(figures) == 1 and _snapshot_flag(figures) == "1"
