@@ -206,6 +206,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="timed passes over the queries (best/worst of p95)")
     parser.add_argument("--index", default=None, help="the tantivy index directory (default: a temporary one)")
     parser.add_argument("--stages", action="store_true", help="also print the tantivy page's time per stage")
+    parser.add_argument(
+        "--tantivy-only",
+        action="store_true",
+        help="time the tantivy page and the whole request alone: no database-index page, LIKE scan or recall between "
+        "them (a diagnostic of what the heavy sides cost the next page; not the benchmark's figure)",
+    )
     args = parser.parse_args()
     from django.conf import settings
 
@@ -248,7 +254,8 @@ def main() -> None:
     # comes and goes falls on all of them alike; --repeat passes over the same queries, each reported.
     for q, params in plan[:5]:  # warm-up: the index handle, the statements, the caches
         page_search(user, q, params, use_engine=True)
-        page_search(user, q, params, use_engine=False)
+        if not args.tantivy_only:
+            page_search(user, q, params, use_engine=False)
         page_request(client, q, params)
     runs = []
     per_stage: dict[str, list[float]] = {}  # every pass's tantivy pages, --stages
@@ -258,7 +265,7 @@ def main() -> None:
         }
         for q, params in plan:
             counts = {}
-            for engine in ("tantivy", "database"):
+            for engine in ("tantivy",) if args.tantivy_only else ("tantivy", "database"):
                 t, cpu = time.perf_counter(), time.process_time()
                 stages = (per_stage if args.stages else None) if engine == "tantivy" else None
                 results, counts[engine], rows = page_search(
@@ -268,11 +275,13 @@ def main() -> None:
                 times[f"{engine} cpu"].append(time.process_time() - cpu)
                 assert (results.engine is not None) == (engine == "tantivy"), q
                 assert len(rows) <= 20
-            assert counts["tantivy"] == counts["database"], (q, params)
+            assert args.tantivy_only or counts["tantivy"] == counts["database"], (q, params)
             t, cpu = time.perf_counter(), time.process_time()
             page_request(client, q, params)
             times["request"].append(time.perf_counter() - t)
             times["request cpu"].append(time.process_time() - cpu)
+            if args.tantivy_only:
+                continue
             t = time.perf_counter()
             like_ids = like_scan(q)
             times["like"].append(time.perf_counter() - t)
@@ -289,6 +298,7 @@ def main() -> None:
     print(
         f"database: {connection.vendor}; {Policy.objects.count():,} policies; {len(queries)} queries of 1–3 words "
         f"(a third with a list filter); sides interleaved query by query; {args.repeat} run(s)"
+        + ("; TANTIVY ONLY (diagnostic: no database-index page, LIKE scan or recall)" if args.tantivy_only else "")
     )
     for name, label in (
         ("tantivy", "tantivy index (page: count + 20 ranked + highlights)"),
@@ -299,6 +309,8 @@ def main() -> None:
         ("request", "whole request, tantivy (middleware + view + rows HTML)"),
         ("request cpu", "  this process's CPU time per whole request"),
     ):
+        if not runs[0][name]:  # a side not run (--tantivy-only)
+            continue
         each = [(pct(t[name], 0.5), pct(t[name], 0.95)) for t in runs]
         per_run = "; ".join(f"p50 {a:7.1f} ms, p95 {b:7.1f} ms" for a, b in each)
         print(f"{label:55s} {per_run}")
@@ -314,6 +326,8 @@ def main() -> None:
             print(
                 f"  {name:58s} {pct(wall, 0.5):6.3f} / {pct(wall, 0.95):6.3f} ms | {pct(cpu, 0.5):6.3f} / {pct(cpu, 0.95):6.3f} ms"
             )
+    if args.tantivy_only:
+        return
     for t in runs:
         ratio = pct(t["database"], 0.95) / pct(t["tantivy"], 0.95)
         print(f"ratio database-index p95 / tantivy p95: {ratio:.1f}x; LIKE p95 / tantivy p95: "
