@@ -16,6 +16,12 @@ types, through the fastest path the connection allows:
 - **SQLite: rows.** ADBC's SQLite driver bundles its own copy of SQLite, which must never open the database
   Django holds (see registry.importing.sqlwrite), so SQLite reads go through ``values_list``.
 
+On a deployment with a streaming replica (``DATABASE_REPLICA_URL``, core.replica), the parallel paths read from
+the replica inside ``replica.replica_reads()`` (the matching run opts in) when the replica is healthy, has
+replayed the primary's WAL as of the read's start (``_caught_up``: every row committed before the read is there,
+so a run after an import sees it) and the caller is not inside a transaction; else, or when the replica fails
+during the read, from the primary. Reads of a few rows on Django's connection (``copy``) stay on the primary.
+
 Text columns come back with NULL as "" on every path (the COPY CSV path cannot tell them apart). Encrypted
 columns are refused: a bulk read would return ciphertext where ``values_list`` returns the decrypted value.
 """
@@ -23,17 +29,22 @@ columns are refused: a bulk read would return ciphertext where ``values_list`` r
 from __future__ import annotations
 
 import io
+import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 import polars as pl
 import psycopg
 import psycopg.errors
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import DatabaseError, connection, connections
 from django.db.models import DecimalField, F, FloatField, QuerySet
 from django.db.models.functions import Cast
 from psycopg import generators as psycopg_generators
+
+logger = logging.getLogger(__name__)
 
 Read = tuple[QuerySet, list[str], dict]  # queryset, values_list fields, {column name: Polars type} in that order
 HOWS = ("copy", "parallel-copy", "arrow")
@@ -57,16 +68,70 @@ def read_frames(reads: list[Read], *, how: str | None = None) -> list[pl.DataFra
         raise ValueError(f"how must be one of {HOWS}")
     if how == "copy" or not reads:
         return [read_copy(queryset, fields, schema) for queryset, fields, schema in reads]
-    conninfo = _conninfo()
     if how == "arrow":
         queries = [_sql(queryset, fields, schema) for queryset, fields, schema in reads]
         fetch = _fetch_arrow
     else:
         queries = [_copy_sql(queryset, fields) for queryset, fields, _schema in reads]
         fetch = _fetch_csv
-    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
-        tables = list(pool.map(lambda sql: fetch(conninfo, sql), queries))
+    source = read_source()
+    try:
+        tables = _fetch_all(fetch, _conninfo(source), queries)
+    except Exception as exc:  # psycopg's, ADBC's or Django's error: whichever, the primary reads (or raises)
+        if source == "default":
+            raise
+        # The replica went away between its check and the read: the primary serves this read, and the replica
+        # is left alone for its retry period (core.replica).
+        logger.warning("bulk read: replica failed (%s), reading from the primary", exc)
+        from qinqing.core import replica
+
+        replica.mark_down()
+        tables = _fetch_all(fetch, _conninfo("default"), queries)
     return [_conform(table, schema) for table, (_qs, _fields, schema) in zip(tables, reads, strict=True)]
+
+
+def _fetch_all(fetch, conninfo: str, queries: list[str]) -> list:
+    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+        return list(pool.map(lambda sql: fetch(conninfo, sql), queries))
+
+
+def read_source() -> str:
+    """The database alias a parallel read uses: the replica when core.replica allows it here (configured, inside
+    replica_reads(), outside a transaction, healthy) and it has caught up with the primary; else the primary."""
+    from qinqing.core import replica
+
+    if not replica.use_replica():
+        return "default"
+    return replica.REPLICA if _caught_up() else "default"
+
+
+def _caught_up() -> bool:
+    """Whether the replica has replayed the primary's WAL as of now, waiting up to
+    ``QINQING_REPLICA_READ_WAIT`` seconds (streaming replication usually takes milliseconds). A matching run
+    then sees every enterprise committed before it started, as a read from the primary would."""
+    from qinqing.core import replica
+
+    wait = float(getattr(settings, "QINQING_REPLICA_READ_WAIT", 5))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            position = cursor.fetchone()[0]
+        deadline = time.monotonic() + wait
+        with connections[replica.REPLICA].cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
+                replayed = cursor.fetchone()[0]
+                if replayed or replayed is None or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.05)
+    except DatabaseError as exc:
+        logger.warning("bulk read: replica unreachable (%s), reading from the primary", exc)
+        replica.mark_down()
+        return False
+    if not replayed:  # behind after the wait, or not a standby at all (NULL): the primary serves
+        logger.warning("bulk read: replica %s, reading from the primary",
+                       "not in recovery" if replayed is None else f"behind after {wait:g} s")  # fmt: skip
+    return bool(replayed)
 
 
 def read_copy(queryset: QuerySet, fields: list[str], schema: dict) -> pl.DataFrame:
@@ -149,10 +214,11 @@ def _sql(queryset: QuerySet, fields: list[str], schema: dict) -> str:
     return _copy_sql(queryset, columns)
 
 
-def _conninfo() -> str:
+def _conninfo(alias: str = "default") -> str:
     """Django's own connection parameters (database, user, host, port, TLS…) as a libpq connection string."""
-    connection.ensure_connection()
-    info = connection.connection.info
+    source = connections[alias]
+    source.ensure_connection()
+    info = source.connection.info
     return psycopg.conninfo.make_conninfo("", **info.get_parameters(), password=info.password or None)
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core.replica import replica_reads
 from qinqing.eligibility import idsets
 from qinqing.eligibility.attributes import read_frame
 from qinqing.eligibility.matching import ancestor_paths, evaluate_owned
@@ -57,7 +58,8 @@ def run_matching(
     step = time.perf_counter()
     if policies is None:
         policies = list(applicable_policies(scope_path))
-    frame = read_frame(scope_path)
+    with replica_reads():  # on a streaming replica when one is configured and caught up (core.bulkread)
+        frame = read_frame(scope_path)
     run.enterprises, run.policies = frame.height, len(policies)
     run.seconds["read"] = time.perf_counter() - step
     if progress:

@@ -190,10 +190,8 @@ def clusters():
             subprocess.run(["pg_dropcluster", "--stop", version, name], capture_output=True, timeout=120)
 
 
-@pytest.mark.postgres_only
-def test_given_a_streaming_replica_when_reading_figures_then_routed_and_the_platform_survives_its_stop(
-    clusters, tmp_path
-):
+def platform_env(clusters, tmp_path) -> dict[str, str]:
+    """The environment of a platform process on the clusters' primary, with their replica configured."""
     env = {k: v for k, v in os.environ.items() if k not in ("QINQING_SQLITE_PATH",)}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -204,6 +202,14 @@ def test_given_a_streaming_replica_when_reading_figures_then_routed_and_the_plat
         QINQING_AUDIT_KEY="replica-test-audit-key",
         DJANGO_SECRET_KEY="replica-test-secret-key-not-for-production",
     )
+    return env
+
+
+@pytest.mark.postgres_only
+def test_given_a_streaming_replica_when_reading_figures_then_routed_and_the_platform_survives_its_stop(
+    clusters, tmp_path
+):
+    env = platform_env(clusters, tmp_path)
     _run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env)
     assert "routed" in _run([sys.executable, "-c", CHECK, "running"], cwd=ROOT, env=env).stdout
     _run(["pg_ctlcluster", clusters.version, clusters.standby, "stop"])
