@@ -187,7 +187,9 @@ class JobRunner:
         """Yield ``(index, item)`` from where the last run stopped; each item commits with its checkpoint.
 
         The caller's work for an item runs inside a transaction that also stores the checkpoint, so after a
-        crash the item is either fully done (and skipped next time) or not done at all.
+        crash the item is either fully done (and skipped next time) or not done at all. The item's audit rows are
+        written at its end, after the checkpoint (``audit.written_at_end``): a long item does not hold the audit
+        chain head, which every user's audited action waits for, through its work.
         """
         if total is None and hasattr(items, "__len__"):
             total = len(items)
@@ -197,7 +199,7 @@ class JobRunner:
         for index, item in enumerate(items):
             if index < start:
                 continue
-            with transaction.atomic():
+            with transaction.atomic(), audit.written_at_end():
                 yield index, item
                 self.save_checkpoint({**self.checkpoint, "position": index + 1}, done=index + 1)
             self.progress(index + 1)
