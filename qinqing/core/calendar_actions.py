@@ -66,6 +66,7 @@ def remove_calendar_day(day: CalendarDay, *, actor) -> None:
 
 
 @transaction.atomic
+@audit.written_at_end()  # the deadline recompute locks open appeals one by one: the chain head is taken last
 def mark_year_complete(*, year: int, complete: bool = True, note: str = "", actor) -> CalendarYear:
     """Declare that every holiday and make-up workday of ``year`` has been entered (or withdraw it).
 
@@ -103,6 +104,7 @@ def mark_year_complete(*, year: int, complete: bool = True, note: str = "", acto
 
 
 @transaction.atomic
+@audit.written_at_end()  # as mark_year_complete
 def enter_holiday_notice(notice: Notice, *, actor) -> CalendarYear:
     """Save a parsed State Council notice as the official schedule of ``notice.year``.
 

@@ -122,8 +122,11 @@ def _yes(text: str) -> bool:
 
 
 def _run(rows, handle, labels) -> ImportResult:
+    """Each row through its action, in one transaction (all or nothing). The actions' audit rows are written at the
+    end (``audit.written_at_end``): a long file does not hold the audit chain head, which every user's audited
+    action waits for, from its first row on; a refused row's rows go with its savepoint."""
     result = ImportResult()
-    with transaction.atomic():
+    with transaction.atomic(), audit.written_at_end():
         for index, row in enumerate(rows, start=2):
             if not any((cell or "").strip() for cell in row):
                 continue
