@@ -35,7 +35,10 @@ def count_at_most(values: np.ndarray, points: np.ndarray, dtype=np.uint16) -> np
     low, high = float(points[0]), float(points[-1])
     if np.isnan(values).any() or not len(points):
         return np.searchsorted(points, values, side="right").astype(dtype)
-    scale = BUCKETS / (high - low) if high > low else 1.0
+    with np.errstate(over="ignore", divide="ignore"):
+        scale = BUCKETS / (high - low) if high > low else 1.0
+    if not np.isfinite(scale):  # points a few doubles apart (x > 0 beside x >= 0): no grid spans them
+        return np.searchsorted(points, values, side="right").astype(dtype)
     point_bucket = _bucket(points, low, scale)
     shared = np.bincount(point_bucket, minlength=BUCKETS + 2)
     if shared.max() > MAX_SHARED:

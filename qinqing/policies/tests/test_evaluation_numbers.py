@@ -15,6 +15,7 @@ from qinqing.eligibility.rules import evaluate_all, explain, frame_from_records,
     "points",
     [
         [5.0],
+        [0.0, 5e-324],  # x >= 0 and x > 0 alone: no grid spans two neighbouring doubles
         [-3.5, -0.0, 1e-300, 2.0, 7.25, 1e12],
         sorted({round(random.Random(3).uniform(0, 5000), 2) for _ in range(240)}),  # UInt8, a few per bucket
         [float(i) for i in range(300)],  # UInt16
