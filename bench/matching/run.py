@@ -207,7 +207,7 @@ def previous_evaluation(commit: str) -> types.ModuleType:
     return previous_module("qinqing/eligibility/evaluation.py", commit, "qinqing.eligibility")
 
 
-PREVIOUS_STORE = "0d08ec3"  # policies/matching.py before the store locked its rows in id order first (lock order)
+PREVIOUS_STORE = "0c7ca41"  # policies/matching.py before this round (the read on the replica; the store unchanged)
 
 
 def previous_module(path: str, commit: str, package: str) -> types.ModuleType:
@@ -317,7 +317,7 @@ def end_to_end(frame: pl.DataFrame, policies: dict, previous: types.ModuleType, 
 
     def before():
         # The previous code (as of PREVIOUS and PREVIOUS_STORE): the same read (parallel CSV COPY, unchanged), the
-        # previous evaluate_all, the previous store (digests, without locking its rows first).
+        # previous evaluate_all, the previous store (the same as the current one since 0c7ca41).
         saved = rules.evaluate_all, matching.store_results
         rules.evaluate_all, matching.store_results = previous.evaluate_all, old_store.store_results
         try:
