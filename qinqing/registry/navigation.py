@@ -27,10 +27,8 @@ def home_cards(user) -> list[dict]:
 
     cards = []
     if user.has_perm("registry.view_statistics"):
-        members = statistics.members_by_kind(permissions.visible_members(user), timezone.localdate().year)[-1]
-        cards.append(
-            {"label": gettext("在册会员"), "value": members["count"], "url": "/registry/members/?status=active"}
-        )
+        members = statistics.members_in_register(permissions.visible_members(user), timezone.localdate().year)
+        cards.append({"label": gettext("在册会员"), "value": members, "url": "/registry/members/?status=active"})
     if user.has_perm("registry.view_chamber") and user.role != "chamber_secretary":
         due = statistics.term_due(permissions.visible_chambers(user), timezone.localdate()).count()
         cards.append({"label": gettext("90天内需换届商会"), "value": due, "url": "/registry/chambers/term-due/"})

@@ -86,6 +86,29 @@ def test_given_members_then_by_kind_at_year_end_with_change(tree, users):
     assert (by_kind["total"]["count"], by_kind["total"]["last_year"], by_kind["total"]["change"]) == (2, 2, 0)
 
 
+def test_given_members_joining_and_leaving_then_the_home_cards_count_is_the_by_kind_total(tree, users):
+    """The 在册会员 card counts with one filtered count (members_in_register): the same number as the statistics'
+    total, for FIC and chamber memberships, joined, left and not yet joined at the end of each year."""
+    staff = users.county_staff
+    chamber = create_organization(kind="chamber", name="岳阳县建材行业商会", region_code="430621", parent=tree.county_a)
+    for organization, joined, left in [
+        (tree.county_a, (2023, 5, 1), None),
+        (tree.county_a, (2020, 2, 1), (2024, 6, 30)),
+        (chamber, (2024, 2, 1), None),
+        (chamber, (2025, 1, 1), (2025, 12, 31)),
+        (tree.county_b, (2026, 3, 1), None),
+    ]:
+        actions.add_member(
+            actor=staff if organization != tree.county_b else users.county_b_staff, organization=organization,
+            kind="individual", person_name=f"会员{joined[0]}", joined_on=datetime.date(*joined),
+            left_on=datetime.date(*left) if left else None,
+        )  # fmt: skip
+    for year in (2023, 2024, 2025, 2026):
+        total = statistics.members_by_kind(Member.objects.all(), year)[-1]["count"]
+        assert statistics.members_in_register(Member.objects.all(), year) == total, year
+    assert statistics.members_in_register(Member.objects.all(), 2024) == 2
+
+
 def test_given_overview_page_and_api_then_same_figures_and_bad_year_ignored(chambers, users, login):
     client = login(users.city_staff)
     body = client.get("/registry/?year=2024").content.decode()
