@@ -187,3 +187,19 @@ def test_given_expensive_pages_when_warm_report_pages_runs_then_their_snapshots_
     client.force_login(users.leader)
     figures = client.get(FIGURES)
     assert _figures_value(figures) == 1 and _snapshot_flag(figures) == "1"
+
+
+def test_given_a_kept_page_when_read_again_then_no_figure_is_counted(client, users, join, expensive):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users.leader)
+    join()
+    client.get(DASHBOARD), client.get(FIGURES)
+    for url in (DASHBOARD, FIGURES):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        tables = " ".join(q["sql"] for q in queries.captured_queries)
+        # the session, the user, the scope selector's nodes and the one cache read: no domain table, no rollup
+        assert len(queries.captured_queries) <= 6, [q["sql"][:80] for q in queries.captured_queries]
+        assert "registry_" not in tables and "appeals_" not in tables and "health_" not in tables
