@@ -72,23 +72,39 @@ def subtree_org_ids(path: str) -> list[int]:
     transaction the list comes from the shared cache, kept with the tree's version counter, so it costs one
     cache read instead of a query, and a committed change to the tree is read afresh on the next request.
     Inside a transaction (a change not yet committed moves no counter) it is always queried."""
-    query = Organization.objects.filter(path__startswith=path).values_list("pk", flat=True)
+
+    def query() -> list[int]:  # built only when asked: building a filter is most of a cache hit's cost
+        return list(Organization.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
     if transaction.get_connection().in_atomic_block:
-        return list(query)
+        return query()
     key = f"qinqing:policies:subtree:{path}"
     found = cache.get_many([key, TREE_COUNTER])
     version, kept = found.get(TREE_COUNTER) or 0, found.get(key)
     if kept is not None and kept[0] == version:
         return kept[1]
-    ids = list(query)
+    ids = query()
     cache.set(key, (version, ids), TREE_IDS_SECONDS)
     return ids
+
+
+# The visibility querysets built in this process, by their rule (a Q hashes by its content, id lists included), so
+# each search clones one instead of building the filter again (Django's add_q: ~0.2-0.4 ms of a search, issue 17).
+# Never evaluated here, only cloned: each caller gets its own queryset. Emptied when it reaches VISIBLE_KEPT.
+_visible: dict[Q, QuerySet[Policy]] = {}
+VISIBLE_KEPT = 1024
 
 
 def visible_policies(user) -> QuerySet[Policy]:
     if not user.is_authenticated or not user.has_perm("policies.view_policy"):
         return Policy.objects.none()
-    return Policy.objects.filter(Q(state=PublishState.PUBLISHED) | editable_q(user)).select_related("issuer", "owner")
+    rule = Q(state=PublishState.PUBLISHED) | editable_q(user)
+    built = _visible.get(rule)
+    if built is None:
+        if len(_visible) >= VISIBLE_KEPT:
+            _visible.clear()
+        built = _visible[rule] = Policy.objects.filter(rule).select_related("issuer", "owner")
+    return built.all()
 
 
 def editable_policies(user) -> QuerySet[Policy]:
