@@ -40,7 +40,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import machine  # noqa: E402
 
-PAGES = {"home": "/", "appeals list": "/appeals/", "policy list": "/policies/", "enterprise list": "/registry/"}
+PAGES = {
+    "home": "/",
+    "appeals list": "/appeals/",
+    "policy list": "/policies/",
+    "enterprise list": "/registry/enterprises/",
+}
 # Each page's <title> (its template's title block and the site name): a response counts only if it is that page.
 TITLES = {"home": "首页", "appeals list": "企业诉求", "policy list": "政策超市", "enterprise list": "企业名录"}
 ACCESS_LOG_FORMAT = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'  # as deploy/systemd
