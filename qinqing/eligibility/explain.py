@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .vocabulary import (
@@ -142,9 +143,27 @@ VERDICTS = {
 
 
 Names = dict[str, dict[str, str]]  # attribute key → raw value (as text) → how to show it (labels.value_names)
+Words = dict[str, dict[str, str]]  # "label" / "unit" / "hint" → attribute key, "op" → operator: translated
 
 
-def describe_value(attr_key: str, value: Any, names: Names | None = None) -> str:
+@cache
+def _words_in(language: str | None) -> Words:
+    return {
+        "label": {key: str(attr.label) for key, attr in ATTRIBUTES.items()},
+        "unit": {key: str(attr.unit) for key, attr in ATTRIBUTES.items()},
+        "hint": {key: str(attr.missing_hint) for key, attr in ATTRIBUTES.items()},
+        "op": {op: str(label) for op, label in OPERATORS.items()},
+    }
+
+
+def words() -> Words:
+    """The vocabulary's labels, units, hints and operators in the active language, translated once per language: a
+    lazy label translates on every use, a lookup of the active language each time, and a page explaining hundreds
+    of policies (我的政策) put ~5,000 of them into words."""
+    return _words_in(get_language())
+
+
+def describe_value(attr_key: str, value: Any, names: Names | None = None, vocabulary: Words | None = None) -> str:
     """A condition's value or an enterprise's datum in words; ``names`` turns ids and codes into names
     (chamber ids into chamber names, codes into "3311 金属结构制造")."""
     attr = ATTRIBUTES[attr_key]
@@ -159,9 +178,10 @@ def describe_value(attr_key: str, value: Any, names: Names | None = None) -> str
     if attr.kind in ("set", "idset"):
         return "、".join(own.get(str(v), str(v)) for v in value) or gettext("无")
     if attr.kind == "number":
+        unit = (vocabulary or words())["unit"][attr_key]
         if isinstance(value, list):
-            return f"{_num(value[0])}～{_num(value[1])}{attr.unit}"
-        return f"{_num(value)}{attr.unit}"
+            return f"{_num(value[0])}～{_num(value[1])}{unit}"
+        return f"{_num(value)}{unit}"
     if isinstance(value, list):
         return "、".join(own.get(str(v)) or _code_text(attr_key, v) for v in value)
     return own.get(str(value)) or _code_text(attr_key, value)
@@ -178,9 +198,11 @@ def _num(value: float) -> str:
     return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0")
 
 
-def describe_leaf(leaf: dict, names: Names | None = None) -> str:
-    attr = ATTRIBUTES[leaf["attr"]]
-    return f"{attr.label} {OPERATORS[leaf['op']]} {describe_value(attr.key, leaf['value'], names)}"
+def describe_leaf(leaf: dict, names: Names | None = None, vocabulary: Words | None = None) -> str:
+    vocabulary = vocabulary or words()
+    key = ATTRIBUTES[leaf["attr"]].key
+    value = describe_value(key, leaf["value"], names, vocabulary)
+    return f"{vocabulary['label'][key]} {vocabulary['op'][leaf['op']]} {value}"
 
 
 def describe_tree(rule: dict, names: Names | None = None, explanation: Explanation | None = None) -> dict:
@@ -206,19 +228,20 @@ def describe_tree(rule: dict, names: Names | None = None, explanation: Explanati
 def explain(rule: dict, attrs: dict, names: Names | None = None) -> Explanation:
     """Explain a rule for one enterprise's attributes (keys of ATTRIBUTES; missing/None = unknown)."""
     flat = leaves(rule)
+    vocabulary = words()
     results: list[LeafResult] = []
     for index, leaf in enumerate(flat):
         outcome = evaluate_leaf(leaf, attrs)
-        attr = ATTRIBUTES[leaf["attr"]]
+        key = ATTRIBUTES[leaf["attr"]].key
         results.append(
             LeafResult(
                 index=index,
-                attr=attr.key,
-                label=str(attr.label),
-                text=describe_leaf(leaf, names),
-                actual=describe_value(attr.key, attrs.get(attr.key), names),
+                attr=key,
+                label=vocabulary["label"][key],
+                text=describe_leaf(leaf, names, vocabulary),
+                actual=describe_value(key, attrs.get(key), names, vocabulary),
                 status={True: "met", False: "not_met", None: "unknown"}[outcome],
-                missing_hint=str(attr.missing_hint) if outcome is None else "",
+                missing_hint=vocabulary["hint"][key] if outcome is None else "",
             )
         )
     root = evaluate(rule, attrs)

@@ -200,3 +200,22 @@ def test_property_verdict_alone_is_explains_verdict(rule, firm):
 )
 def test_given_each_verdict_when_taken_alone_then_same_as_explained(attrs, expected):
     assert rules.verdict(normalize(RULE), attrs) == explain(normalize(RULE), attrs).verdict == expected
+
+
+def test_given_many_explanations_then_the_vocabulary_is_translated_once_per_language(monkeypatch):
+    """我的政策 explains hundreds of policies: labels, units, operators and hints are translated once per language,
+    not on every use (each use of a lazy label is a lookup of the active language)."""
+    from django.utils import translation
+
+    rule = normalize({"op": "all", "items": [
+        {"attr": "employees", "op": "ge", "value": 10}, {"attr": "revenue", "op": "between", "value": [100, 5000]},
+        {"attr": "tax", "op": "gt", "value": 1},
+    ]})  # fmt: skip
+    first = explain(rule, {"employees": 5})
+    calls = []
+    real = translation._trans.gettext
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: calls.append(message) or real(message))
+    again = [explain(rule, {"employees": n, "revenue": 50.0 * n}) for n in range(20)]
+    assert calls == []
+    assert again[0].leaves[0].text == first.leaves[0].text == "从业人数 大于等于 10人"
+    assert again[3].leaves[1].actual == "150万元" and again[0].leaves[2].missing_hint == first.leaves[2].missing_hint
