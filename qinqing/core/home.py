@@ -95,14 +95,13 @@ def _read(user, sources: list[CardSource]) -> tuple[str, dict, dict, dict, bool]
     background recount is already queued (one read)."""
     key = _key(user)
     depends = {s.name: _counts_of(s, user) for s in sources}
-    version_keys = sorted({home_versions.key_for(c, user) for counts in depends.values() for c in counts or ()})
+    keys = {name: [home_versions.key_for(c, user) for c in counts] for name, counts in depends.items() if counts}
+    version_keys = sorted({k for names in keys.values() for k in names})
     # One read: the user's cards, the counters they depend on and the queued-recount guard.
     found = cache.get_many([key, f"{key}:recounting", *version_keys])
     versions = home_versions.current(version_keys, found)
     stamps = {
-        name: tuple(versions[home_versions.key_for(c, user)] for c in counts)
-        for name, counts in depends.items()
-        if counts is not None
+        name: tuple(versions[k] for k in keys.get(name, ())) for name, counts in depends.items() if counts is not None
     }
     entry = found.get(key) or {}  # source name -> (counters, when counted, cards)
     return key, depends, stamps, entry, f"{key}:recounting" in found
