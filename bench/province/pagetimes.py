@@ -147,6 +147,38 @@ def run(repeat: int, index_only: bool) -> list[dict]:
     return rows
 
 
+def member_card(repeat: int) -> list[dict]:
+    """The home page's 在册会员 card for county, city and province staff, counted both ways in turn in this process:
+    statistics.members_by_kind's total (before) and statistics.members_in_register (now); the same number."""
+    from django.utils import timezone
+
+    from qinqing.registry import permissions
+    from qinqing.registry import statistics as registry_statistics
+
+    year, rows = timezone.localdate().year, []
+    ways = {
+        "members_by_kind total": lambda qs: registry_statistics.members_by_kind(qs, year)[-1]["count"],
+        "members_in_register": lambda qs: registry_statistics.members_in_register(qs, year),
+    }
+    for key in [k for k in USERS if k.startswith("staff")]:
+        members = permissions.visible_members(USERS[key])
+        times: dict[str, list[float]] = {way: [] for way in ways}
+        values = {way: count(members) for way, count in ways.items()}  # warm, and the numbers to compare
+        assert len(set(values.values())) == 1, values
+        for _ in range(repeat):
+            for way, count in ways.items():
+                t0 = time.perf_counter()
+                count(members)
+                times[way].append((time.perf_counter() - t0) * 1000)
+        for way, walls in times.items():
+            rows.append({"card": "在册会员", "user": key, "way": way, "value": values[way], "median_ms": statistics.median(walls), "min_ms": min(walls), "max_ms": max(walls)})  # fmt: skip
+            print(
+                f"member card {key:16s} {way:22s} {values[way]:8d}  median {rows[-1]['median_ms']:7.1f} ms ({min(walls):.1f}-{max(walls):.1f})",
+                flush=True,
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -155,11 +187,14 @@ def main() -> None:
         action="store_true",
         help="index-only scans off for the session (the list before registry/0014)",
     )
+    parser.add_argument("--member-card", action="store_true", help="also time the home page's member card both ways")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     _setup()
     t0 = time.perf_counter()
     rows = run(args.repeat, index_only=not args.no_index_only)
+    if args.member_card:
+        rows += member_card(args.repeat)
     print(f"{len(rows)} pages in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()}")
     if args.out:
         args.out.write_text(
