@@ -261,7 +261,30 @@ def my_policies(request):
     for policy in shown:
         explanation = rules.explain(policy.rule, attrs, names)
         groups[explanation.verdict].append({"policy": policy, "why": explanation, "pushed": policy.pk in pushed})
+    _card_lines(groups)
     return render(request, "policies/my_policies.html", {"enterprise": enterprise, "groups": groups, "attrs": attrs})
+
+
+def _card_lines(groups: dict[str, list]) -> None:
+    """Each shown card's address and reasons as text, the phrases translated and the address reversed once a page
+    (the template did both for each of hundreds of cards: a third of the page's time)."""
+    detail = reverse("policies:detail", args=[0]).removesuffix("0/")
+    met, short, add, none = (
+        _("%(text)s（本企业：%(actual)s）"),
+        _("还差：%(text)s（本企业：%(actual)s）"),
+        _("请补充：%(hint)s"),
+        _("无"),
+    )
+    for verdict, items in groups.items():
+        for item in items if verdict != "not_eligible" else ():
+            why = item["why"]
+            item["url"] = f"{detail}{item['policy'].pk}/"
+            if verdict == "eligible":
+                item["lines"] = [met % {"text": x.text, "actual": x.actual} for x in why.leaves if x.status == "met"]
+            elif verdict == "near_miss":
+                item["lines"] = [short % {"text": x.text, "actual": x.actual or none} for x in why.near_miss]
+            else:
+                item["lines"] = [add % {"hint": hint} for hint in why.missing_data]
 
 
 @requires("policies.view_matching")
