@@ -43,10 +43,12 @@ def home_cards(user) -> list[dict]:
         enterprise = Enterprise.objects.filter(pk=user.enterprise_id).first()
         if enterprise is not None:
             attrs = enterprise_attrs(enterprise)
+            # The rule's value alone (explain() is eligible exactly when it is True): the card counts, it does not
+            # put hundreds of policies into words (qq_prov_bench, 454 policies: 9-11 against 19-77 ms).
             eligible = sum(
                 1
                 for policy in matching.applicable_policies(enterprise.org_path).only("rule", "org_path")
-                if enterprise.org_path.startswith(policy.org_path) and rules.explain(policy.rule, attrs).eligible
+                if enterprise.org_path.startswith(policy.org_path) and rules.evaluate(policy.rule, attrs) is True
             )
             cards.append({"label": _("符合条件的政策"), "value": eligible, "url": reverse("policies:mine")})
     if user.has_perm("policies.view_figures"):

@@ -71,6 +71,29 @@ def test_given_eligible_enterprise_when_opening_home_then_it_sees_how_many_polic
     assert "生效中的政策" not in cards
 
 
+def test_given_every_verdict_when_counting_the_home_card_then_the_eligible_of_my_policies(
+    login, users, firms, make_policy
+):
+    """The card counts by the rule's value alone; it must be the number 我的政策 lists as eligible."""
+    from qinqing.policies.navigation import home_cards
+
+    def leaf(attr, op, value):
+        return {"attr": attr, "op": op, "value": value}
+
+    make_policy(title="稳岗补贴")  # employees ≥ 10: ent_a has 50
+    make_policy(
+        title="任一项", rule={"op": "any", "items": [leaf("total_assets", "ge", 1), leaf("employees", "ge", 10)]}
+    )
+    make_policy(
+        title="缺数据", rule={"op": "all", "items": [leaf("total_assets", "ge", 1), leaf("employees", "ge", 10)]}
+    )
+    make_policy(title="差一项", rule={"op": "all", "items": [leaf("employees", "ge", 100)]})
+    make_policy(title="无条件", rule={"op": "all", "items": []})
+    groups = login(users.enterprise).get(reverse("policies:mine")).context["groups"]
+    card = {c["label"]: c["value"] for c in home_cards(users.enterprise)}["符合条件的政策"]
+    assert card == len(groups["eligible"]) == 3
+
+
 def test_given_staff_when_opening_home_then_in_effect_and_pushes_sent_in_scope(login, users, firms, make_policy):
     from qinqing.policies.navigation import home_cards
 
