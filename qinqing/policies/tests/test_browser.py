@@ -34,7 +34,7 @@ def test_given_staff_builds_rule_when_enterprise_opens_my_policies_then_verdict_
             staff.get_by_role("button", name="＋ 添加条件").first.click()
         row = staff.locator(".rule-leaf").first
         expect(row).to_be_visible()
-        staff.wait_for_load_state("networkidle")
+        htmx_ready(staff, row.locator("select[aria-label='条件项']"))
         with staff.expect_response(lambda r: "attr=employees" in r.url):
             row.locator("select[aria-label='条件项']").select_option("employees")
         expect(staff.locator(".rule-leaf select[aria-label='运算'] option[value='ge']")).to_have_count(1)
@@ -48,7 +48,7 @@ def test_given_staff_builds_rule_when_enterprise_opens_my_policies_then_verdict_
             staff.locator("#group-root > .rule-actions").get_by_role("button", name="＋ 添加条件组").click()
         group = staff.locator("#group-root fieldset.rule-group").first
         expect(group).to_be_visible()
-        staff.wait_for_load_state("networkidle")
+        htmx_ready(staff, group.locator(".rule-actions").get_by_role("button", name="＋ 添加条件", exact=True))
         expect(group.locator("legend select[aria-label='条件组合方式']")).to_have_value("any")
         group.locator(".rule-leaf input[aria-label='取值']").first.fill("1000")
         with staff.expect_response(lambda r: "/policies/rule-node/" in r.url):
