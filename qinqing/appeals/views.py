@@ -19,7 +19,7 @@ from qinqing.registry.permissions import visible_enterprises
 from . import actions, contacts, duplicates, forms, steps
 from . import workflow as wf
 from .filters import filter_appeals
-from .models import ExtensionRequest
+from .models import Appeal, ExtensionRequest
 from .permissions import (
     MANAGE,
     SUBMIT,
@@ -32,13 +32,34 @@ from .permissions import (
 )
 
 
+class SearchPaginator(CappedPaginator):
+    """A searched list counts at most 1,000 matches: a word matching one appeal in twelve is counted by testing the
+    title and name of every appeal read until the cap (12,000 rows for 1,000, 120,000 for 10,000: 0.2-0.5 s at the
+    province); beyond it the page says so (core/partials/_pagination.html) and asks for a narrower search."""
+
+    CAP = 1000
+
+
 @requires(VIEW)
 def appeal_list(request):
     qs, params = filter_appeals(visible_appeals(request.user), request.GET)
-    qs = qs.select_related("enterprise", "lead_department", "appeal_type", "domain")
-    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
+    page = _page_by_ids(qs, request.GET.get("page"), SearchPaginator if params["q"] else CappedPaginator)
     template = "appeals/partials/_rows.html" if request.htmx else "appeals/list.html"
     return render(request, template, {"page": page, "params": params, "states": wf.STATE_LABELS})
+
+
+def _page_by_ids(qs, number, paginator=CappedPaginator):
+    """The page's ids first, then its 30 rows by id, in the same order.
+
+    The ids of a filtered, sorted scope can be read from an index alone (the scope's ``(org_path, status,
+    registered_on, id)``, the search's covering index ``appeal_scope_search``), so only the page's rows are read
+    from the table; selecting the rows themselves read every matching row of the scope before sorting them
+    (a county's thousands of appeals in one state, of a search word, or overdue)."""
+    page = paginator(qs.values_list("pk", flat=True), 30).get_page(number)
+    ids = list(page.object_list)
+    rows = Appeal.objects.select_related("enterprise", "lead_department", "appeal_type", "domain").in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
+    return page
 
 
 def _may_register(user) -> bool:

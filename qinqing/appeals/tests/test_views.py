@@ -205,3 +205,54 @@ def test_admin_changes_deadline_rule_for_new_appeals_only(make_appeal, users, lo
     new = make_appeal("新诉求")
     old.refresh_from_db()
     assert old.reply_days == 5 and new.reply_days == 4 and new.accept_days == 1
+
+
+def test_given_more_than_a_page_when_paging_the_searched_list_then_the_rows_are_the_ordered_matches_read_by_id(
+    make_appeal, users, login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qinqing.appeals.models import Appeal
+
+    # Given 33 matching appeals (over two registration days) and 2 that do not match
+    for i in range(33):
+        make_appeal(f"物流诉求{i}", actor=users.county_staff)
+    Appeal.objects.filter(title__in=["物流诉求3", "物流诉求20"]).update(registered_on="2026-01-05")
+    make_appeal("用地指标", actor=users.county_staff)
+    make_appeal("招工难", actor=users.county_staff)
+    expected = list(Appeal.objects.filter(title__contains="物流").order_by("-registered_on", "-id"))
+    client = login(users.county_staff)
+    # When both pages are read
+    with CaptureQueriesContext(connection) as ctx:  # read before the next request resets the log
+        first = client.get(reverse("appeals:list"), {"q": "物流"})
+        statements = [q["sql"] for q in ctx.captured_queries]
+    second = client.get(reverse("appeals:list"), {"q": "物流", "page": 2})
+    # Then they hold the matches in the list's order (newest first, then by id), as many as counted
+    shown = [*first.context["page"].object_list, *second.context["page"].object_list]
+    assert [a.pk for a in shown] == [a.pk for a in expected] and len(shown) == 33
+    assert first.context["page"].paginator.count == 33
+    assert shown[0].enterprise.name and "物流诉求" in first.content.decode()
+    # And the sorted statement selects the ids alone (from an index on PostgreSQL), the rows are read by id
+    page_sql = [sql for sql in statements if "ORDER BY" in sql and "LIKE" in sql and "appeals_appeal" in sql]
+    assert page_sql and all(sql.split(" FROM ")[0].count(",") == 0 for sql in page_sql), page_sql
+
+
+def test_given_more_matches_than_the_search_cap_when_searching_then_the_page_says_the_count_is_capped(
+    make_appeal, users, login, monkeypatch
+):
+    from qinqing.appeals import views
+
+    # Given five matching appeals and a search cap of three (1,000 in production, under the plain list's 10,000)
+    assert views.SearchPaginator.CAP < views.CappedPaginator.CAP
+    monkeypatch.setattr(views.SearchPaginator, "CAP", 3)
+    for i in range(5):
+        make_appeal(f"物流诉求{i}", actor=users.county_staff)
+    client = login(users.county_staff)
+    # When the list is searched
+    searched = client.get(reverse("appeals:list"), {"q": "物流"})
+    # Then the count stops at the cap and the page says so in Chinese; the plain list still counts all five
+    assert searched.context["page"].paginator.capped and searched.context["page"].paginator.count == 3
+    assert "符合条件的记录超过 3 条，仅可翻阅前 3 条，请缩小筛选范围。" in searched.content.decode()
+    plain = client.get(reverse("appeals:list"))
+    assert not plain.context["page"].paginator.capped and plain.context["page"].paginator.count == 5
