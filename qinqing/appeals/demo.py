@@ -104,7 +104,7 @@ def seed(ctx) -> None:
         with transaction.atomic():
             _seed(ctx, cal, start, end, today)
             # Written in bulk (no Appeal.save()): count them into the figures' rollups in the same transaction.
-            for name in ("appeals", "appeals_months"):
+            for name in ("appeals", "appeals_months", "appeals_departments"):
                 rollups.get(name).rebuild()
     except sla.CalendarNotCovered as exc:  # defensive: the window should have prevented it
         ctx.log(

@@ -87,9 +87,9 @@ def totals(qs: QuerySet) -> dict:
 def by_dimension(qs: QuerySet, dimension: str, *, base_path: str = "") -> list[dict]:
     """Counts and rates per group of ``dimension``, from appeals (a queryset of Appeal) or from the rollup (a
     queryset of AppealRollup, see ``rollup_source``): the same rows either way."""
-    from .models import AppealRollup
+    from .models import AppealCounts
 
-    rows = _grouped_rollup(qs, dimension) if qs.model is AppealRollup else _grouped(qs, dimension)
+    rows = _grouped_rollup(qs, dimension) if issubclass(qs.model, AppealCounts) else _grouped(qs, dimension)
     _key, label_field, _title = DIMENSIONS[dimension]
     if dimension == "region":
         rows = _roll_up(rows, base_path)
@@ -190,6 +190,21 @@ def rollup_source(user, params) -> QuerySet | None:
     if getattr(user, "role", None) not in (Role.FIC_STAFF, Role.FIC_LEADER) or org is None or not org.path:
         return None
     return filter_rollup(AppealRollup.objects.filter(org_path__startswith=org.path), params)
+
+
+def department_source(user, params) -> QuerySet | None:
+    """The department rollup's rows (month × path × lead department) behind the figures page's department rows, or
+    None when ``rollup_source`` gives none or a filter needs a key that table summed away (dates, type, domain,
+    channel): the same sums from tens of thousands of rows instead of every daily row of the scope."""
+    from .filters import FIELDS, _parse
+    from .models import AppealDepartmentRollup
+
+    rolled = rollup_source(user, params)
+    p = _parse(params)
+    if rolled is None or any(p[k] for k in FIELDS if k != "department"):
+        return None
+    qs = AppealDepartmentRollup.objects.filter(org_path__startswith=user.org.path)
+    return qs.filter(department=int(p["department"])) if p["department"] else qs
 
 
 def _child_of(path: str, base_path: str) -> str:

@@ -480,3 +480,34 @@ class AppealMonthRollup(AppealCounts):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m} {self.org_path} {self.received}"
+
+
+class AppealDepartmentRollup(AppealCounts):
+    """The appeal counts per month (``day``: its first day) × organisation path × lead department, with the daily
+    table's ``contact_wait``/``reply_wait`` keys: the figures page's department rows and league (its default view)
+    for a whole subtree without a date filter read a few tens of thousands of these instead of every daily row of
+    the scope (about one per appeal at the province). Kept by Appeal.save() with the other two (rollups.py)."""
+
+    day = models.DateField(_("登记月份"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    department = models.IntegerField(_("主办单位"), default=0)  # 0: not dispatched
+    contact_wait = models.DateField(_("待首次联系期限"))
+    reply_wait = models.DateField(_("待答复期限"))
+
+    class Meta:
+        ordering = ["day", "org_path"]
+        verbose_name = _("诉求承办单位月度统计汇总")
+        verbose_name_plural = _("诉求承办单位月度统计汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "org_path", "department", "contact_wait", "reply_wait"],
+                name="appeal_department_rollup_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org_path", "day"], name="appeal_dept_rollup_scope",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.org_path} {self.department} {self.received}"

@@ -88,4 +88,17 @@ APPEALS_MONTHS = Rollup(
     depends_on=_DEPENDS_ON,
 )
 
-register(APPEALS, APPEALS_MONTHS)
+# The same counts per month × path × lead department with the waits, for the figures page's department rows over a
+# whole subtree (figures.rollup_source): the day, FIC, type, domain and channel summed away.
+APPEALS_DEPARTMENTS = Rollup(
+    name="appeals_departments",
+    source="appeals.Appeal",
+    target="appeals.AppealDepartmentRollup",
+    day=TruncMonth("registered_on"),
+    path="org_path",
+    keys={name: APPEALS.keys[name] for name in ("department", "contact_wait", "reply_wait")},
+    counts=APPEALS.counts,
+    depends_on=_DEPENDS_ON,
+)
+
+register(APPEALS, APPEALS_MONTHS, APPEALS_DEPARTMENTS)

@@ -27,13 +27,20 @@ def _scoped(request):
     return (qs if rolled is None else rolled), params, dimension
 
 
+def _rows(request, qs, dimension: str) -> tuple[list[dict], list[dict]]:
+    """The rows of ``dimension`` and the department rows (the league), the latter from the department rollup when
+    the filters allow (figures.department_source); one aggregate when grouping by department."""
+    base_path = request.user.org.path
+    departments = figures.department_source(request.user, request.GET)
+    dept_rows = figures.by_dimension(departments if departments is not None else qs, "department", base_path=base_path)
+    rows = dept_rows if dimension == "department" else figures.by_dimension(qs, dimension, base_path=base_path)
+    return rows, dept_rows
+
+
 @requires(FIGURES)
 def figures_page(request):
     qs, params, dimension = _scoped(request)
-    base_path = request.user.org.path
-    rows = figures.by_dimension(qs, dimension, base_path=base_path)
-    # One aggregate scan when grouping by department: totals and league come from the same rows.
-    dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
+    rows, dept_rows = _rows(request, qs, dimension)
     chart = {
         "labels": [r["label"] for r in rows[:20]],
         "received": [r["received"] for r in rows[:20]],
@@ -58,9 +65,7 @@ def figures_page(request):
 @requires(FIGURES)
 def figures_export(request):
     qs, _params, dimension = _scoped(request)
-    base_path = request.user.org.path
-    rows = figures.by_dimension(qs, dimension, base_path=base_path)
-    dept_rows = rows if dimension == "department" else figures.by_dimension(qs, "department", base_path=base_path)
+    rows, dept_rows = _rows(request, qs, dimension)
     buffer = io.BytesIO()
     book = workbook(buffer, {"in_memory": True})  # text as text: no formula from a department name
     sheet = book.add_worksheet(_("诉求统计"))

@@ -147,3 +147,29 @@ def test_given_an_appeal_unanswered_past_its_deadline_when_rating_timeliness_the
     # Then the silent one is late in both rates (not left out of them): 1 of 2 on time
     assert (total["contact_missed"], total["reply_missed"]) == (1, 1)
     assert total["contact_rate"] == 50.0 and total["reply_rate"] == 50.0
+
+
+def test_given_a_city_leader_when_opening_the_figures_page_then_departments_come_from_the_month_department_rollup(
+    city_appeals, users, login, tree
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(users.leader)
+    # When the default page (by department, no filter) is opened
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("appeals:figures"))
+    statements = [q["sql"] for q in ctx.captured_queries]
+    # Then its department rows and league are summed from the month × department table, not the daily rows
+    assert any("appeals_appealdepartmentrollup" in sql for sql in statements)
+    assert not any("appeals_appealrollup" in sql for sql in statements)
+    rows = {r["label"]: r for r in response.context["rows"]}
+    assert rows[tree.dept_a.name]["received"] == 1 and rows["（未交办）"]["received"] == 3
+    assert response.context["total"]["received"] == 4
+    # And another dimension still reads the daily rows for itself, the league the department table
+    with CaptureQueriesContext(connection) as ctx:
+        by_type = client.get(reverse("appeals:figures"), {"by": "type"})
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert any("appeals_appealdepartmentrollup" in sql for sql in statements)
+    assert any("appeals_appealrollup" in sql for sql in statements)
+    assert [r["label"] for r in by_type.context["league"]] == [tree.dept_a.name]

@@ -12,7 +12,7 @@ import pytest
 from qinqing.appeals import actions
 from qinqing.appeals import figures as fig
 from qinqing.appeals.filters import filter_appeals
-from qinqing.appeals.models import Appeal, AppealEvent, AppealMonthRollup, AppealRollup
+from qinqing.appeals.models import Appeal, AppealDepartmentRollup, AppealEvent, AppealMonthRollup, AppealRollup
 from qinqing.core import figure_values, rollups
 from qinqing.core.errors import Refused
 from qinqing.core.figures import Period, all_figures
@@ -26,6 +26,11 @@ def _rollup_table() -> set[tuple]:
 def _month_table() -> set[tuple]:
     fields = ["day", "org_path", *rollups.get("appeals_months").measure_columns]
     return set(AppealMonthRollup.objects.values_list(*fields))
+
+
+def _department_table() -> set[tuple]:
+    fields = ["day", "org_path", "department", "contact_wait", "reply_wait"]
+    return set(AppealDepartmentRollup.objects.values_list(*fields, *rollups.get("appeals_departments").measure_columns))
 
 
 @pytest.fixture
@@ -155,6 +160,46 @@ def test_given_random_handling_when_rebuilding_then_the_month_table_is_what_the_
     call_command("rebuild_rollups", "appeals_months", stdout=io.StringIO())
     # Then it is row for row the same
     assert _month_table() == kept
+
+
+def test_given_random_handling_when_reading_department_rows_from_the_department_rollup_then_they_equal_the_direct_query(
+    walked, users, tree, fixed_today
+):
+    # Given the walk left appeals waiting for their first contact or reply, some of them late by now
+    assert (
+        Appeal.objects.filter(assigned_at__isnull=False, contacted_at__isnull=True)
+        .exclude(status__in=["closed", "rejected", "merged"])
+        .exists()
+    )
+    late = set()
+    for today in (dt.date(2026, 4, 13), dt.date(2026, 3, 20)):  # late as of the walk's end, and earlier
+        fixed_today(today)
+        for user in (users.leader, users.county_staff):
+            for params in ({}, {"department": str(tree.dept_a.pk)}):
+                # When the department rows are read from the month × department table and from the appeals
+                source = fig.department_source(user, params)
+                assert source is not None and source.model is AppealDepartmentRollup
+                direct, _ = filter_appeals(fig_visible(user), params)
+                rows = fig.by_dimension(source, "department", base_path=user.org.path)
+                # Then every department's counts and rates, late ones included, are the same
+                assert rows == fig.by_dimension(direct, "department", base_path=user.org.path), (today, user, params)
+                late.update(r["label"] for r in rows if r["contact_missed"] or r["reply_missed"])
+    assert late  # the comparison covered departments with late appeals
+    # And a filter the table summed away (dates, type, domain, channel) or a state reads the daily rows instead
+    for params in ({"from": "2026-03-09"}, {"type": "consult"}, {"channel": "hotline"}, {"status": "closed"}):
+        assert fig.department_source(users.leader, params) is None
+
+
+def test_given_random_handling_when_rebuilding_then_the_department_table_is_what_the_actions_kept(walked):
+    # Given the month × department rollup the actions maintained
+    kept = _department_table()
+    assert {department for _day, _path, department, *_rest in kept} > {0}
+    # When it is rebuilt from the appeals
+    from django.core.management import call_command
+
+    call_command("rebuild_rollups", "appeals_departments", stdout=io.StringIO())
+    # Then it is row for row the same
+    assert _department_table() == kept
 
 
 def test_given_random_handling_when_pages_read_whole_months_and_days_then_each_figure_equals_its_records(walked, tree):
