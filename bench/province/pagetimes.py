@@ -1,7 +1,8 @@
 # ruff: noqa: E501 -- benchmark report lines kept on one line
 """Province pages one at a time, in-process, READ-ONLY on the province database: 我的政策, policy detail, the
 enterprise portal home, the enterprise list plain and searched (county, city, province scope), each page's
-median and min-max wall time, queries and time in SQL.
+median and min-max wall time, queries and time in SQL. ``--appeals``: the appeal lists (searched, overdue, by
+state) and the appeal figures page instead.
 
 Read-only: no account is made and nobody signs in. Each simulated user is an unsaved user object (role, FIC
 node, enterprise) put on the request by a middleware this script adds after Django's authentication, sessions are
@@ -69,7 +70,25 @@ def _user(**fields):
     return User(must_change_password=False, password_changed_at=timezone.now(), **fields)
 
 
-def _users() -> list[tuple[str, str, str]]:
+APPEAL_STATES = ["registered", "accepted", "assigned", "contacted", "replied", "closed", "open"]  # as locustfile.py
+
+
+def _appeal_pages() -> list[tuple[str, str, str]]:
+    """The appeal pages of the load test that were over 300 ms, for county, city and province staff."""
+    pages: list[tuple[str, str, str]] = []
+    for label in ("county", "city", "province"):
+        user = f"staff {label}"
+        pages += [("appeals list (search)", user, f"/appeals/?q={w}") for w in WORDS]
+        pages.append(("appeals list (overdue)", user, "/appeals/?deadline=overdue"))
+        pages += [("appeals list (by state)", user, f"/appeals/?status={s}") for s in APPEAL_STATES]
+        pages += [
+            ("appeal figures", user, "/appeals/figures/"),
+            ("appeal figures (by type)", user, "/appeals/figures/?by=type"),
+        ]
+    return pages
+
+
+def _users(appeals: bool = False) -> list[tuple[str, str, str]]:
     """(page, user key, path) for the pages measured, with the users they need."""
     from qinqing.orgs.models import Organization
     from qinqing.policies.models import Policy
@@ -102,6 +121,8 @@ def _users() -> list[tuple[str, str, str]]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    if appeals:
+        return _appeal_pages()
     for key in [k for k in USERS if k.startswith("enterprise")]:
         pages += [("我的政策", key, "/policies/mine/"), ("enterprise home", key, "/")]
     for pk in policies[:: max(1, len(policies) // 3)][:3]:
@@ -112,7 +133,7 @@ def _users() -> list[tuple[str, str, str]]:
     return pages
 
 
-def run(repeat: int, index_only: bool) -> list[dict]:
+def run(repeat: int, index_only: bool, appeals: bool = False) -> list[dict]:
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -120,7 +141,7 @@ def run(repeat: int, index_only: bool) -> list[dict]:
     with connection.cursor() as cur:
         cur.execute("set jit = off")  # docs/deployment.md; the load test sets it on the database
         cur.execute(f"set enable_indexonlyscan = {'on' if index_only else 'off'}")
-    pages = _users()
+    pages = _users(appeals)
     client = Client()
     rows = []
     for name, user, path in pages:
@@ -188,11 +209,14 @@ def main() -> None:
         help="index-only scans off for the session (the list before registry/0014)",
     )
     parser.add_argument("--member-card", action="store_true", help="also time the home page's member card both ways")
+    parser.add_argument(
+        "--appeals", action="store_true", help="the appeal lists and figures pages instead of the others"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     _setup()
     t0 = time.perf_counter()
-    rows = run(args.repeat, index_only=not args.no_index_only)
+    rows = run(args.repeat, index_only=not args.no_index_only, appeals=args.appeals)
     if args.member_card:
         rows += member_card(args.repeat)
     print(f"{len(rows)} pages in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()}")
