@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from qinqing.core.roles import Role
 from qinqing.eligibility import rules
 
 from . import attachments, matching, search_index
+from . import rollups as push_rollups
 from .choices import PublishState
 from .models import Policy, PolicyAttachment, PolicyPush, SearchSynonym
 from .permissions import can_edit, scope_path
@@ -259,11 +260,13 @@ def rematch_enterprises(enterprise_ids: list[int]) -> dict[int, list[int]]:
 
     Locks in the one order every matching path keeps: stored sets (by id), pushes (by policy, enterprise), the
     audit chain head last, for the audit rows' insert and the commit only (a task of 5,000 enterprises must not
-    hold users' audited actions for its whole length, nor wait on a push while holding the head)."""
+    hold users' audited actions for its whole length, nor wait on a push while holding the head); the push rollups'
+    rows between the pushes and the head (rollups.counted_at_end)."""
     if not enterprise_ids:
         return {}
     pushed: dict[int, list[int]] = {}
-    with audit.written_at_end():
+    # counted_at_end ends first: the rollup rows after every push, before the head.
+    with audit.written_at_end(), push_rollups.counted_at_end():
         eligible = matching.rematch_enterprises(enterprise_ids)
         for policy in Policy.objects.filter(pk__in=list(eligible), auto_push=True).order_by("pk"):
             ids = _push(policy, eligible[policy.pk], actor=None)
@@ -303,13 +306,13 @@ def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[i
         firms += chunk.order_by("pk").values_list("pk", "org_path")  # inserted in (policy, enterprise) order
     if not firms:
         return []
-    PolicyPush.objects.bulk_create(
-        [PolicyPush(policy=policy, enterprise_id=pk, org_path=path) for pk, path in firms],
-        batch_size=1000,
-        ignore_conflicts=True,
-    )
-    home_versions.changed("policies.PolicyPush")  # bulk_create sends no signal: the home cards recount
-    pushed = [pk for pk, _path in firms]
+    now = timezone.now()
+    inserted = _insert_pushes(policy, firms, now)
+    push_rollups.count_new_pushes(now, inserted)  # the figures' counts, from what was written
+    home_versions.changed("policies.PolicyPush")  # a bulk insert sends no signal: the home cards recount
+    pushed = sorted(pk for pk, _path in inserted)  # not those a concurrent push notified first
+    if not pushed:
+        return []
     for start in range(0, len(pushed), CHUNK):
         _notify(policy, pushed[start : start + CHUNK])
     audit.record(
@@ -323,6 +326,18 @@ def _push(policy: Policy, enterprise_ids, *, actor, within: str = "/") -> list[i
 
 
 CHUNK = 5000
+
+
+def _insert_pushes(policy: Policy, firms: list[tuple[int, str]], now) -> list[tuple[int, str]]:
+    """Insert the pushes (enterprise id, org_path); the ones written. What ``bulk_create(ignore_conflicts=True)``
+    did, with ``RETURNING``: a pair a concurrent push wrote first is skipped, and not counted by the rollups."""
+    stamp = PolicyPush._meta.get_field("created_at").get_db_prep_value(
+        now, connections[router.db_for_write(PolicyPush)]
+    )
+    rows = [(stamp, stamp, policy.pk, pk, path) for pk, path in firms]
+    fields = ("created_at", "updated_at", "policy", "enterprise", "org_path")
+    written = push_rollups.insert_missing(PolicyPush, fields, rows, ("enterprise", "org_path"))
+    return [(int(e), p) for e, p in written]
 
 
 def _notify(policy: Policy, enterprise_ids: list[int]) -> None:
@@ -371,9 +386,16 @@ def export_eligible(policy: Policy, enterprises, *, actor):
 
 def mark_push_opened(policy: Policy, enterprise) -> None:
     """The enterprise opened the policy it was pushed: record the first time."""
-    PolicyPush.objects.filter(policy=policy, enterprise=enterprise, opened_at__isnull=True).update(
-        opened_at=timezone.now()
-    )
+    with transaction.atomic():
+        # Locked first: a second open of the same push waits, then finds it opened and counts nothing.
+        unopened = PolicyPush.objects.select_for_update().filter(
+            policy=policy, enterprise=enterprise, opened_at__isnull=True
+        )
+        pks = list(unopened.values_list("pk", flat=True))
+        if not pks:
+            return
+        with push_rollups.opened_tracking(pks):
+            PolicyPush.objects.filter(pk__in=pks).update(opened_at=timezone.now())
 
 
 def start_matching(*, actor, scope: str | None = None):

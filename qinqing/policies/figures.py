@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from qinqing.eligibility.matching import ancestor_paths
 
+from . import rollups as push_rollups
 from .choices import BenefitType, PublishState, Status
-from .models import Policy, PolicyPush, status_q
+from .models import Policy, status_q
 from .permissions import scope_path
 
 
@@ -33,18 +34,16 @@ def policy_figures(user) -> dict:
     by_benefit = [
         {"benefit_type": b.value, "label": str(b.label), "count": counts.get(b.value, 0)} for b in BenefitType
     ]
-    stats = PolicyPush.objects.filter(org_path__startswith=scope).aggregate(
-        sent=Count("id"),
-        opened=Count("id", filter=Q(opened_at__isnull=False)),
-        reached=Count("enterprise", distinct=True),
-    )
+    # From the push rollups (rollups.py), kept by every writer of pushes: two small reads instead of counting the
+    # subtree's pushes (3.3 M at a province, up to 1.6 s a statement).
+    pushes = push_rollups.totals(scope)
     return {
         "scope": scope,
         "by_status": by_status,
         "by_benefit": by_benefit,
-        "enterprises_reached": stats["reached"],
-        "pushes_sent": stats["sent"],
-        "pushes_opened": stats["opened"],
+        "enterprises_reached": push_rollups.reached(scope),
+        "pushes_sent": pushes["sent"],
+        "pushes_opened": pushes["opened"],
     }
 
 
@@ -88,6 +87,7 @@ def _declare() -> None:
             path_field="org_path",
             date_field="created_at",
             columns=push_columns,
+            rollup=("policies_pushes", "sent"),
         ),
         Figure(
             key="policies.pushes_opened",
@@ -99,6 +99,7 @@ def _declare() -> None:
             date_field="created_at",
             filters={"opened_at__isnull": False},
             columns=push_columns,
+            rollup=("policies_pushes", "opened"),
         ),
         Rate("policies.open_rate", _("推送查看率"), "economy", "policies.pushes_opened", "policies.pushes"),
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import TimeStampedModel
+from qinqing.core.rollups import RolledUpModel
 
 from .choices import ApplicationMethod, BenefitType, Level, PublishState, Status
 
@@ -178,8 +179,11 @@ class PolicyMatch(TimeStampedModel):
         return f"{self.policy_id} {self.scope_path} {self.count}"
 
 
-class PolicyPush(TimeStampedModel):
-    """A policy brought to one enterprise's attention, once (unique per policy and enterprise)."""
+class PolicyPush(RolledUpModel, TimeStampedModel):
+    """A policy brought to one enterprise's attention, once (unique per policy and enterprise).
+
+    Counted in rollups (rollups.py): per day and path (sent, opened) by ``RolledUpModel``, and the enterprises
+    reached per subtree, kept here for a single row's save or delete; the bulk writers call rollups.py."""
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="pushes")
     enterprise = models.ForeignKey(
@@ -196,6 +200,108 @@ class PolicyPush(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.policy_id} → {self.enterprise_id}"
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is not None and not {"enterprise", "enterprise_id", "org_path"} & set(fields):
+            return super().save(*args, **kwargs)
+        from django.db import transaction
+
+        from . import rollups
+
+        with transaction.atomic():
+            ids = {self.enterprise_id}
+            if self.pk is not None:
+                ids |= set(PolicyPush._base_manager.filter(pk=self.pk).values_list("enterprise_id", flat=True))
+            reach = rollups.ReachChange(ids)
+            result = super().save(*args, **kwargs)
+            reach.done()
+        return result
+
+    def delete(self, *args, **kwargs):
+        from django.db import transaction
+
+        from . import rollups
+
+        with transaction.atomic():
+            reach = rollups.ReachChange([self.enterprise_id])
+            result = super().delete(*args, **kwargs)
+            reach.done()
+        return result
+
+
+class PushCounts(models.Model):
+    """Pushes per day (or month: ``day`` its 1st) of sending — created_at's local day — × organisation path:
+    ``sent`` every push, ``opened`` those the enterprise has opened (rollups.PUSHES)."""
+
+    day = models.DateField(_("推送日期"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    sent = models.IntegerField(_("推送次数"), default=0)
+    opened = models.IntegerField(_("已查看次数"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_path} {self.sent}/{self.opened}"
+
+
+def _rollup_meta(verbose, key: str) -> type:
+    """A rollup table's Meta: its unique key and a subtree × day index (pattern ops: ``LIKE 'prefix%'``)."""
+
+    class Meta:
+        ordering = ["day", "org_path"]
+        verbose_name = verbose
+        verbose_name_plural = verbose
+        constraints = [models.UniqueConstraint(fields=["day", "org_path"], name=f"{key}_key")]
+        indexes = [
+            models.Index(fields=["org_path", "day"], name=f"{key}_scope", opclasses=["varchar_pattern_ops", "date_ops"])
+        ]
+
+    return Meta
+
+
+class PushRollup(PushCounts):
+    Meta = _rollup_meta(_("政策推送汇总（日）"), "pol_push_day")
+
+
+class PushMonthRollup(PushCounts):
+    Meta = _rollup_meta(_("政策推送汇总（月）"), "pol_push_month")
+
+
+class PushedEnterprise(models.Model):
+    """An (enterprise, organisation path) pair that has at least one push (rollups.REACH): what makes the
+    enterprises reached per subtree exact and cheap to keep. A plain id, no foreign key: rows go with the pushes,
+    through rollups.py, not by cascade."""
+
+    enterprise_id = models.BigIntegerField(_("企业"))
+    org_path = models.CharField(_("组织路径"), max_length=255)
+
+    class Meta:
+        ordering = ["enterprise_id", "org_path"]
+        verbose_name = _("已推送企业")
+        verbose_name_plural = _("已推送企业")
+        constraints = [models.UniqueConstraint(fields=["enterprise_id", "org_path"], name="pol_pushed_ent_key")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.org_path}"
+
+
+class PushReach(models.Model):
+    """Enterprises with at least one push under the subtree ``org_path`` (every ancestor "/a/b/" of a push's
+    path): 覆盖企业 of a scope is its row, not a COUNT(DISTINCT) over millions of pushes (rollups.REACH)."""
+
+    org_path = models.CharField(_("组织路径"), max_length=255)
+    enterprises = models.IntegerField(_("覆盖企业数"), default=0)
+
+    class Meta:
+        ordering = ["org_path"]
+        verbose_name = _("政策推送覆盖企业")
+        verbose_name_plural = _("政策推送覆盖企业")
+        constraints = [models.UniqueConstraint(fields=["org_path"], name="pol_push_reach_key")]
+
+    def __str__(self) -> str:
+        return f"{self.org_path} {self.enterprises}"
 
 
 class SearchSynonym(TimeStampedModel):

@@ -32,7 +32,7 @@ def home_cards(user) -> list[dict]:
     from qinqing.eligibility import rules
 
     from . import matching
-    from .models import PolicyPush
+    from . import rollups as push_rollups
     from .permissions import scope_path
 
     cards = []
@@ -63,7 +63,7 @@ def home_cards(user) -> list[dict]:
         cards.append(
             {
                 "label": _("已推送政策"),
-                "value": PolicyPush.objects.filter(org_path__startswith=scope).count(),
+                "value": push_rollups.totals(scope)["sent"],  # the rollup, not a count of the scope's pushes
                 "url": reverse("policies:figures"),
             }
         )

@@ -118,6 +118,9 @@ def merge_provisional(provisional: Enterprise, *, into: Enterprise, actor) -> di
         raise ValidationError({"into": _("只有临时登记的企业可以合并到其他企业")})
     if into.is_provisional:
         raise ValidationError({"into": _("合并目标也是临时登记的企业，请先补全其信用代码")})
+    from qinqing.policies import rollups as push_rollups
+
+    pushes = push_rollups.enterprise_change([provisional.pk, into.pk])  # pushes are moved below by update()
     moved: dict[str, int] = {}
     for rel in Enterprise._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
@@ -142,6 +145,7 @@ def merge_provisional(provisional: Enterprise, *, into: Enterprise, actor) -> di
         if count:
             moved[model._meta.label] = moved.get(model._meta.label, 0) + count
             home_versions.changed(model._meta.label)  # update() sends no signal: cards counting it recount
+    pushes.done()
     audit.record(
         "registry.merge_provisional",
         obj=into,
