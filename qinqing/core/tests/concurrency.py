@@ -4,7 +4,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.db import connections
+from django.db import connection, connections, transaction
 
 
 def on_own_connection(
@@ -29,8 +29,12 @@ def on_own_connection(
 
 
 def waiting_on_a_lock() -> bool:
+    """Whether a connection to this test's database waits on a lock (another xdist worker's database, or another
+    suite on the same server, does not count)."""
     with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
         return cursor.fetchone()[0] > 0
 
 
@@ -39,3 +43,16 @@ def wait_until_blocked(thread: threading.Thread, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while thread.is_alive() and not waiting_on_a_lock() and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def user_action_seconds(actor=None) -> float:
+    """A user's audited action under lock_timeout 3 s (it fails past that); its seconds."""
+    from qinqing.core import audit
+
+    started = time.monotonic()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '3s'")
+        entry = audit.record("test.user_action", actor=actor, message="用户操作")
+    assert entry.pk
+    return time.monotonic() - started

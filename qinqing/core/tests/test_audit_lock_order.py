@@ -6,15 +6,14 @@ action under lock_timeout 3 s, then it does not wait (before: it waited for the 
 """
 
 import threading
-import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from qinqing.core import audit, demo
 from qinqing.core.jobs import JobRunner
 from qinqing.core.models import AuditEntry, Job
-from qinqing.core.tests.concurrency import on_own_connection
+from qinqing.core.tests.concurrency import on_own_connection, user_action_seconds
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,20 +30,9 @@ def _pause(state) -> None:
     state["go"].wait(20)
 
 
-def _user_acts() -> float:
-    """A user's audited action under lock_timeout 3 s; its seconds."""
-    started = time.monotonic()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '3s'")
-        entry = audit.record("test.user_action", message="用户操作")
-    assert entry.pk
-    return time.monotonic() - started
-
-
 def _while_paused(thread, state) -> None:
     assert state["paused"].wait(20)
-    assert _user_acts() < 3  # when a user acts, then the action does not wait
+    assert user_action_seconds() < 3  # when a user acts, then the action does not wait
     state["go"].set()
     thread.join(30)
     assert not thread.is_alive() and not state["errors"]

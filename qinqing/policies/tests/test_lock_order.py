@@ -9,9 +9,10 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 
 from qinqing.core import audit
+from qinqing.core.tests.concurrency import on_own_connection, user_action_seconds, wait_until_blocked
 from qinqing.policies import actions
 from qinqing.policies.models import PolicyPush
 
@@ -57,33 +58,15 @@ def paused_rematch(firms, make_policy, monkeypatch):
     task.join(30)
 
 
-def _waiting_on_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
-
-
 def test_given_a_paused_rematch_when_a_matching_run_pushes_its_next_policy_then_no_deadlock(paused_rematch):
     firms, first, second, state = paused_rematch
     run_errors = []
-
-    def matching_run_push():  # what tasks.run_batch does after storing the sets: push the newly eligible
-        try:
-            actions.push_newly_eligible({second.pk: [firms.ent_a.pk]})
-        except Exception as exc:  # reported by the test
-            run_errors.append(exc)
-        finally:
-            connections.close_all()
-
-    run = threading.Thread(target=matching_run_push)
-    run.start()
-    deadline = time.monotonic() + 10
-    while run.is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # what tasks.run_batch does after storing the sets: push the newly eligible
+    run = on_own_connection(lambda: actions.push_newly_eligible({second.pk: [firms.ent_a.pk]}), run_errors)
+    wait_until_blocked(run)
     state["go"].set()  # the task goes on to push the second policy
     run.join(30)
     assert not run.is_alive()
-    time.sleep(0.1)
     deadline = time.monotonic() + 30
     while state["pushed"] is None and not state["errors"] and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -100,13 +83,8 @@ def test_given_a_paused_rematch_when_a_matching_run_pushes_its_next_policy_then_
 def test_given_a_rematch_in_its_long_phase_when_a_user_acts_then_the_action_does_not_wait(paused_rematch, users):
     _firms, first, _second, state = paused_rematch
 
-    started = time.monotonic()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '3s'")  # before: waited for the whole task (13.9 s seen)
-        entry = audit.record("test.user_action", actor=users.city_staff, message="用户操作")
-    assert time.monotonic() - started < 3
-    assert entry.pk and not state["errors"]
+    assert user_action_seconds(users.city_staff) < 3  # before: waited for the whole task (13.9 s seen)
+    assert not state["errors"]
 
     state["go"].set()
     deadline = time.monotonic() + 30

@@ -9,13 +9,12 @@ the batch's enterprise, figures, chain head: a deadlock).
 """
 
 import threading
-import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from qinqing.core import audit
-from qinqing.core.tests.concurrency import on_own_connection, wait_until_blocked
+from qinqing.core.tests.concurrency import on_own_connection, user_action_seconds, wait_until_blocked
 from qinqing.registry.enterprises import actions as enterprise_actions
 from qinqing.registry.importing import runner, sqlwrite
 from qinqing.registry.models import Enterprise, EnterpriseYearFigures
@@ -64,16 +63,6 @@ def pg():
     return {"errors": [], "paused": threading.Event(), "go": threading.Event(), "report": None}
 
 
-def _user_action_waits(users) -> float:
-    started = time.monotonic()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '3s'")
-        entry = audit.record("test.user_action", actor=users.city_staff, message="用户操作")
-    assert entry.pk
-    return time.monotonic() - started
-
-
 def test_given_a_batch_paused_in_its_write_when_a_user_acts_then_the_action_does_not_wait(
     pg, tree, users, csv_file, monkeypatch
 ):
@@ -88,7 +77,7 @@ def test_given_a_batch_paused_in_its_write_when_a_user_acts_then_the_action_does
     monkeypatch.setattr(runner.enterprises, "write_batch", slow_write)
     thread = _start_import(csv_file([enterprise_row(i) for i in range(1, 4)]), tree.county_a, pg)
     # When a user records an audited action, then it does not wait for the batch
-    assert _user_action_waits(users) < 3
+    assert user_action_seconds(users.city_staff) < 3
     _finish(thread, pg)
     assert audit.verify_chain().ok
 
@@ -101,7 +90,7 @@ def test_given_a_batch_paused_at_its_checkpoint_when_a_user_acts_then_the_action
     run.pause_at_checkpoint = True
     thread = _start_import(csv_file([enterprise_row(i) for i in range(1, 4)]), tree.county_a, pg, run=run)
     # When a user records an audited action, then it does not wait for the batch to commit
-    assert _user_action_waits(users) < 3
+    assert user_action_seconds(users.city_staff) < 3
     _finish(thread, pg)
     assert audit.verify_chain().ok
 
