@@ -210,15 +210,20 @@ def test_given_a_page_a_third_as_costly_as_the_threshold_then_the_warm_task_keep
 ):
     """The warm task counts alone in the background, several times faster than a view under load: it keeps a page
     that took a third of the threshold (at 3 M the figures page took 180-214 ms alone, 0.4-1.3 s under load)."""
-    import time as clock
+    import time as real_time
+    from types import SimpleNamespace
 
     from qinqing.reports.tasks import warm_default_pages
 
     settings.QINQING_FIGURES_SNAPSHOT_MS = 900
     build = snapshots._build
+    # The count's clock advances 350 ms in each build and nowhere else: under the threshold, over a third of it,
+    # whatever the machine's own build time (a cold first build on a loaded machine took over 600 ms and was kept).
+    now = [0.0]
+    monkeypatch.setattr(snapshots, "time", SimpleNamespace(time=real_time.time, perf_counter=lambda: now[0]))
 
-    def slow_build(target):  # every count takes 300 ms and a little: under the threshold, over a third of it
-        clock.sleep(0.3)
+    def slow_build(target):
+        now[0] += 0.35
         return build(target)
 
     monkeypatch.setattr(snapshots, "_build", slow_build)
