@@ -130,7 +130,8 @@ def _fill(n_ent: int, n_appeals: int, n_members: int):
 
     rolled = rollups.get("appeals").target_model.objects.aggregate(n=Sum("received"))["n"] or 0
     if rolled != Appeal.objects.count():
-        rollups.get("appeals").rebuild()  # bulk_create skips Appeal.save(): the figures read this rollup
+        for rollup in rollups.for_model(Appeal):
+            rollup.rebuild()  # bulk_create skips Appeal.save(): the figures read these rollups
     from qinqing.registry.models import Enterprise, EnterpriseRollup
 
     if (EnterpriseRollup.objects.aggregate(n=Sum("enterprises"))["n"] or 0) != Enterprise.objects.count():
