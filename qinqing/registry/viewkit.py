@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from qinqing.core.models import AuditEntry
-from qinqing.core.pagination import CappedPaginator
+from qinqing.core.pagination import CappedPaginator, SearchPaginator
 
 from . import actions
 from .exporting import EXPORTS, write_csv, write_xlsx
@@ -50,8 +50,10 @@ def _post_only(request) -> HttpResponseNotAllowed | None:
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
-def _page(request, queryset):
-    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, searched: bool = False):
+    """A list's page; a searched list (``q``) counts at most SearchPaginator.CAP matches and says so."""
+    paginator = SearchPaginator if searched else CappedPaginator
+    return paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _export(request, kind: str, queryset, stem: str):

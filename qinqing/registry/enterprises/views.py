@@ -62,7 +62,8 @@ def enterprise_list(request):
     filterset = EnterpriseFilter(request.GET, queryset=qs)
     if request.GET.get("export"):
         return _export(request, "enterprises", filterset.qs, _("企业名录"))
-    page = _rows_by_ids(_page(request, filterset.qs), filterset.qs)
+    searched = bool(filterset.form.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip())
+    page = _rows_by_ids(_page(request, filterset.qs, searched=searched), filterset.qs)
     template = "registry/partials/_enterprise_rows.html" if request.htmx else "registry/enterprise_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 

@@ -62,6 +62,29 @@ def test_given_a_search_when_counted_and_paged_then_only_the_index_columns_are_r
         assert read <= INDEX_COLUMNS, (read - INDEX_COLUMNS, sql)
 
 
+def test_given_more_matches_than_the_search_cap_when_searching_then_the_page_says_the_count_is_capped(
+    many, users, login, monkeypatch
+):
+    from qinqing.core.pagination import CappedPaginator, SearchPaginator
+
+    # Given 52 测试科技 enterprises in the county and a search cap of 40 (1,000 in production, under the plain
+    # list's 10,000)
+    assert SearchPaginator.CAP < CappedPaginator.CAP
+    monkeypatch.setattr(SearchPaginator, "CAP", 40)
+    client = login(users.county_staff)
+    # When the list is searched
+    searched = client.get("/registry/enterprises/?q=测试科技")
+    # Then the count stops at the cap and the page says so in Chinese
+    paginator = searched.context["page"].paginator
+    assert paginator.capped and paginator.count == 40 and paginator.num_pages == 2
+    assert "符合条件的记录超过 40 条，仅可翻阅前 40 条，请缩小筛选范围。" in searched.content.decode()
+    # And the plain and the filtered lists still count every enterprise (their cap is the plain list's)
+    plain = client.get("/registry/enterprises/").context["page"].paginator
+    assert not plain.capped and plain.count == visible_enterprises(users.county_staff).count() > 40
+    blank = client.get("/registry/enterprises/?q=+").context["page"].paginator
+    assert not blank.capped and blank.count == plain.count
+
+
 @pytest.mark.postgres_only
 def test_the_scope_index_carries_credit_code_and_id(db):
     with connection.cursor() as cur:
