@@ -218,6 +218,9 @@ class Appeal(RolledUpModel, TimeStampedModel):
             models.Index(fields=["org_path", "status", "-registered_on", "-id"], name="appeal_scope_status"),
             models.Index(fields=["org_path", "-registered_on", "-id"], name="appeal_scope_date"),
             models.Index(fields=["lead_department", "status"], name="appeal_dept_status"),
+            # A department officer's list (lead_department = its own, newest first): the page's 30 ids in index
+            # order, instead of sorting every appeal the department ever led (479 ms under load at the province).
+            models.Index(fields=["lead_department", "-registered_on", "-id"], name="appeal_dept_newest"),
             models.Index(fields=["enterprise", "-registered_on"], name="appeal_ent_date"),
             models.Index(fields=["deadline_state", "status"], name="appeal_deadline"),
             # PostgreSQL: `org_path LIKE '/…/%'` (the tree scope) can use a btree index only with

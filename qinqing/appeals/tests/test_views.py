@@ -256,3 +256,36 @@ def test_given_more_matches_than_the_search_cap_when_searching_then_the_page_say
     assert "符合条件的记录超过 3 条，仅可翻阅前 3 条，请缩小筛选范围。" in searched.content.decode()
     plain = client.get(reverse("appeals:list"))
     assert not plain.context["page"].paginator.capped and plain.context["page"].paginator.count == 5
+
+
+def test_given_a_department_officer_when_listing_then_its_page_ids_follow_a_department_newest_first_index(
+    make_appeal, users, login, tree
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Given three appeals led by the officer's department and one it does not lead
+    led = []
+    for title in ("融资难一", "融资难二", "融资难三"):
+        appeal = make_appeal(title)
+        Appeal.objects.filter(pk=appeal.pk).update(lead_department=tree.dept_a, status=wf.ASSIGNED)  # assigned to it
+        led.append(Appeal.objects.get(pk=appeal.pk))
+    make_appeal("别的部门")
+    client = login(users.liaison)
+    # When the officer opens the list
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("appeals:list"))
+    # Then it shows its department's appeals, newest first
+    shown = [a.pk for a in response.context["page"].object_list]
+    assert shown == [a.pk for a in sorted(led, key=lambda a: (a.registered_on, a.pk), reverse=True)]
+    # And the page's ids are read by the department alone, newest first ...
+    department = f'WHERE "appeals_appeal"."lead_department_id" = {tree.dept_a.pk} ORDER BY'
+    ids_sql = [q["sql"] for q in ctx.captured_queries if department in q["sql"]]
+    assert len(ids_sql) == 1 and ids_sql[0].startswith('SELECT "appeals_appeal"."id" AS "pk" FROM'), ids_sql
+    assert 'ORDER BY "appeals_appeal"."registered_on" DESC, "appeals_appeal"."id" DESC LIMIT' in ids_sql[0]
+    # ... in the order of an index that leads with the department, then newest first (migration 0016)
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Appeal._meta.db_table)
+    index = constraints["appeal_dept_newest"]
+    assert index["index"] and index["columns"] == ["lead_department_id", "registered_on", "id"]
+    assert index["orders"] == ["ASC", "DESC", "DESC"]
