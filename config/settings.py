@@ -198,6 +198,10 @@ else:
 # A PostgreSQL streaming replica for reads that tolerate a little lag (qinqing/core/replica.py): figures,
 # dashboards and exports read from it; a user who has just written reads from the primary for a few seconds.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# How many of a bulk read's queries (core.bulkread: the matching run reads enterprises and memberships) run at once
+# on the primary; 0 = all. 1 on a primary that serves the pages too, with no replica: the reads take one core, not
+# every core, while they last (docs/jobs.md, "CPU priority").
+QINQING_BULK_READ_CONCURRENCY = int(os.environ.get("QINQING_BULK_READ_CONCURRENCY", "0"))
 if DATABASE_URL and DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True

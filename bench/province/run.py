@@ -83,6 +83,14 @@ def main() -> None:
     parser.add_argument(
         "--jit", choices=["on", "off"], default="off", help="PostgreSQL jit for the database (docs/deployment.md: off)"
     )
+    parser.add_argument(
+        "--bulk-read-concurrency",
+        type=int,
+        default=None,
+        help="QINQING_BULK_READ_CONCURRENCY for the servers and workers (how many of the matching run's reads run "
+        "at once on the primary; the platform's default 0 = all; docs/jobs.md advises 1 for a primary that serves "
+        "the pages without a replica)",
+    )
     parser.add_argument("--think", default="2,8", help="seconds a user waits between pages: min,max")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--no-background", action="store_true", help="no import or matching during the load")
@@ -100,6 +108,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scratch = machine.scratch_dir(args.scratch, "province")
     os.environ["DATABASE_URL"] = args.db
+    if args.bulk_read_concurrency is not None:  # the servers and workers inherit this environment (servers._env)
+        os.environ["QINQING_BULK_READ_CONCURRENCY"] = str(args.bulk_read_concurrency)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("QINQING_MEDIA_ROOT", str(scratch / "media"))  # shared by every server of the run
     _ensure_database(args.db)
@@ -411,6 +421,7 @@ def load_run(args, servers: int, scratch: Path, import_file: Path, run: int = 0)
         "workers": args.workers,
         "background_workers": args.background_workers,
         "worker_nice": args.worker_nice,
+        "bulk_read_concurrency": int(os.environ.get("QINQING_BULK_READ_CONCURRENCY", "0") or 0),
         "jit": args.jit,
         "users": args.users,
         "think": args.think,

@@ -76,7 +76,7 @@ def read_frames(reads: list[Read], *, how: str | None = None) -> list[pl.DataFra
         fetch = _fetch_csv
     source = read_source()
     try:
-        tables = _fetch_all(fetch, _conninfo(source), queries)
+        tables = _fetch_all(fetch, _conninfo(source), queries, _concurrency(source))
     except Exception as exc:  # psycopg's, ADBC's or Django's error: whichever, the primary reads (or raises)
         if source == "default":
             raise
@@ -86,12 +86,23 @@ def read_frames(reads: list[Read], *, how: str | None = None) -> list[pl.DataFra
         from qinqing.core import replica
 
         replica.mark_down()
-        tables = _fetch_all(fetch, _conninfo("default"), queries)
+        tables = _fetch_all(fetch, _conninfo("default"), queries, _concurrency("default"))
     return [_conform(table, schema) for table, (_qs, _fields, schema) in zip(tables, reads, strict=True)]
 
 
-def _fetch_all(fetch, conninfo: str, queries: list[str]) -> list:
-    with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+def _concurrency(source: str) -> int:
+    """How many of the queries run at once: all of them on a replica; on the primary at most
+    ``QINQING_BULK_READ_CONCURRENCY`` (0: all). Each query keeps a PostgreSQL backend busy for its whole read (14-21 s
+    for the matching run's two at the province), and a backend has its own CPU priority, not the niced worker's:
+    1 leaves a two-core primary that also serves the pages one core for them (docs/jobs.md, "CPU priority")."""
+    limit = int(getattr(settings, "QINQING_BULK_READ_CONCURRENCY", 0) or 0)
+    return 0 if source != "default" else max(limit, 0)
+
+
+def _fetch_all(fetch, conninfo: str, queries: list[str], concurrency: int = 0) -> list:
+    """Each query on its own connection, ``concurrency`` at a time (0: all at once), the frames in query order."""
+    workers = min(len(queries), concurrency) if concurrency else len(queries)
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
         return list(pool.map(lambda sql: fetch(conninfo, sql), queries))
 
 
