@@ -2,7 +2,7 @@
 """Province pages one at a time, in-process, READ-ONLY on the province database: 我的政策, policy detail, the
 enterprise portal home, the enterprise list plain and searched (county, city, province scope), each page's
 median and min-max wall time, queries and time in SQL. ``--appeals``: the appeal lists (searched, overdue, by
-state) and the appeal figures page instead.
+state, the busiest department officer's) and the appeal figures page instead.
 
 Read-only: no account is made and nobody signs in. Each simulated user is an unsaved user object (role, FIC
 node, enterprise) put on the request by a middleware this script adds after Django's authentication, sessions are
@@ -14,6 +14,10 @@ end (the policy page records that a pushed enterprise opened it).
 
 ``--no-index-only`` runs the same pages with PostgreSQL's index-only scans switched off for the session: how the
 searched enterprise list read before the (org_path, name) index carried credit_code and id (registry/0014).
+``--search-cap 10000`` counts searched lists as the plain ones (before core.pagination.SearchPaginator's 1,000 for
+the enterprise list), and ``--without-index appeal_dept_newest`` drops that index inside each page's rolled-back
+transaction (the department officer's list of ``--appeals`` before appeals/0016): the competing approach, run
+after the page as it is, in the same session.
 """
 
 from __future__ import annotations
@@ -122,7 +126,28 @@ def _users(appeals: bool = False) -> list[tuple[str, str, str]]:
         .values_list("pk", flat=True)
     )
     if appeals:
-        return _appeal_pages()
+        from django.db.models import Count
+
+        from qinqing.appeals.models import Appeal
+
+        # The officer of the department that leads the most appeals: its list reads the most.
+        busiest = (
+            Appeal.objects.exclude(lead_department=None)
+            .values("lead_department")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .first()
+        )
+        pages = _appeal_pages()
+        if busiest:
+            department = Organization.objects.get(pk=busiest["lead_department"])
+            USERS["officer"] = _user(pk=9_200_000, username="bench_officer", role="dept_liaison", org=department)
+            print(f"department officer: {department.name}, leading {busiest['n']} appeals", flush=True)
+            pages += [
+                ("appeals list (department)", "officer", "/appeals/"),
+                ("appeals list (department, p5)", "officer", "/appeals/?page=5"),
+            ]
+        return pages
     for key in [k for k in USERS if k.startswith("enterprise")]:
         pages += [("我的政策", key, "/policies/mine/"), ("enterprise home", key, "/")]
     for pk in policies[:: max(1, len(policies) // 3)][:3]:
@@ -133,7 +158,7 @@ def _users(appeals: bool = False) -> list[tuple[str, str, str]]:
     return pages
 
 
-def run(repeat: int, index_only: bool, appeals: bool = False) -> list[dict]:
+def run(repeat: int, index_only: bool, appeals: bool = False, without: tuple[str, ...] = ()) -> list[dict]:
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -148,6 +173,9 @@ def run(repeat: int, index_only: bool, appeals: bool = False) -> list[dict]:
         walls, sql, queries = [], [], 0
         for i in range(1 + repeat):  # the first view warms (the process's code and templates, the user's caches)
             with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+                for index in without:  # the page as it read before that index (rolled back with the request)
+                    with connection.cursor() as cur:
+                        cur.execute(f"DROP INDEX IF EXISTS {index}")
                 t0 = time.perf_counter()
                 response = client.get(path, headers={"X-Bench-User": user})
                 wall = (time.perf_counter() - t0) * 1000
@@ -155,8 +183,8 @@ def run(repeat: int, index_only: bool, appeals: bool = False) -> list[dict]:
             assert response.status_code == 200, (name, user, path, response.status_code)
             if i:
                 walls.append(wall)
-                sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
-                queries = len(ctx.captured_queries)
+                sql.append(sum(float(q["time"]) for q in ctx.captured_queries[len(without) :]) * 1000)
+                queries = len(ctx.captured_queries) - len(without)
         rows.append(
             {"page": name, "user": user, "path": path, "median_ms": statistics.median(walls), "min_ms": min(walls),
              "max_ms": max(walls), "queries": queries, "sql_ms": statistics.median(sql)}
@@ -212,17 +240,42 @@ def main() -> None:
     parser.add_argument(
         "--appeals", action="store_true", help="the appeal lists and figures pages instead of the others"
     )
+    parser.add_argument(
+        "--search-cap",
+        type=int,
+        help="count a searched list up to this many matches (core.pagination.SearchPaginator; 10000 = before it)",
+    )
+    parser.add_argument(
+        "--without-index",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="drop this index inside each page's rolled-back transaction: how the page read before it",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     _setup()
+    if args.search_cap:
+        from qinqing.core.pagination import SearchPaginator
+
+        SearchPaginator.CAP = args.search_cap
     t0 = time.perf_counter()
-    rows = run(args.repeat, index_only=not args.no_index_only, appeals=args.appeals)
+    rows = run(args.repeat, index_only=not args.no_index_only, appeals=args.appeals, without=tuple(args.without_index))
     if args.member_card:
         rows += member_card(args.repeat)
     print(f"{len(rows)} pages in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()}")
     if args.out:
         args.out.write_text(
-            json.dumps({"index_only": not args.no_index_only, "rows": rows}, ensure_ascii=False, indent=1),
+            json.dumps(
+                {
+                    "index_only": not args.no_index_only,
+                    "search_cap": args.search_cap,
+                    "without_index": args.without_index,
+                    "rows": rows,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
             encoding="utf-8",
         )
 
