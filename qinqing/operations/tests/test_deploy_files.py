@@ -40,6 +40,9 @@ def test_given_the_systemd_units_when_verified_then_systemd_accepts_them(tmp_pat
                 assert hardening in text, f"{unit.name} lacks {hardening}"
             # Background work yields the CPU to the pages (docs/jobs.md); the web and the scheduler do not.
             assert ("\nNice=10\n" in text) == (unit.name == "qinqing-worker.service"), unit.name
+            # ... and so do its bulk reads on the primary: one query at a time (core.bulkread).
+            worker_reads = "\nEnvironment=QINQING_BULK_READ_CONCURRENCY=1\n" in text
+            assert worker_reads == (unit.name == "qinqing-worker.service"), unit.name
     result = subprocess.run(
         [tool, "verify", "--man=no", *[u.name for u in units]], cwd=tmp_path, capture_output=True, text=True
     )
