@@ -92,9 +92,10 @@ def read_frames(reads: list[Read], *, how: str | None = None) -> list[pl.DataFra
 
 def _concurrency(source: str) -> int:
     """How many of the queries run at once: all of them on a replica; on the primary at most
-    ``QINQING_BULK_READ_CONCURRENCY`` (0: all). Each query keeps a PostgreSQL backend busy for its whole read (14-21 s
-    for the matching run's two at the province), and a backend has its own CPU priority, not the niced worker's:
-    1 leaves a two-core primary that also serves the pages one core for them (docs/jobs.md, "CPU priority")."""
+    ``QINQING_BULK_READ_CONCURRENCY`` (0: all). Each query keeps a PostgreSQL backend busy for its whole read (the
+    matching run's largest two took 6-21 s each at the province), and a backend has its own CPU priority, not the
+    niced worker's: 1 leaves a two-core primary that also serves the pages one core for them (docs/jobs.md, "CPU
+    priority"; docs/performance/province.md, sixth session)."""
     limit = int(getattr(settings, "QINQING_BULK_READ_CONCURRENCY", 0) or 0)
     return 0 if source != "default" else max(limit, 0)
 
