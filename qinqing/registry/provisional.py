@@ -118,9 +118,28 @@ def merge_provisional(provisional: Enterprise, *, into: Enterprise, actor) -> di
         raise ValidationError({"into": _("只有临时登记的企业可以合并到其他企业")})
     if into.is_provisional:
         raise ValidationError({"into": _("合并目标也是临时登记的企业，请先补全其信用代码")})
+    from qinqing.financing.rollups import REACH as financing_reach
     from qinqing.policies import rollups as push_rollups
 
     pushes = push_rollups.enterprise_change([provisional.pk, into.pk])  # pushes are moved below by update()
+    # Financing's reach counts distinct enterprises: two that both stated needs become one (update() sends no signal).
+    with financing_reach.tracking([provisional.pk, into.pk]):
+        moved = _move_links(provisional, into)
+    pushes.done()
+    audit.record(
+        "registry.merge_provisional",
+        obj=into,
+        actor=actor,
+        before={"provisional": provisional.pk, "name": provisional.name, "credit_code": provisional.credit_code},
+        after={"moved": moved},
+        message=_("临时企业“%(name)s”已合并到“%(into)s”") % {"name": provisional.name, "into": into.name},
+    )
+    provisional.delete()
+    return moved
+
+
+def _move_links(provisional: Enterprise, into: Enterprise) -> dict[str, int]:
+    """Every row pointing at the provisional enterprise now points at ``into`` (rows moved per model label)."""
     moved: dict[str, int] = {}
     for rel in Enterprise._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
@@ -145,14 +164,4 @@ def merge_provisional(provisional: Enterprise, *, into: Enterprise, actor) -> di
         if count:
             moved[model._meta.label] = moved.get(model._meta.label, 0) + count
             home_versions.changed(model._meta.label)  # update() sends no signal: cards counting it recount
-    pushes.done()
-    audit.record(
-        "registry.merge_provisional",
-        obj=into,
-        actor=actor,
-        before={"provisional": provisional.pk, "name": provisional.name, "credit_code": provisional.credit_code},
-        after={"moved": moved},
-        message=_("临时企业“%(name)s”已合并到“%(into)s”") % {"name": provisional.name, "into": into.name},
-    )
-    provisional.delete()
     return moved

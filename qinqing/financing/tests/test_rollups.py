@@ -236,3 +236,21 @@ def test_given_random_funnels_when_building_the_dashboard_then_financing_figures
         if shown[figure.key]["children"]:
             children = [figure.direct_value(c.path, period) for c in data["children"]]
             assert shown[figure.key]["children"] == children, figure.key
+
+
+def test_given_a_provisional_enterprise_with_needs_when_merged_then_the_reach_counts_one_enterprise(tree, users, fin):
+    from qinqing.registry import provisional
+
+    # Given a provisional enterprise of county A that stated a need, as ent_a (the merge target) did
+    temp = provisional.create_provisional_enterprise(actor=users.county_staff, name="临时融资企业")
+    actions.state_need(
+        actor=users.city_staff, enterprise=temp, stated_on=actions.today(), source="visit", data=need_data()
+    )
+    assert FinancingNeed.objects.filter(enterprise=tree.ent_a).exists()
+    # When it is merged into ent_a (its needs move by QuerySet.update, which sends no signal)
+    provisional.merge_provisional(temp, into=tree.ent_a, actor=users.city_staff)
+    assert FinancingNeed.objects.filter(enterprise=tree.ent_a).count() == 2
+    # Then the reach the merge kept is the reach of the records: one enterprise where there were two
+    kept = _table("financing_reach")
+    call_command("rebuild_rollups", "financing_reach", stdout=io.StringIO())
+    assert _table("financing_reach") == kept
