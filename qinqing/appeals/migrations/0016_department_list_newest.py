@@ -2,17 +2,12 @@
 ids first: views._page_by_ids) reads its 30 ids in the order of ``(lead_department, registered_on DESC, id DESC)``
 instead of sorting every appeal the department ever led: the province load run of 2026-12-07 saw it at 479 ms."""
 
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("appeals", "0015_appeal_list_newest"),
-        ("meetings", "0001_initial"),
-        ("orgs", "0001_initial"),
-        ("registry", "0014_enterprise_scope_name_covering"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -62,7 +62,7 @@ def enterprise_list(request):
     filterset = EnterpriseFilter(request.GET, queryset=qs)
     if request.GET.get("export"):
         return _export(request, "enterprises", filterset.qs, _("企业名录"))
-    searched = bool(filterset.form.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip())
+    searched = bool(request.GET.get("q", "").strip())  # as EnterpriseFilter.search reads it
     page = _rows_by_ids(_page(request, filterset.qs, searched=searched), filterset.qs)
     template = "registry/partials/_enterprise_rows.html" if request.htmx else "registry/enterprise_list.html"
     return render(request, template, {"filter": filterset, "page": page})
