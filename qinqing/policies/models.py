@@ -93,6 +93,8 @@ class Policy(TimeStampedModel):
         ordering = ["-published_on", "-id"]
         verbose_name = _("政策")
         verbose_name_plural = _("政策")
+        # The search index relies on it: state = v is answered as "none of the other states" (search_index).
+        constraints = [models.CheckConstraint(condition=Q(state__in=PublishState.values), name="policy_state_known")]
 
     def __str__(self) -> str:
         return self.title

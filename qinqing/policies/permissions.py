@@ -12,15 +12,11 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from qinqing.core.home_versions import Counts
 from qinqing.core.permissions import subtree_q
 from qinqing.core.roles import Role
-from qinqing.orgs.models import Organization
 
 from .choices import PublishState
 from .models import Policy, PolicyAttachment
@@ -55,37 +51,10 @@ def editable_q(user) -> Q:
         return Q(pk__in=[])
     if user.role == Role.DEPT_LIAISON:
         return Q(issuer_id=user.org_id, org_path__in=_ancestors(user.org.path))
-    # The issuers of the subtree as a plain id list, not a join on issuer__path: the search index (search_index.
-    # translate) can only apply filters on the policy's own columns, and a join sent every staff search to the
-    # database's slower full-text index.
-    return subtree_q(user, "org_path") & (Q(issuer__isnull=True) | Q(issuer_id__in=subtree_org_ids(user.org.path)))
-
-
-# Moved after the commit of every save or delete of an organisation that changes its path, parent, kind or
-# activity (qinqing.core.home_versions; the home page's scope cards count organisations by the same counter).
-TREE_COUNTER = Counts("orgs.Organization").key()
-TREE_IDS_SECONDS = 600  # a bound in case the counter itself is evicted from the cache
-
-
-def subtree_org_ids(path: str) -> list[int]:
-    """Ids of the organisations at ``path`` and below. Every staff search asks (the visibility rule); outside a
-    transaction the list comes from the shared cache, kept with the tree's version counter, so it costs one
-    cache read instead of a query, and a committed change to the tree is read afresh on the next request.
-    Inside a transaction (a change not yet committed moves no counter) it is always queried."""
-
-    def query() -> list[int]:  # built only when asked: building a filter is most of a cache hit's cost
-        return list(Organization.objects.filter(path__startswith=path).values_list("pk", flat=True))
-
-    if transaction.get_connection().in_atomic_block:
-        return query()
-    key = f"qinqing:policies:subtree:{path}"
-    found = cache.get_many([key, TREE_COUNTER])
-    version, kept = found.get(TREE_COUNTER) or 0, found.get(key)
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    ids = query()
-    cache.set(key, (version, ids), TREE_IDS_SECONDS)
-    return ids
+    # "Issued in my subtree" through the issuer's path, not a list of the subtree's organisation ids: the search
+    # index holds the issuer's path prefixes (search_index.ISSUER_SCOPE_FIELD), and no list has to be read from
+    # the cache and compared on every search (issue 17); an organisation's path never changes.
+    return subtree_q(user, "org_path") & (Q(issuer__isnull=True) | Q(issuer__path__startswith=user.org.path))
 
 
 # The visibility querysets built in this process, by their rule (a Q hashes by its content, id lists included), so
