@@ -159,7 +159,7 @@ def page_search(user, q: str, params: dict, *, use_engine: bool, stages: dict | 
 
 # What page_search's time is made of, in order (--stages): where a database round trip falls.
 STAGES = (
-    "visibility + list filter (cache read of the subtree ids)",
+    "visibility + list filter",
     "RankedResults set-up (words, synonyms, filter translated)",
     "tantivy count + first 50 ids",
     "the 20 rows (one query)",
