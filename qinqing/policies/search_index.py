@@ -41,13 +41,14 @@ from .choices import PublishState
 
 logger = logging.getLogger(__name__)
 
-# 2: the indexed text holds the benefit type and method labels; 3: org_scope and nulls (the filters' terms)
+# 2: the indexed text holds the benefit type and method labels; 3: org_scope, issuer_scope and nulls (filter terms)
 SCHEMA_VERSION = "3"
 TOKENIZER = "words"  # whitespace + lowercase: the words are already segmented (segment.py)
 # Policy columns that can appear in a filter, and how each is indexed.
 STRING_FIELDS = ("state", "level", "benefit_type", "application_method", "org_path")
 INT_FIELDS = ("issuer_id", "owner_id", "created_by_id")
 DATE_FIELDS = ("published_on", "effective_on", "expires_on")
+NULLABLE_FIELDS = (*INT_FIELDS, *DATE_FIELDS)  # their NULLs are terms of the nulls field
 ISSUER_PATH = "issuer__path"  # the issuing organisation's path (the staff visibility rule's join)
 COLUMNS = ("id", "search_text", *STRING_FIELDS, *INT_FIELDS, *DATE_FIELDS, ISSUER_PATH)
 # Columns the database holds to a closed set of values (a CheckConstraint on the model): ``col = v`` is then exactly
@@ -203,7 +204,7 @@ def _document(row: dict) -> tantivy.Document:
         for end, char in enumerate(path or ""):
             if char == "/":
                 doc.add_text(field, path[: end + 1])
-    for name in (*INT_FIELDS, *DATE_FIELDS):
+    for name in NULLABLE_FIELDS:
         if row[name] is None:
             doc.add_text(NULLS_FIELD, name)
         else:
@@ -393,7 +394,7 @@ class _Translator:
             closed = self._closed(node)
             if closed is not None:  # col = v: none of the other values (an empty list: every document)
                 return [(MustNot, self._any_of(*closed))] if closed[1] else []
-            if isinstance(node, lookups.IsNull) and not node.rhs and self.field(node.lhs) not in STRING_FIELDS:
+            if isinstance(node, lookups.IsNull) and not node.rhs and self.field(node.lhs) in NULLABLE_FIELDS:
                 return [(MustNot, self._null(self.field(node.lhs)))]
             return [(Must, self.lookup(node))]
         raise Untranslatable(type(node).__name__)
@@ -448,6 +449,9 @@ class _Translator:
         field = self.field(lookup.lhs)
         kind = type(lookup)
         if field == ISSUER_PATH:  # a subtree of the issuer's; nothing else is indexed of the join
+            if issubclass(kind, lookups.IsNull):  # the path is NOT NULL: NULL only where there is no issuer
+                null = self._null("issuer_id")
+                return null if lookup.rhs else _conjunction([(MustNot, null)])
             prefix = lookup.rhs
             if not (issubclass(kind, lookups.StartsWith) and isinstance(prefix, str) and PATH.fullmatch(prefix)):
                 raise Untranslatable(field)

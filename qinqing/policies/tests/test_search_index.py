@@ -206,7 +206,7 @@ def test_given_random_filters_when_translated_then_the_index_finds_what_the_data
         Q(issuer__path__startswith=tree.city.path), Q(issuer__path__startswith=tree.county_a.path),
         Q(org_path__startswith=tree.city.path), Q(org_path__startswith=tree.county_b.path),
         Q(org_path__startswith=tree.province.path), Q(issuer_id__in=[tree.dept_a.pk, tree.dept_b.pk]),
-        Q(effective_on__isnull=True), Q(expires_on__lt=TODAY), Q(effective_on__gt=TODAY),
+        Q(effective_on__isnull=True), Q(expires_on__lt=TODAY), Q(effective_on__gt=TODAY), Q(issuer__path__isnull=False),
         Q(published_on__gte=TODAY - datetime.timedelta(days=1)), Q(pk__in=[p.pk for p in library[:4]]),
     ]  # fmt: skip
     r = random.Random(17)
