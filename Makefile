@@ -37,6 +37,7 @@ migrate: assets
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_regions
+	$(BIN)/python manage.py rebuild_policy_index --if-stale
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 # Demo data once: an existing tree is kept (PROFILE=county|city|province, SEED=<n>).

@@ -102,6 +102,20 @@ def test_given_index_not_built_when_searching_then_database_answers_until_rebuil
     assert results.engine is not None and results.count() == 6
 
 
+def test_given_an_index_of_an_older_schema_when_migrate_asks_if_stale_then_it_is_rebuilt_once(library, capsys):
+    # Given the index of an upgrade's previous release (another schema version)
+    version = search_index._version_file(search_index.index_path())
+    version.write_text("2 " + version.read_text().split()[1])
+    assert not search_index.is_ready() and RankedResults(Policy.objects.all(), "融资").engine is None
+    # When make migrate runs rebuild_policy_index --if-stale: rebuilt, and the index answers again
+    call_command("rebuild_policy_index", "--if-stale")
+    assert "已为 8 项政策重建检索索引" in capsys.readouterr().out
+    assert RankedResults(Policy.objects.all(), "融资").engine is not None
+    # and a second run leaves a current index alone
+    call_command("rebuild_policy_index", "--if-stale")
+    assert capsys.readouterr().out.strip() == "政策检索索引无需重建"
+
+
 def _foreign_writer():
     """The index opened the way another process (a gunicorn worker, the task worker) opens it."""
     index = tantivy.Index.open(str(search_index.index_path()))
