@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from . import search_index, synonyms
+from . import search_index, search_query, synonyms
 from .choices import ApplicationMethod, BenefitType, Level, PublishState, Status
 from .models import Policy, _choice_label, status_of
 from .segment import highlight, query_words, segment
@@ -253,11 +253,11 @@ class RankedResults(Sequence):
         self.groups = synonyms.expand(words, synonyms.table_for(words) if use_synonyms else {})
         self.words = synonyms.flat(self.groups)  # every word a hit may show (for highlighting)
         self._count: int | None = None
-        self.engine: search_index.EngineSearch | None = None
+        self.engine: search_query.EngineSearch | None = None
         current = search_index.handle() if (use_engine and self.groups) else None
         if current is not None:
             try:
-                self.engine = search_index.EngineSearch(current, queryset, self.groups)
+                self.engine = search_query.EngineSearch(current, queryset, self.groups)
             except search_index.Untranslatable as exc:
                 search_index.logger.debug("policy search falls back to the database: %s", exc)
 
@@ -313,7 +313,7 @@ class RankedResults(Sequence):
         the columns the list shows, as plain tuples — the ORM's query building and 20 model instances cost
         ~0.7 ms of a search. None when the filter needs a join (then the ORM reads them)."""
         query = self.queryset.query
-        issuer = search_index.issuer_join(query)  # the filter may name the issuer's path (the staff rule)
+        issuer = search_query.issuer_join(query)  # the filter may name the issuer's path (the staff rule)
         allowed = {query.base_table, "orgs_organization" if issuer == "orgs_organization" else None}
         if any(alias not in allowed and query.alias_refcount.get(alias) for alias in query.alias_map):
             return None

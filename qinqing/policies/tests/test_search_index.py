@@ -11,7 +11,7 @@ import pytest
 import tantivy
 from django.core.management import call_command
 
-from qinqing.policies import search_index
+from qinqing.policies import search_index, search_query
 from qinqing.policies.actions import delete_policy, set_policy_state
 from qinqing.policies.filters import PolicyFilter
 from qinqing.policies.models import Policy
@@ -202,7 +202,7 @@ def test_given_each_role_when_searching_the_list_then_the_index_answers(users, m
 def _index_ids(queryset) -> set[int]:
     current = search_index.handle()
     searcher = current.index.searcher()
-    result = searcher.search(search_index.translate(queryset, current), limit=10_000)
+    result = searcher.search(search_query.translate(queryset, current), limit=10_000)
     return set(searcher.fast_field_values("pid", [address for _score, address in result.hits]))
 
 
