@@ -311,7 +311,7 @@ class RankedResults(Sequence):
     def _page_rows(self, ids: list[int]) -> list[ResultRow] | None:
         """The page's rows by one query with the caller's filter (so a stale index entry is still dropped):
         the columns the list shows, as plain tuples — the ORM's query building and 20 model instances cost
-        ~0.7 ms of a search. None when the filter needs a join (then the ORM reads them)."""
+        ~0.7 ms of a search. None when the filter needs a join other than the issuer (then the ORM reads them)."""
         query = self.queryset.query
         issuer = search_query.issuer_join(query)  # the filter may name the issuer's path (the staff rule)
         allowed = {query.base_table, "orgs_organization" if issuer == "orgs_organization" else None}
