@@ -22,6 +22,11 @@ COPY inside the transaction); the setting QINQING_IMPORT_PG_WRITE picks one (def
 
     .venv/bin/python bench/import_enterprises/run.py --against /tmp/base   # A/B against another tree
 
+--floor also times, in each repeat, the import handed the table already read (everything after the read) and
+the same with a thread reading the file again beside it (a perfect overlap of the read with the rest), with the
+CPU-seconds the whole machine spent (/proc/stat): the floor, as a multiple of the bare read, of any import that
+streams its file instead of reading it first.
+
 --against TREE times qinqing's import of this tree and of the git worktree TREE (e.g. `git worktree add
 /tmp/base 4a42822`; the same virtualenv), one child per side and database, alternating base, new, base,
 new (--rounds), each child --repeat times; django-import-export is not run then.
@@ -34,6 +39,7 @@ import random
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,7 +105,18 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: Path) -> dict:
+def machine_cpu() -> float:
+    """CPU-seconds the whole machine has been busy (every process: this one, PostgreSQL's backends, the rest), from
+    /proc/stat; NaN where there is none. Differences of it tell what a step cost both cores together."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: Path, floor: bool = False) -> dict:
     sys.path.insert(0, str(tree))  # the tree whose import is timed (this one, or --against's)
     os.chdir(tree)
     if db == "postgres":
@@ -129,6 +146,7 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
     from django.db import connection
 
     from qinqing.orgs.actions import create_organization
+    from qinqing.registry.importing import runner
     from qinqing.registry.importing.reader import read_table
     from qinqing.registry.importing.runner import run_import
     from qinqing.registry.models import Enterprise, EnterpriseYearFigures
@@ -172,22 +190,51 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
         assert Enterprise.objects.count() == rows and EnterpriseYearFigures.objects.count() == rows
         return elapsed
 
+    def after_read(table, beside_read: bool) -> tuple[float, float]:
+        """--floor: the import handed the table already read (``runner.read_table`` replaced for the call), so what
+        is timed is everything after the read: validation, plan, seal, stage, write, commit. With ``beside_read``
+        a thread reads the file again meanwhile: a perfect overlap of the read with the rest (any import that
+        streams the file does at least this work at once), the floor of such an import. Returns its wall time and
+        the machine's busy CPU-seconds over it."""
+        empty()
+        reread = threading.Thread(target=read_table, args=(path,)) if beside_read else None
+        runner.read_table = lambda *_args, **_kw: table
+        try:
+            t, cpu = time.perf_counter(), machine_cpu()
+            if reread is not None:
+                reread.start()
+            report = run_import("enterprises", path, org=county, dry_run=False)
+            if reread is not None:
+                reread.join()
+            elapsed, used = time.perf_counter() - t, machine_cpu() - cpu
+        finally:
+            runner.read_table = read_table
+        assert report.new == rows and not report.errors, (report.summary(), report.errors[:3])
+        return elapsed, used
+
+    floor_times: dict[str, list[float]] = {"read_cpu": [], "after": [], "after_cpu": [], "overlap": []}
     # Best and worst of --repeat for every timing, interleaved (read, qinqing's ways of writing,
     # django-import-export, …), so that load from other work on the shared machine hits all sides alike.
     read_times, die_times, calamine_times = [], [], []
     write_times: dict[str, list[float]] = {w: [] for w in writes}
     rows, ours_mb = 0, 0.0
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), machine_cpu()
         table = read_table(path)
         read_times.append(time.perf_counter() - t)
+        floor_times["read_cpu"].append(machine_cpu() - cpu)
         rows = len(table)
-        del table
         calamine_times.append(calamine_read(path))
 
         for write in writes:
             write_times[write].append(ours(write))
             ours_mb = ours_mb or peak_mb()
+        if floor:  # after the import proper, so its first run's warm-up (keys, drivers) is not counted here
+            elapsed, used = after_read(table, beside_read=False)
+            floor_times["after"].append(elapsed)
+            floor_times["after_cpu"].append(used)
+            floor_times["overlap"].append(after_read(table, beside_read=True)[0])
+        del table
 
         empty()
         if die_rows:
@@ -231,6 +278,8 @@ def child(db: str, path: Path, die_rows: int, repeat: int, scratch: Path, tree: 
         "peak_rss_mb_before": base_mb,
         "peak_rss_mb_after_ours": ours_mb,
         "peak_rss_mb_end": peak_mb(),
+        "cpus": os.cpu_count(),
+        "floor": floor_times if floor else None,
     }
 
 
@@ -336,6 +385,7 @@ def run_child(db: str, args, tree: Path) -> dict:
             str(args.scratch),
             "--tree",
             str(tree),
+            *(["--floor"] if args.floor else []),
         ],
         capture_output=True,
         text=True,
@@ -376,6 +426,19 @@ def report(r: dict, args) -> None:
             f"  django-import-export reading the file (tablib/openpyxl, once) {r['die_read_s']:.2f} s -> "
             f"end to end (read + import, as qinqing's time includes its read): {r['ratio_end_to_end']:.1f}x"
         )
+    if r["floor"]:
+        f, read = r["floor"], r["read_s"]
+        bound = [(rc + ac) / r["cpus"] for rc, ac in zip(f["read_cpu"], f["after_cpu"], strict=True)]
+        print(
+            f"  FLOOR (--floor; x the best bare read, {read:.2f} s):\n"
+            f"    bare read's CPU, whole machine      {spread(f['read_cpu'])} CPU-s\n"
+            f"    the import after its read (handed the table): {spread(f['after'])} -> "
+            f"{min(f['after']) / read:.2f}x; CPU {spread(f['after_cpu'])} CPU-s\n"
+            f"    the same with the file read beside it (a perfect overlap): {spread(f['overlap'])} -> "
+            f"{min(f['overlap']) / read:.2f}x\n"
+            f"    CPU bound of any overlap, (read + rest) CPU-s / {r['cpus']} cores: {spread(bound)} -> "
+            f"{min(bound) / read:.2f}x"
+        )
     print(
         f"  peak RSS (ru_maxrss): {r['peak_rss_mb_before']:.0f} MB after setup, "
         f"{r['peak_rss_mb_after_ours']:.0f} MB after qinqing's first import, "
@@ -396,6 +459,11 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="A/B: another tree's import (a git worktree), alternated")
     parser.add_argument("--rounds", type=int, default=2, help="with --against: children per side")
     parser.add_argument("--scratch", type=Path, help="scratch directory (default: a new temporary directory)")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the import after its read (handed the table), alone and with the file read beside it",
+    )
     args = parser.parse_args()
     own_scratch = args.scratch is None
     if own_scratch:
@@ -405,7 +473,7 @@ def main() -> None:
     args.scratch.mkdir(parents=True, exist_ok=True)
     path = args.scratch / f"rows_{args.rows}.xlsx"
     if args.child:
-        print(json.dumps(child(args.db, path, args.die_rows, args.repeat, args.scratch, args.tree)))
+        print(json.dumps(child(args.db, path, args.die_rows, args.repeat, args.scratch, args.tree, args.floor)))
         return
     if not path.exists():
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
