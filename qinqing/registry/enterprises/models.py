@@ -81,8 +81,10 @@ class Enterprise(RolledUpModel, SealedFieldsModel, TimeStampedModel):
 class EnterpriseYearFigures(TimeStampedModel):
     """One enterprise's figures for one year; a new year adds a row, it never overwrites the last."""
 
+    # No index of its own: the unique (enterprise, year) below leads with it and answers every lookup by enterprise
+    # (its figures, the cascade of its deletion, the foreign key's checks). Migration registry/0015.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="year_figures"
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="year_figures", db_index=False
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     revenue_wan = models.DecimalField(_("营业收入（万元）"), max_digits=16, decimal_places=2, null=True, blank=True)
