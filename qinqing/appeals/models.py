@@ -101,8 +101,9 @@ class Appeal(RolledUpModel, TimeStampedModel):
     Its figures are kept in ``AppealRollup`` by ``save()``/``delete()`` in the same transaction (rollups.py)."""
 
     number = models.CharField(_("诉求编号"), max_length=20, unique=True)
+    # No index of its own: appeal_ent_date (enterprise, registered_on) leads with it (core.schema_ops).
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="appeals"
+        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="appeals", db_index=False
     )
     # A copy of the enterprise's name for the searched list (no join to 3 M enterprises for its count); kept by
     # database triggers on both tables (enterprise_name.py, migration 0012), never written by the code.
@@ -146,6 +147,7 @@ class Appeal(RolledUpModel, TimeStampedModel):
         related_name="appeals",
     )
     solved_on_spot = models.BooleanField(_("现场解决"), default=False)
+    # No index of its own: appeal_dept_newest and appeal_dept_status lead with it (core.schema_ops).
     lead_department = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("主办单位"),
@@ -153,6 +155,7 @@ class Appeal(RolledUpModel, TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_appeals",
+        db_index=False,
     )
     co_departments = models.ManyToManyField(
         "orgs.Organization", verbose_name=_("协办单位"), blank=True, related_name="co_appeals"

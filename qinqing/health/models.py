@@ -111,8 +111,13 @@ class HealthResult(models.Model):
 
     run = models.ForeignKey(HealthRun, verbose_name=_("体检批次"), on_delete=models.CASCADE, related_name="results")
     version = models.ForeignKey(ScoringVersion, verbose_name=_("评分方案"), on_delete=models.PROTECT, related_name="+")
+    # No index of its own: (enterprise, is_current) leads with it (core.schema_ops).
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="health_results"
+        "registry.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="health_results",
+        db_index=False,
     )
     org_path = models.CharField(_("组织路径"), max_length=255, db_index=True)
     year = models.PositiveSmallIntegerField(_("数据年度"))

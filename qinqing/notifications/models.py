@@ -10,8 +10,13 @@ from qinqing.core.models import TimeStampedModel
 class Notification(models.Model):
     """One message in a user's inbox (消息)."""
 
+    # No index of its own: (recipient, read_at) and the unique (recipient, key) lead with it (core.schema_ops).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("类别"), max_length=40)
     title = models.CharField(_("标题"), max_length=200)

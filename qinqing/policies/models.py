@@ -187,7 +187,10 @@ class PolicyPush(RolledUpModel, TimeStampedModel):
     Counted in rollups (rollups.py): per day and path (sent, opened) by ``RolledUpModel``, and the enterprises
     reached per subtree, kept here for a single row's save or delete; the bulk writers call rollups.py."""
 
-    policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="pushes")
+    # No index of its own: the unique (policy, enterprise) leads with it (migration 0009, core.schema_ops).
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="pushes", db_index=False
+    )
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="policy_pushes"
     )

@@ -147,7 +147,10 @@ class AnswerValue(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, verbose_name=_("问卷"), on_delete=models.CASCADE, related_name="+")
+    # No index of its own: (survey, item) leads with it (core.schema_ops).
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("问卷"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     response = models.ForeignKey(Response, verbose_name=_("答卷"), on_delete=models.CASCADE, related_name="values")
     item = models.CharField(_("题目编码"), max_length=20)
     position = models.PositiveSmallIntegerField(_("位置"), default=0)

@@ -82,7 +82,7 @@ class EnterpriseYearFigures(TimeStampedModel):
     """One enterprise's figures for one year; a new year adds a row, it never overwrites the last."""
 
     # No index of its own: the unique (enterprise, year) below leads with it and answers every lookup by enterprise
-    # (its figures, the cascade of its deletion, the foreign key's checks). Migration registry/0015.
+    # (its figures, the cascade of its deletion, the foreign key's checks). Migration registry/0015 (core.schema_ops).
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="year_figures", db_index=False
     )

@@ -66,29 +66,3 @@ def test_the_industry_filter_reads_its_prefix_index(tree, users):
     assert "industry_code" in str(qs.query) and "LIKE" in str(qs.query).upper()
     plan = _count_plan(qs)
     assert f"Seq Scan on {TABLE}" not in plan and "industry_code" in plan, plan
-
-
-def test_yearly_figures_are_found_by_enterprise_through_the_unique_index(db):
-    """Migration 0015 dropped the yearly figures' own ``enterprise_id`` index; the unique (enterprise_id, year)
-    leads with it and answers the lookups by enterprise (its figures, the cascade, the import's fetch)."""
-    from qinqing.registry.models import EnterpriseYearFigures
-
-    table = EnterpriseYearFigures._meta.db_table
-    with connection.cursor() as cur:
-        found = connection.introspection.get_constraints(cur, table)
-    indexes = {name: c for name, c in found.items() if c["index"] and not c["primary_key"]}
-    assert not [name for name, c in indexes.items() if c["columns"] == ["enterprise_id"]], indexes
-    # (a unique constraint, which both databases keep as a unique index)
-    assert [name for name, c in found.items() if c["unique"] and c["columns"] == ["enterprise_id", "year"]], found
-
-    sql, params = EnterpriseYearFigures.objects.filter(enterprise_id=1).values("year").query.sql_with_params()
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("set local enable_seqscan = off")
-            cur.execute(f"explain {sql}", params)
-            plan = "\n".join(row[0] for row in cur.fetchall())
-            assert "registry_figures_one_per_year" in plan, plan
-        else:
-            cur.execute(f"explain query plan {sql}", params)
-            plan = "\n".join(str(row[-1]) for row in cur.fetchall())
-            assert "INDEX" in plan and "SCAN" not in plan.replace("SEARCH", ""), plan
