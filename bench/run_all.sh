@@ -10,7 +10,7 @@ PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 TAG=$$
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/qq_bench_XXXXXX")
 # Every database the run may create, listed here: db() runs inside $(...), a subshell, so it cannot add to it.
-DBS="qq_bench_import_$TAG"
+DBS="qq_bench_import_$TAG qq_bench_indexes_$TAG"
 failed=""
 db() { echo "$PG/qq_bench_$1_$TAG"; }
 run() {
@@ -41,7 +41,8 @@ run search-postgres env DATABASE_URL="$(db search)" $PY bench/search/run.py --po
 run health $PY bench/health/run.py --enterprises 20000 --repeat 1 --loop-sample 2000
 run surveys $PY bench/surveys/run.py --postgres "$(db surveys)" --responses 5000 --runs 1 --scratch "$SCRATCH/surveys"
 run partitioning $PY bench/partitioning/run.py --db "$(db partitioning)" --rows 20000 --years 3 --runs 5
-run import env BENCH_PG_DB="qq_bench_import_$TAG" $PY bench/import_enterprises/run.py --rows 3000 --die-rows 300 --repeat 1 --scratch "$SCRATCH/import"
+run import env BENCH_PG_DB="qq_bench_import_$TAG" $PY bench/import_enterprises/run.py --rows 3000 --die-rows 300 --repeat 1 --floor --scratch "$SCRATCH/import"
+run indexes env BENCH_PG_DB="qq_bench_indexes_$TAG" $PY bench/indexes/run.py --rows 50000 --batch 5000 --repeat 3 --scratch "$SCRATCH/indexes"
 run home env DATABASE_URL="$(db home)" $PY bench/home/run.py --seed-profile county --clients 8 --requests 64 --scratch "$SCRATCH/home"
 run province $PY bench/province/run.py --db "$(db province)" --seed-profile county --enterprises 20000 --scale 0.01 --users 10 --duration 30 --servers 1 2 --workers 2 --import-rows 1000 --scratch "$SCRATCH/province"
 echo
