@@ -94,7 +94,7 @@ def series(db: str, first: int, count: int) -> str:
     return f"(with recursive s(g) as (select {first} union all select g + 1 from s where g < {last}) select g from s) s"
 
 
-def build(run, db: str, name: str, table: str, case, rows: int, with_dropped: bool) -> None:
+def build(run, db: str, table: str, case, rows: int, with_dropped: bool) -> None:
     columns, kept, dropped, existing, _new = case
     run(f"drop table if exists {table}")
     run(f"create table {table} ({columns})")
@@ -110,7 +110,7 @@ def build(run, db: str, name: str, table: str, case, rows: int, with_dropped: bo
     run(f"insert into {table} select {existing.format(n=rows)} from {series(db, 1, rows)}")
 
 
-def time_case(db: str, conn, run, case, rows: int, batch: int, repeat: int) -> dict[str, list[float]]:
+def time_case(db: str, run, case, rows: int, batch: int, repeat: int) -> dict[str, list[float]]:
     new = case[4].format(n=rows)
     times: dict[str, list[float]] = {"with": [], "without": []}
     for _ in range(repeat):
@@ -153,12 +153,12 @@ def main() -> None:
         run = conn.execute
         try:
             for name, case in CASES.items():
-                build(run, vendor, name, "idx_with", case, args.rows, True)
-                build(run, vendor, name, "idx_without", case, args.rows, False)
+                build(run, vendor, "idx_with", case, args.rows, True)
+                build(run, vendor, "idx_without", case, args.rows, False)
                 if vendor == "postgresql":
                     run("vacuum analyze idx_with")
                     run("vacuum analyze idx_without")
-                times = time_case(vendor, conn, run, case, args.rows, args.batch, args.repeat)
+                times = time_case(vendor, run, case, args.rows, args.batch, args.repeat)
                 med = {k: statistics.median(v) for k, v in times.items()}
                 print(
                     f"[{db}] {name}: {args.batch:,} rows into {args.rows:,}; "
